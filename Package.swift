@@ -1,0 +1,57 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "rollout-gateway",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "rollout-gateway", targets: ["rollout-gateway"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    ],
+    targets: [
+        // Pure: tickets, workflow rules, command grammar, calendar. No C, no I/O, no clock.
+        .target(name: "RolloutCore"),
+        // Ports (protocols) and the orchestration around the core: configuration, rendering, services.
+        .target(
+            name: "RolloutGateway",
+            dependencies: [
+                "RolloutCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: [.copy("Templates")]
+        ),
+        // The SQLite ticket store (GRDB) and its migrations.
+        .target(
+            name: "StoreSQLite",
+            dependencies: [
+                "RolloutCore", "RolloutGateway",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // Maildir delivery and reading (the embedded default's mail in and out).
+        .target(name: "MailMaildir", dependencies: ["RolloutGateway"]),
+        // The command-line tool: composition root only.
+        .executableTarget(
+            name: "rollout-gateway",
+            dependencies: [
+                "RolloutCore", "RolloutGateway", "StoreSQLite", "MailMaildir",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "RolloutCoreTests", dependencies: ["RolloutCore"]),
+        .testTarget(
+            name: "RolloutGatewayTests",
+            dependencies: ["RolloutCore", "RolloutGateway", "StoreSQLite", "MailMaildir"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

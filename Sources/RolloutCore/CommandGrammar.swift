@@ -1,0 +1,118 @@
+import Foundation
+
+/// What one line of new text turned out to be.
+public enum CommandLineReading: Sendable, Equatable {
+    /// A well-formed command.
+    case command(Command)
+    /// A line that is meant as a command (it starts with a verb in a command's shape) but is malformed;
+    /// `problem` says what is wrong, `verb.usage` the expected form.
+    case malformed(verb: Verb, problem: String)
+    /// Conversation text.
+    case text
+}
+
+/// The mail command grammar (SPEC §5): one command per line, verbs case-insensitive,
+/// leading blanks and a trailing `.` ignored, a GGUS URL counting only alone on its line.
+///
+/// A line counts as a command only when it starts with a verb *and* what follows has the shape of
+/// that verb's arguments; "Accept the release please" and "I cannot accept this yet" are conversation.
+public enum CommandGrammar {
+    /// Reads one line.
+    public static func read(_ rawLine: String) -> CommandLineReading {
+        var line = rawLine.trimmingCharacters(in: .whitespaces)
+        while line.hasSuffix(".") { line.removeLast() }
+        line = line.trimmingCharacters(in: .whitespaces)
+        guard !line.isEmpty else { return .text }
+
+        if let ticket = ggusTicket(inURL: line) { return .command(.ggus(ticket: ticket)) }
+
+        var words = line.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+        var first = words.removeFirst()
+        if first.hasSuffix(":") { first.removeLast() }
+        guard let verb = Verb(rawValue: first.lowercased()) else { return .text }
+        return read(verb, words)
+    }
+
+    private static func read(_ verb: Verb, _ args: [String]) -> CommandLineReading {
+        func malformed(_ problem: String) -> CommandLineReading { .malformed(verb: verb, problem: problem) }
+        switch verb {
+        case .accept, .reject, .unassign:
+            guard let team = args.first else { return malformed("the team name is missing") }
+            guard looksLikeTeam(team) else { return .text }
+            guard args.count == 1 else { return malformed("unexpected words after the team name") }
+            switch verb {
+            case .accept: return .command(.accept(team: team))
+            case .reject: return .command(.reject(team: team))
+            default: return .command(.unassign(team: team))
+            }
+        case .downtime:
+            guard let team = args.first else { return malformed("the team name is missing") }
+            guard looksLikeTeam(team) else { return .text }
+            guard args.count == 2 else { return malformed("expected the team name and then on or off") }
+            switch args[1].lowercased() {
+            case "on": return .command(.downtime(team: team, on: true))
+            case "off": return .command(.downtime(team: team, on: false))
+            default: return malformed("'\(args[1])' is neither on nor off")
+            }
+        case .ggus:
+            guard let ticket = args.first else { return malformed("the GGUS ticket number is missing") }
+            let number = ticket.hasPrefix("#") ? String(ticket.dropFirst()) : ticket
+            if let fromURL = ggusTicket(inURL: ticket), args.count == 1 { return .command(.ggus(ticket: fromURL)) }
+            guard number.allSatisfy(\.isNumber) else { return .text }
+            guard args.count == 1 else { return malformed("unexpected words after the ticket number") }
+            return .command(.ggus(ticket: number))
+        case .assign:
+            guard !args.isEmpty else { return malformed("no team named") }
+            let teams = args.flatMap { $0.split(separator: ",").map(String.init) }.filter { !$0.isEmpty }
+            guard teams.allSatisfy(looksLikeTeam) else {
+                return looksLikeTeam(teams.first ?? "") ? malformed("not every word is a team name") : .text
+            }
+            return .command(.assign(teams: teams))
+        case .extend:
+            guard let target = args.first else { return malformed("the team (or all) and the days are missing") }
+            guard target.lowercased() == "all" || looksLikeTeam(target) else { return .text }
+            guard args.count == 2 else { return malformed("expected a team (or all) and a number of days") }
+            guard let days = Int(args[1]), days > 0 else { return malformed("'\(args[1])' is not a positive number of days") }
+            return .command(.extend(team: target.lowercased() == "all" ? nil : target, days: days))
+        case .escalate, .resolve:
+            guard args.isEmpty else { return .text }
+            return .command(verb == .escalate ? .escalate : .resolve)
+        case .outcome:
+            guard let value = args.first else { return malformed("accept or reject is missing") }
+            guard args.count == 1 else { return .text }
+            switch value.lowercased() {
+            case "accept", "accepted": return .command(.outcome(.accept))
+            case "reject", "rejected": return .command(.outcome(.reject))
+            default: return malformed("'\(value)' is neither accept nor reject")
+            }
+        case .docid:
+            guard let id = args.first else { return malformed("the document-server ID is missing") }
+            guard args.count == 1 else { return .text }
+            guard id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._/-:".contains($0)) }) else {
+                return malformed("'\(id)' is not a document-server ID")
+            }
+            return .command(.docid(id))
+        case .status:
+            guard let value = args.first else { return malformed("the new status is missing") }
+            guard args.count == 1 else { return .text }
+            return .command(.status(value))
+        }
+    }
+
+    /// `<NGI>-<Site>` with or without `ea-`: what a team argument must look like to make the line a command.
+    static func looksLikeTeam(_ word: String) -> Bool { TeamName(word) != nil }
+
+    /// The ticket number of a GGUS ticket URL (`https://ggus.eu/?mode=ticket_info&ticket_id=123456`,
+    /// `https://ggus.eu/index.php?mode=ticket_info&ticket_id=…`, `https://ggus.eu/ws/ticket_info.php?ticket=…`).
+    public static func ggusTicket(inURL text: String) -> String? {
+        guard !text.contains(where: \.isWhitespace),
+            let url = URLComponents(string: text), let host = url.host?.lowercased(),
+            host == "ggus.eu" || host.hasSuffix(".ggus.eu") || host.hasPrefix("ggus.")
+        else { return nil }
+        for item in url.queryItems ?? [] where ["ticket_id", "ticket", "id"].contains(item.name.lowercased()) {
+            if let value = item.value, !value.isEmpty, value.allSatisfy(\.isNumber) { return value }
+        }
+        if let last = url.path.split(separator: "/").last, last.allSatisfy(\.isNumber) { return String(last) }
+        return nil
+    }
+}

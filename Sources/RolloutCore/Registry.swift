@@ -1,0 +1,103 @@
+import Foundation
+
+/// An e-mail address compared without regard to case.
+public struct EmailAddress: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
+    public let value: String
+
+    public init(_ value: String) { self.value = value.trimmingCharacters(in: .whitespaces) }
+
+    public var description: String { value }
+    public var key: String { value.lowercased() }
+    public var domain: String { value.split(separator: "@").last.map { String($0).lowercased() } ?? "" }
+
+    public static func == (lhs: EmailAddress, rhs: EmailAddress) -> Bool { lhs.key == rhs.key }
+    public func hash(into hasher: inout Hasher) { hasher.combine(key) }
+    public static func < (lhs: EmailAddress, rhs: EmailAddress) -> Bool { lhs.key < rhs.key }
+
+    public init(from decoder: any Decoder) throws { self.init(try decoder.singleValueContainer().decode(String.self)) }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value)
+    }
+}
+
+/// A registered Early Adopter team: its members and the stacks it adopts.
+public struct EATeam: Sendable, Equatable {
+    public var name: TeamName
+    public var members: [EmailAddress]
+    public var stacks: [String]
+
+    public init(name: TeamName, members: [EmailAddress], stacks: [String]) {
+        self.name = name
+        self.members = members
+        self.stacks = stacks
+    }
+}
+
+/// The people of one middleware stack: its staged-rollout managers and its EA mailing lists.
+public struct StackPeople: Sendable, Equatable {
+    public var managers: [EmailAddress]
+    public var lists: [EmailAddress]
+
+    public init(managers: [EmailAddress], lists: [EmailAddress]) {
+        self.managers = managers
+        self.lists = lists
+    }
+}
+
+/// Who is who (SPEC §2): teams, managers per stack, release managers, EA lists.
+public struct Registry: Sendable, Equatable {
+    public private(set) var teams: [TeamName: EATeam]
+    /// Keyed by lower-cased stack family (`emi`, `ca`).
+    public private(set) var stacks: [String: StackPeople]
+    public var releaseManagers: [EmailAddress]
+
+    public init(teams: [EATeam], stacks: [String: StackPeople], releaseManagers: [EmailAddress]) {
+        self.teams = Dictionary(teams.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.stacks = Dictionary(stacks.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
+        self.releaseManagers = releaseManagers
+    }
+
+    /// The outcome of looking a team name up.
+    public enum TeamLookup: Equatable, Sendable {
+        case found(EATeam)
+        /// Not registered; `closest` holds the nearest registered names, best first.
+        case unknown(written: String, closest: [TeamName])
+    }
+
+    /// Resolves a team as written in mail (`NGI_IT-INFN-T1`, `ea-ngi_it-infn-t1`, …).
+    public func team(named written: String) -> TeamLookup {
+        if let name = TeamName(written), let team = teams[name] { return .found(team) }
+        return .unknown(written: written, closest: closestTeams(to: written))
+    }
+
+    /// Up to three registered names nearest to `written`, for a hint.
+    public func closestTeams(to written: String, limit: Int = 3) -> [TeamName] {
+        var probe = written.lowercased()
+        if probe.hasPrefix("ea-") { probe.removeFirst(3) }
+        let ranked = teams.keys.map { ($0, EditDistance.between(probe, $0.key)) }
+            .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
+        let threshold = max(3, probe.count / 2)
+        return ranked.filter { $0.1 <= threshold }.prefix(limit).map(\.0)
+    }
+
+    public func people(ofStack stack: String) -> StackPeople {
+        let family = ComponentRelease(stack: stack, component: nil, version: "").stackFamily.lowercased()
+        return stacks[family] ?? stacks[stack.lowercased()] ?? StackPeople(managers: [], lists: [])
+    }
+
+    public func isManager(_ address: EmailAddress, ofStack stack: String) -> Bool {
+        people(ofStack: stack).managers.contains(address)
+    }
+
+    public func isReleaseManager(_ address: EmailAddress) -> Bool { releaseManagers.contains(address) }
+
+    public func isMember(_ address: EmailAddress, of team: TeamName) -> Bool {
+        teams[team]?.members.contains(address) ?? false
+    }
+
+    /// The teams the address belongs to.
+    public func teams(of address: EmailAddress) -> [TeamName] {
+        teams.values.filter { $0.members.contains(address) }.map(\.name).sorted()
+    }
+}

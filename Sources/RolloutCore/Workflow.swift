@@ -1,0 +1,193 @@
+import Foundation
+
+/// The rules engine: from (tickets, an event, now) to a ``Decision``. It performs nothing itself.
+public struct Workflow: Sendable {
+    public let context: WorkflowContext
+
+    public init(context: WorkflowContext) { self.context = context }
+
+    /// Decides what `event` does to `state` at `now`.
+    public func decide(_ state: RolloutCase, _ event: WorkflowEvent, now: Date) -> Decision {
+        var run = Run(context: context, decision: Decision(state: state), now: now)
+        switch event {
+        case .stageRelease(let operatorName, let reserved):
+            run.cause = .operatorAction("release stage")
+            switch run.stage(childID: reserved, actorName: operatorName) {
+            case .success(let message): run.decision.results.append(.init(line: "release stage", status: .applied, message: message))
+            case .failure(let refusal):
+                run.decision.results.append(
+                    .init(line: "release stage", status: refusal.unchanged ? .unchanged : .refused, message: refusal.reason))
+            }
+        case .message(let message):
+            run.cause = message.cause
+            run.sender = message.sender
+            run.reservedTicketID = message.reservedTicketID
+            run.apply(message)
+        case .timerFired(let key):
+            run.cause = .timer(key.kind)
+            run.fire(key)
+        }
+        return run.decision
+    }
+}
+
+/// Why a command did not apply. `unchanged` marks a valid command that had nothing to do.
+struct Refusal: Error {
+    var reason: String
+    var expected: String? = nil
+    var unchanged = false
+
+    static func nothingToDo(_ reason: String) -> Refusal { Refusal(reason: reason, unchanged: true) }
+}
+
+/// One engine run: the decision under construction and the helpers that add to it.
+struct Run {
+    let context: WorkflowContext
+    var decision: Decision
+    let now: Date
+    var cause: Cause = .operatorAction("")
+    var sender: Sender?
+    var reservedTicketID: TicketID?
+
+    var policy: WorkflowPolicy { context.policy }
+    var registry: Registry { context.registry }
+    var release: ReleaseTicket {
+        get { decision.state.release }
+        set { decision.state.release = newValue }
+    }
+    var stack: String { release.release.stack }
+    /// The staged-rollout ticket; only used once its presence was checked.
+    var rollout: StagedRolloutTicket {
+        get { decision.state.rollout! }
+        set { decision.state.rollout = newValue }
+    }
+
+    // MARK: Recording
+
+    mutating func record(_ ticket: TicketID, _ action: String, _ detail: String) {
+        decision.history.append(
+            HistoryEntry(
+                ticket: ticket, at: now, cause: cause, actor: sender?.address,
+                authentication: sender?.authentication, action: action, detail: detail))
+    }
+
+    mutating func notify(_ kind: NotificationKind, ticket: TicketID, queue: Queue = .stagedRollout, team: TeamName? = nil, facts: [String: String] = [:]) {
+        let notice = Notice(kind: kind, ticket: ticket, queue: queue, team: team, facts: facts)
+        decision.notifications += context.routing.route(
+            notice, in: decision.state, registry: registry, sender: sender?.address,
+            excluding: context.gatewayAddresses)
+    }
+
+    func describe(_ date: Date) -> String { policy.calendar.describe(date) }
+
+    // MARK: Steps 1–3: stage the release
+
+    mutating func stage(childID: TicketID?, actorName: String) -> Result<String, Refusal> {
+        switch release.status {
+        case .stageRollOut:
+            let child = release.child.map { " (staged-rollout ticket \($0))" } ?? ""
+            return .failure(.nothingToDo("release ticket \(release.id) is already in StageRollOut\(child)"))
+        case .production, .rejected:
+            return .failure(Refusal(reason: "release ticket \(release.id) is closed (\(release.status.rawValue))"))
+        case .inVerification:
+            break
+        }
+        guard let childID else {
+            return .failure(Refusal(reason: "no ticket number was reserved for the staged-rollout ticket"))
+        }
+        release.status = .stageRollOut
+        release.owner = "sw-rel-sr"
+        release.child = childID
+        let rollout = StagedRolloutTicket(
+            id: childID, parent: release.id, release: release.release, links: release.links, createdAt: now)
+        decision.state.rollout = rollout
+        decision.createdTicket = childID
+        decision.hooks.append(HookRun(hook: .stageRollOut, release: release))
+        record(release.id, "status", "status InVerification → StageRollOut; owner → sw-rel-sr (by \(actorName))")
+        record(release.id, "child", "staged-rollout ticket \(childID) created")
+        record(childID, "created", "created as child of release ticket \(release.id): \(rollout.title)")
+        notify(.releaseStaged, ticket: childID)
+        return .success("release ticket \(release.id) is in StageRollOut; staged-rollout ticket \(childID) created")
+    }
+
+    // MARK: Messages
+
+    mutating func apply(_ message: MessageEvent) {
+        for line in message.lines {
+            switch line.reading {
+            case .text:
+                continue
+            case .malformed(let verb, let problem):
+                decision.results.append(
+                    .init(line: line.text.trimmed, status: .refused, message: "not understood: \(problem)", expected: verb.usage))
+            case .command(let command):
+                let outcome = apply(command, queue: message.queue)
+                switch outcome {
+                case .success(let done):
+                    decision.results.append(.init(line: line.text.trimmed, status: .applied, message: done))
+                case .failure(let refusal):
+                    decision.results.append(
+                        .init(
+                            line: line.text.trimmed, status: refusal.unchanged ? .unchanged : .refused,
+                            message: refusal.reason, expected: refusal.expected))
+                }
+            }
+        }
+        for attachment in message.attachments { receive(attachment) }
+        let text = message.conversationText
+        if !text.isEmpty, let ticket = message.queue == .stagedRollout ? decision.state.rollout?.id : release.id {
+            record(ticket, "comment", text)
+            notify(.conversation, ticket: ticket, queue: message.queue, facts: ["text": text, "author": sender?.address.value ?? ""])
+        }
+    }
+
+    mutating func apply(_ command: Command, queue: Queue) -> Result<String, Refusal> {
+        guard let sender else { return .failure(Refusal(reason: "no sender")) }
+        if policy.strongAuthenticationVerbs.contains(command.verb), sender.authentication == .weak {
+            return .failure(
+                Refusal(
+                    reason: "\(command.verb.rawValue) needs a strongly authenticated sender: reply to the signed address of a notification for this ticket, from the address we know you by"))
+        }
+        if case .status(let value) = command {
+            guard queue == .release else {
+                return .failure(Refusal(reason: "status applies to the release ticket \(release.id), not to this staged-rollout ticket", expected: Verb.status.usage))
+            }
+            guard registry.isReleaseManager(sender.address) else {
+                return .failure(Refusal(reason: "only a release manager may change the status of release ticket \(release.id)"))
+            }
+            guard value.caseInsensitiveCompare(ReleaseStatus.stageRollOut.rawValue) == .orderedSame else {
+                return .failure(Refusal(reason: "'\(value)' cannot be set by mail", expected: Verb.status.usage))
+            }
+            return stage(childID: reservedTicketID, actorName: sender.address.value)
+        }
+        guard queue == .stagedRollout, decision.state.rollout != nil else {
+            let target =
+                decision.state.rollout.map { " (reply on staged-rollout ticket \($0.id))" }
+                ?? " (release ticket \(release.id) has no staged rollout yet)"
+            return .failure(Refusal(reason: "\(command.verb.rawValue) applies to a staged-rollout ticket\(target)"))
+        }
+        return applyToRollout(command, sender: sender)
+    }
+
+    // MARK: Attachments
+
+    mutating func receive(_ attachment: AttachmentFacts) {
+        guard decision.state.rollout != nil else {
+            decision.attachments.append(
+                .init(fileName: attachment.fileName, kind: .other, wellNamed: false, problem: "the release has no staged rollout yet"))
+            return
+        }
+        receiveOnRollout(attachment)
+    }
+
+    // MARK: Timers
+
+    mutating func fire(_ key: TimerKey) {
+        guard let rollout = decision.state.rollout, rollout.id == key.ticket else { return }
+        fireOnRollout(key)
+    }
+}
+
+extension String {
+    var trimmed: String { trimmingCharacters(in: .whitespaces) }
+}

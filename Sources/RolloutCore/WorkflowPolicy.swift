@@ -1,0 +1,44 @@
+/// The tunable parts of the workflow (SPEC §4, §6).
+public struct WorkflowPolicy: Sendable, Equatable {
+    public var calendar: BusinessCalendar
+    /// Working days a team has to answer its assignment.
+    public var answerWorkingDays: Int
+    /// How many escalations are sent at most (the first one included).
+    public var escalationLimit: Int
+    /// The testing window, in calendar days after the team accepted.
+    public var testingMinimumDays: Int
+    public var testingMaximumDays: Int
+    /// Verbs that need a strongly authenticated sender.
+    public var strongAuthenticationVerbs: Set<Verb>
+
+    public init(
+        calendar: BusinessCalendar = BusinessCalendar(), answerWorkingDays: Int = 1, escalationLimit: Int = 3,
+        testingMinimumDays: Int = 5, testingMaximumDays: Int = 7, strongAuthenticationVerbs: Set<Verb> = []
+    ) {
+        self.calendar = calendar
+        self.answerWorkingDays = answerWorkingDays
+        self.escalationLimit = escalationLimit
+        self.testingMinimumDays = testingMinimumDays
+        self.testingMaximumDays = testingMaximumDays
+        self.strongAuthenticationVerbs = strongAuthenticationVerbs
+    }
+}
+
+/// Everything the rules engine needs besides the ticket, the event and the time.
+public struct WorkflowContext: Sendable, Equatable {
+    public var registry: Registry
+    public var policy: WorkflowPolicy
+    public var routing: NotificationRouting
+    /// The gateway's own addresses: never notified.
+    public var gatewayAddresses: Set<EmailAddress>
+
+    public init(
+        registry: Registry, policy: WorkflowPolicy = WorkflowPolicy(), routing: NotificationRouting = .defaults,
+        gatewayAddresses: Set<EmailAddress> = []
+    ) {
+        self.registry = registry
+        self.policy = policy
+        self.routing = routing
+        self.gatewayAddresses = gatewayAddresses
+    }
+}
