@@ -25,8 +25,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
-            ],
-            resources: [.copy("Templates")]
+            ]
         ),
         // The SQLite ticket store (GRDB) and its migrations.
         .target(

@@ -125,7 +125,7 @@ public struct BusinessCalendar: Sendable, Equatable {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = timeZone
-        formatter.dateFormat = "EEE yyyy-MM-dd HH:mm zzz"
+        formatter.dateFormat = "EEE yyyy-MM-dd HH:mm xxx"
         return formatter.string(from: date) + " (\(timeZone.identifier))"
     }
 }

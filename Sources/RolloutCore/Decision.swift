@@ -159,7 +159,7 @@ public struct Decision: Sendable, Equatable {
     public var createdTicket: TicketID?
     public var results: [CommandResult] = []
     public var history: [HistoryEntry] = []
-    public var notifications: [Notification] = []
+    public var notifications: [RoutedNotification] = []
     public var timers: [TimerChange] = []
     public var hooks: [HookRun] = []
     public var attachments: [AttachmentVerdict] = []

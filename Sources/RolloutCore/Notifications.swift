@@ -145,7 +145,7 @@ public struct Notice: Sendable, Equatable {
 }
 
 /// A routed notification: a template to render for these recipients.
-public struct Notification: Sendable, Equatable {
+public struct RoutedNotification: Sendable, Equatable {
     public var kind: NotificationKind
     public var template: String
     public var ticket: TicketID
@@ -174,7 +174,7 @@ extension NotificationRouting {
     public func route(
         _ notice: Notice, in rolloutCase: RolloutCase, registry: Registry, sender: EmailAddress?,
         excluding gateway: Set<EmailAddress> = []
-    ) -> [Notification] {
+    ) -> [RoutedNotification] {
         let stack = rolloutCase.release.release.stack
         func members(_ team: TeamName?) -> [EmailAddress] { team.flatMap { registry.teams[$0]?.members } ?? [] }
         let assigned = (rolloutCase.rollout?.activeTeams ?? []).flatMap { members($0.team) }
@@ -196,7 +196,7 @@ extension NotificationRouting {
             var seen = Set<EmailAddress>()
             let unique = addresses.filter { !gateway.contains($0) && seen.insert($0).inserted }
             guard !unique.isEmpty else { return nil }
-            return Notification(
+            return RoutedNotification(
                 kind: notice.kind, template: rule.template, ticket: notice.ticket, queue: notice.queue,
                 team: notice.team, recipients: unique, facts: notice.facts)
         }

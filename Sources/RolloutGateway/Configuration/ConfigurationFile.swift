@@ -1,0 +1,188 @@
+import Foundation
+
+/// The configuration file as written (YAML), before validation. Keys are snake_case.
+/// Unknown keys are errors, so that a misspelt key never silently falls back to a default.
+struct ConfigurationFile: Decodable {
+    struct Gateway: Decodable {
+        var address: String
+        var name: String?
+        var tag: String?
+        var releaseTag: String?
+        var secretFile: String?
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case address, name, tag, releaseTag = "release_tag", secretFile = "secret_file"
+        }
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.strictContainer(CodingKeys.self)
+            address = try c.decode(String.self, forKey: .address)
+            name = try c.decodeIfPresent(String.self, forKey: .name)
+            tag = try c.decodeIfPresent(String.self, forKey: .tag)
+            releaseTag = try c.decodeIfPresent(String.self, forKey: .releaseTag)
+            secretFile = try c.decodeIfPresent(String.self, forKey: .secretFile)
+        }
+    }
+
+    struct Store: Decodable {
+        var sqlite: String
+        enum CodingKeys: String, CodingKey, CaseIterable { case sqlite }
+        init(from decoder: any Decoder) throws {
+            sqlite = try decoder.strictContainer(CodingKeys.self).decode(String.self, forKey: .sqlite)
+        }
+    }
+
+    struct Outbox: Decodable {
+        var maildir: String?
+        var maxAttempts: Int?
+        enum CodingKeys: String, CodingKey, CaseIterable { case maildir, maxAttempts = "max_attempts" }
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.strictContainer(CodingKeys.self)
+            maildir = try c.decodeIfPresent(String.self, forKey: .maildir)
+            maxAttempts = try c.decodeIfPresent(Int.self, forKey: .maxAttempts)
+        }
+    }
+
+    struct Calendar: Decodable {
+        var timeZone: String?
+        var workingHours: String?
+        var workingDays: [String]?
+        var holidays: [String]?
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case timeZone = "time_zone", workingHours = "working_hours", workingDays = "working_days", holidays
+        }
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.strictContainer(CodingKeys.self)
+            timeZone = try c.decodeIfPresent(String.self, forKey: .timeZone)
+            workingHours = try c.decodeIfPresent(String.self, forKey: .workingHours)
+            workingDays = try c.decodeIfPresent([String].self, forKey: .workingDays)
+            holidays = try c.decodeIfPresent([String].self, forKey: .holidays)
+        }
+    }
+
+    struct Workflow: Decodable {
+        var answerWorkingDays: Int?
+        var escalationLimit: Int?
+        var testingMinimumDays: Int?
+        var testingMaximumDays: Int?
+        var strongAuthentication: [String]?
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case answerWorkingDays = "answer_working_days", escalationLimit = "escalation_limit"
+            case testingMinimumDays = "testing_minimum_days", testingMaximumDays = "testing_maximum_days"
+            case strongAuthentication = "strong_authentication"
+        }
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.strictContainer(CodingKeys.self)
+            answerWorkingDays = try c.decodeIfPresent(Int.self, forKey: .answerWorkingDays)
+            escalationLimit = try c.decodeIfPresent(Int.self, forKey: .escalationLimit)
+            testingMinimumDays = try c.decodeIfPresent(Int.self, forKey: .testingMinimumDays)
+            testingMaximumDays = try c.decodeIfPresent(Int.self, forKey: .testingMaximumDays)
+            strongAuthentication = try c.decodeIfPresent([String].self, forKey: .strongAuthentication)
+        }
+    }
+
+    struct Hooks: Decodable {
+        var stageRollout: [String]?
+        var production: [String]?
+        var timeoutSeconds: Int?
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case stageRollout = "stage_rollout", production, timeoutSeconds = "timeout_seconds"
+        }
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.strictContainer(CodingKeys.self)
+            stageRollout = try c.decodeIfPresent([String].self, forKey: .stageRollout)
+            production = try c.decodeIfPresent([String].self, forKey: .production)
+            timeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .timeoutSeconds)
+        }
+    }
+
+    struct Stack: Decodable {
+        var managers: [String]
+        var lists: [String]?
+        enum CodingKeys: String, CodingKey, CaseIterable { case managers, lists }
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.strictContainer(CodingKeys.self)
+            managers = try c.decode([String].self, forKey: .managers)
+            lists = try c.decodeIfPresent([String].self, forKey: .lists)
+        }
+    }
+
+    struct Team: Decodable {
+        var members: [String]
+        var stacks: [String]?
+        enum CodingKeys: String, CodingKey, CaseIterable { case members, stacks }
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.strictContainer(CodingKeys.self)
+            members = try c.decode([String].self, forKey: .members)
+            stacks = try c.decodeIfPresent([String].self, forKey: .stacks)
+        }
+    }
+
+    struct Rule: Decodable {
+        var when: String
+        var to: [String]
+        var template: String?
+        enum CodingKeys: String, CodingKey, CaseIterable { case when, to, template }
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.strictContainer(CodingKeys.self)
+            when = try c.decode(String.self, forKey: .when)
+            to = try c.decode([String].self, forKey: .to)
+            template = try c.decodeIfPresent(String.self, forKey: .template)
+        }
+    }
+
+    var gateway: Gateway
+    var store: Store
+    var outbox: Outbox?
+    var calendar: Calendar?
+    var workflow: Workflow?
+    var hooks: Hooks?
+    var releaseManagers: [String]
+    var stacks: [String: Stack]
+    var teams: [String: Team]
+    var templates: String?
+    var notifications: [Rule]?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case gateway, store, outbox, calendar, workflow, hooks, releaseManagers = "release_managers", stacks, teams
+        case templates, notifications
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.strictContainer(CodingKeys.self)
+        gateway = try c.decode(Gateway.self, forKey: .gateway)
+        store = try c.decode(Store.self, forKey: .store)
+        outbox = try c.decodeIfPresent(Outbox.self, forKey: .outbox)
+        calendar = try c.decodeIfPresent(Calendar.self, forKey: .calendar)
+        workflow = try c.decodeIfPresent(Workflow.self, forKey: .workflow)
+        hooks = try c.decodeIfPresent(Hooks.self, forKey: .hooks)
+        releaseManagers = try c.decode([String].self, forKey: .releaseManagers)
+        stacks = try c.decode([String: Stack].self, forKey: .stacks)
+        teams = try c.decode([String: Team].self, forKey: .teams)
+        templates = try c.decodeIfPresent(String.self, forKey: .templates)
+        notifications = try c.decodeIfPresent([Rule].self, forKey: .notifications)
+    }
+}
+
+/// Any key, to list what a mapping holds.
+struct AnyCodingKey: CodingKey {
+    var stringValue: String
+    var intValue: Int?
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) {
+        self.stringValue = String(intValue)
+        self.intValue = intValue
+    }
+}
+
+extension Decoder {
+    /// A keyed container that refuses keys outside `keys`, naming the unknown key and the known ones.
+    func strictContainer<Key: CodingKey & CaseIterable>(_ keys: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        let known = Set(Key.allCases.map(\.stringValue))
+        let all = try container(keyedBy: AnyCodingKey.self)
+        for key in all.allKeys where !known.contains(key.stringValue) {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: all,
+                debugDescription: "unknown key '\(key.stringValue)'; expected one of \(known.sorted().joined(separator: ", "))")
+        }
+        return try container(keyedBy: Key.self)
+    }
+}

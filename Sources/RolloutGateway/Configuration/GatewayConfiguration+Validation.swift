@@ -1,0 +1,156 @@
+import Foundation
+import RolloutCore
+
+extension GatewayConfiguration {
+    /// Converts the decoded file, naming the key of the first problem found.
+    init(_ raw: ConfigurationFile, file: String) throws {
+        let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
+        func path(_ value: String) -> String {
+            value.hasPrefix("/") ? value : folder.appendingPathComponent(value).standardizedFileURL.path
+        }
+        func address(_ text: String, _ key: [String]) throws -> EmailAddress {
+            let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+                !text.contains(where: { $0.isWhitespace || $0.isNewline || $0 == "<" || $0 == ">" || $0.asciiValue.map { $0 < 32 } == true })
+            else { throw ConfigurationProblem(key, "'\(text)' is not an e-mail address; expected local@domain") }
+            return EmailAddress(text)
+        }
+
+        self.file = file
+        self.address = try address(raw.gateway.address, ["gateway", "address"])
+        self.displayName = raw.gateway.name ?? "Staged Rollout"
+        for (key, value) in [("tag", raw.gateway.tag), ("release_tag", raw.gateway.releaseTag)] {
+            if let value, value.isEmpty || value.contains(where: { $0.isWhitespace || "[]#".contains($0) }) {
+                throw ConfigurationProblem(["gateway", key], "'\(value)' cannot be a subject tag; expected one word without spaces, [, ] or #")
+            }
+        }
+        self.tags = [.stagedRollout: raw.gateway.tag ?? Queue.stagedRollout.rawValue, .release: raw.gateway.releaseTag ?? Queue.release.rawValue]
+        self.secretFile = raw.gateway.secretFile.map(path)
+        self.storePath = path(raw.store.sqlite)
+        self.outboxMaildir = raw.outbox?.maildir.map(path)
+        self.maxDeliveryAttempts = raw.outbox?.maxAttempts ?? 10
+        self.templatesDirectory = raw.templates.map(path)
+
+        var hooks: [HookRun.Hook: [String]] = [:]
+        for (hook, argv, key) in [(HookRun.Hook.stageRollOut, raw.hooks?.stageRollout, "stage_rollout"), (.production, raw.hooks?.production, "production")] {
+            guard let argv else { continue }
+            guard let program = argv.first, !program.isEmpty else {
+                throw ConfigurationProblem(["hooks", key], "is empty; expected a command as a list: [program, argument, …]")
+            }
+            hooks[hook] = argv.map { $0.hasPrefix("./") ? path($0) : $0 }
+        }
+        self.hooks = hooks
+        self.hookTimeoutSeconds = raw.hooks?.timeoutSeconds ?? 300
+
+        let calendar = try Self.calendar(raw.calendar)
+        let workflow = raw.workflow
+        let policy = WorkflowPolicy(
+            calendar: calendar,
+            answerWorkingDays: try Self.positive(workflow?.answerWorkingDays, default: 1, ["workflow", "answer_working_days"]),
+            escalationLimit: try Self.positive(workflow?.escalationLimit, default: 3, ["workflow", "escalation_limit"]),
+            testingMinimumDays: try Self.positive(workflow?.testingMinimumDays, default: 5, ["workflow", "testing_minimum_days"]),
+            testingMaximumDays: try Self.positive(workflow?.testingMaximumDays, default: 7, ["workflow", "testing_maximum_days"]),
+            strongAuthenticationVerbs: Set(
+                try (workflow?.strongAuthentication ?? []).enumerated().map { index, verb in
+                    guard let found = Verb(rawValue: verb.lowercased()) else {
+                        throw ConfigurationProblem(
+                            ["workflow", "strong_authentication", String(index)],
+                            "'\(verb)' is not a command verb; expected one of \(Verb.allCases.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    return found
+                }))
+        guard policy.testingMinimumDays <= policy.testingMaximumDays else {
+            throw ConfigurationProblem(["workflow", "testing_maximum_days"], "is shorter than testing_minimum_days")
+        }
+
+        var teams: [EATeam] = []
+        for (name, team) in raw.teams.sorted(by: { $0.key < $1.key }) {
+            guard let teamName = TeamName(name), name.lowercased().hasPrefix("ea-") else {
+                throw ConfigurationProblem(["teams", name], "'\(name)' is not a team name; expected ea-<NGI>-<Site-name>, e.g. ea-NGI_IT-INFN-T1")
+            }
+            let members = try team.members.enumerated().map { try address($1, ["teams", name, "members", String($0)]) }
+            guard !members.isEmpty else { throw ConfigurationProblem(["teams", name, "members"], "is empty; a team needs at least one member") }
+            for stack in team.stacks ?? [] where raw.stacks.keys.first(where: { $0.lowercased() == stack.lowercased() }) == nil {
+                throw ConfigurationProblem(["teams", name, "stacks"], "'\(stack)' is not a configured stack; expected one of \(raw.stacks.keys.sorted().joined(separator: ", "))")
+            }
+            teams.append(EATeam(name: teamName, members: members, stacks: team.stacks ?? []))
+        }
+        var stacks: [String: StackPeople] = [:]
+        for (name, stack) in raw.stacks {
+            let managers = try stack.managers.enumerated().map { try address($1, ["stacks", name, "managers", String($0)]) }
+            let lists = try (stack.lists ?? []).enumerated().map { try address($1, ["stacks", name, "lists", String($0)]) }
+            stacks[name] = StackPeople(managers: managers, lists: lists)
+        }
+        let releaseManagers = try raw.releaseManagers.enumerated().map { try address($1, ["release_managers", String($0)]) }
+        let registry = Registry(teams: teams, stacks: stacks, releaseManagers: releaseManagers)
+
+        var overrides: [NotificationRule] = []
+        for (index, rule) in (raw.notifications ?? []).enumerated() {
+            let key = ["notifications", String(index)]
+            guard let kind = NotificationKind(rawValue: rule.when) else {
+                throw ConfigurationProblem(key + ["when"], "'\(rule.when)' is not an event; expected one of \(NotificationKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let roles = try rule.to.enumerated().map { roleIndex, text in
+                guard let role = RecipientRole(configValue: text) else {
+                    throw ConfigurationProblem(key + ["to", String(roleIndex)], "'\(text)' is not a recipient; expected \(RecipientRole.configValues)")
+                }
+                return role
+            }
+            overrides.append(NotificationRule(kind: kind, recipients: roles, template: rule.template))
+        }
+        self.workflow = WorkflowContext(
+            registry: registry, policy: policy, routing: NotificationRouting.defaults.overriding(with: overrides),
+            gatewayAddresses: [self.address])
+    }
+
+    private static func positive(_ value: Int?, default fallback: Int, _ key: [String]) throws -> Int {
+        guard let value else { return fallback }
+        guard value > 0 else { throw ConfigurationProblem(key, "\(value) is not a positive whole number") }
+        return value
+    }
+
+    private static let weekdays = ["sun": 1, "mon": 2, "tue": 3, "wed": 4, "thu": 5, "fri": 6, "sat": 7]
+
+    private static func calendar(_ raw: ConfigurationFile.Calendar?) throws -> BusinessCalendar {
+        var calendar = BusinessCalendar()
+        guard let raw else { return calendar }
+        if let zone = raw.timeZone {
+            guard let timeZone = TimeZone(identifier: zone) else {
+                throw ConfigurationProblem(["calendar", "time_zone"], "'\(zone)' is not a known time zone; expected an IANA name such as Europe/Amsterdam")
+            }
+            calendar.timeZone = timeZone
+        }
+        if let hours = raw.workingHours {
+            let parts = hours.split(separator: "-").map { $0.trimmingCharacters(in: .whitespaces) }
+            let minutes = parts.compactMap { part -> Int? in
+                let hm = part.split(separator: ":")
+                guard hm.count == 2, let h = Int(hm[0]), let m = Int(hm[1]), (0...24).contains(h), (0..<60).contains(m) else { return nil }
+                return h * 60 + m
+            }
+            guard parts.count == 2, minutes.count == 2, minutes[0] < minutes[1], minutes[1] <= 24 * 60 else {
+                throw ConfigurationProblem(["calendar", "working_hours"], "'\(hours)' is not a span of working hours; expected HH:MM-HH:MM, e.g. 09:00-17:00")
+            }
+            calendar.workStart = minutes[0]
+            calendar.workEnd = minutes[1]
+        }
+        if let days = raw.workingDays {
+            calendar.workingWeekdays = Set(
+                try days.enumerated().map { index, day in
+                    guard let number = weekdays[String(day.lowercased().prefix(3))] else {
+                        throw ConfigurationProblem(["calendar", "working_days", String(index)], "'\(day)' is not a weekday; expected mon, tue, wed, thu, fri, sat or sun")
+                    }
+                    return number
+                })
+        }
+        if let holidays = raw.holidays {
+            calendar.holidays = Set(
+                try holidays.enumerated().map { index, text in
+                    guard let day = CalendarDay(text) else {
+                        throw ConfigurationProblem(["calendar", "holidays", String(index)], "'\(text)' is not a date; expected YYYY-MM-DD")
+                    }
+                    return day
+                })
+        }
+        return calendar
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import RolloutCore
+import Yams
+
+/// The validated configuration: everything the gateway needs, in its own types.
+public struct GatewayConfiguration: Sendable {
+    /// The file it was read from.
+    public var file: String
+    /// The gateway's own address: sender of notifications, base of the signed reply addresses.
+    public var address: EmailAddress
+    public var displayName: String
+    /// Subject tag texts for the two queues (`[staged-rollout #12]`, `[sw-rel #11]`).
+    public var tags: [Queue: String]
+    /// A file holding the secret that signs reply addresses (used by later transports).
+    public var secretFile: String?
+    public var storePath: String
+    public var outboxMaildir: String?
+    public var maxDeliveryAttempts: Int
+    public var hooks: [HookRun.Hook: [String]]
+    public var hookTimeoutSeconds: Int
+    public var templatesDirectory: String?
+    public var workflow: WorkflowContext
+
+    /// Reads and validates a configuration file. Relative paths are taken from the file's folder.
+    public static func load(from path: String) throws -> GatewayConfiguration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(file: path, key: "", line: nil, problem: "cannot be read (\(error.localizedDescription)); expected a readable UTF-8 YAML file")
+        }
+        return try parse(text, file: path)
+    }
+
+    /// Parses configuration text; `file` names it in errors and anchors relative paths.
+    public static func parse(_ text: String, file: String) throws -> GatewayConfiguration {
+        let node: Node
+        do {
+            guard let composed = try Yams.compose(yaml: text) else {
+                throw ConfigurationError(file: file, key: "", line: nil, problem: "is empty; expected a YAML mapping with gateway, store, stacks, teams, release_managers")
+            }
+            node = composed
+        } catch let error as YamlError {
+            throw ConfigurationError(file: file, key: "", line: error.line, problem: "is not valid YAML: \(error.problem)")
+        }
+        let raw: ConfigurationFile
+        do {
+            raw = try YAMLDecoder().decode(ConfigurationFile.self, from: node)
+        } catch let error as DecodingError {
+            throw locate(error, in: node, file: file)
+        }
+        do {
+            return try GatewayConfiguration(raw, file: file)
+        } catch let problem as ConfigurationProblem {
+            throw ConfigurationError(
+                file: file, key: problem.path.joined(separator: "."), line: line(of: problem.path, in: node),
+                problem: problem.problem)
+        }
+    }
+
+    private static func locate(_ error: DecodingError, in node: Node, file: String) -> ConfigurationError {
+        let (path, problem): ([CodingKey], String)
+        switch error {
+        case .keyNotFound(let key, let context):
+            (path, problem) = (context.codingPath, "the key '\(key.stringValue)' is missing")
+        case .typeMismatch(let type, let context):
+            (path, problem) = (context.codingPath, "expected \(describe(type)); \(context.debugDescription)")
+        case .valueNotFound(let type, let context):
+            (path, problem) = (context.codingPath, "a value is missing; expected \(describe(type))")
+        case .dataCorrupted(let context):
+            (path, problem) = (context.codingPath, context.debugDescription)
+        @unknown default:
+            (path, problem) = ([], "\(error)")
+        }
+        let keys = path.map { $0.intValue.map(String.init) ?? $0.stringValue }
+        return ConfigurationError(file: file, key: keys.joined(separator: "."), line: line(of: keys, in: node), problem: problem)
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a text value"
+        case is Int.Type: "a whole number"
+        case is [String].Type: "a list of text values"
+        default: "a \(type)"
+        }
+    }
+
+    /// The line of the deepest part of `path` present in the document (1-based).
+    static func line(of path: [String], in root: Node) -> Int? {
+        var node = root
+        var line = root.mark?.line
+        for key in path {
+            if let mapping = node.mapping, let (keyNode, value) = mapping.first(where: { $0.key.string == key }) {
+                line = keyNode.mark?.line ?? line
+                node = value
+            } else if let sequence = node.sequence, let index = Int(key), sequence.indices.contains(index) {
+                node = sequence[index]
+                line = node.mark?.line ?? line
+            } else {
+                break
+            }
+        }
+        return line
+    }
+}
+
+extension YamlError {
+    var line: Int? {
+        switch self {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
+        default: nil
+        }
+    }
+
+    var problem: String {
+        switch self {
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): problem
+        default: "\(self)"
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import RolloutCore
+
+/// Builds RFC 5322 messages for notifications: threading headers, the subject tag, loop and
+/// auto-reply suppression, encoded words for non-ASCII text, quoted-printable bodies.
+///
+/// Header values are cleaned of CR, LF and other control characters, so that nothing taken from a
+/// ticket, a team name or a file name can add a header.
+public struct MailComposer: Sendable {
+    public var from: EmailAddress
+    public var displayName: String
+
+    public init(from: EmailAddress, displayName: String) {
+        self.from = from
+        self.displayName = displayName
+    }
+
+    public var domain: String { from.domain.isEmpty ? "localhost" : from.domain }
+
+    /// The Message-ID every message of a ticket refers to, so that mail clients thread them.
+    public func threadRoot(of ticket: TicketID) -> String { "ticket-\(ticket.rawValue)@\(domain)" }
+
+    /// A message to compose.
+    public struct Draft: Sendable {
+        public var to: [EmailAddress]
+        public var subject: String
+        public var body: String
+        public var messageID: String
+        public var ticket: TicketID?
+        public var date: Date
+        /// `Auto-Submitted` value: `auto-generated` for notifications, `auto-replied` for transcripts.
+        public var autoSubmitted: String = "auto-generated"
+        /// Set on posts to mailing lists.
+        public var bulk: Bool = false
+        /// The message answered, when this is a reply.
+        public var inReplyTo: String?
+
+        public init(to: [EmailAddress], subject: String, body: String, messageID: String, ticket: TicketID?, date: Date) {
+            self.to = to
+            self.subject = subject
+            self.body = body
+            self.messageID = messageID
+            self.ticket = ticket
+            self.date = date
+        }
+    }
+
+    /// The message's bytes, CRLF line ends.
+    public func compose(_ draft: Draft) -> [UInt8] {
+        var headers: [(String, String)] = [
+            ("From", mailbox(displayName, from)),
+            ("To", draft.to.map { "<\(Self.clean($0.value))>" }.joined(separator: ",\r\n ")),
+            ("Subject", Self.encodeWords(Self.clean(draft.subject))),
+            ("Date", Self.rfc5322Date(draft.date)),
+            ("Message-ID", "<\(Self.clean(draft.messageID))>"),
+        ]
+        var references: [String] = []
+        if let ticket = draft.ticket { references.append(threadRoot(of: ticket)) }
+        if let answered = draft.inReplyTo { references.append(Self.clean(answered)) }
+        if let last = references.last {
+            headers.append(("In-Reply-To", "<\(last)>"))
+            headers.append(("References", references.map { "<\($0)>" }.joined(separator: " ")))
+        }
+        headers += [
+            ("Reply-To", mailbox(displayName, from)),
+            ("Auto-Submitted", draft.autoSubmitted),
+            ("X-Auto-Response-Suppress", "All"),
+            ("X-Loop", Self.clean(from.value)),
+        ]
+        if draft.bulk { headers.append(("Precedence", "bulk")) }
+        headers += [
+            ("MIME-Version", "1.0"),
+            ("Content-Type", "text/plain; charset=utf-8"),
+            ("Content-Transfer-Encoding", "quoted-printable"),
+        ]
+        var text = headers.map { "\($0.0): \($0.1)\r\n" }.joined()
+        text += "\r\n"
+        text += Self.quotedPrintable(draft.body)
+        return Array(text.utf8)
+    }
+
+    private func mailbox(_ name: String, _ address: EmailAddress) -> String {
+        let cleanName = Self.clean(name)
+        let phrase: String
+        if cleanName.unicodeScalars.allSatisfy({ $0.isASCII }) {
+            phrase = "\"" + cleanName.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        } else {
+            phrase = Self.encodeWords(cleanName)
+        }
+        return "\(phrase) <\(Self.clean(address.value))>"
+    }
+
+    /// Replaces CR, LF and other control characters with spaces.
+    public static func clean(_ value: String) -> String {
+        String(String.UnicodeScalarView(value.unicodeScalars.map { scalar in
+            (scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value)
+                || scalar == "\u{2028}" || scalar == "\u{2029}") ? " " : scalar
+        }))
+    }
+
+    /// RFC 2047 encoded words (UTF-8, base64) for text that is not plain ASCII; ASCII passes unchanged.
+    public static func encodeWords(_ text: String) -> String {
+        guard !text.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x20 }) else { return text }
+        // Each encoded word stays within 75 characters: 45 bytes of UTF-8 become 60 of base64,
+        // and a word never splits a character.
+        var words: [String] = []
+        var chunk: [UInt8] = []
+        for character in text {
+            let bytes = Array(String(character).utf8)
+            if chunk.count + bytes.count > 45 {
+                words.append("=?UTF-8?B?\(Data(chunk).base64EncodedString())?=")
+                chunk = []
+            }
+            chunk += bytes
+        }
+        if !chunk.isEmpty { words.append("=?UTF-8?B?\(Data(chunk).base64EncodedString())?=") }
+        return words.joined(separator: "\r\n ")
+    }
+
+    /// RFC 2045 quoted-printable, lines of at most 76 characters, CRLF line ends.
+    public static func quotedPrintable(_ text: String) -> String {
+        var output = ""
+        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+        for (index, line) in lines.enumerated() {
+            var current = ""
+            let bytes = Array(line.utf8)
+            for (position, byte) in bytes.enumerated() {
+                let isLast = position == bytes.count - 1
+                let encoded: String
+                if byte == 0x3D || byte > 0x7E || (byte < 0x20 && byte != 0x09) || (isLast && (byte == 0x20 || byte == 0x09))
+                    || (current.isEmpty && byte == 0x2E)
+                {
+                    encoded = String(format: "=%02X", byte)
+                } else {
+                    encoded = String(UnicodeScalar(byte))
+                }
+                if current.count + encoded.count > 75 {
+                    output += current + "=\r\n"
+                    current = ""
+                }
+                current += encoded
+            }
+            output += current
+            if index < lines.count - 1 { output += "\r\n" }
+        }
+        return output + "\r\n"
+    }
+
+    /// `Wed, 25 Nov 2026 08:04:02 +0000` (RFC 5322 §3.3).
+    public static func rfc5322Date(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
+        return formatter.string(from: date)
+    }
+}

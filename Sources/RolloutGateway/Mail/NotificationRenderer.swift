@@ -1,0 +1,108 @@
+import Foundation
+import RolloutCore
+
+/// Turns routed notifications into outbox messages: template values, subject tag, headers.
+public struct NotificationRenderer: Sendable {
+    public let templates: TemplateLibrary
+    public let composer: MailComposer
+    public let tags: [Queue: String]
+    public let context: WorkflowContext
+
+    public init(templates: TemplateLibrary, composer: MailComposer, tags: [Queue: String], context: WorkflowContext) {
+        self.templates = templates
+        self.composer = composer
+        self.tags = tags
+        self.context = context
+    }
+
+    /// `[staged-rollout #12]`.
+    public func tag(_ queue: Queue, _ ticket: TicketID) -> String {
+        "[\(tags[queue] ?? queue.rawValue) #\(ticket.rawValue)]"
+    }
+
+    /// Renders the notifications of one decision; `cause` and `now` make the Message-IDs stable.
+    public func render(_ decision: Decision, cause: Cause, now: Date) throws -> [OutgoingMessage] {
+        try decision.notifications.enumerated().map { index, notification in
+            try render(notification, in: decision.state, index: index, cause: cause, now: now)
+        }
+    }
+
+    public func render(_ notification: RoutedNotification, in rolloutCase: RolloutCase, index: Int, cause: Cause, now: Date) throws
+        -> OutgoingMessage
+    {
+        let values = self.values(for: notification, in: rolloutCase)
+        let (subject, body) = try templates.render(notification.template, values)
+        let messageID = self.messageID(for: notification, index: index, cause: cause, now: now)
+        var draft = MailComposer.Draft(
+            to: notification.recipients, subject: "\(values["tag"]!) \(subject)", body: body, messageID: messageID,
+            ticket: notification.ticket, date: now)
+        let lists = Set(context.registry.people(ofStack: rolloutCase.release.release.stack).lists)
+        draft.bulk = notification.recipients.contains(where: lists.contains)
+        if notification.kind == .transcript { draft.autoSubmitted = "auto-replied" }
+        if let answered = notification.facts["in_reply_to"] { draft.inReplyTo = answered }
+        return OutgoingMessage(
+            messageID: messageID, ticket: notification.ticket, kind: notification.kind.rawValue, sender: composer.from,
+            recipients: notification.recipients, data: composer.compose(draft), createdAt: now)
+    }
+
+    /// A Message-ID that the same notification of the same event always gets.
+    func messageID(for notification: RoutedNotification, index: Int, cause: Cause, now: Date) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
+        let seed = "\(cause)|\(notification.kind.rawValue)|\(notification.template)|\(notification.recipients.map(\.key))|\(index)"
+        for byte in seed.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        let stamp = Int(now.timeIntervalSince1970)
+        return "rg.\(notification.ticket.rawValue).\(notification.template).\(stamp).\(String(hash, radix: 36))@\(composer.domain)"
+    }
+
+    /// The values a template can use.
+    public func values(for notification: RoutedNotification, in rolloutCase: RolloutCase) -> [String: String] {
+        let release = rolloutCase.release
+        let rollout = rolloutCase.rollout
+        let component = release.release
+        var values: [String: String] = [
+            "ticket_id": String(notification.ticket.rawValue),
+            "tag": tag(notification.queue, notification.ticket),
+            "title": notification.queue == .release ? release.title : (rollout?.title ?? release.title),
+            "release_id": String(release.id.rawValue),
+            "release_title": release.title,
+            "release_status": release.status.rawValue,
+            "stack": component.stack,
+            "component": component.component ?? "",
+            "version": component.version,
+            "release_notes": release.links.releaseNotes,
+            "fixed_bugs": release.links.fixedBugs,
+            "documentation": release.links.documentation,
+            "gateway_address": composer.from.value,
+            "gateway_name": composer.displayName,
+            "doc_description": component.documentDescription,
+            "summary_name": ReportFiles.expectedSummaryName(release: component),
+            "testing_minimum_days": String(context.policy.testingMinimumDays),
+            "testing_maximum_days": String(context.policy.testingMaximumDays),
+            "assigned_teams": rollout.map { $0.activeTeams.map(\.team.description).joined(separator: ", ") } ?? "",
+            "candidate_teams": context.registry.teams.values
+                .filter { team in team.stacks.contains { $0.caseInsensitiveCompare(component.stackFamily) == .orderedSame } }
+                .map(\.name.shortForm).sorted().joined(separator: ", "),
+        ]
+        if let rollout {
+            values["status"] = rollout.status.rawValue
+            values["outcome"] = rollout.outcome?.rawValue ?? ""
+            values["docid"] = rollout.documentID ?? ""
+        }
+        if let team = notification.team {
+            values["team"] = team.description
+            values["team_short"] = team.shortForm
+            values["reply_accept"] = "accept \(team.shortForm)"
+            values["reply_reject"] = "reject \(team.shortForm)"
+            values["report_name"] = ReportFiles.expectedReportNames(team: team, release: component)
+            if let assignment = rollout?.assignment(of: team) {
+                values["deadline"] = context.policy.calendar.describe(assignment.answerDeadline)
+                values["answered_by"] = assignment.answeredBy?.value ?? ""
+            }
+        }
+        values.merge(notification.facts) { _, fact in fact }
+        return values
+    }
+}

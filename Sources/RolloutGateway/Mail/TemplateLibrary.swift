@@ -1,0 +1,65 @@
+import Foundation
+import Mustache
+
+/// The notification templates: the shipped defaults, overridden by an operator's folder.
+public struct TemplateLibrary: Sendable {
+    private let library: MustacheLibrary
+    /// Every template name available.
+    public let names: Set<String>
+
+    /// A problem with a template file.
+    public struct TemplateError: Error, CustomStringConvertible {
+        public var template: String
+        public var problem: String
+        public var description: String { "template \(template): \(problem)" }
+    }
+
+    /// Loads the defaults, then every `*.mustache` file of `directory` over them.
+    public init(overridesIn directory: String? = nil) throws {
+        var sources = DefaultTemplates.all
+        sources[Self.footer] = DefaultTemplates.footer
+        if let directory {
+            let files: [String]
+            do {
+                files = try FileManager.default.contentsOfDirectory(atPath: directory)
+            } catch {
+                throw TemplateError(template: directory, problem: "the templates folder cannot be read; expected a folder of NAME.mustache files")
+            }
+            for file in files where file.hasSuffix(".mustache") {
+                let path = (directory as NSString).appendingPathComponent(file)
+                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                    throw TemplateError(template: path, problem: "cannot be read as UTF-8 text")
+                }
+                sources[String(file.dropLast(".mustache".count))] = text
+            }
+        }
+        var library = MustacheLibrary()
+        for (name, source) in sources {
+            guard name == Self.footer || source.hasPrefix("Subject:") else {
+                throw TemplateError(template: name, problem: "must start with a 'Subject:' line, then a blank line, then the body")
+            }
+            do {
+                try library.register("{{% CONTENT_TYPE: TEXT}}" + source, named: name)
+            } catch {
+                throw TemplateError(template: name, problem: "is not valid Mustache (\(error))")
+            }
+        }
+        self.library = library
+        self.names = Set(sources.keys)
+    }
+
+    /// The name of the template appended to every body.
+    public static let footer = "footer"
+
+    /// Renders a template into a subject and a body, the footer appended.
+    public func render(_ name: String, _ values: [String: String]) throws -> (subject: String, body: String) {
+        guard let text = library.render(values, withTemplate: name) else {
+            throw TemplateError(template: name, problem: "does not exist; expected one of \(names.sorted().joined(separator: ", "))")
+        }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let subject = lines.first.map { $0.dropFirst("Subject:".count).trimmingCharacters(in: .whitespaces) } ?? ""
+        let body = lines.dropFirst().drop(while: { $0.trimmingCharacters(in: .whitespaces).isEmpty }).joined(separator: "\n")
+        let footer = library.render(values, withTemplate: Self.footer) ?? ""
+        return (subject, body + footer)
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import RolloutCore
+
+/// A message in the outbox: rendered, addressed, waiting to be delivered.
+public struct OutgoingMessage: Sendable, Equatable {
+    /// The store's row number, once stored.
+    public var rowID: Int64?
+    /// The `Message-ID`, without angle brackets.
+    public var messageID: String
+    public var ticket: TicketID?
+    public var kind: String
+    public var sender: EmailAddress
+    public var recipients: [EmailAddress]
+    /// The whole RFC 5322 message, CRLF line ends.
+    public var data: [UInt8]
+    public var createdAt: Date
+    public var attempts: Int
+    public var nextAttemptAt: Date
+
+    public init(
+        rowID: Int64? = nil, messageID: String, ticket: TicketID?, kind: String, sender: EmailAddress,
+        recipients: [EmailAddress], data: [UInt8], createdAt: Date, attempts: Int = 0, nextAttemptAt: Date? = nil
+    ) {
+        self.rowID = rowID
+        self.messageID = messageID
+        self.ticket = ticket
+        self.kind = kind
+        self.sender = sender
+        self.recipients = recipients
+        self.data = data
+        self.createdAt = createdAt
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt ?? createdAt
+    }
+}
+
+/// What one delivery attempt came to.
+public enum DeliveryOutcome: Sendable, Equatable {
+    case delivered
+    /// Worth trying again later (4xx, connection trouble).
+    case temporaryFailure(String)
+    /// Will not succeed (5xx); recorded and reported.
+    case permanentFailure(String)
+}
+
+/// The mail-out port: a Maildir here, SMTP later.
+public protocol MailTransport: Sendable {
+    /// A short name for logs (`maildir /var/…`, `smtp://…`).
+    var name: String { get }
+    /// Delivers messages in order, reporting each one's outcome.
+    func deliver(_ messages: [OutgoingMessage]) async -> [DeliveryOutcome]
+}
+
+/// Runs the configured external commands (repository moves).
+public protocol HookRunner: Sendable {
+    /// Runs a hook; throws when it fails so that nothing is committed.
+    func run(_ hook: HookRun) async throws
+}
+
+/// Where "now" comes from. Injected everywhere; tests pin it.
+public struct DateSource: Sendable {
+    public var now: @Sendable () -> Date
+
+    public init(now: @escaping @Sendable () -> Date) { self.now = now }
+
+    public static let system = DateSource { Date() }
+    public static func constant(_ date: Date) -> DateSource { DateSource { date } }
+}

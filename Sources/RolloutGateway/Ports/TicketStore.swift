@@ -1,0 +1,152 @@
+import Foundation
+import RolloutCore
+
+/// A rollout case as loaded, with the versions the commit checks (optimistic concurrency).
+public struct StoredCase: Sendable, Equatable {
+    public var rolloutCase: RolloutCase
+    public var releaseVersion: Int
+    public var rolloutVersion: Int?
+    /// The queue of the ticket that was asked for.
+    public var queue: Queue
+
+    public init(rolloutCase: RolloutCase, releaseVersion: Int, rolloutVersion: Int?, queue: Queue) {
+        self.rolloutCase = rolloutCase
+        self.releaseVersion = releaseVersion
+        self.rolloutVersion = rolloutVersion
+        self.queue = queue
+    }
+}
+
+/// A message recorded as seen, so that it is applied once.
+public struct SeenMessage: Sendable, Equatable {
+    /// The Message-ID, or a digest of the message when it has none.
+    public var key: String
+    public var ticket: TicketID?
+    public var sender: EmailAddress?
+    /// What became of it (`applied`, `duplicate`, `set-aside`, …).
+    public var disposition: String
+
+    public init(key: String, ticket: TicketID?, sender: EmailAddress?, disposition: String) {
+        self.key = key
+        self.ticket = ticket
+        self.sender = sender
+        self.disposition = disposition
+    }
+}
+
+/// An attachment to keep with the ticket, whatever the workflow made of it.
+public struct StoredAttachment: Sendable, Equatable {
+    public var verdict: AttachmentVerdict
+    public var contentType: String
+    public var bytes: [UInt8]
+
+    public init(verdict: AttachmentVerdict, contentType: String, bytes: [UInt8]) {
+        self.verdict = verdict
+        self.contentType = contentType
+        self.bytes = bytes
+    }
+}
+
+/// Everything one event causes, written in one transaction.
+public struct StoreCommit: Sendable {
+    /// The case as it was loaded (its versions are checked), or nil for a fired timer without a case.
+    public var base: StoredCase
+    public var decision: Decision
+    public var outbox: [OutgoingMessage]
+    public var seen: SeenMessage?
+    public var attachments: [StoredAttachment]
+    /// The timer whose firing this is; marked fired in the same transaction.
+    public var firedTimer: TimerKey?
+
+    public init(
+        base: StoredCase, decision: Decision, outbox: [OutgoingMessage], seen: SeenMessage? = nil,
+        attachments: [StoredAttachment] = [], firedTimer: TimerKey? = nil
+    ) {
+        self.base = base
+        self.decision = decision
+        self.outbox = outbox
+        self.seen = seen
+        self.attachments = attachments
+        self.firedTimer = firedTimer
+    }
+}
+
+/// A pending timer.
+public struct DueTimer: Sendable, Equatable {
+    public var key: TimerKey
+    public var dueAt: Date
+
+    public init(key: TimerKey, dueAt: Date) {
+        self.key = key
+        self.dueAt = dueAt
+    }
+}
+
+/// One line of `tickets list`.
+public struct TicketSummary: Sendable, Equatable, Codable {
+    public var id: Int
+    public var queue: String
+    public var status: String
+    public var title: String
+    public var parent: Int?
+    public var child: Int?
+
+    public init(id: Int, queue: String, status: String, title: String, parent: Int?, child: Int?) {
+        self.id = id
+        self.queue = queue
+        self.status = status
+        self.title = title
+        self.parent = parent
+        self.child = child
+    }
+}
+
+/// What can go wrong in a store, in the gateway's terms.
+public enum StoreError: Error, CustomStringConvertible, Equatable {
+    /// Another writer changed the ticket since it was loaded; load and decide again.
+    case conflict(TicketID)
+    /// The message was already recorded: a duplicate.
+    case alreadySeen(String)
+    /// The store is locked by another process; try again later.
+    case busy(String)
+    /// The store cannot be opened or used.
+    case unavailable(String)
+
+    public var description: String {
+        switch self {
+        case .conflict(let id): "ticket \(id) changed while this event was decided"
+        case .alreadySeen(let key): "message \(key) was already applied"
+        case .busy(let detail): "the store is busy (\(detail)); try again later"
+        case .unavailable(let detail): "the store cannot be used: \(detail)"
+        }
+    }
+}
+
+/// The ticket store port. `async throws` throughout, so that a PostgreSQL adapter fits without changing callers.
+public protocol TicketStore: Sendable {
+    /// Creates a release ticket (`release new`) and records its creation.
+    func createRelease(_ release: ComponentRelease, links: ReleaseLinks, at: Date, cause: Cause) async throws -> ReleaseTicket
+    /// Takes the next number of the shared ticket sequence.
+    func reserveTicketID() async throws -> TicketID
+    /// Loads the case a ticket belongs to (a release ticket or its staged-rollout child).
+    func load(_ ticket: TicketID) async throws -> StoredCase?
+    /// Writes a decision and all it causes atomically; throws ``StoreError/conflict(_:)`` when the case changed,
+    /// ``StoreError/alreadySeen(_:)`` when the message was recorded before.
+    func commit(_ commit: StoreCommit) async throws
+    /// Records a message that changes no ticket (a duplicate, a message set aside).
+    func recordSeen(_ message: SeenMessage, at: Date) async throws
+    func hasSeen(_ key: String) async throws -> Bool
+    /// Timers due at or before `now`, oldest first.
+    func dueTimers(at now: Date) async throws -> [DueTimer]
+    /// Marks a timer fired without any change (its ticket is gone or closed).
+    func markFired(_ key: TimerKey, at: Date) async throws
+    func ticketSummaries() async throws -> [TicketSummary]
+    func history(of ticket: TicketID) async throws -> [HistoryEntry]
+    func timers(of ticket: TicketID) async throws -> [DueTimer]
+    func attachments(of ticket: TicketID) async throws -> [StoredAttachment]
+    /// Outbox messages ready to go at `now`, oldest first.
+    func pendingOutbox(at now: Date, limit: Int) async throws -> [OutgoingMessage]
+    /// Records what became of a delivery attempt.
+    func recordDelivery(_ outcome: DeliveryOutcome, for message: OutgoingMessage, at: Date) async throws
+    func outboxCounts() async throws -> (queued: Int, sent: Int, failed: Int)
+}

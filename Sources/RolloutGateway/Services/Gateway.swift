@@ -1,0 +1,212 @@
+import Foundation
+import Logging
+import RolloutCore
+
+/// An attachment as received, before the workflow judged it.
+public struct IncomingAttachment: Sendable, Equatable {
+    public var fileName: String
+    public var contentType: String
+    public var bytes: [UInt8]
+
+    public init(fileName: String, contentType: String = "application/octet-stream", bytes: [UInt8]) {
+        self.fileName = fileName
+        self.contentType = contentType
+        self.bytes = bytes
+    }
+}
+
+/// What an event did: the per-command results and the ticket touched.
+public struct EventReport: Sendable {
+    public var ticket: TicketID
+    public var results: [CommandResult]
+    public var attachments: [AttachmentVerdict]
+    public var notifications: Int
+    public var createdTicket: TicketID?
+    public var state: RolloutCase
+}
+
+/// The orchestration around the rules engine: load, decide, run hooks, render, commit — with retries
+/// when another writer changed the ticket in between.
+public struct Gateway: Sendable {
+    public let configuration: GatewayConfiguration
+    public let store: any TicketStore
+    public let hooks: any HookRunner
+    public let clock: DateSource
+    public let renderer: NotificationRenderer
+    public let logger: Logger
+
+    public init(
+        configuration: GatewayConfiguration, store: any TicketStore, hooks: any HookRunner, clock: DateSource,
+        templates: TemplateLibrary, logger: Logger
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.hooks = hooks
+        self.clock = clock
+        self.logger = logger
+        self.renderer = NotificationRenderer(
+            templates: templates,
+            composer: MailComposer(from: configuration.address, displayName: configuration.displayName),
+            tags: configuration.tags, context: configuration.workflow)
+    }
+
+    var workflow: Workflow { Workflow(context: configuration.workflow) }
+
+    // MARK: Release tickets
+
+    /// `release new`: records a release ticket in InVerification.
+    public func createRelease(_ release: ComponentRelease, links: ReleaseLinks) async throws -> ReleaseTicket {
+        let ticket = try await store.createRelease(release, links: links, at: clock.now(), cause: .operatorAction("release new"))
+        logger.info("release ticket created", metadata: ["ticket": "\(ticket.id.rawValue)", "action": "release new"])
+        return ticket
+    }
+
+    /// `release stage`: steps 1–3, the repository hook included.
+    public func stageRelease(_ ticket: TicketID, operatorName: String) async throws -> EventReport {
+        try await decideAndCommit(ticket, cause: .operatorAction("release stage")) { stored in
+            .stageRelease(operator: operatorName, reservedTicketID: try await store.reserveTicketID())
+        }
+    }
+
+    // MARK: Commands
+
+    /// Applies a message's text and attachments to a ticket, as if mailed by `sender`.
+    public func apply(
+        to ticket: TicketID, sender: Sender, text: String, attachments: [IncomingAttachment] = [], cause: Cause,
+        seen: SeenMessage? = nil
+    ) async throws -> EventReport {
+        try await decideAndCommit(ticket, cause: cause, sender: sender, seen: seen, attachments: attachments) { stored in
+            var event = MessageEvent(
+                queue: stored.queue, sender: sender, cause: cause, text: text,
+                attachments: attachments.map { AttachmentFacts(fileName: $0.fileName, head: $0.bytes) })
+            let stages = event.lines.contains { if case .command(.status) = $0.reading { true } else { false } }
+            if stages, stored.queue == .release, stored.rolloutCase.release.status == .inVerification {
+                event.reservedTicketID = try await store.reserveTicketID()
+            }
+            return .message(event)
+        }
+    }
+
+    // MARK: Timers
+
+    /// What `tick` did.
+    public struct TickReport: Sendable {
+        public var fired: [DueTimer] = []
+        public var notifications = 0
+    }
+
+    /// Fires every timer due at the clock's now. Each firing commits with its notifications, or not at all.
+    public func tick() async throws -> TickReport {
+        let now = clock.now()
+        var report = TickReport()
+        for timer in try await store.dueTimers(at: now) {
+            let key = timer.key
+            do {
+                let event = try await decideAndCommit(key.ticket, cause: .timer(key.kind), firedTimer: key, at: now) { _ in
+                    .timerFired(key)
+                }
+                report.fired.append(timer)
+                report.notifications += event.notifications
+                logger.info(
+                    "timer fired",
+                    metadata: [
+                        "ticket": "\(key.ticket.rawValue)", "action": "\(key.kind.rawValue)",
+                        "team": "\(key.team?.description ?? "-")", "notifications": "\(event.notifications)",
+                    ])
+            } catch GatewayError.unknownTicket {
+                try await store.markFired(key, at: now)
+            }
+        }
+        return report
+    }
+
+    // MARK: Outbox
+
+    /// What `send` did.
+    public struct SendReport: Sendable {
+        public var delivered = 0
+        public var deferred = 0
+        public var failed = 0
+        public var stillQueued = 0
+    }
+
+    /// Delivers the outbox through a transport, recording each outcome.
+    public func send(through transport: any MailTransport, batchSize: Int = 500) async throws -> SendReport {
+        var report = SendReport()
+        let now = clock.now()
+        var attempted = Set<Int64>()
+        while true {
+            let batch = try await store.pendingOutbox(at: now, limit: batchSize).filter { message in
+                message.rowID.map { !attempted.contains($0) } ?? false
+            }
+            guard !batch.isEmpty else { break }
+            let outcomes = await transport.deliver(batch)
+            for (message, outcome) in zip(batch, outcomes) {
+                attempted.insert(message.rowID!)
+                try await store.recordDelivery(outcome, for: message, at: now)
+                let metadata: Logger.Metadata = [
+                    "message-id": "\(message.messageID)", "ticket": "\(message.ticket?.rawValue ?? 0)", "action": "\(message.kind)",
+                ]
+                switch outcome {
+                case .delivered:
+                    report.delivered += 1
+                case .temporaryFailure(let reason):
+                    report.deferred += 1
+                    logger.warning("delivery deferred: \(reason)", metadata: metadata)
+                case .permanentFailure(let reason):
+                    report.failed += 1
+                    logger.error("delivery failed: \(reason)", metadata: metadata)
+                }
+            }
+        }
+        report.stillQueued = try await store.outboxCounts().queued
+        logger.info(
+            "outbox sent",
+            metadata: [
+                "transport": "\(transport.name)", "delivered": "\(report.delivered)", "deferred": "\(report.deferred)",
+                "failed": "\(report.failed)", "queued": "\(report.stillQueued)",
+            ])
+        return report
+    }
+
+    // MARK: The one path every event takes
+
+    private func decideAndCommit(
+        _ ticket: TicketID, cause: Cause, sender: Sender? = nil, seen: SeenMessage? = nil, attachments: [IncomingAttachment] = [],
+        firedTimer: TimerKey? = nil, at fixedNow: Date? = nil,
+        event makeEvent: (StoredCase) async throws -> WorkflowEvent
+    ) async throws -> EventReport {
+        for _ in 0..<5 {
+            guard let stored = try await store.load(ticket) else { throw GatewayError.unknownTicket(ticket) }
+            let now = fixedNow ?? clock.now()
+            let event = try await makeEvent(stored)
+            let decision = workflow.decide(stored.rolloutCase, event, now: now)
+            for hook in decision.hooks { try await hooks.run(hook) }
+            let outbox = try renderer.render(decision, cause: cause, now: now)
+            let storedAttachments = zip(attachments, decision.attachments).map { incoming, verdict in
+                StoredAttachment(verdict: verdict, contentType: incoming.contentType, bytes: incoming.bytes)
+            }
+            do {
+                try await store.commit(
+                    StoreCommit(
+                        base: stored, decision: decision, outbox: outbox, seen: seen, attachments: storedAttachments,
+                        firedTimer: firedTimer))
+            } catch StoreError.conflict {
+                logger.debug("ticket changed under the event; deciding again", metadata: ["ticket": "\(ticket.rawValue)"])
+                continue
+            }
+            for result in decision.results {
+                logger.info(
+                    "command \(result.status.rawValue): \(result.message)",
+                    metadata: [
+                        "ticket": "\(ticket.rawValue)", "cause": "\(cause)", "command": "\(result.line)",
+                        "sender": "\(sender?.address.value ?? "-")",
+                    ])
+            }
+            return EventReport(
+                ticket: ticket, results: decision.results, attachments: decision.attachments, notifications: outbox.count,
+                createdTicket: decision.createdTicket, state: decision.state)
+        }
+        throw GatewayError.tooManyConflicts(ticket)
+    }
+}

@@ -1,0 +1,267 @@
+import Foundation
+import GRDB
+import RolloutCore
+import RolloutGateway
+
+/// Mapping between table rows and the core's types. Rows stay in this module; callers see domain values.
+extension SQLiteTicketStore {
+    static func componentRelease(_ row: Row) -> ComponentRelease {
+        ComponentRelease(stack: row["stack"], component: row["component"], version: row["version"], os: row["os"], architecture: row["arch"])
+    }
+
+    static func links(_ row: Row) -> ReleaseLinks {
+        ReleaseLinks(releaseNotes: row["release_notes"], fixedBugs: row["fixed_bugs"], documentation: row["documentation"])
+    }
+
+    static func load(_ ticket: TicketID, _ db: Database) throws -> StoredCase? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM tickets WHERE id = ?", arguments: [ticket.rawValue]) else {
+            return nil
+        }
+        let queue = Queue(rawValue: row["queue"]) ?? .release
+        let releaseRow: Row
+        let rolloutRow: Row?
+        if queue == .release {
+            releaseRow = row
+            let child: Int? = row["child_id"]
+            rolloutRow = try child.flatMap { try Row.fetchOne(db, sql: "SELECT * FROM tickets WHERE id = ?", arguments: [$0]) }
+        } else {
+            let parent: Int = row["parent_id"]
+            guard let parentRow = try Row.fetchOne(db, sql: "SELECT * FROM tickets WHERE id = ?", arguments: [parent]) else {
+                return nil
+            }
+            releaseRow = parentRow
+            rolloutRow = row
+        }
+        let release = ReleaseTicket(
+            id: TicketID(releaseRow["id"]), release: componentRelease(releaseRow), links: links(releaseRow),
+            status: ReleaseStatus(rawValue: releaseRow["status"]) ?? .inVerification, owner: releaseRow["owner"] ?? "sw-rel",
+            child: (releaseRow["child_id"] as Int?).map(TicketID.init),
+            outcome: (releaseRow["outcome"] as String?).flatMap(Outcome.init), documentID: releaseRow["document_id"],
+            createdAt: releaseRow["created_at"])
+        let rollout = try rolloutRow.map { try stagedRollout($0, db) }
+        return StoredCase(
+            rolloutCase: RolloutCase(release: release, rollout: rollout), releaseVersion: releaseRow["row_version"],
+            rolloutVersion: rolloutRow?["row_version"], queue: queue)
+    }
+
+    static func stagedRollout(_ row: Row, _ db: Database) throws -> StagedRolloutTicket {
+        let id: Int = row["id"]
+        let teams = try Row.fetchAll(db, sql: "SELECT * FROM ticket_teams WHERE ticket_id = ? ORDER BY position", arguments: [id])
+            .compactMap { team -> TeamAssignment? in
+                guard let name = TeamName(team["team"]) else { return nil }
+                return TeamAssignment(
+                    team: name, assignedAt: team["assigned_at"], volunteered: team["volunteered"],
+                    answerDeadline: team["answer_deadline"], answer: (team["answer"] as String?).flatMap(TeamAnswer.init),
+                    answeredAt: team["answered_at"], answeredBy: (team["answered_by"] as String?).map(EmailAddress.init),
+                    testingMinimumEnd: team["testing_minimum_end"], testingMaximumEnd: team["testing_maximum_end"],
+                    extendedDays: team["extended_days"], downtime: team["downtime"], report: team["report"],
+                    reportedAt: team["reported_at"], unassignedAt: team["unassigned_at"])
+            }
+        let ggus = try String.fetchAll(
+            db, sql: "SELECT ggus_ticket FROM ggus_links WHERE ticket_id = ? ORDER BY position", arguments: [id])
+        return StagedRolloutTicket(
+            id: TicketID(id), parent: TicketID(row["parent_id"]), release: componentRelease(row), links: links(row),
+            status: RolloutStatus(rawValue: row["status"]) ?? .new, teams: teams,
+            outcome: (row["outcome"] as String?).flatMap(Outcome.init), documentID: row["document_id"], summary: row["summary"],
+            ggusTickets: ggus, escalationDueAt: row["escalation_due_at"], escalationsSent: row["escalations_sent"],
+            allReportsAnnounced: row["all_reports_announced"], createdAt: row["created_at"])
+    }
+
+    static func checkVersion(_ ticket: TicketID, expected: Int, _ db: Database) throws {
+        let current = try Int.fetchOne(db, sql: "SELECT row_version FROM tickets WHERE id = ?", arguments: [ticket.rawValue])
+        guard current == expected else { throw StoreError.conflict(ticket) }
+    }
+
+    private static func releaseColumns(_ release: ComponentRelease, _ links: ReleaseLinks) -> [(String, (any DatabaseValueConvertible)?)] {
+        [
+            ("stack", release.stack), ("component", release.component), ("version", release.version), ("os", release.os),
+            ("arch", release.architecture), ("release_notes", links.releaseNotes), ("fixed_bugs", links.fixedBugs),
+            ("documentation", links.documentation),
+        ]
+    }
+
+    private static func upsert(_ id: TicketID, insert: Bool, _ columns: [(String, (any DatabaseValueConvertible)?)], _ db: Database, at date: Date) throws {
+        if insert {
+            let all = [("id", id.rawValue as (any DatabaseValueConvertible)?), ("created_at", date), ("updated_at", date)] + columns
+            try db.execute(
+                sql: "INSERT INTO tickets (\(all.map(\.0).joined(separator: ", "))) VALUES (\(all.map { _ in "?" }.joined(separator: ", ")))",
+                arguments: StatementArguments(all.map(\.1)))
+        } else {
+            let all = [("updated_at", date as (any DatabaseValueConvertible)?)] + columns
+            try db.execute(
+                sql: "UPDATE tickets SET \(all.map { "\($0.0) = ?" }.joined(separator: ", ")), row_version = row_version + 1 WHERE id = ?",
+                arguments: StatementArguments(all.map(\.1) + [id.rawValue]))
+        }
+    }
+
+    private static func columns(_ ticket: ReleaseTicket) -> [(String, (any DatabaseValueConvertible)?)] {
+        [
+            ("queue", Queue.release.rawValue), ("status", ticket.status.rawValue), ("owner", ticket.owner),
+            ("child_id", ticket.child?.rawValue), ("outcome", ticket.outcome?.rawValue), ("document_id", ticket.documentID),
+        ] + releaseColumns(ticket.release, ticket.links)
+    }
+
+    static func insert(_ ticket: ReleaseTicket, _ db: Database, at date: Date) throws {
+        try upsert(ticket.id, insert: true, columns(ticket), db, at: ticket.createdAt)
+    }
+
+    static func update(_ ticket: ReleaseTicket, _ db: Database, at date: Date) throws {
+        try upsert(ticket.id, insert: false, columns(ticket), db, at: date)
+    }
+
+    private static func columns(_ ticket: StagedRolloutTicket) -> [(String, (any DatabaseValueConvertible)?)] {
+        [
+            ("queue", Queue.stagedRollout.rawValue), ("status", ticket.status.rawValue), ("owner", "staged-rollout"),
+            ("parent_id", ticket.parent.rawValue), ("outcome", ticket.outcome?.rawValue), ("document_id", ticket.documentID),
+            ("summary", ticket.summary), ("escalation_due_at", ticket.escalationDueAt),
+            ("escalations_sent", ticket.escalationsSent), ("all_reports_announced", ticket.allReportsAnnounced),
+        ] + releaseColumns(ticket.release, ticket.links)
+    }
+
+    static func insert(_ ticket: StagedRolloutTicket, _ db: Database, at date: Date) throws {
+        try upsert(ticket.id, insert: true, columns(ticket), db, at: ticket.createdAt)
+        try saveParts(of: ticket, db)
+    }
+
+    static func update(_ ticket: StagedRolloutTicket, _ db: Database, at date: Date) throws {
+        try upsert(ticket.id, insert: false, columns(ticket), db, at: date)
+        try saveParts(of: ticket, db)
+    }
+
+    /// Teams and GGUS links: rows are replaced or added, never removed (an unassigned team keeps its row).
+    private static func saveParts(of ticket: StagedRolloutTicket, _ db: Database) throws {
+        for (position, team) in ticket.teams.enumerated() {
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO ticket_teams (ticket_id, team, assigned_at, volunteered, answer_deadline, answer,
+                      answered_at, answered_by, testing_minimum_end, testing_maximum_end, extended_days, downtime, report,
+                      reported_at, unassigned_at, position)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    ticket.id.rawValue, team.team.description, team.assignedAt, team.volunteered, team.answerDeadline,
+                    team.answer?.rawValue, team.answeredAt, team.answeredBy?.value, team.testingMinimumEnd,
+                    team.testingMaximumEnd, team.extendedDays, team.downtime, team.report, team.reportedAt,
+                    team.unassignedAt, position,
+                ])
+        }
+        for (position, ggus) in ticket.ggusTickets.enumerated() {
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO ggus_links (ticket_id, ggus_ticket, position) VALUES (?, ?, ?)",
+                arguments: [ticket.id.rawValue, ggus, position])
+        }
+    }
+
+    // MARK: History
+
+    private static func causeColumns(_ cause: Cause) -> (String, String) {
+        switch cause {
+        case .message(let id): ("message", id)
+        case .operatorAction(let action): ("cli", action)
+        case .timer(let kind): ("timer", kind.rawValue)
+        }
+    }
+
+    static func insert(_ entry: HistoryEntry, _ db: Database) throws {
+        let (kind, cause) = causeColumns(entry.cause)
+        try db.execute(
+            sql: """
+                INSERT INTO history (ticket_id, at, cause_kind, cause, actor, authentication, action, detail)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                entry.ticket.rawValue, entry.at, kind, cause, entry.actor?.value, entry.authentication?.rawValue, entry.action,
+                entry.detail,
+            ])
+    }
+
+    static func historyEntry(_ row: Row) -> HistoryEntry {
+        let causeText: String = row["cause"]
+        let cause: Cause =
+            switch row["cause_kind"] as String {
+            case "message": .message(id: causeText)
+            case "timer": .timer(TimerKind(rawValue: causeText) ?? .escalation)
+            default: .operatorAction(causeText)
+            }
+        return HistoryEntry(
+            ticket: TicketID(row["ticket_id"]), at: row["at"], cause: cause, actor: (row["actor"] as String?).map(EmailAddress.init),
+            authentication: (row["authentication"] as String?).flatMap(AuthenticationLevel.init), action: row["action"],
+            detail: row["detail"])
+    }
+
+    // MARK: Timers
+
+    static func apply(_ change: TimerChange, _ db: Database, at date: Date) throws {
+        switch change {
+        case .schedule(let key, let due):
+            try db.execute(
+                sql: """
+                    INSERT INTO timers (ticket_id, kind, team, due_at, state) VALUES (?, ?, ?, ?, 'pending')
+                    ON CONFLICT (ticket_id, kind, team) DO UPDATE SET due_at = excluded.due_at, state = 'pending', settled_at = NULL
+                    """,
+                arguments: [key.ticket.rawValue, key.kind.rawValue, key.team?.description ?? "", due])
+        case .cancel(let key):
+            try db.execute(
+                sql: "UPDATE timers SET state = 'cancelled', settled_at = ? WHERE ticket_id = ? AND kind = ? AND team = ? AND state = 'pending'",
+                arguments: [date, key.ticket.rawValue, key.kind.rawValue, key.team?.description ?? ""])
+        }
+    }
+
+    static func timer(_ row: Row) -> DueTimer {
+        let team: String = row["team"]
+        return DueTimer(
+            key: TimerKey(
+                ticket: TicketID(row["ticket_id"]), kind: TimerKind(rawValue: row["kind"]) ?? .escalation,
+                team: team.isEmpty ? nil : TeamName(team)),
+            dueAt: row["due_at"])
+    }
+
+    // MARK: Messages, attachments, outbox
+
+    static func seen(_ key: String, _ db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM messages_seen WHERE message_key = ?", arguments: [key]) ?? false
+    }
+
+    static func insert(_ message: SeenMessage, _ db: Database, at date: Date) throws {
+        try db.execute(
+            sql: "INSERT INTO messages_seen (message_key, ticket_id, sender, disposition, seen_at) VALUES (?, ?, ?, ?, ?)",
+            arguments: [message.key, message.ticket?.rawValue, message.sender?.value, message.disposition, date])
+    }
+
+    static func insert(_ attachment: StoredAttachment, ticket: TicketID, messageKey: String?, _ db: Database, at date: Date) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO attachments (ticket_id, file_name, content_type, size, kind, team, well_named, problem, data,
+                  received_at, message_key)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                ticket.rawValue, attachment.verdict.fileName, attachment.contentType, attachment.bytes.count,
+                attachment.verdict.kind.rawValue, attachment.verdict.team?.description, attachment.verdict.wellNamed,
+                attachment.verdict.problem, Data(attachment.bytes), date, messageKey,
+            ])
+    }
+
+    static func insert(_ message: OutgoingMessage, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO outbox (message_id, ticket_id, kind, sender, recipients, data, created_at, attempts, next_attempt_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (message_id) DO NOTHING
+                """,
+            arguments: [
+                message.messageID, message.ticket?.rawValue, message.kind, message.sender.value,
+                message.recipients.map(\.value).joined(separator: "\n"), Data(message.data), message.createdAt,
+                message.attempts, message.nextAttemptAt,
+            ])
+    }
+
+    static func outgoing(_ row: Row) -> OutgoingMessage {
+        let recipients: String = row["recipients"]
+        return OutgoingMessage(
+            rowID: row["id"], messageID: row["message_id"], ticket: (row["ticket_id"] as Int?).map(TicketID.init),
+            kind: row["kind"], sender: EmailAddress(row["sender"] as String),
+            recipients: recipients.split(separator: "\n").map { EmailAddress(String($0)) }, data: [UInt8](row["data"] as Data),
+            createdAt: row["created_at"], attempts: row["attempts"], nextAttemptAt: row["next_attempt_at"])
+    }
+}

@@ -1,0 +1,249 @@
+import Foundation
+import GRDB
+import RolloutCore
+import RolloutGateway
+
+/// The embedded default store: one SQLite file through GRDB, in WAL mode so that a cron run and an MTA
+/// delivery can share it. Every ``commit(_:)`` is one transaction.
+public final class SQLiteTicketStore: TicketStore {
+    let pool: DatabasePool
+    public let path: String
+    /// Failed deliveries are retried until this many attempts, then recorded as failed.
+    public let maxDeliveryAttempts: Int
+
+    /// Opens (creating if needed) the store at `path` and runs pending migrations.
+    public init(path: String, busyTimeout: TimeInterval = 5, maxDeliveryAttempts: Int = 10) throws {
+        self.path = path
+        self.maxDeliveryAttempts = maxDeliveryAttempts
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.foreignKeysEnabled = true
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Schema.migrator.migrate(pool)
+        } catch {
+            throw Self.translate(error, opening: path)
+        }
+    }
+
+    static func translate(_ error: any Error, opening path: String? = nil) -> any Error {
+        guard let error = error as? DatabaseError else { return error }
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return StoreError.busy(error.message ?? "database is locked")
+        case .SQLITE_CANTOPEN, .SQLITE_NOTADB, .SQLITE_CORRUPT, .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_IOERR, .SQLITE_FULL:
+            let place = path.map { "\($0): " } ?? ""
+            return StoreError.unavailable("\(place)\(error.message ?? "\(error.resultCode)") (expected a writable SQLite file in an existing folder)")
+        default: return error
+        }
+    }
+
+    private func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        do { return try await pool.write(body) } catch { throw Self.translate(error) }
+    }
+
+    private func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        do { return try await pool.read(body) } catch { throw Self.translate(error) }
+    }
+
+    // MARK: Tickets
+
+    public func reserveTicketID() async throws -> TicketID {
+        try await write { db in try Self.reserve(db, at: Date()) }
+    }
+
+    static func reserve(_ db: Database, at date: Date) throws -> TicketID {
+        try db.execute(sql: "INSERT INTO ticket_sequence (reserved_at) VALUES (?)", arguments: [date])
+        return TicketID(Int(db.lastInsertedRowID))
+    }
+
+    public func createRelease(_ release: ComponentRelease, links: ReleaseLinks, at date: Date, cause: Cause) async throws
+        -> ReleaseTicket
+    {
+        try await write { db in
+            let id = try Self.reserve(db, at: date)
+            let ticket = ReleaseTicket(id: id, release: release, links: links, createdAt: date)
+            try Self.insert(ticket, db, at: date)
+            try Self.insert(
+                HistoryEntry(
+                    ticket: id, at: date, cause: cause, authentication: .local, action: "created",
+                    detail: "created: \(ticket.title) (status InVerification)"), db)
+            return ticket
+        }
+    }
+
+    public func load(_ ticket: TicketID) async throws -> StoredCase? {
+        try await read { db in try Self.load(ticket, db) }
+    }
+
+    // MARK: Commit
+
+    public func commit(_ commit: StoreCommit) async throws {
+        try await write { db in
+            let now = commit.decision.history.first?.at ?? commit.outbox.first?.createdAt ?? Date()
+            if let seen = commit.seen {
+                guard try !Self.seen(seen.key, db) else { throw StoreError.alreadySeen(seen.key) }
+                try Self.insert(seen, db, at: now)
+            }
+            let before = commit.base.rolloutCase
+            let after = commit.decision.state
+            try Self.checkVersion(before.release.id, expected: commit.base.releaseVersion, db)
+            if let rolloutID = before.rollout?.id, let expected = commit.base.rolloutVersion {
+                try Self.checkVersion(rolloutID, expected: expected, db)
+            }
+            if before.release != after.release { try Self.update(after.release, db, at: now) }
+            if let rollout = after.rollout {
+                if before.rollout == nil {
+                    try Self.insert(rollout, db, at: now)
+                } else if before.rollout != rollout {
+                    try Self.update(rollout, db, at: now)
+                }
+            }
+            for entry in commit.decision.history { try Self.insert(entry, db) }
+            if let fired = commit.firedTimer {
+                try db.execute(
+                    sql: "UPDATE timers SET state = 'fired', settled_at = ? WHERE ticket_id = ? AND kind = ? AND team = ?",
+                    arguments: [now, fired.ticket.rawValue, fired.kind.rawValue, fired.team?.description ?? ""])
+            }
+            for change in commit.decision.timers { try Self.apply(change, db, at: now) }
+            for message in commit.outbox { try Self.insert(message, db) }
+            let attachmentTicket = after.rollout?.id ?? after.release.id
+            for attachment in commit.attachments {
+                try Self.insert(attachment, ticket: attachmentTicket, messageKey: commit.seen?.key, db, at: now)
+            }
+        }
+    }
+
+    public func recordSeen(_ message: SeenMessage, at date: Date) async throws {
+        try await write { db in
+            guard try !Self.seen(message.key, db) else { throw StoreError.alreadySeen(message.key) }
+            try Self.insert(message, db, at: date)
+        }
+    }
+
+    public func hasSeen(_ key: String) async throws -> Bool {
+        try await read { db in try Self.seen(key, db) }
+    }
+
+    // MARK: Timers
+
+    public func dueTimers(at now: Date) async throws -> [DueTimer] {
+        try await read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM timers WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, ticket_id, kind, team",
+                arguments: [now]
+            ).map(Self.timer)
+        }
+    }
+
+    public func timers(of ticket: TicketID) async throws -> [DueTimer] {
+        try await read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM timers WHERE state = 'pending' AND ticket_id = ? ORDER BY due_at, kind, team",
+                arguments: [ticket.rawValue]
+            ).map(Self.timer)
+        }
+    }
+
+    public func markFired(_ key: TimerKey, at date: Date) async throws {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE timers SET state = 'fired', settled_at = ? WHERE ticket_id = ? AND kind = ? AND team = ?",
+                arguments: [date, key.ticket.rawValue, key.kind.rawValue, key.team?.description ?? ""])
+        }
+    }
+
+    // MARK: Reading
+
+    public func ticketSummaries() async throws -> [TicketSummary] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM tickets ORDER BY id").map { row in
+                let release = Self.componentRelease(row)
+                let queue = Queue(rawValue: row["queue"]) ?? .release
+                return TicketSummary(
+                    id: row["id"], queue: queue.rawValue, status: row["status"],
+                    title: queue == .release ? TicketTitle.release(release) : TicketTitle.stagedRollout(release),
+                    parent: row["parent_id"], child: row["child_id"])
+            }
+        }
+    }
+
+    public func history(of ticket: TicketID) async throws -> [HistoryEntry] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM history WHERE ticket_id = ? ORDER BY id", arguments: [ticket.rawValue])
+                .map(Self.historyEntry)
+        }
+    }
+
+    public func attachments(of ticket: TicketID) async throws -> [StoredAttachment] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM attachments WHERE ticket_id = ? ORDER BY id", arguments: [ticket.rawValue])
+                .map { row in
+                    StoredAttachment(
+                        verdict: AttachmentVerdict(
+                            fileName: row["file_name"], kind: AttachmentVerdict.Kind(rawValue: row["kind"]) ?? .other,
+                            team: (row["team"] as String?).flatMap(TeamName.init), wellNamed: row["well_named"],
+                            problem: row["problem"]),
+                        contentType: row["content_type"], bytes: [UInt8](row["data"] as Data))
+                }
+        }
+    }
+
+    // MARK: Outbox
+
+    public func pendingOutbox(at now: Date, limit: Int) async throws -> [OutgoingMessage] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?
+                    ORDER BY id LIMIT ?
+                    """, arguments: [now, limit]
+            ).map(Self.outgoing)
+        }
+    }
+
+    public func recordDelivery(_ outcome: DeliveryOutcome, for message: OutgoingMessage, at date: Date) async throws {
+        guard let rowID = message.rowID else { return }
+        let maxAttempts = maxDeliveryAttempts
+        try await write { db in
+            switch outcome {
+            case .delivered:
+                try db.execute(
+                    sql: "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
+                    arguments: [date, rowID])
+            case .temporaryFailure(let reason):
+                let attempts = message.attempts + 1
+                if attempts >= maxAttempts {
+                    try db.execute(
+                        sql: "UPDATE outbox SET failed_at = ?, attempts = ?, last_error = ? WHERE id = ?",
+                        arguments: [date, attempts, "gave up after \(attempts) attempts: \(reason)", rowID])
+                } else {
+                    // Exponential backoff: 1, 2, 4, … minutes, at most 4 hours.
+                    let delay = min(60.0 * pow(2, Double(attempts - 1)), 4 * 3600)
+                    try db.execute(
+                        sql: "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
+                        arguments: [attempts, date.addingTimeInterval(delay), reason, rowID])
+                }
+            case .permanentFailure(let reason):
+                try db.execute(
+                    sql: "UPDATE outbox SET failed_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
+                    arguments: [date, reason, rowID])
+            }
+        }
+    }
+
+    public func outboxCounts() async throws -> (queued: Int, sent: Int, failed: Int) {
+        try await read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT
+                      COALESCE(SUM(sent_at IS NULL AND failed_at IS NULL), 0) AS queued,
+                      COALESCE(SUM(sent_at IS NOT NULL), 0) AS sent,
+                      COALESCE(SUM(failed_at IS NOT NULL), 0) AS failed
+                    FROM outbox
+                    """)!
+            return (row["queued"], row["sent"], row["failed"])
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import GRDB
+
+/// The store's migrations. They run by themselves when the store opens; never edit a shipped one, add the next.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: tickets, history, timers, messages, attachments, outbox") { db in
+            try db.execute(
+                sql: """
+                    -- One number sequence for both queues, as in RT; a reserved number may stay unused.
+                    CREATE TABLE ticket_sequence (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        reserved_at DATETIME NOT NULL
+                    );
+                    CREATE TABLE tickets (
+                        id INTEGER PRIMARY KEY,
+                        queue TEXT NOT NULL CHECK (queue IN ('sw-rel', 'staged-rollout')),
+                        status TEXT NOT NULL,
+                        stack TEXT NOT NULL,
+                        component TEXT,
+                        version TEXT NOT NULL,
+                        os TEXT,
+                        arch TEXT,
+                        release_notes TEXT NOT NULL,
+                        fixed_bugs TEXT NOT NULL,
+                        documentation TEXT NOT NULL,
+                        owner TEXT,
+                        parent_id INTEGER REFERENCES tickets(id),
+                        child_id INTEGER,
+                        outcome TEXT,
+                        document_id TEXT,
+                        summary TEXT,
+                        escalation_due_at DATETIME,
+                        escalations_sent INTEGER NOT NULL DEFAULT 0,
+                        all_reports_announced BOOLEAN NOT NULL DEFAULT 0,
+                        created_at DATETIME NOT NULL,
+                        updated_at DATETIME NOT NULL,
+                        row_version INTEGER NOT NULL DEFAULT 0
+                    );
+                    CREATE TABLE ticket_teams (
+                        ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+                        team TEXT NOT NULL,
+                        assigned_at DATETIME NOT NULL,
+                        volunteered BOOLEAN NOT NULL,
+                        answer_deadline DATETIME NOT NULL,
+                        answer TEXT,
+                        answered_at DATETIME,
+                        answered_by TEXT,
+                        testing_minimum_end DATETIME,
+                        testing_maximum_end DATETIME,
+                        extended_days INTEGER NOT NULL DEFAULT 0,
+                        downtime BOOLEAN NOT NULL DEFAULT 0,
+                        report TEXT,
+                        reported_at DATETIME,
+                        unassigned_at DATETIME,
+                        position INTEGER NOT NULL,
+                        PRIMARY KEY (ticket_id, team)
+                    );
+                    CREATE TABLE ggus_links (
+                        ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+                        ggus_ticket TEXT NOT NULL,
+                        position INTEGER NOT NULL,
+                        PRIMARY KEY (ticket_id, ggus_ticket)
+                    );
+                    CREATE TABLE history (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+                        at DATETIME NOT NULL,
+                        cause_kind TEXT NOT NULL,
+                        cause TEXT NOT NULL,
+                        actor TEXT,
+                        authentication TEXT,
+                        action TEXT NOT NULL,
+                        detail TEXT NOT NULL
+                    );
+                    CREATE INDEX history_by_ticket ON history(ticket_id, id);
+                    CREATE TABLE timers (
+                        ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+                        kind TEXT NOT NULL,
+                        team TEXT NOT NULL DEFAULT '',
+                        due_at DATETIME NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('pending', 'fired', 'cancelled')),
+                        settled_at DATETIME,
+                        PRIMARY KEY (ticket_id, kind, team)
+                    );
+                    CREATE INDEX timers_due ON timers(state, due_at);
+                    CREATE TABLE messages_seen (
+                        message_key TEXT PRIMARY KEY,
+                        ticket_id INTEGER,
+                        sender TEXT,
+                        disposition TEXT NOT NULL,
+                        seen_at DATETIME NOT NULL
+                    );
+                    CREATE TABLE attachments (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+                        file_name TEXT NOT NULL,
+                        content_type TEXT NOT NULL,
+                        size INTEGER NOT NULL,
+                        kind TEXT NOT NULL,
+                        team TEXT,
+                        well_named BOOLEAN NOT NULL,
+                        problem TEXT,
+                        data BLOB NOT NULL,
+                        received_at DATETIME NOT NULL,
+                        message_key TEXT
+                    );
+                    CREATE TABLE outbox (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        message_id TEXT NOT NULL UNIQUE,
+                        ticket_id INTEGER,
+                        kind TEXT NOT NULL,
+                        sender TEXT NOT NULL,
+                        recipients TEXT NOT NULL,
+                        data BLOB NOT NULL,
+                        created_at DATETIME NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at DATETIME NOT NULL,
+                        sent_at DATETIME,
+                        failed_at DATETIME,
+                        last_error TEXT
+                    );
+                    CREATE INDEX outbox_pending ON outbox(sent_at, failed_at, next_attempt_at);
+                    """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import MailMaildir
+import RolloutGateway
+
+struct TickCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tick", abstract: "Fire every timer due now: deadlines, escalations, testing reminders.")
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        try await guarded {
+            let environment = try Environment(options, label: "tick")
+            let report = try await environment.gateway.tick()
+            print("fired \(report.fired.count) timers, queued \(report.notifications) notifications")
+        }
+    }
+}
+
+struct SendCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "send", abstract: "Deliver the outbox (into the configured Maildir).")
+
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "Deliver into this Maildir instead of the configured one.") var maildir: String?
+
+    func run() async throws {
+        try await guarded {
+            let environment = try Environment(options, label: "send")
+            guard let root = maildir ?? environment.configuration.outboxMaildir else {
+                throw ConfigurationError(
+                    file: environment.configuration.file, key: "outbox.maildir", line: nil,
+                    problem: "no outbox Maildir is configured; expected outbox: { maildir: PATH } (or give --maildir)")
+            }
+            let report = try await environment.gateway.send(through: MaildirTransport(root: root))
+            print("delivered \(report.delivered), deferred \(report.deferred), failed \(report.failed), still queued \(report.stillQueued)")
+            if report.deferred > 0 { throw ExitCode(ExitStatus.temporaryFailure) }
+        }
+    }
+}
+
+struct ConfigCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config", abstract: "Check the configuration.", subcommands: [Check.self])
+
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Read and validate the configuration file and templates; exit 78 naming the first mistake.")
+
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            try await guarded {
+                let configuration = try GatewayConfiguration.load(from: options.configurationPath)
+                let templates = try TemplateLibrary(overridesIn: configuration.templatesDirectory)
+                for rule in configuration.workflow.routing.rules where !templates.names.contains(rule.template) {
+                    throw ConfigurationError(
+                        file: configuration.file, key: "notifications", line: nil,
+                        problem: "the template '\(rule.template)' for \(rule.kind.rawValue) does not exist; expected one of \(templates.names.sorted().joined(separator: ", "))")
+                }
+                let registry = configuration.workflow.registry
+                print("\(configuration.file): OK")
+                print("  \(registry.teams.count) EA teams, \(registry.stacks.count) stacks, \(registry.releaseManagers.count) release managers")
+                print("  store \(configuration.storePath); outbox \(configuration.outboxMaildir ?? "(none)")")
+                print("  \(configuration.workflow.routing.rules.count) notification rules, \(templates.names.count) templates")
+            }
+        }
+    }
+}
