@@ -35,22 +35,41 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // C libraries from Debian's packages, wrapped with static inline shims where Swift cannot call them.
+        .systemLibrary(name: "CGMime", pkgConfig: "gmime-3.0", providers: [.apt(["libgmime-3.0-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // MIME parsing (and later building) over GMime 3; HTML-only mail read through libxml2's HTML parser.
+        .target(name: "MailGMime", dependencies: ["RolloutCore", "RolloutGateway", "CGMime", "CLibXML2"]),
+        // SMTP (and later IMAP) over libcurl.
+        .target(
+            name: "MailCurl",
+            dependencies: ["RolloutGateway", "CCurl", .product(name: "Logging", package: "swift-log")]),
         // Maildir delivery and reading (the embedded default's mail in and out).
         .target(name: "MailMaildir", dependencies: ["RolloutGateway"]),
         // The command-line tool: composition root only.
         .executableTarget(
             name: "rollout-gateway",
             dependencies: [
-                "RolloutCore", "RolloutGateway", "StoreSQLite", "MailMaildir",
+                "RolloutCore", "RolloutGateway", "StoreSQLite", "MailMaildir", "MailGMime", "MailCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Benchmarks that print figures (run by the scripts in benchmarks/).
+        .executableTarget(
+            name: "rollout-bench",
+            dependencies: ["RolloutCore", "RolloutGateway", "StoreSQLite", "MailMaildir", "MailGMime", "MailCurl"]),
         .testTarget(name: "RolloutCoreTests", dependencies: ["RolloutCore"]),
         .testTarget(
             name: "RolloutGatewayTests",
             dependencies: ["RolloutCore", "RolloutGateway", "StoreSQLite", "MailMaildir"]
         ),
+        .testTarget(name: "MailGMimeTests", dependencies: ["MailGMime", "RolloutCore"]),
+        // Tests against real servers on loopback (smtp-sink, aiosmtpd, Dovecot), started by Tests/servers.
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["MailCurl", "MailGMime", "RolloutCore", "RolloutGateway", "StoreSQLite", "MailMaildir"]),
     ],
     swiftLanguageModes: [.v6]
 )

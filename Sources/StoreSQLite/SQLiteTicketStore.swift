@@ -211,6 +211,11 @@ public final class SQLiteTicketStore: TicketStore {
                 try db.execute(
                     sql: "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
                     arguments: [date, rowID])
+            case .partiallyDelivered(let refused):
+                let text = refused.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
+                try db.execute(
+                    sql: "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
+                    arguments: [date, "refused recipients: \(text)", rowID])
             case .temporaryFailure(let reason):
                 let attempts = message.attempts + 1
                 if attempts >= maxAttempts {

@@ -41,6 +41,8 @@ public enum DeliveryOutcome: Sendable, Equatable {
     case temporaryFailure(String)
     /// Will not succeed (5xx); recorded and reported.
     case permanentFailure(String)
+    /// Accepted for some recipients; these were refused permanently (address → the server's reply).
+    case partiallyDelivered(refused: [EmailAddress: String])
 }
 
 /// The mail-out port: a Maildir here, SMTP later.

@@ -150,6 +150,11 @@ public struct Gateway: Sendable {
                 switch outcome {
                 case .delivered:
                     report.delivered += 1
+                case .partiallyDelivered(let refused):
+                    report.delivered += 1
+                    logger.warning(
+                        "delivered, but recipients refused: \(refused.keys.map(\.value).sorted().joined(separator: ", "))",
+                        metadata: metadata)
                 case .temporaryFailure(let reason):
                     report.deferred += 1
                     logger.warning("delivery deferred: \(reason)", metadata: metadata)

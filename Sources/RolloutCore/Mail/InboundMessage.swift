@@ -1,0 +1,125 @@
+/// A name and address from a header (`Mario Rossi <mario.rossi@example.org>`).
+public struct Mailbox: Sendable, Equatable, Hashable {
+    public var name: String?
+    public var address: EmailAddress
+
+    public init(name: String? = nil, address: EmailAddress) {
+        self.name = name
+        self.address = address
+    }
+}
+
+/// The header fields the gateway reads, decoded (RFC 2047 words resolved, folding undone).
+public struct InboundHeaders: Sendable, Equatable {
+    public var from: [Mailbox] = []
+    public var replyTo: [Mailbox] = []
+    public var to: [Mailbox] = []
+    public var cc: [Mailbox] = []
+    /// `X-Original-From`, set by some list managers when they rewrite From.
+    public var originalFrom: [Mailbox] = []
+    /// `List-Id` as written (`Early adopters <early-adopters-emi.lists.egi.eu>`).
+    public var listID: String?
+    /// `Message-ID` without angle brackets.
+    public var messageID: String?
+    /// `In-Reply-To` Message-IDs, without angle brackets.
+    public var inReplyTo: [String] = []
+    /// `References` Message-IDs, without angle brackets, oldest first.
+    public var references: [String] = []
+    /// The decoded subject.
+    public var subject: String = ""
+    public var autoSubmitted: String?
+    public var precedence: String?
+    /// `X-Autoreply`, `X-Autorespond`, `X-Auto-Response-Suppress` and similar vacation markers, as found.
+    public var autoReplyMarkers: [String: String] = [:]
+    /// Every `X-Loop` value.
+    public var loops: [String] = []
+    /// `Return-Path` without angle brackets; empty string for `<>`.
+    public var returnPath: String?
+    /// Every `Authentication-Results` value, top (most recent) first.
+    public var authenticationResults: [String] = []
+    /// The top-level content type, lower-cased (`multipart/report`).
+    public var contentType: String?
+    /// `Date`, as written.
+    public var date: String?
+
+    public init() {}
+}
+
+/// A file attached to a message.
+public struct InboundAttachment: Sendable, Equatable {
+    /// The decoded file name (RFC 2231 and encoded words resolved); empty when the part had none.
+    public var fileName: String
+    public var contentType: String
+    public var bytes: [UInt8]
+
+    public init(fileName: String, contentType: String, bytes: [UInt8]) {
+        self.fileName = fileName
+        self.contentType = contentType
+        self.bytes = bytes
+    }
+}
+
+/// One recipient of a delivery-status report (RFC 3464).
+public struct FailedRecipient: Sendable, Equatable {
+    /// `Final-Recipient` (or `Original-Recipient`), without the `rfc822;` type.
+    public var address: EmailAddress
+    /// `Action` (`failed`, `delayed`, …).
+    public var action: String
+    /// `Status`, e.g. `5.1.1`.
+    public var status: String?
+    /// `Diagnostic-Code`, when given.
+    public var diagnostic: String?
+
+    public init(address: EmailAddress, action: String, status: String? = nil, diagnostic: String? = nil) {
+        self.address = address
+        self.action = action
+        self.status = status
+        self.diagnostic = diagnostic
+    }
+}
+
+/// A parsed message: what the gateway needs of it, read leniently.
+///
+/// Parsing never fails: whatever could be read is here, and what was wrong is listed in ``defects``
+/// (as Python's `email` package collects defects instead of raising).
+public struct InboundMessage: Sendable, Equatable {
+    public var headers: InboundHeaders
+    /// The readable text in UTF-8: text/plain preferred, HTML-only mail converted to text,
+    /// `format=flowed` unwrapped (RFC 3676).
+    public var text: String
+    /// Whether ``text`` came from an HTML part.
+    public var textFromHTML: Bool
+    public var attachments: [InboundAttachment]
+    /// Nested `message/rfc822` (or `text/rfc822-headers`) parts, e.g. the returned message in a bounce.
+    public var embeddedMessages: [InboundMessage]
+    /// The recipients a delivery-status report names, when this is one.
+    public var failedRecipients: [FailedRecipient]
+    /// What was wrong with the message, in words (`missing MIME boundary`, `unknown charset x-foo`).
+    public var defects: [String]
+    /// The size of the raw message in bytes.
+    public var size: Int
+    /// A digest of the raw message, standing in for a missing Message-ID.
+    public var digest: String
+
+    public init(
+        headers: InboundHeaders = InboundHeaders(), text: String = "", textFromHTML: Bool = false,
+        attachments: [InboundAttachment] = [], embeddedMessages: [InboundMessage] = [],
+        failedRecipients: [FailedRecipient] = [], defects: [String] = [], size: Int = 0, digest: String = ""
+    ) {
+        self.headers = headers
+        self.text = text
+        self.textFromHTML = textFromHTML
+        self.attachments = attachments
+        self.embeddedMessages = embeddedMessages
+        self.failedRecipients = failedRecipients
+        self.defects = defects
+        self.size = size
+        self.digest = digest
+    }
+
+    /// The key under which the message is recorded as seen: its Message-ID, else its digest.
+    public var seenKey: String {
+        if let id = headers.messageID, !id.isEmpty { return "<\(id)>" }
+        return "sha256:\(digest)"
+    }
+}

@@ -1,0 +1,10 @@
+import Foundation
+
+/// Benchmarks that print figures; see benchmarks/ for the scripts that run them beside their references.
+let arguments = Array(CommandLine.arguments.dropFirst())
+switch arguments.first {
+case "smtp-send": await SMTPBenchmark.run(Array(arguments.dropFirst()))
+default:
+    FileHandle.standardError.write(Data("usage: rollout-bench smtp-send …\n".utf8))
+    exit(64)
+}
