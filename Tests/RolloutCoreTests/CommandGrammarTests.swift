@@ -1,0 +1,79 @@
+import RolloutCore
+import Testing
+
+@Suite("Mail command grammar (SPEC §5)")
+struct CommandGrammarTests {
+    @Test(
+        "accepted forms",
+        arguments: [
+            ("accept NGI_IT-INFN-T1", Command.accept(team: "NGI_IT-INFN-T1")),
+            ("ACCEPT ea-NGI_IT-INFN-T1", .accept(team: "ea-NGI_IT-INFN-T1")),
+            ("   Accept NGI_IT-INFN-T1.", .accept(team: "NGI_IT-INFN-T1")),
+            ("reject ngi_de-fzk-lcg2", .reject(team: "ngi_de-fzk-lcg2")),
+            ("downtime NGI_IT-INFN-T1 on", .downtime(team: "NGI_IT-INFN-T1", on: true)),
+            ("Downtime ea-NGI_IT-INFN-T1 OFF", .downtime(team: "ea-NGI_IT-INFN-T1", on: false)),
+            ("ggus 98765", .ggus(ticket: "98765")),
+            ("GGUS #98765", .ggus(ticket: "98765")),
+            ("https://ggus.eu/?mode=ticket_info&ticket_id=98765", .ggus(ticket: "98765")),
+            ("https://ggus.eu/index.php?mode=ticket_info&ticket_id=123456", .ggus(ticket: "123456")),
+            ("assign NGI_IT-INFN-T1 NGI_DE-FZK-LCG2", .assign(teams: ["NGI_IT-INFN-T1", "NGI_DE-FZK-LCG2"])),
+            ("assign NGI_IT-INFN-T1, NGI_DE-FZK-LCG2", .assign(teams: ["NGI_IT-INFN-T1", "NGI_DE-FZK-LCG2"])),
+            ("unassign NGI_IT-INFN-T1", .unassign(team: "NGI_IT-INFN-T1")),
+            ("extend NGI_IT-INFN-T1 3", .extend(team: "NGI_IT-INFN-T1", days: 3)),
+            ("extend all 2", .extend(team: nil, days: 2)),
+            ("escalate", .escalate),
+            ("Escalate.", .escalate),
+            ("outcome accept", .outcome(.accept)),
+            ("Outcome: REJECT", .outcome(.reject)),
+            ("docid 1234", .docid("1234")),
+            ("resolve", .resolve),
+            ("RESOLVE.", .resolve),
+            ("status StageRollOut", .status("StageRollOut")),
+        ])
+    func accepted(line: String, command: Command) {
+        #expect(CommandGrammar.read(line) == .command(command))
+    }
+
+    @Test(
+        "sentences are conversation, not commands",
+        arguments: [
+            "I cannot accept this yet",
+            "Accept the release please",
+            "accept this yet",
+            "Resolve this soon please",
+            "We will escalate if needed",
+            "status: still testing",
+            "See https://ggus.eu/?mode=ticket_info&ticket_id=98765 for details",
+            "ggus ticket opened yesterday",
+            "outcome to be decided next week",
+            "",
+            "Thanks,",
+        ])
+    func conversation(line: String) {
+        #expect(CommandGrammar.read(line) == .text)
+    }
+
+    @Test(
+        "malformed commands are answered with the expected form",
+        arguments: [
+            ("accept", Verb.accept),
+            ("accept NGI_IT-INFN-T1 NGI_DE-FZK-LCG2", .accept),
+            ("downtime NGI_IT-INFN-T1 maybe", .downtime),
+            ("downtime NGI_IT-INFN-T1", .downtime),
+            ("extend NGI_IT-INFN-T1 soon", .extend),
+            ("extend NGI_IT-INFN-T1 -2", .extend),
+            ("outcome", .outcome),
+            ("outcome maybe", .outcome),
+            ("docid", .docid),
+            ("docid <script>", .docid),
+            ("assign", .assign),
+        ])
+    func malformed(line: String, verb: Verb) {
+        guard case .malformed(let found, _) = CommandGrammar.read(line) else {
+            Issue.record("\(line) should be malformed, was \(CommandGrammar.read(line))")
+            return
+        }
+        #expect(found == verb)
+        #expect(!verb.usage.isEmpty)
+    }
+}
