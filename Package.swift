@@ -63,7 +63,10 @@ let package = Package(
         .testTarget(name: "RolloutCoreTests", dependencies: ["RolloutCore"]),
         .testTarget(
             name: "RolloutGatewayTests",
-            dependencies: ["RolloutCore", "RolloutGateway", "StoreSQLite", "MailMaildir"]
+            dependencies: [
+                "RolloutCore", "RolloutGateway", "StoreSQLite", "MailMaildir",
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ]
         ),
         .testTarget(name: "MailGMimeTests", dependencies: ["MailGMime", "RolloutCore"]),
         // Tests against real servers on loopback (smtp-sink, aiosmtpd, Dovecot), started by Tests/servers.

@@ -1,0 +1,97 @@
+import Foundation
+import RolloutCore
+import RolloutGateway
+import Testing
+
+@Suite("Configuration file")
+struct ConfigurationTests {
+    @Test("the demo configuration loads")
+    func demo() throws {
+        let configuration = try GatewayConfiguration.load(from: "\(fixtures)/demo/gateway.yaml")
+        let registry = configuration.workflow.registry
+        #expect(registry.teams.count == 7)
+        #expect(registry.isManager(EmailAddress("Mario.David@lip.example.org"), ofStack: "EMI-1.0"))
+        #expect(registry.people(ofStack: "CA").lists == [EmailAddress("early-adopters-ca@lists.egi.example.org")])
+        #expect(configuration.workflow.policy.calendar.holidays.contains(CalendarDay("2026-12-25")!))
+        #expect(configuration.storePath.hasSuffix("/demo-out/gateway.sqlite"))
+        #expect(configuration.hooks[.stageRollOut]?.first?.hasSuffix("fixtures/demo/hooks/move-packages.sh") == true)
+    }
+
+    /// Parses `text` and returns the error it must raise.
+    func failure(_ text: String) -> ConfigurationError? {
+        do {
+            _ = try GatewayConfiguration.parse(text, file: "/etc/rollout-gateway/gateway.yaml")
+            return nil
+        } catch let error as ConfigurationError {
+            return error
+        } catch {
+            return nil
+        }
+    }
+
+    let valid = testConfigurationText(store: "/tmp/x.sqlite", outbox: "/tmp/outbox")
+
+    @Test("the valid base text parses")
+    func base() throws {
+        _ = try GatewayConfiguration.parse(valid, file: "/etc/rollout-gateway/gateway.yaml")
+    }
+
+    @Test("broken YAML is reported with its line")
+    func brokenYAML() throws {
+        let text = valid.replacingOccurrences(of: "lists: [early-adopters-emi@lists.egi.example.org]", with: "lists: [early-adopters-emi@lists.egi.example.org")
+        let error = try #require(failure(text))
+        #expect(error.file == "/etc/rollout-gateway/gateway.yaml")
+        #expect(error.line != nil)
+        #expect(error.problem.contains("not valid YAML"))
+    }
+
+    @Test("an unknown key is reported with its path and line, and the keys expected")
+    func unknownKey() throws {
+        let text = valid.replacingOccurrences(of: "    lists: [early", with: "    listz: [early")
+        let error = try #require(failure(text))
+        #expect(error.key == "stacks.EMI.listz")
+        #expect(error.line == 14)
+        #expect(error.problem.contains("expected one of lists, managers"))
+        #expect(error.description.hasPrefix("/etc/rollout-gateway/gateway.yaml:14: stacks.EMI.listz: unknown key"))
+    }
+
+    @Test(
+        "bad values name their key and line",
+        arguments: [
+            ("time_zone: Europe/Amsterdam", "time_zone: Europe/Amsterdm", "calendar.time_zone", 9),
+            ("  ea-NGI_IT-INFN-T1:", "  NGI_IT-INFN-T1:", "teams.NGI_IT-INFN-T1", 16),
+            ("members: [pavel.weber@kit.example.org]", "members: [pavel.weber]", "teams.ea-NGI_DE-FZK-LCG2.members.0", 20),
+            ("address: staged-rollout@rollout.example.org", "address: 'staged-rollout@rollout.example.org\\r\\nBcc: x@y'", "gateway.address", 2),
+            ("    stacks: [EMI]\n  ea-NGI_DE", "    stacks: [EMO]\n  ea-NGI_DE", "teams.ea-NGI_IT-INFN-T1.stacks", 18),
+        ])
+    func badValues(original: String, replacement: String, key: String, line: Int) throws {
+        let error = try #require(failure(valid.replacingOccurrences(of: original, with: replacement)))
+        #expect(error.key == key)
+        #expect(error.line == line)
+    }
+
+    @Test("a missing section and a wrong type are reported")
+    func missingAndMistyped() throws {
+        let missing = try #require(failure(valid.replacingOccurrences(of: "release_managers: [release-manager@egi.example.org]\n", with: "")))
+        #expect(missing.problem.contains("release_managers"))
+        let mistyped = try #require(failure(valid + "\nworkflow:\n  escalation_limit: three\n"))
+        #expect(mistyped.key == "workflow.escalation_limit")
+        #expect(mistyped.problem.contains("whole number"))
+    }
+
+    @Test("notification rules are checked: events and recipients")
+    func rules() throws {
+        let badEvent = try #require(failure(valid + "\nnotifications:\n  - when: team-exploded\n    to: [managers]\n"))
+        #expect(badEvent.key == "notifications.0.when")
+        #expect(badEvent.problem.contains("team-accepted"))
+        let badRole = try #require(failure(valid + "\nnotifications:\n  - when: team-accepted\n    to: [everyone]\n"))
+        #expect(badRole.key == "notifications.0.to.0")
+    }
+
+    @Test("a routing change in the configuration changes the routing table")
+    func routingOverride() throws {
+        let configuration = try GatewayConfiguration.parse(
+            valid + "\nnotifications:\n  - when: no-answer\n    to: [managers, ops@egi.example.org]\n", file: "/x/gateway.yaml")
+        #expect(configuration.workflow.routing.rules(for: .noAnswer).first?.recipients == [.managers, .address(EmailAddress("ops@egi.example.org"))])
+    }
+}

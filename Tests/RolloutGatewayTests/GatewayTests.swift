@@ -1,0 +1,172 @@
+import Foundation
+import RolloutCore
+import RolloutGateway
+import StoreSQLite
+import Testing
+
+@Suite("Gateway on SQLite with a Maildir outbox")
+struct GatewayTests {
+    @Test("staging runs the hook, records both tickets and queues the managers' notification")
+    func staging() async throws {
+        let test = try TestGateway()
+        let ticket = try await test.staged()
+        #expect(test.hooks.ran == [.stageRollOut])
+        let stored = try #require(try await test.store.load(ticket))
+        #expect(stored.queue == .stagedRollout)
+        #expect(stored.rolloutCase.release.status == .stageRollOut)
+        #expect(try await test.store.history(of: TicketID(1)).map(\.action) == ["created", "status", "child"])
+        #expect(try await test.store.outboxCounts().queued == 1)
+    }
+
+    @Test("a failing hook leaves no change at all")
+    func failingHook() async throws {
+        let test = try TestGateway(hooks: RecordingHooks(failure: "rsync: connection refused"))
+        let release = try await test.gateway.createRelease(
+            ComponentRelease(stack: "EMI-1.0", component: "WMS", version: "3.3.1"), links: ReleaseLinks(releaseNotes: "a", fixedBugs: "b", documentation: "c"))
+        await #expect(throws: GatewayError.self) { _ = try await test.gateway.stageRelease(release.id, operatorName: "tester") }
+        let stored = try #require(try await test.store.load(release.id))
+        #expect(stored.rolloutCase.release.status == .inVerification)
+        #expect(stored.rolloutCase.rollout == nil)
+        #expect(try await test.store.outboxCounts().queued == 0)
+        #expect(try await test.store.history(of: release.id).count == 1)
+    }
+
+    @Test("a refused command changes nothing and is logged with the sender")
+    func refusedCommand() async throws {
+        let test = try TestGateway()
+        let ticket = try await test.staged()
+        let report = try await test.apply("resolve", to: ticket, as: "mario.david@lip.example.org", at: "2026-11-27 15:00")
+        #expect(report.results.map(\.status) == [.refused])
+        #expect(try await test.store.load(ticket)?.rolloutCase.rollout?.status == .new)
+        let logged = test.logs.entries.contains { entry in
+            entry.message.description.contains("refused") && entry.metadata["sender"]?.description == "mario.david@lip.example.org"
+        }
+        #expect(logged)
+    }
+
+    @Test("tick fires each due timer once; its notifications are queued with it")
+    func tickFiresOnce() async throws {
+        let test = try TestGateway()
+        let ticket = try await test.staged()
+        _ = try await test.apply("assign NGI_IT-INFN-T1", to: ticket, as: "mario.david@lip.example.org", at: "2026-11-27 15:00")
+        let queued = try await test.store.outboxCounts().queued
+
+        test.clock.now = amsterdam("2026-11-30 14:59")
+        #expect(try await test.gateway.tick().fired.isEmpty)
+
+        test.clock.now = amsterdam("2026-11-30 15:00")
+        let first = try await test.gateway.tick()
+        #expect(Set(first.fired.map(\.key.kind)) == [.answerDeadline, .escalation])
+        #expect(try await test.store.outboxCounts().queued == queued + 2)  // no-answer to managers, escalation to managers + list
+
+        let second = try await test.gateway.tick()
+        #expect(second.fired.isEmpty)
+        #expect(try await test.store.outboxCounts().queued == queued + 2)
+        // The escalation scheduled its repeat for the next working day.
+        let pending = try await test.store.timers(of: ticket)
+        #expect(pending.map(\.key.kind) == [.escalation])
+        #expect(pending.first?.dueAt == amsterdam("2026-12-01 15:00"))
+    }
+
+    @Test("send writes every notification into the Maildir with threading, loop and auto-reply headers")
+    func sendIntoMaildir() async throws {
+        let test = try TestGateway()
+        let ticket = try await test.staged()
+        _ = try await test.apply("assign NGI_IT-INFN-T1", to: ticket, as: "mario.david@lip.example.org", at: "2026-11-27 15:00")
+        test.clock.now = amsterdam("2026-11-30 15:00")
+        _ = try await test.gateway.tick()
+        let report = try await test.gateway.send(through: test.maildir)
+        #expect(report.delivered == 4 && report.stillQueued == 0)
+        let mails = try test.delivered()
+        #expect(mails.count == 4)
+        for mail in mails {
+            #expect(mail.header("Subject")?.hasPrefix("[staged-rollout #2] ") == true)
+            #expect(mail.header("References")?.contains("<ticket-2@rollout.example.org>") == true)
+            #expect(mail.header("Message-ID")?.hasSuffix("@rollout.example.org>") == true)
+            #expect(mail.header("Auto-Submitted") == "auto-generated")
+            #expect(mail.header("X-Auto-Response-Suppress") == "All")
+            #expect(mail.header("X-Loop") == "staged-rollout@rollout.example.org")
+            #expect(mail.header("Reply-To")?.contains("staged-rollout@rollout.example.org") == true)
+        }
+        let assigned = try #require(mails.first { $0.header("To") == "<paolo.veronesi@cnaf.example.org>" })
+        #expect(assigned.contains("accept NGI_IT-INFN-T1"))
+        #expect(assigned.contains("Mon 2026-11-30 15:00 +01:00 (Europe/Amsterdam)"))
+        #expect(assigned.contains("ea-NGI_IT-INFN-T1-EMI-1.0-SE-DPM_mysql-1.8.0-1.doc|docx|odt"))
+        let escalation = try #require(mails.first { $0.header("To")?.contains("early-adopters-emi@lists.egi.example.org") == true })
+        #expect(escalation.header("Precedence") == "bulk")
+        #expect(try await test.gateway.send(through: test.maildir).delivered == 0)  // nothing is sent twice
+    }
+
+    @Test("a Maildir that cannot be written keeps the mail queued for a later attempt")
+    func deliveryFailure() async throws {
+        let test = try TestGateway()
+        _ = try await test.staged()
+        let blocked = test.folder.file("blocked")
+        try Data("a file where the Maildir should be".utf8).write(to: URL(fileURLWithPath: blocked))
+        let report = try await test.gateway.send(through: MaildirTransportFor(root: blocked))
+        #expect(report.deferred == 1 && report.delivered == 0 && report.stillQueued == 1)
+        // Retried later, after the backoff.
+        #expect(try await test.store.pendingOutbox(at: test.clock.now, limit: 10).isEmpty)
+        let later = test.clock.now.addingTimeInterval(61)
+        let again = try await test.store.pendingOutbox(at: later, limit: 10)
+        #expect(again.first?.attempts == 1)
+    }
+
+    @Test("a routing change in the configuration changes who is notified")
+    func routingFromConfiguration() async throws {
+        let test = try TestGateway(extraConfiguration: "notifications:\n  - when: release-staged\n    to: [release-managers, ops@egi.example.org]\n")
+        _ = try await test.staged()
+        _ = try await test.gateway.send(through: test.maildir)
+        let mails = try test.delivered()
+        #expect(mails.count == 1)
+        #expect(mails.first?.header("To") == "<release-manager@egi.example.org>,\r\n <ops@egi.example.org>".replacingOccurrences(of: "\r\n", with: ""))
+    }
+}
+
+import MailMaildir
+
+/// The Maildir transport pointed at a root that may be broken.
+func MaildirTransportFor(root: String) -> MaildirTransport { MaildirTransport(root: root) }
+
+@Suite("Composing outbound mail")
+struct MailComposerTests {
+    let composer = MailComposer(from: EmailAddress("staged-rollout@rollout.example.org"), displayName: "EGI Staged Rollout")
+
+    func compose(subject: String, body: String = "Hello", to: [String] = ["a@example.org"]) -> String {
+        var draft = MailComposer.Draft(
+            to: to.map(EmailAddress.init), subject: subject, body: body, messageID: "m1@rollout.example.org", ticket: TicketID(7),
+            date: amsterdam("2026-11-27 15:00"))
+        draft.bulk = false
+        return String(decoding: composer.compose(draft), as: UTF8.self)
+    }
+
+    @Test("nothing from a ticket can add a header")
+    func noHeaderInjection() {
+        let mail = compose(subject: "Staged Rollout X\r\nBcc: victim@example.org\nX-Evil: 1", to: ["a@example.org\r\nBcc: b@example.org"])
+        let head = mail.components(separatedBy: "\r\n\r\n")[0]
+        #expect(!head.contains("\r\nBcc:"))
+        #expect(!head.contains("\nX-Evil"))
+        #expect(head.components(separatedBy: "\r\n").allSatisfy { !$0.hasPrefix("Bcc") })
+    }
+
+    @Test("non-ASCII subjects become encoded words; bodies quoted-printable")
+    func encoding() {
+        let mail = compose(subject: "Réponse de l'équipe Ł", body: "Zażółć gęślą jaźń\n.\nend")
+        #expect(mail.header("Subject")?.hasPrefix("=?UTF-8?B?") == true)
+        let decoded = mail.header("Subject").flatMap { value -> String? in
+            let base64 = value.replacingOccurrences(of: "=?UTF-8?B?", with: "").replacingOccurrences(of: "?=", with: "").replacingOccurrences(of: " ", with: "")
+            return Data(base64Encoded: base64).map { String(decoding: $0, as: UTF8.self) }
+        }
+        #expect(decoded == "Réponse de l'équipe Ł")
+        #expect(mail.contains("Za=C5=BC=C3=B3=C5=82=C4=87"))
+        #expect(mail.contains("\r\n=2E\r\n"))  // a lone dot never reaches SMTP as the end of data
+        #expect(mail.header("Content-Transfer-Encoding") == "quoted-printable")
+    }
+
+    @Test("every message of a ticket refers to the ticket's thread root")
+    func threading() {
+        let mail = compose(subject: "x")
+        #expect(mail.header("In-Reply-To") == "<ticket-7@rollout.example.org>")
+        #expect(mail.header("References") == "<ticket-7@rollout.example.org>")
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import RolloutCore
+import RolloutGateway
+import StoreSQLite
+import Testing
+
+@Suite("SQLite store")
+struct StoreTests {
+    @Test("state survives reopening the SQLite file")
+    func survivesReopening() async throws {
+        let test = try TestGateway()
+        let ticket = try await test.staged()
+        _ = try await test.apply("assign NGI_IT-INFN-T1 NGI_DE-FZK-LCG2", to: ticket, as: "mario.david@lip.example.org", at: "2026-11-27 15:00")
+        _ = try await test.apply("accept NGI_IT-INFN-T1\nggus 4242", to: ticket, as: "paolo.veronesi@cnaf.example.org", at: "2026-11-30 10:00")
+        let before = try await test.store.load(ticket)
+        let history = try await test.store.history(of: ticket)
+
+        let reopened = try SQLiteTicketStore(path: test.configuration.storePath)
+        let after = try await reopened.load(ticket)
+        #expect(after?.rolloutCase == before?.rolloutCase)
+        #expect(after?.rolloutCase.rollout?.ggusTickets == ["4242"])
+        #expect(try await reopened.history(of: ticket) == history)
+        #expect(try await reopened.timers(of: ticket).count == 3)  // Germany's answer deadline, Italy's testing window
+    }
+
+    @Test("a commit on a ticket that changed meanwhile is refused whole")
+    func conflict() async throws {
+        let test = try TestGateway()
+        let ticket = try await test.staged()
+        let stale = try #require(try await test.store.load(ticket))
+        _ = try await test.apply("assign NGI_IT-INFN-T1", to: ticket, as: "mario.david@lip.example.org", at: "2026-11-27 15:00")
+        let historyBefore = try await test.store.history(of: ticket).count
+        let outboxBefore = try await test.store.outboxCounts().queued
+
+        let decision = Workflow(context: test.configuration.workflow).decide(
+            stale.rolloutCase,
+            .message(MessageEvent(queue: .stagedRollout, sender: Sender(address: EmailAddress("mario.david@lip.example.org"), authentication: .weak), cause: .message(id: "<x@y>"), text: "assign NGI_DE-FZK-LCG2")),
+            now: amsterdam("2026-11-27 15:01"))
+        let outbox = try test.gateway.renderer.render(decision, cause: .message(id: "<x@y>"), now: amsterdam("2026-11-27 15:01"))
+        await #expect(throws: StoreError.conflict(ticket)) {
+            try await test.store.commit(StoreCommit(base: stale, decision: decision, outbox: outbox, seen: SeenMessage(key: "<x@y>", ticket: ticket, sender: nil, disposition: "applied")))
+        }
+        #expect(try await test.store.history(of: ticket).count == historyBefore)
+        #expect(try await test.store.outboxCounts().queued == outboxBefore)
+        #expect(try await test.store.hasSeen("<x@y>") == false)
+    }
+
+    @Test("a message recorded as seen cannot be recorded again")
+    func seenOnce() async throws {
+        let test = try TestGateway()
+        let message = SeenMessage(key: "<abc@example.org>", ticket: nil, sender: nil, disposition: "applied")
+        try await test.store.recordSeen(message, at: amsterdam("2026-11-26 10:00"))
+        #expect(try await test.store.hasSeen("<abc@example.org>"))
+        await #expect(throws: StoreError.alreadySeen("<abc@example.org>")) {
+            try await test.store.recordSeen(message, at: amsterdam("2026-11-26 10:01"))
+        }
+    }
+
+    @Test("a store that cannot be opened says where and what is expected")
+    func cannotOpen() throws {
+        #expect {
+            _ = try SQLiteTicketStore(path: "/nonexistent-folder/gateway.sqlite")
+        } throws: { error in
+            guard case StoreError.unavailable(let detail) = error else { return false }
+            return detail.contains("/nonexistent-folder/gateway.sqlite") && detail.contains("expected")
+        }
+    }
+
+    @Test("a file that is not SQLite is refused without being changed")
+    func notADatabase() throws {
+        let folder = ScratchFolder()
+        let path = folder.file("gateway.sqlite")
+        let junk = Data("this is not a database, it is a shopping list\n".utf8) + Data(repeating: 0x41, count: 4096)
+        try junk.write(to: URL(fileURLWithPath: path))
+        #expect(throws: StoreError.self) { _ = try SQLiteTicketStore(path: path) }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == junk)
+    }
+
+    @Test("ticket numbers are one sequence for both queues")
+    func oneSequence() async throws {
+        let test = try TestGateway()
+        let first = try await test.staged()
+        let release2 = try await test.gateway.createRelease(ComponentRelease(stack: "CA", component: nil, version: "1.38"), links: ReleaseLinks(releaseNotes: "a", fixedBugs: "b", documentation: "c"))
+        #expect(first == TicketID(2))
+        #expect(release2.id == TicketID(3))
+        let list = try await test.store.ticketSummaries()
+        #expect(list.map(\.queue) == ["sw-rel", "staged-rollout", "sw-rel"])
+        #expect(list[2].title == "Release CA 1.38")
+    }
+}
