@@ -2,4 +2,13 @@
 #define CLIBXML2_SHIM_H
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
+#include <libxml/parser.h>
+
+/* The options the gateway reads untrusted HTML mail with: recover from broken markup, print nothing,
+   never touch the network, ignore <meta charset> (the text has already been converted to UTF-8). */
+static inline int CLibXML2_html_mail_options(void) {
+    return HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET
+        | HTML_PARSE_NODEFDTD | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT;
+}
+
 #endif

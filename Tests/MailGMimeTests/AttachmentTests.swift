@@ -1,0 +1,62 @@
+import MailGMime
+import RolloutCore
+import Testing
+
+@Suite("Attachments")
+struct AttachmentTests {
+    @Test("a well-named ODF report: name, type and the exact ZIP bytes with 'mimetype' at offset 30")
+    func odtReport() throws {
+        let message = try parseFixture("attachments/odt-report-well-named.eml")
+        #expect(message.attachments.count == 1)
+        let report = try #require(message.attachments.first)
+        #expect(report.fileName == "ea-NGI_IT-INFN-T1-EMI-1.0-SE-DPM_mysql-1.8.0-1.odt")
+        #expect(report.contentType == "application/vnd.oasis.opendocument.text")
+        #expect(report.bytes.count == 774)
+        #expect(Array(report.bytes.prefix(4)) == [0x50, 0x4B, 0x03, 0x04])
+        #expect(Array(report.bytes[30..<38]) == Array("mimetype".utf8))
+        #expect(Array(report.bytes[38..<77]) == Array("application/vnd.oasis.opendocument.text".utf8))
+        #expect(sha256Hex(report.bytes) == "ab3ed2c388d3ca4ba18b82f07ec4b8d035aee9cc525608a9d5cb7b2ac430c702")
+        #expect(message.text == "Report attached, all tests passed.\n\nPaolo\n")
+    }
+
+    @Test("a badly named .docx keeps its name and its ZIP bytes")
+    func badlyNamedDocx() throws {
+        let report = try #require(try parseFixture("attachments/docx-report-badly-named.eml").attachments.first)
+        #expect(report.fileName == "report.docx")
+        #expect(report.contentType == "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        #expect(sha256Hex(report.bytes) == "ac73a017daf66220279a4a041678a235203bb5202551a3fd69ed885188c4ed97")
+    }
+
+    @Test("a .doc that is really plain text comes out byte for byte")
+    func docThatIsText() throws {
+        let report = try #require(try parseFixture("attachments/doc-that-is-plain-text.eml").attachments.first)
+        #expect(report.fileName == "ea-NGI_DE-FZK-LCG2-EMI-1.0-SE-DPM_mysql-1.8.0-1.doc")
+        #expect(report.contentType == "application/msword")
+        #expect(report.bytes == Array("Staged Rollout report\r\nTeam: ea-NGI_DE-FZK-LCG2\r\nResult: passed\r\n".utf8))
+    }
+
+    @Test("an RFC 2231 file name, continued over two parameters, is decoded")
+    func rfc2231Name() throws {
+        let report = try #require(try parseFixture("attachments/rfc2231-file-name-utf-8.eml").attachments.first)
+        #expect(report.fileName == "Prüfbericht für ea-NGI_DE-FZK-LCG2 – März.odt")
+        #expect(Array(report.bytes[30..<38]) == Array("mimetype".utf8))
+    }
+
+    @Test("an encoded-word file name is decoded, and a quoted-printable text attachment keeps its bytes")
+    func encodedWordName() throws {
+        let message = try parseFixture("attachments/encoded-word-file-name.eml")
+        let attachment = try #require(message.attachments.first)
+        #expect(attachment.fileName == "Relazione finale – ea-NGI_IT-INFN-T1.txt")
+        #expect(attachment.contentType == "text/plain")
+        #expect(attachment.bytes == Array("Tutti i test sono passati. Perché no?\n".utf8))
+        #expect(message.text == "Relazione allegata.\n")
+    }
+
+    @Test("a text/plain attachment is listed, never taken as the body")
+    func textAttachmentNotBody() throws {
+        let message = try parseFixture("attachments/text-log-attachment-after-body.eml")
+        #expect(message.text == "ggus 98765\nLog attached.\n")
+        #expect(message.attachments.map(\.fileName) == ["dpm-install.log"])
+        #expect(String(decoding: message.attachments[0].bytes, as: UTF8.self).hasPrefix("accept ea-NGI_DE-FZK-LCG2 (this line"))
+    }
+}

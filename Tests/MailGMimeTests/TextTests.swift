@@ -1,0 +1,129 @@
+import MailGMime
+import RolloutCore
+import Testing
+
+@Suite("Body text")
+struct TextTests {
+    @Test(
+        "text decoded to UTF-8 from each charset",
+        arguments: [
+            ("encodings/quoted-printable-iso-8859-2-polish.eml", "Zażółć gęślą jaźń - test zakończony pomyślnie."),
+            ("encodings/base64-windows-1252-french.eml", "Le coût estimé est de 20 € — « déjà prévu »."),
+            ("encodings/utf-8-8bit-german.eml", "Die Größe der Änderung überrascht uns; Prüfung folgt."),
+            ("encodings/iso-2022-jp-japanese.eml", "テストを開始します。"),
+            ("replies/czech-dne-napsal-ggus-iso-8859-2.eml", "po aktualizaci nefunguje přenos přes GridFTP"),
+            ("replies/outlook-german-urspruengliche-nachricht-reject.eml", "-----Ursprüngliche Nachricht-----"),
+            ("replies/outlook-dutch-van-verzonden-accept.eml", "Verzonden: dinsdag 12 maart 2024 09:02"),
+            ("replies/swedish-den-skrev-accept.eml", "Den 12 mars 2024 kl. 09:02 skrev"),
+        ])
+    func textPerCharset(path: String, line: String) throws {
+        let message = try parseFixture(path)
+        #expect(message.text.contains(line))
+        #expect(!message.text.contains("\r"))
+        #expect(message.defects.isEmpty)
+    }
+
+    @Test(
+        "unknown or missing charsets are read best-effort and noted",
+        arguments: [
+            ("encodings/unknown-charset-x-foo.eml", "Grüße aus Karlsruhe", "unknown charset x-foo"),
+            ("encodings/unknown-8bit-charset.eml", "Übermorgen vielleicht.", "unknown charset unknown-8bit"),
+            ("encodings/missing-charset-8bit-latin1.eml", "Schöne Grüße", "8-bit text without charset"),
+        ])
+    func unknownCharsets(path: String, line: String, defect: String) throws {
+        let message = try parseFixture(path)
+        #expect(message.text.contains(line))
+        #expect(message.defects.contains { $0.hasPrefix(defect) }, "\(message.defects)")
+    }
+
+    @Test("quoted-printable soft breaks are joined")
+    func quotedPrintableSoftBreaks() throws {
+        let message = try parseFixture("replies/outlook-top-posted-accept.eml")
+        #expect(message.text.hasPrefix("accept NGI_IT-INFN-T1\n\nWe will install it on the test SE (se-test01.cnaf) tomorrow morning, the beta downtime"))
+    }
+
+    @Test("multipart/alternative: the text/plain part is chosen, not the HTML")
+    func alternativePrefersPlain() throws {
+        let message = try parseFixture("replies/gmail-on-wrote-accept.eml")
+        #expect(!message.textFromHTML)
+        #expect(message.text.hasPrefix("accept NGI_IT-INFN-T1\n\nThanks Mario"))
+        #expect(message.text.contains("On Tue, Mar 12, 2024 at 9:02 AM Staged Rollout <staged-rollout@rollout.example.org>\nwrote:"))
+        #expect(message.attachments.isEmpty)
+    }
+
+    @Test("format=flowed without DelSp: soft breaks joined with their space")
+    func flowedDelSpNo() throws {
+        let text = try parseFixture("flowed/thunderbird-flowed-delsp-no.eml").text
+        #expect(text.contains("\nWe installed the new DPM head node and two disk servers on the testbed and ran the usual functional tests with lcg-cp and xrdcp; everything passed.\n"))
+        #expect(text.contains("\n> Dear Early Adopters, a new release is ready for Staged Rollout and needs testing.\n"))
+    }
+
+    @Test("format=flowed with DelSp=yes: the marking space is removed")
+    func flowedDelSpYes() throws {
+        let text = try parseFixture("flowed/apple-mail-flowed-delsp-yes.eml").text
+        #expect(text == "ggus 98765\n\nThe xrootd door crashes on startup, see the trace attached to the ticket; we will retest after the fix.\n")
+    }
+
+    @Test("format=flowed: space-stuffing removed, quote depths kept, signature separator intact")
+    func flowedStuffedAndQuoted() throws {
+        let text = try parseFixture("flowed/flowed-quoted-and-space-stuffed.eml").text
+        #expect(text.hasPrefix("extend ea-NGI_DE-FZK-LCG2 3\nFrom now on please answer within the extended period.\n"))
+        #expect(text.contains("\n> Pavel Weber wrote: we need more time because the test SE is being migrated.\n"))
+        #expect(text.contains("\n>> original text that was also flowed.\n"))
+        #expect(text.contains("\n-- \nMario David"))
+    }
+
+    @Test("HTML-only Gmail reply: the blockquote comes out quoted with '> '")
+    func htmlGmailBlockquote() throws {
+        let message = try parseFixture("html/html-only-gmail-blockquote-accept.eml")
+        #expect(message.textFromHTML)
+        let lines = message.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.first == "accept NGI_IT-INFN-T1")
+        #expect(lines.contains("Thanks Mario, installed on the test node."))
+        #expect(lines.contains("On Tue, Mar 12, 2024 at 9:02 AM Staged Rollout <staged-rollout@rollout.example.org> wrote:"))
+        #expect(lines.contains("> Please reply with accept <team> or reject <team> within 5 working days."))
+        #expect(lines.contains("> Dear Early Adopters,"))
+        #expect(!lines.contains("Dear Early Adopters,"))
+    }
+
+    @Test("HTML-only Outlook mail: head, style and script skipped, entities and charset decoded")
+    func htmlOutlook() throws {
+        let message = try parseFixture("html/html-only-outlook-reject-iso-8859-1.eml")
+        #expect(message.textFromHTML)
+        #expect(message.text.hasPrefix("reject ea-NGI_DE-FZK-LCG2\nLeider keine Kapazität diese Woche.\nGrüße, Pavel\n"))
+        #expect(message.text.contains("\nGesendet: Dienstag, 12. März 2024 09:02\n"))
+        #expect(!message.text.contains("MsoNormal"))
+        #expect(!message.text.contains("alert"))
+        #expect(!message.text.contains("Re: staged rollout"))  // <title>
+    }
+
+    @Test("nested blockquotes become '>' and '>>'")
+    func htmlNestedQuotes() throws {
+        let text = try parseFixture("html/html-only-nested-blockquotes-outcome.eml").text
+        #expect(text == """
+            outcome accept
+            docid 1234
+            On Mon, 18 Mar 2024, Paolo Veronesi wrote:
+            > Report uploaded, all fine.
+            > On Fri, 15 Mar 2024, Staged Rollout wrote:
+            >> accept NGI_IT-INFN-T1
+            >> Please upload the report.
+            Mario
+
+            """)
+    }
+
+    @Test("broken HTML is still read")
+    func htmlBroken() throws {
+        let message = try parseFixture("html/html-broken-markup-unclosed-tags.eml")
+        #expect(message.text.hasPrefix("accept NGI_IT-INFN-T1\ndone & dusted\n"))
+        #expect(message.text.contains("> quoted > text"))
+    }
+
+    @Test("a list footer in a separate part is not part of the text")
+    func footerPartNotInText() throws {
+        let message = try parseFixture("lists/mailman-reply-to-appended.eml")
+        #expect(message.text == "ggus 98766\n\nOpened a ticket for the xrootd redirector problem.\n")
+        #expect(message.attachments.isEmpty)
+    }
+}
