@@ -1,0 +1,27 @@
+import Foundation
+
+/// What the gateway knows of itself when reading mail: how to recognise its own messages coming back, and whose
+/// `Authentication-Results` to believe.
+public struct GatewayIdentity: Sendable, Equatable {
+    /// The gateway's own addresses (`staged-rollout@rollout.example.org`, its reply-address base).
+    public var addresses: [EmailAddress]
+    /// The domain of the Message-IDs it issues (`ticket-<N>@<domain>`, `rg.<N>.…@<domain>`).
+    public var messageIDDomain: String
+    /// The `X-Loop` values it writes; its addresses count too.
+    public var loopValues: [String]
+    /// The authserv-ids (RFC 8601) of the hosts whose `Authentication-Results` are trusted: the receiving MTA's.
+    public var trustedAuthservIDs: [String]
+    /// The mailing lists it knows (the EA lists), so that a list's address is never taken for a person's.
+    public var listAddresses: [EmailAddress]
+
+    public init(
+        addresses: [EmailAddress], messageIDDomain: String, loopValues: [String] = [], trustedAuthservIDs: [String] = [],
+        listAddresses: [EmailAddress] = []
+    ) {
+        self.addresses = addresses
+        self.messageIDDomain = messageIDDomain
+        self.loopValues = loopValues
+        self.trustedAuthservIDs = trustedAuthservIDs
+        self.listAddresses = listAddresses
+    }
+}

@@ -1,0 +1,290 @@
+import Foundation
+
+/// Decides who sent a message, what kind of message it is, how sure we are of the sender and whether it may be
+/// answered (SPEC §5 "Who sent it", "Not replied to, never looping", "How sure we are of the sender").
+///
+/// It only reads: the caller records the message, applies its commands and decides on the reply.
+public struct MessageClassifier: Sendable, Equatable {
+    /// What a message is.
+    public enum Kind: String, Sendable, Equatable {
+        /// A person's message (also when it came through an EA list).
+        case reply
+        /// An automatic answer: vacation notice, Auto-Submitted, bulk mail, a list's notice, a read receipt.
+        case autoReply
+        /// A delivery-status report or another non-delivery notice.
+        case bounce
+        /// One of the gateway's own messages coming back.
+        case loop
+    }
+
+    /// Where the sender's address was taken from.
+    public enum SenderSource: String, Sendable, Equatable {
+        case from
+        /// `X-Original-From`, after a list rewrote From.
+        case originalFrom
+        /// The last `Reply-To` mailbox that is not the list, after a list rewrote From (Mailman appends the person).
+        case replyTo
+        /// The `Cc` mailbox named like the "X via list" display name (Mailman's `reply_goes_to_list`).
+        case cc
+    }
+
+    /// Whether an answer (a transcript or an error reply) may be sent.
+    public enum ReplyPolicy: Sendable, Equatable {
+        /// Never: the reason says why (`auto-reply`, `no sender address`).
+        case never(reason: String)
+        /// Only if the sender is known (a team member, manager or release manager): the MTA did not vouch for them.
+        case ifSenderKnown
+        /// Yes: a trusted host vouched for the sender.
+        case allowed
+
+        /// Whether a reply may be sent, given whether the registry knows the sender.
+        public func allowsReply(senderIsKnown: Bool) -> Bool {
+            switch self {
+            case .never: false
+            case .ifSenderKnown: senderIsKnown
+            case .allowed: true
+            }
+        }
+    }
+
+    /// The classifier's findings about one message.
+    public struct Classification: Sendable, Equatable {
+        public var kind: Kind
+        /// Why the message is of its kind, in words, for logs and `explain` (empty for a plain reply).
+        public var reasons: [String]
+        /// The person the message is attributed to; `nil` when none could be found.
+        public var sender: Mailbox?
+        public var senderSource: SenderSource?
+        /// Whether it came through a mailing list (`List-Id`).
+        public var viaList: Bool
+        /// Whether the list rewrote `From` (DMARC mitigation), so that the sender came from elsewhere.
+        public var listRewroteFrom: Bool
+        public var authentication: AuthenticationVerdict
+        public var replyPolicy: ReplyPolicy
+
+        /// `strong` on a DKIM pass for the sender's domain from a trusted host, else `weak`. A signed reply address
+        /// can make it strong too; the caller knows that.
+        public var authenticationLevel: AuthenticationLevel { authentication.level }
+    }
+
+    public var identity: GatewayIdentity
+
+    public init(identity: GatewayIdentity) { self.identity = identity }
+
+    /// Classifies a message.
+    public func classify(_ message: InboundMessage) -> Classification {
+        let headers = message.headers
+        let (sender, source, rewritten) = resolveSender(headers)
+        var reasons: [String] = []
+        let kind: Kind
+        if let loop = loopReasons(headers, sender: sender?.address), !loop.isEmpty {
+            (kind, reasons) = (.loop, loop)
+        } else if let bounce = bounceReasons(message), !bounce.isEmpty {
+            (kind, reasons) = (.bounce, bounce)
+        } else if let automatic = autoReplyReasons(message), !automatic.isEmpty {
+            (kind, reasons) = (.autoReply, automatic)
+        } else {
+            kind = .reply
+        }
+        if rewritten && sender == nil { reasons.append("a list rewrote From and named no person") }
+        let verdict = AuthenticationVerdict(
+            fields: headers.authenticationResults, sender: sender?.address,
+            trustedAuthservIDs: identity.trustedAuthservIDs)
+
+        let policy: ReplyPolicy
+        if kind != .reply {
+            policy = .never(reason: "\(Self.words(kind)): \(reasons.first ?? "")")
+        } else if let sender {
+            if isList(sender.address, headers: headers) {
+                policy = .never(reason: "the sender is a mailing list")
+            } else {
+                policy = verdict.vouched ? .allowed : .ifSenderKnown
+            }
+        } else {
+            policy = .never(reason: "no sender address")
+        }
+        return Classification(
+            kind: kind, reasons: reasons, sender: sender, senderSource: source, viaList: headers.listID != nil,
+            listRewroteFrom: rewritten, authentication: verdict, replyPolicy: policy)
+    }
+
+    private static func words(_ kind: Kind) -> String {
+        switch kind {
+        case .reply: "reply"
+        case .autoReply: "automatic message"
+        case .bounce: "delivery failure report"
+        case .loop: "the gateway's own message"
+        }
+    }
+
+    // MARK: - The sender
+
+    /// The sender (SPEC §5): From, except for mail a list rewrote for DMARC ("X via list", or From being the list,
+    /// with a `List-Id`): then `X-Original-From`, else the last `Reply-To` mailbox that is not the list, else the `Cc`
+    /// mailbox named X; `nil` when the list hid the person entirely.
+    public func resolveSender(_ headers: InboundHeaders) -> (Mailbox?, SenderSource?, rewritten: Bool) {
+        guard let from = headers.from.first else {
+            if let original = headers.originalFrom.first { return (original, .originalFrom, false) }
+            return (nil, nil, false)
+        }
+        let viaName = Self.viaName(from.name)
+        let fromIsList = isList(from.address, headers: headers)
+        let rewritten = (headers.listID != nil && viaName != nil) || fromIsList
+        guard rewritten else { return (from, .from, false) }
+
+        if let original = headers.originalFrom.first(where: { !isList($0.address, headers: headers) }) {
+            return (original, .originalFrom, true)
+        }
+        if let person = headers.replyTo.last(where: { !isList($0.address, headers: headers) && $0.address != from.address }) {
+            return (person, .replyTo, true)
+        }
+        if let viaName,
+            let person = headers.cc.first(where: {
+                $0.name?.trimmingCharacters(in: .whitespaces).lowercased() == viaName.lowercased()
+                    && !isList($0.address, headers: headers)
+            })
+        {
+            return (person, .cc, true)
+        }
+        return (nil, nil, true)
+    }
+
+    /// X of a display name "X via List" (Mailman, Google Groups: `'Mario Rossi' via EA IT`).
+    static func viaName(_ name: String?) -> String? {
+        guard let name, let range = name.range(of: " via ", options: [.caseInsensitive, .backwards]) else { return nil }
+        let person = name[..<range.lowerBound].trimmingCharacters(in: CharacterSet(charactersIn: " \"'"))
+        return person.isEmpty ? nil : person
+    }
+
+    /// Whether an address is a mailing list's: a known list, or the list the `List-Id` names
+    /// (`<early-adopters-emi.lists.egi.eu>` is `early-adopters-emi@lists.egi.eu`, RFC 2919).
+    func isList(_ address: EmailAddress, headers: InboundHeaders) -> Bool {
+        if identity.listAddresses.contains(address) { return true }
+        guard let listID = headers.listID.flatMap(Self.listIdentifier) else { return false }
+        return address.key.replacingOccurrences(of: "@", with: ".") == listID
+    }
+
+    /// The identifier inside a `List-Id` value, lower-cased.
+    static func listIdentifier(_ value: String) -> String? {
+        var text = value
+        if let open = text.lastIndex(of: "<"), let close = text.lastIndex(of: ">"), open < close {
+            text = String(text[text.index(after: open)..<close])
+        }
+        let identifier = text.trimmingCharacters(in: .whitespaces).lowercased()
+        return identifier.isEmpty ? nil : identifier
+    }
+
+    // MARK: - Loops
+
+    private func loopReasons(_ headers: InboundHeaders, sender: EmailAddress?) -> [String]? {
+        var reasons: [String] = []
+        let ours = Set(identity.loopValues.map(Self.normalisedLoop) + identity.addresses.map(\.key))
+        if let value = headers.loops.first(where: { ours.contains(Self.normalisedLoop($0)) }) {
+            reasons.append("X-Loop: \(value)")
+        }
+        let finder = TicketReferenceFinder(messageIDDomain: identity.messageIDDomain)
+        if let id = headers.messageID, finder.isOwnMessageID(id) { reasons.append("Message-ID <\(id)> is the gateway's") }
+        if let from = headers.from.first?.address, identity.addresses.contains(from) {
+            reasons.append("From is the gateway (\(from))")
+        } else if let sender, identity.addresses.contains(sender) {
+            reasons.append("the sender is the gateway (\(sender)), through a list")
+        }
+        return reasons
+    }
+
+    private static func normalisedLoop(_ value: String) -> String {
+        value.trimmingCharacters(in: CharacterSet(charactersIn: " \t<>")).lowercased()
+    }
+
+    // MARK: - Bounces
+
+    private func bounceReasons(_ message: InboundMessage) -> [String]? {
+        let headers = message.headers
+        let contentType = headers.contentType ?? ""
+        let isReport = contentType.hasPrefix("multipart/report")
+        let isReadReceipt = contentType.contains("disposition-notification")
+        let fromDaemon = Self.isMailerDaemon(headers.from.first)
+        let emptyReturnPath = headers.returnPath == ""
+        let bounceSubject = Self.hasBounceSubject(headers.subject)
+        var reasons: [String] = []
+        if !message.failedRecipients.isEmpty {
+            reasons.append("delivery-status report for " + message.failedRecipients.map(\.address.value).joined(separator: ", "))
+        }
+        if isReport && !isReadReceipt
+            && (contentType.contains("delivery-status") || fromDaemon || emptyReturnPath || bounceSubject)
+        {
+            reasons.append("multipart/report delivery report")
+        }
+        if fromDaemon && (bounceSubject || !message.embeddedMessages.isEmpty) {
+            reasons.append("non-delivery notice from \(headers.from.first?.address.value ?? "")")
+        }
+        if emptyReturnPath && !fromDaemon && (bounceSubject || (isReport && !isReadReceipt)) {
+            reasons.append("non-delivery notice with an empty Return-Path")
+        }
+        return reasons
+    }
+
+    /// MAILER-DAEMON, postmaster and the names MTAs sign their notices with.
+    static func isMailerDaemon(_ mailbox: Mailbox?) -> Bool {
+        guard let mailbox else { return false }
+        let local = mailbox.address.key.split(separator: "@").first.map(String.init) ?? ""
+        if ["mailer-daemon", "mailer_daemon", "mailerdaemon", "mail-daemon", "postmaster"].contains(local) { return true }
+        let name = mailbox.name?.lowercased() ?? ""
+        return name == "mail delivery system" || name == "mail delivery subsystem"
+    }
+
+    /// Subjects of non-delivery notices (Postfix, Exim, Sendmail, Exchange, Gmail, Lotus Notes; several languages).
+    static let bounceSubjects: [String] = [
+        "undeliverable", "undelivered mail", "delivery status notification", "mail delivery failed",
+        "delivery failure", "failure notice", "returned mail", "delivery has failed", "could not be delivered",
+        "mail delivery failure", "nondeliverable", "non-deliverable", "unzustellbar", "nicht zustellbar",
+        "non remis", "échec de la remise", "non distribuable", "non recapitabile", "mancato recapito",
+        "no se puede entregar", "no entregado", "onbestelbaar", "kan inte levereras", "olevererbart",
+        "nie można dostarczyć", "niedostarczon", "nedoručitelné", "nelze doručit",
+    ]
+
+    static func hasBounceSubject(_ subject: String) -> Bool {
+        let text = subject.lowercased()
+        return bounceSubjects.contains { (words: String) -> Bool in text.contains(words) }
+    }
+
+    // MARK: - Automatic replies
+
+    /// Vacation and auto-responder headers, lower-cased. `X-Auto-Response-Suppress` is deliberately absent: it asks
+    /// others not to answer and Outlook sets it on ordinary mail (GLPI issue 2170, sisimai issue 491).
+    static let autoReplyMarkers: Set<String> = [
+        "x-autoreply", "x-autorespond", "x-autoresponder", "x-auto-reply", "x-autoreply-from", "x-mail-autoreply",
+        "x-autogenerated", "x-fc-machinegenerated", "x-autoresponse", "x-auto-response",
+    ]
+
+    private func autoReplyReasons(_ message: InboundMessage) -> [String]? {
+        let headers = message.headers
+        var reasons: [String] = []
+        if let value = headers.autoSubmitted {
+            let keyword = value.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+            if !keyword.isEmpty && keyword != "no" { reasons.append("Auto-Submitted: \(keyword)") }
+        }
+        for (name, value) in headers.autoReplyMarkers.sorted(by: { $0.key < $1.key })
+        where Self.autoReplyMarkers.contains(name.lowercased()) {
+            reasons.append("\(name): \(value)")
+        }
+        let precedence = headers.precedence?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        if ["bulk", "junk", "auto_reply", "auto-reply"].contains(precedence) { reasons.append("Precedence: \(precedence)") }
+        if headers.returnPath == "" { reasons.append("empty Return-Path") }
+        if Self.isMailerDaemon(headers.from.first) { reasons.append("from \(headers.from.first?.address.value ?? "")") }
+        if let from = headers.from.first, Self.isListMachinery(from.address) {
+            reasons.append("from a list's administrative address (\(from.address))")
+        }
+        if (headers.contentType ?? "").contains("disposition-notification") { reasons.append("read receipt") }
+        return reasons
+    }
+
+    /// A list manager's own addresses (`…-bounces@`, `…-owner@`, `…-request@`, `owner-…@`): moderation and
+    /// subscription notices, never a person.
+    static func isListMachinery(_ address: EmailAddress) -> Bool {
+        let local = address.key.split(separator: "@").first.map(String.init) ?? ""
+        let suffixes = ["-bounces", "-owner", "-request", "-confirm", "-admin"]
+        return local.hasPrefix("owner-") || suffixes.contains { (suffix: String) -> Bool in local.hasSuffix(suffix) }
+            || local.contains("-bounces+")
+    }
+}

@@ -1,0 +1,389 @@
+import Foundation
+
+/// The new text of a reply, line by line, and what was cut from it as old text (SPEC §5 "Commands").
+///
+/// Cut are: `>` quoted lines (any depth), attribution lines ("On … wrote:" in the usual languages) with what they
+/// introduce, Outlook/Exchange "-----Original Message-----" and header blocks, Lotus Notes forwarding and header
+/// tables, signatures after `-- ` and list footers. Unquoted lines between or below quotes stay: bottom-posting and
+/// inline replies are new text. Each kind of old text is one ``Recogniser`` in ``recognisers``, tried in order on
+/// every line that is not already cut.
+public struct ReplyText: Sendable, Equatable {
+    /// Why lines were cut.
+    public enum CutReason: String, Sendable, Equatable, CaseIterable {
+        /// Lines quoted with `>`.
+        case quote
+        /// An attribution line ("On … wrote:") and the quote or message it introduces.
+        case attribution
+        /// An Outlook/Exchange "-----Original Message-----" separator and all below it.
+        case originalMessage
+        /// A header block of the original ("From: … Sent: … To: … Subject: …") and all below it.
+        case headerBlock
+        /// A forwarded message ("---------- Forwarded message ---------", Lotus Notes "----- Forwarded by …").
+        case forwarded
+        /// A signature after a line `-- ` (or `--`).
+        case signature
+        /// A mailing list footer (Mailman, Google Groups).
+        case listFooter
+    }
+
+    /// Lines that were cut, for `explain`.
+    public struct Cut: Sendable, Equatable {
+        public var reason: CutReason
+        /// The cut lines' positions in the reply's text (0-based).
+        public var lines: Range<Int>
+        /// The cut lines.
+        public var text: [String]
+
+        public init(reason: CutReason, lines: Range<Int>, text: [String]) {
+            self.reason = reason
+            self.lines = lines
+            self.text = text
+        }
+    }
+
+    /// The new text, line by line, in order.
+    public var newLines: [String]
+    /// What was cut, in order.
+    public var cuts: [Cut]
+
+    /// Splits a reply's readable text into new text and cut old text.
+    public init(_ text: String) {
+        let lines = Self.lines(of: text)
+        var newLines: [String] = []
+        var cuts: [Cut] = []
+        var index = 0
+        scan: while index < lines.count {
+            for recogniser in Self.recognisers {
+                guard let match = recogniser.match(lines, index) else { continue }
+                let end = match.toEnd ? lines.count : max(match.end, index + 1)
+                cuts.append(Cut(reason: recogniser.reason, lines: index..<end, text: Array(lines[index..<end])))
+                index = end
+                continue scan
+            }
+            newLines.append(lines[index])
+            index += 1
+        }
+        self.newLines = newLines
+        self.cuts = cuts
+    }
+
+    /// The new text's lines read through ``CommandGrammar``: quoted and other old lines are never commands.
+    public var readLines: [ReadLine] { newLines.map(ReadLine.init) }
+
+    /// The new text, joined with line feeds.
+    public var newText: String { newLines.joined(separator: "\n") }
+
+    /// The lines of a text; CRLF, CR and LF all end a line.
+    static func lines(of text: String) -> [String] {
+        text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
+    }
+}
+
+// MARK: - Recognisers
+
+extension ReplyText {
+    /// Where a recogniser's old text ends.
+    struct Match {
+        /// The line after the last cut line.
+        var end: Int
+        /// Whether everything from the match down is old text.
+        var toEnd: Bool
+
+        static let restOfMessage = Match(end: .max, toEnd: true)
+        static func through(_ end: Int) -> Match { Match(end: end, toEnd: false) }
+    }
+
+    /// One kind of old text: given all lines and the current line's index, whether old text starts there.
+    struct Recogniser: Sendable {
+        var reason: CutReason
+        var match: @Sendable (_ lines: [String], _ index: Int) -> Match?
+    }
+
+    /// The recognisers, most specific first.
+    static let recognisers: [Recogniser] = [
+        Recogniser(reason: .listFooter, match: listFooter),
+        Recogniser(reason: .signature, match: signature),
+        Recogniser(reason: .originalMessage, match: separator(OldText.originalMessageSeparators)),
+        Recogniser(reason: .forwarded, match: separator(OldText.forwardSeparators)),
+        Recogniser(reason: .forwarded, match: forwardIntro),
+        Recogniser(reason: .headerBlock, match: headerBlock),
+        Recogniser(reason: .headerBlock, match: lotusNotesSentBy),
+        Recogniser(reason: .attribution, match: attribution),
+        Recogniser(reason: .quote, match: quote),
+    ]
+
+    // MARK: Quotes
+
+    static func isQuoted(_ line: String) -> Bool {
+        line.drop(while: { $0 == " " || $0 == "\t" }).first == ">"
+    }
+
+    static func isBlank(_ line: String) -> Bool { line.allSatisfy(\.isWhitespace) }
+
+    /// A run of `>` lines (blank lines inside the run belong to it).
+    static func quote(_ lines: [String], _ index: Int) -> Match? {
+        guard isQuoted(lines[index]) else { return nil }
+        return .through(endOfQuote(lines, from: index))
+    }
+
+    /// The line after a quote starting at `index`: quoted lines, and blank lines followed by more quoted lines.
+    static func endOfQuote(_ lines: [String], from index: Int) -> Int {
+        var end = index
+        var probe = index
+        while probe < lines.count, isQuoted(lines[probe]) || isBlank(lines[probe]) {
+            if isQuoted(lines[probe]) { end = probe + 1 }
+            probe += 1
+        }
+        return end
+    }
+
+    // MARK: Attributions
+
+    /// "On … wrote:" and its forms: the attribution and the quote directly below it, or, when no quote follows
+    /// (clients that do not mark quotes), everything below.
+    static func attribution(_ lines: [String], _ index: Int) -> Match? {
+        guard !isQuoted(lines[index]), !isBlank(lines[index]) else { return nil }
+        let form: OldText.AttributionForm
+        let afterAttribution: Int
+        if let single = OldText.attributionForm(lines[index]) {
+            (form, afterAttribution) = (single, index + 1)
+        } else if index + 1 < lines.count, !isQuoted(lines[index + 1]), !isBlank(lines[index + 1]),
+            OldText.isWrappedAttribution(lines[index], lines[index + 1])
+        {
+            (form, afterAttribution) = (.opening, index + 2)
+        } else {
+            return nil
+        }
+        var next = afterAttribution
+        while next < lines.count, isBlank(lines[next]) { next += 1 }
+        if next < lines.count, isQuoted(lines[next]) { return .through(endOfQuote(lines, from: next)) }
+        if form == .opening || OldText.namesAddressOrTime(lines[index]) { return .restOfMessage }
+        return nil
+    }
+
+    // MARK: Separators and header blocks
+
+    /// A line of dashes around one of `phrases` ("-----Original Message-----").
+    static func separator(_ phrases: Set<String>) -> @Sendable ([String], Int) -> Match? {
+        { lines, index in
+            let line = lines[index].trimmingCharacters(in: .whitespaces)
+            guard line.hasPrefix("--"), line.hasSuffix("--") || line.hasSuffix(":") else { return nil }
+            let phrase = line.trimmingCharacters(in: CharacterSet(charactersIn: "-: ")).lowercased()
+            return phrases.contains(phrase) ? .restOfMessage : nil
+        }
+    }
+
+    /// Apple Mail's "Begin forwarded message:", Lotus Notes' "----- Forwarded by Mario Rossi/INFN on … -----".
+    static func forwardIntro(_ lines: [String], _ index: Int) -> Match? {
+        OldText.isForwardIntro(lines[index]) ? .restOfMessage : nil
+    }
+
+    /// A header block of the original message: two or more header lines in a row ("From: …", "Sent: …"), one of them
+    /// naming the sender, in any of the languages in ``OldText/headerNames``. An underscore line just above (Outlook)
+    /// is part of it.
+    static func headerBlock(_ lines: [String], _ index: Int) -> Match? {
+        var start = index
+        if OldText.isUnderscoreLine(lines[index]) {
+            start = index + 1
+            while start < lines.count, isBlank(lines[start]) { start += 1 }
+        }
+        var names: [OldText.HeaderName] = []
+        var probe = start
+        while probe < lines.count, let name = OldText.headerName(of: lines[probe]) {
+            names.append(name)
+            probe += 1
+        }
+        guard names.count >= 2, names.contains(.from), names.contains(where: { $0 != .from }) else { return nil }
+        return .restOfMessage
+    }
+
+    /// Lotus Notes' header table: a name line, then "Sent by: …", then the date and "To"/"cc"/"Subject" cells.
+    static func lotusNotesSentBy(_ lines: [String], _ index: Int) -> Match? {
+        let line = lines[index]
+        let next = index + 1 < lines.count ? lines[index + 1] : ""
+        if OldText.isSentBy(line) { return .restOfMessage }
+        // The sender's name line above "Sent by:" ("Mario Rossi/INFN@INFN") belongs to the table.
+        if OldText.isSentBy(next), line.contains("/") || line.contains("@"), line.split(separator: " ").count <= 6 {
+            return .restOfMessage
+        }
+        return nil
+    }
+
+    // MARK: Signatures and footers
+
+    /// A signature: everything after a line that is exactly `-- ` (RFC 3676 §4.3) or `--`.
+    static func signature(_ lines: [String], _ index: Int) -> Match? {
+        lines[index] == "-- " || lines[index] == "--" ? .restOfMessage : nil
+    }
+
+    /// A list footer: Mailman's underscore line followed by list information, Google Groups' "You received this
+    /// message because you are subscribed…" (after a `-- ` line or not), or a line starting "To unsubscribe".
+    static func listFooter(_ lines: [String], _ index: Int) -> Match? {
+        let line = lines[index]
+        if OldText.isListFooterText(line) { return .restOfMessage }
+        if line == "-- " || line == "--", index + 1 < lines.count, OldText.isListFooterText(lines[index + 1]) {
+            return .restOfMessage
+        }
+        if OldText.isUnderscoreLine(line) {
+            let following = lines[(index + 1)...].prefix(4)
+            if following.contains(where: OldText.isListInformation) { return .restOfMessage }
+        }
+        return nil
+    }
+}
+
+// MARK: - The tables
+
+/// The words and patterns that mark old text, by client and language.
+enum OldText {
+    /// Phrases between dashes that start an Outlook/Exchange original message, lower-cased.
+    static let originalMessageSeparators: Set<String> = [
+        "original message", "ursprüngliche nachricht", "original-nachricht", "originalnachricht",
+        "message d'origine", "message d’origine", "message original", "messaggio originale", "mensaje original",
+        "oorspronkelijk bericht", "origineel bericht", "ursprungligt meddelande", "wiadomość oryginalna",
+        "původní zpráva", "mensagem original",
+    ]
+
+    /// Phrases between dashes that start a forwarded message (Gmail, Thunderbird), lower-cased.
+    static let forwardSeparators: Set<String> = [
+        "forwarded message", "weitergeleitete nachricht", "message transféré", "messaggio inoltrato",
+        "mensaje reenviado", "doorgestuurd bericht", "vidarebefordrat meddelande", "wiadomość przekazana",
+        "przekazana wiadomość", "přeposlaná zpráva", "mensagem encaminhada",
+    ]
+
+    /// The header fields that appear in a quoted header block.
+    enum HeaderName: Sendable {
+        case from, sent, date, to, cc, subject
+    }
+
+    /// Header names of quoted header blocks (Outlook, Outlook for Mac, webmail, Lotus Notes), lower-cased.
+    static let headerNames: [String: HeaderName] = {
+        var table: [String: HeaderName] = [:]
+        let byField: [(HeaderName, [String])] = [
+            (.from, ["from", "von", "de", "da", "od", "van", "från", "expéditeur"]),
+            (.sent, ["sent", "gesendet", "envoyé", "inviato", "enviado", "enviada", "wysłano", "odesláno", "verzonden",
+                     "skickat"]),
+            (.date, ["date", "datum", "data", "fecha", "datum odeslání"]),
+            (.to, ["to", "an", "à", "a", "para", "do", "komu", "aan", "till", "pour"]),
+            (.cc, ["cc", "kopie", "kopia", "kopie an"]),
+            (.subject, ["subject", "betreff", "objet", "oggetto", "asunto", "temat", "předmět", "onderwerp", "ämne",
+                        "assunto"]),
+        ]
+        for (field, names) in byField { for name in names { table[name] = field } }
+        return table
+    }()
+
+    /// The header name a line starts with ("From: …", "*Von:* …", "Subject:\t…"), if it is one of ``headerNames``.
+    static func headerName(of line: String) -> HeaderName? {
+        let text = line.drop(while: { $0 == " " || $0 == "\t" || $0 == "*" })
+        guard let colon = text.firstIndex(of: ":") else { return nil }
+        let name = text[..<colon].trimmingCharacters(in: CharacterSet(charactersIn: "* \t")).lowercased()
+        guard name.count <= 20 else { return nil }
+        return headerNames[name]
+    }
+
+    static func isUnderscoreLine(_ line: String) -> Bool {
+        let text = line.trimmingCharacters(in: .whitespaces)
+        return text.count >= 10 && text.allSatisfy { $0 == "_" }
+    }
+
+    /// A line of a list footer below Mailman's underscore line.
+    static func isListInformation(_ line: String) -> Bool {
+        let text = line.lowercased()
+        return ["mailing list", "listinfo", "unsubscribe", "mailman"].contains { text.contains($0) }
+    }
+
+    /// The first line of a Google Groups or similar footer.
+    static func isListFooterText(_ line: String) -> Bool {
+        let text = line.trimmingCharacters(in: .whitespaces).lowercased()
+        return text.hasPrefix("you received this message because you are subscribed") || text.hasPrefix("to unsubscribe")
+    }
+
+    /// Lotus Notes' "Sent by:" cell.
+    static func isSentBy(_ line: String) -> Bool {
+        line.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("sent by:")
+    }
+
+    /// Apple Mail's "Begin forwarded message:" and Lotus Notes' "----- Forwarded by … -----".
+    static func isForwardIntro(_ line: String) -> Bool {
+        let text = line.trimmingCharacters(in: .whitespaces).lowercased()
+        if text == "begin forwarded message:" { return true }
+        return text.hasPrefix("---") && text.trimmingCharacters(in: CharacterSet(charactersIn: "- ")).hasPrefix("forwarded by ")
+    }
+
+    // MARK: Attributions
+
+    /// Attribution forms that open with a word of their language ("On …", "Am …", "Le …"): distinctive enough to cut
+    /// everything below them when no quote follows, and recognised when a client wraps them over two lines.
+    static let openingAttributions: [NSRegularExpression] = compile([
+        #"^On\s.+\swrote\s*:$"#,  // English: Gmail, Thunderbird, Apple Mail, mutt
+        #"^Am\s.+\sschrieb(\s.*)?:$"#,  // German
+        #"^Le\s.+\sa\s+écrit\s*:$"#,  // French
+        #"^Il\s.+\sha\s+scritto\s*:$"#,  // Italian
+        #"^El\s.+\sescribió\s*:$"#,  // Spanish
+        #"^W\s+dniu\s.+\s(pisze|napisał\(a\)|napisał|napisała)\s*:$"#,  // Polish
+        #"^Dne\s.+\snapsal(\(a\)|a)?\s*:$"#,  // Czech
+        #"^Op\s.+\sschreef(\s.*)?:$"#,  // Dutch
+        #"^Den\s.+\sskrev(\s.*)?:$"#,  // Swedish
+        #"^Em\s.+\sescreveu\s*:$"#,  // Portuguese
+        #"^.+\swrote\s+on\s.+:$"#,  // Lotus Notes: "Mario Rossi/INFN wrote on 30/11/2026 15:02:"
+    ])
+
+    /// Attribution forms without an opening word ("Mario Rossi wrote:", Gmail's Polish "pon., 30 lis 2026 o 15:02
+    /// Mario Rossi <m@x> napisał(a):"): taken as attributions only above a quote, or when they name an address or a time.
+    static let closingAttributions: [NSRegularExpression] = compile([
+        #"^.+\swrote\s*:$"#,
+        #"^.+\sschrieb\s*:$"#,
+        #"^.+\sa\s+écrit\s*:$"#,
+        #"^.+\sha\s+scritto\s*:$"#,
+        #"^.+\sescribió\s*:$"#,
+        #"^.+\s(pisze|napisał\(a\)|napisał|napisała)\s*:$"#,
+        #"^.+\snapsal(\(a\)|a)?\s*:$"#,
+        #"^.+\sschreef\s*:$"#,
+        #"^.+\sskrev\s*:$"#,
+        #"^.+\sescreveu\s*:$"#,
+        #"^(Quoting|Zitat von|Citando|Citation de)\s.+:$"#,  // Horde and other webmail
+        #"^\*\s.+\s\[.+\]\s*:$"#,  // mutt's "* Mario Rossi <m@x> [2026-11-30 15:02]:"
+    ])
+
+    /// Words that open an attribution, for the first line of one wrapped over two lines.
+    static let openingWords: NSRegularExpression = compile([#"^(On|Am|Le|Il|El|W\s+dniu|Dne|Op|Den|Em)\s"#])[0]
+
+    private static func compile(_ patterns: [String]) -> [NSRegularExpression] {
+        patterns.compactMap { try? NSRegularExpression(pattern: $0, options: [.caseInsensitive]) }
+    }
+
+    /// How sure a line is an attribution.
+    enum AttributionForm { case opening, closing }
+
+    /// Whether a line is an attribution, and of which form. Long lines are never attributions.
+    static func attributionForm(_ line: String) -> AttributionForm? {
+        let text = line.trimmingCharacters(in: .whitespaces)
+        guard text.hasSuffix(":"), text.count <= 240 else { return nil }
+        if openingAttributions.contains(where: { matches($0, text) }) { return .opening }
+        if closingAttributions.contains(where: { matches($0, text) }) { return .closing }
+        return nil
+    }
+
+    /// Whether two lines are one attribution that a client wrapped ("On Mon, 30 Nov 2026 at 15:02, Mario Rossi <" /
+    /// "mario@x> wrote:").
+    static func isWrappedAttribution(_ first: String, _ second: String) -> Bool {
+        let head = first.trimmingCharacters(in: .whitespaces)
+        guard !head.hasSuffix(":"), matches(openingWords, head) else { return false }
+        return attributionForm(head + " " + second.trimmingCharacters(in: .whitespaces)) == .opening
+    }
+
+    /// Whether a line names an address (`<m@x>`, `m@x`) or a time (`15:02`): what makes a closing form an attribution
+    /// even without a quote below it.
+    static func namesAddressOrTime(_ line: String) -> Bool {
+        if line.contains("@") { return true }
+        return line.contains(where: \.isNumber) && matches(timePattern, line)
+    }
+
+    /// Whether `pattern` matches somewhere in `text` (the patterns anchor themselves where they must).
+    static func matches(_ pattern: NSRegularExpression, _ text: String) -> Bool {
+        pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+
+    private static let timePattern: NSRegularExpression = compile([#"\d{1,2}:\d{2}"#])[0]
+}
