@@ -14,13 +14,17 @@ struct Environment {
         var logger = Logger(label: "rollout-gateway") { KeyValueLogHandler(label: $0) }
         logger.logLevel = options.verbose ? .debug : .info
         logger[metadataKey: "run"] = "\(label)"
-        configuration = try GatewayConfiguration.load(from: options.configurationPath)
+        let configuration = try GatewayConfiguration.load(from: options.configurationPath)
+        self.configuration = configuration
         let templates = try TemplateLibrary(overridesIn: configuration.templatesDirectory)
         let clock = try options.fixedNow().map(DateSource.constant) ?? .system
         let store = try SQLiteTicketStore(path: configuration.storePath, maxDeliveryAttempts: configuration.maxDeliveryAttempts)
         gateway = Gateway(
             configuration: configuration, store: store,
             hooks: ProcessHookRunner(commands: configuration.hooks, timeoutSeconds: configuration.hookTimeoutSeconds),
-            clock: clock, templates: templates, logger: logger)
+            clock: clock, templates: templates, logger: logger,
+            signer: try configuration.secretFile.map { path in
+                try ReplyAddressSigner(secret: ReplyAddressSigner.secret(fromFile: path), base: configuration.address)
+            })
     }
 }

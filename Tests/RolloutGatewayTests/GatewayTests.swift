@@ -170,3 +170,40 @@ struct MailComposerTests {
         #expect(mail.header("References") == "<ticket-7@rollout.example.org>")
     }
 }
+
+@Suite("Signed reply addresses")
+struct ReplyAddressTests {
+    let signer = try! ReplyAddressSigner(secret: Array("0123456789abcdef-test-secret".utf8), base: EmailAddress("staged-rollout@rollout.example.org"))
+
+    @Test("an issued address names its ticket")
+    func roundTrip() {
+        let address = signer.address(for: TicketID(12))
+        #expect(address.value.hasPrefix("staged-rollout+t12-"))
+        #expect(address.domain == "rollout.example.org")
+        #expect(signer.read(address) == .valid(TicketID(12)))
+        #expect(signer.read(EmailAddress(address.value.uppercased())) == .valid(TicketID(12)))
+    }
+
+    @Test("an altered or forged token is refused; other addresses are not signed")
+    func forged() {
+        let address = signer.address(for: TicketID(12)).value
+        let otherTicket = address.replacingOccurrences(of: "+t12-", with: "+t13-")
+        #expect(signer.read(EmailAddress(otherTicket)) == .forged(String(otherTicket.split(separator: "+")[1].split(separator: "@")[0])))
+        guard case .forged = signer.read(EmailAddress("staged-rollout+t12-0000000000000000@rollout.example.org")) else {
+            Issue.record("a made-up signature must not verify")
+            return
+        }
+        let otherSecret = try! ReplyAddressSigner(secret: Array("another-secret-of-16+".utf8), base: signer.base)
+        guard case .forged = otherSecret.read(signer.address(for: TicketID(12))) else {
+            Issue.record("another secret's address must not verify")
+            return
+        }
+        #expect(signer.read(EmailAddress("staged-rollout@rollout.example.org")) == .notSigned)
+        #expect(signer.read(EmailAddress("someone+t12-abc@rollout.example.org")) == .notSigned)
+    }
+
+    @Test("a short secret is refused")
+    func shortSecret() {
+        #expect(throws: GatewayError.self) { _ = try ReplyAddressSigner(secret: Array("short".utf8), base: EmailAddress("a@b.org")) }
+    }
+}

@@ -34,6 +34,8 @@ public struct MailComposer: Sendable {
         public var bulk: Bool = false
         /// The message answered, when this is a reply.
         public var inReplyTo: String?
+        /// The address replies should go to: the ticket's signed reply address when one is issued.
+        public var replyTo: EmailAddress?
 
         public init(to: [EmailAddress], subject: String, body: String, messageID: String, ticket: TicketID?, date: Date) {
             self.to = to
@@ -62,7 +64,7 @@ public struct MailComposer: Sendable {
             headers.append(("References", references.map { "<\($0)>" }.joined(separator: " ")))
         }
         headers += [
-            ("Reply-To", mailbox(displayName, from)),
+            ("Reply-To", mailbox(displayName, draft.replyTo ?? from)),
             ("Auto-Submitted", draft.autoSubmitted),
             ("X-Auto-Response-Suppress", "All"),
             ("X-Loop", Self.clean(from.value)),

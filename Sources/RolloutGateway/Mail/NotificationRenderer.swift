@@ -7,12 +7,18 @@ public struct NotificationRenderer: Sendable {
     public let composer: MailComposer
     public let tags: [Queue: String]
     public let context: WorkflowContext
+    /// Issues the signed reply addresses; without one, replies go to the plain gateway address.
+    public let signer: ReplyAddressSigner?
 
-    public init(templates: TemplateLibrary, composer: MailComposer, tags: [Queue: String], context: WorkflowContext) {
+    public init(
+        templates: TemplateLibrary, composer: MailComposer, tags: [Queue: String], context: WorkflowContext,
+        signer: ReplyAddressSigner? = nil
+    ) {
         self.templates = templates
         self.composer = composer
         self.tags = tags
         self.context = context
+        self.signer = signer
     }
 
     /// `[staged-rollout #12]`.
@@ -40,6 +46,7 @@ public struct NotificationRenderer: Sendable {
         draft.bulk = notification.recipients.contains(where: lists.contains)
         if notification.kind == .transcript { draft.autoSubmitted = "auto-replied" }
         if let answered = notification.facts["in_reply_to"] { draft.inReplyTo = answered }
+        draft.replyTo = signer?.address(for: notification.ticket)
         return OutgoingMessage(
             messageID: messageID, ticket: notification.ticket, kind: notification.kind.rawValue, sender: composer.from,
             recipients: notification.recipients, data: composer.compose(draft), createdAt: now)

@@ -37,7 +37,7 @@ public struct Gateway: Sendable {
 
     public init(
         configuration: GatewayConfiguration, store: any TicketStore, hooks: any HookRunner, clock: DateSource,
-        templates: TemplateLibrary, logger: Logger
+        templates: TemplateLibrary, logger: Logger, signer: ReplyAddressSigner? = nil
     ) {
         self.configuration = configuration
         self.store = store
@@ -47,7 +47,7 @@ public struct Gateway: Sendable {
         self.renderer = NotificationRenderer(
             templates: templates,
             composer: MailComposer(from: configuration.address, displayName: configuration.displayName),
-            tags: configuration.tags, context: configuration.workflow)
+            tags: configuration.tags, context: configuration.workflow, signer: signer)
     }
 
     var workflow: Workflow { Workflow(context: configuration.workflow) }
