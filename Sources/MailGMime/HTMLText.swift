@@ -5,10 +5,11 @@ internal import CLibXML2
 /// Block elements end lines, `<br>` breaks a line, `<blockquote>` content is prefixed with `> ` per level
 /// so that quoted text stays recognisable as quoted, and `<script>`, `<style>`, `<head>` are skipped.
 enum HTMLText {
-    /// The text of `html` (UTF-8), or `nil` when libxml2 could not build a document at all.
-    static func text(fromHTML html: String) -> String? {
+    /// The text of `html` (UTF-8) and whether elements nested deeper than ``maximumNesting`` were skipped;
+    /// `nil` when libxml2 could not build a document at all.
+    static func text(fromHTML html: String) -> (text: String, nestingTruncated: Bool)? {
         var source = Array(html.utf8)
-        if source.isEmpty { return "" }
+        if source.isEmpty { return ("", false) }
         source.append(0)
         let document = source.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
@@ -23,8 +24,10 @@ enum HTMLText {
             writer.visit(current)
             node = current.pointee.next
         }
-        return writer.finish()
+        return (writer.finish(), writer.truncatedDeepNesting)
     }
+
+    static let maximumNesting = 200
 
     private static let skipped: Set<String> = ["script", "style", "head", "title", "template", "noscript"]
     private static let blocks: Set<String> = [
@@ -40,6 +43,8 @@ enum HTMLText {
         var quoteDepth = 0
         var pendingSpace = false
         var preformatted = 0
+        var depth = 0
+        var truncatedDeepNesting = false
 
         mutating func visit(_ node: xmlNodePtr) {
             switch node.pointee.type {
@@ -48,6 +53,11 @@ enum HTMLText {
             case XML_ELEMENT_NODE:
                 let name = node.pointee.name.map { String(cString: $0).lowercased() } ?? ""
                 if HTMLText.skipped.contains(name) { return }
+                // Hostile mail can nest elements without end; keep the recursion (and the stack) bounded.
+                guard depth < HTMLText.maximumNesting else {
+                    truncatedDeepNesting = true
+                    return
+                }
                 if name == "br" {
                     breakLine(force: true)
                     return
@@ -57,11 +67,13 @@ enum HTMLText {
                 if name == "blockquote" { quoteDepth += 1 }
                 if name == "pre" { preformatted += 1 }
                 if name == "td" || name == "th", !current.isEmpty { pendingSpace = true }
+                depth += 1
                 var child = node.pointee.children
                 while let next = child {
                     visit(next)
                     child = next.pointee.next
                 }
+                depth -= 1
                 if name == "pre" { preformatted -= 1 }
                 if isBlock { breakLine(force: false) }
                 if name == "blockquote" { quoteDepth -= 1 }

@@ -189,8 +189,9 @@ struct MessageReader {
             let decoded = TextDecoding.decode(Self.contentBytes(of: leaf.part), charset: Self.charset(of: object))
             result.defects += decoded.defects
             if leaf.mimeType == "text/html" {
-                if let text = HTMLText.text(fromHTML: decoded.text) {
-                    result.text = text
+                if let html = HTMLText.text(fromHTML: decoded.text) {
+                    result.text = html.text
+                    if html.nestingTruncated { result.defects.append("HTML nested too deep, inner text skipped") }
                 } else {
                     result.defects.append("unreadable HTML")
                 }

@@ -60,3 +60,75 @@ struct MalformedTests {
         #expect(message.defects.contains("NUL bytes in text"))
     }
 }
+
+@Suite("Hostile structure")
+struct HostileStructureTests {
+    private func message(contentType: String, body: String) -> [UInt8] {
+        Array(
+            """
+            From: attacker@example.org
+            To: staged-rollout@rollout.example.org
+            Subject: deep
+            Message-ID: <deep@example.org>
+            MIME-Version: 1.0
+            Content-Type: \(contentType)
+
+            \(body)
+            """.utf8)
+    }
+
+    @Test("100,000 nested HTML elements neither overflow the stack nor hide the text before them")
+    func deepHTML() {
+        let body = "<p>accept NGI_IT-INFN-T1</p>" + String(repeating: "<div>", count: 100_000) + "deep text"
+        let parsed = parser.parse(message(contentType: "text/html", body: body))
+        #expect(parsed.text.hasPrefix("accept NGI_IT-INFN-T1\n"))
+        #expect(parsed.textFromHTML)
+    }
+
+    @Test("10,000 nested multiparts neither overflow the stack nor go unnoticed")
+    func deepMultipart() {
+        var body = "--b0\nContent-Type: text/plain\n\naccept NGI_IT-INFN-T1\n"
+        for level in 1...10_000 {
+            body += "--b\(level - 1)\nContent-Type: multipart/mixed; boundary=\"b\(level)\"\n\n"
+        }
+        let parsed = parser.parse(message(contentType: "multipart/mixed; boundary=\"b0\"", body: body))
+        #expect(parsed.text.hasPrefix("accept NGI_IT-INFN-T1"))
+        #expect(parsed.defects.contains("MIME nesting too deep"), "\(parsed.defects)")
+    }
+
+    @Test("a header of a megabyte and 5,000 recipients parse")
+    func hugeHeaders() {
+        let recipients = (0..<5_000).map { "Member \($0) <member\($0)@example.org>" }.joined(separator: ",\n ")
+        let raw = Array(
+            """
+            From: Paolo Veronesi <paolo.veronesi@cnaf.example.org>
+            To: \(recipients)
+            Subject: \(String(repeating: "x", count: 1_000_000))
+            Message-ID: <huge@example.org>
+
+            accept NGI_IT-INFN-T1
+
+            """.utf8)
+        let parsed = parser.parse(raw)
+        #expect(parsed.headers.to.count == 5_000)
+        #expect(parsed.headers.subject.count == 1_000_000)
+        #expect(parsed.text == "accept NGI_IT-INFN-T1\n")
+    }
+
+    @Test("many threads parse the corpus at once")
+    func concurrentParsing() async throws {
+        let corpus = try Fixtures.allMailPaths().map { try Fixtures.mail($0) }
+        let expected = corpus.map { parser.parse($0) }
+        let results = await withTaskGroup(of: [InboundMessage].self) { group in
+            for _ in 0..<8 {
+                group.addTask { corpus.map { parser.parse($0) } }
+            }
+            var all: [[InboundMessage]] = []
+            for await result in group { all.append(result) }
+            return all
+        }
+        for result in results {
+            #expect(result == expected)
+        }
+    }
+}
