@@ -1,0 +1,288 @@
+import RolloutCore
+import Testing
+
+@Suite("Message classification: sender, kind, authentication, whether to reply")
+struct MessageClassifierTests {
+    private let gateway = EmailAddress("staged-rollout@rollout.example.org")
+    private let mario = Mailbox(name: "Mario Rossi", address: EmailAddress("mario.rossi@cnaf.infn.it"))
+    private let list = EmailAddress("early-adopters-emi@lists.egi.eu")
+
+    private var classifier: MessageClassifier {
+        MessageClassifier(
+            identity: GatewayIdentity(
+                addresses: [gateway], messageIDDomain: "rollout.example.org", loopValues: ["staged-rollout@rollout.example.org"],
+                trustedAuthservIDs: ["mx.rollout.example.org"]))
+    }
+
+    /// A person's reply as Thunderbird sends it, received by the gateway's MTA.
+    private func personalReply() -> InboundHeaders {
+        var headers = InboundHeaders()
+        headers.from = [mario]
+        headers.to = [Mailbox(name: "Staged Rollout", address: gateway)]
+        headers.subject = "Re: [staged-rollout #42] Staged Rollout CA 1.38"
+        headers.messageID = "5f1c2a3b-1d2e-4f00-9a8b-0c1d2e3f4a5b@cnaf.infn.it"
+        headers.inReplyTo = ["rg.42.ea-notified.k3x9@rollout.example.org"]
+        headers.returnPath = "mario.rossi@cnaf.infn.it"
+        return headers
+    }
+
+    /// The same reply after Mailman 3 munged From for DMARC.
+    private func mailmanCopy() -> InboundHeaders {
+        var headers = personalReply()
+        headers.from = [Mailbox(name: "Mario Rossi via Early-adopters-emi", address: list)]
+        headers.replyTo = [Mailbox(name: "Team Milano", address: EmailAddress("milano@mi.infn.it")), mario]
+        headers.listID = "Early adopters of EMI <early-adopters-emi.lists.egi.eu>"
+        headers.precedence = "list"
+        headers.subject = "[Early-adopters-emi] Re: [staged-rollout #42] Staged Rollout CA 1.38"
+        headers.returnPath = "early-adopters-emi-bounces@lists.egi.eu"
+        return headers
+    }
+
+    // MARK: Sender
+
+    @Test("A plain reply: the sender is From, and it is a reply")
+    func plainReply() {
+        let result = classifier.classify(InboundMessage(headers: personalReply()))
+        #expect(result.kind == .reply)
+        #expect(result.reasons.isEmpty)
+        #expect(result.sender == mario)
+        #expect(result.senderSource == .from)
+        #expect(!result.viaList)
+    }
+
+    @Test("Mailman 'X via list': the person is the last Reply-To mailbox that is not the list, and it is a reply")
+    func mailmanMunged() {
+        let result = classifier.classify(InboundMessage(headers: mailmanCopy()))
+        #expect(result.kind == .reply, "a person's reply through an EA list (Precedence: list) is processed")
+        #expect(result.sender == mario)
+        #expect(result.senderSource == .replyTo)
+        #expect(result.viaList && result.listRewroteFrom)
+    }
+
+    @Test("X-Original-From wins over Reply-To")
+    func originalFrom() {
+        var headers = mailmanCopy()
+        headers.originalFrom = [Mailbox(name: "Mario", address: EmailAddress("m.rossi@infn.it"))]
+        let result = classifier.classify(InboundMessage(headers: headers))
+        #expect(result.sender?.address == EmailAddress("m.rossi@infn.it"))
+        #expect(result.senderSource == .originalFrom)
+    }
+
+    @Test("Reply-To pointing to the list: the person is the Cc named like 'X via list'")
+    func pointToList() {
+        var headers = mailmanCopy()
+        headers.replyTo = [Mailbox(name: "Early-adopters-emi", address: list)]
+        headers.cc = [Mailbox(name: "Someone Else", address: EmailAddress("else@kit.edu")), mario]
+        let result = classifier.classify(InboundMessage(headers: headers))
+        #expect(result.sender == mario)
+        #expect(result.senderSource == .cc)
+    }
+
+    @Test("Google Groups' quoted \"'X' via Group\" and From equal to the list without 'via' are rewrites too")
+    func otherRewrites() {
+        var google = mailmanCopy()
+        google.from = [Mailbox(name: "'Mario Rossi' via EA IT", address: EmailAddress("ea-it@googlegroups.com"))]
+        google.listID = "<ea-it.googlegroups.com>"
+        #expect(classifier.classify(InboundMessage(headers: google)).sender == mario)
+
+        var plainList = mailmanCopy()
+        plainList.from = [Mailbox(name: "Early-adopters-emi", address: list)]
+        #expect(classifier.classify(InboundMessage(headers: plainList)).senderSource == .replyTo)
+    }
+
+    @Test("A list that hid the person yields no sender, and no reply")
+    func hiddenPerson() {
+        var headers = mailmanCopy()
+        headers.replyTo = [Mailbox(name: "Early-adopters-emi", address: list)]
+        let result = classifier.classify(InboundMessage(headers: headers))
+        #expect(result.sender == nil)
+        #expect(result.replyPolicy == .never(reason: "no sender address"))
+    }
+
+    @Test("'via' in a display name without List-Id is not a rewrite")
+    func viaWithoutListID() {
+        var headers = personalReply()
+        headers.from = [Mailbox(name: "Anna via Phone", address: EmailAddress("anna@kit.edu"))]
+        headers.replyTo = [mario]
+        #expect(classifier.classify(InboundMessage(headers: headers)).sender?.address == EmailAddress("anna@kit.edu"))
+    }
+
+    // MARK: Kind
+
+    @Test(
+        "The gateway's own messages coming back are loops",
+        arguments: ["x-loop", "message-id", "from", "own post through the list"])
+    func loops(form: String) {
+        var headers = personalReply()
+        switch form {
+        case "x-loop": headers.loops = ["<Staged-Rollout@rollout.example.org>"]
+        case "message-id": headers.messageID = "rg.42.escalation.z9@rollout.example.org"
+        case "from": headers.from = [Mailbox(name: "Staged Rollout", address: gateway)]
+        default:
+            headers = mailmanCopy()
+            headers.from = [Mailbox(name: "Staged Rollout via Early-adopters-emi", address: list)]
+            headers.replyTo = [Mailbox(name: "Staged Rollout", address: gateway)]
+        }
+        let result = classifier.classify(InboundMessage(headers: headers))
+        #expect(result.kind == .loop)
+        #expect(!result.replyPolicy.allowsReply(senderIsKnown: true))
+    }
+
+    @Test("Another system's X-Loop and a foreign Message-ID are no loop")
+    func foreignLoop() {
+        var headers = personalReply()
+        headers.loops = ["rt@rt.example.org"]
+        headers.messageID = "ticket-42@rt.example.org"
+        #expect(classifier.classify(InboundMessage(headers: headers)).kind == .reply)
+    }
+
+    @Test("Delivery-status reports and non-delivery notices are bounces", arguments: 0..<5)
+    func bounces(row: Int) {
+        var headers = InboundHeaders()
+        headers.subject = "Undelivered Mail Returned to Sender"
+        headers.from = [Mailbox(name: "Mail Delivery System", address: EmailAddress("MAILER-DAEMON@mx.cnaf.infn.it"))]
+        headers.returnPath = ""
+        var message = InboundMessage(headers: headers)
+        switch row {
+        case 0:  // Postfix with its report parsed
+            message.headers.contentType = "multipart/report"
+            message.failedRecipients = [FailedRecipient(address: EmailAddress("gone@cnaf.infn.it"), action: "failed")]
+        case 1:  // a report from a relay that signs as a person-like address
+            message.headers.from = [Mailbox(address: EmailAddress("relay@mx.example.net"))]
+            message.headers.subject = "Report"
+            message.headers.contentType = "multipart/report; report-type=delivery-status"
+        case 2:  // Exim, plain text, from MAILER-DAEMON
+            message.headers.subject = "Mail delivery failed: returning message to sender"
+            message.headers.returnPath = nil
+        case 3:  // Exchange NDR in German, From postmaster
+            message.headers.from = [Mailbox(name: "Microsoft Outlook", address: EmailAddress("postmaster@kit.edu"))]
+            message.headers.subject = "Unzustellbar: [staged-rollout #42] Staged Rollout CA 1.38"
+        default:  // qmail-style: empty Return-Path, the returned message embedded
+            message.headers.from = [Mailbox(address: EmailAddress("qmail@mx.example.net"))]
+            message.headers.subject = "failure notice"
+            message.embeddedMessages = [InboundMessage(headers: personalReply())]
+        }
+        let result = classifier.classify(message)
+        #expect(result.kind == .bounce)
+        #expect(!result.reasons.isEmpty)
+    }
+
+    @Test(
+        "Automatic answers are auto-replies",
+        arguments: [
+            "auto-submitted", "x-autoreply", "x-autorespond", "precedence-bulk", "precedence-junk", "empty-return-path",
+            "read-receipt", "mailer-daemon-notice", "moderation-notice",
+        ])
+    func autoReplies(form: String) {
+        var headers = personalReply()
+        switch form {
+        case "auto-submitted": headers.autoSubmitted = "auto-replied; owner-email=\"mario.rossi@cnaf.infn.it\""
+        case "x-autoreply": headers.autoReplyMarkers = ["X-Autoreply": "yes"]
+        case "x-autorespond": headers.autoReplyMarkers = ["X-Autorespond": "Out of office"]
+        case "precedence-bulk": headers.precedence = "bulk"
+        case "precedence-junk": headers.precedence = "Junk"
+        case "empty-return-path": headers.returnPath = ""
+        case "read-receipt": headers.contentType = "multipart/report; report-type=disposition-notification"
+        case "mailer-daemon-notice":
+            headers.from = [Mailbox(address: EmailAddress("MAILER-DAEMON@mx.cnaf.infn.it"))]
+            headers.subject = "Warning: mailbox almost full"
+        default:
+            headers.from = [Mailbox(address: EmailAddress("early-adopters-emi-owner@lists.egi.eu"))]
+            headers.subject = "Your message to Early-adopters-emi awaits moderator approval"
+        }
+        let result = classifier.classify(InboundMessage(headers: headers))
+        #expect(result.kind == .autoReply)
+        if case .never = result.replyPolicy {} else { Issue.record("an auto-reply must never be answered") }
+    }
+
+    @Test("X-Auto-Response-Suppress alone, Auto-Submitted: no and Precedence: list are a person's reply")
+    func notAutoReplies() {
+        var headers = mailmanCopy()
+        headers.autoReplyMarkers = ["X-Auto-Response-Suppress": "All"]
+        headers.autoSubmitted = "no"
+        let result = classifier.classify(InboundMessage(headers: headers))
+        #expect(result.kind == .reply)
+        #expect(result.reasons.isEmpty)
+    }
+
+    // MARK: Authentication and reply policy
+
+    @Test(
+        "Trusted Authentication-Results decide strong and vouched",
+        arguments: [
+            // (field, strong, vouched, anyPass)
+            ("mx.rollout.example.org; dkim=pass header.d=cnaf.infn.it header.s=s1; spf=pass smtp.mailfrom=cnaf.infn.it",
+             true, true, true),
+            ("mx.rollout.example.org 1; dkim=pass (2048-bit key; unprotected) header.i=@cnaf.infn.it", true, true, true),
+            ("MX.Rollout.Example.Org; dkim=pass header.d=infn.it", true, true, true),
+            ("mx.rollout.example.org; spf=pass smtp.mailfrom=mario.rossi@cnaf.infn.it; dkim=none", false, true, true),
+            ("mx.rollout.example.org; dkim=pass header.d=spammer.example", false, false, true),
+            ("mx.rollout.example.org; dkim=fail header.d=cnaf.infn.it; spf=softfail smtp.mailfrom=cnaf.infn.it",
+             false, false, false),
+            ("mx.attacker.example; dkim=pass header.d=cnaf.infn.it", false, false, false),
+            ("spf=pass (sender IP is 192.0.2.1) smtp.mailfrom=cnaf.infn.it; dkim=pass header.d=cnaf.infn.it", false, false,
+             false),
+            ("mx.rollout.example.org; dmarc=pass (p=reject) header.from=cnaf.infn.it", false, true, false),
+            ("mx.rollout.example.org; dkim=pass header.d=ainfn.it", false, false, true),
+        ])
+    func authentication(field: String, strong: Bool, vouched: Bool, anyPass: Bool) {
+        var headers = personalReply()
+        headers.authenticationResults = [field]
+        let result = classifier.classify(InboundMessage(headers: headers))
+        #expect(result.authenticationLevel == (strong ? .strong : .weak))
+        #expect(result.authentication.vouched == vouched)
+        #expect(result.authentication.anyPass == anyPass)
+        #expect(result.replyPolicy == (vouched ? .allowed : .ifSenderKnown))
+    }
+
+    @Test("An unknown, unvouched sender gets a reply only if known; a vouched one always")
+    func replyPolicy() {
+        let policy = classifier.classify(InboundMessage(headers: personalReply())).replyPolicy
+        #expect(policy == .ifSenderKnown)
+        #expect(!policy.allowsReply(senderIsKnown: false))
+        #expect(policy.allowsReply(senderIsKnown: true))
+        #expect(MessageClassifier.ReplyPolicy.allowed.allowsReply(senderIsKnown: false))
+    }
+
+    @Test("Authentication-Results parsing: version, comments, quoted values, spaces around '='")
+    func parsing() {
+        let parsed = AuthenticationResults(
+            parsing: #"mx.rollout.example.org 1; dkim = pass (good (nested) signature) header.d=cnaf.infn.it; "#
+                + #"spf=pass smtp.mailfrom="mario.rossi@cnaf.infn.it"; dmarc=pass header.from=cnaf.infn.it; arc=none"#)
+        #expect(parsed.authservID == "mx.rollout.example.org")
+        #expect(parsed.results.map(\.method) == ["dkim", "spf", "dmarc", "arc"])
+        #expect(parsed.results.map(\.result) == ["pass", "pass", "pass", "none"])
+        #expect(parsed.results[0].domain == "cnaf.infn.it")
+        #expect(parsed.results[1].properties["smtp.mailfrom"] == "mario.rossi@cnaf.infn.it")
+        #expect(parsed.results[1].domain == "cnaf.infn.it")
+        #expect(AuthenticationResults(parsing: "mx.example.org; none").results.isEmpty)
+    }
+
+    // MARK: Delivery reports
+
+    @Test("A delivery report gives the returned message's ticket and only the recipients that failed")
+    func deliveryReport() {
+        var returned = InboundHeaders()
+        returned.messageID = "rg.42.ea-notified.k3x9@rollout.example.org"
+        let report = InboundMessage(
+            embeddedMessages: [InboundMessage(headers: returned)],
+            failedRecipients: [
+                FailedRecipient(address: EmailAddress("gone@cnaf.infn.it"), action: "failed", status: "5.1.1"),
+                FailedRecipient(address: EmailAddress("slow@kit.edu"), action: "delayed", status: "4.4.1"),
+                FailedRecipient(address: EmailAddress("ok@kit.edu"), action: "delivered", status: "2.0.0"),
+            ])
+        let read = DeliveryReport(reading: report, finder: TicketReferenceFinder(messageIDDomain: "rollout.example.org"))
+        #expect(read.ticket?.ticket == TicketID(42))
+        #expect(read.failedRecipients.map(\.address) == [EmailAddress("gone@cnaf.infn.it")])
+        #expect(read.delayedRecipients.map(\.address) == [EmailAddress("slow@kit.edu")])
+    }
+
+    @Test("Without a returned message, the report's own subject names the ticket (Exchange)")
+    func deliveryReportSubject() {
+        var headers = InboundHeaders()
+        headers.subject = "Undeliverable: [staged-rollout #42] Staged Rollout CA 1.38"
+        let read = DeliveryReport(
+            reading: InboundMessage(headers: headers), finder: TicketReferenceFinder(messageIDDomain: "rollout.example.org"))
+        #expect(read.ticket == TicketReference(ticket: TicketID(42), queue: .stagedRollout, source: .subjectTag))
+    }
+}
