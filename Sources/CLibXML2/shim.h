@@ -1,5 +1,11 @@
 #ifndef CLIBXML2_SHIM_H
 #define CLIBXML2_SHIM_H
+/* Debian builds libxml2 with ICU, so its encoding.h includes the system's <unicode/ucnv.h>, whose
+   UErrorCode clashes with Foundation's bundled ICU ("'UErrorCode' has different definitions in
+   different modules") when one Swift module sees both. Only the ICU fields at the end of
+   xmlCharEncodingHandler depend on it, and Swift never touches that struct's fields or size. */
+#include <libxml/xmlversion.h>
+#undef LIBXML_ICU_ENABLED
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 #include <libxml/parser.h>

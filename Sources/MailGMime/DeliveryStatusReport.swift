@@ -43,13 +43,13 @@ enum DeliveryStatusReport {
             }
             if line.first == " " || line.first == "\t" {
                 if let name = lastName, let value = group[name] {
-                    group[name] = value + " " + String(line).trimmingASCIIWhitespace()
+                    group[name] = value + " " + String(line).mimeTrimmed()
                 }
                 continue
             }
             guard let colon = line.firstIndex(of: ":") else { continue }
-            let name = line[..<colon].trimmingASCIIWhitespaceSubstring().lowercased()
-            let value = String(line[line.index(after: colon)...]).trimmingASCIIWhitespace()
+            let name = line[..<colon].mimeTrimmedSubstring().lowercased()
+            let value = String(line[line.index(after: colon)...]).mimeTrimmed()
             if group[name] == nil { group[name] = value }
             lastName = name
         }
@@ -61,16 +61,16 @@ enum DeliveryStatusReport {
     static func address(fromTypedValue value: String) -> String? {
         var address = stripType(value)
         if address.hasPrefix("<"), address.hasSuffix(">") { address = String(address.dropFirst().dropLast()) }
-        address = address.trimmingASCIIWhitespace()
+        address = address.mimeTrimmed()
         return address.isEmpty ? nil : address
     }
 
     private static func stripType(_ value: String) -> String {
-        guard let semicolon = value.firstIndex(of: ";") else { return value.trimmingASCIIWhitespace() }
-        return String(value[value.index(after: semicolon)...]).trimmingASCIIWhitespace()
+        guard let semicolon = value.firstIndex(of: ";") else { return value.mimeTrimmed() }
+        return String(value[value.index(after: semicolon)...]).mimeTrimmed()
     }
 }
 
 extension Substring {
-    func trimmingASCIIWhitespaceSubstring() -> String { String(self).trimmingASCIIWhitespace() }
+    func mimeTrimmedSubstring() -> String { String(self).mimeTrimmed() }
 }

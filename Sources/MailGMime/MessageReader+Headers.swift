@@ -17,7 +17,7 @@ extension MessageReader {
             let raw = g_mime_header_get_raw_value(header)
             func value() -> String {
                 guard let cValue = g_mime_header_get_value(header) else { return "" }
-                return String(cString: cValue).trimmingASCIIWhitespace()
+                return String(cString: cValue).mimeTrimmed()
             }
             switch name {
             case "from": headers.from += mailboxes(raw)
@@ -42,7 +42,7 @@ extension MessageReader {
             }
         }
         if let subject = g_mime_message_get_subject(message) {
-            headers.subject = String(cString: subject).trimmingASCIIWhitespace()
+            headers.subject = String(cString: subject).mimeTrimmed()
         }
         return headers
     }
@@ -60,7 +60,7 @@ extension MessageReader {
             text = String(text[text.index(after: open)...])
             if let close = text.firstIndex(of: ">") { text = String(text[..<close]) }
         }
-        return text.trimmingASCIIWhitespace()
+        return text.mimeTrimmed()
     }
 
     /// An address list header; groups are flattened into their members.
@@ -80,9 +80,9 @@ extension MessageReader {
             if CGMime_is_internet_address_mailbox(address) != 0 {
                 guard let cAddress = internet_address_mailbox_get_addr(CGMime_internet_address_mailbox(address))
                 else { continue }
-                let addr = String(cString: cAddress).trimmingASCIIWhitespace()
+                let addr = String(cString: cAddress).mimeTrimmed()
                 guard !addr.isEmpty else { continue }
-                let name = internet_address_get_name(address).map { String(cString: $0).trimmingASCIIWhitespace() }
+                let name = internet_address_get_name(address).map { String(cString: $0).mimeTrimmed() }
                 result.append(Mailbox(name: name?.isEmpty == false ? name : nil, address: EmailAddress(addr)))
             } else if CGMime_is_internet_address_group(address) != 0,
                 let members = internet_address_group_get_members(CGMime_internet_address_group(address))
@@ -96,7 +96,7 @@ extension MessageReader {
         guard let raw else { return nil }
         if let decoded = g_mime_utils_decode_message_id(raw) {
             defer { g_free(decoded) }
-            let id = String(cString: decoded).trimmingASCIIWhitespace()
+            let id = String(cString: decoded).mimeTrimmed()
             if !id.isEmpty { return id }
         }
         let fallback = Self.unbracketed(String(cString: raw))

@@ -129,7 +129,7 @@ struct MessageReader {
         guard prologue.contains(where: { $0 != 0x0A && $0 != 0x0D && $0 != 0x20 }) else { return }
         var header = "Content-Type: text/plain\n\n"
         for line in prologue.split(separator: 0x0A) where line.count > 2 && line.starts(with: [0x2D, 0x2D]) {
-            var boundary = String(decoding: line.dropFirst(2), as: UTF8.self).trimmingASCIIWhitespace()
+            var boundary = String(decoding: line.dropFirst(2), as: UTF8.self).mimeTrimmed()
             if boundary.hasSuffix("--") { boundary.removeLast(2) }
             if !boundary.isEmpty, !boundary.contains("\"") {
                 header = "Content-Type: multipart/mixed; boundary=\"\(boundary)\"\n\n"
@@ -234,7 +234,7 @@ struct MessageReader {
     }
 
     static func parameter(_ name: String, of object: UnsafeMutablePointer<GMimeObject>) -> String? {
-        g_mime_object_get_content_type_parameter(object, name).map { String(cString: $0).trimmingASCIIWhitespace() }
+        g_mime_object_get_content_type_parameter(object, name).map { String(cString: $0).mimeTrimmed() }
     }
 
     static func charset(of object: UnsafeMutablePointer<GMimeObject>) -> String? {
@@ -249,7 +249,7 @@ struct MessageReader {
             name = String(cString: decoded)
             g_free(decoded)
         }
-        return name.trimmingASCIIWhitespace()
+        return name.mimeTrimmed()
     }
 
     /// The part's content with its transfer encoding (base64, quoted-printable, uuencode) undone.

@@ -17,22 +17,22 @@ struct QmailBounce {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         guard
             let breakIndex = lines.firstIndex(where: {
-                let line = $0.trimmingASCIIWhitespaceSubstring()
+                let line = $0.mimeTrimmedSubstring()
                 return line == Self.fullCopy || line == Self.headersCopy
             })
         else { return nil }
-        headersOnly = lines[breakIndex].trimmingASCIIWhitespaceSubstring() == Self.headersCopy
+        headersOnly = lines[breakIndex].mimeTrimmedSubstring() == Self.headersCopy
 
         var recipients: [FailedRecipient] = []
         var paragraph: [Substring] = []
         func finishParagraph() {
             defer { paragraph = [] }
-            guard let first = paragraph.first?.trimmingASCIIWhitespaceSubstring(), first.hasPrefix("<"),
+            guard let first = paragraph.first?.mimeTrimmedSubstring(), first.hasPrefix("<"),
                 first.hasSuffix(">:")
             else { return }
             let address = String(first.dropFirst().dropLast(2))
             guard address.contains("@") else { return }
-            let diagnostic = paragraph.dropFirst().map { $0.trimmingASCIIWhitespaceSubstring() }.joined(separator: " ")
+            let diagnostic = paragraph.dropFirst().map { $0.mimeTrimmedSubstring() }.joined(separator: " ")
             var status: String? = nil
             let scalars = Array(diagnostic.unicodeScalars)
             if let open = scalars.indices.first(where: { scalars[$0] == "(" && $0 + 1 < scalars.count && scalars[$0 + 1] == "#" }),
@@ -46,14 +46,14 @@ struct QmailBounce {
                     diagnostic: diagnostic.isEmpty ? nil : diagnostic))
         }
         for line in lines[..<breakIndex] {
-            if line.trimmingASCIIWhitespaceSubstring().isEmpty { finishParagraph() } else { paragraph.append(line) }
+            if line.mimeTrimmedSubstring().isEmpty { finishParagraph() } else { paragraph.append(line) }
         }
         finishParagraph()
         guard !recipients.isEmpty else { return nil }
         failedRecipients = recipients
 
         var copy = lines[(breakIndex + 1)...]
-        while let first = copy.first, first.trimmingASCIIWhitespaceSubstring().isEmpty { copy.removeFirst() }
+        while let first = copy.first, first.mimeTrimmedSubstring().isEmpty { copy.removeFirst() }
         returnedMessage = copy.joined(separator: "\n")
     }
 }

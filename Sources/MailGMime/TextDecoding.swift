@@ -19,7 +19,7 @@ enum TextDecoding {
             bytes.removeAll { $0 == 0 }
             defects.append("NUL bytes in text")
         }
-        let charset = declared?.trimmingASCIIWhitespace().lowercased() ?? ""
+        let charset = declared?.mimeTrimmed().lowercased() ?? ""
         let utf8: [UInt8]
         switch charset {
         case "":
@@ -132,16 +132,16 @@ enum TextDecoding {
 }
 
 extension String {
-    func trimmingASCIIWhitespace() -> String {
+    func mimeTrimmed() -> String {
         let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.isASCIIWhitespace }) else { return "" }
-        let last = scalars.lastIndex(where: { !$0.isASCIIWhitespace })!
+        guard let first = scalars.firstIndex(where: { !$0.isMIMEWhitespace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.isMIMEWhitespace })!
         return String(scalars[first...last])
     }
 }
 
 extension Unicode.Scalar {
-    var isASCIIWhitespace: Bool { self == " " || self == "\t" || self == "\r" || self == "\n" }
+    var isMIMEWhitespace: Bool { self == " " || self == "\t" || self == "\r" || self == "\n" }
 }
 
 /// Reads what a GMime memory stream holds.
