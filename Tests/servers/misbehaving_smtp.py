@@ -1,0 +1,132 @@
+#!/usr/bin/python3
+"""An SMTP server that misbehaves on purpose, for the integration tests.
+
+Run with Debian's /usr/bin/python3 (python3-aiosmtpd). Every connection and every accepted
+message is appended to --log as one JSON object per line, written before the client sees the
+reply, so a test can read the log as soon as its client has returned.
+
+  misbehaving_smtp.py --port PORT --hostname NAME --log FILE [behaviour...]
+
+Behaviours (combinable):
+  --greeting-421          answer every connection with 421 and close it
+  --refuse-data-451       answer the DATA command with 451
+  --refuse-rcpt ADDR      answer RCPT TO:<ADDR> with 550 (repeatable)
+  --drop-in-data N        on the first N DATA commands, read one line of the message and close
+  --slow-data SECONDS     wait this long (at most 30 s) before answering the end of data
+  --slow-count N          ... only for the first N messages (default: all)
+"""
+
+import argparse
+import asyncio
+import json
+import signal
+import sys
+
+from aiosmtpd.smtp import SMTP
+
+
+def parse_arguments():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--hostname", required=True, help="name in the greeting; lets the test see it is ours")
+    parser.add_argument("--log", required=True)
+    parser.add_argument("--greeting-421", action="store_true")
+    parser.add_argument("--refuse-data-451", action="store_true")
+    parser.add_argument("--refuse-rcpt", action="append", default=[])
+    parser.add_argument("--drop-in-data", type=int, default=0)
+    parser.add_argument("--slow-data", type=float, default=0.0)
+    parser.add_argument("--slow-count", type=int, default=-1)
+    return parser.parse_args()
+
+
+class Recorder:
+    def __init__(self, path):
+        self.file = open(path, "a", encoding="utf-8")
+
+    def write(self, **event):
+        self.file.write(json.dumps(event) + "\n")
+        self.file.flush()
+
+
+class Handler:
+    def __init__(self, options, recorder):
+        self.options = options
+        self.recorder = recorder
+        self.refused = {address.lower() for address in options.refuse_rcpt}
+        self.slow_left = options.slow_count
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower() in self.refused:
+            return "550 5.1.1 <%s>: Recipient address rejected: User unknown" % address
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.recorder.write(
+            event="message",
+            peer=list(session.peer),
+            mail_from=envelope.mail_from,
+            rcpt_tos=envelope.rcpt_tos,
+            data=envelope.original_content.decode("utf-8", "replace"),
+        )
+        if self.options.slow_data > 0 and self.slow_left != 0:
+            self.slow_left -= 1
+            await asyncio.sleep(min(self.options.slow_data, 30.0))
+        return "250 2.0.0 OK: queued"
+
+
+class MisbehavingSMTP(SMTP):
+    options = None
+    recorder = None
+    drops_left = 0
+
+    async def _handle_client(self):
+        self.recorder.write(event="connect", peer=list(self.session.peer))
+        if self.options.greeting_421:
+            await self.push("421 4.3.2 %s Service not available, try later" % self.hostname)
+            self.transport.close()
+            return
+        await super()._handle_client()
+
+    async def smtp_DATA(self, arg):
+        if self.options.refuse_data_451 and self.envelope.rcpt_tos:
+            await self.push("451 4.3.0 Temporary failure, try again later")
+            return
+        if MisbehavingSMTP.drops_left > 0 and self.envelope.rcpt_tos:
+            MisbehavingSMTP.drops_left -= 1
+            await self.push("354 End data with <CR><LF>.<CR><LF>")
+            await self._reader.readline()
+            self.recorder.write(event="dropped", peer=list(self.session.peer))
+            self.transport.close()
+            self.transport = None
+            return
+        await super().smtp_DATA(arg)
+
+
+async def main():
+    options = parse_arguments()
+    recorder = Recorder(options.log)
+    MisbehavingSMTP.options = options
+    MisbehavingSMTP.recorder = recorder
+    MisbehavingSMTP.drops_left = options.drop_in_data
+    handler = Handler(options, recorder)
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(
+        lambda: MisbehavingSMTP(handler, hostname=options.hostname, ident="misbehaving", enable_SMTPUTF8=True),
+        host=options.host,
+        port=options.port,
+    )
+    stop = asyncio.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    await stop.wait()
+    server.close()
+
+
+if __name__ == "__main__":
+    try:
+        asyncio.run(main())
+    except OSError as error:
+        print("misbehaving_smtp: %s" % error, file=sys.stderr)
+        sys.exit(1)
