@@ -212,7 +212,7 @@ struct MessageReader {
 
     /// A qmail-style bounce carries its recipients and the returned message in plain text.
     private func readQmailBounce(into result: inout InboundMessage, depth: Int) {
-        guard result.text.contains("\n--- "), let bounce = QmailBounce(text: result.text) else { return }
+        guard result.text.utf8.containsBytes("\n--- ".utf8), let bounce = QmailBounce(text: result.text) else { return }
         result.failedRecipients = bounce.failedRecipients
         guard depth + 1 <= session.maximumDepth else { return }
         let copy = Array(bounce.returnedMessage.utf8)
@@ -245,7 +245,7 @@ struct MessageReader {
     static func fileName(of part: UnsafeMutablePointer<GMimePart>, options: OpaquePointer) -> String {
         guard let cName = g_mime_part_get_filename(part) else { return "" }
         var name = String(cString: cName)
-        if name.contains("=?"), let decoded = g_mime_utils_header_decode_text(options, cName) {
+        if name.utf8.containsBytes("=?".utf8), let decoded = g_mime_utils_header_decode_text(options, cName) {
             name = String(cString: decoded)
             g_free(decoded)
         }
