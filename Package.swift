@@ -70,6 +70,13 @@ let package = Package(
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),
+        // Mail in end to end: GMime parsing, reply reading, classification and the store, over the fixture corpus.
+        .testTarget(
+            name: "IngestTests",
+            dependencies: [
+                "RolloutCore", "RolloutGateway", "StoreSQLite", "MailGMime", "MailMaildir",
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ]),
         .testTarget(name: "MailGMimeTests", dependencies: ["MailGMime", "RolloutCore"]),
         // Tests against real servers on loopback (smtp-sink, aiosmtpd, Dovecot), started by Tests/servers.
         .testTarget(

@@ -115,18 +115,36 @@ public struct CommandResult: Sendable, Equatable {
         case refused
     }
 
+    /// Why a command was refused, for callers that must tell authorization apart from other problems.
+    public enum RefusalKind: String, Sendable, Equatable {
+        /// The line is not a well-formed command.
+        case malformed
+        /// The sender may not give this command.
+        case notAuthorized
+        /// The command needs a strongly authenticated sender.
+        case needsStrongAuthentication
+        case unknownTeam
+        /// The ticket is not in a state where the command applies.
+        case wrongState
+        /// Anything else about the command's arguments.
+        case invalid
+    }
+
     public var line: String
     public var status: Status
     /// What happened, or why it was refused, in our own words.
     public var message: String
     /// For refusals: the form expected.
     public var expected: String?
+    /// For refusals: what kind of refusal.
+    public var refusal: RefusalKind?
 
-    public init(line: String, status: Status, message: String, expected: String? = nil) {
+    public init(line: String, status: Status, message: String, expected: String? = nil, refusal: RefusalKind? = nil) {
         self.line = line
         self.status = status
         self.message = message
         self.expected = expected
+        self.refusal = refusal
     }
 }
 
@@ -135,6 +153,7 @@ public struct AttachmentVerdict: Sendable, Equatable {
     public enum Kind: String, Sendable, Codable { case report, summary, other }
 
     public var fileName: String
+    /// What the file is, or claims by its name to be (a badly named report is still `report`).
     public var kind: Kind
     /// The team whose report it is.
     public var team: TeamName?

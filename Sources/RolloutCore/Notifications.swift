@@ -18,6 +18,8 @@ public enum NotificationKind: String, Sendable, Codable, CaseIterable {
     case resolved = "resolved"
     case downtimeReminder = "downtime-reminder"
     case transcript = "transcript"
+    /// A notification could not be delivered to some recipients (a bounce, or a permanent SMTP refusal).
+    case deliveryFailed = "delivery-failed"
 }
 
 /// Whom a notification rule addresses, resolved against the ticket and the registry.
@@ -113,6 +115,7 @@ public struct NotificationRouting: Sendable, Equatable {
         .init(kind: .resolved, recipients: [.releaseManagers, .assignedTeams]),
         .init(kind: .downtimeReminder, recipients: [.team]),
         .init(kind: .transcript, recipients: [.sender]),
+        .init(kind: .deliveryFailed, recipients: [.managers]),
     ])
 
     /// These defaults with every kind named in `overrides` routed by `overrides` alone.

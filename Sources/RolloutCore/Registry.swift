@@ -96,6 +96,12 @@ public struct Registry: Sendable, Equatable {
         teams[team]?.members.contains(address) ?? false
     }
 
+    /// Whether the address is anyone the gateway knows: a team member, a manager, a release manager.
+    public func knows(_ address: EmailAddress) -> Bool {
+        isReleaseManager(address) || teams.values.contains { $0.members.contains(address) }
+            || stacks.values.contains { $0.managers.contains(address) }
+    }
+
     /// The teams the address belongs to.
     public func teams(of address: EmailAddress) -> [TeamName] {
         teams.values.filter { $0.members.contains(address) }.map(\.name).sorted()

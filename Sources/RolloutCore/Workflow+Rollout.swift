@@ -13,25 +13,25 @@ extension Run {
         case .found(let team): return .success(team.name)
         case .unknown(_, let closest):
             let hint = closest.isEmpty ? "" : "; did you mean \(closest.map(\.shortForm).joined(separator: " or "))?"
-            return .failure(Refusal(reason: "unknown EA team '\(written)'\(hint)", expected: "a registered team, <NGI>-<Site-name>"))
+            return .failure(Refusal(reason: "unknown EA team '\(written)'\(hint)", expected: "a registered team, <NGI>-<Site-name>", kind: .unknownTeam))
         }
     }
 
     private func mayActFor(_ team: TeamName, _ sender: Sender) -> Result<Void, Refusal> {
         if registry.isMember(sender.address, of: team) || isManager(sender) { return .success(()) }
         return .failure(
-            Refusal(reason: "\(sender.address) is neither a member of \(team) nor a staged-rollout manager of \(stack)"))
+            Refusal(reason: "\(sender.address) is neither a member of \(team) nor a staged-rollout manager of \(stack)", kind: .notAuthorized))
     }
 
     private func mustManage(_ sender: Sender, _ verb: Verb) -> Result<Void, Refusal> {
         isManager(sender)
             ? .success(())
-            : .failure(Refusal(reason: "only a staged-rollout manager of \(stack) may \(verb.rawValue); \(sender.address) is not one"))
+            : .failure(Refusal(reason: "only a staged-rollout manager of \(stack) may \(verb.rawValue); \(sender.address) is not one", kind: .notAuthorized))
     }
 
     private func mustBeOpen(_ verb: Verb) -> Result<Void, Refusal> {
         rollout.status == .resolved
-            ? .failure(Refusal(reason: "ticket \(id) is resolved (outcome \(rollout.outcome?.rawValue ?? "none")); \(verb.rawValue) is no longer possible"))
+            ? .failure(Refusal(reason: "ticket \(id) is resolved (outcome \(rollout.outcome?.rawValue ?? "none")); \(verb.rawValue) is no longer possible", kind: .wrongState))
             : .success(())
     }
 
@@ -192,7 +192,7 @@ extension Run {
     private mutating func ggus(_ number: String, _ sender: Sender) -> Result<String, Refusal> {
         let member = rollout.activeTeams.contains { registry.isMember(sender.address, of: $0.team) }
         guard member || isManager(sender) else {
-            return .failure(Refusal(reason: "only members of the assigned teams and the managers of \(stack) may link GGUS tickets"))
+            return .failure(Refusal(reason: "only members of the assigned teams and the managers of \(stack) may link GGUS tickets", kind: .notAuthorized))
         }
         guard !rollout.ggusTickets.contains(number) else { return .failure(.nothingToDo("GGUS ticket \(number) was already linked")) }
         rollout.ggusTickets.append(number)
@@ -262,7 +262,7 @@ extension Run {
             return .failure(
                 Refusal(
                     reason: "resolve needs \(missing.joined(separator: " and ")) first",
-                    expected: "outcome accept|reject, then docid <ID>, then resolve"))
+                    expected: "outcome accept|reject, then docid <ID>, then resolve", kind: .wrongState))
         }
         let before = rollout.status
         rollout.status = .resolved
@@ -317,8 +317,9 @@ extension Run {
     mutating func receiveOnRollout(_ attachment: AttachmentFacts) {
         let name = attachment.fileName
         let teams = rollout.teams.map(\.team)
-        func refuse(_ problem: String, expected: String) {
-            decision.attachments.append(.init(fileName: name, kind: .other, wellNamed: false, problem: problem))
+        /// Keeps a file that is not taken as a report or summary; `kind` is what its name claims it to be.
+        func refuse(_ problem: String, expected: String, as kind: AttachmentVerdict.Kind = .report) {
+            decision.attachments.append(.init(fileName: name, kind: kind, wellNamed: false, problem: problem))
             record(id, "attachment.refused", "\(name) kept, not taken as a report: \(problem)")
             notify(.reportRefused, ticket: id, facts: ["file_name": name, "reason": problem, "expected_name": expected])
         }
@@ -336,10 +337,10 @@ extension Run {
             refuse("the name follows neither the report nor the summary rule", expected: expectedText)
         case .summary:
             if let problem = ReportFiles.containerProblem(fileName: name, bytes: attachment.head) {
-                return refuse("the file \(problem)", expected: expectedText)
+                return refuse("the file \(problem)", expected: expectedText, as: .summary)
             }
             guard let sender, isManager(sender) else {
-                return refuse("only a staged-rollout manager of \(stack) may attach the summary", expected: expectedText)
+                return refuse("only a staged-rollout manager of \(stack) may attach the summary", expected: expectedText, as: .summary)
             }
             rollout.summary = name
             decision.attachments.append(.init(fileName: name, kind: .summary, wellNamed: true))

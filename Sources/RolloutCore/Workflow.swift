@@ -26,6 +26,9 @@ public struct Workflow: Sendable {
         case .timerFired(let key):
             run.cause = .timer(key.kind)
             run.fire(key)
+        case .deliveryFailed(let recipients, let cause):
+            run.cause = cause
+            run.recordDeliveryFailure(recipients)
         }
         return run.decision
     }
@@ -36,6 +39,14 @@ struct Refusal: Error {
     var reason: String
     var expected: String? = nil
     var unchanged = false
+    var kind: CommandResult.RefusalKind = .invalid
+
+    init(reason: String, expected: String? = nil, unchanged: Bool = false, kind: CommandResult.RefusalKind = .invalid) {
+        self.reason = reason
+        self.expected = expected
+        self.unchanged = unchanged
+        self.kind = kind
+    }
 
     static func nothingToDo(_ reason: String) -> Refusal { Refusal(reason: reason, unchanged: true) }
 }
@@ -88,7 +99,7 @@ struct Run {
             let child = release.child.map { " (staged-rollout ticket \($0))" } ?? ""
             return .failure(.nothingToDo("release ticket \(release.id) is already in StageRollOut\(child)"))
         case .production, .rejected:
-            return .failure(Refusal(reason: "release ticket \(release.id) is closed (\(release.status.rawValue))"))
+            return .failure(Refusal(reason: "release ticket \(release.id) is closed (\(release.status.rawValue))", kind: .wrongState))
         case .inVerification:
             break
         }
@@ -119,7 +130,9 @@ struct Run {
                 continue
             case .malformed(let verb, let problem):
                 decision.results.append(
-                    .init(line: line.text.trimmed, status: .refused, message: "not understood: \(problem)", expected: verb.usage))
+                    .init(
+                        line: line.text.trimmed, status: .refused, message: "not understood: \(problem)", expected: verb.usage,
+                        refusal: .malformed))
             case .command(let command):
                 let outcome = apply(command, queue: message.queue)
                 switch outcome {
@@ -129,7 +142,7 @@ struct Run {
                     decision.results.append(
                         .init(
                             line: line.text.trimmed, status: refusal.unchanged ? .unchanged : .refused,
-                            message: refusal.reason, expected: refusal.expected))
+                            message: refusal.reason, expected: refusal.expected, refusal: refusal.unchanged ? nil : refusal.kind))
                 }
             }
         }
@@ -146,14 +159,15 @@ struct Run {
         if policy.strongAuthenticationVerbs.contains(command.verb), sender.authentication == .weak {
             return .failure(
                 Refusal(
-                    reason: "\(command.verb.rawValue) needs a strongly authenticated sender: reply to the signed address of a notification for this ticket, from the address we know you by"))
+                    reason: "\(command.verb.rawValue) needs a strongly authenticated sender: reply to the signed address of a notification for this ticket, from the address we know you by",
+                    kind: .needsStrongAuthentication))
         }
         if case .status(let value) = command {
             guard queue == .release else {
-                return .failure(Refusal(reason: "status applies to the release ticket \(release.id), not to this staged-rollout ticket", expected: Verb.status.usage))
+                return .failure(Refusal(reason: "status applies to the release ticket \(release.id), not to this staged-rollout ticket", expected: Verb.status.usage, kind: .wrongState))
             }
             guard registry.isReleaseManager(sender.address) else {
-                return .failure(Refusal(reason: "only a release manager may change the status of release ticket \(release.id)"))
+                return .failure(Refusal(reason: "only a release manager may change the status of release ticket \(release.id)", kind: .notAuthorized))
             }
             guard value.caseInsensitiveCompare(ReleaseStatus.stageRollOut.rawValue) == .orderedSame else {
                 return .failure(Refusal(reason: "'\(value)' cannot be set by mail", expected: Verb.status.usage))
@@ -164,7 +178,7 @@ struct Run {
             let target =
                 decision.state.rollout.map { " (reply on staged-rollout ticket \($0.id))" }
                 ?? " (release ticket \(release.id) has no staged rollout yet)"
-            return .failure(Refusal(reason: "\(command.verb.rawValue) applies to a staged-rollout ticket\(target)"))
+            return .failure(Refusal(reason: "\(command.verb.rawValue) applies to a staged-rollout ticket\(target)", kind: .wrongState))
         }
         return applyToRollout(command, sender: sender)
     }
@@ -178,6 +192,23 @@ struct Run {
             return
         }
         receiveOnRollout(attachment)
+    }
+
+    // MARK: Delivery failures
+
+    /// Records on the ticket each recipient mail could not reach, and tells the managers once.
+    mutating func recordDeliveryFailure(_ recipients: [FailedRecipient]) {
+        guard !recipients.isEmpty else { return }
+        let ticket = decision.state.rollout?.id ?? release.id
+        let queue: Queue = decision.state.rollout == nil ? .release : .stagedRollout
+        var lines: [String] = []
+        for recipient in recipients {
+            let detail = [recipient.status, recipient.diagnostic].compactMap { $0 }.joined(separator: " ")
+            let line = "mail to \(recipient.address) \(recipient.action)\(detail.isEmpty ? "" : ": \(detail)")"
+            record(ticket, "delivery.failed", line)
+            lines.append(line)
+        }
+        notify(.deliveryFailed, ticket: ticket, queue: queue, facts: ["failures": lines.joined(separator: "\n")])
     }
 
     // MARK: Timers

@@ -90,4 +90,6 @@ public enum WorkflowEvent: Sendable, Equatable {
     case stageRelease(operator: String, reservedTicketID: TicketID)
     /// A due timer.
     case timerFired(TimerKey)
+    /// Mail about this ticket could not be delivered to these recipients (a bounce, or a permanent SMTP refusal).
+    case deliveryFailed([FailedRecipient], cause: Cause)
 }

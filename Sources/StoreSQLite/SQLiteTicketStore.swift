@@ -113,10 +113,23 @@ public final class SQLiteTicketStore: TicketStore {
         }
     }
 
-    public func recordSeen(_ message: SeenMessage, at date: Date) async throws {
+    public func recordSeen(_ message: SeenMessage, at date: Date, outbox: [OutgoingMessage]) async throws {
         try await write { db in
             guard try !Self.seen(message.key, db) else { throw StoreError.alreadySeen(message.key) }
             try Self.insert(message, db, at: date)
+            for outgoing in outbox { try Self.insert(outgoing, db) }
+        }
+    }
+
+    public func outboxCount(to address: EmailAddress, kind: String, since: Date) async throws -> Int {
+        try await read { db in
+            // Recipients are stored one per line; compare whole lines, without regard to case.
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) FROM outbox
+                    WHERE kind = ? AND created_at >= ? AND instr(char(10) || lower(recipients) || char(10), ?) > 0
+                    """, arguments: [kind, since, "\n\(address.key)\n"]) ?? 0
         }
     }
 

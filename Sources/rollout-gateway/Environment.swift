@@ -10,7 +10,7 @@ struct Environment {
     let configuration: GatewayConfiguration
     let gateway: Gateway
 
-    init(_ options: GlobalOptions, label: String) throws {
+    init(_ options: GlobalOptions, label: String, openStore: Bool = true) throws {
         var logger = Logger(label: "rollout-gateway") { KeyValueLogHandler(label: $0) }
         logger.logLevel = options.verbose ? .debug : .info
         logger[metadataKey: "run"] = "\(label)"
@@ -18,13 +18,35 @@ struct Environment {
         self.configuration = configuration
         let templates = try TemplateLibrary(overridesIn: configuration.templatesDirectory)
         let clock = try options.fixedNow().map(DateSource.constant) ?? .system
-        let store = try SQLiteTicketStore(path: configuration.storePath, maxDeliveryAttempts: configuration.maxDeliveryAttempts)
+        let store: any TicketStore =
+            openStore
+            ? try SQLiteTicketStore(path: configuration.storePath, maxDeliveryAttempts: configuration.maxDeliveryAttempts)
+            : NoStore()
         gateway = Gateway(
             configuration: configuration, store: store,
             hooks: ProcessHookRunner(commands: configuration.hooks, timeoutSeconds: configuration.hookTimeoutSeconds),
             clock: clock, templates: templates, logger: logger,
-            signer: try configuration.secretFile.map { path in
-                try ReplyAddressSigner(secret: ReplyAddressSigner.secret(fromFile: path), base: configuration.address)
-            })
+            signer: try configuration.replyAddressSigner())
     }
+}
+
+/// Stands in for the store when `explain --no-store` must not touch it; every use is a programming error.
+struct NoStore: TicketStore {
+    private func absent() -> any Error { GatewayError.invalidInput("the store is not open (--no-store)") }
+    func createRelease(_ release: ComponentRelease, links: ReleaseLinks, at: Date, cause: Cause) async throws -> ReleaseTicket { throw absent() }
+    func reserveTicketID() async throws -> TicketID { throw absent() }
+    func load(_ ticket: TicketID) async throws -> StoredCase? { nil }
+    func commit(_ commit: StoreCommit) async throws { throw absent() }
+    func recordSeen(_ message: SeenMessage, at: Date, outbox: [OutgoingMessage]) async throws { throw absent() }
+    func outboxCount(to address: EmailAddress, kind: String, since: Date) async throws -> Int { 0 }
+    func hasSeen(_ key: String) async throws -> Bool { false }
+    func dueTimers(at now: Date) async throws -> [DueTimer] { [] }
+    func markFired(_ key: TimerKey, at: Date) async throws { throw absent() }
+    func ticketSummaries() async throws -> [TicketSummary] { [] }
+    func history(of ticket: TicketID) async throws -> [HistoryEntry] { [] }
+    func timers(of ticket: TicketID) async throws -> [DueTimer] { [] }
+    func attachments(of ticket: TicketID) async throws -> [StoredAttachment] { [] }
+    func pendingOutbox(at now: Date, limit: Int) async throws -> [OutgoingMessage] { [] }
+    func recordDelivery(_ outcome: DeliveryOutcome, for message: OutgoingMessage, at: Date) async throws { throw absent() }
+    func outboxCounts() async throws -> (queued: Int, sent: Int, failed: Int) { (0, 0, 0) }
 }

@@ -11,6 +11,12 @@ enum ExitStatus {
     static let temporaryFailure: Int32 = 75  // EX_TEMPFAIL: try again later
     static let configuration: Int32 = 78  // EX_CONFIG
 
+    /// Prints one line naming the problem and exits with the given status.
+    static func report(_ error: any Error, status: Int32) -> ExitCode {
+        FileHandle.standardError.write(Data("rollout-gateway: \(error)\n".utf8))
+        return ExitCode(status)
+    }
+
     /// Prints one line naming the problem and maps it to its exit status.
     static func report(_ error: any Error) -> ExitCode {
         let (status, text): (Int32, String)

@@ -464,3 +464,24 @@ struct RoutingTests {
         #expect(RecipientRole(configValue: "a@b\r\nBcc: x@y") == nil)
     }
 }
+
+@Suite("Delivery failures")
+struct DeliveryFailureTests {
+    @Test("a failed recipient is recorded on the ticket and the managers are told")
+    func recorded() {
+        var scenario = Scenario.assigned()
+        let failed = FailedRecipient(address: World.portugalMember, action: "failed", status: "5.1.1", diagnostic: "smtp; 550 5.1.1 user unknown")
+        let decision = scenario.run(.deliveryFailed([failed], cause: .message(id: "<bounce@mx>")), at: "2026-11-27 15:05")
+        #expect(decision.history.map(\.action) == ["delivery.failed"])
+        #expect(decision.history.first?.detail.contains("goncalo.borges@lip.example.org failed: 5.1.1") == true)
+        #expect(decision.recipients(of: .deliveryFailed) == [World.manager, World.otherManager])
+        #expect(scenario.run(.deliveryFailed([], cause: .message(id: "<b2@mx>")), at: "2026-11-27 15:06").notifications.isEmpty)
+    }
+
+    @Test("refusals say whether the sender lacked the right")
+    func refusalKinds() {
+        var scenario = Scenario.assigned()
+        let decision = scenario.mail("resolve\naccept NGI_IT-INFN-T9\noutcome maybe\nreject NGI_IT-INFN-T1", from: World.germanyMember, at: "2026-11-30 10:00")
+        #expect(decision.results.map(\.refusal) == [.notAuthorized, .unknownTeam, .malformed, .notAuthorized])
+    }
+}

@@ -41,6 +41,22 @@ struct ConfigurationFile: Decodable {
         }
     }
 
+    struct Inbound: Decodable {
+        var trustedAuthservIDs: [String]?
+        var maxMessageBytes: Int?
+        var repliesPerHour: Int?
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case trustedAuthservIDs = "trusted_authserv_ids", maxMessageBytes = "max_message_bytes"
+            case repliesPerHour = "replies_per_hour"
+        }
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.strictContainer(CodingKeys.self)
+            trustedAuthservIDs = try c.decodeIfPresent([String].self, forKey: .trustedAuthservIDs)
+            maxMessageBytes = try c.decodeIfPresent(Int.self, forKey: .maxMessageBytes)
+            repliesPerHour = try c.decodeIfPresent(Int.self, forKey: .repliesPerHour)
+        }
+    }
+
     struct Calendar: Decodable {
         var timeZone: String?
         var workingHours: String?
@@ -132,6 +148,7 @@ struct ConfigurationFile: Decodable {
     var gateway: Gateway
     var store: Store
     var outbox: Outbox?
+    var inbound: Inbound?
     var calendar: Calendar?
     var workflow: Workflow?
     var hooks: Hooks?
@@ -142,7 +159,7 @@ struct ConfigurationFile: Decodable {
     var notifications: [Rule]?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case gateway, store, outbox, calendar, workflow, hooks, releaseManagers = "release_managers", stacks, teams
+        case gateway, store, outbox, inbound, calendar, workflow, hooks, releaseManagers = "release_managers", stacks, teams
         case templates, notifications
     }
 
@@ -151,6 +168,7 @@ struct ConfigurationFile: Decodable {
         gateway = try c.decode(Gateway.self, forKey: .gateway)
         store = try c.decode(Store.self, forKey: .store)
         outbox = try c.decodeIfPresent(Outbox.self, forKey: .outbox)
+        inbound = try c.decodeIfPresent(Inbound.self, forKey: .inbound)
         calendar = try c.decodeIfPresent(Calendar.self, forKey: .calendar)
         workflow = try c.decodeIfPresent(Workflow.self, forKey: .workflow)
         hooks = try c.decodeIfPresent(Hooks.self, forKey: .hooks)

@@ -30,6 +30,9 @@ extension GatewayConfiguration {
         self.outboxMaildir = raw.outbox?.maildir.map(path)
         self.maxDeliveryAttempts = raw.outbox?.maxAttempts ?? 10
         self.templatesDirectory = raw.templates.map(path)
+        self.trustedAuthservIDs = raw.inbound?.trustedAuthservIDs ?? []
+        self.maxMessageBytes = try Self.positive(raw.inbound?.maxMessageBytes, default: 25 << 20, ["inbound", "max_message_bytes"])
+        self.repliesPerHour = try Self.positive(raw.inbound?.repliesPerHour, default: 20, ["inbound", "replies_per_hour"])
 
         var hooks: [HookRun.Hook: [String]] = [:]
         for (hook, argv, key) in [(HookRun.Hook.stageRollOut, raw.hooks?.stageRollout, "stage_rollout"), (.production, raw.hooks?.production, "production")] {

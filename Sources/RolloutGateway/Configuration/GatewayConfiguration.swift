@@ -20,6 +20,12 @@ public struct GatewayConfiguration: Sendable {
     public var hookTimeoutSeconds: Int
     public var templatesDirectory: String?
     public var workflow: WorkflowContext
+    /// The authserv-ids of the receiving MTAs whose `Authentication-Results` are believed.
+    public var trustedAuthservIDs: [String]
+    /// Larger messages are answered and set aside, never applied.
+    public var maxMessageBytes: Int
+    /// Answers (transcripts, error replies) to one address per hour at most.
+    public var repliesPerHour: Int
 
     /// Reads and validates a configuration file. Relative paths are taken from the file's folder.
     public static func load(from path: String) throws -> GatewayConfiguration {

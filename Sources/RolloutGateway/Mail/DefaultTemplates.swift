@@ -166,6 +166,15 @@ enum DefaultTemplates {
 
                 downtime {{team_short}} off
             """,
+        "delivery-failed": """
+            Subject: Undeliverable mail: {{title}}
+
+            Mail about ticket #{{ticket_id}} could not be delivered:
+
+            {{failures}}
+
+            Please check these addresses in the gateway's configuration.
+            """,
         "transcript": """
             Subject: Processed: {{title}}
 

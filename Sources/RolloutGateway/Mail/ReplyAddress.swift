@@ -69,3 +69,10 @@ public struct ReplyAddressSigner: Sendable {
         return .valid(TicketID(number))
     }
 }
+
+extension GatewayConfiguration {
+    /// The signer for the configured secret file, or nil when no secret is configured.
+    public func replyAddressSigner() throws -> ReplyAddressSigner? {
+        try secretFile.map { path in try ReplyAddressSigner(secret: ReplyAddressSigner.secret(fromFile: path), base: address) }
+    }
+}

@@ -133,8 +133,10 @@ public protocol TicketStore: Sendable {
     /// Writes a decision and all it causes atomically; throws ``StoreError/conflict(_:)`` when the case changed,
     /// ``StoreError/alreadySeen(_:)`` when the message was recorded before.
     func commit(_ commit: StoreCommit) async throws
-    /// Records a message that changes no ticket (a duplicate, a message set aside).
-    func recordSeen(_ message: SeenMessage, at: Date) async throws
+    /// Records a message that changes no ticket (a duplicate, a message set aside), with any answer to it.
+    func recordSeen(_ message: SeenMessage, at: Date, outbox: [OutgoingMessage]) async throws
+    /// How many messages of a kind were queued to an address since a time (for rate limits).
+    func outboxCount(to address: EmailAddress, kind: String, since: Date) async throws -> Int
     func hasSeen(_ key: String) async throws -> Bool
     /// Timers due at or before `now`, oldest first.
     func dueTimers(at now: Date) async throws -> [DueTimer]
@@ -149,4 +151,10 @@ public protocol TicketStore: Sendable {
     /// Records what became of a delivery attempt.
     func recordDelivery(_ outcome: DeliveryOutcome, for message: OutgoingMessage, at: Date) async throws
     func outboxCounts() async throws -> (queued: Int, sent: Int, failed: Int)
+}
+
+extension TicketStore {
+    public func recordSeen(_ message: SeenMessage, at date: Date) async throws {
+        try await recordSeen(message, at: date, outbox: [])
+    }
 }

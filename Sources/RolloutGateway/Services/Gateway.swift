@@ -75,9 +75,19 @@ public struct Gateway: Sendable {
         to ticket: TicketID, sender: Sender, text: String, attachments: [IncomingAttachment] = [], cause: Cause,
         seen: SeenMessage? = nil
     ) async throws -> EventReport {
-        try await decideAndCommit(ticket, cause: cause, sender: sender, seen: seen, attachments: attachments) { stored in
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { ReadLine(String($0)) }
+        return try await apply(to: ticket, sender: sender, lines: lines, attachments: attachments, cause: cause, seen: seen)
+    }
+
+    /// Applies lines already read (the new text of a reply), with an optional answer built from the decision
+    /// (the transcript) that is committed together with it.
+    public func apply(
+        to ticket: TicketID, sender: Sender, lines: [ReadLine], attachments: [IncomingAttachment] = [], cause: Cause,
+        seen: SeenMessage? = nil, answer: (@Sendable (Decision) -> [RoutedNotification])? = nil
+    ) async throws -> EventReport {
+        try await decideAndCommit(ticket, cause: cause, sender: sender, seen: seen, attachments: attachments, answer: answer) { stored in
             var event = MessageEvent(
-                queue: stored.queue, sender: sender, cause: cause, text: text,
+                queue: stored.queue, sender: sender, cause: cause, lines: lines,
                 attachments: attachments.map { AttachmentFacts(fileName: $0.fileName, head: $0.bytes) })
             let stages = event.lines.contains { if case .command(.status) = $0.reading { true } else { false } }
             if stages, stored.queue == .release, stored.rolloutCase.release.status == .inVerification {
@@ -85,6 +95,13 @@ public struct Gateway: Sendable {
             }
             return .message(event)
         }
+    }
+
+    /// Records mail about a ticket that could not be delivered.
+    public func recordDeliveryFailure(
+        on ticket: TicketID, recipients: [FailedRecipient], cause: Cause, seen: SeenMessage? = nil
+    ) async throws -> EventReport {
+        try await decideAndCommit(ticket, cause: cause, seen: seen) { _ in .deliveryFailed(recipients, cause: cause) }
     }
 
     // MARK: Timers
@@ -178,14 +195,15 @@ public struct Gateway: Sendable {
 
     private func decideAndCommit(
         _ ticket: TicketID, cause: Cause, sender: Sender? = nil, seen: SeenMessage? = nil, attachments: [IncomingAttachment] = [],
-        firedTimer: TimerKey? = nil, at fixedNow: Date? = nil,
+        firedTimer: TimerKey? = nil, at fixedNow: Date? = nil, answer: (@Sendable (Decision) -> [RoutedNotification])? = nil,
         event makeEvent: (StoredCase) async throws -> WorkflowEvent
     ) async throws -> EventReport {
         for _ in 0..<5 {
             guard let stored = try await store.load(ticket) else { throw GatewayError.unknownTicket(ticket) }
             let now = fixedNow ?? clock.now()
             let event = try await makeEvent(stored)
-            let decision = workflow.decide(stored.rolloutCase, event, now: now)
+            var decision = workflow.decide(stored.rolloutCase, event, now: now)
+            if let answer { decision.notifications += answer(decision) }
             for hook in decision.hooks { try await hooks.run(hook) }
             let outbox = try renderer.render(decision, cause: cause, now: now)
             let storedAttachments = zip(attachments, decision.attachments).map { incoming, verdict in

@@ -1,0 +1,143 @@
+import Foundation
+import RolloutCore
+
+/// What `explain --json` prints about a message. The schema is documented in the README; fields are only added.
+public struct Explanation: Codable, Sendable, Equatable {
+    public struct Attachment: Codable, Sendable, Equatable {
+        public var filename: String
+        /// `report`, `summary` or `other`.
+        public var kind: String
+        public var wellNamed: Bool
+        public var team: String?
+        public var problem: String?
+    }
+
+    public struct Result: Codable, Sendable, Equatable {
+        public var line: String
+        public var status: String
+        public var message: String
+        public var expected: String?
+        public var refusal: String?
+    }
+
+    public struct Failed: Codable, Sendable, Equatable {
+        public var address: String
+        public var action: String
+        public var status: String?
+    }
+
+    public var ticket: Int?
+    public var queue: String?
+    /// How the ticket was found: `signed-address`, `subject-tag`, `in-reply-to`, `references`, `returned-message`.
+    public var foundBy: String?
+    public var sender: String?
+    public var senderSource: String?
+    /// `reply`, `auto-reply`, `bounce` or `loop`.
+    public var kind: String
+    public var reasons: [String]
+    /// Whether the store has seen the message; null without a store.
+    public var duplicate: Bool?
+    public var viaList: Bool
+    /// `strong` or `weak`.
+    public var authentication: String
+    /// The commands, teams in their canonical `ea-<NGI>-<Site-name>` form.
+    public var commands: [[String]]
+    /// Lines meant as commands that are malformed.
+    public var malformed: [Result]
+    /// Whether the sender may give every command; null when no ticket could be checked.
+    public var authorized: Bool?
+    /// What each command would do on the ticket now (dry run); empty without a store.
+    public var results: [Result]
+    public var attachments: [Attachment]
+    public var failedRecipients: [Failed]
+    public var defects: [String]
+    public var textFromHtml: Bool
+    /// The new text the commands were read from.
+    public var newText: String
+    /// What the gateway would do: `apply`, `record-duplicate`, `record-loop`, `record-auto-reply`, `record-bounce`, `set-aside`.
+    public var action: String
+    /// Why it would be set aside.
+    public var problem: String?
+    /// Whether the sender would get an answer (transcript or error reply).
+    public var answer: Bool
+
+    /// The canonical words of a command: teams as `ea-<NGI>-<Site-name>`.
+    static func words(_ command: Command) -> [String] {
+        func canonical(_ team: String) -> String { TeamName(team)?.description ?? team }
+        switch command {
+        case .accept(let team), .reject(let team), .unassign(let team): return [command.verb.rawValue, canonical(team)]
+        case .downtime(let team, let on): return [command.verb.rawValue, canonical(team), on ? "on" : "off"]
+        case .assign(let teams): return [command.verb.rawValue] + teams.map(canonical)
+        case .extend(let team, let days): return [command.verb.rawValue, team.map(canonical) ?? "all", String(days)]
+        default: return command.words
+        }
+    }
+}
+
+extension Ingest.Analysis {
+    /// The explanation of this analysis, for `explain`.
+    public func explanation(registry: Registry) -> Explanation {
+        let commands = lines.compactMap { line -> [String]? in
+            if case .command(let command) = line.reading { return Explanation.words(command) }
+            return nil
+        }
+        let malformed = lines.compactMap { line -> Explanation.Result? in
+            guard case .malformed(let verb, let problem) = line.reading else { return nil }
+            return .init(line: line.text.trimmingCharacters(in: .whitespaces), status: "refused", message: problem, expected: verb.usage, refusal: "malformed")
+        }
+        let results = (decision?.results ?? []).map {
+            Explanation.Result(line: $0.line, status: $0.status.rawValue, message: $0.message, expected: $0.expected, refusal: $0.refusal?.rawValue)
+        }
+        let authorized: Bool? = decision.map { decision in
+            !decision.results.contains { $0.refusal == .notAuthorized || $0.refusal == .needsStrongAuthentication }
+        }
+        let attachments: [Explanation.Attachment]
+        if let verdicts = decision?.attachments, verdicts.count == message.attachments.count {
+            attachments = verdicts.map { .init(filename: $0.fileName, kind: $0.kind.rawValue, wellNamed: $0.wellNamed, team: $0.team?.description, problem: $0.problem) }
+        } else {
+            attachments = message.attachments.map { attachment in
+                let name = attachment.fileName
+                guard let release else {
+                    let isDocument = ReportFiles.reportExtensions.contains(name.split(separator: ".").last.map { $0.lowercased() } ?? "")
+                    return .init(filename: name, kind: isDocument ? "report" : "other", wellNamed: !isDocument, team: nil, problem: isDocument ? "no ticket to check the name against" : nil)
+                }
+                switch ReportFiles.read(fileName: name, release: release, teams: registry.teams.keys) {
+                case .report(let team):
+                    let problem = ReportFiles.containerProblem(fileName: name, bytes: attachment.bytes)
+                    return .init(filename: name, kind: "report", wellNamed: problem == nil, team: team.description, problem: problem)
+                case .summary: return .init(filename: name, kind: "summary", wellNamed: true, team: nil, problem: nil)
+                case .badlyNamedDocument: return .init(filename: name, kind: "report", wellNamed: false, team: nil, problem: "the name follows neither the report nor the summary rule")
+                case .other: return .init(filename: name, kind: "other", wellNamed: true, team: nil, problem: nil)
+                }
+            }
+        }
+        let action: String =
+            switch disposition {
+            case .applied: "apply"
+            case .duplicate: "record-duplicate"
+            case .loop: "record-loop"
+            case .autoReply: "record-auto-reply"
+            case .bounce: "record-bounce"
+            case .setAside: "set-aside"
+            }
+        let wantsAnswer = disposition == .setAside || (disposition == .applied && lines.contains { $0.reading != .text })
+        return Explanation(
+            ticket: ticket?.rawValue, queue: queue?.rawValue, foundBy: foundBy, sender: sender?.value,
+            senderSource: classification.senderSource?.rawValue, kind: Self.kindName(classification.kind),
+            reasons: classification.reasons, duplicate: duplicate, viaList: classification.viaList,
+            authentication: authentication.rawValue, commands: commands, malformed: malformed, authorized: authorized,
+            results: results, attachments: attachments,
+            failedRecipients: message.failedRecipients.map { .init(address: $0.address.value, action: $0.action, status: $0.status) },
+            defects: message.defects, textFromHtml: message.textFromHTML, newText: reply.newText, action: action, problem: problem,
+            answer: wantsAnswer && mayAnswer)
+    }
+
+    static func kindName(_ kind: MessageClassifier.Kind) -> String {
+        switch kind {
+        case .reply: "reply"
+        case .autoReply: "auto-reply"
+        case .bounce: "bounce"
+        case .loop: "loop"
+        }
+    }
+}

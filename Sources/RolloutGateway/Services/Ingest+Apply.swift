@@ -1,0 +1,201 @@
+import Foundation
+import Logging
+import RolloutCore
+
+extension Ingest {
+    /// What `ingest` did with one message.
+    public struct Outcome: Sendable {
+        public var disposition: Disposition
+        public var ticket: TicketID?
+        public var results: [CommandResult]
+        /// Answers queued (transcript or error reply).
+        public var answered: Bool
+        public var reason: String?
+    }
+
+    /// Reads a message and applies it once: every path records it as seen together with its effects.
+    public func ingest(_ raw: [UInt8]) async throws -> Outcome {
+        let analysis = try await analyze(raw)
+        let message = analysis.message
+        let key = message.seenKey
+        let now = gateway.clock.now()
+        var metadata: Logger.Metadata = [
+            "message-id": "\(key)", "sender": "\(analysis.sender?.value ?? "-")", "ticket": "\(analysis.ticket?.rawValue ?? 0)",
+            "kind": "\(analysis.classification.kind.rawValue)",
+        ]
+        func seen(_ disposition: Disposition, _ reason: String? = nil) -> SeenMessage {
+            SeenMessage(key: key, ticket: analysis.ticket, sender: analysis.sender, disposition: disposition.rawValue + (reason.map { ": \($0)" } ?? ""))
+        }
+        func record(_ disposition: Disposition, reason: String? = nil, answer: [OutgoingMessage] = []) async throws -> Outcome {
+            do {
+                try await gateway.store.recordSeen(seen(disposition, reason), at: now, outbox: answer)
+            } catch StoreError.alreadySeen {
+                return try await duplicate()
+            }
+            metadata["action"] = "\(disposition.rawValue)"
+            if let reason { metadata["reason"] = "\(reason)" }
+            logger.info("message \(disposition.rawValue)", metadata: metadata)
+            return Outcome(disposition: disposition, ticket: analysis.ticket, results: [], answered: !answer.isEmpty, reason: reason)
+        }
+        func duplicate() async throws -> Outcome {
+            // The copy is recorded under its own digest, so a third copy is recognised too; its effects are nil.
+            let copy = SeenMessage(key: "\(key) copy sha256:\(message.digest)", ticket: analysis.ticket, sender: analysis.sender, disposition: Disposition.duplicate.rawValue)
+            try? await gateway.store.recordSeen(copy, at: now)
+            metadata["action"] = "duplicate"
+            logger.info("message duplicate", metadata: metadata)
+            return Outcome(disposition: .duplicate, ticket: analysis.ticket, results: [], answered: false, reason: nil)
+        }
+
+        switch analysis.disposition {
+        case .duplicate:
+            return try await duplicate()
+        case .loop:
+            return try await record(.loop, reason: analysis.classification.reasons.first)
+        case .autoReply:
+            return try await record(.autoReply, reason: analysis.classification.reasons.first)
+        case .bounce:
+            let report = DeliveryReport(reading: message, finder: finder)
+            guard let ticket = analysis.ticket, !report.failedRecipients.isEmpty,
+                try await gateway.store.load(ticket) != nil
+            else {
+                return try await record(.bounce, reason: report.failedRecipients.isEmpty ? "no failed recipient named" : "names no ticket of ours")
+            }
+            do {
+                _ = try await gateway.recordDeliveryFailure(
+                    on: ticket, recipients: report.failedRecipients, cause: .message(id: key), seen: seen(.bounce))
+            } catch StoreError.alreadySeen {
+                return try await duplicate()
+            }
+            metadata["action"] = "bounce"
+            metadata["failed"] = "\(report.failedRecipients.map(\.address.value).joined(separator: ","))"
+            logger.info("bounce recorded", metadata: metadata)
+            return Outcome(disposition: .bounce, ticket: ticket, results: [], answered: false, reason: nil)
+        case .setAside:
+            let reason = analysis.problem ?? "set aside"
+            var answer: [OutgoingMessage] = []
+            if analysis.mayAnswer, let sender = analysis.sender, try await underReplyLimit(sender, now: now) {
+                answer = [errorReply(to: sender, about: message, reason: reason, now: now)]
+            }
+            return try await record(.setAside, reason: reason, answer: answer)
+        case .applied:
+            break
+        }
+
+        guard let ticket = analysis.ticket, let sender = analysis.sender else {
+            return try await record(.setAside, reason: "no ticket or sender")
+        }
+        let wantsTranscript = analysis.lines.contains { $0.reading != .text }
+        let transcriptAllowed = wantsTranscript && analysis.mayAnswer ? try await underReplyLimit(sender, now: now) : false
+        let attachments = message.attachments.map {
+            IncomingAttachment(fileName: $0.fileName.isEmpty ? "unnamed" : $0.fileName, contentType: $0.contentType, bytes: $0.bytes)
+        }
+        let transcript = TranscriptBuilder(
+            message: message, sender: sender, calendar: configuration.workflow.policy.calendar, lines: analysis.lines)
+        var answer: (@Sendable (Decision) -> [RoutedNotification])? = nil
+        if transcriptAllowed {
+            answer = { decision in [transcript.notification(for: decision, ticket: ticket)] }
+        }
+        do {
+            let report = try await gateway.apply(
+                to: ticket, sender: Sender(address: sender, authentication: analysis.authentication), lines: analysis.lines,
+                attachments: attachments, cause: .message(id: key), seen: seen(.applied),
+                answer: answer)
+            metadata["action"] = "applied"
+            metadata["commands"] = "\(report.results.count)"
+            metadata["refused"] = "\(report.results.filter { $0.status == CommandResult.Status.refused }.count)"
+            logger.info("message applied", metadata: metadata)
+            if wantsTranscript, !transcriptAllowed {
+                logger.notice("no transcript sent (auto-answer not allowed or rate limit reached)", metadata: metadata)
+            }
+            return Outcome(disposition: .applied, ticket: ticket, results: report.results, answered: transcriptAllowed, reason: nil)
+        } catch StoreError.alreadySeen {
+            return try await duplicate()
+        }
+    }
+
+    /// Whether one more answer may go to this address within the hourly limit.
+    func underReplyLimit(_ address: EmailAddress, now: Date) async throws -> Bool {
+        let since = now.addingTimeInterval(-3600)
+        let sent = try await gateway.store.outboxCount(to: address, kind: NotificationKind.transcript.rawValue, since: since)
+            + gateway.store.outboxCount(to: address, kind: "error-reply", since: since)
+        if sent >= configuration.repliesPerHour {
+            logger.warning("reply rate limit reached", metadata: ["sender": "\(address)", "limit": "\(configuration.repliesPerHour)"])
+            return false
+        }
+        return true
+    }
+
+    /// An answer to a message that was set aside: what was wrong and what is expected.
+    func errorReply(to sender: EmailAddress, about message: InboundMessage, reason: String, now: Date) -> OutgoingMessage {
+        let composer = gateway.renderer.composer
+        let subject = message.headers.subject.isEmpty ? "your message" : message.headers.subject
+        let messageID = "rg.0.error-reply.\(Int(now.timeIntervalSince1970)).\(message.digest.prefix(12))@\(composer.domain)"
+        var draft = MailComposer.Draft(
+            to: [sender], subject: "Not processed: \(subject)",
+            body: """
+                Your message \(message.headers.messageID.map { "<\($0)>" } ?? "") was received but not processed:
+                \(reason).
+
+                Commands go one per line in a reply to a notification of the ticket, for example:
+                    accept <NGI>-<Site-name>
+                This answer was generated automatically.
+                """, messageID: messageID, ticket: nil, date: now)
+        draft.autoSubmitted = "auto-replied"
+        draft.inReplyTo = message.headers.messageID
+        return OutgoingMessage(
+            messageID: messageID, ticket: nil, kind: "error-reply", sender: composer.from, recipients: [sender],
+            data: composer.compose(draft), createdAt: now)
+    }
+}
+
+/// The transcript of a command mail, as the Debian bug tracker sends: every command line with its result,
+/// then the ticket's state after it (SPEC §5).
+struct TranscriptBuilder: Sendable {
+    let message: InboundMessage
+    let sender: EmailAddress
+    let calendar: BusinessCalendar
+    let lines: [ReadLine]
+
+    func notification(for decision: Decision, ticket: TicketID) -> RoutedNotification {
+        RoutedNotification(
+            kind: .transcript, template: NotificationKind.transcript.rawValue, ticket: ticket,
+            queue: decision.state.rollout?.id == ticket ? .stagedRollout : .release, team: nil, recipients: [sender],
+            facts: ["transcript": text(for: decision), "in_reply_to": message.headers.messageID ?? ""])
+    }
+
+    func text(for decision: Decision) -> String {
+        var out = ["Processing your message\(message.headers.messageID.map { " <\($0)>" } ?? ""):", ""]
+        for result in decision.results {
+            out.append("> \(result.line)")
+            switch result.status {
+            case .applied: out.append("Applied: \(result.message).")
+            case .unchanged: out.append("Nothing to change: \(result.message).")
+            case .refused: out.append("Refused: \(result.message).")
+            }
+            if let expected = result.expected { out.append("Expected: \(expected)") }
+            out.append("")
+        }
+        for attachment in decision.attachments {
+            let what = attachment.kind == .report ? "taken as the report of \(attachment.team?.description ?? "?")" : attachment.kind == .summary ? "taken as the summary" : "kept"
+            out.append("Attachment \(attachment.fileName): \(what)\(attachment.problem.map { "; not taken as a report: \($0)" } ?? "").")
+        }
+        out.append("")
+        out.append(contentsOf: state(of: decision.state))
+        return out.joined(separator: "\n")
+    }
+
+    func state(of rolloutCase: RolloutCase) -> [String] {
+        guard let rollout = rolloutCase.rollout else {
+            return ["Release ticket #\(rolloutCase.release.id.rawValue) is now \(rolloutCase.release.status.rawValue)."]
+        }
+        var out = ["Ticket #\(rollout.id.rawValue) is now \(rollout.status.rawValue)" + (rollout.outcome.map { ", outcome \($0.rawValue)" } ?? "") + (rollout.documentID.map { ", document \($0)" } ?? "") + "."]
+        for team in rollout.activeTeams {
+            var parts = [team.answer?.rawValue ?? "no answer yet (due \(calendar.describe(team.answerDeadline)))"]
+            if let end = team.testingMaximumEnd { parts.append("testing until \(calendar.describe(end))") }
+            if team.downtime { parts.append("beta downtime on") }
+            if let report = team.report { parts.append("report \(report)") }
+            out.append("  \(team.team): \(parts.joined(separator: "; "))")
+        }
+        return out
+    }
+}

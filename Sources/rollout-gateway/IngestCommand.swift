@@ -1,0 +1,159 @@
+import ArgumentParser
+import Foundation
+import MailGMime
+import MailMaildir
+import RolloutCore
+import RolloutGateway
+
+struct IngestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Read mail and apply it: one message on standard input (MTA alias, Mailman pipe), a Maildir, an mbox, or .eml files.",
+        discussion: """
+            With no source, one message is read from standard input; the exit status follows sysexits.h:
+            0 when it was applied or set aside, 75 on a temporary failure (the MTA retries), 78 on a configuration error.
+            A Maildir's messages move from new/ to cur/ only after their commit; a message that cannot be processed
+            goes to failed/ with the reason beside it, and the batch goes on.
+            """)
+
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "A Maildir to read new/ from.") var maildir: String?
+    @Option(help: "An mbox file to read.") var mbox: String?
+    @Argument(help: ".eml files to read.") var files: [String] = []
+
+    func run() async throws {
+        try await guarded {
+            let environment = try Environment(options, label: "ingest")
+            let ingest = Ingest(gateway: environment.gateway, parser: GMimeMailParser())
+            var tally = Tally()
+            if let maildir {
+                let source = MaildirSource(root: maildir)
+                for entry in try source.pending() {
+                    let raw = try source.read(entry)
+                    do {
+                        tally.count(try await ingest.ingest(raw))
+                        try source.markDone(entry)
+                    } catch let error as StoreError where error.isTemporary {
+                        tally.print(environment)
+                        throw error  // the rest stays in new/ for the next run
+                    } catch {
+                        tally.failed += 1
+                        try source.setAside(entry, reason: "\(error)")
+                        environment.gateway.logger.error("message set aside in failed/", metadata: ["file": "\(entry.name)", "reason": "\(error)"])
+                    }
+                }
+            } else if let mbox {
+                for raw in try MboxReader(path: mbox) { tally.count(try await ingest.ingest(raw)) }
+            } else if !files.isEmpty {
+                for file in files {
+                    guard let data = FileManager.default.contents(atPath: file) else {
+                        throw GatewayError.invalidInput("cannot read \(file)")
+                    }
+                    tally.count(try await ingest.ingest([UInt8](data)))
+                }
+            } else {
+                let raw = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+                do {
+                    tally.count(try await ingest.ingest(raw))
+                } catch let error as StoreError where error.isTemporary || error.isUnavailable {
+                    // The MTA keeps the message and retries: nothing is lost.
+                    throw ExitStatus.report(error, status: ExitStatus.temporaryFailure)
+                }
+            }
+            tally.print(environment)
+        }
+    }
+
+    /// Counts per disposition, for the one summary line of a run.
+    struct Tally {
+        var counts: [Ingest.Disposition: Int] = [:]
+        var failed = 0
+        var answered = 0
+
+        mutating func count(_ outcome: Ingest.Outcome) {
+            counts[outcome.disposition, default: 0] += 1
+            if outcome.answered { answered += 1 }
+        }
+
+        func print(_ environment: Environment) {
+            let total = counts.values.reduce(0, +) + failed
+            environment.gateway.logger.info(
+                "ingest done",
+                metadata: [
+                    "read": "\(total)", "applied": "\(counts[.applied] ?? 0)", "duplicates": "\(counts[.duplicate] ?? 0)",
+                    "set-aside": "\(counts[.setAside] ?? 0)", "auto-replies": "\(counts[.autoReply] ?? 0)",
+                    "bounces": "\(counts[.bounce] ?? 0)", "loops": "\(counts[.loop] ?? 0)", "failed": "\(failed)",
+                    "answers-queued": "\(answered)",
+                ])
+        }
+    }
+}
+
+extension StoreError {
+    var isTemporary: Bool {
+        switch self {
+        case .busy, .conflict: true
+        default: false
+        }
+    }
+
+    var isUnavailable: Bool {
+        if case .unavailable = self { return true }
+        return false
+    }
+}
+
+struct ExplainCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Print what the gateway reads from a message and what it would do, changing nothing.")
+
+    @OptionGroup var options: GlobalOptions
+    @Flag(help: "Print JSON (schema in the README).") var json = false
+    @Flag(help: "Do not open the store (no duplicate check, no dry run).") var noStore = false
+    @Argument(help: "The message file (.eml).") var file: String
+
+    func run() async throws {
+        try await guarded {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw GatewayError.invalidInput("cannot read \(file); expected a message file")
+            }
+            let environment = try Environment(options, label: "explain", openStore: !noStore)
+            let ingest = Ingest(gateway: environment.gateway, parser: GMimeMailParser(), usesStore: !noStore)
+            let analysis = try await ingest.analyze([UInt8](data))
+            let explanation = analysis.explanation(registry: environment.configuration.workflow.registry)
+            if json {
+                let encoder = TicketsCommand.encoder()
+                print(String(decoding: try encoder.encode(explanation), as: UTF8.self))
+            } else {
+                print(ExplanationText.render(explanation))
+            }
+        }
+    }
+}
+
+/// The human-readable form of `explain`.
+enum ExplanationText {
+    static func render(_ e: Explanation) -> String {
+        var lines = [
+            "kind: \(e.kind)\(e.reasons.isEmpty ? "" : " (\(e.reasons.joined(separator: "; ")))")",
+            "sender: \(e.sender ?? "none")\(e.senderSource.map { " (from \($0))" } ?? "")\(e.viaList ? ", via a list" : ""), authentication \(e.authentication)",
+            "ticket: \(e.ticket.map { "#\($0)" } ?? "none")\(e.foundBy.map { " (by \($0))" } ?? "")\(e.queue.map { " in \($0)" } ?? "")",
+        ]
+        if let duplicate = e.duplicate { lines.append("duplicate: \(duplicate ? "yes" : "no")") }
+        lines.append("would: \(e.action)\(e.problem.map { " — \($0)" } ?? "")\(e.answer ? "; the sender gets an answer" : "")")
+        if !e.commands.isEmpty { lines.append("commands:") }
+        for command in e.commands { lines.append("  \(command.joined(separator: " "))") }
+        for bad in e.malformed { lines.append("  malformed: \(bad.line) — \(bad.message) (expected: \(bad.expected ?? ""))") }
+        if !e.results.isEmpty { lines.append("dry run:") }
+        for result in e.results { lines.append("  \(result.status): \(result.line) — \(result.message)") }
+        for attachment in e.attachments {
+            lines.append("attachment: \(attachment.filename) (\(attachment.kind)\(attachment.wellNamed ? "" : ", badly named"))\(attachment.problem.map { " — \($0)" } ?? "")")
+        }
+        for failed in e.failedRecipients { lines.append("failed recipient: \(failed.address) \(failed.action) \(failed.status ?? "")") }
+        for defect in e.defects { lines.append("defect: \(defect)") }
+        lines.append("new text:")
+        lines.append(contentsOf: e.newText.split(separator: "\n", omittingEmptySubsequences: false).map { "  | \($0)" })
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,271 @@
+import Foundation
+import RolloutCore
+import RolloutGateway
+import Testing
+
+/// Builds a small message by hand, for cases the corpus does not cover.
+func message(
+    from: String = "Paolo Veronesi <paolo.veronesi@cnaf.example.org>", to: String = "staged-rollout@rollout.example.org",
+    subject: String = "Re: [staged-rollout #12] Please test Staged Rollout EMI-1.0 SE-DPM_mysql 1.8.0-1 SL5 x86_64",
+    id: String = UUID().uuidString + "@cnaf.example.org", extraHeaders: String = "", body: String
+) -> [UInt8] {
+    Array("""
+        From: \(from)\r
+        To: \(to)\r
+        Subject: \(subject)\r
+        Message-ID: <\(id)>\r
+        Date: Mon, 01 Dec 2025 15:00:00 +0100\r
+        \(extraHeaders)MIME-Version: 1.0\r
+        Content-Type: text/plain; charset=utf-8\r
+        \r
+        \(body.replacingOccurrences(of: "\n", with: "\r\n"))\r
+
+        """.utf8)
+}
+
+@Suite("Ingest: each message once, answered as it deserves")
+struct IngestTests {
+    @Test("a reply with a command is applied once, with a transcript to its sender")
+    func appliesWithTranscript() async throws {
+        let world = try await IngestWorld()
+        defer { world.cleanUp() }
+        let outcome = try await world.ingest.ingest(try world.raw("replies/gmail-on-wrote-accept.eml"))
+        #expect(outcome.disposition == .applied)
+        #expect(outcome.results.map(\.status) == [.applied])
+        #expect(outcome.answered)
+        let stored = try #require(try await world.store.load(TicketID(12)))
+        #expect(stored.rolloutCase.rollout?.assignment(of: TeamName("NGI_IT-INFN-T1")!)?.answer == .accepted)
+        let history = try await world.store.history(of: TicketID(12))
+        let accepted = try #require(history.first { $0.action == "team.accepted" })
+        #expect(accepted.cause == .message(id: "<CAF3x9Yq2vZk7m0Jp1mR+Q8uEw@mail.gmail.example.com>"))
+        #expect(accepted.authentication == .strong)  // DKIM pass for cnaf.example.org from the trusted MX
+        let transcript = try #require(try await world.store.pendingOutbox(at: world.clock.now, limit: 100).first { $0.kind == "transcript" })
+        #expect(transcript.recipients == [EmailAddress("paolo.veronesi@cnaf.example.org")])
+        let text = String(decoding: transcript.data, as: UTF8.self)
+        #expect(text.contains("Auto-Submitted: auto-replied"))
+        #expect(text.contains("In-Reply-To: <CAF3x9Yq2vZk7m0Jp1mR+Q8uEw@mail.gmail.example.com>"))
+    }
+
+    @Test("the same message fetched twice, or redelivered, changes nothing the second time")
+    func duplicates() async throws {
+        let world = try await IngestWorld()
+        defer { world.cleanUp() }
+        #expect(try await world.ingest.ingest(try world.raw("duplicates/accept-first-fetch.eml")).disposition == .applied)
+        let history = try await world.store.history(of: TicketID(12)).count
+        let outbox = try await world.store.outboxCounts().queued
+        for copy in ["duplicates/accept-second-fetch.eml", "duplicates/accept-redelivered-other-received.eml", "duplicates/accept-second-fetch.eml"] {
+            let outcome = try await world.ingest.ingest(try world.raw(copy))
+            #expect(outcome.disposition == .duplicate, "\(copy)")
+            #expect(!outcome.answered)
+        }
+        #expect(try await world.store.history(of: TicketID(12)).count == history)
+        #expect(try await world.store.outboxCounts().queued == outbox)
+    }
+
+    @Test("a message without Message-ID is recognised by its digest")
+    func duplicateByDigest() async throws {
+        let world = try await IngestWorld()
+        defer { world.cleanUp() }
+        #expect(try await world.ingest.ingest(try world.raw("duplicates/no-message-id-copy-1.eml")).disposition == .applied)
+        #expect(try await world.ingest.ingest(try world.raw("duplicates/no-message-id-copy-2.eml")).disposition == .duplicate)
+    }
+
+    @Test("a reply that came both directly and through the EA list is applied once")
+    func directAndListCopy() async throws {
+        let world = try await IngestWorld()
+        defer { world.cleanUp() }
+        let direct = try await world.ingest.ingest(try world.raw("replies/direct-copy-of-list-post.eml"))
+        #expect(direct.disposition == .applied)
+        let viaList = try await world.ingest.ingest(try world.raw("lists/mailman-dmarc-munged-from.eml"))
+        #expect(viaList.disposition == .duplicate)
+    }
+
+    @Test("a person's reply through the EA list is processed like any reply; the refusal is explained")
+    func listReplyProcessed() async throws {
+        let world = try await IngestWorld()
+        defer { world.cleanUp() }
+        let outcome = try await world.ingest.ingest(try world.raw("lists/mailman-x-original-from.eml"))
+        #expect(outcome.disposition == .applied)
+        let milano = try await world.ingest.ingest(try world.raw("lists/mailman-dmarc-munged-from.eml"))
+        #expect(milano.results.first?.refusal == .notAuthorized)
+        #expect(milano.answered)
+    }
+
+    @Test(
+        "auto-replies, loops and bounces are recorded and never answered",
+        arguments: [
+            ("auto-replies/vacation-auto-submitted-x-autoreply.eml", Ingest.Disposition.autoReply),
+            ("auto-replies/exchange-out-of-office.eml", .autoReply),
+            ("auto-replies/mailman-awaiting-moderator-approval.eml", .autoReply),
+            ("lists/mailman-own-escalation-back.eml", .loop),
+            ("bounces/qmail-plain-text-bounce.eml", .bounce),
+        ])
+    func neverAnswered(file: String, disposition: Ingest.Disposition) async throws {
+        let world = try await IngestWorld()
+        defer { world.cleanUp() }
+        let before = try await world.store.outboxCounts().queued
+        let outcome = try await world.ingest.ingest(try world.raw(file))
+        #expect(outcome.disposition == disposition)
+        #expect(!outcome.answered)
+        let queued = try await world.store.pendingOutbox(at: world.clock.now, limit: 100).dropFirst(before)
+        #expect(!queued.contains { $0.kind == "transcript" || $0.kind == "error-reply" })
+        #expect(try await world.store.hasSeen(world.ingest.analyze(try world.raw(file)).message.seenKey))
+    }
+
+    @Test("a bounce marks the failed recipient on its ticket and tells the managers")
+    func bounceRecorded() async throws {
+        let world = try await IngestWorld()
+        defer { world.cleanUp() }
+        let outcome = try await world.ingest.ingest(try world.raw("bounces/postfix-dsn-user-unknown.eml"))
+        #expect(outcome.disposition == .bounce)
+        let failure = try #require(try await world.store.history(of: TicketID(12)).first { $0.action == "delivery.failed" })
+        #expect(failure.detail.contains("nobody@cnaf.example.org"))
+        let notice = try await world.store.pendingOutbox(at: world.clock.now, limit: 100).first { $0.kind == "delivery-failed" }
+        #expect(notice?.recipients.contains(EmailAddress("mario.david@lip.example.org")) == true)
+    }
+
+    @Test("an unknown sender without a DKIM or SPF pass is set aside silently (no backscatter)")
+    func unknownSender() async throws {
+        let world = try await IngestWorld()
+        defer { world.cleanUp() }
+        let outcome = try await world.ingest.ingest(message(from: "spammer@bulk.example.net", body: "accept NGI_IT-INFN-T1"))
+        #expect(outcome.disposition == .setAside)
+        #expect(!outcome.answered)
+        #expect(try await world.store.history(of: TicketID(12)).allSatisfy { $0.action != "team.accepted" })
+    }
+
+    @Test("an unknown sender vouched for by the trusted MX gets an answer explaining the refusal")
+    func vouchedStranger() async throws {
+        let world = try await IngestWorld()
+        defer { world.cleanUp() }
+        let raw = message(
+            from: "Ada <ada@physics.example.edu>",
+            extraHeaders: "Authentication-Results: mx.rollout.example.org; dkim=pass header.d=physics.example.edu\r\n",
+            body: "accept NGI_IT-INFN-T1")
+        let outcome = try await world.ingest.ingest(raw)
+        #expect(outcome.disposition == .applied)
+        #expect(outcome.results.first?.refusal == .notAuthorized)
+        #expect(outcome.answered)
+    }
+
+    @Test("a message naming no ticket gets a clear answer; one naming an unknown ticket too")
+    func noTicket() async throws {
+        let world = try await IngestWorld()
+        defer { world.cleanUp() }
+        let none = try await world.ingest.ingest(message(subject: "DPM upgrade", body: "accept NGI_IT-INFN-T1"))
+        #expect(none.disposition == .setAside)
+        #expect(none.reason?.contains("names no ticket") == true)
+        #expect(none.answered)
+        let unknown = try await world.ingest.ingest(message(subject: "Re: [staged-rollout #999] x", body: "accept NGI_IT-INFN-T1"))
+        #expect(unknown.reason?.contains("no ticket #999") == true)
+        let answers = try await world.store.pendingOutbox(at: world.clock.now, limit: 100).filter { $0.kind == "error-reply" }
+        #expect(answers.count == 2)
+        #expect(String(decoding: answers[0].data, as: UTF8.self).contains("Auto-Submitted: auto-replied"))
+    }
+
+    @Test("answers to one address are rate-limited")
+    func rateLimit() async throws {
+        let world = try await IngestWorld(extra: "  replies_per_hour: 2\n")
+        defer { world.cleanUp() }
+        var answered: [Bool] = []
+        for line in ["accept NGI_IT-INFN-T2", "accept NGI_IT-INFN-T3", "accept NGI_IT-INFN-T4"] {
+            answered.append(try await world.ingest.ingest(message(body: line)).answered)
+        }
+        #expect(answered == [true, true, false])
+        world.clock.now = world.clock.now.addingTimeInterval(3601)
+        #expect(try await world.ingest.ingest(message(body: "accept NGI_IT-INFN-T5")).answered)
+    }
+
+    @Test("broken messages never stop a batch; what can be read is applied, the rest set aside")
+    func malformedBatch() async throws {
+        let world = try await IngestWorld()
+        defer { world.cleanUp() }
+        for file in corpusFiles().filter({ $0.hasPrefix("malformed/") }) {
+            _ = try await world.ingest.ingest(try world.raw(file))
+        }
+        var junk = [UInt8](repeating: 0, count: 3 << 20)
+        for index in junk.indices { junk[index] = UInt8(truncatingIfNeeded: index &* 2654435761 >> 7) }
+        let outcome = try await world.ingest.ingest(junk)
+        #expect(outcome.disposition == .setAside)
+        let accepted = try await world.store.load(TicketID(12))?.rolloutCase.rollout?.assignment(of: TeamName("NGI_IT-INFN-T1")!)
+        #expect(accepted?.answer == .accepted)
+    }
+
+    @Test("a message over the size limit is answered and set aside, never applied")
+    func tooLarge() async throws {
+        let world = try await IngestWorld(extra: "  max_message_bytes: 4096\n")
+        defer { world.cleanUp() }
+        let big = message(body: "accept NGI_IT-INFN-T1\n" + String(repeating: "x", count: 8000))
+        let outcome = try await world.ingest.ingest(big)
+        #expect(outcome.disposition == .setAside)
+        #expect(outcome.reason?.contains("KiB") == true)
+        #expect(outcome.answered)
+        #expect(try await world.store.load(TicketID(12))?.rolloutCase.rollout?.assignment(of: TeamName("NGI_IT-INFN-T1")!)?.answer == nil)
+    }
+
+    @Test("a well-named report is stored and registered; a badly named one is kept and its sender told the name")
+    func reports() async throws {
+        let world = try await IngestWorld()
+        defer { world.cleanUp() }
+        _ = try await world.ingest.ingest(message(body: "accept NGI_IT-INFN-T1"))
+        _ = try await world.ingest.ingest(try world.raw("attachments/odt-report-well-named.eml"))
+        _ = try await world.ingest.ingest(try world.raw("attachments/docx-report-badly-named.eml"))
+        let attachments = try await world.store.attachments(of: TicketID(12))
+        #expect(attachments.map(\.verdict.kind) == [.report, .report])
+        #expect(attachments.map(\.verdict.wellNamed) == [true, false])
+        #expect(attachments[0].bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]))
+        let told = try await world.store.pendingOutbox(at: world.clock.now, limit: 100).first { $0.kind == "report-refused" }
+        let text = String(decoding: told?.data ?? [], as: UTF8.self)
+        #expect(told?.recipients == [EmailAddress("pavel.weber@kit.example.org")])
+        #expect(text.contains("ea-NGI_DE-FZK-LCG2-EMI-1.0-SE-DPM_mysql-1.8.0-1.doc|docx|odt"))
+    }
+
+    @Test("the transcript echoes every command line with its result and the ticket's state after it")
+    func transcriptText() async throws {
+        let world = try await IngestWorld()
+        defer { world.cleanUp() }
+        _ = try await world.ingest.ingest(message(body: "Accept NGI_IT-INFN-T1.\ndowntime NGI_IT-INFN-T1 maybe\nreject NGI_DE-FZK-LCG2\n\nThanks,\nPaolo"))
+        let transcript = try #require(try await world.store.pendingOutbox(at: world.clock.now, limit: 100).first { $0.kind == "transcript" })
+        let text = String(decoding: transcript.data, as: UTF8.self).replacingOccurrences(of: "=\r\n", with: "")
+        #expect(text.contains("> Accept NGI_IT-INFN-T1."))
+        #expect(text.contains("Applied: ea-NGI_IT-INFN-T1 accepted"))
+        #expect(text.contains("> downtime NGI_IT-INFN-T1 maybe"))
+        #expect(text.contains("Expected: downtime <NGI>-<Site-name> on|off"))
+        #expect(text.contains("Refused: paolo.veronesi@cnaf.example.org is neither a member of ea-NGI_DE-FZK-LCG2"))
+        #expect(text.contains("Ticket #12 is now open"))
+        #expect(text.contains("ea-NGI_IT-INFN-T1: accepted"))
+    }
+}
+
+@Suite("Signed reply addresses on the way in")
+struct SignedReplyTests {
+    static func world() async throws -> IngestWorld {
+        let secret = NSTemporaryDirectory() + "rollout-secret-" + UUID().uuidString
+        try Data("a-test-secret-of-more-than-16-bytes".utf8).write(to: URL(fileURLWithPath: secret))
+        // The secret file is named in the gateway section, which the demo file opens with.
+        return try await IngestWorld(extraGateway: "  secret_file: \(secret)\n")
+    }
+
+    @Test("a reply to the signed address finds its ticket without a subject tag and counts as strong")
+    func signed() async throws {
+        let world = try await Self.world()
+        defer { world.cleanUp() }
+        let address = try #require(world.gateway.renderer.signer?.address(for: TicketID(12)))
+        let outcome = try await world.ingest.ingest(message(to: address.value, subject: "Re: Please test", body: "accept NGI_IT-INFN-T1"))
+        #expect(outcome.disposition == .applied)
+        #expect(outcome.ticket == TicketID(12))
+        let entry = try await world.store.history(of: TicketID(12)).last { $0.action == "team.accepted" }
+        #expect(entry?.authentication == .strong)
+    }
+
+    @Test("a forged token is refused and logged, not applied")
+    func forged() async throws {
+        let world = try await Self.world()
+        defer { world.cleanUp() }
+        let outcome = try await world.ingest.ingest(message(to: "staged-rollout+t12-0123456789abcdef@rollout.example.org", body: "accept NGI_IT-INFN-T1"))
+        #expect(outcome.disposition == .setAside)
+        #expect(outcome.reason?.contains("not issued by this gateway") == true)
+        #expect(!outcome.answered)
+        #expect(world.logs.entries.contains { $0.metadata["action"]?.description == "set-aside" })
+    }
+}
