@@ -55,8 +55,13 @@ public final class SMTPTransport: MailTransport {
         var outcomes: [DeliveryOutcome] = []
         outcomes.reserveCapacity(messages.count)
         for message in messages {
-            let failure = session.send(message)
-            let outcome = classify(message, failure: failure, session: session, server: configuration.server)
+            let outcome: DeliveryOutcome
+            if let problem = envelopeProblem(message) {
+                outcome = .permanentFailure("\(configuration.server): \(problem)")
+            } else {
+                let failure = session.send(message)
+                outcome = classify(message, failure: failure, session: session, server: configuration.server)
+            }
             switch outcome {
             case .delivered:
                 logger.trace("delivered", metadata: ["message-id": "\(message.messageID)"])
@@ -78,6 +83,19 @@ public final class SMTPTransport: MailTransport {
             metadata: ["server": "\(configuration.server)", "messages": "\(messages.count)",
                        "connections": "\(session.connectionsOpened)"])
         return outcomes
+    }
+
+    /// Why the envelope cannot be sent at all, if it cannot: no recipients, or an address that would break the command line.
+    static func envelopeProblem(_ message: OutgoingMessage) -> String? {
+        if message.recipients.isEmpty { return "message has no recipients" }
+        for address in [message.sender] + message.recipients
+        where address.value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "<" || $0 == ">" }) {
+            return "invalid address in the envelope: \(address.value.debugDescription)"
+        }
+        for recipient in message.recipients where recipient.value.isEmpty {
+            return "empty recipient address"
+        }
+        return nil
     }
 
     /// Maps libcurl's result and the replies seen to an outcome.

@@ -281,3 +281,22 @@ extension SMTPTransportTests {
         #expect(server.clientConnections() == 2)
     }
 }
+
+extension SMTPTransportTests {
+    @Test("a message without recipients, or with a CR/LF in an address, is refused before anything is sent")
+    func badEnvelope() async throws {
+        let sink = try SMTPSink()
+        defer { sink.stop() }
+        var noRecipients = Self.message("none", to: ["a@example.org"], body: ["x"])
+        noRecipients.recipients = []
+        let injected = Self.message("inject", to: ["a@example.org>\r\nRCPT TO:<b@example.org"], body: ["x"])
+
+        let outcomes = try await Self.transport(sink.url).deliver([noRecipients, injected])
+
+        #expect(outcomes.count == 2)
+        for outcome in outcomes {
+            if case .permanentFailure = outcome {} else { Issue.record("expected a permanent failure, got \(outcome)") }
+        }
+        #expect(sink.captures().isEmpty)
+    }
+}

@@ -161,6 +161,7 @@ final class ServerProcess: @unchecked Sendable {
             server.stop(removingDirectory: false)
             if lastError.isEmpty { lastError = "no greeting within \(limit): \(server.standardError())" }
         }
+        try? FileManager.default.removeItem(at: directory)
         throw ServerFixtures.Failure("\(label) did not start: \(lastError)")
     }
 
