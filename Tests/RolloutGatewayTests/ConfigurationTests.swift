@@ -9,7 +9,7 @@ struct ConfigurationTests {
     func demo() throws {
         let configuration = try GatewayConfiguration.load(from: "\(fixtures)/demo/gateway.yaml")
         let registry = configuration.workflow.registry
-        #expect(registry.teams.count == 7)
+        #expect(registry.teams.count == 13)
         #expect(registry.isManager(EmailAddress("Mario.David@lip.example.org"), ofStack: "EMI-1.0"))
         #expect(registry.people(ofStack: "CA").lists == [EmailAddress("early-adopters-ca@lists.egi.example.org")])
         #expect(configuration.workflow.policy.calendar.holidays.contains(CalendarDay("2026-12-25")!))

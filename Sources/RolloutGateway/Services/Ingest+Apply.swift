@@ -21,7 +21,7 @@ extension Ingest {
         let now = gateway.clock.now()
         var metadata: Logger.Metadata = [
             "message-id": "\(key)", "sender": "\(analysis.sender?.value ?? "-")", "ticket": "\(analysis.ticket?.rawValue ?? 0)",
-            "kind": "\(analysis.classification.kind.rawValue)",
+            "kind": "\(Analysis.kindName(analysis.classification.kind))",
         ]
         func seen(_ disposition: Disposition, _ reason: String? = nil) -> SeenMessage {
             SeenMessage(key: key, ticket: analysis.ticket, sender: analysis.sender, disposition: disposition.rawValue + (reason.map { ": \($0)" } ?? ""))

@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Writes N realistic replies to staged-rollout ticket #2 into a Maildir (new/), for the ingest benchmark.
+
+Usage: generate_replies.py N MAILDIR
+
+The mix follows what the gateway sees: top-posted Outlook and Gmail replies with quotes, some HTML-only,
+commands (accept, reject, downtime, ggus) and conversation, from the demo configuration's people.
+"""
+import os
+import random
+import sys
+from email.message import EmailMessage
+from email import policy
+
+PEOPLE = [
+    ("Paolo Veronesi", "paolo.veronesi@cnaf.example.org", "NGI_IT-INFN-T1"),
+    ("Pavel Weber", "pavel.weber@kit.example.org", "NGI_DE-FZK-LCG2"),
+    ("Goncalo Borges", "goncalo.borges@lip.example.org", "IBERGRID-LIP-Lisbon"),
+    ("Mario David", "mario.david@lip.example.org", None),
+]
+TITLE = "Staged Rollout EMI-1.0 SE-DPM_mysql 1.8.0-1 SL5 x86_64"
+QUOTE = "\n".join("> " + line for line in (
+    "Dear team,", "", "you have been chosen as Early Adopter for " + TITLE + ".",
+    "Please acknowledge by Mon 2026-11-30 15:00 +01:00 (Europe/Amsterdam) by replying with one of:",
+    "", "    accept <NGI>-<Site-name>", "    reject <NGI>-<Site-name>", "",
+    "After accepting, run the new version in production for 5 to 7 days and attach your report.",
+) * 3)
+
+
+def body(rng, team):
+    commands = []
+    if team:
+        commands.append(rng.choice([f"accept {team}", f"downtime {team} on", f"downtime {team} off", "ggus %d" % rng.randint(90000, 99999)]))
+    text = rng.choice([
+        "Thanks, the upgrade went fine on our test node.",
+        "We see a slow start of dpm-xrootd after the upgrade; investigating.",
+        "Installed on two disk servers, production load since this morning.",
+    ])
+    return "\n".join(commands + ["", text, "", "Regards", "", "On Fri, 27 Nov 2026 at 15:00, EGI Staged Rollout <staged-rollout@rollout.example.org> wrote:", QUOTE, ""])
+
+
+def main():
+    count, root = int(sys.argv[1]), sys.argv[2]
+    for folder in ("new", "cur", "tmp"):
+        os.makedirs(os.path.join(root, folder), exist_ok=True)
+    rng = random.Random(42)
+    for index in range(count):
+        name, address, team = rng.choice(PEOPLE)
+        message = EmailMessage(policy=policy.SMTP)
+        message["From"] = f"{name} <{address}>"
+        message["To"] = "EGI Staged Rollout <staged-rollout@rollout.example.org>"
+        message["Subject"] = f"Re: [staged-rollout #2] Please test {TITLE}"
+        message["Date"] = "Mon, 30 Nov 2026 16:05:01 +0100"
+        message["Message-ID"] = f"<bench-{index}-{rng.getrandbits(48):x}@{address.split('@')[1]}>"
+        message["In-Reply-To"] = "<ticket-2@rollout.example.org>"
+        message["References"] = "<ticket-2@rollout.example.org>"
+        text = body(rng, team)
+        if index % 10 == 0:
+            message.set_content(text)
+            html = "<html><body><p>" + "<br>".join(text.split("\n")[:4]) + "</p><blockquote>" + QUOTE.replace("\n", "<br>") + "</blockquote></body></html>"
+            message.add_alternative(html, subtype="html")
+        else:
+            message.set_content(text)
+        with open(os.path.join(root, "new", f"{1764514000 + index}.{index}.bench:2,"), "wb") as file:
+            file.write(message.as_bytes())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Ingest benchmark (issue "Mail in"): N generated replies in a Maildir, ingested on SQLite by a release
+# build of rollout-gateway; beside it, Python's email parser reading the same files (parse only).
+# Prints messages/s and peak RSS for both. Usage: benchmarks/ingest.sh [N ...]   (default: 1000 10000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+counts=("${@:-1000 10000}")
+[[ $# -eq 0 ]] && counts=(1000 10000)
+swift build -c release --product rollout-gateway >/dev/null
+gateway="$(swift build -c release --show-bin-path)/rollout-gateway"
+python=/usr/bin/python3
+
+for count in "${counts[@]}"; do
+    work=$(mktemp -d)
+    sed -e "s|sqlite: ../../demo-out/gateway.sqlite|sqlite: $work/gateway.sqlite|" \
+        -e "s|maildir: ../../demo-out/outbox|maildir: $work/outbox|" \
+        -e "s|\./hooks/|$PWD/fixtures/demo/hooks/|g" fixtures/demo/gateway.yaml > "$work/gateway.yaml"
+    export ROLLOUT_GATEWAY_CONFIG="$work/gateway.yaml" RG_HOOK_LOG="$work/hooks.log"
+    export ROLLOUT_GATEWAY_NOW=2026-11-27T10:00:00+01:00
+    "$gateway" release new --stack EMI-1.0 --component SE-DPM_mysql --version 1.8.0-1 --os SL5 --arch x86_64 \
+        --release-notes a --fixed-bugs b --documentation c >/dev/null 2>&1
+    "$gateway" release stage 1 >/dev/null 2>&1
+    "$gateway" apply --ticket 2 --as mario.david@lip.example.org "assign NGI_IT-INFN-T1 NGI_DE-FZK-LCG2 IBERGRID-LIP-Lisbon" >/dev/null 2>&1
+    $python benchmarks/generate_replies.py "$count" "$work/inbox"
+    size=$(du -sk "$work/inbox/new" | cut -f1)
+
+    export ROLLOUT_GATEWAY_NOW=2026-11-30T16:05:00+01:00
+    start=$(date +%s.%N)
+    /usr/bin/time -f "%M" -o "$work/rss" "$gateway" ingest --maildir "$work/inbox" 2>"$work/log"
+    end=$(date +%s.%N)
+    rss=$(cat "$work/rss")
+    applied=$(ls "$work/inbox/cur" | wc -l)
+    rate=$(echo "$applied / ($end - $start)" | bc -l)
+
+    # The reference reads the same files (moved to cur/ by the gateway; put them back for it).
+    mv "$work/inbox/cur/"* "$work/inbox/new/" 2>/dev/null || true
+    reference=$(/usr/bin/time -f "%M" -o "$work/rss-python" $python benchmarks/python_email_parse.py "$work/inbox")
+    python_rate=$(echo "$reference" | sed -E 's/.* = ([0-9]+) msg\/s/\1/')
+    printf 'N=%-6s (%s KiB)  rollout-gateway ingest: %6.0f msg/s, peak RSS %5.1f MB | python email (parse only): %6s msg/s, peak RSS %5.1f MB | ratio %.2f\n' \
+        "$count" "$size" "$rate" "$(echo "$rss / 1024" | bc -l)" "$python_rate" "$(echo "$(cat "$work/rss-python") / 1024" | bc -l)" \
+        "$(echo "$rate / $python_rate" | bc -l)"
+    grep -o 'ingest done.*' "$work/log" | sed 's/^/    /'
+    rm -rf "$work"
+done
