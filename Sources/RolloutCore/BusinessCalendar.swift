@@ -33,7 +33,9 @@ public struct CalendarDay: Hashable, Sendable, Codable, Comparable, CustomString
 /// One working day is the length of one day's working hours, counted only inside working hours.
 /// Wall-clock arithmetic goes through `Calendar`, so daylight-saving changes keep 09:00 at 09:00.
 public struct BusinessCalendar: Sendable, Equatable {
-    public var timeZone: TimeZone
+    public var timeZone: TimeZone {
+        didSet { calendar.timeZone = timeZone }
+    }
     /// Minutes after midnight at which work starts and ends.
     public var workStart: Int
     public var workEnd: Int
@@ -47,17 +49,17 @@ public struct BusinessCalendar: Sendable, Equatable {
     ) {
         precondition(workStart < workEnd, "working hours must start before they end")
         self.timeZone = timeZone
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        self.calendar = calendar
         self.workStart = workStart
         self.workEnd = workEnd
         self.workingWeekdays = workingWeekdays
         self.holidays = holidays
     }
 
-    private var calendar: Calendar {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        return calendar
-    }
+    /// Gregorian, in ``timeZone``; kept rather than made on every use (making one is not cheap).
+    private var calendar: Calendar
 
     /// Minutes of work in one working day.
     public var workdayMinutes: Int { workEnd - workStart }
@@ -122,10 +124,11 @@ public struct BusinessCalendar: Sendable, Equatable {
 
     /// `2026-11-30 15:00 CET`: how a deadline reads for people in this calendar's zone.
     public func describe(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = timeZone
-        formatter.dateFormat = "EEE yyyy-MM-dd HH:mm xxx"
-        return formatter.string(from: date) + " (\(timeZone.identifier))"
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .weekday], from: date)
+        let offset = timeZone.secondsFromGMT(for: date) / 60
+        let weekday = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][(c.weekday ?? 1) - 1]
+        let zone = String(format: "%@%02d:%02d", offset < 0 ? "-" : "+", abs(offset) / 60, abs(offset) % 60)
+        return String(format: "%@ %04d-%02d-%02d %02d:%02d ", weekday, c.year!, c.month!, c.day!, c.hour!, c.minute!)
+            + zone + " (\(timeZone.identifier))"
     }
 }

@@ -19,9 +19,9 @@ public enum CommandLineReading: Sendable, Equatable {
 public enum CommandGrammar {
     /// Reads one line.
     public static func read(_ rawLine: String) -> CommandLineReading {
-        var line = rawLine.trimmingCharacters(in: .whitespaces)
+        var line = rawLine.trimmingWhitespace()
         while line.hasSuffix(".") { line.removeLast() }
-        line = line.trimmingCharacters(in: .whitespaces)
+        line = line.trimmingWhitespace()
         guard !line.isEmpty else { return .text }
 
         if let ticket = ggusTicket(inURL: line) { return .command(.ggus(ticket: ticket)) }

@@ -3,11 +3,15 @@ import Foundation
 /// An e-mail address compared without regard to case.
 public struct EmailAddress: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
     public let value: String
+    /// The lower-cased form used for comparison, computed once (addresses are compared often).
+    public let key: String
 
-    public init(_ value: String) { self.value = value.trimmingCharacters(in: .whitespaces) }
+    public init(_ value: String) {
+        self.value = value.trimmingWhitespace()
+        self.key = self.value.lowercased()
+    }
 
     public var description: String { value }
-    public var key: String { value.lowercased() }
     public var domain: String { value.split(separator: "@").last.map { String($0).lowercased() } ?? "" }
 
     public static func == (lhs: EmailAddress, rhs: EmailAddress) -> Bool { lhs.key == rhs.key }

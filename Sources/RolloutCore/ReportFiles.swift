@@ -39,7 +39,7 @@ public enum ReportFiles {
 
     /// Reads a file name against the rules for this release and the registered teams.
     public static func read(fileName: String, release: ComponentRelease, teams: some Sequence<TeamName>) -> NameReading {
-        let name = fileName.trimmingCharacters(in: .whitespaces)
+        let name = fileName.trimmingWhitespace()
         guard let dot = name.lastIndex(of: ".") else { return .other }
         let ext = name[name.index(after: dot)...].lowercased()
         guard reportExtensions.contains(ext) else { return .other }

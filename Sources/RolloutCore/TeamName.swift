@@ -7,10 +7,12 @@ import Foundation
 public struct TeamName: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
     public let ngi: String
     public let site: String
+    /// Case-insensitive identity used for look-ups, computed once.
+    public let key: String
 
     /// Reads `ea-NGI_IT-INFN-T1` or `NGI_IT-INFN-T1` (any case). Returns nil when the text has no `<NGI>-<Site>` shape.
     public init?(_ text: String) {
-        var body = Substring(text.trimmingCharacters(in: .whitespaces))
+        var body = Substring(text.trimmingWhitespace())
         if body.lowercased().hasPrefix("ea-") { body = body.dropFirst(3) }
         guard let dash = body.firstIndex(of: "-") else { return nil }
         let ngi = body[..<dash]
@@ -22,6 +24,7 @@ public struct TeamName: Hashable, Sendable, Codable, Comparable, CustomStringCon
         else { return nil }
         self.ngi = String(ngi)
         self.site = String(site)
+        self.key = "\(ngi)-\(site)".lowercased()
     }
 
     private static func isNameCharacter(_ c: Character) -> Bool {
@@ -34,8 +37,6 @@ public struct TeamName: Hashable, Sendable, Codable, Comparable, CustomStringCon
     /// The form EA teams write in commands, `<NGI>-<Site-name>`.
     public var shortForm: String { "\(ngi)-\(site)" }
 
-    /// Case-insensitive identity used for look-ups.
-    public var key: String { shortForm.lowercased() }
 
     public static func == (lhs: TeamName, rhs: TeamName) -> Bool { lhs.key == rhs.key }
     public func hash(into hasher: inout Hasher) { hasher.combine(key) }

@@ -73,8 +73,8 @@ public struct MessageEvent: Sendable, Equatable {
     /// The conversation part: every line that is not a command, trimmed of leading and trailing blank lines.
     public var conversationText: String {
         let text = lines.filter { $0.reading == .text }.map(\.text)
-        let trimmed = text.drop(while: { $0.trimmingCharacters(in: .whitespaces).isEmpty })
-            .reversed().drop(while: { $0.trimmingCharacters(in: .whitespaces).isEmpty }).reversed()
+        let trimmed = text.drop(while: { $0.trimmingWhitespace().isEmpty })
+            .reversed().drop(while: { $0.trimmingWhitespace().isEmpty }).reversed()
         return trimmed.joined(separator: "\n")
     }
 

@@ -14,7 +14,7 @@ extension SQLiteTicketStore {
     }
 
     static func load(_ ticket: TicketID, _ db: Database) throws -> StoredCase? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM tickets WHERE id = ?", arguments: [ticket.rawValue]) else {
+        guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM tickets WHERE id = ?"), arguments: [ticket.rawValue]) else {
             return nil
         }
         let queue = Queue(rawValue: row["queue"]) ?? .release
@@ -23,10 +23,10 @@ extension SQLiteTicketStore {
         if queue == .release {
             releaseRow = row
             let child: Int? = row["child_id"]
-            rolloutRow = try child.flatMap { try Row.fetchOne(db, sql: "SELECT * FROM tickets WHERE id = ?", arguments: [$0]) }
+            rolloutRow = try child.flatMap { try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM tickets WHERE id = ?"), arguments: [$0]) }
         } else {
             let parent: Int = row["parent_id"]
-            guard let parentRow = try Row.fetchOne(db, sql: "SELECT * FROM tickets WHERE id = ?", arguments: [parent]) else {
+            guard let parentRow = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM tickets WHERE id = ?"), arguments: [parent]) else {
                 return nil
             }
             releaseRow = parentRow
@@ -46,7 +46,7 @@ extension SQLiteTicketStore {
 
     static func stagedRollout(_ row: Row, _ db: Database) throws -> StagedRolloutTicket {
         let id: Int = row["id"]
-        let teams = try Row.fetchAll(db, sql: "SELECT * FROM ticket_teams WHERE ticket_id = ? ORDER BY position", arguments: [id])
+        let teams = try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM ticket_teams WHERE ticket_id = ? ORDER BY position"), arguments: [id])
             .compactMap { team -> TeamAssignment? in
                 guard let name = TeamName(team["team"]) else { return nil }
                 return TeamAssignment(
@@ -57,8 +57,7 @@ extension SQLiteTicketStore {
                     extendedDays: team["extended_days"], downtime: team["downtime"], report: team["report"],
                     reportedAt: team["reported_at"], unassignedAt: team["unassigned_at"])
             }
-        let ggus = try String.fetchAll(
-            db, sql: "SELECT ggus_ticket FROM ggus_links WHERE ticket_id = ? ORDER BY position", arguments: [id])
+        let ggus = try String.fetchAll(try db.cachedStatement(sql: "SELECT ggus_ticket FROM ggus_links WHERE ticket_id = ? ORDER BY position"), arguments: [id])
         return StagedRolloutTicket(
             id: TicketID(id), parent: TicketID(row["parent_id"]), release: componentRelease(row), links: links(row),
             status: RolloutStatus(rawValue: row["status"]) ?? .new, teams: teams,
@@ -68,7 +67,7 @@ extension SQLiteTicketStore {
     }
 
     static func checkVersion(_ ticket: TicketID, expected: Int, _ db: Database) throws {
-        let current = try Int.fetchOne(db, sql: "SELECT row_version FROM tickets WHERE id = ?", arguments: [ticket.rawValue])
+        let current = try Int.fetchOne(try db.cachedStatement(sql: "SELECT row_version FROM tickets WHERE id = ?"), arguments: [ticket.rawValue])
         guard current == expected else { throw StoreError.conflict(ticket) }
     }
 
@@ -83,14 +82,10 @@ extension SQLiteTicketStore {
     private static func upsert(_ id: TicketID, insert: Bool, _ columns: [(String, (any DatabaseValueConvertible)?)], _ db: Database, at date: Date) throws {
         if insert {
             let all = [("id", id.rawValue as (any DatabaseValueConvertible)?), ("created_at", date), ("updated_at", date)] + columns
-            try db.execute(
-                sql: "INSERT INTO tickets (\(all.map(\.0).joined(separator: ", "))) VALUES (\(all.map { _ in "?" }.joined(separator: ", ")))",
-                arguments: StatementArguments(all.map(\.1)))
+            try db.cachedStatement(sql: "INSERT INTO tickets (\(all.map(\.0).joined(separator: ", "))) VALUES (\(all.map { _ in "?" }.joined(separator: ", ")))").execute(arguments: StatementArguments(all.map(\.1)))
         } else {
             let all = [("updated_at", date as (any DatabaseValueConvertible)?)] + columns
-            try db.execute(
-                sql: "UPDATE tickets SET \(all.map { "\($0.0) = ?" }.joined(separator: ", ")), row_version = row_version + 1 WHERE id = ?",
-                arguments: StatementArguments(all.map(\.1) + [id.rawValue]))
+            try db.cachedStatement(sql: "UPDATE tickets SET \(all.map { "\($0.0) = ?" }.joined(separator: ", ")), row_version = row_version + 1 WHERE id = ?").execute(arguments: StatementArguments(all.map(\.1) + [id.rawValue]))
         }
     }
 
@@ -120,35 +115,33 @@ extension SQLiteTicketStore {
 
     static func insert(_ ticket: StagedRolloutTicket, _ db: Database, at date: Date) throws {
         try upsert(ticket.id, insert: true, columns(ticket), db, at: ticket.createdAt)
-        try saveParts(of: ticket, db)
+        try saveParts(of: ticket, before: nil, db)
     }
 
-    static func update(_ ticket: StagedRolloutTicket, _ db: Database, at date: Date) throws {
+    /// Updates the ticket row, and only the team and GGUS rows that changed since `before`.
+    static func update(_ ticket: StagedRolloutTicket, from before: StagedRolloutTicket, _ db: Database, at date: Date) throws {
         try upsert(ticket.id, insert: false, columns(ticket), db, at: date)
-        try saveParts(of: ticket, db)
+        try saveParts(of: ticket, before: before, db)
     }
 
     /// Teams and GGUS links: rows are replaced or added, never removed (an unassigned team keeps its row).
-    private static func saveParts(of ticket: StagedRolloutTicket, _ db: Database) throws {
+    private static func saveParts(of ticket: StagedRolloutTicket, before: StagedRolloutTicket?, _ db: Database) throws {
         for (position, team) in ticket.teams.enumerated() {
-            try db.execute(
-                sql: """
+            if let before, position < before.teams.count, before.teams[position] == team { continue }
+            try db.cachedStatement(sql: """
                     INSERT OR REPLACE INTO ticket_teams (ticket_id, team, assigned_at, volunteered, answer_deadline, answer,
                       answered_at, answered_by, testing_minimum_end, testing_maximum_end, extended_days, downtime, report,
                       reported_at, unassigned_at, position)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
+                    """).execute(arguments: [
                     ticket.id.rawValue, team.team.description, team.assignedAt, team.volunteered, team.answerDeadline,
                     team.answer?.rawValue, team.answeredAt, team.answeredBy?.value, team.testingMinimumEnd,
                     team.testingMaximumEnd, team.extendedDays, team.downtime, team.report, team.reportedAt,
                     team.unassignedAt, position,
                 ])
         }
-        for (position, ggus) in ticket.ggusTickets.enumerated() {
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO ggus_links (ticket_id, ggus_ticket, position) VALUES (?, ?, ?)",
-                arguments: [ticket.id.rawValue, ggus, position])
+        for (position, ggus) in ticket.ggusTickets.enumerated() where !(before?.ggusTickets.contains(ggus) ?? false) {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO ggus_links (ticket_id, ggus_ticket, position) VALUES (?, ?, ?)").execute(arguments: [ticket.id.rawValue, ggus, position])
         }
     }
 
@@ -164,12 +157,10 @@ extension SQLiteTicketStore {
 
     static func insert(_ entry: HistoryEntry, _ db: Database) throws {
         let (kind, cause) = causeColumns(entry.cause)
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO history (ticket_id, at, cause_kind, cause, actor, authentication, action, detail)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+                """).execute(arguments: [
                 entry.ticket.rawValue, entry.at, kind, cause, entry.actor?.value, entry.authentication?.rawValue, entry.action,
                 entry.detail,
             ])
@@ -194,16 +185,12 @@ extension SQLiteTicketStore {
     static func apply(_ change: TimerChange, _ db: Database, at date: Date) throws {
         switch change {
         case .schedule(let key, let due):
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT INTO timers (ticket_id, kind, team, due_at, state) VALUES (?, ?, ?, ?, 'pending')
                     ON CONFLICT (ticket_id, kind, team) DO UPDATE SET due_at = excluded.due_at, state = 'pending', settled_at = NULL
-                    """,
-                arguments: [key.ticket.rawValue, key.kind.rawValue, key.team?.description ?? "", due])
+                    """).execute(arguments: [key.ticket.rawValue, key.kind.rawValue, key.team?.description ?? "", due])
         case .cancel(let key):
-            try db.execute(
-                sql: "UPDATE timers SET state = 'cancelled', settled_at = ? WHERE ticket_id = ? AND kind = ? AND team = ? AND state = 'pending'",
-                arguments: [date, key.ticket.rawValue, key.kind.rawValue, key.team?.description ?? ""])
+            try db.cachedStatement(sql: "UPDATE timers SET state = 'cancelled', settled_at = ? WHERE ticket_id = ? AND kind = ? AND team = ? AND state = 'pending'").execute(arguments: [date, key.ticket.rawValue, key.kind.rawValue, key.team?.description ?? ""])
         }
     }
 
@@ -219,23 +206,19 @@ extension SQLiteTicketStore {
     // MARK: Messages, attachments, outbox
 
     static func seen(_ key: String, _ db: Database) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT 1 FROM messages_seen WHERE message_key = ?", arguments: [key]) ?? false
+        try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM messages_seen WHERE message_key = ?"), arguments: [key]) ?? false
     }
 
     static func insert(_ message: SeenMessage, _ db: Database, at date: Date) throws {
-        try db.execute(
-            sql: "INSERT INTO messages_seen (message_key, ticket_id, sender, disposition, seen_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [message.key, message.ticket?.rawValue, message.sender?.value, message.disposition, date])
+        try db.cachedStatement(sql: "INSERT INTO messages_seen (message_key, ticket_id, sender, disposition, seen_at) VALUES (?, ?, ?, ?, ?)").execute(arguments: [message.key, message.ticket?.rawValue, message.sender?.value, message.disposition, date])
     }
 
     static func insert(_ attachment: StoredAttachment, ticket: TicketID, messageKey: String?, _ db: Database, at date: Date) throws {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO attachments (ticket_id, file_name, content_type, size, kind, team, well_named, problem, data,
                   received_at, message_key)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+                """).execute(arguments: [
                 ticket.rawValue, attachment.verdict.fileName, attachment.contentType, attachment.bytes.count,
                 attachment.verdict.kind.rawValue, attachment.verdict.team?.description, attachment.verdict.wellNamed,
                 attachment.verdict.problem, Data(attachment.bytes), date, messageKey,
@@ -243,13 +226,11 @@ extension SQLiteTicketStore {
     }
 
     static func insert(_ message: OutgoingMessage, _ db: Database) throws {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO outbox (message_id, ticket_id, kind, sender, recipients, data, created_at, attempts, next_attempt_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (message_id) DO NOTHING
-                """,
-            arguments: [
+                """).execute(arguments: [
                 message.messageID, message.ticket?.rawValue, message.kind, message.sender.value,
                 message.recipients.map(\.value).joined(separator: "\n"), Data(message.data), message.createdAt,
                 message.attempts, message.nextAttemptAt,

@@ -123,6 +123,9 @@ enum Schema {
                     CREATE INDEX outbox_pending ON outbox(sent_at, failed_at, next_attempt_at);
                     """)
         }
+        migrator.registerMigration("v2: index answers by kind and time, for the per-sender limit") { db in
+            try db.execute(sql: "CREATE INDEX outbox_by_kind_and_time ON outbox(kind, created_at)")
+        }
         return migrator
     }
 }

@@ -10,7 +10,8 @@ struct Environment {
     let configuration: GatewayConfiguration
     let gateway: Gateway
 
-    init(_ options: GlobalOptions, label: String, openStore: Bool = true) throws {
+    /// - Parameter groupCommits: the store syncs on ``Gateway/store``'s `flush()` instead of on every commit.
+    init(_ options: GlobalOptions, label: String, openStore: Bool = true, groupCommits: Bool = false) throws {
         var logger = Logger(label: "rollout-gateway") { KeyValueLogHandler(label: $0) }
         logger.logLevel = options.verbose ? .debug : .info
         logger[metadataKey: "run"] = "\(label)"
@@ -20,7 +21,8 @@ struct Environment {
         let clock = try options.fixedNow().map(DateSource.constant) ?? .system
         let store: any TicketStore =
             openStore
-            ? try SQLiteTicketStore(path: configuration.storePath, maxDeliveryAttempts: configuration.maxDeliveryAttempts)
+            ? try SQLiteTicketStore(
+                path: configuration.storePath, maxDeliveryAttempts: configuration.maxDeliveryAttempts, groupCommits: groupCommits)
             : NoStore()
         gateway = Gateway(
             configuration: configuration, store: store,
@@ -40,6 +42,7 @@ struct NoStore: TicketStore {
     func recordSeen(_ message: SeenMessage, at: Date, outbox: [OutgoingMessage]) async throws { throw absent() }
     func outboxCount(to address: EmailAddress, kind: String, since: Date) async throws -> Int { 0 }
     func hasSeen(_ key: String) async throws -> Bool { false }
+    func flush() async throws {}
     func dueTimers(at now: Date) async throws -> [DueTimer] { [] }
     func markFired(_ key: TimerKey, at: Date) async throws { throw absent() }
     func ticketSummaries() async throws -> [TicketSummary] { [] }

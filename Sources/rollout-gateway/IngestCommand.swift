@@ -23,17 +23,27 @@ struct IngestCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await guarded {
-            let environment = try Environment(options, label: "ingest")
+            let environment = try Environment(options, label: "ingest", groupCommits: true)
+            let store = environment.gateway.store
             let ingest = Ingest(gateway: environment.gateway, parser: GMimeMailParser())
             var tally = Tally()
             if let maildir {
                 let source = MaildirSource(root: maildir)
+                // Messages leave new/ only once their commits are synced: a group at a time.
+                var committed: [MaildirSource.Entry] = []
+                func release() async throws {
+                    try await store.flush()
+                    for entry in committed { try source.markDone(entry) }
+                    committed.removeAll()
+                }
                 for entry in try source.pending() {
-                    let raw = try source.read(entry)
+                    let raw = try source.read(entry, limit: environment.configuration.maxMessageBytes + 1)
                     do {
                         tally.count(try await ingest.ingest(raw))
-                        try source.markDone(entry)
+                        committed.append(entry)
+                        if committed.count >= 256 { try await release() }
                     } catch let error as StoreError where error.isTemporary {
+                        try await release()
                         tally.print(environment)
                         throw error  // the rest stays in new/ for the next run
                     } catch {
@@ -42,8 +52,10 @@ struct IngestCommand: AsyncParsableCommand {
                         environment.gateway.logger.error("message set aside in failed/", metadata: ["file": "\(entry.name)", "reason": "\(error)"])
                     }
                 }
+                try await release()
             } else if let mbox {
                 for raw in try MboxReader(path: mbox) { tally.count(try await ingest.ingest(raw)) }
+                try await store.flush()
             } else if !files.isEmpty {
                 for file in files {
                     guard let data = FileManager.default.contents(atPath: file) else {
@@ -51,10 +63,12 @@ struct IngestCommand: AsyncParsableCommand {
                     }
                     tally.count(try await ingest.ingest([UInt8](data)))
                 }
+                try await store.flush()
             } else {
                 let raw = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
                 do {
                     tally.count(try await ingest.ingest(raw))
+                    try await store.flush()  // the MTA hears "delivered" only after this
                 } catch let error as StoreError where error.isTemporary || error.isUnavailable {
                     // The MTA keeps the message and retries: nothing is lost.
                     throw ExitStatus.report(error, status: ExitStatus.temporaryFailure)

@@ -28,7 +28,13 @@ struct KeyValueLogHandler: LogHandler {
         return "\"" + flat.replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 
+    /// `2026-11-25T08:00:00Z`, without a formatter object (making one per line was a tenth of a run's time).
     static func timestamp() -> String {
-        ISO8601DateFormatter().string(from: Date())
+        var now = time(nil)
+        var parts = tm()
+        gmtime_r(&now, &parts)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour,
+            parts.tm_min, parts.tm_sec)
     }
 }

@@ -135,7 +135,7 @@ public struct AuthenticationResults: Sendable, Equatable {
             }
         }
         pieces.append(current)
-        return pieces.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        return pieces.map { $0.trimmingWhitespaceAndNewlines() }.filter { !$0.isEmpty }
     }
 
     static func unquoted(_ text: String) -> String {

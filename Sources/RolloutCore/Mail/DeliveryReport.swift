@@ -23,7 +23,7 @@ public struct DeliveryReport: Sendable, Equatable {
         var failed: [FailedRecipient] = []
         var delayed: [FailedRecipient] = []
         for recipient in report.failedRecipients {
-            let action = recipient.action.trimmingCharacters(in: .whitespaces).lowercased()
+            let action = recipient.action.trimmingWhitespace().lowercased()
             if action == "failed" || (action.isEmpty && recipient.status?.hasPrefix("5") == true) {
                 failed.append(recipient)
             } else if action == "delayed" {

@@ -140,7 +140,7 @@ public struct MessageClassifier: Sendable, Equatable {
         }
         if let viaName,
             let person = headers.cc.first(where: {
-                $0.name?.trimmingCharacters(in: .whitespaces).lowercased() == viaName.lowercased()
+                $0.name?.trimmingWhitespace().lowercased() == viaName.lowercased()
                     && !isList($0.address, headers: headers)
             })
         {
@@ -170,7 +170,7 @@ public struct MessageClassifier: Sendable, Equatable {
         if let open = text.lastIndex(of: "<"), let close = text.lastIndex(of: ">"), open < close {
             text = String(text[text.index(after: open)..<close])
         }
-        let identifier = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let identifier = text.trimmingWhitespace().lowercased()
         return identifier.isEmpty ? nil : identifier
     }
 
@@ -261,14 +261,14 @@ public struct MessageClassifier: Sendable, Equatable {
         let headers = message.headers
         var reasons: [String] = []
         if let value = headers.autoSubmitted {
-            let keyword = value.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+            let keyword = value.split(separator: ";").first.map { $0.trimmingWhitespace().lowercased() } ?? ""
             if !keyword.isEmpty && keyword != "no" { reasons.append("Auto-Submitted: \(keyword)") }
         }
         for (name, value) in headers.autoReplyMarkers.sorted(by: { $0.key < $1.key })
         where Self.autoReplyMarkers.contains(name.lowercased()) {
             reasons.append("\(name): \(value)")
         }
-        let precedence = headers.precedence?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        let precedence = headers.precedence?.trimmingWhitespace().lowercased() ?? ""
         if ["bulk", "junk", "auto_reply", "auto-reply"].contains(precedence) { reasons.append("Precedence: \(precedence)") }
         if headers.returnPath == "" { reasons.append("empty Return-Path") }
         if Self.isMailerDaemon(headers.from.first) { reasons.append("from \(headers.from.first?.address.value ?? "")") }

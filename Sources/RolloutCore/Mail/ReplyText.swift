@@ -166,7 +166,7 @@ extension ReplyText {
     /// A line of dashes around one of `phrases` ("-----Original Message-----").
     static func separator(_ phrases: Set<String>) -> @Sendable ([String], Int) -> Match? {
         { lines, index in
-            let line = lines[index].trimmingCharacters(in: .whitespaces)
+            let line = lines[index].trimmingWhitespace()
             guard line.hasPrefix("--"), line.hasSuffix("--") || line.hasSuffix(":") else { return nil }
             let phrase = line.trimmingCharacters(in: CharacterSet(charactersIn: "-: ")).lowercased()
             return phrases.contains(phrase) ? .restOfMessage : nil
@@ -283,7 +283,7 @@ enum OldText {
     }
 
     static func isUnderscoreLine(_ line: String) -> Bool {
-        let text = line.trimmingCharacters(in: .whitespaces)
+        let text = line.trimmingWhitespace()
         return text.count >= 10 && text.allSatisfy { $0 == "_" }
     }
 
@@ -295,18 +295,18 @@ enum OldText {
 
     /// The first line of a Google Groups or similar footer.
     static func isListFooterText(_ line: String) -> Bool {
-        let text = line.trimmingCharacters(in: .whitespaces).lowercased()
+        let text = line.trimmingWhitespace().lowercased()
         return text.hasPrefix("you received this message because you are subscribed") || text.hasPrefix("to unsubscribe")
     }
 
     /// Lotus Notes' "Sent by:" cell.
     static func isSentBy(_ line: String) -> Bool {
-        line.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("sent by:")
+        line.trimmingWhitespace().lowercased().hasPrefix("sent by:")
     }
 
     /// Apple Mail's "Begin forwarded message:" and Lotus Notes' "----- Forwarded by … -----".
     static func isForwardIntro(_ line: String) -> Bool {
-        let text = line.trimmingCharacters(in: .whitespaces).lowercased()
+        let text = line.trimmingWhitespace().lowercased()
         if text == "begin forwarded message:" { return true }
         return text.hasPrefix("---") && text.trimmingCharacters(in: CharacterSet(charactersIn: "- ")).hasPrefix("forwarded by ")
     }
@@ -358,7 +358,7 @@ enum OldText {
 
     /// Whether a line is an attribution, and of which form. Long lines are never attributions.
     static func attributionForm(_ line: String) -> AttributionForm? {
-        let text = line.trimmingCharacters(in: .whitespaces)
+        let text = line.trimmingWhitespace()
         guard text.hasSuffix(":"), text.count <= 240 else { return nil }
         if openingAttributions.contains(where: { matches($0, text) }) { return .opening }
         if closingAttributions.contains(where: { matches($0, text) }) { return .closing }
@@ -368,9 +368,9 @@ enum OldText {
     /// Whether two lines are one attribution that a client wrapped ("On Mon, 30 Nov 2026 at 15:02, Mario Rossi <" /
     /// "mario@x> wrote:").
     static func isWrappedAttribution(_ first: String, _ second: String) -> Bool {
-        let head = first.trimmingCharacters(in: .whitespaces)
+        let head = first.trimmingWhitespace()
         guard !head.hasSuffix(":"), matches(openingWords, head) else { return false }
-        return attributionForm(head + " " + second.trimmingCharacters(in: .whitespaces)) == .opening
+        return attributionForm(head + " " + second.trimmingWhitespace()) == .opening
     }
 
     /// Whether a line names an address (`<m@x>`, `m@x`) or a time (`15:02`): what makes a closing form an attribution

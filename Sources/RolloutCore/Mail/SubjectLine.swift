@@ -11,14 +11,14 @@ public enum SubjectLine {
     /// The subject without any chain of `Re:`/`AW:`/`SV:`/`R:`/`RIF:`/`Fwd:`/`WG:`/`TR:`/`Odp:` prefixes (also
     /// `Re[2]:`) and `[list-name]` tags in front, as a thread's base subject (RFC 5256 §2.1, more leniently).
     public static func baseSubject(_ subject: String) -> String {
-        var rest = subject.trimmingCharacters(in: .whitespaces)[...]
+        var rest = subject.trimmingWhitespace()[...]
         while true {
             if rest.hasPrefix("["), let close = rest.firstIndex(of: "]"), !rest[..<close].contains("#") {
                 rest = rest[rest.index(after: close)...].drop(while: \.isWhitespace)
                 continue
             }
             guard let colon = rest.firstIndex(of: ":"), rest.distance(from: rest.startIndex, to: colon) <= 10 else { break }
-            var word = rest[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+            var word = rest[..<colon].trimmingWhitespace().lowercased()
             if let bracket = word.firstIndex(of: "["), word.hasSuffix("]") { word = String(word[..<bracket]) }
             guard prefixes.contains(word) else { break }
             rest = rest[rest.index(after: colon)...].drop(while: \.isWhitespace)

@@ -89,8 +89,8 @@ public struct TicketReferenceFinder: Sendable, Equatable {
     /// The inside of one bracket: `<text> #<digits>`, spaces optional around `#`.
     private func tag(_ inside: String) -> (TicketID, Queue)? {
         guard let hash = inside.lastIndex(of: "#") else { return nil }
-        let text = inside[..<hash].trimmingCharacters(in: .whitespaces).lowercased()
-        let digits = inside[inside.index(after: hash)...].trimmingCharacters(in: .whitespaces)
+        let text = inside[..<hash].trimmingWhitespace().lowercased()
+        let digits = inside[inside.index(after: hash)...].trimmingWhitespace()
         guard !digits.isEmpty, digits.count <= 12, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
             let number = Int(digits), number > 0
         else { return nil }
@@ -101,7 +101,7 @@ public struct TicketReferenceFinder: Sendable, Equatable {
 
     /// The ticket of a Message-ID the gateway issued (`ticket-42@…`, `rg.42.notified.…@…`), with or without `<>`.
     public func ticket(inMessageID id: String) -> TicketID? {
-        var id = id.trimmingCharacters(in: .whitespaces)
+        var id = id.trimmingWhitespace()
         if id.hasPrefix("<") && id.hasSuffix(">") { id = String(id.dropFirst().dropLast()) }
         guard let at = id.lastIndex(of: "@"), id[id.index(after: at)...].lowercased() == messageIDDomain.lowercased()
         else { return nil }

@@ -101,6 +101,25 @@ public struct TicketSummary: Sendable, Equatable, Codable {
     }
 }
 
+/// What ingesting one message needs from the store, read at once.
+public struct InboundLookup: Sendable {
+    /// Whether the message was recorded before.
+    public var seen: Bool
+    /// The case of the ticket the message names, when it exists.
+    public var stored: StoredCase?
+    /// Answers (transcripts, error replies) queued to the sender since the time asked.
+    public var answersToSender: Int
+
+    public init(seen: Bool, stored: StoredCase?, answersToSender: Int) {
+        self.seen = seen
+        self.stored = stored
+        self.answersToSender = answersToSender
+    }
+}
+
+/// The outbox kinds that count as answers to a sender (for the hourly limit).
+public let answerKinds = ["transcript", "error-reply"]
+
 /// What can go wrong in a store, in the gateway's terms.
 public enum StoreError: Error, CustomStringConvertible, Equatable {
     /// Another writer changed the ticket since it was loaded; load and decide again.
@@ -138,6 +157,10 @@ public protocol TicketStore: Sendable {
     /// How many messages of a kind were queued to an address since a time (for rate limits).
     func outboxCount(to address: EmailAddress, kind: String, since: Date) async throws -> Int
     func hasSeen(_ key: String) async throws -> Bool
+    /// Whether a message was seen, its ticket's case and the answers to its sender since a time, in one read.
+    func lookUp(messageKey: String, ticket: TicketID?, sender: EmailAddress?, answersSince: Date) async throws -> InboundLookup
+    /// Makes every commit so far durable (for stores that group commits; a no-op for the others).
+    func flush() async throws
     /// Timers due at or before `now`, oldest first.
     func dueTimers(at now: Date) async throws -> [DueTimer]
     /// Marks a timer fired without any change (its ticket is gone or closed).
@@ -154,6 +177,16 @@ public protocol TicketStore: Sendable {
 }
 
 extension TicketStore {
+    public func lookUp(messageKey: String, ticket: TicketID?, sender: EmailAddress?, answersSince: Date) async throws -> InboundLookup {
+        var answers = 0
+        if let sender {
+            for kind in answerKinds { answers += try await outboxCount(to: sender, kind: kind, since: answersSince) }
+        }
+        return InboundLookup(
+            seen: try await hasSeen(messageKey), stored: try await ticket.asyncMap { try await load($0) } ?? nil,
+            answersToSender: answers)
+    }
+
     public func recordSeen(_ message: SeenMessage, at date: Date) async throws {
         try await recordSeen(message, at: date, outbox: [])
     }

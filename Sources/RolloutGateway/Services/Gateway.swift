@@ -83,9 +83,11 @@ public struct Gateway: Sendable {
     /// (the transcript) that is committed together with it.
     public func apply(
         to ticket: TicketID, sender: Sender, lines: [ReadLine], attachments: [IncomingAttachment] = [], cause: Cause,
-        seen: SeenMessage? = nil, answer: (@Sendable (Decision) -> [RoutedNotification])? = nil
+        seen: SeenMessage? = nil, answer: (@Sendable (Decision) -> [RoutedNotification])? = nil, preloaded: StoredCase? = nil
     ) async throws -> EventReport {
-        try await decideAndCommit(ticket, cause: cause, sender: sender, seen: seen, attachments: attachments, answer: answer) { stored in
+        try await decideAndCommit(
+            ticket, cause: cause, sender: sender, seen: seen, attachments: attachments, answer: answer, preloaded: preloaded
+        ) { stored in
             var event = MessageEvent(
                 queue: stored.queue, sender: sender, cause: cause, lines: lines,
                 attachments: attachments.map { AttachmentFacts(fileName: $0.fileName, head: $0.bytes) })
@@ -196,10 +198,19 @@ public struct Gateway: Sendable {
     private func decideAndCommit(
         _ ticket: TicketID, cause: Cause, sender: Sender? = nil, seen: SeenMessage? = nil, attachments: [IncomingAttachment] = [],
         firedTimer: TimerKey? = nil, at fixedNow: Date? = nil, answer: (@Sendable (Decision) -> [RoutedNotification])? = nil,
-        event makeEvent: (StoredCase) async throws -> WorkflowEvent
+        preloaded: StoredCase? = nil, event makeEvent: (StoredCase) async throws -> WorkflowEvent
     ) async throws -> EventReport {
+        var preloaded = preloaded
         for _ in 0..<5 {
-            guard let stored = try await store.load(ticket) else { throw GatewayError.unknownTicket(ticket) }
+            // A case loaded just before is used once; after a conflict the ticket is loaded afresh.
+            let loaded: StoredCase?
+            if let first = preloaded {
+                loaded = first
+                preloaded = nil
+            } else {
+                loaded = try await store.load(ticket)
+            }
+            guard let stored = loaded else { throw GatewayError.unknownTicket(ticket) }
             let now = fixedNow ?? clock.now()
             let event = try await makeEvent(stored)
             var decision = workflow.decide(stored.rolloutCase, event, now: now)

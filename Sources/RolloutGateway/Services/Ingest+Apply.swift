@@ -15,7 +15,7 @@ extension Ingest {
 
     /// Reads a message and applies it once: every path records it as seen together with its effects.
     public func ingest(_ raw: [UInt8]) async throws -> Outcome {
-        let analysis = try await analyze(raw)
+        let analysis = try await analyze(raw, dryRun: false)
         let message = analysis.message
         let key = message.seenKey
         let now = gateway.clock.now()
@@ -73,7 +73,7 @@ extension Ingest {
         case .setAside:
             let reason = analysis.problem ?? "set aside"
             var answer: [OutgoingMessage] = []
-            if analysis.mayAnswer, let sender = analysis.sender, try await underReplyLimit(sender, now: now) {
+            if analysis.mayAnswer, let sender = analysis.sender, underReplyLimit(sender, answered: analysis.answersToSender) {
                 answer = [errorReply(to: sender, about: message, reason: reason, now: now)]
             }
             return try await record(.setAside, reason: reason, answer: answer)
@@ -85,7 +85,7 @@ extension Ingest {
             return try await record(.setAside, reason: "no ticket or sender")
         }
         let wantsTranscript = analysis.lines.contains { $0.reading != .text }
-        let transcriptAllowed = wantsTranscript && analysis.mayAnswer ? try await underReplyLimit(sender, now: now) : false
+        let transcriptAllowed = wantsTranscript && analysis.mayAnswer ? underReplyLimit(sender, answered: analysis.answersToSender) : false
         let attachments = message.attachments.map {
             IncomingAttachment(fileName: $0.fileName.isEmpty ? "unnamed" : $0.fileName, contentType: $0.contentType, bytes: $0.bytes)
         }
@@ -99,7 +99,7 @@ extension Ingest {
             let report = try await gateway.apply(
                 to: ticket, sender: Sender(address: sender, authentication: analysis.authentication), lines: analysis.lines,
                 attachments: attachments, cause: .message(id: key), seen: seen(.applied),
-                answer: answer)
+                answer: answer, preloaded: analysis.stored)
             metadata["action"] = "applied"
             metadata["commands"] = "\(report.results.count)"
             metadata["refused"] = "\(report.results.filter { $0.status == CommandResult.Status.refused }.count)"
@@ -113,11 +113,8 @@ extension Ingest {
         }
     }
 
-    /// Whether one more answer may go to this address within the hourly limit.
-    func underReplyLimit(_ address: EmailAddress, now: Date) async throws -> Bool {
-        let since = now.addingTimeInterval(-3600)
-        let sent = try await gateway.store.outboxCount(to: address, kind: NotificationKind.transcript.rawValue, since: since)
-            + gateway.store.outboxCount(to: address, kind: "error-reply", since: since)
+    /// Whether one more answer may go to the sender within the hourly limit.
+    func underReplyLimit(_ address: EmailAddress, answered sent: Int) -> Bool {
         if sent >= configuration.repliesPerHour {
             logger.warning("reply rate limit reached", metadata: ["sender": "\(address)", "limit": "\(configuration.repliesPerHour)"])
             return false

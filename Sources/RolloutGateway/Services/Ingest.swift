@@ -68,14 +68,19 @@ public struct Ingest: Sendable {
         public var tooLarge: Bool
         /// The release of the ticket named, when the store knows it.
         public var release: ComponentRelease?
+        /// The ticket's case as loaded, reused by the commit unless it changed meanwhile.
+        public var stored: StoredCase?
+        /// Answers queued to the sender in the last hour (for the rate limit).
+        public var answersToSender = 0
 
         public var sender: EmailAddress? { classification.sender?.address }
     }
 
     // MARK: Reading
 
-    /// Reads a message and decides what to do with it, changing nothing.
-    public func analyze(_ raw: [UInt8]) async throws -> Analysis {
+    /// Reads a message and decides what to do with it, changing nothing. `dryRun` also decides the commands on the
+    /// ticket as it is now (for `explain`).
+    public func analyze(_ raw: [UInt8], dryRun: Bool = true) async throws -> Analysis {
         let tooLarge = raw.count > configuration.maxMessageBytes
         var message = parser.parse(tooLarge ? Self.headerPart(of: raw) : raw)
         if tooLarge {
@@ -115,10 +120,16 @@ public struct Ingest: Sendable {
             analysis.foundBy = "returned-message"
         }
 
+        var stored: StoredCase?
         if usesStore {
-            analysis.duplicate = try await gateway.store.hasSeen(message.seenKey)
+            let lookup = try await gateway.store.lookUp(
+                messageKey: message.seenKey, ticket: analysis.ticket, sender: sender,
+                answersSince: gateway.clock.now().addingTimeInterval(-3600))
+            analysis.duplicate = lookup.seen
+            analysis.answersToSender = lookup.answersToSender
+            stored = lookup.stored
         }
-        let stored = usesStore ? try await analysis.ticket.asyncMap { try await gateway.store.load($0) } ?? nil : nil
+        analysis.stored = stored
         if let stored {
             analysis.queue = stored.queue
             analysis.release = stored.rolloutCase.release.release
@@ -155,7 +166,7 @@ public struct Ingest: Sendable {
             }
         }
 
-        if analysis.disposition == .applied, let stored, let sender {
+        if dryRun, analysis.disposition == .applied, let stored, let sender {
             let event = MessageEvent(
                 queue: stored.queue, sender: Sender(address: sender, authentication: analysis.authentication),
                 cause: .message(id: message.seenKey), lines: analysis.lines,
