@@ -5,7 +5,8 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "smtp-send": await SMTPBenchmark.run(Array(arguments.dropFirst()))
 case "ingest-phases": IngestPhases.run(Array(arguments.dropFirst()))
+case "imap-fetch": await IMAPBenchmark.run(Array(arguments.dropFirst()))
 default:
-    FileHandle.standardError.write(Data("usage: rollout-bench smtp-send … | ingest-phases MAILDIR\n".utf8))
+    FileHandle.standardError.write(Data("usage: rollout-bench smtp-send … | ingest-phases MAILDIR | imap-fetch …\n".utf8))
     exit(64)
 }
