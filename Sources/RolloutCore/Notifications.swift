@@ -20,6 +20,8 @@ public enum NotificationKind: String, Sendable, Codable, CaseIterable {
     case transcript = "transcript"
     /// A notification could not be delivered to some recipients (a bounce, or a permanent SMTP refusal).
     case deliveryFailed = "delivery-failed"
+    /// Outbound mail of a ticket is held back by the volume caps.
+    case volumeCapped = "volume-capped"
 }
 
 /// Whom a notification rule addresses, resolved against the ticket and the registry.
@@ -116,6 +118,7 @@ public struct NotificationRouting: Sendable, Equatable {
         .init(kind: .downtimeReminder, recipients: [.team]),
         .init(kind: .transcript, recipients: [.sender]),
         .init(kind: .deliveryFailed, recipients: [.managers]),
+        .init(kind: .volumeCapped, recipients: [.managers]),
     ])
 
     /// These defaults with every kind named in `overrides` routed by `overrides` alone.

@@ -29,6 +29,14 @@ public struct Workflow: Sendable {
         case .deliveryFailed(let recipients, let cause):
             run.cause = cause
             run.recordDeliveryFailure(recipients)
+        case .outboxHeld(let held, let addresses):
+            run.cause = .operatorAction("send")
+            let ticket = run.decision.state.rollout?.id ?? run.release.id
+            let detail = "\(held) outbound messages held back by the volume caps (\(addresses.map(\.value).joined(separator: ", ")))"
+            run.record(ticket, "outbox.held", detail)
+            run.notify(
+                .volumeCapped, ticket: ticket, queue: run.decision.state.rollout == nil ? .release : .stagedRollout,
+                facts: ["held": String(held), "addresses": addresses.map(\.value).joined(separator: ", ")])
         }
         return run.decision
     }

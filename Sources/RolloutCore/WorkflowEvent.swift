@@ -92,4 +92,6 @@ public enum WorkflowEvent: Sendable, Equatable {
     case timerFired(TimerKey)
     /// Mail about this ticket could not be delivered to these recipients (a bounce, or a permanent SMTP refusal).
     case deliveryFailed([FailedRecipient], cause: Cause)
+    /// The volume caps hold back outbound mail of this ticket (`held` messages, the addresses concerned).
+    case outboxHeld(held: Int, addresses: [EmailAddress])
 }

@@ -264,6 +264,38 @@ public final class SQLiteTicketStore: TicketStore {
         }
     }
 
+    public func deliveredCount(to address: EmailAddress, since: Date) async throws -> Int {
+        try await read { db in
+            try Int.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT COUNT(*) FROM outbox WHERE sent_at >= ? AND instr(char(10) || lower(recipients) || char(10), ?) > 0"),
+                arguments: [since, "\n\(address.key)\n"]) ?? 0
+        }
+    }
+
+    public func deliveredCount(ticket: TicketID, since: Date) async throws -> Int {
+        try await read { db in
+            try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox WHERE sent_at >= ? AND ticket_id = ?"),
+                arguments: [since, ticket.rawValue]) ?? 0
+        }
+    }
+
+    public func queuedCount(ticket: TicketID, kind: String, since: Date) async throws -> Int {
+        try await read { db in
+            try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox WHERE kind = ? AND created_at >= ? AND ticket_id = ?"),
+                arguments: [kind, since, ticket.rawValue]) ?? 0
+        }
+    }
+
+    public func postpone(_ message: OutgoingMessage, until date: Date) async throws {
+        guard let rowID = message.rowID else { return }
+        try await write { db in
+            try db.cachedStatement(sql: "UPDATE outbox SET next_attempt_at = ? WHERE id = ?").execute(arguments: [date, rowID])
+        }
+    }
+
     public func outboxCounts() async throws -> (queued: Int, sent: Int, failed: Int) {
         try await read { db in
             let row = try Row.fetchOne(

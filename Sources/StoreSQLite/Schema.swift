@@ -126,6 +126,9 @@ enum Schema {
         migrator.registerMigration("v2: index answers by kind and time, for the per-sender limit") { db in
             try db.execute(sql: "CREATE INDEX outbox_by_kind_and_time ON outbox(kind, created_at)")
         }
+        migrator.registerMigration("v3: index deliveries by time, for the volume caps") { db in
+            try db.execute(sql: "CREATE INDEX outbox_by_sent_time ON outbox(sent_at, ticket_id)")
+        }
         return migrator
     }
 }

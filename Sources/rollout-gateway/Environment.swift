@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MailCurl
 import MailMaildir
 import RolloutCore
 import RolloutGateway
@@ -32,6 +33,31 @@ struct Environment {
     }
 }
 
+extension Environment {
+    /// The mail-out adapter: a Maildir when asked for (or when no SMTP server is configured), else SMTP.
+    func transport(maildir: String? = nil) throws -> any MailTransport {
+        if let root = maildir ?? (configuration.smtp == nil ? configuration.outboxMaildir : nil) {
+            return MaildirTransport(root: root)
+        }
+        guard let smtp = configuration.smtp else {
+            throw ConfigurationError(
+                file: configuration.file, key: "smtp", line: nil,
+                problem: "neither an SMTP server nor an outbox Maildir is configured; expected smtp: { url: … } or outbox: { maildir: PATH }")
+        }
+        do {
+            let credentials =
+                try smtp.credentialsFile.map { try SMTPConfiguration.credentials(fromFile: $0) }
+                ?? SMTPConfiguration.credentials(fromEnvironment: ProcessInfo.processInfo.environment)
+            let settings = try SMTPConfiguration(
+                url: smtp.url, ehloName: smtp.helo, startTLS: SMTPConfiguration.STARTTLSPolicy(rawValue: smtp.startTLS) ?? .required,
+                credentials: credentials, verifyCertificates: smtp.verifyCertificates, caFile: smtp.caFile)
+            return SMTPTransport(configuration: settings, logger: gateway.logger)
+        } catch let error as SMTPConfigurationError {
+            throw ConfigurationError(file: configuration.file, key: "smtp", line: nil, problem: error.message)
+        }
+    }
+}
+
 /// Stands in for the store when `explain --no-store` must not touch it; every use is a programming error.
 struct NoStore: TicketStore {
     private func absent() -> any Error { GatewayError.invalidInput("the store is not open (--no-store)") }
@@ -52,4 +78,8 @@ struct NoStore: TicketStore {
     func pendingOutbox(at now: Date, limit: Int) async throws -> [OutgoingMessage] { [] }
     func recordDelivery(_ outcome: DeliveryOutcome, for message: OutgoingMessage, at: Date) async throws { throw absent() }
     func outboxCounts() async throws -> (queued: Int, sent: Int, failed: Int) { (0, 0, 0) }
+    func deliveredCount(to address: EmailAddress, since: Date) async throws -> Int { 0 }
+    func deliveredCount(ticket: TicketID, since: Date) async throws -> Int { 0 }
+    func queuedCount(ticket: TicketID, kind: String, since: Date) async throws -> Int { 0 }
+    func postpone(_ message: OutgoingMessage, until: Date) async throws { throw absent() }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import MailMaildir
 import RolloutGateway
 
 struct TickCommand: AsyncParsableCommand {
@@ -20,21 +19,17 @@ struct TickCommand: AsyncParsableCommand {
 
 struct SendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "send", abstract: "Deliver the outbox (into the configured Maildir).")
+        commandName: "send", abstract: "Deliver the outbox: over SMTP when `smtp` is configured, else into the outbox Maildir.")
 
     @OptionGroup var options: GlobalOptions
-    @Option(help: "Deliver into this Maildir instead of the configured one.") var maildir: String?
+    @Option(help: "Deliver into this Maildir instead.") var maildir: String?
 
     func run() async throws {
         try await guarded {
             let environment = try Environment(options, label: "send")
-            guard let root = maildir ?? environment.configuration.outboxMaildir else {
-                throw ConfigurationError(
-                    file: environment.configuration.file, key: "outbox.maildir", line: nil,
-                    problem: "no outbox Maildir is configured; expected outbox: { maildir: PATH } (or give --maildir)")
-            }
-            let report = try await environment.gateway.send(through: MaildirTransport(root: root))
-            print("delivered \(report.delivered), deferred \(report.deferred), failed \(report.failed), still queued \(report.stillQueued)")
+            let report = try await environment.gateway.send(through: try environment.transport(maildir: maildir))
+            print(
+                "delivered \(report.delivered), deferred \(report.deferred), failed \(report.failed), held \(report.held), still queued \(report.stillQueued)")
             if report.deferred > 0 { throw ExitCode(ExitStatus.temporaryFailure) }
         }
     }

@@ -33,10 +33,54 @@ struct ConfigurationFile: Decodable {
     struct Outbox: Decodable {
         var maildir: String?
         var maxAttempts: Int?
-        enum CodingKeys: String, CodingKey, CaseIterable { case maildir, maxAttempts = "max_attempts" }
+        var perRecipientPerHour: Int?
+        var perTicketPerHour: Int?
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case maildir, maxAttempts = "max_attempts", perRecipientPerHour = "per_recipient_per_hour"
+            case perTicketPerHour = "per_ticket_per_hour"
+        }
         init(from decoder: any Decoder) throws {
             let c = try decoder.strictContainer(CodingKeys.self)
             maildir = try c.decodeIfPresent(String.self, forKey: .maildir)
+            maxAttempts = try c.decodeIfPresent(Int.self, forKey: .maxAttempts)
+            perRecipientPerHour = try c.decodeIfPresent(Int.self, forKey: .perRecipientPerHour)
+            perTicketPerHour = try c.decodeIfPresent(Int.self, forKey: .perTicketPerHour)
+        }
+    }
+
+    /// A mail server (SMTP out, IMAP in). Credentials come from a file or the environment, never from here.
+    struct Server: Decodable {
+        var url: String
+        var helo: String?
+        var starttls: String?
+        var verifyCertificates: Bool?
+        var caFile: String?
+        var credentialsFile: String?
+        var mailbox: String?
+        var processedFolder: String?
+        var processedKeyword: String?
+        var quarantineFolder: String?
+        var connections: Int?
+        var maxAttempts: Int?
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case url, helo, starttls, verifyCertificates = "verify_certificates", caFile = "ca_file"
+            case credentialsFile = "credentials_file", mailbox, processedFolder = "processed_folder"
+            case processedKeyword = "processed_keyword", quarantineFolder = "quarantine_folder", connections
+            case maxAttempts = "max_attempts"
+        }
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.strictContainer(CodingKeys.self)
+            url = try c.decode(String.self, forKey: .url)
+            helo = try c.decodeIfPresent(String.self, forKey: .helo)
+            starttls = try c.decodeIfPresent(String.self, forKey: .starttls)
+            verifyCertificates = try c.decodeIfPresent(Bool.self, forKey: .verifyCertificates)
+            caFile = try c.decodeIfPresent(String.self, forKey: .caFile)
+            credentialsFile = try c.decodeIfPresent(String.self, forKey: .credentialsFile)
+            mailbox = try c.decodeIfPresent(String.self, forKey: .mailbox)
+            processedFolder = try c.decodeIfPresent(String.self, forKey: .processedFolder)
+            processedKeyword = try c.decodeIfPresent(String.self, forKey: .processedKeyword)
+            quarantineFolder = try c.decodeIfPresent(String.self, forKey: .quarantineFolder)
+            connections = try c.decodeIfPresent(Int.self, forKey: .connections)
             maxAttempts = try c.decodeIfPresent(Int.self, forKey: .maxAttempts)
         }
     }
@@ -148,6 +192,8 @@ struct ConfigurationFile: Decodable {
     var gateway: Gateway
     var store: Store
     var outbox: Outbox?
+    var smtp: Server?
+    var imap: Server?
     var inbound: Inbound?
     var calendar: Calendar?
     var workflow: Workflow?
@@ -159,7 +205,7 @@ struct ConfigurationFile: Decodable {
     var notifications: [Rule]?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case gateway, store, outbox, inbound, calendar, workflow, hooks, releaseManagers = "release_managers", stacks, teams
+        case gateway, store, outbox, smtp, imap, inbound, calendar, workflow, hooks, releaseManagers = "release_managers", stacks, teams
         case templates, notifications
     }
 
@@ -169,6 +215,8 @@ struct ConfigurationFile: Decodable {
         store = try c.decode(Store.self, forKey: .store)
         outbox = try c.decodeIfPresent(Outbox.self, forKey: .outbox)
         inbound = try c.decodeIfPresent(Inbound.self, forKey: .inbound)
+        smtp = try c.decodeIfPresent(Server.self, forKey: .smtp)
+        imap = try c.decodeIfPresent(Server.self, forKey: .imap)
         calendar = try c.decodeIfPresent(Calendar.self, forKey: .calendar)
         workflow = try c.decodeIfPresent(Workflow.self, forKey: .workflow)
         hooks = try c.decodeIfPresent(Hooks.self, forKey: .hooks)

@@ -30,6 +30,10 @@ extension GatewayConfiguration {
         self.outboxMaildir = raw.outbox?.maildir.map(path)
         self.maxDeliveryAttempts = raw.outbox?.maxAttempts ?? 10
         self.templatesDirectory = raw.templates.map(path)
+        self.perRecipientPerHour = try Self.positive(raw.outbox?.perRecipientPerHour, default: 30, ["outbox", "per_recipient_per_hour"])
+        self.perTicketPerHour = try Self.positive(raw.outbox?.perTicketPerHour, default: 200, ["outbox", "per_ticket_per_hour"])
+        self.smtp = try raw.smtp.map { try Self.server($0, key: "smtp", schemes: ["smtp", "smtps"], path: path) }
+        self.imap = try raw.imap.map { try Self.server($0, key: "imap", schemes: ["imap", "imaps"], path: path) }
         self.trustedAuthservIDs = raw.inbound?.trustedAuthservIDs ?? []
         self.maxMessageBytes = try Self.positive(raw.inbound?.maxMessageBytes, default: 25 << 20, ["inbound", "max_message_bytes"])
         self.repliesPerHour = try Self.positive(raw.inbound?.repliesPerHour, default: 20, ["inbound", "replies_per_hour"])
@@ -104,6 +108,33 @@ extension GatewayConfiguration {
         self.workflow = WorkflowContext(
             registry: registry, policy: policy, routing: NotificationRouting.defaults.overriding(with: overrides),
             gatewayAddresses: [self.address])
+    }
+
+    private static func server(
+        _ raw: ConfigurationFile.Server, key: String, schemes: [String], path: (String) -> String
+    ) throws -> MailServerSettings {
+        guard let url = URLComponents(string: raw.url), let scheme = url.scheme?.lowercased(), schemes.contains(scheme),
+            url.host?.isEmpty == false
+        else {
+            throw ConfigurationProblem([key, "url"], "'\(raw.url)' is not a server URL; expected \(schemes.map { "\($0)://host:port" }.joined(separator: " or "))")
+        }
+        guard url.user == nil, url.password == nil else {
+            throw ConfigurationProblem([key, "url"], "the URL carries credentials; put them in credentials_file (or the environment), never in the configuration")
+        }
+        let policy = raw.starttls ?? "required"
+        guard ["required", "opportunistic", "off"].contains(policy) else {
+            throw ConfigurationProblem([key, "starttls"], "'\(policy)' is not a STARTTLS policy; expected required, opportunistic or off")
+        }
+        if raw.processedFolder != nil, raw.processedKeyword != nil {
+            throw ConfigurationProblem([key, "processed_keyword"], "set either processed_folder or processed_keyword, not both")
+        }
+        return MailServerSettings(
+            url: raw.url, helo: raw.helo, startTLS: policy, verifyCertificates: raw.verifyCertificates ?? true,
+            caFile: raw.caFile.map(path), credentialsFile: raw.credentialsFile.map(path), mailbox: raw.mailbox ?? "INBOX",
+            processedFolder: raw.processedKeyword == nil ? (raw.processedFolder ?? "processed") : nil,
+            processedKeyword: raw.processedKeyword, quarantineFolder: raw.quarantineFolder ?? "quarantine",
+            connections: try positive(raw.connections, default: 4, [key, "connections"]),
+            maxAttempts: try positive(raw.maxAttempts, default: 5, [key, "max_attempts"]))
     }
 
     private static func positive(_ value: Int?, default fallback: Int, _ key: [String]) throws -> Int {

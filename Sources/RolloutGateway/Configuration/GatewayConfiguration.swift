@@ -20,6 +20,13 @@ public struct GatewayConfiguration: Sendable {
     public var hookTimeoutSeconds: Int
     public var templatesDirectory: String?
     public var workflow: WorkflowContext
+    /// Outbound volume caps over a sliding hour: no fault may turn the gateway into a mail cannon.
+    public var perRecipientPerHour: Int
+    public var perTicketPerHour: Int
+    /// The SMTP server `send` delivers through; without it, the outbox goes into `outboxMaildir`.
+    public var smtp: MailServerSettings?
+    /// The IMAP mailbox `run` fetches from.
+    public var imap: MailServerSettings?
     /// The authserv-ids of the receiving MTAs whose `Authentication-Results` are believed.
     public var trustedAuthservIDs: [String]
     /// Larger messages are answered and set aside, never applied.
@@ -108,6 +115,25 @@ public struct GatewayConfiguration: Sendable {
         }
         return line
     }
+}
+
+/// A mail server as configured (SMTP or IMAP). The adapters turn it into their own configuration.
+public struct MailServerSettings: Sendable, Equatable {
+    public var url: String
+    public var helo: String?
+    /// `required`, `opportunistic` or `off`.
+    public var startTLS: String
+    public var verifyCertificates: Bool
+    public var caFile: String?
+    /// `user:password` (or two lines); else the environment is read.
+    public var credentialsFile: String?
+    public var mailbox: String
+    public var processedFolder: String?
+    public var processedKeyword: String?
+    public var quarantineFolder: String
+    public var connections: Int
+    /// Attempts before a message that cannot be processed is quarantined.
+    public var maxAttempts: Int
 }
 
 extension YamlError {

@@ -175,6 +175,13 @@ enum DefaultTemplates {
 
             Please check these addresses in the gateway's configuration.
             """,
+        "volume-capped": """
+            Subject: Outbound mail held back: {{title}}
+
+            The gateway holds back {{held}} messages about ticket #{{ticket_id}}: more mail than the configured
+            caps allow went to {{addresses}} within the last hour. They stay in the outbox and go out as the caps
+            allow. If this is not expected, something is looping: check the gateway's log.
+            """,
         "transcript": """
             Subject: Processed: {{title}}
 

@@ -174,6 +174,13 @@ public protocol TicketStore: Sendable {
     /// Records what became of a delivery attempt.
     func recordDelivery(_ outcome: DeliveryOutcome, for message: OutgoingMessage, at: Date) async throws
     func outboxCounts() async throws -> (queued: Int, sent: Int, failed: Int)
+    /// Messages delivered since a time to an address, and for a ticket (for the volume caps).
+    func deliveredCount(to address: EmailAddress, since: Date) async throws -> Int
+    func deliveredCount(ticket: TicketID, since: Date) async throws -> Int
+    /// Messages of a kind queued for a ticket since a time.
+    func queuedCount(ticket: TicketID, kind: String, since: Date) async throws -> Int
+    /// Keeps a message in the outbox until a later time, without counting an attempt.
+    func postpone(_ message: OutgoingMessage, until: Date) async throws
 }
 
 extension TicketStore {

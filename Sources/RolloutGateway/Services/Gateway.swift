@@ -146,22 +146,58 @@ public struct Gateway: Sendable {
         public var delivered = 0
         public var deferred = 0
         public var failed = 0
+        /// Held back by the volume caps.
+        public var held = 0
         public var stillQueued = 0
     }
 
-    /// Delivers the outbox through a transport, recording each outcome.
+    /// Kinds that are never held back: the notices about the caps and about failures themselves.
+    static let uncappedKinds: Set<String> = [NotificationKind.volumeCapped.rawValue]
+
+    /// Delivers the outbox through a transport, recording each outcome. Per recipient and per ticket, mail over
+    /// the configured hourly caps waits in the outbox (the managers are told once per hour); permanent failures
+    /// and refused recipients are recorded on the ticket and reported to the managers.
     public func send(through transport: any MailTransport, batchSize: Int = 500) async throws -> SendReport {
         var report = SendReport()
         let now = clock.now()
+        let window = now.addingTimeInterval(-3600)
         var attempted = Set<Int64>()
+        var heldByTicket: [TicketID: (count: Int, addresses: Set<EmailAddress>)] = [:]
+        var noticed = Set<TicketID>()
+        var caps = CapCounter(perRecipient: configuration.perRecipientPerHour, perTicket: configuration.perTicketPerHour)
         while true {
-            let batch = try await store.pendingOutbox(at: now, limit: batchSize).filter { message in
+            let pending = try await store.pendingOutbox(at: now, limit: batchSize).filter { message in
                 message.rowID.map { !attempted.contains($0) } ?? false
             }
-            guard !batch.isEmpty else { break }
+            guard !pending.isEmpty else { break }
+            var batch: [OutgoingMessage] = []
+            for message in pending {
+                attempted.insert(message.rowID!)
+                if let over = try await caps.over(message, store: store, since: window) {
+                    report.held += 1
+                    try await store.postpone(message, until: now.addingTimeInterval(15 * 60))
+                    if let ticket = message.ticket {
+                        heldByTicket[ticket, default: (0, [])].count += 1
+                        heldByTicket[ticket]!.addresses.formUnion(over)
+                    }
+                } else {
+                    caps.count(message)
+                    batch.append(message)
+                }
+            }
+            // The managers hear once per hour per ticket that its mail is held; the notice goes out in this run.
+            for (ticket, held) in heldByTicket where !noticed.contains(ticket) {
+                noticed.insert(ticket)
+                guard try await store.queuedCount(ticket: ticket, kind: NotificationKind.volumeCapped.rawValue, since: window) == 0 else {
+                    continue
+                }
+                _ = try await decideAndCommit(ticket, cause: .operatorAction("send")) { _ in
+                    .outboxHeld(held: held.count, addresses: held.addresses.sorted())
+                }
+            }
+            guard !batch.isEmpty else { continue }
             let outcomes = await transport.deliver(batch)
             for (message, outcome) in zip(batch, outcomes) {
-                attempted.insert(message.rowID!)
                 try await store.recordDelivery(outcome, for: message, at: now)
                 let metadata: Logger.Metadata = [
                     "message-id": "\(message.messageID)", "ticket": "\(message.ticket?.rawValue ?? 0)", "action": "\(message.kind)",
@@ -174,23 +210,64 @@ public struct Gateway: Sendable {
                     logger.warning(
                         "delivered, but recipients refused: \(refused.keys.map(\.value).sorted().joined(separator: ", "))",
                         metadata: metadata)
+                    try await recordFailure(of: message, refused.map { FailedRecipient(address: $0.key, action: "failed", diagnostic: $0.value) })
                 case .temporaryFailure(let reason):
                     report.deferred += 1
                     logger.warning("delivery deferred: \(reason)", metadata: metadata)
                 case .permanentFailure(let reason):
                     report.failed += 1
                     logger.error("delivery failed: \(reason)", metadata: metadata)
+                    try await recordFailure(of: message, message.recipients.map { FailedRecipient(address: $0, action: "failed", diagnostic: reason) })
                 }
             }
+        }
+        for (ticket, held) in heldByTicket.sorted(by: { $0.key < $1.key }) {
+            logger.warning("outbound mail held by the volume caps", metadata: ["ticket": "\(ticket.rawValue)", "held": "\(held.count)"])
         }
         report.stillQueued = try await store.outboxCounts().queued
         logger.info(
             "outbox sent",
             metadata: [
                 "transport": "\(transport.name)", "delivered": "\(report.delivered)", "deferred": "\(report.deferred)",
-                "failed": "\(report.failed)", "queued": "\(report.stillQueued)",
+                "failed": "\(report.failed)", "held": "\(report.held)", "queued": "\(report.stillQueued)",
             ])
         return report
+    }
+
+    /// Records on the message's ticket the recipients it could not reach (never for the failure notices
+    /// themselves, which would loop).
+    private func recordFailure(of message: OutgoingMessage, _ recipients: [FailedRecipient]) async throws {
+        guard let ticket = message.ticket, message.kind != NotificationKind.deliveryFailed.rawValue, !recipients.isEmpty else { return }
+        _ = try await recordDeliveryFailure(on: ticket, recipients: recipients, cause: .operatorAction("send \(message.messageID)"))
+    }
+
+    /// Counts what one `send` run hands to the transport, on top of what the store says was delivered in the window.
+    struct CapCounter {
+        let perRecipient: Int
+        let perTicket: Int
+        var stored: [EmailAddress: Int] = [:]
+        var storedTickets: [TicketID: Int] = [:]
+
+        /// The addresses over their cap (all of them when the ticket is over its cap), or nil when `message` may go.
+        mutating func over(_ message: OutgoingMessage, store: any TicketStore, since window: Date) async throws -> Set<EmailAddress>? {
+            guard !Gateway.uncappedKinds.contains(message.kind) else { return nil }
+            var over = Set<EmailAddress>()
+            for recipient in message.recipients {
+                if stored[recipient] == nil { stored[recipient] = try await store.deliveredCount(to: recipient, since: window) }
+                if stored[recipient]! >= perRecipient { over.insert(recipient) }
+            }
+            if let ticket = message.ticket {
+                if storedTickets[ticket] == nil { storedTickets[ticket] = try await store.deliveredCount(ticket: ticket, since: window) }
+                if storedTickets[ticket]! >= perTicket { over.formUnion(message.recipients) }
+            }
+            return over.isEmpty ? nil : over
+        }
+
+        /// Notes a message handed to the transport.
+        mutating func count(_ message: OutgoingMessage) {
+            for recipient in message.recipients { stored[recipient, default: 0] += 1 }
+            if let ticket = message.ticket { storedTickets[ticket, default: 0] += 1 }
+        }
     }
 
     // MARK: The one path every event takes
