@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(libsqlite3-dev libcurl4-openssl-dev libgmime-3.0-dev libxml2-dev pkg-config)
 if [[ "${1:-}" == "--test" ]]; then
-    packages+=(postfix python3-aiosmtpd dovecot-imapd isync)
+    packages+=(postfix python3-aiosmtpd dovecot-imapd isync systemd)
 fi
 
 missing=()

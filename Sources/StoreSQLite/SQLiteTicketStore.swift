@@ -289,6 +289,39 @@ public final class SQLiteTicketStore: TicketStore {
         }
     }
 
+    public func cursor(of mailbox: String) async throws -> MailboxCursor? {
+        try await read { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM mailbox_cursors WHERE mailbox = ?"), arguments: [mailbox]).map {
+                MailboxCursor(uidValidity: UInt32($0["uid_validity"] as Int64), lastUID: UInt32($0["last_uid"] as Int64))
+            }
+        }
+    }
+
+    public func saveCursor(_ cursor: MailboxCursor, of mailbox: String) async throws {
+        try await write { db in
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO mailbox_cursors (mailbox, uid_validity, last_uid) VALUES (?, ?, ?)
+                    ON CONFLICT (mailbox) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid
+                    """
+            ).execute(arguments: [mailbox, Int64(cursor.uidValidity), Int64(cursor.lastUID)])
+        }
+    }
+
+    public func recordFetchFailure(mailbox: String, uidValidity: UInt32, uid: UInt32, error: String) async throws -> Int {
+        try await write { db in
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO fetch_attempts (mailbox, uid_validity, uid, attempts, last_error) VALUES (?, ?, ?, 1, ?)
+                    ON CONFLICT (mailbox, uid_validity, uid) DO UPDATE SET attempts = attempts + 1, last_error = excluded.last_error
+                    """
+            ).execute(arguments: [mailbox, Int64(uidValidity), Int64(uid), error])
+            return try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT attempts FROM fetch_attempts WHERE mailbox = ? AND uid_validity = ? AND uid = ?"),
+                arguments: [mailbox, Int64(uidValidity), Int64(uid)]) ?? 1
+        }
+    }
+
     public func postpone(_ message: OutgoingMessage, until date: Date) async throws {
         guard let rowID = message.rowID else { return }
         try await write { db in

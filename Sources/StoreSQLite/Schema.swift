@@ -129,6 +129,24 @@ enum Schema {
         migrator.registerMigration("v3: index deliveries by time, for the volume caps") { db in
             try db.execute(sql: "CREATE INDEX outbox_by_sent_time ON outbox(sent_at, ticket_id)")
         }
+        migrator.registerMigration("v4: mailbox cursors and fetch attempts") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE mailbox_cursors (
+                        mailbox TEXT PRIMARY KEY,
+                        uid_validity INTEGER NOT NULL,
+                        last_uid INTEGER NOT NULL
+                    );
+                    CREATE TABLE fetch_attempts (
+                        mailbox TEXT NOT NULL,
+                        uid_validity INTEGER NOT NULL,
+                        uid INTEGER NOT NULL,
+                        attempts INTEGER NOT NULL,
+                        last_error TEXT NOT NULL,
+                        PRIMARY KEY (mailbox, uid_validity, uid)
+                    );
+                    """)
+        }
         return migrator
     }
 }

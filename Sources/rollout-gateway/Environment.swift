@@ -82,4 +82,14 @@ struct NoStore: TicketStore {
     func deliveredCount(ticket: TicketID, since: Date) async throws -> Int { 0 }
     func queuedCount(ticket: TicketID, kind: String, since: Date) async throws -> Int { 0 }
     func postpone(_ message: OutgoingMessage, until: Date) async throws { throw absent() }
+    func cursor(of mailbox: String) async throws -> MailboxCursor? { nil }
+    func saveCursor(_ cursor: MailboxCursor, of mailbox: String) async throws { throw absent() }
+    func recordFetchFailure(mailbox: String, uidValidity: UInt32, uid: UInt32, error: String) async throws -> Int { throw absent() }
+}
+
+extension Environment {
+    /// The IMAP adapter for the configured mailbox.
+    func imapFetcher(_ settings: MailServerSettings) throws -> any MailFetcher {
+        throw ConfigurationError(file: configuration.file, key: "imap", line: nil, problem: "IMAP fetching is not built yet")
+    }
 }

@@ -23,7 +23,14 @@ struct IngestCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await guarded {
-            let environment = try Environment(options, label: "ingest", groupCommits: true)
+            let fromStandardInput = maildir == nil && mbox == nil && files.isEmpty
+            let environment: Environment
+            do {
+                environment = try Environment(options, label: "ingest", groupCommits: true)
+            } catch let error as StoreError where fromStandardInput {
+                // The MTA keeps the message and tries again later: nothing is lost.
+                throw ExitStatus.report(error, status: ExitStatus.temporaryFailure)
+            }
             let store = environment.gateway.store
             let ingest = Ingest(gateway: environment.gateway, parser: GMimeMailParser())
             var tally = Tally()

@@ -85,6 +85,14 @@ struct ConfigurationFile: Decodable {
         }
     }
 
+    struct Metrics: Decodable {
+        var textfile: String?
+        enum CodingKeys: String, CodingKey, CaseIterable { case textfile }
+        init(from decoder: any Decoder) throws {
+            textfile = try decoder.strictContainer(CodingKeys.self).decodeIfPresent(String.self, forKey: .textfile)
+        }
+    }
+
     struct Inbound: Decodable {
         var trustedAuthservIDs: [String]?
         var maxMessageBytes: Int?
@@ -195,6 +203,7 @@ struct ConfigurationFile: Decodable {
     var smtp: Server?
     var imap: Server?
     var inbound: Inbound?
+    var metrics: Metrics?
     var calendar: Calendar?
     var workflow: Workflow?
     var hooks: Hooks?
@@ -205,7 +214,7 @@ struct ConfigurationFile: Decodable {
     var notifications: [Rule]?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case gateway, store, outbox, smtp, imap, inbound, calendar, workflow, hooks, releaseManagers = "release_managers", stacks, teams
+        case gateway, store, outbox, smtp, imap, inbound, metrics, calendar, workflow, hooks, releaseManagers = "release_managers", stacks, teams
         case templates, notifications
     }
 
@@ -216,6 +225,7 @@ struct ConfigurationFile: Decodable {
         outbox = try c.decodeIfPresent(Outbox.self, forKey: .outbox)
         inbound = try c.decodeIfPresent(Inbound.self, forKey: .inbound)
         smtp = try c.decodeIfPresent(Server.self, forKey: .smtp)
+        metrics = try c.decodeIfPresent(Metrics.self, forKey: .metrics)
         imap = try c.decodeIfPresent(Server.self, forKey: .imap)
         calendar = try c.decodeIfPresent(Calendar.self, forKey: .calendar)
         workflow = try c.decodeIfPresent(Workflow.self, forKey: .workflow)

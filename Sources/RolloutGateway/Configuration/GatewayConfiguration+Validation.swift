@@ -34,6 +34,7 @@ extension GatewayConfiguration {
         self.perTicketPerHour = try Self.positive(raw.outbox?.perTicketPerHour, default: 200, ["outbox", "per_ticket_per_hour"])
         self.smtp = try raw.smtp.map { try Self.server($0, key: "smtp", schemes: ["smtp", "smtps"], path: path) }
         self.imap = try raw.imap.map { try Self.server($0, key: "imap", schemes: ["imap", "imaps"], path: path) }
+        self.metricsTextfile = raw.metrics?.textfile.map(path)
         self.trustedAuthservIDs = raw.inbound?.trustedAuthservIDs ?? []
         self.maxMessageBytes = try Self.positive(raw.inbound?.maxMessageBytes, default: 25 << 20, ["inbound", "max_message_bytes"])
         self.repliesPerHour = try Self.positive(raw.inbound?.repliesPerHour, default: 20, ["inbound", "replies_per_hour"])

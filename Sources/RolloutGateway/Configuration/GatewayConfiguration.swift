@@ -27,6 +27,8 @@ public struct GatewayConfiguration: Sendable {
     public var smtp: MailServerSettings?
     /// The IMAP mailbox `run` fetches from.
     public var imap: MailServerSettings?
+    /// Where `run` writes its per-run figures for node_exporter's textfile collector.
+    public var metricsTextfile: String?
     /// The authserv-ids of the receiving MTAs whose `Authentication-Results` are believed.
     public var trustedAuthservIDs: [String]
     /// Larger messages are answered and set aside, never applied.

@@ -179,6 +179,11 @@ public protocol TicketStore: Sendable {
     func deliveredCount(ticket: TicketID, since: Date) async throws -> Int
     /// Messages of a kind queued for a ticket since a time.
     func queuedCount(ticket: TicketID, kind: String, since: Date) async throws -> Int
+    /// Where a server mailbox was read up to.
+    func cursor(of mailbox: String) async throws -> MailboxCursor?
+    func saveCursor(_ cursor: MailboxCursor, of mailbox: String) async throws
+    /// Counts a failed attempt at processing a fetched message; returns the attempts so far.
+    func recordFetchFailure(mailbox: String, uidValidity: UInt32, uid: UInt32, error: String) async throws -> Int
     /// Keeps a message in the outbox until a later time, without counting an attempt.
     func postpone(_ message: OutgoingMessage, until: Date) async throws
 }

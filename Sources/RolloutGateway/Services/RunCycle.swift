@@ -1,0 +1,166 @@
+import Foundation
+import Logging
+import RolloutCore
+
+/// One cycle of the cron/systemd job: fetch new mail and apply it, fire due timers, send the outbox.
+///
+/// Fetched messages are moved out of the mailbox only after their commits are synced (``TicketStore/flush()``),
+/// so a crash or a server that disappears loses nothing, and a message fetched again is recognised as seen.
+/// A message that fails `maxAttempts` times is moved to the quarantine folder and reported.
+public struct RunCycle: Sendable {
+    public let ingest: Ingest
+    public let fetcher: (any MailFetcher)?
+    public let mailbox: String
+    public let maxAttempts: Int
+    public let transport: any MailTransport
+
+    public init(ingest: Ingest, fetcher: (any MailFetcher)?, mailbox: String, maxAttempts: Int, transport: any MailTransport) {
+        self.ingest = ingest
+        self.fetcher = fetcher
+        self.mailbox = mailbox
+        self.maxAttempts = maxAttempts
+        self.transport = transport
+    }
+
+    var gateway: Gateway { ingest.gateway }
+    var store: any TicketStore { gateway.store }
+    var logger: Logger { gateway.logger }
+
+    /// What one cycle did: the figures of the summary log line and of the metrics file.
+    public struct Report: Sendable {
+        public var fetched = 0
+        public var dispositions: [Ingest.Disposition: Int] = [:]
+        public var failed = 0
+        public var quarantined = 0
+        public var timersFired = 0
+        public var send = Gateway.SendReport()
+        /// Why fetching stopped early, when it did.
+        public var fetchError: MailFetchError?
+    }
+
+    public func run() async throws -> Report {
+        var report = Report()
+        if let fetcher {
+            do {
+                try await fetch(with: fetcher, into: &report)
+            } catch let error as MailFetchError {
+                // Timers and the outbox do not depend on the mail-in server: the cycle goes on.
+                report.fetchError = error
+                logger.error("fetching stopped: \(error.description)", metadata: ["server": "\(fetcher.name)"])
+            }
+        }
+        report.timersFired = try await gateway.tick().fired.count
+        report.send = try await gateway.send(through: transport)
+        try await store.flush()
+        return report
+    }
+
+    /// A bounded wrapper so the `handle` closure can update the tallies.
+    final class Tally: @unchecked Sendable {
+        let lock = NSLock()
+        var done: [UInt32] = []
+        var quarantine: [UInt32] = []
+        /// Every UID handled (done, quarantined or to retry), and those to retry next cycle.
+        var handled: [UInt32] = []
+        var retry: [UInt32] = []
+        var report: Report
+
+        init(_ report: Report) { self.report = report }
+        func with<T>(_ body: (Tally) -> T) -> T { lock.withLock { body(self) } }
+    }
+
+    private func fetch(with fetcher: any MailFetcher, into report: inout Report) async throws {
+        let cursor = try await store.cursor(of: mailbox)
+        let (uidValidity, uids) = try await fetcher.pending(mailbox: mailbox, after: cursor)
+        if let cursor, cursor.uidValidity != uidValidity {
+            logger.warning(
+                "UIDVALIDITY changed; reading the whole mailbox again (messages already applied are recognised)",
+                metadata: ["mailbox": "\(mailbox)", "was": "\(cursor.uidValidity)", "now": "\(uidValidity)"])
+        }
+        let tally = Tally(report)
+        let ingest = self.ingest
+        let store = self.store
+        let mailbox = self.mailbox
+        let maxAttempts = self.maxAttempts
+        let logger = self.logger
+        let sizeLimit = ingest.configuration.maxMessageBytes
+        // Messages leave the mailbox a group at a time, once their commits are synced.
+        func release() async throws {
+            let (done, quarantine) = tally.with { tally -> ([UInt32], [UInt32]) in
+                defer {
+                    tally.done.removeAll()
+                    tally.quarantine.removeAll()
+                }
+                return (tally.done, tally.quarantine)
+            }
+            guard !done.isEmpty || !quarantine.isEmpty else { return }
+            try await store.flush()
+            if !done.isEmpty { try await fetcher.markProcessed(mailbox: mailbox, uidValidity: uidValidity, uids: done) }
+            if !quarantine.isEmpty { try await fetcher.quarantine(mailbox: mailbox, uidValidity: uidValidity, uids: quarantine) }
+        }
+        let previous = cursor?.uidValidity == uidValidity ? cursor?.lastUID ?? 0 : 0
+        /// The cursor moves past what is done or quarantined, never past a message still to retry.
+        func saveCursor() async throws {
+            let (handled, retry) = tally.with { ($0.handled, $0.retry) }
+            let last = retry.min().map { $0 - 1 } ?? handled.max() ?? previous
+            try await store.saveCursor(MailboxCursor(uidValidity: uidValidity, lastUID: max(previous, last)), of: mailbox)
+        }
+        do {
+            for chunk in stride(from: 0, to: uids.count, by: 256).map({ Array(uids[$0..<min($0 + 256, uids.count)]) }) {
+                try await fetcher.fetch(mailbox: mailbox, uidValidity: uidValidity, uids: chunk, sizeLimit: sizeLimit) { message in
+                    tally.with { $0.report.fetched += 1 }
+                    do {
+                        guard !message.tooLarge else {
+                            throw GatewayError.invalidInput("message of \(message.size) bytes exceeds the limit of \(sizeLimit)")
+                        }
+                        let outcome = try await ingest.ingest(message.raw)
+                        tally.with {
+                            $0.report.dispositions[outcome.disposition, default: 0] += 1
+                            $0.done.append(message.uid)
+                            $0.handled.append(message.uid)
+                        }
+                    } catch let error as StoreError where error.isTemporaryFailure {
+                        throw error
+                    } catch {
+                        let attempts = try await store.recordFetchFailure(
+                            mailbox: mailbox, uidValidity: uidValidity, uid: message.uid, error: "\(error)")
+                        let quarantined = attempts >= maxAttempts
+                        logger.error(
+                            quarantined ? "message quarantined" : "message not processed; will try again",
+                            metadata: ["uid": "\(message.uid)", "attempts": "\(attempts)", "reason": "\(error)"])
+                        tally.with {
+                            $0.report.failed += 1
+                            $0.handled.append(message.uid)
+                            if quarantined {
+                                $0.report.quarantined += 1
+                                $0.quarantine.append(message.uid)
+                            } else {
+                                $0.retry.append(message.uid)
+                            }
+                        }
+                    }
+                }
+                try await release()
+                try await saveCursor()
+            }
+        } catch {
+            // What was committed is released; the rest stays on the server for the next cycle.
+            // The cursor moves only if the release worked: a message committed but still in the mailbox is
+            // fetched again next time, recognised as seen, and moved then.
+            if (try? await release()) != nil { try? await saveCursor() }
+            report = tally.report
+            throw error
+        }
+        report = tally.report
+    }
+}
+
+extension StoreError {
+    /// Busy or conflicting: the next cycle will do.
+    public var isTemporaryFailure: Bool {
+        switch self {
+        case .busy, .conflict: true
+        default: false
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The `rollout-gateway` binary as cron, systemd and an MTA run it: exit statuses, the run lock, the metrics file.
+@Suite("The command line as cron, systemd and an MTA see it")
+struct CLITests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The built executable, beside the test bundle.
+    static var binary: String {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [bundle, bundle.deletingLastPathComponent()] {
+            let path = candidate.appendingPathComponent("rollout-gateway").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return repository.appendingPathComponent(".build/debug/rollout-gateway").path
+    }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    @discardableResult
+    static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let output = Pipe(), errors = Pipe(), input = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(stdin) }
+        try input.fileHandleForWriting.close()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+    }
+
+    /// A scratch configuration: the demo's people, a store and outbox in `folder`.
+    static func configuration(in folder: URL, extra: String = "") throws -> String {
+        var text = try String(contentsOf: repository.appendingPathComponent("fixtures/demo/gateway.yaml"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "sqlite: ../../demo-out/gateway.sqlite", with: "sqlite: \(folder.path)/gateway.sqlite")
+            .replacingOccurrences(of: "maildir: ../../demo-out/outbox", with: "maildir: \(folder.path)/outbox")
+            .replacingOccurrences(of: "./hooks/", with: repository.appendingPathComponent("fixtures/demo/hooks").path + "/")
+        let path = folder.appendingPathComponent("gateway.yaml").path
+        try (text + extra).write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    static func scratch() throws -> URL {
+        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("rollout-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    @Test("a configuration mistake exits 78 naming file, key and line; a refused command 65")
+    func configurationErrorExit() throws {
+        let folder = try Self.scratch()
+        let broken = folder.appendingPathComponent("broken.yaml").path
+        try "gateway:\n  address: staged-rollout@rollout.example.org\n  colour: blue\n".write(toFile: broken, atomically: true, encoding: .utf8)
+        let result = try Self.run(["config", "check", "--config", broken])
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("\(broken):3: gateway.colour: unknown key"))
+        let config = try Self.configuration(in: folder)
+        try Self.run(["release", "new", "-c", config, "--stack", "CA", "--version", "1.38", "--release-notes", "a", "--fixed-bugs", "b", "--documentation", "c"], environment: ["RG_HOOK_LOG": folder.appendingPathComponent("hooks.log").path])
+        let refused = try Self.run(["apply", "-c", config, "--ticket", "1", "--as", "someone@example.org", "resolve"])
+        #expect(refused.status == 65)
+        #expect(refused.stdout.contains("refused"))
+    }
+
+    @Test("ingest on standard input: 0 when applied or set aside; 75 when the store cannot be used, so the MTA retries")
+    func ingestExitStatus() throws {
+        let folder = try Self.scratch()
+        let config = try Self.configuration(in: folder)
+        let mail = Data("From: someone@elsewhere.example.org\r\nSubject: hello\r\nMessage-ID: <a@b>\r\n\r\nhello\r\n".utf8)
+        let stored = try Self.run(["ingest", "-c", config], stdin: mail)
+        #expect(stored.status == 0)
+        #expect(stored.stderr.contains("message set-aside"))
+        // The store's folder is gone: a temporary failure for the MTA.
+        let gone = try Self.configuration(in: folder).replacingOccurrences(of: "gateway.yaml", with: "gone.yaml")
+        let text = try String(contentsOfFile: config, encoding: .utf8).replacingOccurrences(of: folder.path + "/gateway.sqlite", with: "/nonexistent/gateway.sqlite")
+        try text.write(toFile: gone, atomically: true, encoding: .utf8)
+        let failed = try Self.run(["ingest", "-c", gone], stdin: mail)
+        #expect(failed.status == 75)
+        #expect(failed.stderr.contains("/nonexistent/gateway.sqlite"))
+    }
+
+    @Test("run: a second run waits for the lock, then exits 0 doing nothing; the metrics file is written atomically")
+    func runLockAndMetrics() throws {
+        let folder = try Self.scratch()
+        let metrics = folder.appendingPathComponent("rollout_gateway.prom").path
+        let config = try Self.configuration(in: folder, extra: "\nmetrics:\n  textfile: \(metrics)\n")
+        let first = try Self.run(["run", "-c", config])
+        #expect(first.status == 0)
+        let text = try String(contentsOfFile: metrics, encoding: .utf8)
+        #expect(text.contains("# TYPE rollout_gateway_run_exit_status gauge\nrollout_gateway_run_exit_status 0"))
+        #expect(text.contains("rollout_gateway_run_messages{disposition=\"applied\"} 0"))
+        #expect(first.stderr.contains("run done"))
+
+        // Hold the lock as a running cycle would.
+        let lock = open(folder.appendingPathComponent("gateway.sqlite.lock").path, O_RDWR | O_CREAT, 0o600)
+        #expect(flock(lock, LOCK_EX | LOCK_NB) == 0)
+        let second = try Self.run(["run", "-c", config, "--wait", "1"])
+        flock(lock, LOCK_UN)
+        close(lock)
+        #expect(second.status == 0)
+        #expect(second.stderr.contains("another run holds the lock"))
+    }
+
+    @Test("the systemd units pass systemd-analyze verify")
+    func systemdUnits() throws {
+        let folder = try Self.scratch()
+        for unit in ["rollout-gateway.service", "rollout-gateway.timer"] {
+            var text = try String(contentsOf: Self.repository.appendingPathComponent("systemd/\(unit)"), encoding: .utf8)
+            // verify checks that ExecStart exists: point it at the built binary.
+            text = text.replacingOccurrences(of: "/usr/local/bin/rollout-gateway", with: Self.binary)
+            try text.write(to: folder.appendingPathComponent(unit), atomically: true, encoding: .utf8)
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-analyze")
+        process.arguments = ["verify", folder.appendingPathComponent("rollout-gateway.service").path, folder.appendingPathComponent("rollout-gateway.timer").path]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = errors
+        try process.run()
+        let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(output)")
+        #expect(output.isEmpty, "\(output)")
+    }
+}
