@@ -30,7 +30,7 @@ QUOTE = "\n".join("> " + line for line in (
 def body(rng, team):
     commands = []
     if team:
-        commands.append(rng.choice([f"accept {team}", f"downtime {team} on", f"downtime {team} off", "ggus %d" % rng.randint(90000, 99999)]))
+        commands.append(rng.choice([f"accept {team}", f"downtime {team} on", f"downtime {team} off", "ggus %d" % rng.choice((98765, 98766, 98801))]))
     text = rng.choice([
         "Thanks, the upgrade went fine on our test node.",
         "We see a slow start of dpm-xrootd after the upgrade; investigating.",

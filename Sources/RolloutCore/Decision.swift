@@ -9,6 +9,12 @@ public enum Cause: Sendable, Equatable, Hashable, CustomStringConvertible {
     /// A timer firing.
     case timer(TimerKind)
 
+    /// Whether a mail message caused it (its transcript and summary line say what each command did).
+    public var isMessage: Bool {
+        if case .message = self { return true }
+        return false
+    }
+
     public var description: String {
         switch self {
         case .message(let id): "message \(id)"

@@ -140,7 +140,8 @@ extension SQLiteTicketStore {
                     team.unassignedAt, position,
                 ])
         }
-        for (position, ggus) in ticket.ggusTickets.enumerated() where !(before?.ggusTickets.contains(ggus) ?? false) {
+        let linked = Set(before?.ggusTickets ?? [])
+        for (position, ggus) in ticket.ggusTickets.enumerated() where !linked.contains(ggus) {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO ggus_links (ticket_id, ggus_ticket, position) VALUES (?, ?, ?)").execute(arguments: [ticket.id.rawValue, ggus, position])
         }
     }

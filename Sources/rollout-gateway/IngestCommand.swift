@@ -43,20 +43,32 @@ struct IngestCommand: AsyncParsableCommand {
                     for entry in committed { try source.markDone(entry) }
                     committed.removeAll()
                 }
-                for entry in try source.pending() {
-                    let raw = try source.read(entry, limit: environment.configuration.maxMessageBytes + 1)
-                    do {
-                        tally.count(try await ingest.ingest(raw))
-                        committed.append(entry)
-                        if committed.count >= 256 { try await release() }
-                    } catch let error as StoreError where error.isTemporary {
-                        try await release()
-                        tally.print(environment)
-                        throw error  // the rest stays in new/ for the next run
-                    } catch {
-                        tally.failed += 1
-                        try source.setAside(entry, reason: "\(error)")
-                        environment.gateway.logger.error("message set aside in failed/", metadata: ["file": "\(entry.name)", "reason": "\(error)"])
+                // Reading and parsing the next group runs on the other core while this group commits.
+                let limit = environment.configuration.maxMessageBytes + 1
+                let groups = Self.groups(of: try source.pending(), bytes: 32 << 20, count: 64)
+                @Sendable func prepare(_ group: [MaildirSource.Entry]) -> [(MaildirSource.Entry, Result<Ingest.Analysis, any Error>)] {
+                    group.map { entry in (entry, Result { ingest.prepare(try source.read(entry, limit: limit)) }) }
+                }
+                var next: Task<[(MaildirSource.Entry, Result<Ingest.Analysis, any Error>)], Never>? =
+                    groups.first.map { first in Task { prepare(first) } }
+                for index in groups.indices {
+                    let prepared = await next!.value
+                    next = index + 1 < groups.count ? Task { [group = groups[index + 1]] in prepare(group) } : nil
+                    for (entry, reading) in prepared {
+                        do {
+                            tally.count(try await ingest.ingest(prepared: try reading.get()))
+                            committed.append(entry)
+                            if committed.count >= 256 { try await release() }
+                        } catch let error as StoreError where error.isTemporary {
+                            try await release()
+                            tally.print(environment)
+                            throw error  // the rest stays in new/ for the next run
+                        } catch {
+                            tally.failed += 1
+                            try source.setAside(entry, reason: "\(error)")
+                            environment.gateway.logger.error(
+                                "message set aside in failed/", metadata: ["file": "\(entry.name)", "reason": "\(error)"])
+                        }
                     }
                 }
                 try await release()
@@ -83,6 +95,24 @@ struct IngestCommand: AsyncParsableCommand {
             }
             tally.print(environment)
         }
+    }
+
+    /// Splits entries into groups of at most `count` messages and about `bytes` bytes.
+    static func groups(of entries: [MaildirSource.Entry], bytes: Int, count: Int) -> [[MaildirSource.Entry]] {
+        var groups: [[MaildirSource.Entry]] = []
+        var current: [MaildirSource.Entry] = []
+        var size = 0
+        for entry in entries {
+            if !current.isEmpty, current.count >= count || size + entry.size > bytes {
+                groups.append(current)
+                current = []
+                size = 0
+            }
+            current.append(entry)
+            size += entry.size
+        }
+        if !current.isEmpty { groups.append(current) }
+        return groups
     }
 
     /// Counts per disposition, for the one summary line of a run.

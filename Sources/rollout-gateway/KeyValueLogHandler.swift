@@ -22,10 +22,30 @@ struct KeyValueLogHandler: LogHandler {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
+    /// Quotes a value that holds a blank, a quote or `=`; line breaks become `\n`, so that one event stays one line.
     static func quote(_ value: String) -> String {
-        let flat = value.replacingOccurrences(of: "\n", with: "\\n")
-        guard flat.isEmpty || flat.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" }) else { return flat }
-        return "\"" + flat.replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        var needsQuotes = value.isEmpty
+        var plain = true
+        for byte in value.utf8 {
+            switch byte {
+            case 0x20, 0x3D: needsQuotes = true
+            case 0x22, 0x0A, 0x0D, 0x5C: needsQuotes = true; plain = false
+            default: break
+            }
+        }
+        guard needsQuotes else { return value }
+        guard !plain else { return "\"" + value + "\"" }
+        var out = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 
     /// `2026-11-25T08:00:00Z`, without a formatter object (making one per line was a tenth of a run's time).

@@ -109,9 +109,11 @@ struct TestGateway {
         configuration = try GatewayConfiguration.parse(text, file: folder.file("gateway.yaml"))
         store = try SQLiteTicketStore(path: configuration.storePath)
         let handler = logs
+        var logger = Logger(label: "test") { _ in handler }
+        logger.logLevel = .debug
         gateway = Gateway(
             configuration: configuration, store: store, hooks: hooks, clock: clock.source,
-            templates: try TemplateLibrary(), logger: Logger(label: "test") { _ in handler })
+            templates: try TemplateLibrary(), logger: logger)
     }
 
     var maildir: MaildirTransport { MaildirTransport(root: configuration.outboxMaildir!) }

@@ -119,33 +119,42 @@ public struct MailComposer: Sendable {
         return words.joined(separator: "\r\n ")
     }
 
-    /// RFC 2045 quoted-printable, lines of at most 76 characters, CRLF line ends.
+    /// RFC 2045 quoted-printable, lines of at most 76 characters, CRLF line ends. A line's leading `.` is
+    /// encoded too, so that no SMTP server can take it for the end of the data.
     public static func quotedPrintable(_ text: String) -> String {
-        var output = ""
-        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
-        for (index, line) in lines.enumerated() {
-            var current = ""
-            let bytes = Array(line.utf8)
-            for (position, byte) in bytes.enumerated() {
-                let isLast = position == bytes.count - 1
-                let encoded: String
-                if byte == 0x3D || byte > 0x7E || (byte < 0x20 && byte != 0x09) || (isLast && (byte == 0x20 || byte == 0x09))
-                    || (current.isEmpty && byte == 0x2E)
-                {
-                    encoded = String(format: "=%02X", byte)
-                } else {
-                    encoded = String(UnicodeScalar(byte))
-                }
-                if current.count + encoded.count > 75 {
-                    output += current + "=\r\n"
-                    current = ""
-                }
-                current += encoded
+        let hex = Array("0123456789ABCDEF".utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count + text.utf8.count / 8 + 8)
+        var lineLength = 0
+        var bytes = Array(text.utf8)
+        if bytes.last != 0x0A { bytes.append(0x0A) }
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x0A || (byte == 0x0D && index + 1 < bytes.count && bytes[index + 1] == 0x0A) {
+                output += [0x0D, 0x0A]
+                lineLength = 0
+                index += byte == 0x0D ? 2 : 1
+                continue
             }
-            output += current
-            if index < lines.count - 1 { output += "\r\n" }
+            let atLineEnd = index + 1 == bytes.count || bytes[index + 1] == 0x0A || bytes[index + 1] == 0x0D
+            let encode =
+                byte == 0x3D || byte > 0x7E || (byte < 0x20 && byte != 0x09)
+                || (atLineEnd && (byte == 0x20 || byte == 0x09)) || (lineLength == 0 && byte == 0x2E)
+            let width = encode ? 3 : 1
+            if lineLength + width > 75 {
+                output += [0x3D, 0x0D, 0x0A]
+                lineLength = 0
+            }
+            if encode {
+                output += [0x3D, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            } else {
+                output.append(byte)
+            }
+            lineLength += width
+            index += 1
         }
-        return output + "\r\n"
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// `Wed, 25 Nov 2026 08:04:02 +0000` (RFC 5322 §3.3).

@@ -307,7 +307,8 @@ public struct Gateway: Sendable {
                 continue
             }
             for result in decision.results {
-                logger.info(
+                logger.log(
+                    level: cause.isMessage ? .debug : .info,
                     "command \(result.status.rawValue): \(result.message)",
                     metadata: [
                         "ticket": "\(ticket.rawValue)", "cause": "\(cause)", "command": "\(result.line)",

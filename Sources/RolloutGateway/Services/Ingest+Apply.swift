@@ -15,7 +15,12 @@ extension Ingest {
 
     /// Reads a message and applies it once: every path records it as seen together with its effects.
     public func ingest(_ raw: [UInt8]) async throws -> Outcome {
-        let analysis = try await analyze(raw, dryRun: false)
+        try await ingest(prepared: prepare(raw))
+    }
+
+    /// Applies a message read by ``prepare(_:)``.
+    public func ingest(prepared: Analysis) async throws -> Outcome {
+        let analysis = try await analyze(prepared, dryRun: false)
         let message = analysis.message
         let key = message.seenKey
         let now = gateway.clock.now()

@@ -72,6 +72,10 @@ public struct Ingest: Sendable {
         public var stored: StoredCase?
         /// Answers queued to the sender in the last hour (for the rate limit).
         public var answersToSender = 0
+        /// A reply-address token that did not verify.
+        public var forgedToken: String?
+        /// The size of the message as received.
+        public var rawSize = 0
 
         public var sender: EmailAddress? { classification.sender?.address }
     }
@@ -81,6 +85,12 @@ public struct Ingest: Sendable {
     /// Reads a message and decides what to do with it, changing nothing. `dryRun` also decides the commands on the
     /// ticket as it is now (for `explain`).
     public func analyze(_ raw: [UInt8], dryRun: Bool = true) async throws -> Analysis {
+        try await analyze(prepare(raw), dryRun: dryRun)
+    }
+
+    /// The part of reading a message that needs no store: parsing, classification, the new text, the ticket named.
+    /// Pure CPU work, so a batch can prepare the next messages on another core while this one commits.
+    public func prepare(_ raw: [UInt8]) -> Analysis {
         let tooLarge = raw.count > configuration.maxMessageBytes
         var message = parser.parse(tooLarge ? Self.headerPart(of: raw) : raw)
         if tooLarge {
@@ -98,14 +108,14 @@ public struct Ingest: Sendable {
         analysis.lines = analysis.reply.readLines
 
         // The ticket: a signed reply address first, then the subject tag and threading headers (SPEC §5).
-        var forged: String?
+        analysis.rawSize = raw.count
         if let signer = gateway.renderer.signer {
             for mailbox in message.headers.to + message.headers.cc {
                 switch signer.read(mailbox.address) {
                 case .valid(let ticket) where analysis.ticket == nil:
                     analysis.ticket = ticket
                     analysis.foundBy = "signed-address"
-                case .forged(let token): forged = token
+                case .forged(let token): analysis.forgedToken = token
                 default: break
                 }
             }
@@ -119,7 +129,16 @@ public struct Ingest: Sendable {
             analysis.ticket = reference.ticket
             analysis.foundBy = "returned-message"
         }
+        return analysis
+    }
 
+    /// Completes a prepared analysis with what the store knows: duplicate, the ticket's case, the answers sent.
+    public func analyze(_ prepared: Analysis, dryRun: Bool = true) async throws -> Analysis {
+        var analysis = prepared
+        let message = analysis.message
+        let classification = analysis.classification
+        let sender = analysis.sender
+        let tooLarge = analysis.tooLarge
         var stored: StoredCase?
         if usesStore {
             let lookup = try await gateway.store.lookUp(
@@ -151,13 +170,13 @@ public struct Ingest: Sendable {
             if analysis.duplicate == true {
                 analysis.disposition = .duplicate
             } else if tooLarge {
-                analysis.setAside("the message is \(raw.count / 1024) KiB; the gateway takes messages up to \(configuration.maxMessageBytes / 1024) KiB — send the report as a smaller file")
-            } else if let forged {
+                analysis.setAside("the message is \(analysis.rawSize / 1024) KiB; the gateway takes messages up to \(configuration.maxMessageBytes / 1024) KiB — send the report as a smaller file")
+            } else if let forged = analysis.forgedToken {
                 analysis.setAside("the reply address token '\(forged)' was not issued by this gateway")
                 analysis.mayAnswer = false
             } else if sender == nil {
                 analysis.setAside("no sender address could be found (From, Reply-To)")
-            } else if !senderKnown, !classification.authentication.vouched {
+            } else if !analysis.senderKnown, !classification.authentication.vouched {
                 analysis.setAside("the sender is not known to the gateway and its mail server did not vouch for it (no DKIM or SPF pass from a trusted host)")
             } else if analysis.ticket == nil {
                 analysis.setAside("the message names no ticket: reply to a notification and keep [\(configuration.tags[.stagedRollout] ?? "staged-rollout") #N] in the subject")

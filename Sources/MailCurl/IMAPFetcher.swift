@@ -1,0 +1,362 @@
+import Foundation
+import Logging
+internal import CCurl
+import RolloutGateway
+
+/// Reads the mail-in mailbox over IMAP through libcurl (RFC 9051), downloading over several connections.
+///
+/// Every blocking libcurl call runs on a dedicated thread, never on the cooperative pool. Logged-in
+/// connections are kept between calls (up to ``IMAPConfiguration/connections``) and logged out when
+/// the fetcher is released. UIDs are always used together with the UIDVALIDITY they belong to: libcurl
+/// refuses a URL whose `;UIDVALIDITY=` differs from the mailbox's, so no command ever reaches the
+/// wrong messages after the mailbox was recreated.
+public final class IMAPFetcher: MailFetcher, @unchecked Sendable {
+    public let configuration: IMAPConfiguration
+    private let logger: Logger
+    private let pool: IMAPSessionPool
+    private let lock = NSLock()
+    /// Folders known to exist (guarded by `lock`).
+    private var existingFolders: Set<String> = []
+
+    /// At most this many messages downloaded ahead of `handle`, per connection.
+    static let windowPerConnection = 16
+    /// At most this many bytes downloaded ahead of `handle` (one larger message is always allowed).
+    static let windowBytes = 32 << 20
+
+    /// A fetcher for the given server; `logger` receives counts at debug level and oddities as notices.
+    public init(configuration: IMAPConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        pool = IMAPSessionPool(configuration: configuration)
+    }
+
+    deinit {
+        pool.drain()
+    }
+
+    /// `imap://host:port` (no credentials).
+    public var name: String { configuration.server }
+
+    // MARK: - MailFetcher
+
+    /// The mailbox's UIDVALIDITY and its UIDs above the cursor (all of them when the UIDVALIDITY changed), ascending.
+    ///
+    /// `STATUS` (RFC 9051 §6.3.11) for UIDVALIDITY and UIDNEXT, then `UID SEARCH UID n:*` (as ESEARCH,
+    /// RFC 4731, where offered) on the mailbox pinned to that UIDVALIDITY.
+    public func pending(mailbox: String, after cursor: MailboxCursor?) async throws -> (uidValidity: UInt32, uids: [UInt32]) {
+        try checkMailboxName(mailbox)
+        return try await withSession(mailbox: mailbox) { session throws(IMAPStepFailure) in
+            var attempt = 0
+            while true {
+                attempt += 1
+                let status = try step("STATUS \(mailbox)", refusal: .mailbox) { () throws(CurlError) in
+                    try session.command(
+                        "STATUS \(IMAPResponses.quoted(mailbox)) (MESSAGES UIDNEXT UIDVALIDITY)", mailbox: nil)
+                }
+                guard let values = IMAPResponses.status(status), let validity = values["UIDVALIDITY"],
+                    let uidValidity = UInt32(exactly: validity), uidValidity > 0
+                else {
+                    throw IMAPStepFailure(
+                        error: CurlError(
+                            code: CURLE_WEIRD_SERVER_REPLY.rawValue, text: "no UIDVALIDITY in the STATUS reply", responseCode: 0),
+                        what: "STATUS \(mailbox)", refusal: .temporary)
+                }
+                let after = cursor?.uidValidity == uidValidity ? cursor?.lastUID ?? 0 : 0
+                if values["MESSAGES"] == 0 { return (uidValidity, []) }
+                if let next = values["UIDNEXT"], next <= UInt64(after) + 1 { return (uidValidity, []) }
+                if after == UInt32.max { return (uidValidity, []) }
+                let capabilities = try step("CAPABILITY") { () throws(CurlError) in try session.capabilities() }
+                let returnAll = capabilities.contains("ESEARCH") ? "RETURN (ALL) " : ""
+                do {
+                    let found = try step("UID SEARCH in \(mailbox)", refusal: .mailbox) { () throws(CurlError) in
+                        try session.command(
+                            "UID SEARCH \(returnAll)UID \(after + 1):*", mailbox: mailbox, uidValidity: uidValidity)
+                    }
+                    // `n:*` includes the highest UID even when it is below n (RFC 9051 §6.4.4).
+                    let uids = Array(Set(IMAPResponses.searchedUIDs(found).filter { $0 > after })).sorted()
+                    return (uidValidity, uids)
+                } catch let failure where failure.isUIDValidityChange && attempt < 3 {
+                    continue  // recreated between STATUS and SEARCH: read the new UIDVALIDITY
+                }
+            }
+        }
+    }
+
+    /// Downloads the messages in UID order over up to ``IMAPConfiguration/connections`` connections,
+    /// calling `handle` for each strictly in UID order.
+    ///
+    /// Sizes come first (`UID FETCH set (RFC822.SIZE)`), so that a message above `sizeLimit` is reported
+    /// ``FetchedMessage/tooLarge`` without being downloaded. Each body is a URL fetch
+    /// (`INBOX;UIDVALIDITY=v/;UID=n`, i.e. `UID FETCH n BODY[]`, which sets `\Seen`). UIDs no longer in
+    /// the mailbox are skipped. After a failure, every message before it has been handed to `handle`.
+    public func fetch(
+        mailbox: String, uidValidity: UInt32, uids: [UInt32], sizeLimit: Int,
+        handle: @Sendable (FetchedMessage) async throws -> Void
+    ) async throws {
+        try checkMailboxName(mailbox)
+        let wanted = Array(Set(uids)).sorted()
+        guard !wanted.isEmpty else { return }
+        let sizes = try await withSession(mailbox: mailbox) { session throws(IMAPStepFailure) in
+            var sizes: [UInt32: Int] = [:]
+            for set in IMAPResponses.uidSets(wanted) {
+                let response = try step("UID FETCH (RFC822.SIZE) in \(mailbox)", refusal: .mailbox) { () throws(CurlError) in
+                    try session.command("UID FETCH \(set) (RFC822.SIZE)", mailbox: mailbox, uidValidity: uidValidity)
+                }
+                sizes.merge(IMAPResponses.sizes(response)) { $1 }
+            }
+            return sizes
+        }
+
+        let present = wanted.filter { sizes[$0] != nil }
+        if present.count < wanted.count {
+            logger.notice(
+                "messages no longer in the mailbox",
+                metadata: ["server": "\(name)", "mailbox": "\(mailbox)", "missing": "\(wanted.count - present.count)"])
+        }
+        guard !present.isEmpty else { return }
+        let messageSizes = present.map { sizes[$0] ?? 0 }
+        let download = messageSizes.map { $0 <= sizeLimit }
+        let downloads = download.filter { $0 }.count
+        let connections = max(1, min(configuration.connections, downloads))
+        let pipeline = IMAPFetchPipeline(
+            sizes: messageSizes, download: download, windowCount: Self.windowPerConnection * connections,
+            windowBytes: Self.windowBytes)
+        if downloads > 0 {
+            for number in 0..<connections {
+                startDownloader(number, pipeline: pipeline, mailbox: mailbox, uidValidity: uidValidity, uids: present, sizes: messageSizes)
+            }
+        }
+        logger.debug(
+            "fetching", metadata: ["server": "\(name)", "messages": "\(present.count)", "connections": "\(downloads > 0 ? connections : 0)"])
+
+        do {
+            for index in 0..<pipeline.count {
+                if Task.isCancelled { throw CancellationError() }
+                let uid = present[index]
+                switch await pipeline.next() {
+                case .message(let raw):
+                    try await handle(FetchedMessage(mailbox: mailbox, uidValidity: uidValidity, uid: uid, raw: raw, size: raw.count))
+                case .tooLarge:
+                    try await handle(FetchedMessage(mailbox: mailbox, uidValidity: uidValidity, uid: uid, raw: [], size: messageSizes[index]))
+                case .gone:
+                    logger.notice("message gone before download", metadata: ["server": "\(name)", "mailbox": "\(mailbox)", "uid": "\(uid)"])
+                case .failed(let failure):
+                    throw mailFetchError(failure, mailbox: mailbox)
+                }
+            }
+        } catch {
+            pipeline.stop()
+            await pipeline.allWorkersExited()
+            throw error
+        }
+        await pipeline.allWorkersExited()
+    }
+
+    /// Moves handled messages to the processed folder (created when missing), or gives them the keyword.
+    ///
+    /// `UID MOVE` (RFC 6851) where offered, else `UID COPY`, `UID STORE +FLAGS.SILENT (\Deleted)` and
+    /// `UID EXPUNGE` (RFC 4315; plain `EXPUNGE` without UIDPLUS); UIDs go in sets of ranges (`1:5,7`).
+    public func markProcessed(mailbox: String, uidValidity: UInt32, uids: [UInt32]) async throws {
+        switch configuration.processed {
+        case .folder(let folder):
+            try await move(mailbox: mailbox, uidValidity: uidValidity, uids: uids, to: folder)
+        case .keyword(let keyword):
+            try checkMailboxName(mailbox)
+            guard !uids.isEmpty else { return }
+            try await withSession(mailbox: mailbox) { session throws(IMAPStepFailure) in
+                for set in IMAPResponses.uidSets(uids) {
+                    _ = try step("UID STORE +FLAGS (\(keyword))", refusal: .configuration) { () throws(CurlError) in
+                        try session.command("UID STORE \(set) +FLAGS.SILENT (\(keyword))", mailbox: mailbox, uidValidity: uidValidity)
+                    }
+                }
+            }
+        }
+        logger.debug("marked processed", metadata: ["server": "\(name)", "mailbox": "\(mailbox)", "messages": "\(uids.count)"])
+    }
+
+    /// Moves messages to the quarantine folder (created when missing).
+    public func quarantine(mailbox: String, uidValidity: UInt32, uids: [UInt32]) async throws {
+        try await move(mailbox: mailbox, uidValidity: uidValidity, uids: uids, to: configuration.quarantineFolder)
+        logger.notice("quarantined", metadata: ["server": "\(name)", "mailbox": "\(mailbox)", "uids": "\(IMAPResponses.uidSets(uids).joined(separator: " "))"])
+    }
+
+    // MARK: - Steps
+
+    private func move(mailbox: String, uidValidity: UInt32, uids: [UInt32], to folder: String) async throws {
+        try checkMailboxName(mailbox)
+        guard !uids.isEmpty else { return }
+        try await withSession(mailbox: mailbox) { session throws(IMAPStepFailure) in
+            try self.ensureFolder(folder, session: session)
+            let capabilities = try step("CAPABILITY") { () throws(CurlError) in try session.capabilities() }
+            let target = IMAPResponses.quoted(folder)
+            for set in IMAPResponses.uidSets(uids) {
+                if capabilities.contains("MOVE") {
+                    _ = try step("UID MOVE to \(folder)") { () throws(CurlError) in
+                        try session.command("UID MOVE \(set) \(target)", mailbox: mailbox, uidValidity: uidValidity)
+                    }
+                    continue
+                }
+                _ = try step("UID COPY to \(folder)") { () throws(CurlError) in
+                    try session.command("UID COPY \(set) \(target)", mailbox: mailbox, uidValidity: uidValidity)
+                }
+                _ = try step("UID STORE +FLAGS (\\Deleted)") { () throws(CurlError) in
+                    try session.command("UID STORE \(set) +FLAGS.SILENT (\\Deleted)", mailbox: mailbox, uidValidity: uidValidity)
+                }
+                let expunge = capabilities.contains("UIDPLUS") ? "UID EXPUNGE \(set)" : "EXPUNGE"
+                _ = try step(expunge) { () throws(CurlError) in
+                    try session.command(expunge, mailbox: mailbox, uidValidity: uidValidity)
+                }
+            }
+        }
+    }
+
+    /// Creates `folder` unless it exists (`LIST "" name`, then `CREATE name`, RFC 9051 §6.3.4).
+    private func ensureFolder(_ folder: String, session: IMAPSession) throws(IMAPStepFailure) {
+        lock.lock()
+        let known = existingFolders.contains(folder)
+        lock.unlock()
+        if known { return }
+        let quoted = IMAPResponses.quoted(folder)
+        func exists() throws(IMAPStepFailure) -> Bool {
+            IMAPResponses.listsMailbox(
+                try step("LIST \(folder)") { () throws(CurlError) in try session.command("LIST \"\" \(quoted)", mailbox: nil) })
+        }
+        if try !exists() {
+            do {
+                _ = try step("CREATE \(folder)", refusal: .configuration) { () throws(CurlError) in
+                    try session.command("CREATE \(quoted)", mailbox: nil)
+                }
+                logger.notice("created folder", metadata: ["server": "\(name)", "folder": "\(folder)"])
+            } catch {
+                // Another client may have created it meanwhile.
+                guard try exists() else { throw error }
+            }
+        }
+        lock.lock()
+        existingFolders.insert(folder)
+        lock.unlock()
+    }
+
+    /// One download thread: claims positions in UID order and downloads them over one connection.
+    private func startDownloader(
+        _ number: Int, pipeline: IMAPFetchPipeline, mailbox: String, uidValidity: UInt32, uids: [UInt32], sizes: [Int]
+    ) {
+        let pool = pool
+        pipeline.addWorker()
+        let thread = Thread {
+            var session: IMAPSession?
+            while let index = pipeline.claim() {
+                let uid = uids[index]
+                do throws(IMAPStepFailure) {
+                    let current: IMAPSession
+                    if let session {
+                        current = session
+                    } else {
+                        current = try step("setting up libcurl") { () throws(CurlError) in try pool.take() }
+                        session = current
+                    }
+                    let raw = try step("downloading UID \(uid) from \(mailbox)", refusal: .mailbox) { () throws(CurlError) in
+                        try current.message(mailbox: mailbox, uidValidity: uidValidity, uid: uid, expectedSize: sizes[index])
+                    }
+                    pipeline.complete(index, .message(raw))
+                } catch {
+                    session = nil  // never reuse a connection after a failure
+                    if error.isMissingMessage {
+                        pipeline.complete(index, .gone)
+                        continue
+                    }
+                    pipeline.complete(index, .failed(error))
+                    break
+                }
+            }
+            if let session { pool.put(session) }
+            pipeline.workerExited()
+        }
+        thread.name = "imap \(configuration.server) #\(number)"
+        thread.stackSize = 1 << 21
+        thread.start()
+    }
+
+    /// Runs `body` with a pooled session on a dedicated thread; the session goes back to the pool only after a success.
+    private func withSession<T: Sendable>(
+        mailbox: String?, _ body: @escaping @Sendable (IMAPSession) throws(IMAPStepFailure) -> T) async throws -> T {
+        let pool = pool
+        let result: Result<T, IMAPStepFailure> = await withCheckedContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(
+                    returning: Result { () throws(IMAPStepFailure) -> T in
+                        let session = try step("setting up libcurl") { () throws(CurlError) in try pool.take() }
+                        let value = try body(session)
+                        pool.put(session)
+                        return value
+                    })
+            }
+            thread.name = "imap \(configuration.server)"
+            thread.stackSize = 1 << 21
+            thread.start()
+        }
+        switch result {
+        case .success(let value): return value
+        case .failure(let failure): throw mailFetchError(failure, mailbox: mailbox)
+        }
+    }
+
+    private func checkMailboxName(_ mailbox: String) throws {
+        if let problem = IMAPConfiguration.mailboxNameProblem(mailbox) {
+            throw MailFetchError(.configuration, "\(name): mailbox name '\(mailbox)' \(problem)")
+        }
+    }
+
+    // MARK: - Errors
+
+    /// libcurl codes of TLS failures: a certificate, CA file or STARTTLS problem, not a passing outage.
+    private static let tlsFailures: Set<UInt32> = [
+        CURLE_SSL_CONNECT_ERROR, CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_CERTPROBLEM,
+        CURLE_SSL_CIPHER, CURLE_PEER_FAILED_VERIFICATION, CURLE_USE_SSL_FAILED, CURLE_SSL_ENGINE_INITFAILED,
+        CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CRL_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
+        CURLE_SSL_INVALIDCERTSTATUS,
+    ].reduce(into: []) { $0.insert($1.rawValue) }
+
+    /// One line naming the server, what failed and what to do; never the password.
+    func mailFetchError(_ failure: IMAPStepFailure, mailbox: String?) -> MailFetchError {
+        let server = configuration.server
+        let detail = failure.error.description.split(whereSeparator: \.isNewline).joined(separator: " ")
+        let code = failure.error.code
+        let mailboxName = mailbox.map { "'\($0)'" } ?? "the mailbox"
+        if code == CURLE_LOGIN_DENIED.rawValue {
+            // libcurl reports a refused SELECT with the same code as a refused login; only the text differs.
+            if failure.error.text.hasPrefix("Select failed") {
+                return MailFetchError(
+                    .configuration, "\(server): mailbox \(mailboxName) cannot be opened (\(detail)): check that it exists")
+            }
+            return MailFetchError(
+                .configuration,
+                "\(server): login refused for user '\(configuration.credentials.username)' (\(detail)): check the credentials")
+        }
+        if Self.tlsFailures.contains(code) {
+            return MailFetchError(
+                .configuration,
+                "\(server): TLS failed while \(failure.what) (\(detail)): check the certificate, the CA file and the STARTTLS setting")
+        }
+        if code == CURLE_UNSUPPORTED_PROTOCOL.rawValue || code == CURLE_URL_MALFORMAT.rawValue {
+            return MailFetchError(.configuration, "\(server): libcurl cannot use this URL (\(detail))")
+        }
+        if failure.isUIDValidityChange {
+            return MailFetchError(
+                .temporary, "\(server): the UIDVALIDITY of \(mailboxName) changed while \(failure.what): read the mailbox again")
+        }
+        if code == CURLE_QUOTE_ERROR.rawValue {
+            switch failure.refusal {
+            case .temporary:
+                return MailFetchError(.temporary, "\(server): the server refused \(failure.what) (\(detail))")
+            case .mailbox:
+                return MailFetchError(
+                    .configuration, "\(server): the server refused \(failure.what) (\(detail)): check that \(mailboxName) exists")
+            case .configuration:
+                return MailFetchError(
+                    .configuration, "\(server): the server refused \(failure.what) (\(detail)): check the configured folders and keyword")
+            }
+        }
+        return MailFetchError(.temporary, "\(server): \(failure.what) failed (\(detail))")
+    }
+}

@@ -1,0 +1,138 @@
+/// Reading the untagged responses libcurl hands over for custom requests, and writing UID sets (RFC 9051 §7, §9).
+///
+/// libcurl passes the untagged lines of a custom command (`* SEARCH 2 3`, `* 3 FETCH (UID 3 RFC822.SIZE 38)`)
+/// to the write callback, CRLF included, and never the tagged completion.
+enum IMAPResponses {
+    /// The lines of a response, without line ends and without empty lines.
+    static func lines(_ bytes: [UInt8]) -> [Substring] {
+        String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline)
+    }
+
+    /// `* STATUS name (MESSAGES 5 UIDNEXT 6 UIDVALIDITY 17)` → the attributes by upper-cased name.
+    static func status(_ bytes: [UInt8]) -> [String: UInt64]? {
+        for line in lines(bytes) where line.uppercased().hasPrefix("* STATUS ") {
+            guard let open = line.lastIndex(of: "("), let close = line.lastIndex(of: ")"), open < close else { continue }
+            let fields = line[line.index(after: open)..<close].split(separator: " ")
+            var values: [String: UInt64] = [:]
+            var index = 0
+            while index + 1 < fields.count {
+                if let value = UInt64(fields[index + 1]) { values[fields[index].uppercased()] = value }
+                index += 2
+            }
+            return values
+        }
+        return nil
+    }
+
+    /// UIDs from `* SEARCH 1 2 3` (one or several lines) or `* ESEARCH (TAG "A4") UID ALL 1:3,7` (RFC 4731).
+    static func searchedUIDs(_ bytes: [UInt8]) -> [UInt32] {
+        var uids: [UInt32] = []
+        for line in lines(bytes) {
+            let words = line.split(separator: " ")
+            guard words.count >= 2, words[0] == "*" else { continue }
+            switch words[1].uppercased() {
+            case "SEARCH":
+                uids.append(contentsOf: words.dropFirst(2).compactMap { UInt32($0) })
+            case "ESEARCH":
+                if let all = words.firstIndex(where: { $0.uppercased() == "ALL" }), all + 1 < words.count {
+                    uids.append(contentsOf: expand(words[all + 1]))
+                }
+            default:
+                continue
+            }
+        }
+        return uids
+    }
+
+    /// `* 3 FETCH (UID 3 RFC822.SIZE 38)` (items in any order) → size by UID.
+    static func sizes(_ bytes: [UInt8]) -> [UInt32: Int] {
+        var sizes: [UInt32: Int] = [:]
+        for line in lines(bytes) {
+            guard let open = line.firstIndex(of: "("), line.uppercased().contains(" FETCH ") else { continue }
+            let items = line[line.index(after: open)...].split(whereSeparator: { $0 == " " || $0 == ")" })
+            var uid: UInt32?
+            var size: Int?
+            var index = 0
+            while index + 1 < items.count {
+                switch items[index].uppercased() {
+                case "UID": uid = UInt32(items[index + 1])
+                case "RFC822.SIZE": size = Int(items[index + 1])
+                default: break
+                }
+                index += 2
+            }
+            if let uid, let size { sizes[uid] = size }
+        }
+        return sizes
+    }
+
+    /// Capabilities from `* CAPABILITY IMAP4rev1 MOVE …`, upper-cased.
+    static func capabilities(_ bytes: [UInt8]) -> Set<String> {
+        var result: Set<String> = []
+        for line in lines(bytes) where line.uppercased().hasPrefix("* CAPABILITY ") {
+            result.formUnion(line.split(separator: " ").dropFirst(2).map { $0.uppercased() })
+        }
+        return result
+    }
+
+    /// Whether a `LIST` response has a line for a mailbox (any name: the command asked for one).
+    static func listsMailbox(_ bytes: [UInt8]) -> Bool {
+        lines(bytes).contains { $0.uppercased().hasPrefix("* LIST ") }
+    }
+
+    /// `1:3,7,9:10` → 1, 2, 3, 7, 9, 10. Ignores `*` and malformed parts.
+    static func expand<S: StringProtocol>(_ set: S) -> [UInt32] {
+        var result: [UInt32] = []
+        for part in set.split(separator: ",") {
+            let bounds = part.split(separator: ":")
+            if bounds.count == 1, let uid = UInt32(bounds[0]) {
+                result.append(uid)
+            } else if bounds.count == 2, let a = UInt32(bounds[0]), let b = UInt32(bounds[1]) {
+                result.append(contentsOf: min(a, b)...max(a, b))
+            }
+        }
+        return result
+    }
+
+    /// Ascending, distinct UIDs as sequence sets (`1:5,7,9:12`), each at most `maxLength` characters,
+    /// so that a command line stays well below servers' limits (Dovecot: 64 KiB).
+    static func uidSets(_ uids: [UInt32], maxLength: Int = 4000) -> [String] {
+        let sorted = Array(Set(uids)).sorted()
+        var sets: [String] = []
+        var current = ""
+        var index = 0
+        while index < sorted.count {
+            var end = index
+            while end + 1 < sorted.count, sorted[end + 1] == sorted[end] + 1 { end += 1 }
+            let range = end == index ? "\(sorted[index])" : "\(sorted[index]):\(sorted[end])"
+            if !current.isEmpty, current.utf8.count + 1 + range.utf8.count > maxLength {
+                sets.append(current)
+                current = ""
+            }
+            current += current.isEmpty ? range : ",\(range)"
+            index = end + 1
+        }
+        if !current.isEmpty { sets.append(current) }
+        return sets
+    }
+
+    /// A mailbox name as an IMAP quoted string (names are checked to hold no quote or backslash).
+    static func quoted(_ name: String) -> String { "\"\(name)\"" }
+
+    /// A mailbox name for a URL path (RFC 5092): everything but unreserved characters percent-encoded.
+    static func urlEncoded(_ name: String) -> String {
+        var result = ""
+        for byte in name.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
+                result.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = Array("0123456789ABCDEF".unicodeScalars)
+                result += "%\(hex[Int(byte >> 4)])\(hex[Int(byte & 15)])"
+            }
+        }
+        return result
+    }
+}
