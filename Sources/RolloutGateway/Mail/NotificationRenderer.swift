@@ -28,15 +28,21 @@ public struct NotificationRenderer: Sendable {
 
     /// Renders the notifications of one decision; `cause` and `now` make the Message-IDs stable.
     public func render(_ decision: Decision, cause: Cause, now: Date) throws -> [OutgoingMessage] {
-        try decision.notifications.enumerated().map { index, notification in
-            try render(notification, in: decision.state, index: index, cause: cause, now: now)
+        // The ticket's values are the same for every notification of one decision: made once per ticket.
+        var bases: [TicketID: [String: String]] = [:]
+        return try decision.notifications.enumerated().map { index, notification in
+            if bases[notification.ticket] == nil {
+                bases[notification.ticket] = baseValues(ticket: notification.ticket, queue: notification.queue, in: decision.state)
+            }
+            return try render(notification, in: decision.state, index: index, cause: cause, now: now, base: bases[notification.ticket])
         }
     }
 
-    public func render(_ notification: RoutedNotification, in rolloutCase: RolloutCase, index: Int, cause: Cause, now: Date) throws
-        -> OutgoingMessage
-    {
-        let values = self.values(for: notification, in: rolloutCase)
+    public func render(
+        _ notification: RoutedNotification, in rolloutCase: RolloutCase, index: Int, cause: Cause, now: Date,
+        base: [String: String]? = nil
+    ) throws -> OutgoingMessage {
+        let values = self.values(for: notification, in: rolloutCase, base: base)
         let (subject, body) = try templates.render(notification.template, values)
         let messageID = self.messageID(for: notification, index: index, cause: cause, now: now)
         var draft = MailComposer.Draft(
@@ -65,14 +71,41 @@ public struct NotificationRenderer: Sendable {
     }
 
     /// The values a template can use.
-    public func values(for notification: RoutedNotification, in rolloutCase: RolloutCase) -> [String: String] {
+    public func values(for notification: RoutedNotification, in rolloutCase: RolloutCase, base: [String: String]? = nil)
+        -> [String: String]
+    {
+        var values = base ?? baseValues(ticket: notification.ticket, queue: notification.queue, in: rolloutCase)
+        let rollout = rolloutCase.rollout
+        let component = rolloutCase.release.release
+        if notification.kind == .releaseStaged {
+            values["candidate_teams"] = context.registry.teams.values
+                .filter { team in team.stacks.contains { $0.caseInsensitiveCompare(component.stackFamily) == .orderedSame } }
+                .map(\.name.shortForm).sorted().joined(separator: ", ")
+        }
+        if let team = notification.team {
+            values["team"] = team.description
+            values["team_short"] = team.shortForm
+            values["reply_accept"] = "accept \(team.shortForm)"
+            values["reply_reject"] = "reject \(team.shortForm)"
+            values["report_name"] = ReportFiles.expectedReportNames(team: team, release: component)
+            if let assignment = rollout?.assignment(of: team) {
+                values["deadline"] = context.policy.calendar.describe(assignment.answerDeadline)
+                values["answered_by"] = assignment.answeredBy?.value ?? ""
+            }
+        }
+        values.merge(notification.facts) { _, fact in fact }
+        return values
+    }
+
+    /// The values of a ticket shared by all its notifications.
+    func baseValues(ticket: TicketID, queue: Queue, in rolloutCase: RolloutCase) -> [String: String] {
         let release = rolloutCase.release
         let rollout = rolloutCase.rollout
         let component = release.release
         var values: [String: String] = [
-            "ticket_id": String(notification.ticket.rawValue),
-            "tag": tag(notification.queue, notification.ticket),
-            "title": notification.queue == .release ? release.title : (rollout?.title ?? release.title),
+            "ticket_id": String(ticket.rawValue),
+            "tag": tag(queue, ticket),
+            "title": queue == .release ? release.title : (rollout?.title ?? release.title),
             "release_id": String(release.id.rawValue),
             "release_title": release.title,
             "release_status": release.status.rawValue,
@@ -89,27 +122,12 @@ public struct NotificationRenderer: Sendable {
             "testing_minimum_days": String(context.policy.testingMinimumDays),
             "testing_maximum_days": String(context.policy.testingMaximumDays),
             "assigned_teams": rollout.map { $0.activeTeams.map(\.team.description).joined(separator: ", ") } ?? "",
-            "candidate_teams": context.registry.teams.values
-                .filter { team in team.stacks.contains { $0.caseInsensitiveCompare(component.stackFamily) == .orderedSame } }
-                .map(\.name.shortForm).sorted().joined(separator: ", "),
         ]
         if let rollout {
             values["status"] = rollout.status.rawValue
             values["outcome"] = rollout.outcome?.rawValue ?? ""
             values["docid"] = rollout.documentID ?? ""
         }
-        if let team = notification.team {
-            values["team"] = team.description
-            values["team_short"] = team.shortForm
-            values["reply_accept"] = "accept \(team.shortForm)"
-            values["reply_reject"] = "reject \(team.shortForm)"
-            values["report_name"] = ReportFiles.expectedReportNames(team: team, release: component)
-            if let assignment = rollout?.assignment(of: team) {
-                values["deadline"] = context.policy.calendar.describe(assignment.answerDeadline)
-                values["answered_by"] = assignment.answeredBy?.value ?? ""
-            }
-        }
-        values.merge(notification.facts) { _, fact in fact }
         return values
     }
 }
