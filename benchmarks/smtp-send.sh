@@ -62,3 +62,9 @@ echo "$OUTPUT"
 GATEWAY_RATE=$(echo "$OUTPUT" | sed -n 's/.*= \([0-9.]*\) msg\/s.*/\1/p')
 
 awk -v g="$GATEWAY_RATE" -v s="$SOURCE_RATE" 'BEGIN { printf "ratio rollout-gateway / smtp-source = %.2f\n", g / s }'
+
+# The whole `send`: the same messages queued in a SQLite outbox, every outcome recorded in the store.
+OUTPUT=$("$BENCH" smtp-send --outbox --url "smtp://127.0.0.1:$PORT/bench.example.org" --count "$COUNT" --size "$SIZE" --rcpt "$RCPT")
+echo "$OUTPUT"
+OUTBOX_RATE=$(echo "$OUTPUT" | sed -n 's/.*= \([0-9.]*\) msg\/s.*/\1/p')
+awk -v g="$OUTBOX_RATE" -v s="$SOURCE_RATE" 'BEGIN { printf "ratio rollout-gateway send (outbox) / smtp-source = %.2f\n", g / s }'

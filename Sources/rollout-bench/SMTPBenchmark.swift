@@ -3,6 +3,7 @@ import Logging
 import MailCurl
 import RolloutCore
 import RolloutGateway
+import StoreSQLite
 
 /// Sends N generated messages through ``SMTPTransport`` in one batch (one connection) and prints messages per second.
 ///
@@ -14,6 +15,7 @@ enum SMTPBenchmark {
         var count = 5000
         var size = 3300
         var recipients = 2
+        var throughOutbox = false
         var index = 0
         func value(_ name: String) -> String {
             guard index + 1 < arguments.count else { fail("\(name) needs a value") }
@@ -26,6 +28,7 @@ enum SMTPBenchmark {
             case "--count": count = Int(value("--count")) ?? -1
             case "--size": size = Int(value("--size")) ?? -1
             case "--rcpt": recipients = Int(value("--rcpt")) ?? -1
+            case "--outbox": throughOutbox = true
             default: fail("unknown argument \(arguments[index])")
             }
             index += 1
@@ -42,6 +45,10 @@ enum SMTPBenchmark {
         logger.logLevel = .error
         let transport = SMTPTransport(configuration: configuration, logger: logger)
         let messages = (0..<count).map { makeMessage($0, size: size, recipients: recipients) }
+        if throughOutbox {
+            await sendThroughOutbox(messages, transport: transport, logger: logger)
+            return
+        }
 
         let clock = ContinuousClock()
         let start = clock.now
@@ -56,6 +63,48 @@ enum SMTPBenchmark {
         }
         print(String(format: "rollout-gateway send: %d messages in %.3f s = %.0f msg/s", delivered, seconds, Double(delivered) / seconds))
         if delivered != count { exit(1) }
+    }
+
+    /// `send` as the gateway runs it: the messages queued in a SQLite outbox, then delivered with every outcome
+    /// recorded in the store (volume caps raised so that they hold nothing back).
+    private static func sendThroughOutbox(_ messages: [OutgoingMessage], transport: SMTPTransport, logger: Logger) async {
+        let folder = NSTemporaryDirectory() + "rollout-bench-outbox-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let text = """
+                gateway: { address: gateway@bench.example.org }
+                store: { sqlite: gateway.sqlite }
+                outbox: { per_recipient_per_hour: 1000000, per_ticket_per_hour: 1000000 }
+                release_managers: [rm@bench.example.org]
+                stacks: { EMI: { managers: [m@bench.example.org] } }
+                teams: { ea-NGI_X-SITE: { members: [t@bench.example.org] } }
+                """
+            let configuration = try GatewayConfiguration.parse(text, file: folder + "/gateway.yaml")
+            let store = try SQLiteTicketStore(path: configuration.storePath, groupCommits: true)
+            for (index, chunk) in stride(from: 0, to: messages.count, by: 1000).enumerated() {
+                try await store.recordSeen(
+                    SeenMessage(key: "bench-\(index)", ticket: nil, sender: nil, disposition: "bench"), at: Date(timeIntervalSince1970: 0),
+                    outbox: Array(messages[chunk..<min(chunk + 1000, messages.count)]))
+            }
+            let gateway = Gateway(
+                configuration: configuration, store: store, hooks: NoHooks(), clock: .constant(Date(timeIntervalSince1970: 60)),
+                templates: try TemplateLibrary(), logger: logger)
+            let clock = ContinuousClock()
+            let start = clock.now
+            let report = try await gateway.send(through: transport)
+            try await store.flush()
+            let elapsed = clock.now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            print(String(format: "rollout-gateway send (outbox): %d messages in %.3f s = %.0f msg/s", report.delivered, seconds, Double(report.delivered) / seconds))
+            if report.delivered != messages.count { exit(1) }
+        } catch {
+            fail("\(error)")
+        }
+    }
+
+    struct NoHooks: HookRunner {
+        func run(_ hook: HookRun) async throws {}
     }
 
     private static func makeMessage(_ n: Int, size: Int, recipients: Int) -> OutgoingMessage {
