@@ -32,7 +32,8 @@ public struct IMAPConfiguration: Sendable {
     public let quarantineFolder: String
     /// Connections used in parallel to download bodies (libcurl does not pipeline: one round trip per message).
     public let connections: Int
-    /// Limit for connecting (TCP, TLS handshake).
+    /// Limit for connecting: TCP, TLS handshake and login (libcurl counts the protocol's greeting and login in;
+    /// Dovecot delays a refused login by 2 s).
     public let connectTimeout: Duration
     /// Limit for one command or one message download, connecting and logging in included.
     public let commandTimeout: Duration

@@ -49,6 +49,13 @@ public final class IMAPFetcher: MailFetcher, @unchecked Sendable {
             var attempt = 0
             while true {
                 attempt += 1
+                if let selected = session.selectedMailbox {
+                    // STATUS of the selected mailbox may answer from the state of its last sync (Dovecot does):
+                    // NOOP (RFC 9051 §6.1.2) brings that state up to date first. A failure leaves the session
+                    // without a connection, and STATUS then asks on a new one: Dovecot ends the connection
+                    // with BYE when the selected mailbox's UIDVALIDITY changed.
+                    _ = try? session.command("NOOP", mailbox: selected)
+                }
                 let status = try step("STATUS \(mailbox)", refusal: .mailbox) { () throws(CurlError) in
                     try session.command(
                         "STATUS \(IMAPResponses.quoted(mailbox)) (MESSAGES UIDNEXT UIDVALIDITY)", mailbox: nil)
@@ -67,7 +74,7 @@ public final class IMAPFetcher: MailFetcher, @unchecked Sendable {
                 if after == UInt32.max { return (uidValidity, []) }
                 let capabilities = try step("CAPABILITY") { () throws(CurlError) in try session.capabilities() }
                 let returnAll = capabilities.contains("ESEARCH") ? "RETURN (ALL) " : ""
-                do {
+                do throws(IMAPStepFailure) {
                     let found = try step("UID SEARCH in \(mailbox)", refusal: .mailbox) { () throws(CurlError) in
                         try session.command(
                             "UID SEARCH \(returnAll)UID \(after + 1):*", mailbox: mailbox, uidValidity: uidValidity)
@@ -75,8 +82,10 @@ public final class IMAPFetcher: MailFetcher, @unchecked Sendable {
                     // `n:*` includes the highest UID even when it is below n (RFC 9051 §6.4.4).
                     let uids = Array(Set(IMAPResponses.searchedUIDs(found).filter { $0 > after })).sorted()
                     return (uidValidity, uids)
-                } catch let failure where failure.isUIDValidityChange && attempt < 3 {
-                    continue  // recreated between STATUS and SEARCH: read the new UIDVALIDITY
+                } catch {
+                    // Recreated between STATUS and SEARCH: read the new UIDVALIDITY.
+                    if error.isUIDValidityChange && attempt < 3 { continue }
+                    throw error
                 }
             }
         }
@@ -222,7 +231,7 @@ public final class IMAPFetcher: MailFetcher, @unchecked Sendable {
                 try step("LIST \(folder)") { () throws(CurlError) in try session.command("LIST \"\" \(quoted)", mailbox: nil) })
         }
         if try !exists() {
-            do {
+            do throws(IMAPStepFailure) {
                 _ = try step("CREATE \(folder)", refusal: .configuration) { () throws(CurlError) in
                     try session.command("CREATE \(quoted)", mailbox: nil)
                 }

@@ -94,25 +94,39 @@ enum IMAPResponses {
         return result
     }
 
-    /// Ascending, distinct UIDs as sequence sets (`1:5,7,9:12`), each at most `maxLength` characters,
-    /// so that a command line stays well below servers' limits (Dovecot: 64 KiB).
-    static func uidSets(_ uids: [UInt32], maxLength: Int = 4000) -> [String] {
+    /// At most this many messages per custom command that answers with a line per message (`UID FETCH`,
+    /// and `UID MOVE`/`EXPUNGE` with their `* n EXPUNGE` lines).
+    ///
+    /// Debian's libcurl 7.88.1 (with the CVE-2023-38039 fix) counts a custom command's untagged lines as
+    /// headers, re-counting what is still buffered for every line it takes out, and fails with "Too large
+    /// response headers: … > 307200" (error 56): 100 lines of `UID FETCH … RFC822.SIZE` passed here, 150 failed.
+    static let messagesPerCommand = 64
+
+    /// Ascending, distinct UIDs as sequence sets (`1:5,7,9:12`), each for at most `maxCount` UIDs and at most
+    /// `maxLength` characters, so that responses stay within libcurl's limits and command lines well below
+    /// servers' (Dovecot: 64 KiB).
+    static func uidSets(_ uids: [UInt32], maxCount: Int = messagesPerCommand, maxLength: Int = 4000) -> [String] {
         let sorted = Array(Set(uids)).sorted()
         var sets: [String] = []
-        var current = ""
-        var index = 0
-        while index < sorted.count {
-            var end = index
-            while end + 1 < sorted.count, sorted[end + 1] == sorted[end] + 1 { end += 1 }
-            let range = end == index ? "\(sorted[index])" : "\(sorted[index]):\(sorted[end])"
-            if !current.isEmpty, current.utf8.count + 1 + range.utf8.count > maxLength {
-                sets.append(current)
-                current = ""
+        var start = 0
+        while start < sorted.count {
+            let group = sorted[start..<min(sorted.count, start + maxCount)]
+            start += group.count
+            var current = ""
+            var index = group.startIndex
+            while index < group.endIndex {
+                var end = index
+                while end + 1 < group.endIndex, group[end + 1] == group[end] + 1 { end += 1 }
+                let range = end == index ? "\(group[index])" : "\(group[index]):\(group[end])"
+                if !current.isEmpty, current.utf8.count + 1 + range.utf8.count > maxLength {
+                    sets.append(current)
+                    current = ""
+                }
+                current += current.isEmpty ? range : ",\(range)"
+                index = end + 1
             }
-            current += current.isEmpty ? range : ",\(range)"
-            index = end + 1
+            if !current.isEmpty { sets.append(current) }
         }
-        if !current.isEmpty { sets.append(current) }
         return sets
     }
 

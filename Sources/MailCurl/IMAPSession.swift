@@ -19,6 +19,9 @@ final class IMAPSession {
     /// Connections opened by this handle (libcurl's "Connected to" notes).
     private(set) var connectionsOpened = 0
 
+    /// The mailbox libcurl has selected on the current connection, as far as this session knows.
+    private(set) var selectedMailbox: String?
+
     /// Server capabilities, asked once per session (`CAPABILITY` after login, RFC 9051 §6.1.1).
     private var knownCapabilities: Set<String>?
 
@@ -105,7 +108,9 @@ final class IMAPSession {
     func command(_ command: String, mailbox: String?, uidValidity: UInt32? = nil) throws(CurlError) -> [UInt8] {
         try check(CCurl_easy_setopt_string(handle, CURLOPT_URL, url(mailbox: mailbox, uidValidity: uidValidity)), "CURLOPT_URL")
         try check(CCurl_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, command), "CURLOPT_CUSTOMREQUEST")
-        return try perform(expecting: 0)
+        let response = try perform(expecting: 0)
+        if let mailbox { selectedMailbox = mailbox }
+        return response
     }
 
     /// Downloads one whole message by URL (`UID FETCH n BODY[]`, which sets `\Seen`).
@@ -113,7 +118,9 @@ final class IMAPSession {
         try check(CCurl_easy_setopt_string(handle, CURLOPT_URL, url(mailbox: mailbox, uidValidity: uidValidity, uid: uid)), "CURLOPT_URL")
         // Options are sticky: a custom request left set would replace the FETCH.
         try check(CCurl_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, nil), "CURLOPT_CUSTOMREQUEST")
-        return try perform(expecting: expectedSize)
+        let raw = try perform(expecting: expectedSize)
+        selectedMailbox = mailbox
+        return raw
     }
 
     /// The server's capabilities, asked on first use.
@@ -137,10 +144,12 @@ final class IMAPSession {
             var text = buffered.isEmpty ? String(cString: curl_easy_strerror(code)) : buffered
             if let refusal { text += " (server: \(refusal))" }
             abandonConnection()
+            selectedMailbox = nil
             throw CurlError(code: code.rawValue, text: text, responseCode: 0)
         }
         if clipped {
             abandonConnection()
+            selectedMailbox = nil
             throw CurlError(code: CURLE_WEIRD_SERVER_REPLY.rawValue, text: "a response line was too long for libcurl and was clipped", responseCode: 0)
         }
         return received

@@ -1,0 +1,339 @@
+import Foundation
+import Logging
+import MailCurl
+import RolloutGateway
+import Testing
+
+/// IMAPFetcher against a real Dovecot on loopback. Assertions about what happened to the mail are
+/// about what the server holds afterwards: its Maildir on disk.
+@Suite("IMAP fetching over libcurl")
+struct IMAPFetcherTests {
+    static func fetcher(
+        _ dovecot: DovecotServer, connections: Int = 4, processed: IMAPConfiguration.ProcessedMarker = .folder("processed"),
+        password: String? = nil, url: String? = nil
+    ) throws -> IMAPFetcher {
+        let configuration = try IMAPConfiguration(
+            url: url ?? dovecot.url, startTLS: .off,
+            credentials: IMAPCredentials(username: DovecotServer.user, password: password ?? dovecot.password),
+            processed: processed, connections: connections, connectTimeout: .seconds(5), commandTimeout: .seconds(10))
+        return IMAPFetcher(configuration: configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+    }
+
+    /// A reply with CRLF line ends (as an MTA stores it), numbered, with a body of about `bodySize` bytes.
+    static func message(_ number: Int, bodySize: Int = 400) -> [UInt8] {
+        var text = """
+            From: Mario Rossi <mario.rossi@example.org>\r
+            To: EGI Staged Rollout <staged-rollout@rollout.example.org>\r
+            Subject: Re: [staged-rollout #2] message \(number)\r
+            Message-ID: <it-\(number)-\(UUID().uuidString)@example.org>\r
+            Date: Mon, 30 Nov 2026 16:05:01 +0100\r
+            \r
+            accept NGI_IT-INFN-T1\r
+
+            """
+        var line = 0
+        while text.utf8.count < bodySize {
+            line += 1
+            text += "line \(line) of message \(number): the upgrade went fine on our test node.\r\n"
+        }
+        return Array(text.utf8)
+    }
+
+    /// Collects what `fetch` hands over, in the order it does.
+    final class Collector: @unchecked Sendable {
+        private let lock = NSLock()
+        private var items: [FetchedMessage] = []
+        func add(_ message: FetchedMessage) {
+            lock.lock()
+            items.append(message)
+            lock.unlock()
+        }
+        var messages: [FetchedMessage] {
+            lock.lock()
+            defer { lock.unlock() }
+            return items
+        }
+    }
+
+    static func fetchAll(_ fetcher: IMAPFetcher, sizeLimit: Int = 1 << 20) async throws -> (uidValidity: UInt32, messages: [FetchedMessage]) {
+        let (uidValidity, uids) = try await fetcher.pending(mailbox: "INBOX", after: nil)
+        let collector = Collector()
+        try await fetcher.fetch(mailbox: "INBOX", uidValidity: uidValidity, uids: uids, sizeLimit: sizeLimit) {
+            collector.add($0)
+        }
+        return (uidValidity, collector.messages)
+    }
+
+    @Test("every seeded message arrives byte for byte, in UID order", arguments: [1, 4])
+    func fetchesInUIDOrder(connections: Int) async throws {
+        // Given: sizes that vary a lot, so that downloads on several connections finish out of order
+        let dovecot = try DovecotServer()
+        defer { dovecot.stop() }
+        let seeded = (1...60).map { Self.message($0, bodySize: $0 % 7 == 0 ? 60_000 : 300 + 37 * $0) }
+        try dovecot.seed(seeded)
+        let fetcher = try Self.fetcher(dovecot, connections: connections)
+
+        // When
+        let (uidValidity, messages) = try await Self.fetchAll(fetcher)
+
+        // Then
+        #expect(messages.count == seeded.count)
+        #expect(messages.map(\.uid) == messages.map(\.uid).sorted())
+        #expect(Set(messages.map(\.uid)).count == messages.count)
+        for (message, expected) in zip(messages, seeded) {
+            #expect(message.raw == expected, "UID \(message.uid)")
+            #expect(message.size == expected.count)
+            #expect(message.uidValidity == uidValidity)
+            #expect(!message.tooLarge)
+        }
+        // Nothing left the inbox: fetching moves nothing.
+        #expect(dovecot.messages()?.count == seeded.count)
+    }
+
+    @Test("pending after a cursor lists only newer UIDs; a cursor at the end lists none")
+    func pendingAfterCursor() async throws {
+        // Given
+        let dovecot = try DovecotServer()
+        defer { dovecot.stop() }
+        try dovecot.seed((1...5).map { Self.message($0) })
+        let fetcher = try Self.fetcher(dovecot)
+        let (uidValidity, all) = try await fetcher.pending(mailbox: "INBOX", after: nil)
+        #expect(all.count == 5)
+
+        // When
+        let after2 = try await fetcher.pending(mailbox: "INBOX", after: MailboxCursor(uidValidity: uidValidity, lastUID: all[1]))
+        let atEnd = try await fetcher.pending(mailbox: "INBOX", after: MailboxCursor(uidValidity: uidValidity, lastUID: all[4]))
+        // `UID SEARCH UID n:*` with n above the highest UID still matches the highest: it must not come back.
+        let beyond = try await fetcher.pending(mailbox: "INBOX", after: MailboxCursor(uidValidity: uidValidity, lastUID: all[4] + 10))
+        try dovecot.seed([Self.message(6)])
+        let newer = try await fetcher.pending(mailbox: "INBOX", after: MailboxCursor(uidValidity: uidValidity, lastUID: all[4]))
+
+        // Then
+        #expect(after2.uidValidity == uidValidity)
+        #expect(after2.uids == Array(all[2...]))
+        #expect(atEnd.uids.isEmpty)
+        #expect(beyond.uids.isEmpty)
+        #expect(newer.uids.count == 1)
+        #expect(newer.uids.first.map { $0 > all[4] } == true)
+    }
+
+    @Test("markProcessed moves the messages to the processed folder, created on first use; the inbox is empty")
+    func markProcessedMoves() async throws {
+        // Given: more messages than one command may move (libcurl's limit on untagged `* n EXPUNGE` lines)
+        let dovecot = try DovecotServer()
+        defer { dovecot.stop() }
+        let seeded = (1...150).map { Self.message($0) }
+        try dovecot.seed(seeded)
+        let fetcher = try Self.fetcher(dovecot)
+        let (uidValidity, messages) = try await Self.fetchAll(fetcher)
+        #expect(dovecot.messages(in: "processed") == nil)
+
+        // When: two batches, as two cycles would
+        try await fetcher.markProcessed(mailbox: "INBOX", uidValidity: uidValidity, uids: messages.prefix(3).map(\.uid))
+        try await fetcher.markProcessed(mailbox: "INBOX", uidValidity: uidValidity, uids: messages.dropFirst(3).map(\.uid))
+
+        // Then
+        #expect(dovecot.messages(in: "INBOX")?.isEmpty == true)
+        let processed = try #require(dovecot.messages(in: "processed"))
+        #expect(Set(processed.map(\.bytes)) == Set(seeded))
+        #expect(try await fetcher.pending(mailbox: "INBOX", after: nil).uids.isEmpty)
+    }
+
+    @Test("keyword mode leaves the messages in INBOX with the keyword; quarantine moves others to their folder")
+    func keywordModeAndQuarantine() async throws {
+        // Given
+        let dovecot = try DovecotServer()
+        defer { dovecot.stop() }
+        let seeded = (1...6).map { Self.message($0) }
+        try dovecot.seed(seeded)
+        let fetcher = try Self.fetcher(dovecot, processed: .keyword("$RolloutProcessed"))
+        let (uidValidity, messages) = try await Self.fetchAll(fetcher)
+        let handled = messages.prefix(4).map(\.uid)
+        let failed = messages.dropFirst(4).map(\.uid)
+
+        // When
+        try await fetcher.markProcessed(mailbox: "INBOX", uidValidity: uidValidity, uids: handled)
+        try await fetcher.quarantine(mailbox: "INBOX", uidValidity: uidValidity, uids: failed)
+
+        // Then
+        let letter = try #require(dovecot.keywordLetter("$RolloutProcessed"))
+        let inbox = try #require(dovecot.messages(in: "INBOX"))
+        #expect(inbox.count == 4)
+        #expect(inbox.allSatisfy { $0.flags.contains(letter) })
+        #expect(Set(inbox.map(\.bytes)) == Set(seeded.prefix(4)))
+        let quarantined = try #require(dovecot.messages(in: "quarantine"))
+        #expect(Set(quarantined.map(\.bytes)) == Set(seeded.suffix(2)))
+        #expect(quarantined.allSatisfy { !$0.flags.contains(letter) })
+        #expect(dovecot.messages(in: "processed") == nil)
+    }
+
+    @Test("a message above the size limit is reported tooLarge and never downloaded (not even \\Seen)")
+    func tooLargeIsNotDownloaded() async throws {
+        // Given
+        let dovecot = try DovecotServer()
+        defer { dovecot.stop() }
+        let seeded = [Self.message(1), Self.message(2, bodySize: 200_000), Self.message(3)]
+        try dovecot.seed(seeded)
+        let fetcher = try Self.fetcher(dovecot)
+
+        // When
+        let (_, messages) = try await Self.fetchAll(fetcher, sizeLimit: 100_000)
+
+        // Then
+        try #require(messages.count == 3)
+        #expect(messages[0].raw == seeded[0])
+        #expect(messages[1].tooLarge)
+        #expect(messages[1].raw.isEmpty)
+        #expect(messages[1].size == seeded[1].count)
+        #expect(messages[2].raw == seeded[2])
+        // A body download sets \Seen; the large message's file must not have it.
+        let stored = try #require(dovecot.messages())
+        let large = try #require(stored.first { $0.bytes == seeded[1] })
+        #expect(!large.flags.contains("S"))
+        #expect(stored.filter { $0.bytes != seeded[1] }.allSatisfy { $0.flags.contains("S") })
+    }
+
+    @Test("after a UIDVALIDITY change, pending lists every UID under the new UIDVALIDITY")
+    func uidValidityChange() async throws {
+        // Given
+        let dovecot = try DovecotServer()
+        defer { dovecot.stop() }
+        try dovecot.seed((1...4).map { Self.message($0) })
+        let fetcher = try Self.fetcher(dovecot)
+        let (oldValidity, uids) = try await fetcher.pending(mailbox: "INBOX", after: nil)
+        let cursor = MailboxCursor(uidValidity: oldValidity, lastUID: try #require(uids.last))
+        #expect(try await fetcher.pending(mailbox: "INBOX", after: cursor).uids.isEmpty)
+
+        // When
+        let newValidity = oldValidity &+ 1000
+        try dovecot.changeUIDValidity(to: newValidity)
+        let (validity, all) = try await fetcher.pending(mailbox: "INBOX", after: cursor)
+
+        // Then
+        #expect(validity == newValidity)
+        #expect(all.count == 4)
+        // A fetch or move under the old UIDVALIDITY touches nothing.
+        await #expect(throws: MailFetchError.self) {
+            try await fetcher.markProcessed(mailbox: "INBOX", uidValidity: oldValidity, uids: uids)
+        }
+        #expect(dovecot.messages()?.count == 4)
+    }
+
+    @Test("a wrong password is a configuration error naming the server, never the password")
+    func wrongPassword() async throws {
+        // Given
+        let dovecot = try DovecotServer()
+        defer { dovecot.stop() }
+        let password = "wrong-\(UUID().uuidString.prefix(8))"
+        let fetcher = try Self.fetcher(dovecot, password: password)
+
+        // When
+        let error = await #expect(throws: MailFetchError.self) {
+            _ = try await fetcher.pending(mailbox: "INBOX", after: nil)
+        }
+
+        // Then
+        #expect(error?.kind == .configuration)
+        #expect(error?.description.hasPrefix("imap://127.0.0.1:\(dovecot.port): ") == true)
+        #expect(error?.description.contains("login") == true)
+        #expect(error?.description.contains(password) == false)
+        #expect(error?.description.contains(where: \.isNewline) == false)
+    }
+
+    @Test("an unknown mailbox is a configuration error, for pending and for fetch")
+    func unknownMailbox() async throws {
+        // Given
+        let dovecot = try DovecotServer()
+        defer { dovecot.stop() }
+        try dovecot.seed([Self.message(1)])
+        let fetcher = try Self.fetcher(dovecot)
+
+        // When
+        let pendingError = await #expect(throws: MailFetchError.self) {
+            _ = try await fetcher.pending(mailbox: "Nope", after: nil)
+        }
+        let fetchError = await #expect(throws: MailFetchError.self) {
+            try await fetcher.fetch(mailbox: "Nope", uidValidity: 1, uids: [1], sizeLimit: 1 << 20) { _ in }
+        }
+
+        // Then
+        #expect(pendingError?.kind == .configuration)
+        #expect(pendingError?.description.contains("Nope") == true)
+        #expect(fetchError?.kind == .configuration)
+        #expect(fetchError?.description.contains("Nope") == true)
+        // The fetcher still works for the right mailbox after those refusals (libcurl dropped the connection).
+        #expect(try await Self.fetchAll(fetcher).messages.count == 1)
+    }
+
+    @Test("nothing listening is a temporary failure naming the server")
+    func nothingListening() async throws {
+        // Given
+        let port = try ServerFixtures.freeLoopbackPort()
+        let configuration = try IMAPConfiguration(
+            url: "imap://127.0.0.1:\(port)", startTLS: .off, credentials: IMAPCredentials(username: "u", password: "p"),
+            connectTimeout: .seconds(2), commandTimeout: .seconds(5))
+        let fetcher = IMAPFetcher(configuration: configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+
+        // When
+        let error = await #expect(throws: MailFetchError.self) {
+            _ = try await fetcher.pending(mailbox: "INBOX", after: nil)
+        }
+
+        // Then
+        #expect(error?.kind == .temporary)
+        #expect(error?.description.hasPrefix("imap://127.0.0.1:\(port): ") == true)
+    }
+
+    @Test("Dovecot killed in the middle of a fetch: a temporary failure, every message still on the server")
+    func serverKilledDuringFetch() async throws {
+        // Given
+        let dovecot = try DovecotServer()
+        defer { dovecot.stop() }
+        let seeded = (1...300).map { Self.message($0) }
+        try dovecot.seed(seeded)
+        let fetcher = try Self.fetcher(dovecot, connections: 4)
+        let (uidValidity, uids) = try await fetcher.pending(mailbox: "INBOX", after: nil)
+        let collector = Collector()
+
+        // When
+        let error = await #expect(throws: MailFetchError.self) {
+            try await fetcher.fetch(mailbox: "INBOX", uidValidity: uidValidity, uids: uids, sizeLimit: 1 << 20) { message in
+                collector.add(message)
+                if collector.messages.count == 10 { dovecot.kill() }
+            }
+        }
+
+        // Then
+        #expect(error?.kind == .temporary)
+        #expect(error?.description.hasPrefix("imap://127.0.0.1:\(dovecot.port): ") == true)
+        let handed = collector.messages
+        #expect(handed.count >= 10 && handed.count < seeded.count)
+        #expect(handed.map(\.uid) == Array(uids.prefix(handed.count)))
+        #expect(dovecot.messages()?.count == seeded.count)
+        #expect(dovecot.messages(in: "processed") == nil)
+    }
+
+    @Test("an error thrown by handle stops the fetch and comes back as is")
+    func handleErrorStops() async throws {
+        // Given
+        struct Stop: Error {}
+        let dovecot = try DovecotServer()
+        defer { dovecot.stop() }
+        try dovecot.seed((1...40).map { Self.message($0) })
+        let fetcher = try Self.fetcher(dovecot, connections: 3)
+        let (uidValidity, uids) = try await fetcher.pending(mailbox: "INBOX", after: nil)
+        let collector = Collector()
+
+        // When
+        await #expect(throws: Stop.self) {
+            try await fetcher.fetch(mailbox: "INBOX", uidValidity: uidValidity, uids: uids, sizeLimit: 1 << 20) { message in
+                collector.add(message)
+                if collector.messages.count == 5 { throw Stop() }
+            }
+        }
+
+        // Then: exactly the first five were handed over, and the connections are fine for the next call
+        #expect(collector.messages.map(\.uid) == Array(uids.prefix(5)))
+        #expect(try await Self.fetchAll(fetcher).messages.count == 40)
+    }
+}
