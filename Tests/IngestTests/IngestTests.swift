@@ -269,3 +269,23 @@ struct SignedReplyTests {
         #expect(world.logs.entries.contains { $0.metadata["action"]?.description == "set-aside" })
     }
 }
+
+@Suite("Return path")
+struct ReturnPathTests {
+    @Test("a ticket's mail goes out from its bounce address; a bare bounce to it finds the ticket")
+    func bounceAddress() async throws {
+        let world = try await IngestWorld()
+        defer { world.cleanUp() }
+        let queued = try await world.store.pendingOutbox(at: world.clock.now, limit: 10)
+        #expect(queued.allSatisfy { $0.sender == EmailAddress("staged-rollout+bounces-t12@rollout.example.org") })
+        let bounce = message(
+            from: "Mail Delivery System <MAILER-DAEMON@mx.lip.example.org>", to: "staged-rollout+bounces-t12@rollout.example.org",
+            subject: "Undelivered Mail Returned to Sender",
+            extraHeaders: "Return-Path: <>\r\nAuto-Submitted: auto-replied\r\n",
+            body: "This is the mail system at host mx.lip.example.org.\n\n<nobody@lip.example.org>: host said: 550 5.1.1 user unknown")
+        let analysis = try await world.ingest.analyze(bounce)
+        #expect(analysis.classification.kind == .bounce)
+        #expect(analysis.ticket == TicketID(12))
+        #expect(analysis.foundBy == "return-path")
+    }
+}

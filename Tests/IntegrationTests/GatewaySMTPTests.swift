@@ -83,7 +83,7 @@ struct GatewaySMTPTests {
         let recipients = Set(captures.flatMap(\.rcptArgs))
         #expect(recipients.isSuperset(of: ["<paolo.veronesi@cnaf.example.org>", "<mario.david@lip.example.org>"]))
         for capture in captures {
-            #expect(capture.mailArgs?.contains("staged-rollout@rollout.example.org") == true)
+            #expect(capture.mailArgs?.contains("staged-rollout+bounces-t") == true)  // the return path names the ticket
             #expect(capture.message.contains("Subject: [staged-rollout #2] "))
             #expect(capture.message.contains("Auto-Submitted: auto-generated"))
             #expect(capture.message.contains("X-Loop: staged-rollout@rollout.example.org"))

@@ -17,6 +17,23 @@ public struct MailComposer: Sendable {
 
     public var domain: String { from.domain.isEmpty ? "localhost" : from.domain }
 
+    /// The envelope sender (return path) of a ticket's mail, `<local>+bounces-t<N>@<domain>`: a bounce comes back
+    /// to it, so it names its ticket even when the returned message was cut off.
+    public func returnPath(for ticket: TicketID?) -> EmailAddress {
+        guard let ticket else { return from }
+        let local = from.value.split(separator: "@").first.map(String.init) ?? from.value
+        return EmailAddress("\(local)+bounces-t\(ticket.rawValue)@\(domain)")
+    }
+
+    /// The ticket a return path names, when it is one of ours.
+    public func ticket(inReturnPath address: EmailAddress) -> TicketID? {
+        let local = from.key.split(separator: "@").first.map(String.init) ?? ""
+        let prefix = "\(local)+bounces-t"
+        guard address.domain == domain.lowercased(), address.key.hasPrefix(prefix) else { return nil }
+        let number = address.key.dropFirst(prefix.count).prefix { $0 != "@" }
+        return Int(number).flatMap { $0 > 0 ? TicketID($0) : nil }
+    }
+
     /// The Message-ID every message of a ticket refers to, so that mail clients thread them.
     public func threadRoot(of ticket: TicketID) -> String { "ticket-\(ticket.rawValue)@\(domain)" }
 

@@ -54,7 +54,8 @@ public struct NotificationRenderer: Sendable {
         if let answered = notification.facts["in_reply_to"] { draft.inReplyTo = answered }
         draft.replyTo = signer?.address(for: notification.ticket)
         return OutgoingMessage(
-            messageID: messageID, ticket: notification.ticket, kind: notification.kind.rawValue, sender: composer.from,
+            messageID: messageID, ticket: notification.ticket, kind: notification.kind.rawValue,
+            sender: composer.returnPath(for: notification.ticket),
             recipients: notification.recipients, data: composer.compose(draft), createdAt: now)
     }
 

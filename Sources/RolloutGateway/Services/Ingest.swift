@@ -125,9 +125,16 @@ public struct Ingest: Sendable {
             analysis.queue = reference.queue
             analysis.foundBy = Self.describe(reference.source)
         }
-        if classification.kind == .bounce, analysis.ticket == nil, let reference = finder.returnedReference(in: message) {
-            analysis.ticket = reference.ticket
-            analysis.foundBy = "returned-message"
+        if classification.kind == .bounce, analysis.ticket == nil {
+            if let reference = finder.returnedReference(in: message) {
+                analysis.ticket = reference.ticket
+                analysis.foundBy = "returned-message"
+            } else if let ticket = (message.headers.to + message.headers.cc).lazy
+                .compactMap({ self.gateway.renderer.composer.ticket(inReturnPath: $0.address) }).first
+            {
+                analysis.ticket = ticket
+                analysis.foundBy = "return-path"
+            }
         }
         return analysis
     }
