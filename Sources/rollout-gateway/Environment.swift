@@ -90,6 +90,21 @@ struct NoStore: TicketStore {
 extension Environment {
     /// The IMAP adapter for the configured mailbox.
     func imapFetcher(_ settings: MailServerSettings) throws -> any MailFetcher {
-        throw ConfigurationError(file: configuration.file, key: "imap", line: nil, problem: "IMAP fetching is not built yet")
+        do {
+            let credentials =
+                try settings.credentialsFile.map { path throws(IMAPConfigurationError) in try IMAPConfiguration.credentials(fromFile: path) }
+                ?? IMAPConfiguration.credentials(fromEnvironment: ProcessInfo.processInfo.environment)
+            guard let credentials else {
+                throw IMAPConfigurationError("no IMAP credentials: set imap.credentials_file, or ROLLOUT_IMAP_USER and ROLLOUT_IMAP_PASSWORD")
+            }
+            let imap = try IMAPConfiguration(
+                url: settings.url, startTLS: IMAPConfiguration.STARTTLSPolicy(rawValue: settings.startTLS) ?? .required,
+                credentials: credentials, verifyCertificates: settings.verifyCertificates, caFile: settings.caFile,
+                processed: settings.processedKeyword.map { .keyword($0) } ?? .folder(settings.processedFolder ?? "processed"),
+                quarantineFolder: settings.quarantineFolder, connections: settings.connections)
+            return IMAPFetcher(configuration: imap, logger: gateway.logger)
+        } catch let error as IMAPConfigurationError {
+            throw ConfigurationError(file: configuration.file, key: "imap", line: nil, problem: error.message)
+        }
     }
 }

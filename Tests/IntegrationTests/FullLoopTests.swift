@@ -1,0 +1,212 @@
+import Foundation
+import Logging
+import MailCurl
+import MailGMime
+import MailMaildir
+import RolloutCore
+import RolloutGateway
+import StoreSQLite
+import Testing
+
+/// The whole loop with real servers: the gateway notifies a team over SMTP (smtp-sink), the team's reply lands
+/// in the gateway's Dovecot mailbox, `run` fetches and applies it, the acknowledgement goes out.
+@Suite("run: IMAP in, SMTP out, end to end")
+struct FullLoopTests {
+    /// A configuration for the CLI: the demo's people, this test's Dovecot and smtp-sink, a scratch store.
+    static func configuration(dovecot: DovecotServer, sink: SMTPSink, folder: URL) throws -> String {
+        let credentials = folder.appendingPathComponent("imap-credentials").path
+        try "\(DovecotServer.user):\(dovecot.password)\n".write(toFile: credentials, atomically: true, encoding: .utf8)
+        let extra = """
+
+            imap:
+              url: \(dovecot.url)
+              starttls: off
+              credentials_file: \(credentials)
+              connections: 2
+            smtp:
+              url: \(sink.url)
+              starttls: off
+            """
+        return try CLITests.configuration(in: folder, extra: extra)
+    }
+
+    @Test("a team's reply fetched over IMAP is applied once and acknowledged over SMTP; it leaves the inbox")
+    func fullLoop() throws {
+        let dovecot = try DovecotServer()
+        defer { dovecot.stop() }
+        let sink = try SMTPSink()
+        defer { sink.stop() }
+        let folder = try CLITests.scratch()
+        let config = try Self.configuration(dovecot: dovecot, sink: sink, folder: folder)
+        let hooks = ["RG_HOOK_LOG": folder.appendingPathComponent("hooks.log").path]
+        func cli(_ arguments: [String], at time: String) throws -> CLITests.Result {
+            try CLITests.run(arguments + ["-c", config, "--now", time], environment: hooks)
+        }
+        _ = try cli(["release", "new", "--stack", "EMI-1.0", "--component", "SE-DPM_mysql", "--version", "1.8.0-1", "--release-notes", "a", "--fixed-bugs", "b", "--documentation", "c"], at: "2026-11-27T09:00:00+01:00")
+        _ = try cli(["release", "stage", "1"], at: "2026-11-27T10:00:00+01:00")
+        _ = try cli(["apply", "--ticket", "2", "--as", "mario.david@lip.example.org", "assign NGI_IT-INFN-T1"], at: "2026-11-27T15:00:00+01:00")
+
+        // First cycle: nothing to fetch; the notifications go out over SMTP.
+        let first = try cli(["run"], at: "2026-11-27T15:01:00+01:00")
+        #expect(first.status == 0, "\(first.stderr)")
+        let notification = try #require(sink.captures().first { $0.rcptArgs.contains("<paolo.veronesi@cnaf.example.org>") })
+        let subject = try #require(notification.header("Subject").first)
+        let messageID = try #require(notification.header("Message-ID").first)
+
+        // The team answers the notification; its MTA delivers the reply into the gateway's mailbox.
+        let reply = """
+            From: Paolo Veronesi <paolo.veronesi@cnaf.example.org>\r
+            To: staged-rollout@rollout.example.org\r
+            Subject: Re: \(subject)\r
+            Message-ID: <reply-1@cnaf.example.org>\r
+            In-Reply-To: \(messageID)\r
+            References: \(messageID)\r
+            Date: Mon, 30 Nov 2026 10:00:00 +0100\r
+            \r
+            accept NGI_IT-INFN-T1\r
+            \r
+            On Fri, 27 Nov 2026 at 15:00, EGI Staged Rollout wrote:\r
+            > Please acknowledge by replying with exactly one of these lines:\r
+            >     accept NGI_IT-INFN-T1\r
+            >     reject NGI_IT-INFN-T1\r
+
+            """
+        try dovecot.seed([Array(reply.utf8)])
+
+        let second = try cli(["run"], at: "2026-11-30T10:05:00+01:00")
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stderr.contains("fetched=1"))
+        #expect(second.stderr.contains("applied=1"))
+        let show = try cli(["tickets", "show", "2", "--json"], at: "2026-11-30T10:06:00+01:00")
+        #expect(show.stdout.contains("\"answer\" : \"accepted\""))
+        // The acknowledgement and the transcript reached the team.
+        let toTeam = sink.captures().filter { $0.rcptArgs.contains("<paolo.veronesi@cnaf.example.org>") }
+        #expect(toTeam.contains { $0.message.contains("Your answer for") })
+        #expect(toTeam.contains { $0.message.contains("Auto-Submitted: auto-replied") })
+        // The reply left the inbox for the processed folder; nothing was deleted.
+        #expect(dovecot.messages()?.isEmpty == true)
+        #expect(dovecot.messages(in: "processed")?.count == 1)
+
+        // Another cycle applies nothing twice.
+        let third = try cli(["run"], at: "2026-11-30T10:10:00+01:00")
+        #expect(third.status == 0)
+        #expect(third.stderr.contains("fetched=0"))
+    }
+
+    @Test("run names the server and exits 78 on a wrong password, 75 when the server is down; timers and the outbox still run")
+    func serverFailures() throws {
+        let dovecot = try DovecotServer()
+        let sink = try SMTPSink()
+        defer { sink.stop() }
+        let folder = try CLITests.scratch()
+        let config = try Self.configuration(dovecot: dovecot, sink: sink, folder: folder)
+        try "\(DovecotServer.user):wrong-password\n".write(toFile: folder.appendingPathComponent("imap-credentials").path, atomically: true, encoding: .utf8)
+        let denied = try CLITests.run(["run", "-c", config])
+        #expect(denied.status == 78, "\(denied.stderr)")
+        #expect(denied.stderr.contains(dovecot.url))
+        dovecot.stop()
+        try "\(DovecotServer.user):x\n".write(toFile: folder.appendingPathComponent("imap-credentials").path, atomically: true, encoding: .utf8)
+        let down = try CLITests.run(["run", "-c", config])
+        #expect(down.status == 75, "\(down.stderr)")
+        #expect(down.stderr.contains("run done"))
+    }
+}
+
+/// Killing the server in the middle of a fetch: the next cycle loses nothing and applies nothing twice.
+@Suite("run: a server that disappears mid-fetch")
+struct FetchInterruptionTests {
+    /// Passes calls to a real fetcher and kills the real server after `after` messages were handled.
+    final class KillingFetcher: MailFetcher, @unchecked Sendable {
+        let inner: any MailFetcher
+        let dovecot: DovecotServer
+        let after: Int
+        private let lock = NSLock()
+        private var handled = 0
+
+        init(_ inner: any MailFetcher, killing dovecot: DovecotServer, after: Int) {
+            self.inner = inner
+            self.dovecot = dovecot
+            self.after = after
+        }
+
+        var name: String { inner.name }
+        func pending(mailbox: String, after cursor: MailboxCursor?) async throws -> (uidValidity: UInt32, uids: [UInt32]) {
+            try await inner.pending(mailbox: mailbox, after: cursor)
+        }
+        func fetch(mailbox: String, uidValidity: UInt32, uids: [UInt32], sizeLimit: Int, handle: @Sendable (FetchedMessage) async throws -> Void) async throws {
+            try await inner.fetch(mailbox: mailbox, uidValidity: uidValidity, uids: uids, sizeLimit: sizeLimit) { message in
+                try await handle(message)
+                let count = self.lock.withLock { () -> Int in
+                    self.handled += 1
+                    return self.handled
+                }
+                if count == self.after { self.dovecot.kill() }
+            }
+        }
+        func markProcessed(mailbox: String, uidValidity: UInt32, uids: [UInt32]) async throws {
+            try await inner.markProcessed(mailbox: mailbox, uidValidity: uidValidity, uids: uids)
+        }
+        func quarantine(mailbox: String, uidValidity: UInt32, uids: [UInt32]) async throws {
+            try await inner.quarantine(mailbox: mailbox, uidValidity: uidValidity, uids: uids)
+        }
+    }
+
+    @Test("nothing is lost, nothing applied twice")
+    func killedMidFetch() async throws {
+        let folder = try CLITests.scratch()
+        let configuration = try GatewayConfiguration.load(from: try CLITests.configuration(in: folder))
+        let store = try SQLiteTicketStore(path: configuration.storePath, groupCommits: true)
+        let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        let gateway = Gateway(
+            configuration: configuration, store: store, hooks: ProcessHookRunner(commands: [:]), clock: .constant(Date(timeIntervalSince1970: 1_796_000_000)),
+            templates: try TemplateLibrary(), logger: logger)
+        let release = try await gateway.createRelease(
+            ComponentRelease(stack: "EMI-1.0", component: "SE-DPM_mysql", version: "1.8.0-1"),
+            links: ReleaseLinks(releaseNotes: "a", fixedBugs: "b", documentation: "c"))
+        _ = try await gateway.stageRelease(release.id, operatorName: "test")
+        let count = 120
+        let messages = (1...count).map { index in
+            Array("""
+                From: Paolo Veronesi <paolo.veronesi@cnaf.example.org>\r
+                To: staged-rollout@rollout.example.org\r
+                Subject: Re: [staged-rollout #2] Please test\r
+                Message-ID: <note-\(index)@cnaf.example.org>\r
+                \r
+                Note \(index): the upgrade of disk server \(index) went fine.\r
+
+                """.utf8)
+        }
+        let first = try DovecotServer()
+        try first.seed(messages)
+        func cycle(_ dovecot: DovecotServer, killAfter: Int?) throws -> RunCycle {
+            let imap = try IMAPConfiguration(
+                url: dovecot.url, startTLS: .off, credentials: IMAPCredentials(username: DovecotServer.user, password: dovecot.password),
+                connections: 2, connectTimeout: .seconds(3), commandTimeout: .seconds(5))
+            let fetcher: any MailFetcher = IMAPFetcher(configuration: imap, logger: logger)
+            return RunCycle(
+                ingest: Ingest(gateway: gateway, parser: GMimeMailParser()),
+                fetcher: killAfter.map { KillingFetcher(fetcher, killing: dovecot, after: $0) } ?? fetcher,
+                mailbox: "INBOX", maxAttempts: 5, transport: MaildirTransport(root: folder.appendingPathComponent("outbox").path))
+        }
+        let interrupted = try await cycle(first, killAfter: 70).run()
+        #expect(interrupted.fetchError?.kind == .temporary)
+        #expect(interrupted.fetched >= 70 && interrupted.fetched < count)
+
+        // The server comes back (a new instance over what its mailbox still held: new UIDs, new UIDVALIDITY).
+        let remaining = first.messages() ?? []
+        #expect(remaining.count + (first.messages(in: "processed")?.count ?? 0) == count)  // nothing lost
+        let second = try DovecotServer()
+        defer { second.stop() }
+        try second.seed(remaining.map(\.bytes))
+        first.stop()
+        let resumed = try await cycle(second, killAfter: nil).run()
+        #expect(resumed.fetchError == nil)
+        #expect(second.messages()?.isEmpty == true)
+
+        // Every note applied exactly once.
+        let comments = try await store.history(of: TicketID(2)).filter { $0.action == "comment" }
+        #expect(comments.count == count)
+        #expect(Set(comments.map(\.cause.description)).count == count)
+    }
+
+}
