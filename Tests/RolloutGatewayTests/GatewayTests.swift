@@ -130,7 +130,8 @@ func MaildirTransportFor(root: String) -> MaildirTransport { MaildirTransport(ro
 
 @Suite("Composing outbound mail")
 struct MailComposerTests {
-    let composer = MailComposer(from: EmailAddress("staged-rollout@rollout.example.org"), displayName: "EGI Staged Rollout")
+    let composer = MailComposer(
+        from: EmailAddress("staged-rollout@rollout.example.org"), displayName: "EGI Staged Rollout", writer: SwiftMessageWriter())
 
     func compose(subject: String, body: String = "Hello", to: [String] = ["a@example.org"]) -> String {
         var draft = MailComposer.Draft(

@@ -37,7 +37,8 @@ public struct Gateway: Sendable {
 
     public init(
         configuration: GatewayConfiguration, store: any TicketStore, hooks: any HookRunner, clock: DateSource,
-        templates: TemplateLibrary, logger: Logger, signer: ReplyAddressSigner? = nil
+        templates: TemplateLibrary, logger: Logger, signer: ReplyAddressSigner? = nil,
+        writer: any MessageWriter = SwiftMessageWriter()
     ) {
         self.configuration = configuration
         self.store = store
@@ -46,7 +47,7 @@ public struct Gateway: Sendable {
         self.logger = logger
         self.renderer = NotificationRenderer(
             templates: templates,
-            composer: MailComposer(from: configuration.address, displayName: configuration.displayName),
+            composer: MailComposer(from: configuration.address, displayName: configuration.displayName, writer: writer),
             tags: configuration.tags, context: configuration.workflow, signer: signer)
     }
 
