@@ -44,26 +44,37 @@ enum IMAPResponses {
         return uids
     }
 
-    /// `* 3 FETCH (UID 3 RFC822.SIZE 38)` (items in any order) → size by UID.
-    static func sizes(_ bytes: [UInt8]) -> [UInt32: Int] {
-        var sizes: [UInt32: Int] = [:]
+    /// `* 3 FETCH (UID 3 RFC822.SIZE 38 FLAGS (\\Seen))` (items in any order) → size and `\Seen` by UID.
+    static func sizes(_ bytes: [UInt8]) -> [UInt32: (size: Int, seen: Bool)] {
+        var result: [UInt32: (size: Int, seen: Bool)] = [:]
         for line in lines(bytes) {
             guard let open = line.firstIndex(of: "("), line.uppercased().contains(" FETCH ") else { continue }
-            let items = line[line.index(after: open)...].split(whereSeparator: { $0 == " " || $0 == ")" })
+            let items = line[line.index(after: open)...].split(separator: " ")
             var uid: UInt32?
             var size: Int?
+            var seen = false
             var index = 0
             while index + 1 < items.count {
-                switch items[index].uppercased() {
-                case "UID": uid = UInt32(items[index + 1])
-                case "RFC822.SIZE": size = Int(items[index + 1])
+                let name = items[index].uppercased()
+                index += 1
+                switch name {
+                case "UID": uid = UInt32(items[index].trimmingCharacters(in: [")"]))
+                case "RFC822.SIZE": size = Int(items[index].trimmingCharacters(in: [")"]))
+                case "FLAGS":
+                    // A parenthesised list: `(\Seen $Kw)` or `()`.
+                    while index < items.count {
+                        let flag = items[index]
+                        if flag.trimmingCharacters(in: ["(", ")"]).caseInsensitiveCompare("\\Seen") == .orderedSame { seen = true }
+                        if flag.hasSuffix(")") { break }
+                        index += 1
+                    }
                 default: break
                 }
-                index += 2
+                index += 1
             }
-            if let uid, let size { sizes[uid] = size }
+            if let uid, let size { result[uid] = (size, seen) }
         }
-        return sizes
+        return result
     }
 
     /// Capabilities from `* CAPABILITY IMAP4rev1 MOVE …`, upper-cased.

@@ -332,8 +332,11 @@ struct IMAPFetcherTests {
             }
         }
 
-        // Then: exactly the first five were handed over, and the connections are fine for the next call
+        // Then: exactly the first five were handed over; the four handled without error keep \Seen, the
+        // fetch took it off the others again
         #expect(collector.messages.map(\.uid) == Array(uids.prefix(5)))
+        #expect(dovecot.messages()?.filter { $0.flags.contains("S") }.count == 4)
+        // and the connections are fine for the next call
         #expect(try await Self.fetchAll(fetcher).messages.count == 40)
     }
 }

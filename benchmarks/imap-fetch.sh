@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# IMAP fetch throughput: mbsync (isync, pipelined) against rollout-gateway's IMAPFetcher (libcurl, one round
+# trip per message, N connections), both reading one mailbox of COUNT realistic ~3 KB replies from a Dovecot
+# started here on a free loopback port (no systemd; the same set-up as Tests/IntegrationTests/DovecotServer.swift).
+#
+# Usage: benchmarks/imap-fetch.sh [COUNT [CONNECTIONS...]]   (defaults: 10000, connections 2 4 8; 1 is always run)
+# Environment: REPEAT (best of, default 2), SCRATCH (build folder, default .build-imap).
+#
+# Fairness: mbsync copies with BODY.PEEK (no flag change) and is told FSync no, so that neither side pays for
+# the local disk. The gateway sets \Seen (its URL fetch would anyway: libcurl has no PEEK form), so \Seen is
+# removed again before every gateway run: each run fetches unseen mail, as in production.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+COUNT=${1:-10000}
+shift || true
+CONNECTIONS=("${@:-2 4 8}")
+[[ $# -eq 0 ]] && CONNECTIONS=(2 4 8)
+REPEAT=${REPEAT:-2}
+SCRATCH=${SCRATCH:-.build-imap}
+
+echo "building rollout-bench (release, --scratch-path $SCRATCH)…" >&2
+swift build -c release --scratch-path "$SCRATCH" --product rollout-bench >&2
+BENCH="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)/rollout-bench"
+
+WORK=$(mktemp -d /tmp/rollout-imap-bench.XXXXXX)
+chmod 755 "$WORK"
+PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+MARKER="bench-dovecot-$$"
+USER_NAME=gateway
+PASSWORD="bench-$RANDOM$RANDOM"
+
+# Dovecot refuses uid 0 for mail: as root, Debian's `mail` user owns the mail and runs the unprivileged processes.
+if [ "$(id -u)" -eq 0 ]; then
+    MAIL_USER=mail
+else
+    MAIL_USER=$(id -un)
+fi
+MAIL_UID=$(id -u "$MAIL_USER")
+MAIL_GID=$(id -g "$MAIL_USER")
+MAILDIR="$WORK/mail/$USER_NAME/Maildir"
+mkdir -p "$MAILDIR/new" "$MAILDIR/cur" "$MAILDIR/tmp"
+echo "$USER_NAME:{PLAIN}$PASSWORD" > "$WORK/passwd"
+cat > "$WORK/dovecot.conf" <<EOF
+protocols = imap
+listen = 127.0.0.1
+base_dir = $WORK/base
+state_dir = $WORK/state
+instance_name = rollout-bench-$PORT
+log_path = $WORK/dovecot.log
+login_greeting = $MARKER ready
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+first_valid_uid = $MAIL_UID
+last_valid_uid = $MAIL_UID
+first_valid_gid = $MAIL_GID
+default_internal_user = $MAIL_USER
+default_login_user = $MAIL_USER
+mail_location = maildir:~/Maildir
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u $WORK/passwd
+}
+userdb {
+  driver = static
+  args = uid=$MAIL_UID gid=$MAIL_GID home=$WORK/mail/%u
+}
+service imap-login {
+  chroot =
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $PORT
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service anvil {
+  chroot =
+}
+EOF
+
+echo "seeding $COUNT messages…" >&2
+/usr/bin/python3 benchmarks/generate_replies.py "$COUNT" "$WORK/generated"
+mv "$WORK/generated/new/"* "$MAILDIR/new/"
+chown -R "$MAIL_UID:$MAIL_GID" "$WORK/mail"
+SIZE_KB=$(du -sk "$MAILDIR/new" | cut -f1)
+
+/usr/sbin/dovecot -F -c "$WORK/dovecot.conf" </dev/null >"$WORK/dovecot.out" 2>&1 &
+DOVECOT_PID=$!
+stop_dovecot() {
+    kill "$DOVECOT_PID" 2>/dev/null || true
+    wait "$DOVECOT_PID" 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap stop_dovecot EXIT
+
+# Wait (bounded) for *our* greeting.
+ready=""
+for _ in $(seq 1 100); do
+    if ! kill -0 "$DOVECOT_PID" 2>/dev/null || [ "$(ps -o stat= -p "$DOVECOT_PID" | cut -c1)" = "Z" ]; then
+        echo "dovecot exited: $(cat "$WORK/dovecot.out" "$WORK/dovecot.log" 2>/dev/null)" >&2; exit 1
+    fi
+    if { exec 3<>"/dev/tcp/127.0.0.1/$PORT"; } 2>/dev/null; then
+        IFS= read -r -t 2 line <&3 || line=""
+        printf 'a LOGOUT\r\n' >&3 || true
+        exec 3<&- 3>&-
+        case "$line" in "* OK"*"$MARKER"*) ready=1; break ;; esac
+        echo "port $PORT answered '$line', not our dovecot" >&2; exit 1
+    fi
+    sleep 0.05
+done
+[ -n "$ready" ] || { echo "dovecot gave no greeting on port $PORT" >&2; exit 1; }
+
+# Warm-up, not timed: the first SELECT moves new/ to cur/ and builds Dovecot's index.
+curl -s -u "$USER_NAME:$PASSWORD" "imap://127.0.0.1:$PORT/INBOX" -X NOOP >/dev/null
+
+now() { date +%s.%N; }
+best() { sort -g | tail -1; }
+
+echo "dovecot on 127.0.0.1:$PORT; $COUNT messages, $SIZE_KB KiB; best of $REPEAT runs each" >&2
+
+# mbsync: pull INBOX into a fresh local Maildir each run.
+MBSYNC_RATES=()
+for run in $(seq 1 "$REPEAT"); do
+    LOCAL="$WORK/mbsync-$run"
+    mkdir -p "$LOCAL"
+    cat > "$WORK/mbsyncrc" <<EOF
+FSync no
+
+IMAPAccount bench
+Host 127.0.0.1
+Port $PORT
+User $USER_NAME
+Pass $PASSWORD
+SSLType None
+AuthMechs LOGIN
+
+IMAPStore bench-far
+Account bench
+
+MaildirStore bench-near
+Path $LOCAL/
+Inbox $LOCAL/INBOX
+
+Channel bench
+Far :bench-far:
+Near :bench-near:
+Patterns INBOX
+Sync Pull
+Create Near
+SyncState *
+EOF
+    start=$(now)
+    mbsync -q -c "$WORK/mbsyncrc" bench
+    end=$(now)
+    copied=$(find "$LOCAL/INBOX" -type f -path '*/cur/*' -o -type f -path '*/new/*' | wc -l)
+    [ "$copied" -eq "$COUNT" ] || { echo "mbsync copied $copied of $COUNT messages" >&2; exit 1; }
+    MBSYNC_RATES+=("$(awk -v n="$COUNT" -v a="$start" -v b="$end" 'BEGIN { printf "%.0f", n / (b - a) }')")
+    awk -v n="$COUNT" -v a="$start" -v b="$end" 'BEGIN { printf "mbsync:                 %d messages in %.3f s = %.0f msg/s\n", n, b - a, n / (b - a) }' >&2
+    rm -rf "$LOCAL"
+done
+MBSYNC_RATE=$(printf '%s\n' "${MBSYNC_RATES[@]}" | best)
+
+declare -A GATEWAY_RATE
+for connections in 1 "${CONNECTIONS[@]}"; do
+    [[ -n "${GATEWAY_RATE[$connections]:-}" ]] && continue
+    rates=()
+    for run in $(seq 1 "$REPEAT"); do
+        doveadm -c "$WORK/dovecot.conf" flags remove -u "$USER_NAME" '\Seen' mailbox INBOX ALL
+        output=$("$BENCH" imap-fetch --url "imap://127.0.0.1:$PORT" --user "$USER_NAME" --password "$PASSWORD" \
+            --mailbox INBOX --connections "$connections")
+        echo "$output" >&2
+        fetched=$(echo "$output" | sed -n 's/^rollout-gateway fetch: \([0-9]*\) messages.*/\1/p')
+        [ "$fetched" = "$COUNT" ] || { echo "the gateway fetched $fetched of $COUNT messages" >&2; exit 1; }
+        rates+=("$(echo "$output" | sed -n 's/.*= \([0-9.]*\) msg\/s.*/\1/p')")
+    done
+    GATEWAY_RATE[$connections]=$(printf '%s\n' "${rates[@]}" | best)
+done
+
+echo
+printf 'mbsync (pipelined, 1 connection):        %6.0f msg/s\n' "$MBSYNC_RATE"
+for connections in 1 "${CONNECTIONS[@]}"; do
+    [[ -n "${PRINTED[$connections]:-}" ]] 2>/dev/null && continue
+    declare -A PRINTED
+    PRINTED[$connections]=1
+    awk -v g="${GATEWAY_RATE[$connections]}" -v m="$MBSYNC_RATE" -v c="$connections" \
+        'BEGIN { printf "rollout-gateway fetch, %d connection(s):  %6.0f msg/s = %.2f x mbsync\n", c, g, g / m }'
+done
