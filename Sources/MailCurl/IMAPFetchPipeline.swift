@@ -2,12 +2,20 @@ import Foundation
 
 /// Hands messages downloaded by several threads to the caller strictly in UID order, with a bounded buffer.
 ///
-/// Download threads ``claim()`` positions in UID order (so two connections never fetch the same UID)
-/// and may run ahead of the caller by at most `windowCount` positions and `windowBytes` bytes; the
-/// caller takes results in order with ``next()``. Because positions are claimed in order, every
-/// position before a failed one was claimed too and completes: the caller gets everything before
-/// the first failure, then the failure.
+/// A planning thread appends the messages to fetch in UID order, batch by batch, as it learns their
+/// sizes; download threads ``claim()`` positions in that order (so two connections never fetch the
+/// same UID) and may run ahead of the caller by at most `windowCount` positions and `windowBytes`
+/// bytes; the caller takes results in order with ``next()``. Because positions are claimed in order,
+/// every position before a failed one was claimed too and completes: the caller gets everything
+/// before the first failure, then the failure.
 final class IMAPFetchPipeline: @unchecked Sendable {
+    struct Item: Sendable {
+        let uid: UInt32
+        let size: Int
+        /// Whether to download it; the others are larger than the size limit.
+        let download: Bool
+    }
+
     enum Outcome: Sendable {
         case message([UInt8])
         /// Larger than the size limit: not downloaded.
@@ -17,36 +25,74 @@ final class IMAPFetchPipeline: @unchecked Sendable {
         case failed(IMAPStepFailure)
     }
 
+    /// What the caller gets next.
+    enum Next: Sendable {
+        case item(Item, Outcome)
+        /// Planning failed after every item before it was handed over.
+        case failed(IMAPStepFailure)
+        case end
+    }
+
     // All state below is guarded by `condition`'s lock.
     private let condition = NSCondition()
-    private let sizes: [Int]
-    private let download: [Bool]
     private let windowCount: Int
     private let windowBytes: Int
+    private var items: [Item] = []
+    private var planningDone = false
+    private var planningFailure: IMAPStepFailure?
+    private var markedSeen: [UInt32] = []
     private var nextClaim = 0
     /// The position the caller takes next.
     private var delivered = 0
     /// Bytes claimed and not yet taken by the caller.
     private var pendingBytes = 0
     private var results: [Int: Outcome] = [:]
-    /// No more claims: a download failed, or the caller stopped.
+    /// No more claims or planning: a download failed, or the caller stopped.
     private var stopped = false
-    private var waiter: (index: Int, continuation: CheckedContinuation<Outcome, Never>)?
+    private var waiter: CheckedContinuation<Next, Never>?
     private var workersRunning = 0
     private var exitWaiter: CheckedContinuation<Void, Never>?
 
-    /// - Parameters:
-    ///   - sizes: the size of each position's message, in UID order.
-    ///   - download: whether each position is to be downloaded; the others are reported ``Outcome/tooLarge``.
-    init(sizes: [Int], download: [Bool], windowCount: Int, windowBytes: Int) {
-        self.sizes = zip(sizes, download).map { $1 ? $0 : 0 }
-        self.download = download
+    init(windowCount: Int, windowBytes: Int) {
         self.windowCount = max(1, windowCount)
         self.windowBytes = windowBytes
-        for (index, wanted) in download.enumerated() where !wanted { results[index] = .tooLarge }
     }
 
-    var count: Int { sizes.count }
+    // MARK: Planning thread
+
+    /// Adds the next messages in UID order, and the UIDs whose `\Seen` the planning set.
+    func append(_ newItems: [Item], markedSeen seen: [UInt32]) {
+        condition.lock()
+        for item in newItems {
+            if !item.download { results[items.count] = .tooLarge }
+            items.append(item)
+        }
+        markedSeen += seen
+        condition.broadcast()
+        let resume = takeReady()
+        condition.unlock()
+        resume?()
+    }
+
+    /// No more messages will be appended; `failure` when planning stopped on one.
+    func finishPlanning(failure: IMAPStepFailure?) {
+        condition.lock()
+        planningDone = true
+        planningFailure = failure
+        condition.broadcast()
+        let resume = takeReady()
+        condition.unlock()
+        resume?()
+    }
+
+    /// Whether the caller stopped or a download failed (planning need not go on).
+    var isStopped: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return stopped
+    }
+
+    // MARK: Download threads
 
     /// Registers a download thread before it starts.
     func addWorker() {
@@ -55,72 +101,42 @@ final class IMAPFetchPipeline: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// The next position to download, waiting while the caller is too far behind; `nil` when there is nothing left to do.
-    func claim() -> Int? {
+    /// The next position to download, waiting while it is not planned yet or the caller is too far behind;
+    /// `nil` when there is nothing left to do.
+    func claim() -> (index: Int, item: Item)? {
         condition.lock()
         defer { condition.unlock() }
         while true {
-            while nextClaim < sizes.count, !download[nextClaim] { nextClaim += 1 }
-            if stopped || nextClaim >= sizes.count { return nil }
+            while nextClaim < items.count, !items[nextClaim].download { nextClaim += 1 }
+            if stopped { return nil }
+            if nextClaim >= items.count {
+                if planningDone { return nil }
+                condition.wait()
+                continue
+            }
+            let item = items[nextClaim]
             let ahead = nextClaim - delivered
-            if ahead <= 0 || (ahead < windowCount && pendingBytes + sizes[nextClaim] <= windowBytes) {
+            if ahead <= 0 || (ahead < windowCount && pendingBytes + item.size <= windowBytes) {
                 let index = nextClaim
                 nextClaim += 1
-                pendingBytes += sizes[index]
-                return index
+                pendingBytes += item.size
+                return (index, item)
             }
             condition.wait()
         }
     }
 
-    /// Records a claimed position's outcome; a failure stops further claims.
+    /// Records a claimed position's outcome; a failure stops further claims and planning.
     func complete(_ index: Int, _ outcome: Outcome) {
         condition.lock()
         if case .failed = outcome {
             stopped = true
             condition.broadcast()
         }
-        var resume: CheckedContinuation<Outcome, Never>?
-        if let waiter, waiter.index == index {
-            resume = waiter.continuation
-            self.waiter = nil
-            take(index)
-        } else {
-            results[index] = outcome
-        }
+        results[index] = outcome
+        let resume = takeReady()
         condition.unlock()
-        resume?.resume(returning: outcome)
-    }
-
-    /// The outcome of the next position in UID order, once it is there.
-    func next() async -> Outcome {
-        await withCheckedContinuation { continuation in
-            condition.lock()
-            let index = delivered
-            if let outcome = results.removeValue(forKey: index) {
-                take(index)
-                condition.unlock()
-                continuation.resume(returning: outcome)
-            } else {
-                waiter = (index, continuation)
-                condition.unlock()
-            }
-        }
-    }
-
-    /// Must hold the lock: the caller has position `index`.
-    private func take(_ index: Int) {
-        delivered = index + 1
-        pendingBytes -= sizes[index]
-        condition.broadcast()
-    }
-
-    /// The caller wants nothing more: downloads in flight finish, no new ones start.
-    func stop() {
-        condition.lock()
-        stopped = true
-        condition.broadcast()
-        condition.unlock()
+        resume?()
     }
 
     /// Called by each download thread as its last act.
@@ -136,6 +152,30 @@ final class IMAPFetchPipeline: @unchecked Sendable {
         resume?.resume()
     }
 
+    // MARK: Caller
+
+    /// The next message in UID order once it is there, the planning failure, or the end.
+    func next() async -> Next {
+        await withCheckedContinuation { continuation in
+            condition.lock()
+            if let next = ready() {
+                condition.unlock()
+                continuation.resume(returning: next)
+            } else {
+                waiter = continuation
+                condition.unlock()
+            }
+        }
+    }
+
+    /// The caller wants nothing more: downloads in flight finish, no new ones start, planning stops.
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
     /// Returns once every download thread has exited (their connections are back in the pool or closed).
     func allWorkersExited() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -148,5 +188,44 @@ final class IMAPFetchPipeline: @unchecked Sendable {
                 condition.unlock()
             }
         }
+    }
+
+    /// The UIDs planned so far, from position `index` on, whose `\Seen` this fetch set.
+    func markedSeen(from index: Int) -> [UInt32] {
+        condition.lock()
+        defer { condition.unlock() }
+        let rest = Set(items[min(index, items.count)...].map(\.uid))
+        return markedSeen.filter { rest.contains($0) }
+    }
+
+    /// How many messages were planned (found in the mailbox).
+    var plannedCount: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return items.count
+    }
+
+    // MARK: Under the lock
+
+    /// What the caller gets now, if anything; takes it.
+    private func ready() -> Next? {
+        let index = delivered
+        if index < items.count {
+            guard let outcome = results.removeValue(forKey: index) else { return nil }
+            delivered = index + 1
+            pendingBytes -= items[index].download ? items[index].size : 0
+            condition.broadcast()
+            return .item(items[index], outcome)
+        }
+        guard planningDone else { return nil }
+        if let planningFailure { return .failed(planningFailure) }
+        return .end
+    }
+
+    /// The waiting caller's resumption, when its next result is there (to run after unlocking).
+    private func takeReady() -> (() -> Void)? {
+        guard let waiter, let next = ready() else { return nil }
+        self.waiter = nil
+        return { waiter.resume(returning: next) }
     }
 }

@@ -106,75 +106,46 @@ public final class IMAPFetcher: MailFetcher, @unchecked Sendable {
         try checkMailboxName(mailbox)
         let wanted = Array(Set(uids)).sorted()
         guard !wanted.isEmpty else { return }
-        // Sizes and flags first, 64 UIDs a command; then \Seen for the messages to download, in one
-        // command per batch: the URL fetch would set it anyway, one message at a time, and a flag change
-        // per message costs Dovecot (Maildir) about as much as the download itself.
-        let (sizes, markedSeen) = try await withSession(mailbox: mailbox) { session throws(IMAPStepFailure) in
-            var sizes: [UInt32: Int] = [:]
-            var markedSeen: [UInt32] = []
-            for set in IMAPResponses.uidSets(wanted) {
-                let response = try step("UID FETCH (RFC822.SIZE FLAGS) in \(mailbox)", refusal: .mailbox) { () throws(CurlError) in
-                    try session.command("UID FETCH \(set) (RFC822.SIZE FLAGS)", mailbox: mailbox, uidValidity: uidValidity)
-                }
-                let found = IMAPResponses.sizes(response)
-                for (uid, attributes) in found { sizes[uid] = attributes.size }
-                let unseen = found.filter { !$0.value.seen && $0.value.size <= sizeLimit }.map(\.key)
-                for set in IMAPResponses.uidSets(unseen) {
-                    _ = try step("UID STORE +FLAGS (\\Seen) in \(mailbox)") { () throws(CurlError) in
-                        try session.command("UID STORE \(set) +FLAGS.SILENT (\\Seen)", mailbox: mailbox, uidValidity: uidValidity)
-                    }
-                }
-                markedSeen += unseen
-            }
-            return (sizes, markedSeen)
-        }
-
-        let present = wanted.filter { sizes[$0] != nil }
-        if present.count < wanted.count {
-            logger.notice(
-                "messages no longer in the mailbox",
-                metadata: ["server": "\(name)", "mailbox": "\(mailbox)", "missing": "\(wanted.count - present.count)"])
-        }
-        guard !present.isEmpty else { return }
-        let messageSizes = present.map { sizes[$0] ?? 0 }
-        let download = messageSizes.map { $0 <= sizeLimit }
-        let downloads = download.filter { $0 }.count
-        let connections = max(1, min(configuration.connections, downloads))
+        let connections = max(1, min(configuration.connections, wanted.count))
         let pipeline = IMAPFetchPipeline(
-            sizes: messageSizes, download: download, windowCount: Self.windowPerConnection * connections,
-            windowBytes: Self.windowBytes)
-        if downloads > 0 {
-            for number in 0..<connections {
-                startDownloader(number, pipeline: pipeline, mailbox: mailbox, uidValidity: uidValidity, uids: present, sizes: messageSizes)
-            }
+            windowCount: Self.windowPerConnection * connections, windowBytes: Self.windowBytes)
+        // Thread 0 plans (sizes, \Seen) batch by batch, then downloads too; the others download as soon as
+        // the first batch is planned.
+        startPlanner(pipeline: pipeline, mailbox: mailbox, uidValidity: uidValidity, uids: wanted, sizeLimit: sizeLimit)
+        for number in 1..<connections {
+            startDownloader(number, pipeline: pipeline, mailbox: mailbox, uidValidity: uidValidity)
         }
-        logger.debug(
-            "fetching", metadata: ["server": "\(name)", "messages": "\(present.count)", "connections": "\(downloads > 0 ? connections : 0)"])
+        logger.debug("fetching", metadata: ["server": "\(name)", "messages": "\(wanted.count)", "connections": "\(connections)"])
 
         var handedOver = 0
         do {
-            for index in 0..<pipeline.count {
-                handedOver = index
+            loop: while true {
                 if Task.isCancelled { throw CancellationError() }
-                let uid = present[index]
                 switch await pipeline.next() {
-                case .message(let raw):
-                    try await handle(FetchedMessage(mailbox: mailbox, uidValidity: uidValidity, uid: uid, raw: raw, size: raw.count))
-                case .tooLarge:
-                    try await handle(FetchedMessage(mailbox: mailbox, uidValidity: uidValidity, uid: uid, raw: [], size: messageSizes[index]))
-                case .gone:
-                    logger.notice("message gone before download", metadata: ["server": "\(name)", "mailbox": "\(mailbox)", "uid": "\(uid)"])
-                case .failed(let failure):
+                case .item(let item, .message(let raw)):
+                    try await handle(FetchedMessage(mailbox: mailbox, uidValidity: uidValidity, uid: item.uid, raw: raw, size: raw.count))
+                case .item(let item, .tooLarge):
+                    try await handle(FetchedMessage(mailbox: mailbox, uidValidity: uidValidity, uid: item.uid, raw: [], size: item.size))
+                case .item(let item, .gone):
+                    logger.notice("message gone before download", metadata: ["server": "\(name)", "mailbox": "\(mailbox)", "uid": "\(item.uid)"])
+                case .item(_, .failed(let failure)), .failed(let failure):
                     throw mailFetchError(failure, mailbox: mailbox)
+                case .end:
+                    break loop
                 }
+                handedOver += 1
             }
         } catch {
             pipeline.stop()
             await pipeline.allWorkersExited()
-            await restoreUnseen(Set(markedSeen).intersection(present[handedOver...]), mailbox: mailbox, uidValidity: uidValidity)
+            await restoreUnseen(Set(pipeline.markedSeen(from: handedOver)), mailbox: mailbox, uidValidity: uidValidity)
             throw error
         }
         await pipeline.allWorkersExited()
+        let missing = wanted.count - pipeline.plannedCount
+        if missing > 0 {
+            logger.notice("messages no longer in the mailbox", metadata: ["server": "\(name)", "mailbox": "\(mailbox)", "missing": "\(missing)"])
+        }
     }
 
     /// Best effort after a failed fetch: takes `\Seen` off again where this fetch set it on messages not handled
@@ -281,44 +252,87 @@ public final class IMAPFetcher: MailFetcher, @unchecked Sendable {
         lock.unlock()
     }
 
-    /// One download thread: claims positions in UID order and downloads them over one connection.
-    private func startDownloader(
-        _ number: Int, pipeline: IMAPFetchPipeline, mailbox: String, uidValidity: UInt32, uids: [UInt32], sizes: [Int]
-    ) {
+    /// The planning thread: sizes and flags 64 UIDs a command (`UID FETCH set (RFC822.SIZE FLAGS)`), then `\Seen`
+    /// for the unseen ones to download in one `UID STORE` per batch (the URL fetch would set it anyway, one
+    /// message at a time, and a flag change per message cost Dovecot's Maildir about as much as the download);
+    /// then it downloads like the others, over the same connection.
+    private func startPlanner(pipeline: IMAPFetchPipeline, mailbox: String, uidValidity: UInt32, uids: [UInt32], sizeLimit: Int) {
         let pool = pool
         pipeline.addWorker()
         let thread = Thread {
             var session: IMAPSession?
-            while let index = pipeline.claim() {
-                let uid = uids[index]
-                do throws(IMAPStepFailure) {
-                    let current: IMAPSession
-                    if let session {
-                        current = session
-                    } else {
-                        current = try step("setting up libcurl") { () throws(CurlError) in try pool.take() }
-                        session = current
+            do throws(IMAPStepFailure) {
+                let current = try step("setting up libcurl") { () throws(CurlError) in try pool.take() }
+                session = current
+                for set in IMAPResponses.uidSets(uids) {
+                    if pipeline.isStopped { break }
+                    let response = try step("UID FETCH (RFC822.SIZE FLAGS) in \(mailbox)", refusal: .mailbox) { () throws(CurlError) in
+                        try current.command("UID FETCH \(set) (RFC822.SIZE FLAGS)", mailbox: mailbox, uidValidity: uidValidity)
                     }
-                    let raw = try step("downloading UID \(uid) from \(mailbox)", refusal: .mailbox) { () throws(CurlError) in
-                        try current.message(mailbox: mailbox, uidValidity: uidValidity, uid: uid, expectedSize: sizes[index])
+                    let found = IMAPResponses.sizes(response).sorted { $0.key < $1.key }
+                    let unseen = found.filter { !$0.value.seen && $0.value.size <= sizeLimit }.map(\.key)
+                    for set in IMAPResponses.uidSets(unseen) {
+                        _ = try step("UID STORE +FLAGS (\\Seen) in \(mailbox)") { () throws(CurlError) in
+                            try current.command("UID STORE \(set) +FLAGS.SILENT (\\Seen)", mailbox: mailbox, uidValidity: uidValidity)
+                        }
                     }
-                    pipeline.complete(index, .message(raw))
-                } catch {
-                    session = nil  // never reuse a connection after a failure
-                    if error.isMissingMessage {
-                        pipeline.complete(index, .gone)
-                        continue
-                    }
-                    pipeline.complete(index, .failed(error))
-                    break
+                    pipeline.append(
+                        found.map { .init(uid: $0.key, size: $0.value.size, download: $0.value.size <= sizeLimit) }, markedSeen: unseen)
                 }
+                pipeline.finishPlanning(failure: nil)
+            } catch {
+                session = nil  // never reuse a connection after a failure
+                pipeline.finishPlanning(failure: error)
             }
-            if let session { pool.put(session) }
-            pipeline.workerExited()
+            Self.download(pipeline: pipeline, session: session, pool: pool, mailbox: mailbox, uidValidity: uidValidity)
+        }
+        thread.name = "imap \(configuration.server) #0"
+        thread.stackSize = 1 << 21
+        thread.start()
+    }
+
+    /// One download thread.
+    private func startDownloader(_ number: Int, pipeline: IMAPFetchPipeline, mailbox: String, uidValidity: UInt32) {
+        let pool = pool
+        pipeline.addWorker()
+        let thread = Thread {
+            Self.download(pipeline: pipeline, session: nil, pool: pool, mailbox: mailbox, uidValidity: uidValidity)
         }
         thread.name = "imap \(configuration.server) #\(number)"
         thread.stackSize = 1 << 21
         thread.start()
+    }
+
+    /// Claims positions in UID order and downloads them over one connection, until there is nothing left or a failure.
+    private static func download(
+        pipeline: IMAPFetchPipeline, session: IMAPSession?, pool: IMAPSessionPool, mailbox: String, uidValidity: UInt32
+    ) {
+        var session = session
+        while let (index, item) = pipeline.claim() {
+            do throws(IMAPStepFailure) {
+                let current: IMAPSession
+                if let session {
+                    current = session
+                } else {
+                    current = try step("setting up libcurl") { () throws(CurlError) in try pool.take() }
+                    session = current
+                }
+                let raw = try step("downloading UID \(item.uid) from \(mailbox)", refusal: .mailbox) { () throws(CurlError) in
+                    try current.message(mailbox: mailbox, uidValidity: uidValidity, uid: item.uid, expectedSize: item.size)
+                }
+                pipeline.complete(index, .message(raw))
+            } catch {
+                session = nil  // never reuse a connection after a failure
+                if error.isMissingMessage {
+                    pipeline.complete(index, .gone)
+                    continue
+                }
+                pipeline.complete(index, .failed(error))
+                break
+            }
+        }
+        if let session { pool.put(session) }
+        pipeline.workerExited()
     }
 
     /// Runs `body` with a pooled session on a dedicated thread; the session goes back to the pool only after a success.
