@@ -83,6 +83,14 @@ final class IMAPSession {
         try check(CCurl_easy_setopt_string(handle, CURLOPT_PASSWORD, credentials.password), "CURLOPT_PASSWORD")
     }
 
+    private var verbose = true
+
+    private func setVerbose(_ on: Bool) throws(CurlError) {
+        guard on != verbose else { return }
+        try setLong(CURLOPT_VERBOSE, on ? 1 : 0)
+        verbose = on
+    }
+
     private func setLong(_ option: CURLoption, _ value: Int) throws(CurlError) {
         try check(CCurl_easy_setopt_long(handle, option, value), "curl option \(option.rawValue)")
     }
@@ -108,6 +116,7 @@ final class IMAPSession {
     func command(_ command: String, mailbox: String?, uidValidity: UInt32? = nil) throws(CurlError) -> [UInt8] {
         try check(CCurl_easy_setopt_string(handle, CURLOPT_URL, url(mailbox: mailbox, uidValidity: uidValidity)), "CURLOPT_URL")
         try check(CCurl_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, command), "CURLOPT_CUSTOMREQUEST")
+        try setVerbose(true)
         let response = try perform(expecting: 0)
         if let mailbox { selectedMailbox = mailbox }
         return response
@@ -118,6 +127,8 @@ final class IMAPSession {
         try check(CCurl_easy_setopt_string(handle, CURLOPT_URL, url(mailbox: mailbox, uidValidity: uidValidity, uid: uid)), "CURLOPT_URL")
         // Options are sticky: a custom request left set would replace the FETCH.
         try check(CCurl_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, nil), "CURLOPT_CUSTOMREQUEST")
+        // No debug callbacks on the hot path (libcurl's own error text is enough for a download).
+        try setVerbose(false)
         let raw = try perform(expecting: expectedSize)
         selectedMailbox = mailbox
         return raw
