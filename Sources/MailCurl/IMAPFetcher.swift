@@ -109,8 +109,7 @@ public final class IMAPFetcher: MailFetcher, @unchecked Sendable {
         let connections = max(1, min(configuration.connections, wanted.count))
         let pipeline = IMAPFetchPipeline(
             windowCount: Self.windowPerConnection * connections, windowBytes: Self.windowBytes)
-        // Thread 0 plans (sizes, \Seen) batch by batch, then downloads too; the others download as soon as
-        // the first batch is planned.
+        // Thread 0 plans (sizes, \Seen) batch by batch, then downloads too; the others download once planning is over.
         startPlanner(pipeline: pipeline, mailbox: mailbox, uidValidity: uidValidity, uids: wanted, sizeLimit: sizeLimit)
         for number in 1..<connections {
             startDownloader(number, pipeline: pipeline, mailbox: mailbox, uidValidity: uidValidity)
