@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(
             name: "RolloutGatewayTests",
             dependencies: [
-                "RolloutCore", "RolloutGateway", "StoreSQLite", "MailMaildir",
+                "RolloutCore", "RolloutGateway", "StoreSQLite", "MailMaildir", "MailGMime",
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MailCurl
+import MailGMime
 import RolloutCore
 import RolloutGateway
 import StoreSQLite
@@ -89,7 +90,7 @@ enum SMTPBenchmark {
             }
             let gateway = Gateway(
                 configuration: configuration, store: store, hooks: NoHooks(), clock: .constant(Date(timeIntervalSince1970: 60)),
-                templates: try TemplateLibrary(), logger: logger)
+                templates: try TemplateLibrary(), logger: logger, writer: GMimeMessageWriter())
             let clock = ContinuousClock()
             let start = clock.now
             let report = try await gateway.send(through: transport)

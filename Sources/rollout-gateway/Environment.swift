@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MailCurl
+import MailGMime
 import MailMaildir
 import RolloutCore
 import RolloutGateway
@@ -29,7 +30,7 @@ struct Environment {
             configuration: configuration, store: store,
             hooks: ProcessHookRunner(commands: configuration.hooks, timeoutSeconds: configuration.hookTimeoutSeconds),
             clock: clock, templates: templates, logger: logger,
-            signer: try configuration.replyAddressSigner())
+            signer: try configuration.replyAddressSigner(), writer: GMimeMessageWriter())
     }
 }
 

@@ -57,7 +57,7 @@ struct IngestWorld {
         gateway = Gateway(
             configuration: configuration, store: store, hooks: NoHooks(), clock: DateSource { clock.now },
             templates: try TemplateLibrary(), logger: Logger(label: "test") { _ in handler },
-            signer: try configuration.replyAddressSigner())
+            signer: try configuration.replyAddressSigner(), writer: GMimeMessageWriter())
         ingest = Ingest(gateway: gateway, parser: GMimeMailParser())
         for _ in 1...10 { _ = try await store.reserveTicketID() }
         let release = try await gateway.createRelease(

@@ -51,7 +51,7 @@ struct FullLoopTests {
         #expect(first.status == 0, "\(first.stderr)")
         let notification = try #require(sink.captures().first { $0.rcptArgs.contains("<paolo.veronesi@cnaf.example.org>") })
         let subject = try #require(notification.header("Subject").first)
-        let messageID = try #require(notification.header("Message-ID").first)
+        let messageID = try #require(notification.header("Message-Id").first)  // GMime spells it Message-Id
 
         // The team answers the notification; its MTA delivers the reply into the gateway's mailbox.
         let reply = """
@@ -159,7 +159,7 @@ struct FetchInterruptionTests {
         let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         let gateway = Gateway(
             configuration: configuration, store: store, hooks: ProcessHookRunner(commands: [:]), clock: .constant(Date(timeIntervalSince1970: 1_796_000_000)),
-            templates: try TemplateLibrary(), logger: logger)
+            templates: try TemplateLibrary(), logger: logger, writer: GMimeMessageWriter())
         let release = try await gateway.createRelease(
             ComponentRelease(stack: "EMI-1.0", component: "SE-DPM_mysql", version: "1.8.0-1"),
             links: ReleaseLinks(releaseNotes: "a", fixedBugs: "b", documentation: "c"))

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MailCurl
+import MailGMime
 import RolloutCore
 import RolloutGateway
 import StoreSQLite
@@ -50,7 +51,8 @@ struct GatewaySMTPTests {
             self.clock = clock
             gateway = Gateway(
                 configuration: configuration, store: store, hooks: NoHooks(), clock: DateSource { clock.now },
-                templates: try TemplateLibrary(), logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+                templates: try TemplateLibrary(), logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() },
+                writer: GMimeMessageWriter())
             let release = try await gateway.createRelease(
                 ComponentRelease(stack: "EMI-1.0", component: "SE-DPM_mysql", version: "1.8.0-1"),
                 links: ReleaseLinks(releaseNotes: "https://notes", fixedBugs: "https://bugs", documentation: "https://docs"))

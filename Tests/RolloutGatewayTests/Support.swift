@@ -1,6 +1,7 @@
 import Foundation
 import InMemoryLogging
 import Logging
+import MailGMime
 import MailMaildir
 import RolloutCore
 import RolloutGateway
@@ -113,7 +114,7 @@ struct TestGateway {
         logger.logLevel = .debug
         gateway = Gateway(
             configuration: configuration, store: store, hooks: hooks, clock: clock.source,
-            templates: try TemplateLibrary(), logger: logger)
+            templates: try TemplateLibrary(), logger: logger, writer: GMimeMessageWriter())
     }
 
     var maildir: MaildirTransport { MaildirTransport(root: configuration.outboxMaildir!) }

@@ -38,7 +38,7 @@ public struct Gateway: Sendable {
     public init(
         configuration: GatewayConfiguration, store: any TicketStore, hooks: any HookRunner, clock: DateSource,
         templates: TemplateLibrary, logger: Logger, signer: ReplyAddressSigner? = nil,
-        writer: any MessageWriter = SwiftMessageWriter()
+        writer: any MessageWriter
     ) {
         self.configuration = configuration
         self.store = store
