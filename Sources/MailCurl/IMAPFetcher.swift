@@ -252,7 +252,7 @@ public final class IMAPFetcher: MailFetcher, @unchecked Sendable {
     }
 
     /// The planning thread: sizes and flags 64 UIDs a command (`UID FETCH set (RFC822.SIZE FLAGS)`), then `\Seen`
-    /// for the unseen ones to download in one `UID STORE` per batch (the URL fetch would set it anyway, one
+    /// for all the unseen ones to download in as few `UID STORE` commands as will do (the URL fetch would set it anyway, one
     /// message at a time, and a flag change per message cost Dovecot's Maildir about as much as the download);
     /// then it downloads like the others, over the same connection.
     private func startPlanner(pipeline: IMAPFetchPipeline, mailbox: String, uidValidity: UInt32, uids: [UInt32], sizeLimit: Int) {
@@ -263,20 +263,23 @@ public final class IMAPFetcher: MailFetcher, @unchecked Sendable {
             do throws(IMAPStepFailure) {
                 let current = try step("setting up libcurl") { () throws(CurlError) in try pool.take() }
                 session = current
+                var unseen: [UInt32] = []
                 for set in IMAPResponses.uidSets(uids) {
                     if pipeline.isStopped { break }
                     let response = try step("UID FETCH (RFC822.SIZE FLAGS) in \(mailbox)", refusal: .mailbox) { () throws(CurlError) in
                         try current.command("UID FETCH \(set) (RFC822.SIZE FLAGS)", mailbox: mailbox, uidValidity: uidValidity)
                     }
                     let found = IMAPResponses.sizes(response).sorted { $0.key < $1.key }
-                    let unseen = found.filter { !$0.value.seen && $0.value.size <= sizeLimit }.map(\.key)
-                    for set in IMAPResponses.uidSets(unseen) {
-                        _ = try step("UID STORE +FLAGS (\\Seen) in \(mailbox)") { () throws(CurlError) in
-                            try current.command("UID STORE \(set) +FLAGS.SILENT (\\Seen)", mailbox: mailbox, uidValidity: uidValidity)
-                        }
-                    }
+                    unseen += found.filter { !$0.value.seen && $0.value.size <= sizeLimit }.map(\.key)
                     pipeline.append(
-                        found.map { .init(uid: $0.key, size: $0.value.size, download: $0.value.size <= sizeLimit) }, markedSeen: unseen)
+                        found.map { .init(uid: $0.key, size: $0.value.size, download: $0.value.size <= sizeLimit) }, markedSeen: [])
+                }
+                // SILENT: no untagged line per message, so no libcurl limit on the number of UIDs per command.
+                for set in IMAPResponses.uidSets(unseen, maxCount: Int.max) {
+                    _ = try step("UID STORE +FLAGS (\\Seen) in \(mailbox)") { () throws(CurlError) in
+                        try current.command("UID STORE \(set) +FLAGS.SILENT (\\Seen)", mailbox: mailbox, uidValidity: uidValidity)
+                    }
+                    pipeline.append([], markedSeen: IMAPResponses.expand(set))
                 }
                 pipeline.finishPlanning(failure: nil)
             } catch {
