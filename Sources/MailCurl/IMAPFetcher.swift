@@ -96,8 +96,8 @@ public final class IMAPFetcher: MailFetcher, @unchecked Sendable {
     ///
     /// Sizes come first (`UID FETCH set (RFC822.SIZE FLAGS)`), so that a message above `sizeLimit` is reported
     /// ``FetchedMessage/tooLarge`` without being downloaded (nor marked `\Seen`). The others get `\Seen` in
-    /// one `UID STORE` per batch, then each body is a URL fetch (`INBOX;UIDVALIDITY=v/;UID=n`, i.e.
-    /// `UID FETCH n BODY[]`). UIDs no longer in the mailbox are skipped. After a failure, every message
+    /// as few `UID STORE` commands as possible, then each body is a URL fetch (`INBOX;UIDVALIDITY=v/;UID=n`,
+    /// i.e. `UID FETCH n BODY[]`) on one of the connections. UIDs no longer in the mailbox are skipped. After a failure, every message
     /// before it has been handed to `handle`, and `\Seen` is taken off the rest again (best effort).
     public func fetch(
         mailbox: String, uidValidity: UInt32, uids: [UInt32], sizeLimit: Int,
@@ -109,7 +109,7 @@ public final class IMAPFetcher: MailFetcher, @unchecked Sendable {
         let connections = max(1, min(configuration.connections, wanted.count))
         let pipeline = IMAPFetchPipeline(
             windowCount: Self.windowPerConnection * connections, windowBytes: Self.windowBytes)
-        // Thread 0 plans (sizes, \Seen) batch by batch, then downloads too; the others download once planning is over.
+        // Thread 0 plans (sizes, then \Seen), then downloads too; the others download once planning is over.
         startPlanner(pipeline: pipeline, mailbox: mailbox, uidValidity: uidValidity, uids: wanted, sizeLimit: sizeLimit)
         for number in 1..<connections {
             startDownloader(number, pipeline: pipeline, mailbox: mailbox, uidValidity: uidValidity)
