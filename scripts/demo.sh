@@ -74,7 +74,9 @@ run tickets show 2
 printf '\n\033[1m== the release ticket\033[0m\n'
 run tickets show 1
 printf '\n\033[1m== notifications written to demo-out/outbox/new\033[0m\n'
+# A header's value, folded lines joined (RFC 5322 §2.2.3).
+header() { awk -v name="$1" 'BEGIN { IGNORECASE = 1 } /^\r?$/ { exit } found && /^[ \t]/ { sub(/^[ \t]+/, " "); value = value $0; next } found { exit } tolower($0) ~ "^" tolower(name) ":" { found = 1; value = substr($0, length(name) + 3) } END { gsub(/\r/, "", value); print value }' "$2"; }
 for mail in demo-out/outbox/new/*; do
-    printf '%-60s %s\n' "$(grep -m1 '^X-Original-To:' "$mail" | cut -c16- | cut -c1-58)" "$(grep -m1 '^Subject:' "$mail" | cut -c10-)"
+    printf '%-60s %s\n' "$(header X-Original-To "$mail" | cut -c1-58)" "$(header Subject "$mail")"
 done
 printf '\n%s mail files; hook log: demo-out/hooks.log; gateway log: demo-out/gateway.log\n' "$(ls demo-out/outbox/new | wc -l)"

@@ -5,8 +5,6 @@
 /// (`team-assigned.mustache`).
 enum DefaultTemplates {
     static let footer = """
-
-        --
         {{gateway_name}} <{{gateway_address}}>
         Reply to this message to answer; keep {{tag}} in the subject.
         Ticket: {{title}}

@@ -53,13 +53,15 @@ public struct TemplateLibrary: Sendable {
 
     /// Renders a template into a subject and a body, the footer appended.
     public func render(_ name: String, _ values: [String: String]) throws -> (subject: String, body: String) {
-        guard let text = library.render(values, withTemplate: name) else {
+        guard let rendered = library.render(values, withTemplate: name) else {
             throw TemplateError(template: name, problem: "does not exist; expected one of \(names.sorted().joined(separator: ", "))")
         }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        let subject = lines.first.map { $0.dropFirst("Subject:".count).trimmingCharacters(in: .whitespaces) } ?? ""
-        let body = lines.dropFirst().drop(while: { $0.trimmingCharacters(in: .whitespaces).isEmpty }).joined(separator: "\n")
+        let lines = rendered.split(separator: "\n", omittingEmptySubsequences: false)
+        let subject = lines.first.map { $0.dropFirst("Subject:".count).trimmingWhitespace() } ?? ""
+        // The footer follows the signature separator "-- " (RFC 3676 §4.3), after a blank line.
+        var text = lines.dropFirst().drop(while: { $0.trimmingWhitespace().isEmpty }).joined(separator: "\n")
+        while text.hasSuffix("\n") { text.removeLast() }
         let footer = library.render(values, withTemplate: Self.footer) ?? ""
-        return (subject, body + footer)
+        return (subject, footer.isEmpty ? text + "\n" : text + "\n\n-- \n" + footer + "\n")
     }
 }
