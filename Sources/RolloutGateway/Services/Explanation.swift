@@ -123,13 +123,22 @@ extension Ingest.Analysis {
         let wantsAnswer = disposition == .setAside || (disposition == .applied && lines.contains { $0.reading != .text })
         return Explanation(
             ticket: ticket?.rawValue, queue: queue?.rawValue, foundBy: foundBy, sender: sender?.value,
-            senderSource: classification.senderSource?.rawValue, kind: Self.kindName(classification.kind),
+            senderSource: classification.senderSource.map(Self.sourceName), kind: Self.kindName(classification.kind),
             reasons: classification.reasons, duplicate: duplicate, viaList: classification.viaList,
             authentication: authentication.rawValue, commands: commands, malformed: malformed, authorized: authorized,
             results: results, attachments: attachments,
             failedRecipients: message.failedRecipients.map { .init(address: $0.address.value, action: $0.action, status: $0.status) },
             defects: message.defects, textFromHtml: message.textFromHTML, newText: reply.newText, action: action, problem: problem,
             answer: wantsAnswer && mayAnswer)
+    }
+
+    static func sourceName(_ source: MessageClassifier.SenderSource) -> String {
+        switch source {
+        case .from: "from"
+        case .originalFrom: "original-from"
+        case .replyTo: "reply-to"
+        case .cc: "cc"
+        }
     }
 
     static func kindName(_ kind: MessageClassifier.Kind) -> String {
