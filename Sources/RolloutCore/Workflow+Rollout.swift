@@ -128,6 +128,16 @@ extension Run {
             guard answer == .accepted else {
                 return .failure(Refusal(reason: "\(team) is not assigned to ticket \(id); there is nothing to decline"))
             }
+            if rollout.teams.contains(where: { $0.team == team && $0.unassignedAt != nil }) {
+                return .failure(
+                    Refusal(reason: "\(team) was taken off ticket \(id) by a manager; a manager may assign it again", kind: .wrongState))
+            }
+            let family = rollout.release.stackFamily
+            if let registered = registry.teams[team], !registered.stacks.isEmpty,
+                !registered.stacks.contains(where: { $0.caseInsensitiveCompare(family) == .orderedSame })
+            {
+                return .failure(Refusal(reason: "\(team) does not adopt \(family); only teams of that stack may volunteer", kind: .invalid))
+            }
             rollout.teams.removeAll { $0.team == team }
             rollout.teams.append(TeamAssignment(team: team, assignedAt: now, volunteered: true, answerDeadline: now))
             record(id, "team.volunteered", "\(team) volunteered")
@@ -382,11 +392,13 @@ extension Run {
         guard rollout.status != .resolved else { return }
         switch key.kind {
         case .answerDeadline:
-            guard let team = key.team, let assignment = rollout.assignment(of: team), assignment.answer == nil else { return }
+            guard let team = key.team, let assignment = rollout.assignment(of: team), assignment.answer == nil,
+                assignment.answerDeadline <= now
+            else { return }
             record(id, "team.no-answer", "\(team) did not answer by \(describe(assignment.answerDeadline))")
             notify(.noAnswer, ticket: id, team: team, facts: ["deadline": describe(assignment.answerDeadline)])
         case .escalation:
-            guard rollout.escalationDueAt != nil else { return }
+            guard let due = rollout.escalationDueAt, due <= now else { return }
             guard rollout.acceptedTeams.isEmpty else {
                 rollout.escalationDueAt = nil
                 return
@@ -406,6 +418,7 @@ extension Run {
             else { return }
             let expected = ReportFiles.expectedReportNames(team: team, release: rollout.release)
             if key.kind == .testingMinimum {
+                guard let end = assignment.testingMinimumEnd, end <= now else { return }
                 record(id, "team.reminded", "\(team) reminded to report: minimum testing period over")
                 notify(.testingMinimumReached, ticket: id, team: team, facts: ["report_name": expected])
             } else {

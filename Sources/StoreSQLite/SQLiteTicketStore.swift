@@ -112,7 +112,11 @@ public final class SQLiteTicketStore: TicketStore {
             }
             for entry in commit.decision.history { try Self.insert(entry, db) }
             if let fired = commit.firedTimer {
-                try db.cachedStatement(sql: "UPDATE timers SET state = 'fired', settled_at = ? WHERE ticket_id = ? AND kind = ? AND team = ?").execute(arguments: [now, fired.ticket.rawValue, fired.kind.rawValue, fired.team?.description ?? ""])
+                // Another process may have fired it since it was read as due: then this firing is void.
+                try db.cachedStatement(
+                    sql: "UPDATE timers SET state = 'fired', settled_at = ? WHERE ticket_id = ? AND kind = ? AND team = ? AND state = 'pending'"
+                ).execute(arguments: [now, fired.ticket.rawValue, fired.kind.rawValue, fired.team?.description ?? ""])
+                guard db.changesCount == 1 else { throw StoreError.alreadySeen("timer \(fired.kind.rawValue) of ticket \(fired.ticket)") }
             }
             for change in commit.decision.timers { try Self.apply(change, db, at: now) }
             for message in commit.outbox { try Self.insert(message, db) }

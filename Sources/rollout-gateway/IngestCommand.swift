@@ -34,6 +34,18 @@ struct IngestCommand: AsyncParsableCommand {
             let store = environment.gateway.store
             let ingest = Ingest(gateway: environment.gateway, parser: GMimeMailParser())
             var tally = Tally()
+            /// One message of an mbox or a file list: a temporary failure stops the batch, anything else is
+            /// logged and the batch goes on (SPEC §5: processing continues with the next message).
+            func ingestOne(_ raw: [UInt8], named name: String) async throws {
+                do {
+                    tally.count(try await ingest.ingest(raw))
+                } catch where Self.isTemporary(error) {
+                    throw error
+                } catch {
+                    tally.failed += 1
+                    environment.gateway.logger.error("message not processed", metadata: ["file": "\(name)", "reason": "\(error)"])
+                }
+            }
             if let maildir {
                 let source = MaildirSource(root: maildir)
                 // Messages leave new/ only once their commits are synced: a group at a time.
@@ -59,7 +71,7 @@ struct IngestCommand: AsyncParsableCommand {
                             tally.count(try await ingest.ingest(prepared: try reading.get()))
                             committed.append(entry)
                             if committed.count >= 256 { try await release() }
-                        } catch let error as StoreError where error.isTemporary {
+                        } catch where Self.isTemporary(error) {
                             try await release()
                             tally.print(environment)
                             throw error  // the rest stays in new/ for the next run
@@ -73,14 +85,14 @@ struct IngestCommand: AsyncParsableCommand {
                 }
                 try await release()
             } else if let mbox {
-                for raw in try MboxReader(path: mbox) { tally.count(try await ingest.ingest(raw)) }
+                for raw in try MboxReader(path: mbox) { try await ingestOne(raw, named: "message \(tally.total + 1) of \(mbox)") }
                 try await store.flush()
             } else if !files.isEmpty {
                 for file in files {
                     guard let data = FileManager.default.contents(atPath: file) else {
                         throw GatewayError.invalidInput("cannot read \(file)")
                     }
-                    tally.count(try await ingest.ingest([UInt8](data)))
+                    try await ingestOne([UInt8](data), named: file)
                 }
                 try await store.flush()
             } else {
@@ -94,6 +106,15 @@ struct IngestCommand: AsyncParsableCommand {
                 }
             }
             tally.print(environment)
+        }
+    }
+
+    /// Failures the next run may not meet: a busy store, a conflict, a hook that failed.
+    static func isTemporary(_ error: any Error) -> Bool {
+        switch error {
+        case let error as StoreError: error.isTemporary
+        case GatewayError.hookFailed, GatewayError.tooManyConflicts: true
+        default: false
         }
     }
 
@@ -120,6 +141,7 @@ struct IngestCommand: AsyncParsableCommand {
         var counts: [Ingest.Disposition: Int] = [:]
         var failed = 0
         var answered = 0
+        var total: Int { counts.values.reduce(0, +) + failed }
 
         mutating func count(_ outcome: Ingest.Outcome) {
             counts[outcome.disposition, default: 0] += 1
@@ -127,7 +149,6 @@ struct IngestCommand: AsyncParsableCommand {
         }
 
         func print(_ environment: Environment) {
-            let total = counts.values.reduce(0, +) + failed
             environment.gateway.logger.info(
                 "ingest done",
                 metadata: [

@@ -11,6 +11,11 @@ struct TickCommand: AsyncParsableCommand {
     func run() async throws {
         try await guarded {
             let environment = try Environment(options, label: "tick")
+            guard let lock = try RunLock(path: environment.configuration.storePath + ".lock", waiting: 10) else {
+                environment.gateway.logger.notice("another run holds the lock; nothing done")
+                return
+            }
+            defer { lock.release() }
             let report = try await environment.gateway.tick()
             print("fired \(report.fired.count) timers, queued \(report.notifications) notifications")
         }
@@ -27,6 +32,12 @@ struct SendCommand: AsyncParsableCommand {
     func run() async throws {
         try await guarded {
             let environment = try Environment(options, label: "send")
+            // One sender at a time: two would both read the same queued messages.
+            guard let lock = try RunLock(path: environment.configuration.storePath + ".lock", waiting: 10) else {
+                environment.gateway.logger.notice("another run holds the lock; nothing done")
+                return
+            }
+            defer { lock.release() }
             let report = try await environment.gateway.send(through: try environment.transport(maildir: maildir))
             print(
                 "delivered \(report.delivered), deferred \(report.deferred), failed \(report.failed), held \(report.held), still queued \(report.stillQueued)")

@@ -256,6 +256,9 @@ struct MessageClassifierTests {
         #expect(parsed.results[1].properties["smtp.mailfrom"] == "mario.rossi@cnaf.infn.it")
         #expect(parsed.results[1].domain == "cnaf.infn.it")
         #expect(AuthenticationResults(parsing: "mx.example.org; none").results.isEmpty)
+        // Spaces around every "=", not only the first one.
+        let spaced = AuthenticationResults(parsing: "mx.rollout.example.org; dkim=pass header.d = example.org")
+        #expect(spaced.results.first?.domain == "example.org")
     }
 
     // MARK: Delivery reports

@@ -132,3 +132,14 @@ struct TicketReferenceTests {
         #expect(SubjectLine.baseSubject(subject) == base)
     }
 }
+
+@Suite("Ticket references on hostile input")
+struct HostileSubjectTests {
+    @Test("a subject of a hundred thousand brackets is read in linear time and names no ticket")
+    func brackets() {
+        let finder = TicketReferenceFinder(messageIDDomain: "rollout.example.org")
+        let subject = String(repeating: "[", count: 100_000) + "]"
+        #expect(finder.subjectTag(in: subject) == nil)
+        #expect(finder.subjectTag(in: "[x] [[staged-rollout #12]")?.0 == TicketID(12))
+    }
+}

@@ -485,3 +485,27 @@ struct DeliveryFailureTests {
         #expect(decision.results.map(\.refusal) == [.notAuthorized, .unknownTeam, .malformed, .notAuthorized])
     }
 }
+
+@Suite("Volunteers")
+struct VolunteerTests {
+    @Test("a team a manager took off cannot put itself back; a manager can")
+    func unassignedCannotVolunteer() {
+        var scenario = Scenario.assigned()
+        scenario.mail("unassign IBERGRID-LIP-Lisbon", from: World.manager, at: "2026-11-27 16:00")
+        #expect(scenario.mail("accept IBERGRID-LIP-Lisbon", from: World.portugalMember, at: "2026-11-30 16:00").statuses == [.refused])
+        #expect(scenario.mail("assign IBERGRID-LIP-Lisbon", from: World.manager, at: "2026-11-30 16:10").statuses == [.applied])
+        #expect(scenario.mail("accept IBERGRID-LIP-Lisbon", from: World.portugalMember, at: "2026-11-30 16:20").statuses == [.applied])
+    }
+
+    @Test("a team that does not adopt the stack cannot volunteer")
+    func otherStack() {
+        let arc = TeamName("ea-NGI_NDGF-T1")!
+        let registry = Registry(
+            teams: World.registry.teams.values.map { $0 } + [EATeam(name: arc, members: [EmailAddress("asa@nsc.example.org")], stacks: ["ARC"])],
+            stacks: ["EMI": StackPeople(managers: [World.manager], lists: [World.list])], releaseManagers: [World.releaseManager])
+        var scenario = Scenario.assigned(workflow: Workflow(context: WorkflowContext(registry: registry, policy: WorkflowPolicy(calendar: BusinessCalendar(timeZone: World.amsterdam)))))
+        let decision = scenario.mail("accept NGI_NDGF-T1", from: EmailAddress("asa@nsc.example.org"), at: "2026-11-30 16:00")
+        #expect(decision.statuses == [.refused])
+        #expect(decision.results[0].message.contains("does not adopt EMI"))
+    }
+}

@@ -164,3 +164,41 @@ struct ReplyAddressTests {
         #expect(throws: GatewayError.self) { _ = try ReplyAddressSigner(secret: Array("short".utf8), base: EmailAddress("a@b.org")) }
     }
 }
+
+@Suite("Timers and notices under concurrency")
+struct TimerConcurrencyTests {
+    @Test("two teams silent at the same deadline give the managers two notices, not one")
+    func twoNoAnswerNotices() async throws {
+        let test = try TestGateway()
+        let ticket = try await test.staged()
+        _ = try await test.apply("assign NGI_IT-INFN-T1 NGI_DE-FZK-LCG2", to: ticket, as: "mario.david@lip.example.org", at: "2026-11-27 15:00")
+        test.clock.now = amsterdam("2026-11-30 15:00")
+        _ = try await test.gateway.tick()
+        let queued = try await test.store.pendingOutbox(at: test.clock.now, limit: 100)
+        #expect(queued.filter { $0.kind == "no-answer" }.count == 2)
+        #expect(Set(queued.map(\.messageID)).count == queued.count)
+    }
+
+    @Test("a timer fired by one process is not fired again by another that read it as due")
+    func firedOnce() async throws {
+        let test = try TestGateway()
+        let ticket = try await test.staged()
+        _ = try await test.apply("assign NGI_IT-INFN-T1", to: ticket, as: "mario.david@lip.example.org", at: "2026-11-27 15:00")
+        let other = try SQLiteTicketStore(path: test.configuration.storePath)
+        let due = try await other.dueTimers(at: amsterdam("2026-11-30 15:00"))
+        #expect(due.count == 2)
+        test.clock.now = amsterdam("2026-11-30 15:00")
+        _ = try await test.gateway.tick()
+        let history = try await test.store.history(of: ticket).count
+        // The second process fires a timer it read as due before the first one fired it; the ticket itself is
+        // unchanged since it loaded it, so only the timer's own state can stop the second firing.
+        let current = try #require(try await other.load(ticket))
+        let key = try #require(due.first { $0.key.kind == .answerDeadline }?.key)
+        let decision = Workflow(context: test.configuration.workflow).decide(current.rolloutCase, .timerFired(key), now: test.clock.now)
+        #expect(!decision.history.isEmpty)
+        await #expect(throws: StoreError.alreadySeen("timer answer-deadline of ticket #2")) {
+            try await other.commit(StoreCommit(base: current, decision: decision, outbox: [], firedTimer: key))
+        }
+        #expect(try await test.store.history(of: ticket).count == history)
+    }
+}

@@ -70,10 +70,7 @@ public struct AuthenticationResults: Sendable, Equatable {
 
     private static func methodResult(_ statement: String) -> MethodResult? {
         // CFWS is allowed around "=" (RFC 8601 §2.2): close it up before splitting into words.
-        var text = statement
-        while let range = text.range(of: #"\s*=\s*"#, options: .regularExpression), text[range] != "=" {
-            text.replaceSubrange(range, with: "=")
-        }
+        let text = statement.replacingOccurrences(of: #"\s*=\s*"#, with: "=", options: .regularExpression)
         let words = split(text, separator: " ")
         guard let first = words.first, let equals = first.firstIndex(of: "=") else { return nil }
         let method = first[..<equals].split(separator: "/").first.map { $0.lowercased() } ?? ""

@@ -75,13 +75,21 @@ public struct TicketReferenceFinder: Sendable, Equatable {
 
     /// The first of our tags in a subject, wherever it stands (after `Re:`/`AW:`/`[list]` prefixes or elsewhere);
     /// other systems' tags (`[GGUS #123]`, `[rt.example.org #55]`) are skipped.
+    ///
+    /// Linear in the subject, which is read up to 4 KiB: for each `]`, only the text after the last `[` before it.
     public func subjectTag(in subject: String) -> (TicketID, Queue)? {
-        var rest = subject[...]
-        while let open = rest.firstIndex(of: "[") {
-            let afterOpen = rest.index(after: open)
-            guard let close = rest[afterOpen...].firstIndex(of: "]") else { return nil }
-            if let found = tag(String(rest[afterOpen..<close])) { return found }
-            rest = rest[afterOpen...]
+        let text = subject.prefix(4096)
+        var open: Substring.Index?
+        var index = text.startIndex
+        while index < text.endIndex {
+            switch text[index] {
+            case "[": open = text.index(after: index)
+            case "]":
+                if let start = open, let found = tag(String(text[start..<index])) { return found }
+                open = nil
+            default: break
+            }
+            index = text.index(after: index)
         }
         return nil
     }

@@ -62,7 +62,11 @@ public struct NotificationRenderer: Sendable {
     /// A Message-ID that the same notification of the same event always gets.
     func messageID(for notification: RoutedNotification, index: Int, cause: Cause, now: Date) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
-        let seed = "\(cause)|\(notification.kind.rawValue)|\(notification.template)|\(notification.recipients.map(\.key))|\(index)"
+        // Two notices of one event to the same people (two teams' no-answer at one deadline) differ by team and facts.
+        let facts = notification.facts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
+        let seed =
+            "\(cause)|\(notification.kind.rawValue)|\(notification.template)|\(notification.recipients.map(\.key))|\(index)"
+            + "|\(notification.team?.key ?? "")|\(notification.ticket.rawValue)|\(facts)"
         for byte in seed.utf8 {
             hash ^= UInt64(byte)
             hash = hash &* 0x100_0000_01b3

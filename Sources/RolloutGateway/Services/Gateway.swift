@@ -135,6 +135,8 @@ public struct Gateway: Sendable {
                     ])
             } catch GatewayError.unknownTicket {
                 try await store.markFired(key, at: now)
+            } catch StoreError.alreadySeen {
+                logger.debug("timer already fired by another run", metadata: ["ticket": "\(key.ticket.rawValue)", "action": "\(key.kind.rawValue)"])
             }
         }
         return report
@@ -152,7 +154,7 @@ public struct Gateway: Sendable {
         public var stillQueued = 0
     }
 
-    /// Kinds that are never held back: the notices about the caps and about failures themselves.
+    /// Kinds that are never held back: the notice about the caps itself.
     static let uncappedKinds: Set<String> = [NotificationKind.volumeCapped.rawValue]
 
     /// Delivers the outbox through a transport, recording each outcome. Per recipient and per ticket, mail over
@@ -279,6 +281,7 @@ public struct Gateway: Sendable {
         preloaded: StoredCase? = nil, event makeEvent: (StoredCase) async throws -> WorkflowEvent
     ) async throws -> EventReport {
         var preloaded = preloaded
+        var hooksRun: [HookRun] = []
         for _ in 0..<5 {
             // A case loaded just before is used once; after a conflict the ticket is loaded afresh.
             let loaded: StoredCase?
@@ -293,7 +296,11 @@ public struct Gateway: Sendable {
             let event = try await makeEvent(stored)
             var decision = workflow.decide(stored.rolloutCase, event, now: now)
             if let answer { decision.notifications += answer(decision) }
-            for hook in decision.hooks { try await hooks.run(hook) }
+            // A hook that already ran for this event (before a conflict made it decide again) is not run twice.
+            for hook in decision.hooks where !hooksRun.contains(where: { $0.hook == hook.hook && $0.release.id == hook.release.id }) {
+                try await hooks.run(hook)
+                hooksRun.append(hook)
+            }
             let outbox = try renderer.render(decision, cause: cause, now: now)
             let storedAttachments = zip(attachments, decision.attachments).map { incoming, verdict in
                 StoredAttachment(verdict: verdict, contentType: incoming.contentType, bytes: incoming.bytes)

@@ -43,9 +43,12 @@ extension Ingest {
             return Outcome(disposition: disposition, ticket: analysis.ticket, results: [], answered: !answer.isEmpty, reason: reason)
         }
         func duplicate() async throws -> Outcome {
-            // The copy is recorded under its own digest, so a third copy is recognised too; its effects are nil.
+            // The copy is recorded too (under its own digest), so the record shows every copy that arrived;
+            // a copy of the same bytes arriving again is already recorded, which is fine.
             let copy = SeenMessage(key: "\(key) copy sha256:\(message.digest)", ticket: analysis.ticket, sender: analysis.sender, disposition: Disposition.duplicate.rawValue)
-            try? await gateway.store.recordSeen(copy, at: now)
+            do {
+                try await gateway.store.recordSeen(copy, at: now)
+            } catch StoreError.alreadySeen {}
             metadata["action"] = "duplicate"
             logger.info("message duplicate", metadata: metadata)
             return Outcome(disposition: .duplicate, ticket: analysis.ticket, results: [], answered: false, reason: nil)

@@ -32,8 +32,17 @@ public struct ProcessHookRunner: HookRunner {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = Array(argv.dropFirst())
-        process.environment = ProcessInfo.processInfo.environment.merging(Self.environment(for: hook)) { _, new in new }
-        let errors = Pipe()
+        // Only PATH, the locale and the release: never the gateway's own environment (it may hold passwords).
+        let inherited = ProcessInfo.processInfo.environment.filter { ["PATH", "LANG", "LC_ALL", "TZ", "RG_HOOK_LOG"].contains($0.key) }
+        process.environment = inherited.merging(Self.environment(for: hook)) { _, new in new }
+        // stderr goes to a file, so a talkative hook never blocks on a full pipe.
+        let errorPath = NSTemporaryDirectory() + "rollout-hook-\(UUID().uuidString).err"
+        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: errorPath) }
+        guard let errors = FileHandle(forWritingAtPath: errorPath) else {
+            throw GatewayError.hookFailed(hook.hook, "cannot create \(errorPath) for the hook's messages")
+        }
+        defer { try? errors.close() }
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
         do {
@@ -50,7 +59,8 @@ public struct ProcessHookRunner: HookRunner {
             try await Task.sleep(nanoseconds: 20_000_000)
         }
         guard process.terminationStatus == 0 else {
-            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile().suffix(400), as: UTF8.self)
+            let output = FileManager.default.contents(atPath: errorPath) ?? Data()
+            let text = String(decoding: output.suffix(400), as: UTF8.self)
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             throw GatewayError.hookFailed(
                 hook.hook, "\(program) exited with status \(process.terminationStatus)\(text.isEmpty ? "" : ": \(text)")")
