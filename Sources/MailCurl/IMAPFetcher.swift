@@ -124,7 +124,14 @@ public final class IMAPFetcher: MailFetcher, @unchecked Sendable {
                 case .item(let item, .message(let raw)):
                     try await handle(FetchedMessage(mailbox: mailbox, uidValidity: uidValidity, uid: item.uid, raw: raw, size: raw.count))
                 case .item(let item, .tooLarge):
-                    try await handle(FetchedMessage(mailbox: mailbox, uidValidity: uidValidity, uid: item.uid, raw: [], size: item.size))
+                    // Only the header block, so that the sender can be told; the body stays on the server.
+                    let header = try await withSession(mailbox: mailbox) { session throws(IMAPStepFailure) in
+                        try step("fetching the header of UID \(item.uid) from \(mailbox)", refusal: .mailbox) { () throws(CurlError) in
+                            try session.header(mailbox: mailbox, uidValidity: uidValidity, uid: item.uid)
+                        }
+                    }
+                    try await handle(
+                        FetchedMessage(mailbox: mailbox, uidValidity: uidValidity, uid: item.uid, raw: header, size: item.size, tooLarge: true))
                 case .item(let item, .gone):
                     logger.notice("message gone before download", metadata: ["server": "\(name)", "mailbox": "\(mailbox)", "uid": "\(item.uid)"])
                 case .item(_, .failed(let failure)), .failed(let failure):

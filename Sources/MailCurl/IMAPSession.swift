@@ -134,6 +134,18 @@ final class IMAPSession {
         return raw
     }
 
+    /// Downloads only the header block of a message (`UID FETCH n BODY[HEADER]`, by URL `…;UID=n/;SECTION=HEADER`).
+    func header(mailbox: String, uidValidity: UInt32, uid: UInt32) throws(CurlError) -> [UInt8] {
+        try check(
+            CCurl_easy_setopt_string(handle, CURLOPT_URL, url(mailbox: mailbox, uidValidity: uidValidity, uid: uid) + "/;SECTION=HEADER"),
+            "CURLOPT_URL")
+        try check(CCurl_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, nil), "CURLOPT_CUSTOMREQUEST")
+        try setVerbose(false)
+        let raw = try perform(expecting: 8192)
+        selectedMailbox = mailbox
+        return raw
+    }
+
     /// The server's capabilities, asked on first use.
     func capabilities() throws(CurlError) -> Set<String> {
         if let knownCapabilities { return knownCapabilities }

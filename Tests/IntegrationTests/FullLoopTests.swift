@@ -210,3 +210,53 @@ struct FetchInterruptionTests {
     }
 
 }
+
+@Suite("run: an oversized message over IMAP")
+struct OversizedOverIMAPTests {
+    @Test("is answered from its header block and set aside, its body never downloaded, and leaves the inbox")
+    func oversized() async throws {
+        let folder = try CLITests.scratch()
+        let configuration = try GatewayConfiguration.load(
+            from: try CLITests.configuration(in: folder, extra: "\ninbound:\n  max_message_bytes: 50000\n"))
+        let store = try SQLiteTicketStore(path: configuration.storePath, groupCommits: true)
+        let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        let gateway = Gateway(
+            configuration: configuration, store: store, hooks: ProcessHookRunner(commands: [:]),
+            clock: .constant(Date(timeIntervalSince1970: 1_796_000_000)), templates: try TemplateLibrary(), logger: logger,
+            writer: GMimeMessageWriter())
+        let release = try await gateway.createRelease(
+            ComponentRelease(stack: "EMI-1.0", component: "SE-DPM_mysql", version: "1.8.0-1"),
+            links: ReleaseLinks(releaseNotes: "a", fixedBugs: "b", documentation: "c"))
+        _ = try await gateway.stageRelease(release.id, operatorName: "test")
+        var big = """
+            From: Paolo Veronesi <paolo.veronesi@cnaf.example.org>\r
+            To: staged-rollout@rollout.example.org\r
+            Subject: Re: [staged-rollout #2] our report\r
+            Message-ID: <big-report@cnaf.example.org>\r
+            \r
+            accept NGI_IT-INFN-T1\r
+
+            """
+        while big.utf8.count < 200_000 { big += String(repeating: "x", count: 76) + "\r\n" }
+        let dovecot = try DovecotServer()
+        defer { dovecot.stop() }
+        try dovecot.seed([Array(big.utf8)])
+        let imap = try IMAPConfiguration(
+            url: dovecot.url, startTLS: .off, credentials: IMAPCredentials(username: DovecotServer.user, password: dovecot.password),
+            connections: 1, connectTimeout: .seconds(5))
+        let outbox = folder.appendingPathComponent("outbox").path
+        let report = try await RunCycle(
+            ingest: Ingest(gateway: gateway, parser: GMimeMailParser()), fetcher: IMAPFetcher(configuration: imap, logger: logger),
+            mailbox: "INBOX", maxAttempts: 5, transport: MaildirTransport(root: outbox)
+        ).run()
+        #expect(report.dispositions[.setAside] == 1)
+        #expect(dovecot.messages()?.isEmpty == true)
+        #expect(dovecot.messages(in: "processed")?.count == 1)
+        // The sender was told why; nothing was applied.
+        let answers = try FileManager.default.contentsOfDirectory(atPath: outbox + "/new").compactMap {
+            try? String(contentsOfFile: outbox + "/new/" + $0, encoding: .utf8)
+        }
+        #expect(answers.contains { $0.contains("To: paolo.veronesi@cnaf.example.org") && $0.contains("Not processed") })
+        #expect(try await store.load(TicketID(2))?.rolloutCase.rollout?.teams.isEmpty == true)
+    }
+}

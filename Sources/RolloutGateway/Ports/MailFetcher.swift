@@ -5,20 +5,21 @@ public struct FetchedMessage: Sendable {
     public var mailbox: String
     public var uidValidity: UInt32
     public var uid: UInt32
-    /// The whole message; empty when it was larger than the fetch's size limit (then ``size`` says how large).
+    /// The whole message, or only its header block when it was larger than the fetch's size limit.
     public var raw: [UInt8]
+    /// The message's size on the server.
     public var size: Int
+    /// Whether the body was left on the server for being too large (``raw`` holds the header block).
+    public var tooLarge: Bool
 
-    public init(mailbox: String, uidValidity: UInt32, uid: UInt32, raw: [UInt8], size: Int) {
+    public init(mailbox: String, uidValidity: UInt32, uid: UInt32, raw: [UInt8], size: Int, tooLarge: Bool = false) {
         self.mailbox = mailbox
         self.uidValidity = uidValidity
         self.uid = uid
         self.raw = raw
         self.size = size
+        self.tooLarge = tooLarge
     }
-
-    /// Whether the body was left on the server for being too large.
-    public var tooLarge: Bool { raw.isEmpty && size > 0 }
 }
 
 /// Where a mailbox was read up to: the UIDVALIDITY it was read under and the last UID handled.
@@ -57,8 +58,9 @@ public protocol MailFetcher: Sendable {
     var name: String { get }
     /// The mailbox's UIDVALIDITY and the UIDs above `after` (all when nil or when UIDVALIDITY changed), ascending.
     func pending(mailbox: String, after cursor: MailboxCursor?) async throws -> (uidValidity: UInt32, uids: [UInt32])
-    /// Fetches messages by UID, in UID order, calling `handle` for each in that order; bodies larger than
-    /// `sizeLimit` are not downloaded (``FetchedMessage/tooLarge``). Stops at the first error `handle` throws.
+    /// Fetches messages by UID, in UID order, calling `handle` for each in that order; of a message larger than
+    /// `sizeLimit` only the header block is fetched (``FetchedMessage/tooLarge``), so that it can be answered.
+    /// Stops at the first error `handle` throws.
     func fetch(
         mailbox: String, uidValidity: UInt32, uids: [UInt32], sizeLimit: Int,
         handle: @Sendable (FetchedMessage) async throws -> Void

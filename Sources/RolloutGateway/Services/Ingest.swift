@@ -90,12 +90,16 @@ public struct Ingest: Sendable {
 
     /// The part of reading a message that needs no store: parsing, classification, the new text, the ticket named.
     /// Pure CPU work, so a batch can prepare the next messages on another core while this one commits.
-    public func prepare(_ raw: [UInt8]) -> Analysis {
-        let tooLarge = raw.count > configuration.maxMessageBytes
+    ///
+    /// - Parameter declaredSize: the message's real size when `raw` holds only its header block (IMAP leaves the
+    ///   body of an oversized message on the server).
+    public func prepare(_ raw: [UInt8], declaredSize: Int? = nil) -> Analysis {
+        let size = declaredSize ?? raw.count
+        let tooLarge = size > configuration.maxMessageBytes
         var message = parser.parse(tooLarge ? Self.headerPart(of: raw) : raw)
         if tooLarge {
-            message.size = raw.count
-            message.defects.append("message of \(raw.count) bytes exceeds the limit of \(configuration.maxMessageBytes)")
+            message.size = size
+            message.defects.append("message of \(size) bytes exceeds the limit of \(configuration.maxMessageBytes)")
         }
         let classification = MessageClassifier(identity: identity).classify(message)
         let sender = classification.sender?.address
@@ -108,7 +112,7 @@ public struct Ingest: Sendable {
         analysis.lines = analysis.reply.readLines
 
         // The ticket: a signed reply address first, then the subject tag and threading headers (SPEC §5).
-        analysis.rawSize = raw.count
+        analysis.rawSize = size
         if let signer = gateway.renderer.signer {
             for mailbox in message.headers.to + message.headers.cc {
                 switch signer.read(mailbox.address) {

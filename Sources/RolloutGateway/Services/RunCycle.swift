@@ -110,10 +110,9 @@ public struct RunCycle: Sendable {
                 try await fetcher.fetch(mailbox: mailbox, uidValidity: uidValidity, uids: chunk, sizeLimit: sizeLimit) { message in
                     tally.with { $0.report.fetched += 1 }
                     do {
-                        guard !message.tooLarge else {
-                            throw GatewayError.invalidInput("message of \(message.size) bytes exceeds the limit of \(sizeLimit)")
-                        }
-                        let outcome = try await ingest.ingest(message.raw)
+                        // An oversized message arrives as its header block: answered and set aside, never loaded whole.
+                        let outcome = try await ingest.ingest(
+                            prepared: ingest.prepare(message.raw, declaredSize: message.tooLarge ? message.size : nil))
                         tally.with {
                             $0.report.dispositions[outcome.disposition, default: 0] += 1
                             $0.done.append(message.uid)
