@@ -1,5 +1,7 @@
 # The two entry points of the README. Both install what is missing first.
 SWIFT ?= swift
+# Swift as the machine installs it, when it is not on PATH yet.
+export PATH := /opt/swift/usr/bin:$(PATH)
 
 .PHONY: demo test deps test-deps build
 
