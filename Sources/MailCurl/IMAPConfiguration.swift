@@ -151,23 +151,10 @@ public struct IMAPConfiguration: Sendable {
     ///
     /// - Throws: ``IMAPConfigurationError`` when the file cannot be read or has neither form.
     public static func credentials(fromFile path: String) throws(IMAPConfigurationError) -> IMAPCredentials {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw IMAPConfigurationError("cannot read IMAP credentials from \(path): check that it exists and is readable")
+        switch MailCredentials.read(fromFile: path, service: "IMAP") {
+        case .success(let credentials): return credentials
+        case .failure(let problem): throw IMAPConfigurationError(problem.message)
         }
-        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
-        while lines.last?.isEmpty == true { lines.removeLast() }
-        if lines.count == 1, let colon = lines[0].firstIndex(of: ":") {
-            let user = String(lines[0][..<colon])
-            let password = String(lines[0][lines[0].index(after: colon)...])
-            if !user.isEmpty, !password.isEmpty { return IMAPCredentials(username: user, password: password) }
-        } else if lines.count == 2, !lines[0].isEmpty, !lines[1].isEmpty {
-            return IMAPCredentials(username: lines[0], password: lines[1])
-        }
-        throw IMAPConfigurationError(
-            "IMAP credentials file \(path) must hold 'user:password' on one line, or the user and the password on two lines")
     }
 
     /// Reads credentials from two environment variables; `nil` when neither is set.
@@ -177,33 +164,13 @@ public struct IMAPConfiguration: Sendable {
         fromEnvironment environment: [String: String] = ProcessInfo.processInfo.environment,
         userVariable: String = "ROLLOUT_IMAP_USER", passwordVariable: String = "ROLLOUT_IMAP_PASSWORD"
     ) throws(IMAPConfigurationError) -> IMAPCredentials? {
-        let user = environment[userVariable].flatMap { $0.isEmpty ? nil : $0 }
-        let password = environment[passwordVariable].flatMap { $0.isEmpty ? nil : $0 }
-        switch (user, password) {
-        case (nil, nil): return nil
-        case let (user?, password?): return IMAPCredentials(username: user, password: password)
-        default: throw IMAPConfigurationError("set both \(userVariable) and \(passwordVariable), or neither")
+        switch MailCredentials.read(fromEnvironment: environment, userVariable: userVariable, passwordVariable: passwordVariable) {
+        case .success(let credentials): return credentials
+        case .failure(let problem): throw IMAPConfigurationError(problem.message)
         }
     }
 }
 
-/// A username and password for IMAP LOGIN/AUTHENTICATE; the password never appears in descriptions or dumps.
-public struct IMAPCredentials: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible,
-    CustomReflectable
-{
-    public let username: String
-    public let password: String
-
-    /// Holds a username and password.
-    public init(username: String, password: String) {
-        self.username = username
-        self.password = password
-    }
-
-    public var description: String { "IMAPCredentials(username: \(username), password: <hidden>)" }
-    public var debugDescription: String { description }
-    public var customMirror: Mirror { Mirror(self, children: ["username": username, "password": "<hidden>"]) }
-}
 
 /// A mistake in the IMAP configuration: what is wrong and how to fix it. Not a server failure.
 public struct IMAPConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {

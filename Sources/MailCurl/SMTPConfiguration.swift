@@ -111,25 +111,10 @@ public struct SMTPConfiguration: Sendable {
     ///
     /// - Throws: ``SMTPConfigurationError`` when the file cannot be read or has neither form.
     public static func credentials(fromFile path: String) throws(SMTPConfigurationError) -> SMTPCredentials {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw SMTPConfigurationError("cannot read SMTP credentials from \(path): check that it exists and is readable")
+        switch MailCredentials.read(fromFile: path, service: "SMTP") {
+        case .success(let credentials): return credentials
+        case .failure(let problem): throw SMTPConfigurationError(problem.message)
         }
-        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
-            .map(String.init)
-        var meaningful = lines
-        while meaningful.last?.isEmpty == true { meaningful.removeLast() }
-        if meaningful.count == 1, let colon = meaningful[0].firstIndex(of: ":") {
-            let user = String(meaningful[0][..<colon])
-            let password = String(meaningful[0][meaningful[0].index(after: colon)...])
-            if !user.isEmpty, !password.isEmpty { return SMTPCredentials(username: user, password: password) }
-        } else if meaningful.count == 2, !meaningful[0].isEmpty, !meaningful[1].isEmpty {
-            return SMTPCredentials(username: meaningful[0], password: meaningful[1])
-        }
-        throw SMTPConfigurationError(
-            "SMTP credentials file \(path) must hold 'user:password' on one line, or the user and the password on two lines")
     }
 
     /// Reads credentials from two environment variables; `nil` when neither is set.
@@ -139,34 +124,13 @@ public struct SMTPConfiguration: Sendable {
         fromEnvironment environment: [String: String] = ProcessInfo.processInfo.environment,
         userVariable: String = "ROLLOUT_SMTP_USER", passwordVariable: String = "ROLLOUT_SMTP_PASSWORD"
     ) throws(SMTPConfigurationError) -> SMTPCredentials? {
-        let user = environment[userVariable].flatMap { $0.isEmpty ? nil : $0 }
-        let password = environment[passwordVariable].flatMap { $0.isEmpty ? nil : $0 }
-        switch (user, password) {
-        case (nil, nil): return nil
-        case let (user?, password?): return SMTPCredentials(username: user, password: password)
-        default:
-            throw SMTPConfigurationError("set both \(userVariable) and \(passwordVariable), or neither")
+        switch MailCredentials.read(fromEnvironment: environment, userVariable: userVariable, passwordVariable: passwordVariable) {
+        case .success(let credentials): return credentials
+        case .failure(let problem): throw SMTPConfigurationError(problem.message)
         }
     }
 }
 
-/// A username and password for SMTP AUTH; the password never appears in descriptions or dumps.
-public struct SMTPCredentials: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible,
-    CustomReflectable
-{
-    public let username: String
-    public let password: String
-
-    /// Holds a username and password.
-    public init(username: String, password: String) {
-        self.username = username
-        self.password = password
-    }
-
-    public var description: String { "SMTPCredentials(username: \(username), password: <hidden>)" }
-    public var debugDescription: String { description }
-    public var customMirror: Mirror { Mirror(self, children: ["username": username, "password": "<hidden>"]) }
-}
 
 /// A mistake in the SMTP configuration: what is wrong and how to fix it. Not a delivery failure.
 public struct SMTPConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {

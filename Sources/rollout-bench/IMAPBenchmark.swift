@@ -10,30 +10,16 @@ import RolloutGateway
 /// only counted. The password may also come from `ROLLOUT_IMAP_PASSWORD`.
 enum IMAPBenchmark {
     static func run(_ arguments: [String]) async {
-        var url = "imap://127.0.0.1:143"
-        var user = ProcessInfo.processInfo.environment["ROLLOUT_IMAP_USER"] ?? ""
-        var password = ProcessInfo.processInfo.environment["ROLLOUT_IMAP_PASSWORD"] ?? ""
-        var mailbox = "INBOX"
-        var connections = 4
-        var sizeLimit = 64 << 20
-        var index = 0
-        func value(_ name: String) -> String {
-            guard index + 1 < arguments.count else { fail("\(name) needs a value") }
-            index += 1
-            return arguments[index]
-        }
-        while index < arguments.count {
-            switch arguments[index] {
-            case "--url": url = value("--url")
-            case "--user": user = value("--user")
-            case "--password": password = value("--password")
-            case "--mailbox": mailbox = value("--mailbox")
-            case "--connections": connections = Int(value("--connections")) ?? -1
-            case "--size-limit": sizeLimit = Int(value("--size-limit")) ?? -1
-            default: fail("unknown argument \(arguments[index])")
-            }
-            index += 1
-        }
+        let options = BenchmarkArguments(
+            arguments, command: "imap-fetch", usage: Self.usage,
+            options: ["--url", "--user", "--password", "--mailbox", "--connections", "--size-limit"])
+        let environment = ProcessInfo.processInfo.environment
+        let url = options.string("--url", default: "imap://127.0.0.1:143")
+        let user = options.string("--user", default: environment["ROLLOUT_IMAP_USER"] ?? "")
+        let password = options.string("--password", default: environment["ROLLOUT_IMAP_PASSWORD"] ?? "")
+        let mailbox = options.string("--mailbox", default: "INBOX")
+        let connections = options.int("--connections", default: 4)
+        let sizeLimit = options.int("--size-limit", default: 64 << 20)
         guard !user.isEmpty, !password.isEmpty else { fail("give --user and --password (or ROLLOUT_IMAP_USER/PASSWORD)") }
         guard sizeLimit > 0 else { fail("--size-limit must be a positive number of bytes") }
 
@@ -99,11 +85,9 @@ enum IMAPBenchmark {
         }
     }
 
+    static let usage = "--url imap://host:port --user U --password P [--mailbox INBOX] [--connections N] [--size-limit BYTES]"
+
     private static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(
-            Data(
-                "rollout-bench imap-fetch: \(message)\nusage: rollout-bench imap-fetch --url imap://host:port --user U --password P [--mailbox INBOX] [--connections N] [--size-limit BYTES]\n"
-                    .utf8))
-        exit(64)
+        BenchmarkArguments([], command: "imap-fetch", usage: usage, options: []).fail(message)
     }
 }

@@ -12,28 +12,15 @@ import StoreSQLite
 /// `--size` is the body's size in bytes, as `smtp-source -l` counts it (headers come on top).
 enum SMTPBenchmark {
     static func run(_ arguments: [String]) async {
-        var url = "smtp://127.0.0.1:25/bench.example.org"
-        var count = 5000
-        var size = 3300
-        var recipients = 2
-        var throughOutbox = false
-        var index = 0
-        func value(_ name: String) -> String {
-            guard index + 1 < arguments.count else { fail("\(name) needs a value") }
-            index += 1
-            return arguments[index]
-        }
-        while index < arguments.count {
-            switch arguments[index] {
-            case "--url": url = value("--url")
-            case "--count": count = Int(value("--count")) ?? -1
-            case "--size": size = Int(value("--size")) ?? -1
-            case "--rcpt": recipients = Int(value("--rcpt")) ?? -1
-            case "--outbox": throughOutbox = true
-            default: fail("unknown argument \(arguments[index])")
-            }
-            index += 1
-        }
+        let options = BenchmarkArguments(
+            arguments, command: "smtp-send", usage: "--url smtp://host:port/ehlo-name --count N --size BYTES --rcpt N [--outbox]",
+            options: ["--url", "--count", "--size", "--rcpt"], flags: ["--outbox"])
+        let url = options.string("--url", default: "smtp://127.0.0.1:25/bench.example.org")
+        let count = options.int("--count", default: 5000)
+        let size = options.int("--size", default: 3300)
+        let recipients = options.int("--rcpt", default: 2)
+        let throughOutbox = options.flag("--outbox")
+        func fail(_ message: String) -> Never { options.fail(message) }
         guard count > 0, size >= 0, recipients > 0 else { fail("--count, --size and --rcpt must be positive numbers") }
 
         let configuration: SMTPConfiguration
@@ -136,8 +123,7 @@ enum SMTPBenchmark {
     }
 
     private static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(
-            Data("rollout-bench smtp-send: \(message)\nusage: rollout-bench smtp-send --url smtp://host:port/ehlo-name --count N --size BYTES --rcpt N\n".utf8))
-        exit(64)
+        BenchmarkArguments([], command: "smtp-send", usage: "--url smtp://host:port/ehlo-name --count N --size BYTES --rcpt N [--outbox]", options: [])
+            .fail(message)
     }
 }
