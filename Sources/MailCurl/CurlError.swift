@@ -20,4 +20,19 @@ func check(_ code: CURLcode, _ what: @autoclosure () -> String) throws(CurlError
 /// `curl_global_init`, run once, before the first handle.
 enum CurlGlobal {
     static let initResult: UInt32 = CCurl_global_init_default().rawValue
+
+    /// A new easy handle and its error buffer (allocated, so that its pointer may be handed to libcurl);
+    /// the caller frees both (`curl_easy_cleanup`, `deallocate`).
+    static func makeHandle() throws(CurlError) -> (handle: UnsafeMutableRawPointer, errorBuffer: UnsafeMutablePointer<CChar>) {
+        guard initResult == CURLE_OK.rawValue else {
+            throw CurlError(code: initResult, text: "curl_global_init failed", responseCode: 0)
+        }
+        guard let handle = curl_easy_init() else {
+            throw CurlError(code: CURLE_FAILED_INIT.rawValue, text: "curl_easy_init failed", responseCode: 0)
+        }
+        let size = CCurl_error_size()
+        let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: size)
+        errorBuffer.initialize(repeating: 0, count: size)
+        return (handle, errorBuffer)
+    }
 }

@@ -32,17 +32,8 @@ final class CurlSMTPSession {
     private(set) var connectionsOpened = 0
 
     init(configuration: SMTPConfiguration) throws(CurlError) {
-        guard CurlGlobal.initResult == CURLE_OK.rawValue else {
-            throw CurlError(code: CurlGlobal.initResult, text: "curl_global_init failed", responseCode: 0)
-        }
-        guard let handle = curl_easy_init() else {
-            throw CurlError(code: CURLE_FAILED_INIT.rawValue, text: "curl_easy_init failed", responseCode: 0)
-        }
-        self.handle = handle
+        (handle, errorBuffer) = try CurlGlobal.makeHandle()
         self.configuration = configuration
-        let size = CCurl_error_size()
-        errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: size)
-        errorBuffer.initialize(repeating: 0, count: size)
         try setUp()
     }
 
