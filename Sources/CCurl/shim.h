@@ -40,6 +40,11 @@ static inline CURLcode CCurl_easy_setopt_write_function(CURL *handle, curl_write
     return curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, callback);
 }
 
+/* Receives every response line of IMAP, POP3 and SMTP (libcurl's "headers" of these protocols). */
+static inline CURLcode CCurl_easy_setopt_header_function(CURL *handle, curl_write_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, callback);
+}
+
 /* Called only while CURLOPT_VERBOSE is 1. */
 static inline CURLcode CCurl_easy_setopt_debug_function(CURL *handle, curl_debug_callback callback) {
     return curl_easy_setopt(handle, CURLOPT_DEBUGFUNCTION, callback);

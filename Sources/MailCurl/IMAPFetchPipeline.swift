@@ -4,7 +4,7 @@ import Foundation
 ///
 /// A planning thread appends the messages to fetch in UID order, batch by batch, as it learns their
 /// sizes (the caller may take messages too large to download meanwhile); once it is done, download
-/// threads ``claim()`` positions in that order (so two connections never fetch the
+/// threads claim positions in that order, several at a time (so two connections never fetch the
 /// same UID) and may run ahead of the caller by at most `windowCount` positions and `windowBytes`
 /// bytes; the caller takes results in order with ``next()``. Because positions are claimed in order,
 /// every position before a failed one was claimed too and completes: the caller gets everything
@@ -13,6 +13,8 @@ final class IMAPFetchPipeline: @unchecked Sendable {
     struct Item: Sendable {
         let uid: UInt32
         let size: Int
+        /// Whether it had `\Seen` before the fetch.
+        let seen: Bool
         /// Whether to download it; the others are larger than the size limit.
         let download: Bool
     }
@@ -61,7 +63,7 @@ final class IMAPFetchPipeline: @unchecked Sendable {
 
     // MARK: Planning thread
 
-    /// Adds the next messages in UID order, and the UIDs whose `\Seen` the planning set.
+    /// Adds the next messages in UID order, and the UIDs whose `\Seen` the fetch set (also from download threads).
     func append(_ newItems: [Item], markedSeen seen: [UInt32]) {
         condition.lock()
         for item in newItems {
@@ -102,14 +104,17 @@ final class IMAPFetchPipeline: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// The next position to download, waiting while planning goes on or the caller is too far behind;
-    /// `nil` when there is nothing left to do.
-    func claim() -> (index: Int, item: Item)? {
+    /// The next positions to download together, in UID order, waiting while planning goes on or the caller is too
+    /// far behind; empty when there is nothing left to do.
+    ///
+    /// A batch holds at most `maxCount` positions whose `cost` adds up to at most `budget`; a position whose cost
+    /// is `nil` is downloaded alone. The first position is always taken when the window allows it.
+    func claim(maxCount: Int, budget: Int, cost: (Item) -> Int?) -> [(index: Int, item: Item)] {
         condition.lock()
         defer { condition.unlock() }
         while true {
-            while nextClaim < items.count, !items[nextClaim].download { nextClaim += 1 }
-            if stopped { return nil }
+            skipNotDownloaded()
+            if stopped { return [] }
             // Downloads start once planning is over: its `UID STORE +FLAGS (\Seen)` renames Maildir files, and
             // Dovecot's processes serving the other connections then rescan the whole folder when a file is not
             // under the name they knew (measured: 4 connections fell from ~13,000 to ~5,000 messages/s).
@@ -117,25 +122,54 @@ final class IMAPFetchPipeline: @unchecked Sendable {
                 condition.wait()
                 continue
             }
-            if nextClaim >= items.count { return nil }
-            let item = items[nextClaim]
-            let ahead = nextClaim - delivered
-            if ahead <= 0 || (ahead < windowCount && pendingBytes + item.size <= windowBytes) {
-                let index = nextClaim
-                nextClaim += 1
-                pendingBytes += item.size
-                return (index, item)
+            if nextClaim >= items.count { return [] }
+            guard fitsWindow(items[nextClaim]) else {
+                condition.wait()
+                continue
             }
-            condition.wait()
+            var batch = [takeNext()]
+            guard var spent = cost(batch[0].item) else { return batch }
+            while batch.count < maxCount {
+                skipNotDownloaded()
+                guard nextClaim < items.count, fitsWindow(items[nextClaim]), let more = cost(items[nextClaim]),
+                    spent + more <= budget
+                else { break }
+                spent += more
+                batch.append(takeNext())
+            }
+            return batch
         }
     }
 
-    /// Records a claimed position's outcome; a failure stops further claims and planning.
+    /// Under the lock: whether the caller is near enough to download `item` at `nextClaim` now.
+    private func fitsWindow(_ item: Item) -> Bool {
+        let ahead = nextClaim - delivered
+        return ahead <= 0 || (ahead < windowCount && pendingBytes + item.size <= windowBytes)
+    }
+
+    /// Under the lock: claims the position at `nextClaim`.
+    private func takeNext() -> (index: Int, item: Item) {
+        let claimed = (nextClaim, items[nextClaim])
+        nextClaim += 1
+        pendingBytes += claimed.1.size
+        return claimed
+    }
+
+    private func skipNotDownloaded() {
+        while nextClaim < items.count, !items[nextClaim].download { nextClaim += 1 }
+    }
+
+    /// Records a claimed position's outcome; a failure stops further claims and planning (and does not replace
+    /// an outcome already recorded, as for the first part of a batch that failed half-way).
     func complete(_ index: Int, _ outcome: Outcome) {
         condition.lock()
         if case .failed = outcome {
             stopped = true
             condition.broadcast()
+            if index < delivered || results[index] != nil {
+                condition.unlock()
+                return
+            }
         }
         results[index] = outcome
         let resume = takeReady()

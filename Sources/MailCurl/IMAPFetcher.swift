@@ -18,8 +18,12 @@ public final class IMAPFetcher: MailFetcher, @unchecked Sendable {
     /// Folders known to exist (guarded by `lock`).
     private var existingFolders: Set<String> = []
 
-    /// At most this many messages downloaded ahead of `handle`, per connection.
-    static let windowPerConnection = 16
+    /// At most this many messages downloaded ahead of `handle`, per connection (two batches).
+    static let windowPerConnection = 2 * maxBatchCount
+    /// At most this many messages in one `UID FETCH` command.
+    static let maxBatchCount = 48
+    /// Messages up to this size are downloaded in batches; larger ones alone, by URL.
+    static let maxBatchedSize = 96 * 1024
     /// At most this many bytes downloaded ahead of `handle` (one larger message is always allowed).
     static let windowBytes = 32 << 20
 
@@ -95,10 +99,13 @@ public final class IMAPFetcher: MailFetcher, @unchecked Sendable {
     /// calling `handle` for each strictly in UID order.
     ///
     /// Sizes come first (`UID FETCH set (RFC822.SIZE FLAGS)`), so that a message above `sizeLimit` is reported
-    /// ``FetchedMessage/tooLarge`` without being downloaded (nor marked `\Seen`). The others get `\Seen` in
-    /// as few `UID STORE` commands as possible, then each body is a URL fetch (`INBOX;UIDVALIDITY=v/;UID=n`,
-    /// i.e. `UID FETCH n BODY[]`) on one of the connections. UIDs no longer in the mailbox are skipped. After a failure, every message
-    /// before it has been handed to `handle`, and `\Seen` is taken off the rest again (best effort).
+    /// ``FetchedMessage/tooLarge`` without being downloaded (nor marked `\Seen`). Messages up to ``maxBatchedSize``
+    /// are downloaded in batches, one `UID FETCH set (UID BODY.PEEK[])` per batch and round trip, which leaves
+    /// their flags alone; a batch libcurl cannot read whole is split, down to single messages. Larger messages
+    /// (and single ones that still fail) are a URL fetch each (`INBOX;UIDVALIDITY=v/;UID=n`, i.e. `UID FETCH n
+    /// BODY[]`, which sets `\Seen`: the large ones get it in bulk first). UIDs no longer in the mailbox are skipped.
+    /// After a failure, every message before it has been handed to `handle`, and `\Seen` is taken off the rest
+    /// again where this fetch set it (best effort).
     public func fetch(
         mailbox: String, uidValidity: UInt32, uids: [UInt32], sizeLimit: Int,
         handle: @Sendable (FetchedMessage) async throws -> Void
@@ -259,9 +266,9 @@ public final class IMAPFetcher: MailFetcher, @unchecked Sendable {
     }
 
     /// The planning thread: sizes and flags 64 UIDs a command (`UID FETCH set (RFC822.SIZE FLAGS)`), then `\Seen`
-    /// for all the unseen ones to download in as few `UID STORE` commands as will do (the URL fetch would set it anyway, one
-    /// message at a time, and a flag change per message cost Dovecot's Maildir about as much as the download);
-    /// then it downloads like the others, over the same connection.
+    /// for the unseen messages too large to batch, in as few `UID STORE` commands as will do (their URL fetch would
+    /// set it anyway, one message at a time, and a flag change per message cost Dovecot's Maildir about as much as
+    /// the download); then it downloads like the others, over the same connection.
     private func startPlanner(pipeline: IMAPFetchPipeline, mailbox: String, uidValidity: UInt32, uids: [UInt32], sizeLimit: Int) {
         let pool = pool
         pipeline.addWorker()
@@ -270,19 +277,21 @@ public final class IMAPFetcher: MailFetcher, @unchecked Sendable {
             do throws(IMAPStepFailure) {
                 let current = try step("setting up libcurl") { () throws(CurlError) in try pool.take() }
                 session = current
-                var unseen: [UInt32] = []
+                var unseenLarge: [UInt32] = []
                 for set in IMAPResponses.uidSets(uids) {
                     if pipeline.isStopped { break }
                     let response = try step("UID FETCH (RFC822.SIZE FLAGS) in \(mailbox)", refusal: .mailbox) { () throws(CurlError) in
                         try current.command("UID FETCH \(set) (RFC822.SIZE FLAGS)", mailbox: mailbox, uidValidity: uidValidity)
                     }
                     let found = IMAPResponses.sizes(response).sorted { $0.key < $1.key }
-                    unseen += found.filter { !$0.value.seen && $0.value.size <= sizeLimit }.map(\.key)
+                    unseenLarge += found.filter { !$0.value.seen && $0.value.size > Self.maxBatchedSize && $0.value.size <= sizeLimit }
+                        .map(\.key)
                     pipeline.append(
-                        found.map { .init(uid: $0.key, size: $0.value.size, download: $0.value.size <= sizeLimit) }, markedSeen: [])
+                        found.map { .init(uid: $0.key, size: $0.value.size, seen: $0.value.seen, download: $0.value.size <= sizeLimit) },
+                        markedSeen: [])
                 }
                 // SILENT: no untagged line per message, so no libcurl limit on the number of UIDs per command.
-                for set in IMAPResponses.uidSets(unseen, maxCount: Int.max) {
+                for set in IMAPResponses.uidSets(unseenLarge, maxCount: Int.max) {
                     _ = try step("UID STORE +FLAGS (\\Seen) in \(mailbox)") { () throws(CurlError) in
                         try current.command("UID STORE \(set) +FLAGS.SILENT (\\Seen)", mailbox: mailbox, uidValidity: uidValidity)
                     }
@@ -312,35 +321,29 @@ public final class IMAPFetcher: MailFetcher, @unchecked Sendable {
         thread.start()
     }
 
-    /// Claims positions in UID order and downloads them over one connection, until there is nothing left or a failure.
+    /// Claims batches of positions in UID order and downloads them over one connection, until there is nothing
+    /// left or a failure.
     private static func download(
         pipeline: IMAPFetchPipeline, session: IMAPSession?, pool: IMAPSessionPool, mailbox: String, uidValidity: UInt32
     ) {
-        var session = session
-        while let (index, item) = pipeline.claim() {
+        var downloader = BatchDownloader(pipeline: pipeline, pool: pool, session: session, mailbox: mailbox, uidValidity: uidValidity)
+        while true {
+            let batch = pipeline.claim(maxCount: maxBatchCount, budget: IMAPSession.batchBudget) { item in
+                item.size <= maxBatchedSize ? IMAPSession.batchCost(size: item.size) : nil
+            }
+            if batch.isEmpty { break }
             do throws(IMAPStepFailure) {
-                let current: IMAPSession
-                if let session {
-                    current = session
+                if batch.count == 1, batch[0].item.size > maxBatchedSize {
+                    try downloader.alone(batch[0])
                 } else {
-                    current = try step("setting up libcurl") { () throws(CurlError) in try pool.take() }
-                    session = current
+                    try downloader.together(batch[...])
                 }
-                let raw = try step("downloading UID \(item.uid) from \(mailbox)", refusal: .mailbox) { () throws(CurlError) in
-                    try current.message(mailbox: mailbox, uidValidity: uidValidity, uid: item.uid, expectedSize: item.size)
-                }
-                pipeline.complete(index, .message(raw))
             } catch {
-                session = nil  // never reuse a connection after a failure
-                if error.isMissingMessage {
-                    pipeline.complete(index, .gone)
-                    continue
-                }
-                pipeline.complete(index, .failed(error))
+                for (index, _) in batch { pipeline.complete(index, .failed(error)) }
                 break
             }
         }
-        if let session { pool.put(session) }
+        if let session = downloader.session { pool.put(session) }
         pipeline.workerExited()
     }
 
@@ -425,5 +428,74 @@ public final class IMAPFetcher: MailFetcher, @unchecked Sendable {
             }
         }
         return MailFetchError(.temporary, "\(server): \(failure.what) failed (\(detail))")
+    }
+}
+
+/// One download thread's connection and the two ways it downloads claimed positions.
+private struct BatchDownloader {
+    let pipeline: IMAPFetchPipeline
+    let pool: IMAPSessionPool
+    /// `nil` after a failure: a connection is never reused then.
+    var session: IMAPSession?
+    let mailbox: String
+    let uidValidity: UInt32
+
+    init(pipeline: IMAPFetchPipeline, pool: IMAPSessionPool, session: IMAPSession?, mailbox: String, uidValidity: UInt32) {
+        self.pipeline = pipeline
+        self.pool = pool
+        self.session = session
+        self.mailbox = mailbox
+        self.uidValidity = uidValidity
+    }
+
+    private mutating func current() throws(IMAPStepFailure) -> IMAPSession {
+        if let session { return session }
+        let new = try step("setting up libcurl") { () throws(CurlError) in try pool.take() }
+        session = new
+        return new
+    }
+
+    /// Downloads the positions in one command; a batch libcurl could not read, or one the server refused (a message
+    /// expunged meanwhile), is split in two, and a single message is then downloaded ``alone(_:)``.
+    mutating func together(_ batch: ArraySlice<(index: Int, item: IMAPFetchPipeline.Item)>) throws(IMAPStepFailure) {
+        let uids = batch.map(\.item.uid)
+        let session = try current()
+        do throws(IMAPStepFailure) {
+            let bodies = try step("downloading UIDs \(uids.first ?? 0)…\(uids.last ?? 0) from \(mailbox)", refusal: .mailbox) {
+                () throws(CurlError) in
+                try session.messages(
+                    mailbox: mailbox, uidValidity: uidValidity, uids: uids, expectedSize: batch.reduce(0) { $0 + $1.item.size })
+            }
+            for (index, item) in batch {
+                pipeline.complete(index, bodies[item.uid].map { .message($0) } ?? .gone)
+            }
+        } catch {
+            self.session = nil
+            guard error.isUnreadableBatch || error.error.code == 21 else { throw error }
+            if batch.count == 1 {
+                try alone(batch[batch.startIndex])
+                return
+            }
+            let middle = batch.startIndex + batch.count / 2
+            try together(batch[..<middle])
+            try together(batch[middle...])
+        }
+    }
+
+    /// Downloads one message by URL (which sets `\Seen`, noted so that it can be taken off after a failure).
+    mutating func alone(_ position: (index: Int, item: IMAPFetchPipeline.Item)) throws(IMAPStepFailure) {
+        let (index, item) = position
+        let session = try current()
+        do throws(IMAPStepFailure) {
+            if !item.seen, item.size <= IMAPFetcher.maxBatchedSize { pipeline.append([], markedSeen: [item.uid]) }
+            let raw = try step("downloading UID \(item.uid) from \(mailbox)", refusal: .mailbox) { () throws(CurlError) in
+                try session.message(mailbox: mailbox, uidValidity: uidValidity, uid: item.uid, expectedSize: item.size)
+            }
+            pipeline.complete(index, .message(raw))
+        } catch {
+            self.session = nil
+            guard error.isMissingMessage else { throw error }
+            pipeline.complete(index, .gone)
+        }
     }
 }

@@ -161,3 +161,202 @@ enum IMAPResponses {
         return result
     }
 }
+
+extension IMAPResponses {
+    /// The messages in a `UID FETCH … (UID BODY.PEEK[])` response, by UID; `nil` when the response does not read
+    /// exactly (RFC 9051 §7.5.2, §4.3).
+    ///
+    /// `stream` is every response line of the transfer, as libcurl passed them to the header callback: the
+    /// greeting, login and `SELECT` replies when the connection was new, then `* n FETCH (UID u BODY[] {size}`,
+    /// the literal's bytes, `)`, …, and the tagged completion. Lines other than `FETCH` responses are skipped; a
+    /// `FETCH` without a body (a flag update) is ignored. Each literal is taken by its announced length, and what
+    /// follows must continue the `FETCH` response correctly: a line libcurl dropped or clipped, or a message
+    /// that ends the response early (a line that looks like the tagged completion), makes the result `nil`.
+    static func fetchedBodies(_ stream: [UInt8]) -> [UInt32: [UInt8]]? {
+        stream.withUnsafeBufferPointer { bytes -> [UInt32: [UInt8]]? in
+            var reader = FetchReader(bytes: bytes)
+            var bodies: [UInt32: [UInt8]] = [:]
+            while !reader.atEnd {
+                guard reader.startsFetchResponse() else {
+                    reader.skipLine()
+                    continue
+                }
+                guard let (uid, body) = reader.fetchResponse() else { return nil }
+                if let uid, let body { bodies[uid] = body }
+            }
+            return bodies
+        }
+    }
+}
+
+/// A cursor over the bytes of IMAP responses, reading `FETCH` data items (RFC 9051 §9 grammar, the parts used here).
+private struct FetchReader {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var position = 0
+
+    var atEnd: Bool { position >= bytes.count }
+
+    private func peek() -> UInt8? { position < bytes.count ? bytes[position] : nil }
+
+    private mutating func take(_ byte: UInt8) -> Bool {
+        guard peek() == byte else { return false }
+        position += 1
+        return true
+    }
+
+    private mutating func take(_ text: StaticString) -> Bool {
+        let count = text.utf8CodeUnitCount
+        guard position + count <= bytes.count else { return false }
+        for offset in 0..<count {
+            var byte = bytes[position + offset]
+            if byte >= UInt8(ascii: "a"), byte <= UInt8(ascii: "z") { byte -= 32 }
+            if byte != text.utf8Start[offset] { return false }
+        }
+        position += count
+        return true
+    }
+
+    private mutating func number() -> UInt64? {
+        var value: UInt64 = 0
+        var digits = 0
+        while let byte = peek(), byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), digits < 19 {
+            value = value * 10 + UInt64(byte - UInt8(ascii: "0"))
+            digits += 1
+            position += 1
+        }
+        return digits > 0 ? value : nil
+    }
+
+    mutating func skipLine() {
+        while let byte = peek() {
+            position += 1
+            if byte == UInt8(ascii: "\n") { return }
+        }
+    }
+
+    /// Whether the line here is `* <number> FETCH (`; moves past that when it is, stays otherwise.
+    mutating func startsFetchResponse() -> Bool {
+        let start = position
+        if take("* "), number() != nil, take(" FETCH (") { return true }
+        position = start
+        return false
+    }
+
+    /// The rest of a `FETCH` response after `(`, up to and including its line end: the UID and body, when given.
+    mutating func fetchResponse() -> (uid: UInt32?, body: [UInt8]?)? {
+        var uid: UInt32?
+        var body: [UInt8]?
+        while true {
+            if take(UInt8(ascii: ")")) { break }
+            guard let name = itemName() else { return nil }
+            guard take(UInt8(ascii: " ")) else { return nil }
+            switch name {
+            case .uid:
+                guard let value = number(), let value = UInt32(exactly: value) else { return nil }
+                uid = value
+            case .body:
+                guard let value = nstring() else { return nil }
+                body = value
+            case .other:
+                guard skipValue() else { return nil }
+            }
+            if take(UInt8(ascii: ")")) { break }
+            guard take(UInt8(ascii: " ")) else { return nil }
+        }
+        _ = take(UInt8(ascii: "\r"))
+        guard take(UInt8(ascii: "\n")) else { return nil }
+        return (uid, body)
+    }
+
+    private enum ItemName { case uid, body, other }
+
+    /// A data item's name: `UID`, `BODY[]` (the whole message), or another (`FLAGS`, `BODY[HEADER]<0>`, …).
+    private mutating func itemName() -> ItemName? {
+        let start = position
+        if take("UID ") {
+            position -= 1
+            return .uid
+        }
+        if take("BODY[] ") {
+            position -= 1
+            return .body
+        }
+        // An atom, with a bracketed section (which may hold spaces and parentheses) and an optional <origin>.
+        while let byte = peek(), byte != UInt8(ascii: " "), byte != UInt8(ascii: ")"), byte != UInt8(ascii: "\r") {
+            position += 1
+            if byte == UInt8(ascii: "[") {
+                while let inner = peek(), inner != UInt8(ascii: "]"), inner != UInt8(ascii: "\n") { position += 1 }
+                guard take(UInt8(ascii: "]")) else { return nil }
+            }
+        }
+        return position > start ? .other : nil
+    }
+
+    /// A literal (`{n}` CRLF and n bytes; `~{n}` for binary), a quoted string, or `NIL` (returned as nil).
+    private mutating func nstring() -> [UInt8]?? {
+        if take("NIL") { return .some(nil) }
+        if peek() == UInt8(ascii: "\"") { return quoted().map { .some($0) } }
+        guard let range = literal() else { return nil }
+        return .some(Array(bytes[range]))
+    }
+
+    private mutating func literal() -> Range<Int>? {
+        _ = take(UInt8(ascii: "~"))
+        guard take(UInt8(ascii: "{")), let count = number(), count <= UInt64(bytes.count) else { return nil }
+        _ = take(UInt8(ascii: "+"))
+        guard take(UInt8(ascii: "}")) else { return nil }
+        _ = take(UInt8(ascii: "\r"))
+        guard take(UInt8(ascii: "\n")), position + Int(count) <= bytes.count else { return nil }
+        let range = position..<(position + Int(count))
+        position = range.upperBound
+        return range
+    }
+
+    private mutating func quoted() -> [UInt8]? {
+        guard take(UInt8(ascii: "\"")) else { return nil }
+        var value: [UInt8] = []
+        while let byte = peek() {
+            position += 1
+            switch byte {
+            case UInt8(ascii: "\""): return value
+            case UInt8(ascii: "\\"):
+                guard let escaped = peek() else { return nil }
+                position += 1
+                value.append(escaped)
+            case UInt8(ascii: "\r"), UInt8(ascii: "\n"): return nil
+            default: value.append(byte)
+            }
+        }
+        return nil
+    }
+
+    /// Skips one value: an atom or number, a quoted string, a literal, or a parenthesised list of them.
+    private mutating func skipValue() -> Bool {
+        switch peek() {
+        case UInt8(ascii: "\""):
+            return quoted() != nil
+        case UInt8(ascii: "{"), UInt8(ascii: "~"):
+            return literal() != nil
+        case UInt8(ascii: "("):
+            position += 1
+            while true {
+                if take(UInt8(ascii: ")")) { return true }
+                guard skipValue() else { return false }
+                if take(UInt8(ascii: ")")) { return true }
+                guard take(UInt8(ascii: " ")) else { return false }
+            }
+        default:
+            let start = position
+            while let byte = peek(), byte != UInt8(ascii: " "), byte != UInt8(ascii: ")"), byte != UInt8(ascii: "("),
+                byte != UInt8(ascii: "\r"), byte != UInt8(ascii: "\n")
+            {
+                position += 1
+                if byte == UInt8(ascii: "[") {
+                    while let inner = peek(), inner != UInt8(ascii: "]"), inner != UInt8(ascii: "\n") { position += 1 }
+                    guard take(UInt8(ascii: "]")) else { return false }
+                }
+            }
+            return position > start
+        }
+    }
+}

@@ -13,6 +13,8 @@ final class IMAPSession {
 
     // Written by the C callbacks during a transfer.
     private var received: [UInt8] = []
+    /// Whether `received` takes the response lines (libcurl's "headers") instead of the body.
+    private var capturingResponseLines = false
     /// The last tagged NO/BAD line, the server's own words (libcurl's error text does not carry them).
     private var refusal: String?
     private var clipped = false
@@ -44,12 +46,13 @@ final class IMAPSession {
         try check(CCurl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
         try check(CCurl_easy_setopt_write_function(handle, imapWriteCallback), "CURLOPT_WRITEFUNCTION")
         try check(CCurl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, context), "CURLOPT_WRITEDATA")
+        try check(CCurl_easy_setopt_header_function(handle, imapHeaderCallback), "CURLOPT_HEADERFUNCTION")
+        try check(CCurl_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, context), "CURLOPT_HEADERDATA")
         // The debug callback sees the tagged replies (the server's reason for a NO); it runs only in verbose mode.
         try check(CCurl_easy_setopt_debug_function(handle, imapDebugCallback), "CURLOPT_DEBUGFUNCTION")
         try check(CCurl_easy_setopt_pointer(handle, CURLOPT_DEBUGDATA, context), "CURLOPT_DEBUGDATA")
         try setLong(CURLOPT_VERBOSE, 1)
-        // Long untagged lines (SEARCH over many UIDs) are clipped when longer than half the buffer.
-        try setLong(CURLOPT_BUFFERSIZE, 512 * 1024)
+        try setBufferSize(Self.commandBufferSize)
         try setLong(CURLOPT_CONNECTTIMEOUT_MS, milliseconds(configuration.connectTimeout))
         try setLong(CURLOPT_TIMEOUT_MS, milliseconds(configuration.commandTimeout))
         // Bounds each reply, also LOGOUT's when the handle is cleaned up (where the overall timeout does not apply).
@@ -75,6 +78,30 @@ final class IMAPSession {
     }
 
     private var verbose = true
+
+    /// libcurl's receive buffer for commands: an untagged line longer than half of it is clipped (a plain
+    /// `SEARCH` over many UIDs is one long line).
+    static let commandBufferSize = 512 * 1024
+    /// libcurl's receive buffer for ``messages(mailbox:uidValidity:uids:)``; see ``batchCost(size:)``.
+    static let batchBufferSize = 8 * 1024
+    private var bufferSize = 0
+
+    private func setBufferSize(_ size: Int) throws(CurlError) {
+        guard size != bufferSize else { return }
+        try setLong(CURLOPT_BUFFERSIZE, size)
+        bufferSize = size
+    }
+
+    /// What one message adds to libcurl's count of response-line bytes in ``messages(mailbox:uidValidity:uids:)``.
+    ///
+    /// Debian's libcurl 7.88.1 (with the CVE-2023-38039 fix) counts the response lines of a custom command as
+    /// headers and fails past 300 KiB ("Too large response headers", error 56); it counts every byte once, and the
+    /// bytes still in its receive buffer once more at every untagged line (each `* n FETCH`, and a body line that
+    /// starts with `* `). A batch of messages stays below ``batchBudget`` by this estimate; a batch that fails all
+    /// the same is split (see `IMAPFetcher`).
+    static func batchCost(size: Int) -> Int { size + 128 + batchBufferSize }
+    /// The estimated count a batch may reach, well below libcurl's 307,200.
+    static let batchBudget = 200 * 1024
 
     private func setVerbose(_ on: Bool) throws(CurlError) {
         guard on != verbose else { return }
@@ -108,9 +135,37 @@ final class IMAPSession {
         try check(CCurl_easy_setopt_string(handle, CURLOPT_URL, url(mailbox: mailbox, uidValidity: uidValidity)), "CURLOPT_URL")
         try check(CCurl_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, command), "CURLOPT_CUSTOMREQUEST")
         try setVerbose(true)
+        try setBufferSize(Self.commandBufferSize)
         let response = try perform(expecting: 0)
         if let mailbox { selectedMailbox = mailbox }
         return response
+    }
+
+    /// Downloads several whole messages in one command, without changing their flags: `UID FETCH set (UID BODY.PEEK[])`.
+    ///
+    /// libcurl passes a custom command's literals only to the header callback, line by line, with the rest of the
+    /// response (see ``IMAPResponses/fetchedBodies(_:)``); so the lines are collected there and the bodies are cut
+    /// out by the literals' lengths. Messages the server did not return (expunged meanwhile) are missing from the
+    /// result. When the batch was too large for libcurl, or its response could not be read exactly (a line clipped
+    /// by libcurl), the error says so (``IMAPStepFailure/isUnreadableBatch``); the connection is closed after any failure.
+    func messages(mailbox: String, uidValidity: UInt32, uids: [UInt32], expectedSize: Int) throws(CurlError) -> [UInt32: [UInt8]] {
+        try check(CCurl_easy_setopt_string(handle, CURLOPT_URL, url(mailbox: mailbox, uidValidity: uidValidity)), "CURLOPT_URL")
+        let set = IMAPResponses.uidSets(uids, maxCount: Int.max).joined(separator: ",")
+        try check(CCurl_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, "UID FETCH \(set) (UID BODY.PEEK[])"), "CURLOPT_CUSTOMREQUEST")
+        // Verbose, so that a clipped line is noticed (libcurl says so only to the debug callback).
+        try setVerbose(true)
+        try setBufferSize(Self.batchBufferSize)
+        capturingResponseLines = true
+        defer { capturingResponseLines = false }
+        let stream = try perform(expecting: expectedSize + uids.count * 64 + 512)
+        selectedMailbox = mailbox
+        guard let bodies = IMAPResponses.fetchedBodies(stream) else {
+            abandonConnection()
+            selectedMailbox = nil
+            throw CurlError(
+                code: CURLE_WEIRD_SERVER_REPLY.rawValue, text: "the FETCH response did not end where its literals said", responseCode: 0)
+        }
+        return bodies
     }
 
     /// Downloads one whole message by URL (`UID FETCH n BODY[]`, which sets `\Seen`).
@@ -176,8 +231,8 @@ final class IMAPSession {
         _ = shutdown(socket, Int32(SHUT_RDWR))
     }
 
-    fileprivate func append(_ bytes: UnsafeRawBufferPointer) {
-        received.append(contentsOf: bytes)
+    fileprivate func append(_ bytes: UnsafeRawBufferPointer, responseLine: Bool) {
+        if responseLine == capturingResponseLines { received.append(contentsOf: bytes) }
     }
 
     fileprivate func observe(_ type: curl_infotype, _ bytes: UnsafeRawBufferPointer) {
@@ -202,7 +257,15 @@ final class IMAPSession {
 private let imapWriteCallback: curl_write_callback = { data, size, count, userdata in
     guard let userdata else { return 0 }
     let session = Unmanaged<IMAPSession>.fromOpaque(userdata).takeUnretainedValue()
-    session.append(UnsafeRawBufferPointer(start: data, count: size * count))
+    session.append(UnsafeRawBufferPointer(start: data, count: size * count), responseLine: false)
+    return size * count
+}
+
+/// `CURLOPT_HEADERFUNCTION`: every response line, CRLF included (kept only while a batch is fetched).
+private let imapHeaderCallback: curl_write_callback = { data, size, count, userdata in
+    guard let userdata else { return 0 }
+    let session = Unmanaged<IMAPSession>.fromOpaque(userdata).takeUnretainedValue()
+    session.append(UnsafeRawBufferPointer(start: data, count: size * count), responseLine: true)
     return size * count
 }
 

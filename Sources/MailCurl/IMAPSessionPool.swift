@@ -56,6 +56,12 @@ struct IMAPStepFailure: Error {
     var isMissingMessage: Bool {
         error.code == 78 && !error.text.contains("UIDVALIDITY")
     }
+
+    /// A batch download failed on libcurl's limits, not the server's: its count of response bytes
+    /// ("Too large response headers", error 56), a clipped line, or a response that did not add up (error 8).
+    var isUnreadableBatch: Bool {
+        (error.code == 56 && error.text.contains("Too large response headers")) || error.code == 8
+    }
 }
 
 /// How to read a NO to a custom command.

@@ -164,7 +164,8 @@ struct FetchInterruptionTests {
             ComponentRelease(stack: "EMI-1.0", component: "SE-DPM_mysql", version: "1.8.0-1"),
             links: ReleaseLinks(releaseNotes: "a", fixedBugs: "b", documentation: "c"))
         _ = try await gateway.stageRelease(release.id, operatorName: "test")
-        let count = 120
+        // More than the fetcher downloads ahead of `handle` over two connections (IMAPFetcher.windowPerConnection each)
+        let count = 400
         let messages = (1...count).map { index in
             Array("""
                 From: Paolo Veronesi <paolo.veronesi@cnaf.example.org>\r

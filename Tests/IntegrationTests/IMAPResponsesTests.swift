@@ -1,0 +1,38 @@
+@testable import MailCurl
+import Testing
+
+/// Reading the response lines of a batch download, as libcurl hands them over.
+@Suite("IMAP FETCH responses")
+struct IMAPResponsesTests {
+    static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+    @Test("bodies are cut by their literal lengths; other lines and flag-only FETCHes are skipped")
+    func readsBodies() {
+        let first = "Subject: a\r\n\r\n* not a response\r\nA004 OK not the end\r\n"
+        let second = "Subject: b\r\n\r\nno final line end"
+        let stream = Self.bytes(
+            "* OK [UIDVALIDITY 7] UIDs valid\r\nA003 OK [READ-WRITE] Select completed.\r\n"
+                + "* 1 FETCH (UID 5 BODY[] {\(first.utf8.count)}\r\n\(first))\r\n"
+                + "* 9 FETCH (FLAGS (\\Seen $Forwarded))\r\n"
+                + "* 2 FETCH (BODY[] {\(second.utf8.count)}\r\n\(second) UID 6 FLAGS ())\r\n"
+                + "* 3 FETCH (UID 7 BODY[] NIL)\r\n"
+                + "A004 OK Fetch completed (0.001 + 0.000 secs).\r\n")
+
+        let bodies = IMAPResponses.fetchedBodies(stream)
+
+        #expect(bodies?.count == 2)
+        #expect(bodies?[5] == Self.bytes(first))
+        #expect(bodies?[6] == Self.bytes(second))
+    }
+
+    @Test("a response cut short, or with bytes missing from a literal, does not read", arguments: [
+        "* 1 FETCH (UID 5 BODY[] {20}\r\nSubject: a\r\n\r\nA004 OK Fetch completed.\r\n",
+        "* 1 FETCH (UID 5 BODY[] {12}\r\nSubject: a\r\n)\r\n* 2 FETCH (UID 6 BODY[] {40}\r\nSubject: b\r\n)\r\nA004 OK\r\n",
+        "* 1 FETCH (UID 5 BODY[] {5}\r\nabcdefgh)\r\n",
+        "* 1 FETCH (UID 5 BODY[] {5}",
+        "* 1 FETCH (UID x BODY[] {1}\r\na)\r\n",
+    ])
+    func refusesInexactResponses(stream: String) {
+        #expect(IMAPResponses.fetchedBodies(Self.bytes(stream)) == nil)
+    }
+}
