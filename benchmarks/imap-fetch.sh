@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # IMAP fetch throughput: mbsync (isync, pipelined) against rollout-gateway's IMAPFetcher (libcurl, one round
-# trip per message, N connections), both reading one mailbox of COUNT realistic ~3 KB replies from a Dovecot
+# trip per batch of messages, N connections), both reading one mailbox of COUNT realistic ~3 KB replies from a Dovecot
 # started here on a free loopback port (no systemd; the same set-up as Tests/IntegrationTests/DovecotServer.swift).
 #
 # Usage: benchmarks/imap-fetch.sh [COUNT [CONNECTIONS...]]   (defaults: 10000, connections 2 4 8; 1 is always run)
+# Last, once: fetch-and-apply, a whole `rollout-gateway run` (fetch, apply on SQLite, move to processed) over the same mailbox.
 # Environment: REPEAT (best of, default 3; runs go round robin), SCRATCH (build folder, default .build-imap).
 #
 # Fairness: mbsync copies with BODY.PEEK (no flag change), with FSync no and into tmpfs, so that neither side
-# pays for the local disk. The gateway sets \Seen (its URL fetch would anyway: libcurl has no PEEK form), so \Seen is
-# removed again before every gateway run: each run fetches unseen mail, as in production.
+# pays for the local disk. The gateway reads with BODY.PEEK[] too (only messages too large to batch get \Seen); \Seen
+# is removed before every gateway run all the same, so that each run starts from unseen mail, as in production.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,9 +20,11 @@ CONNECTIONS=("${@:-2 4 8}")
 REPEAT=${REPEAT:-3}
 SCRATCH=${SCRATCH:-.build-imap}
 
-echo "building rollout-bench (release, --scratch-path $SCRATCH)…" >&2
+echo "building rollout-bench and rollout-gateway (release, --scratch-path $SCRATCH)…" >&2
 swift build -c release --scratch-path "$SCRATCH" --product rollout-bench >&2
-BENCH="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)/rollout-bench"
+swift build -c release --scratch-path "$SCRATCH" --product rollout-gateway >&2
+BIN="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)"
+BENCH="$BIN/rollout-bench"
 
 WORK=$(mktemp -d /tmp/rollout-imap-bench.XXXXXX)
 chmod 755 "$WORK"
@@ -200,3 +203,36 @@ for connections in "${ALL_CONNECTIONS[@]}"; do
     awk -v g="$rate" -v m="$MBSYNC_RATE" -v c="$connections" -v runs="${GATEWAY_RATES[$connections]# }" \
         'BEGIN { printf "rollout-gateway fetch, %d connection(s):  %6.0f msg/s = %.2f x mbsync   (runs: %s)\n", c, g, g / m, runs }'
 done
+
+# Fetch-and-apply, once (it empties the inbox): `rollout-gateway run` with the demo configuration on a fresh SQLite
+# store, one staged-rollout ticket (#2) with three teams assigned, as in benchmarks/ingest.sh.
+doveadm -c "$WORK/dovecot.conf" flags remove -u "$USER_NAME" '\Seen' mailbox INBOX ALL
+APPLY="$WORK/apply"
+mkdir -p "$APPLY"
+sed -e "s|sqlite: ../../demo-out/gateway.sqlite|sqlite: $APPLY/gateway.sqlite|" \
+    -e "s|maildir: ../../demo-out/outbox|maildir: $APPLY/outbox|" \
+    -e "s|\./hooks/|$PWD/fixtures/demo/hooks/|g" fixtures/demo/gateway.yaml > "$APPLY/gateway.yaml"
+cat >> "$APPLY/gateway.yaml" <<EOF
+imap:
+  url: imap://127.0.0.1:$PORT
+  starttls: "off"
+  mailbox: INBOX
+  processed_folder: processed
+  connections: 2
+EOF
+export ROLLOUT_GATEWAY_CONFIG="$APPLY/gateway.yaml" RG_HOOK_LOG="$APPLY/hooks.log"
+export ROLLOUT_IMAP_USER="$USER_NAME" ROLLOUT_IMAP_PASSWORD="$PASSWORD"
+export ROLLOUT_GATEWAY_NOW=2026-11-27T10:00:00+01:00
+"$BIN/rollout-gateway" release new --stack EMI-1.0 --component SE-DPM_mysql --version 1.8.0-1 --os SL5 --arch x86_64 \
+    --release-notes a --fixed-bugs b --documentation c >/dev/null 2>&1
+"$BIN/rollout-gateway" release stage 1 >/dev/null 2>&1
+"$BIN/rollout-gateway" apply --ticket 2 --as mario.david@lip.example.org "assign NGI_IT-INFN-T1 NGI_DE-FZK-LCG2 IBERGRID-LIP-Lisbon" >/dev/null 2>&1
+export ROLLOUT_GATEWAY_NOW=2026-11-30T16:05:00+01:00
+start=$(now)
+"$BIN/rollout-gateway" run 2>"$APPLY/run.log" || { echo "run failed: $(tail -3 "$APPLY/run.log")" >&2; exit 1; }
+end=$(now)
+tail -1 "$APPLY/run.log" >&2
+left=$(doveadm -c "$WORK/dovecot.conf" search -u "$USER_NAME" mailbox INBOX ALL | wc -l)
+[ "$left" -eq 0 ] || { echo "fetch-and-apply left $left messages in INBOX" >&2; exit 1; }
+awk -v n="$COUNT" -v a="$start" -v b="$end" -v m="$MBSYNC_RATE" \
+    'BEGIN { printf "rollout-gateway run (fetch and apply, 2 connections, SQLite): %6.0f msg/s = %.2f x mbsync\n", n / (b - a), n / (b - a) / m }'
