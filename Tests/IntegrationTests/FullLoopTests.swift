@@ -202,7 +202,7 @@ struct FetchInterruptionTests {
         first.stop()
         let resumed = try await cycle(second, killAfter: nil).run()
         #expect(resumed.fetchError == nil)
-        #expect(second.messages()?.isEmpty == true)
+        #expect(second.messages()?.isEmpty == true, "left: \(second.messages()?.count ?? -1), report: \(resumed)")
 
         // Every note applied exactly once.
         let comments = try await store.history(of: TicketID(2)).filter { $0.action == "comment" }

@@ -69,6 +69,20 @@ public struct RunCycle: Sendable {
         func with<T>(_ body: (Tally) -> T) -> T { lock.withLock { body(self) } }
     }
 
+    /// The message handed over last, waiting to be applied while its reading runs.
+    final class Lookahead: @unchecked Sendable {
+        private let lock = NSLock()
+        private var pending: (FetchedMessage, Task<Ingest.Analysis, Never>)?
+
+        /// Puts `next` in the place of the waiting message, and returns that one.
+        func swap(_ next: (FetchedMessage, Task<Ingest.Analysis, Never>)?) -> (FetchedMessage, Task<Ingest.Analysis, Never>)? {
+            lock.withLock {
+                defer { pending = next }
+                return pending
+            }
+        }
+    }
+
     private func fetch(with fetcher: any MailFetcher, into report: inout Report) async throws {
         let cursor = try await store.cursor(of: mailbox)
         let (uidValidity, uids) = try await fetcher.pending(mailbox: mailbox, after: cursor)
@@ -105,44 +119,54 @@ public struct RunCycle: Sendable {
             let last = retry.min().map { $0 - 1 } ?? handled.max() ?? previous
             try await store.saveCursor(MailboxCursor(uidValidity: uidValidity, lastUID: max(previous, last)), of: mailbox)
         }
+        /// Applies one fetched message whose reading (`prepared`) ran meanwhile; a failure other than a busy store is
+        /// counted against the message, which is quarantined after `maxAttempts`.
+        @Sendable func apply(_ message: FetchedMessage, _ prepared: Task<Ingest.Analysis, Never>) async throws {
+            do {
+                let outcome = try await ingest.ingest(prepared: await prepared.value)
+                tally.with {
+                    $0.report.dispositions[outcome.disposition, default: 0] += 1
+                    $0.done.append(message.uid)
+                    $0.handled.append(message.uid)
+                }
+            } catch let error as StoreError where error.isTemporaryFailure {
+                throw error
+            } catch {
+                let attempts = try await store.recordFetchFailure(
+                    mailbox: mailbox, uidValidity: uidValidity, uid: message.uid, error: "\(error)")
+                let quarantined = attempts >= maxAttempts
+                logger.error(
+                    quarantined ? "message quarantined" : "message not processed; will try again",
+                    metadata: ["uid": "\(message.uid)", "attempts": "\(attempts)", "reason": "\(error)"])
+                tally.with {
+                    $0.report.failed += 1
+                    $0.handled.append(message.uid)
+                    if quarantined {
+                        $0.report.quarantined += 1
+                        $0.quarantine.append(message.uid)
+                    } else {
+                        $0.retry.append(message.uid)
+                    }
+                }
+            }
+        }
+        // Each message is read (parsed, classified) on another core while the one before it is applied.
+        let lookahead = Lookahead()
         do {
             for chunk in stride(from: 0, to: uids.count, by: 256).map({ Array(uids[$0..<min($0 + 256, uids.count)]) }) {
                 try await fetcher.fetch(mailbox: mailbox, uidValidity: uidValidity, uids: chunk, sizeLimit: sizeLimit) { message in
                     tally.with { $0.report.fetched += 1 }
-                    do {
-                        // An oversized message arrives as its header block: answered and set aside, never loaded whole.
-                        let outcome = try await ingest.ingest(
-                            prepared: ingest.prepare(message.raw, declaredSize: message.tooLarge ? message.size : nil))
-                        tally.with {
-                            $0.report.dispositions[outcome.disposition, default: 0] += 1
-                            $0.done.append(message.uid)
-                            $0.handled.append(message.uid)
-                        }
-                    } catch let error as StoreError where error.isTemporaryFailure {
-                        throw error
-                    } catch {
-                        let attempts = try await store.recordFetchFailure(
-                            mailbox: mailbox, uidValidity: uidValidity, uid: message.uid, error: "\(error)")
-                        let quarantined = attempts >= maxAttempts
-                        logger.error(
-                            quarantined ? "message quarantined" : "message not processed; will try again",
-                            metadata: ["uid": "\(message.uid)", "attempts": "\(attempts)", "reason": "\(error)"])
-                        tally.with {
-                            $0.report.failed += 1
-                            $0.handled.append(message.uid)
-                            if quarantined {
-                                $0.report.quarantined += 1
-                                $0.quarantine.append(message.uid)
-                            } else {
-                                $0.retry.append(message.uid)
-                            }
-                        }
-                    }
+                    // An oversized message arrives as its header block: answered and set aside, never loaded whole.
+                    let prepared = Task { ingest.prepare(message.raw, declaredSize: message.tooLarge ? message.size : nil) }
+                    if let previous = lookahead.swap((message, prepared)) { try await apply(previous.0, previous.1) }
                 }
+                if let last = lookahead.swap(nil) { try await apply(last.0, last.1) }
                 try await release()
                 try await saveCursor()
             }
         } catch {
+            // A message handed over before the fetch failed is applied all the same.
+            if error is MailFetchError, let last = lookahead.swap(nil) { try? await apply(last.0, last.1) }
             // What was committed is released; the rest stays on the server for the next cycle.
             // The cursor moves only if the release worked: a message committed but still in the mailbox is
             // fetched again next time, recognised as seen, and moved then.
