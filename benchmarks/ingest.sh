@@ -2,12 +2,14 @@
 # Ingest benchmark (issue "Mail in"): N generated replies in a Maildir, ingested on SQLite by a release
 # build of rollout-gateway; beside it, Python's email parser reading the same files (parse only).
 # Prints messages/s and peak RSS for both. Usage: benchmarks/ingest.sh [N ...]   (default: 1000 10000)
+# Environment: SCRATCH (build folder, default .build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 counts=("${@:-1000 10000}")
 [[ $# -eq 0 ]] && counts=(1000 10000)
-swift build -c release --product rollout-gateway >/dev/null
-gateway="$(swift build -c release --show-bin-path)/rollout-gateway"
+SCRATCH=${SCRATCH:-.build}
+swift build -c release --scratch-path "$SCRATCH" --product rollout-gateway >/dev/null
+gateway="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)/rollout-gateway"
 python=/usr/bin/python3
 
 for count in "${counts[@]}"; do

@@ -52,7 +52,11 @@ public struct GMimeMessageWriter: MessageWriter {
 
     /// One mailbox into From, To or Reply-To; a display name is encoded by GMime (UTF-8 encoded words).
     private func add(_ mailbox: Mailbox, to message: UnsafeMutablePointer<GMimeMessage>, as type: GMimeAddressType) {
-        let name = Self.clean(mailbox.name ?? "").trimmingCharacters(in: .whitespaces)
+        var name = Self.clean(mailbox.name ?? "")
+        // Trimmed by Foundation only when it may have something to do: it ends on a space or a non-ASCII character.
+        if let first = name.utf8.first, let last = name.utf8.last, [first, last].contains(where: { $0 == 0x20 || $0 >= 0x80 }) {
+            name = name.trimmingCharacters(in: .whitespaces)
+        }
         guard let list = g_mime_message_get_addresses(message, type),
             let address = internet_address_mailbox_new(name.isEmpty ? nil : name, Self.clean(mailbox.address.value))
         else { return }
@@ -115,7 +119,9 @@ public struct GMimeMessageWriter: MessageWriter {
 
     /// Replaces CR, LF and other control characters (C0, DEL, C1, U+2028, U+2029) with spaces.
     static func clean(_ value: String) -> String {
-        String(
+        // Most values are printable ASCII, which needs nothing replaced.
+        if value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return value }
+        return String(
             String.UnicodeScalarView(
                 value.unicodeScalars.map { scalar in
                     (scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value)
@@ -125,6 +131,7 @@ public struct GMimeMessageWriter: MessageWriter {
 
     /// A header field name as RFC 5322 allows it (printable ASCII but `:`); anything else becomes `-`.
     static func headerName(_ name: String) -> String {
+        if !name.isEmpty, name.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ":") }) { return name }
         let cleaned = String(
             String.UnicodeScalarView(
                 name.unicodeScalars.map { scalar in

@@ -15,7 +15,8 @@ extension StringProtocol {
     private func trimming(_ drop: (Unicode.Scalar) -> Bool) -> String {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !drop($0) }) else { return "" }
-        let last = scalars.lastIndex(where: { !drop($0) })!
-        return String(String.UnicodeScalarView(scalars[first...last]))
+        let end = scalars.index(after: scalars.lastIndex(where: { !drop($0) })!)
+        // The bytes between two scalar boundaries, copied at once (not scalar by scalar).
+        return String(decoding: utf8[first..<end], as: UTF8.self)
     }
 }

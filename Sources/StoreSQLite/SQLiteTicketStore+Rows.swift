@@ -66,9 +66,22 @@ extension SQLiteTicketStore {
             allReportsAnnounced: row["all_reports_announced"], createdAt: row["created_at"])
     }
 
+    static func rowVersion(of ticket: TicketID, _ db: Database) throws -> Int? {
+        try Int.fetchOne(try db.cachedStatement(sql: "SELECT row_version FROM tickets WHERE id = ?"), arguments: [ticket.rawValue])
+    }
+
+    // MARK: Dates
+
+    private static let lastDate = LastStoredDate()
+
+    /// A date as GRDB stores it (text made by a DateFormatter, which costs). The dates of one commit are mostly
+    /// its one `now`, so the text last made is given again for the same date.
+    static func storedDate(_ date: Date) -> DatabaseValue {
+        lastDate.value(of: date)
+    }
+
     static func checkVersion(_ ticket: TicketID, expected: Int, _ db: Database) throws {
-        let current = try Int.fetchOne(try db.cachedStatement(sql: "SELECT row_version FROM tickets WHERE id = ?"), arguments: [ticket.rawValue])
-        guard current == expected else { throw StoreError.conflict(ticket) }
+        guard try rowVersion(of: ticket, db) == expected else { throw StoreError.conflict(ticket) }
     }
 
     private static func releaseColumns(_ release: ComponentRelease, _ links: ReleaseLinks) -> [(String, (any DatabaseValueConvertible)?)] {
@@ -84,7 +97,7 @@ extension SQLiteTicketStore {
             let all = [("id", id.rawValue as (any DatabaseValueConvertible)?), ("created_at", date), ("updated_at", date)] + columns
             try db.cachedStatement(sql: "INSERT INTO tickets (\(all.map(\.0).joined(separator: ", "))) VALUES (\(all.map { _ in "?" }.joined(separator: ", ")))").execute(arguments: StatementArguments(all.map(\.1)))
         } else {
-            let all = [("updated_at", date as (any DatabaseValueConvertible)?)] + columns
+            let all = [("updated_at", storedDate(date) as (any DatabaseValueConvertible)?)] + columns
             try db.cachedStatement(sql: "UPDATE tickets SET \(all.map { "\($0.0) = ?" }.joined(separator: ", ")), row_version = row_version + 1 WHERE id = ?").execute(arguments: StatementArguments(all.map(\.1) + [id.rawValue]))
         }
     }
@@ -162,7 +175,7 @@ extension SQLiteTicketStore {
                 INSERT INTO history (ticket_id, at, cause_kind, cause, actor, authentication, action, detail)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [
-                entry.ticket.rawValue, entry.at, kind, cause, entry.actor?.value, entry.authentication?.rawValue, entry.action,
+                entry.ticket.rawValue, storedDate(entry.at), kind, cause, entry.actor?.value, entry.authentication?.rawValue, entry.action,
                 entry.detail,
             ])
     }
@@ -211,7 +224,7 @@ extension SQLiteTicketStore {
     }
 
     static func insert(_ message: SeenMessage, _ db: Database, at date: Date) throws {
-        try db.cachedStatement(sql: "INSERT INTO messages_seen (message_key, ticket_id, sender, disposition, seen_at) VALUES (?, ?, ?, ?, ?)").execute(arguments: [message.key, message.ticket?.rawValue, message.sender?.value, message.disposition, date])
+        try db.cachedStatement(sql: "INSERT INTO messages_seen (message_key, ticket_id, sender, disposition, seen_at) VALUES (?, ?, ?, ?, ?)").execute(arguments: [message.key, message.ticket?.rawValue, message.sender?.value, message.disposition, storedDate(date)])
     }
 
     static func insert(_ attachment: StoredAttachment, ticket: TicketID, messageKey: String?, _ db: Database, at date: Date) throws {
@@ -233,8 +246,8 @@ extension SQLiteTicketStore {
                 ON CONFLICT (message_id) DO NOTHING
                 """).execute(arguments: [
                 message.messageID, message.ticket?.rawValue, message.kind, message.sender.value,
-                message.recipients.map(\.value).joined(separator: "\n"), Data(message.data), message.createdAt,
-                message.attempts, message.nextAttemptAt,
+                message.recipients.map(\.value).joined(separator: "\n"), Data(message.data), storedDate(message.createdAt),
+                message.attempts, storedDate(message.nextAttemptAt),
             ])
     }
 
@@ -245,5 +258,18 @@ extension SQLiteTicketStore {
             kind: row["kind"], sender: EmailAddress(row["sender"] as String),
             recipients: recipients.split(separator: "\n").map { EmailAddress(String($0)) }, data: [UInt8](row["data"] as Data),
             createdAt: row["created_at"], attempts: row["attempts"], nextAttemptAt: row["next_attempt_at"])
+    }
+}
+
+/// The last date stored and its text (see ``SQLiteTicketStore/storedDate(_:)``).
+private final class LastStoredDate: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last: (date: Date, value: DatabaseValue)?
+
+    func value(of date: Date) -> DatabaseValue {
+        if let last = lock.withLock({ last }), last.date == date { return last.value }
+        let value = date.databaseValue
+        lock.withLock { last = (date, value) }
+        return value
     }
 }

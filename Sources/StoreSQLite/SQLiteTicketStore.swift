@@ -10,6 +10,7 @@ public final class SQLiteTicketStore: TicketStore {
     public let path: String
     /// Failed deliveries are retried until this many attempts, then recorded as failed.
     public let maxDeliveryAttempts: Int
+    private let cases = CaseCache()
 
     /// Opens (creating if needed) the store at `path` and runs pending migrations.
     ///
@@ -30,6 +31,8 @@ public final class SQLiteTicketStore: TicketStore {
             // SQLite WAL: with synchronous=NORMAL a commit is not synced; a checkpoint syncs the WAL first.
             configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         }
+        // A batch (``batch(_:)``) keeps its transaction open on the writer between accesses.
+        configuration.allowsUnsafeTransactions = true
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Schema.migrator.migrate(pool)
@@ -49,12 +52,74 @@ public final class SQLiteTicketStore: TicketStore {
         }
     }
 
+    /// A transaction of its own, or a savepoint of the batch's transaction.
     private func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
-        do { return try await pool.write(body) } catch { throw Self.translate(error) }
+        do {
+            guard inBatch else { return try await pool.write(body) }
+            return try inBatchTransaction { db in
+                var result: T?
+                try db.inSavepoint {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        } catch { throw Self.translate(error) }
     }
 
+    /// On a reader, or within the batch's transaction (which sees the batch's own changes).
     private func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
-        do { return try await pool.read(body) } catch { throw Self.translate(error) }
+        do {
+            guard inBatch else { return try await pool.read(body) }
+            return try inBatchTransaction(body)
+        } catch { throw Self.translate(error) }
+    }
+
+    // MARK: Batches
+
+    /// The store whose batch the current task runs in.
+    @TaskLocal private static var batchOwner: ObjectIdentifier?
+
+    private var inBatch: Bool { Self.batchOwner == ObjectIdentifier(self) }
+
+    /// Runs `body` with every access of this task in one transaction on the writer connection, each write in a
+    /// savepoint of it: one transaction instead of one per event saves rewriting the same pages (indexes, the
+    /// ticket, the last pages of history and outbox) into the WAL for every event, and a read transaction per event.
+    ///
+    /// Inside a batch the store is used by one task and holds the write lock, so accesses run on the calling thread
+    /// (no switch to GRDB's queue and back) and cannot meet a busy database or a conflicting writer. Other processes
+    /// wait for the batch (up to the busy timeout): keep batches short (a group of messages). Durable at ``flush()``,
+    /// which is called after the batch, as with every commit.
+    public func batch<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        guard !inBatch else { return try await body() }
+        do {
+            try writer { db in try db.beginTransaction(.immediate) }
+        } catch { throw Self.translate(error) }
+        do {
+            let result = try await Self.$batchOwner.withValue(ObjectIdentifier(self)) { try await body() }
+            try inBatchTransaction { db in try db.commit() }
+            return result
+        } catch {
+            try? writer { db in if db.isInsideTransaction { try db.rollback() } }
+            cases.removeAll()  // some were read within the batch
+            throw Self.translate(error)
+        }
+    }
+
+    /// Runs on the writer connection, on the calling thread.
+    private func writer<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.writeWithoutTransaction(body)
+    }
+
+    /// Runs within the batch's transaction; SQLite ends a transaction by itself on some errors (a full disk), and then
+    /// nothing more of the batch may be written outside it.
+    private func inBatchTransaction<T>(_ body: (Database) throws -> T) throws -> T {
+        try writer { db in
+            guard db.isInsideTransaction else {
+                throw StoreError.unavailable("\(path): the batch's transaction was rolled back by SQLite; nothing of it was kept")
+            }
+            return try body(db)
+        }
     }
 
     // MARK: Tickets
@@ -84,7 +149,7 @@ public final class SQLiteTicketStore: TicketStore {
     }
 
     public func load(_ ticket: TicketID) async throws -> StoredCase? {
-        try await read { db in try Self.load(ticket, db) }
+        try await read { [cases] db in try cases.load(ticket, db) }
     }
 
     // MARK: Commit
@@ -136,9 +201,9 @@ public final class SQLiteTicketStore: TicketStore {
     }
 
     public func lookUp(messageKey: String, ticket: TicketID?, sender: EmailAddress?, answersSince: Date) async throws -> InboundLookup {
-        try await read { db in
+        try await read { [cases] db in
             InboundLookup(
-                seen: try Self.seen(messageKey, db), stored: try ticket.map { try Self.load($0, db) } ?? nil,
+                seen: try Self.seen(messageKey, db), stored: try ticket.map { try cases.load($0, db) } ?? nil,
                 answersToSender: try sender.map { address in
                     try answerKinds.reduce(0) { $0 + (try Self.outboxCount(to: address, kind: $1, since: answersSince, db)) }
                 } ?? 0)
@@ -151,7 +216,7 @@ public final class SQLiteTicketStore: TicketStore {
                 sql: """
                     SELECT COUNT(*) FROM outbox
                     WHERE kind = ? AND created_at >= ? AND instr(char(10) || lower(recipients) || char(10), ?) > 0
-                    """), arguments: [kind, since, "\n\(address.key)\n"]) ?? 0
+                    """), arguments: [kind, storedDate(since), "\n\(address.key)\n"]) ?? 0
     }
 
     public func outboxCount(to address: EmailAddress, kind: String, since: Date) async throws -> Int {

@@ -50,10 +50,16 @@ struct IngestCommand: AsyncParsableCommand {
                 let source = MaildirSource(root: maildir)
                 // Messages leave new/ only once their commits are synced: a group at a time.
                 var committed: [MaildirSource.Entry] = []
-                func release() async throws {
+                var moving: Task<Void, any Error>?
+                /// Syncs the commits, then moves their messages to cur/ on the other core while the next group commits;
+                /// `finish` waits for the moves.
+                func release(finish: Bool = false) async throws {
+                    try await moving?.value
                     try await store.flush()
-                    for entry in committed { try source.markDone(entry) }
+                    let synced = committed
                     committed.removeAll()
+                    moving = Task { for entry in synced { try source.markDone(entry) } }
+                    if finish { try await moving?.value }
                 }
                 // Reading and parsing the next group runs on the other core while this group commits.
                 let limit = environment.configuration.maxMessageBytes + 1
@@ -66,24 +72,33 @@ struct IngestCommand: AsyncParsableCommand {
                 for index in groups.indices {
                     let prepared = await next!.value
                     next = index + 1 < groups.count ? Task { [group = groups[index + 1]] in prepare(group) } : nil
-                    for (entry, reading) in prepared {
-                        do {
-                            tally.count(try await ingest.ingest(prepared: try reading.get()))
-                            committed.append(entry)
-                            if committed.count >= 256 { try await release() }
-                        } catch where Self.isTemporary(error) {
-                            try await release()
-                            tally.print(environment)
-                            throw error  // the rest stays in new/ for the next run
-                        } catch {
-                            tally.failed += 1
-                            try source.setAside(entry, reason: "\(error)")
-                            environment.gateway.logger.error(
-                                "message set aside in failed/", metadata: ["file": "\(entry.name)", "reason": "\(error)"])
+                    // A group is one batch of the store; its messages count as committed once the batch is.
+                    var applied: [MaildirSource.Entry] = []
+                    let stop: (any Error)? = try await store.batch {
+                        for (entry, reading) in prepared {
+                            do {
+                                tally.count(try await ingest.ingest(prepared: try reading.get()))
+                                applied.append(entry)
+                            } catch where Self.isTemporary(error) {
+                                return error  // the rest stays in new/ for the next run
+                            } catch {
+                                tally.failed += 1
+                                try source.setAside(entry, reason: "\(error)")
+                                environment.gateway.logger.error(
+                                    "message set aside in failed/", metadata: ["file": "\(entry.name)", "reason": "\(error)"])
+                            }
                         }
+                        return nil
                     }
+                    committed += applied
+                    if let stop {
+                        try await release(finish: true)
+                        tally.print(environment)
+                        throw stop
+                    }
+                    if committed.count >= 256 { try await release() }
                 }
-                try await release()
+                try await release(finish: true)
             } else if let mbox {
                 for raw in try MboxReader(path: mbox) { try await ingestOne(raw, named: "message \(tally.total + 1) of \(mbox)") }
                 try await store.flush()

@@ -45,6 +45,67 @@ struct StoreTests {
         #expect(try await test.store.hasSeen("<x@y>") == false)
     }
 
+    @Test("a batch sees its own commits; other connections see them when it ends")
+    func batchVisibility() async throws {
+        // Given: a staged ticket, and a second store on the same file (another process)
+        let test = try TestGateway()
+        let ticket = try await test.staged()
+        let other = try SQLiteTicketStore(path: test.configuration.storePath)
+        let historyBefore = try await other.history(of: ticket).count
+
+        // When: two commands in one batch
+        let inside = try await test.store.batch {
+            _ = try await test.apply("assign NGI_IT-INFN-T1", to: ticket, as: "mario.david@lip.example.org", at: "2026-11-27 15:00")
+            _ = try await test.apply("accept NGI_IT-INFN-T1", to: ticket, as: "paolo.veronesi@cnaf.example.org", at: "2026-11-27 16:00")
+            return (try await test.store.load(ticket), try await other.history(of: ticket).count)
+        }
+
+        // Then: the second command was decided on the first's state; the other store saw nothing until the end
+        #expect(inside.0?.rolloutCase.rollout?.assignment(of: TeamName("ea-NGI_IT-INFN-T1")!)?.answer == .accepted)
+        #expect(inside.1 == historyBefore)
+        #expect(try await other.history(of: ticket).count > historyBefore)
+        #expect(try await other.load(ticket)?.rolloutCase == inside.0?.rolloutCase)
+    }
+
+    @Test("a batch that throws keeps nothing of it")
+    func batchRolledBack() async throws {
+        struct Stop: Error {}
+        let test = try TestGateway()
+        let ticket = try await test.staged()
+        let before = try await test.store.load(ticket)
+        let historyBefore = try await test.store.history(of: ticket).count
+
+        await #expect(throws: Stop.self) {
+            try await test.store.batch {
+                _ = try await test.apply("assign NGI_IT-INFN-T1", to: ticket, as: "mario.david@lip.example.org", at: "2026-11-27 15:00")
+                try await test.store.recordSeen(SeenMessage(key: "<batch@test>", ticket: nil, sender: nil, disposition: "applied"), at: amsterdam("2026-11-27 15:00"))
+                throw Stop()
+            }
+        }
+
+        #expect(try await test.store.load(ticket) == before)
+        #expect(try await test.store.history(of: ticket).count == historyBefore)
+        #expect(try await test.store.hasSeen("<batch@test>") == false)
+    }
+
+    @Test("a case loaded before is loaded afresh once another process changed it")
+    func loadAfterChangeElsewhere() async throws {
+        // Given: a second store that loaded the ticket
+        let test = try TestGateway()
+        let ticket = try await test.staged()
+        let other = try SQLiteTicketStore(path: test.configuration.storePath)
+        let first = try await other.load(ticket)
+
+        // When: the first store commits a change to it
+        _ = try await test.apply("assign NGI_IT-INFN-T1", to: ticket, as: "mario.david@lip.example.org", at: "2026-11-27 15:00")
+
+        // Then: the second store loads the changed case
+        let second = try await other.load(ticket)
+        #expect(second != first)
+        #expect(second == (try await test.store.load(ticket)))
+        #expect(second?.rolloutCase.rollout?.teams.count == 1)
+    }
+
     @Test("a message recorded as seen cannot be recorded again")
     func seenOnce() async throws {
         let test = try TestGateway()

@@ -64,8 +64,11 @@ public struct NotificationRenderer: Sendable {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
         // Two notices of one event to the same people (two teams' no-answer at one deadline) differ by team and facts.
         let facts = notification.facts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
+        // The recipients as an array prints them (`["a@b", "c@d"]`), spelt out element by element because printing
+        // the array itself went through the generic printing machinery.
+        let recipients = "[" + notification.recipients.map(\.key.debugDescription).joined(separator: ", ") + "]"
         let seed =
-            "\(cause)|\(notification.kind.rawValue)|\(notification.template)|\(notification.recipients.map(\.key))|\(index)"
+            "\(cause)|\(notification.kind.rawValue)|\(notification.template)|\(recipients)|\(index)"
             + "|\(notification.team?.key ?? "")|\(notification.ticket.rawValue)|\(facts)"
         for byte in seed.utf8 {
             hash ^= UInt64(byte)

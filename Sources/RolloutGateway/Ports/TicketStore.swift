@@ -161,6 +161,11 @@ public protocol TicketStore: Sendable {
     func lookUp(messageKey: String, ticket: TicketID?, sender: EmailAddress?, answersSince: Date) async throws -> InboundLookup
     /// Makes every commit so far durable (for stores that group commits; a no-op for the others).
     func flush() async throws
+    /// Runs `body` as one batch: each commit stays atomic, but a store may make them all in one transaction
+    /// (visible to others when the batch ends) instead of one each. When `body` throws, the batch may be kept in
+    /// part or not at all, so its events are to be retried (a retried message finds whether it was recorded).
+    /// Call ``flush()`` after, not inside, a batch.
+    func batch<T: Sendable>(_ body: () async throws -> T) async throws -> T
     /// Timers due at or before `now`, oldest first.
     func dueTimers(at now: Date) async throws -> [DueTimer]
     /// Marks a timer fired without any change (its ticket is gone or closed).
@@ -197,6 +202,10 @@ extension TicketStore {
         return InboundLookup(
             seen: try await hasSeen(messageKey), stored: try await ticket.asyncMap { try await load($0) } ?? nil,
             answersToSender: answers)
+    }
+
+    public func batch<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        try await body()
     }
 
     public func recordSeen(_ message: SeenMessage, at date: Date) async throws {
