@@ -239,16 +239,21 @@ extension SQLiteTicketStore {
             ])
     }
 
-    static func insert(_ message: OutgoingMessage, _ db: Database) throws {
+    /// Inserts an outbox message; one still being written gets its bytes now, or, given `composing`, when the batch
+    /// commits (its row is noted there).
+    static func insert(_ message: OutgoingMessage, _ db: Database, composing: ComposingRows? = nil) throws {
+        let later = composing != nil && message.composing != nil
+        let data = later ? [] : message.composing?.bytes ?? message.data
         try db.cachedStatement(sql: """
                 INSERT INTO outbox (message_id, ticket_id, kind, sender, recipients, data, created_at, attempts, next_attempt_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (message_id) DO NOTHING
                 """).execute(arguments: [
                 message.messageID, message.ticket?.rawValue, message.kind, message.sender.value,
-                message.recipients.map(\.value).joined(separator: "\n"), Data(message.data), storedDate(message.createdAt),
+                message.recipients.map(\.value).joined(separator: "\n"), Data(data), storedDate(message.createdAt),
                 message.attempts, storedDate(message.nextAttemptAt),
             ])
+        if later, db.changesCount == 1, let bytes = message.composing { composing?.add(db.lastInsertedRowID, bytes) }
     }
 
     static func outgoing(_ row: Row) -> OutgoingMessage {
@@ -271,5 +276,28 @@ private final class LastStoredDate: @unchecked Sendable {
         let value = date.databaseValue
         lock.withLock { last = (date, value) }
         return value
+    }
+}
+
+/// Outbox rows stored without their bytes, and the bytes being written for them (``OutgoingMessage/composing``).
+final class ComposingRows: @unchecked Sendable {
+    private let lock = NSLock()
+    private var rows: [(Int64, ComposedBytes)] = []
+
+    func add(_ rowID: Int64, _ bytes: ComposedBytes) {
+        lock.withLock { rows.append((rowID, bytes)) }
+    }
+
+    /// Takes over the rows of a commit whose savepoint was kept.
+    func adopt(_ other: ComposingRows) {
+        let taken = other.take()
+        lock.withLock { rows += taken }
+    }
+
+    func take() -> [(Int64, ComposedBytes)] {
+        lock.withLock {
+            defer { rows = [] }
+            return rows
+        }
     }
 }

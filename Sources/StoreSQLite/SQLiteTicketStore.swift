@@ -11,6 +11,8 @@ public final class SQLiteTicketStore: TicketStore {
     /// Failed deliveries are retried until this many attempts, then recorded as failed.
     public let maxDeliveryAttempts: Int
     private let cases = CaseCache()
+    /// Outbox rows of the current batch whose bytes are still being written.
+    private let composingRows = ComposingRows()
 
     /// Opens (creating if needed) the store at `path` and runs pending migrations.
     ///
@@ -82,6 +84,9 @@ public final class SQLiteTicketStore: TicketStore {
 
     private var inBatch: Bool { Self.batchOwner == ObjectIdentifier(self) }
 
+    /// Within a batch: outbox messages still being written are stored with their bytes when the batch commits.
+    public var takesComposingMessages: Bool { inBatch }
+
     /// Runs `body` with every access of this task in one transaction on the writer connection, each write in a
     /// savepoint of it: one transaction instead of one per event saves rewriting the same pages (indexes, the
     /// ticket, the last pages of history and outbox) into the WAL for every event, and a read transaction per event.
@@ -97,10 +102,16 @@ public final class SQLiteTicketStore: TicketStore {
         } catch { throw Self.translate(error) }
         do {
             let result = try await Self.$batchOwner.withValue(ObjectIdentifier(self)) { try await body() }
-            try inBatchTransaction { db in try db.commit() }
+            try inBatchTransaction { db in
+                for (rowID, composing) in composingRows.take() {
+                    try db.cachedStatement(sql: "UPDATE outbox SET data = ? WHERE id = ?").execute(arguments: [Data(composing.bytes), rowID])
+                }
+                try db.commit()
+            }
             return result
         } catch {
             try? writer { db in if db.isInsideTransaction { try db.rollback() } }
+            _ = composingRows.take()
             cases.removeAll()  // some were read within the batch
             throw Self.translate(error)
         }
@@ -155,6 +166,8 @@ public final class SQLiteTicketStore: TicketStore {
     // MARK: Commit
 
     public func commit(_ commit: StoreCommit) async throws {
+        // Rows whose bytes are still being written are known to the batch only once this commit's savepoint is kept.
+        let composing = inBatch ? ComposingRows() : nil
         try await write { db in
             let now = commit.decision.history.first?.at ?? commit.outbox.first?.createdAt ?? Date()
             if let seen = commit.seen {
@@ -184,12 +197,13 @@ public final class SQLiteTicketStore: TicketStore {
                 guard db.changesCount == 1 else { throw StoreError.alreadySeen("timer \(fired.kind.rawValue) of ticket \(fired.ticket)") }
             }
             for change in commit.decision.timers { try Self.apply(change, db, at: now) }
-            for message in commit.outbox { try Self.insert(message, db) }
+            for message in commit.outbox { try Self.insert(message, db, composing: composing) }
             let attachmentTicket = after.rollout?.id ?? after.release.id
             for attachment in commit.attachments {
                 try Self.insert(attachment, ticket: attachmentTicket, messageKey: commit.seen?.key, db, at: now)
             }
         }
+        if let composing { composingRows.adopt(composing) }
     }
 
     public func recordSeen(_ message: SeenMessage, at date: Date, outbox: [OutgoingMessage]) async throws {

@@ -88,6 +88,46 @@ struct StoreTests {
         #expect(try await test.store.hasSeen("<batch@test>") == false)
     }
 
+    @Test("in a batch, outbox messages written meanwhile are stored whole, each in its own row, when it commits")
+    func batchStoresComposedMessages() async throws {
+        // Given: a staged ticket, and a decision on a case that will be stale by the time it is committed
+        let test = try TestGateway()
+        let ticket = try await test.staged()
+        let stale = try #require(try await test.store.load(ticket))
+        let now = amsterdam("2026-11-27 15:01")
+        let cause = Cause.message(id: "<stale@test>")
+        let decision = Workflow(context: test.configuration.workflow).decide(
+            stale.rolloutCase,
+            .message(MessageEvent(queue: .stagedRollout, sender: Sender(address: EmailAddress("mario.david@lip.example.org"), authentication: .weak), cause: cause, text: "assign NGI_DE-FZK-LCG2")),
+            now: now)
+
+        // When: within one batch, an event is applied (its notifications written on other threads), a commit carrying
+        // messages still being written is refused, and another event is applied
+        let inBatch = try await test.store.batch {
+            _ = try await test.apply("assign NGI_IT-INFN-T1", to: ticket, as: "mario.david@lip.example.org", at: "2026-11-27 15:00")
+            let outbox = try test.gateway.renderer.render(decision, cause: cause, now: now, composeLater: true)
+            #expect(outbox.allSatisfy { $0.data.isEmpty && $0.composing != nil })
+            await #expect(throws: StoreError.conflict(ticket)) {
+                try await test.store.commit(StoreCommit(base: stale, decision: decision, outbox: outbox))
+            }
+            _ = try await test.apply("accept NGI_IT-INFN-T1", to: ticket, as: "paolo.veronesi@cnaf.example.org", at: "2026-11-27 16:00")
+            return test.store.takesComposingMessages
+        }
+
+        // Then: every queued row holds the whole message that names it, and none of the refused commit's
+        #expect(inBatch)
+        #expect(!test.store.takesComposingMessages)
+        let queued = try await test.store.pendingOutbox(at: amsterdam("2026-12-31 00:00"), limit: 1000)
+        #expect(queued.count > 2)
+        for message in queued {
+            let text = String(decoding: message.data, as: UTF8.self)
+            #expect(text.lowercased().contains("message-id: <\(message.messageID.lowercased())>\r\n"), "\(message.messageID)")
+            #expect(text.contains("\r\n\r\n"))
+            #expect(message.composing == nil)
+        }
+        #expect(!queued.contains { $0.messageID.contains("<stale@test>") || $0.recipients.contains(EmailAddress("ea-NGI_DE-FZK-LCG2@example.org")) })
+    }
+
     @Test("a case loaded before is loaded afresh once another process changed it")
     func loadAfterChangeElsewhere() async throws {
         // Given: a second store that loaded the ticket

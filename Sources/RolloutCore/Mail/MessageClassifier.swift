@@ -245,7 +245,7 @@ public struct MessageClassifier: Sendable, Equatable {
 
     static func hasBounceSubject(_ subject: String) -> Bool {
         let text = subject.lowercased()
-        return bounceSubjects.contains { (words: String) -> Bool in text.contains(words) }
+        return bounceSubjects.contains { (words: String) -> Bool in text.containsBytes(words) }
     }
 
     // MARK: - Automatic replies

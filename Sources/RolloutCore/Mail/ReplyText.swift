@@ -290,7 +290,7 @@ enum OldText {
     /// A line of a list footer below Mailman's underscore line.
     static func isListInformation(_ line: String) -> Bool {
         let text = line.lowercased()
-        return ["mailing list", "listinfo", "unsubscribe", "mailman"].contains { text.contains($0) }
+        return ["mailing list", "listinfo", "unsubscribe", "mailman"].contains { text.containsBytes($0) }
     }
 
     /// The first line of a Google Groups or similar footer.

@@ -26,21 +26,24 @@ public struct NotificationRenderer: Sendable {
         "[\(tags[queue] ?? queue.rawValue) #\(ticket.rawValue)]"
     }
 
-    /// Renders the notifications of one decision; `cause` and `now` make the Message-IDs stable.
-    public func render(_ decision: Decision, cause: Cause, now: Date) throws -> [OutgoingMessage] {
+    /// Renders the notifications of one decision; `cause` and `now` make the Message-IDs stable. With
+    /// `composeLater`, each message's bytes are written on another thread (``OutgoingMessage/composing``).
+    public func render(_ decision: Decision, cause: Cause, now: Date, composeLater: Bool = false) throws -> [OutgoingMessage] {
         // The ticket's values are the same for every notification of one decision: made once per ticket.
         var bases: [TicketID: [String: String]] = [:]
         return try decision.notifications.enumerated().map { index, notification in
             if bases[notification.ticket] == nil {
                 bases[notification.ticket] = baseValues(ticket: notification.ticket, queue: notification.queue, in: decision.state)
             }
-            return try render(notification, in: decision.state, index: index, cause: cause, now: now, base: bases[notification.ticket])
+            return try render(
+                notification, in: decision.state, index: index, cause: cause, now: now, base: bases[notification.ticket],
+                composeLater: composeLater)
         }
     }
 
     public func render(
         _ notification: RoutedNotification, in rolloutCase: RolloutCase, index: Int, cause: Cause, now: Date,
-        base: [String: String]? = nil
+        base: [String: String]? = nil, composeLater: Bool = false
     ) throws -> OutgoingMessage {
         let values = self.values(for: notification, in: rolloutCase, base: base)
         let (subject, body) = try templates.render(notification.template, values)
@@ -53,10 +56,13 @@ public struct NotificationRenderer: Sendable {
         if notification.kind == .transcript { draft.autoSubmitted = "auto-replied" }
         if let answered = notification.facts["in_reply_to"] { draft.inReplyTo = answered }
         draft.replyTo = signer?.address(for: notification.ticket)
+        let composer = self.composer
+        let finished = draft
         return OutgoingMessage(
             messageID: messageID, ticket: notification.ticket, kind: notification.kind.rawValue,
-            sender: composer.returnPath(for: notification.ticket),
-            recipients: notification.recipients, data: composer.compose(draft), createdAt: now)
+            sender: composer.returnPath(for: notification.ticket), recipients: notification.recipients,
+            data: composeLater ? [] : composer.compose(draft),
+            composing: composeLater ? ComposedBytes { composer.compose(finished) } : nil, createdAt: now)
     }
 
     /// A Message-ID that the same notification of the same event always gets.

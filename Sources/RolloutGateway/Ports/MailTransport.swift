@@ -11,15 +11,18 @@ public struct OutgoingMessage: Sendable, Equatable {
     public var kind: String
     public var sender: EmailAddress
     public var recipients: [EmailAddress]
-    /// The whole RFC 5322 message, CRLF line ends.
+    /// The whole RFC 5322 message, CRLF line ends (empty while ``composing`` is set).
     public var data: [UInt8]
+    /// The message's bytes while another thread writes them (see ``TicketStore/takesComposingMessages``).
+    public var composing: ComposedBytes?
     public var createdAt: Date
     public var attempts: Int
     public var nextAttemptAt: Date
 
     public init(
         rowID: Int64? = nil, messageID: String, ticket: TicketID?, kind: String, sender: EmailAddress,
-        recipients: [EmailAddress], data: [UInt8], createdAt: Date, attempts: Int = 0, nextAttemptAt: Date? = nil
+        recipients: [EmailAddress], data: [UInt8], composing: ComposedBytes? = nil, createdAt: Date, attempts: Int = 0,
+        nextAttemptAt: Date? = nil
     ) {
         self.rowID = rowID
         self.messageID = messageID
@@ -28,10 +31,41 @@ public struct OutgoingMessage: Sendable, Equatable {
         self.sender = sender
         self.recipients = recipients
         self.data = data
+        self.composing = composing
         self.createdAt = createdAt
         self.attempts = attempts
         self.nextAttemptAt = nextAttemptAt ?? createdAt
     }
+}
+
+/// Bytes written on another thread, started at once; ``bytes`` waits for them.
+///
+/// Writing an outgoing message (MIME, headers, quoted-printable) is pure work that nothing in the same event
+/// depends on: a store that takes messages in this state stores them once they are written, before its batch
+/// commits, while the next events are decided.
+public final class ComposedBytes: @unchecked Sendable, Equatable {
+    private let condition = NSCondition()
+    private var result: [UInt8]?
+
+    public init(_ write: @escaping @Sendable () -> [UInt8]) {
+        DispatchQueue.global().async {
+            let bytes = write()
+            self.condition.lock()
+            self.result = bytes
+            self.condition.broadcast()
+            self.condition.unlock()
+        }
+    }
+
+    /// The bytes, once written.
+    public var bytes: [UInt8] {
+        condition.lock()
+        defer { condition.unlock() }
+        while result == nil { condition.wait() }
+        return result!
+    }
+
+    public static func == (lhs: ComposedBytes, rhs: ComposedBytes) -> Bool { lhs === rhs }
 }
 
 /// What one delivery attempt came to.

@@ -166,6 +166,9 @@ public protocol TicketStore: Sendable {
     /// part or not at all, so its events are to be retried (a retried message finds whether it was recorded).
     /// Call ``flush()`` after, not inside, a batch.
     func batch<T: Sendable>(_ body: () async throws -> T) async throws -> T
+    /// Whether a commit made now may carry outbox messages still being written (``OutgoingMessage/composing``):
+    /// the store then keeps the bytes once written, in the same transaction (true within a batch that does so).
+    var takesComposingMessages: Bool { get }
     /// Timers due at or before `now`, oldest first.
     func dueTimers(at now: Date) async throws -> [DueTimer]
     /// Marks a timer fired without any change (its ticket is gone or closed).
@@ -207,6 +210,8 @@ extension TicketStore {
     public func batch<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         try await body()
     }
+
+    public var takesComposingMessages: Bool { false }
 
     public func recordSeen(_ message: SeenMessage, at date: Date) async throws {
         try await recordSeen(message, at: date, outbox: [])

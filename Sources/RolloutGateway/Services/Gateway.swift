@@ -301,7 +301,7 @@ public struct Gateway: Sendable {
                 try await hooks.run(hook)
                 hooksRun.append(hook)
             }
-            let outbox = try renderer.render(decision, cause: cause, now: now)
+            let outbox = try renderer.render(decision, cause: cause, now: now, composeLater: store.takesComposingMessages)
             let storedAttachments = zip(attachments, decision.attachments).map { incoming, verdict in
                 StoredAttachment(verdict: verdict, contentType: incoming.contentType, bytes: incoming.bytes)
             }
