@@ -46,23 +46,34 @@ public struct NotificationRenderer: Sendable {
         base: [String: String]? = nil, composeLater: Bool = false
     ) throws -> OutgoingMessage {
         let values = self.values(for: notification, in: rolloutCase, base: base)
-        let (subject, body) = try templates.render(notification.template, values)
         let messageID = self.messageID(for: notification, index: index, cause: cause, now: now)
         var draft = MailComposer.Draft(
-            to: notification.recipients, subject: "\(values["tag"]!) \(subject)", body: body, messageID: messageID,
-            ticket: notification.ticket, date: now)
+            to: notification.recipients, subject: "", body: "", messageID: messageID, ticket: notification.ticket, date: now)
         let lists = Set(context.registry.people(ofStack: rolloutCase.release.release.stack).lists)
         draft.bulk = notification.recipients.contains(where: lists.contains)
         if notification.kind == .transcript { draft.autoSubmitted = "auto-replied" }
         if let answered = notification.facts["in_reply_to"] { draft.inReplyTo = answered }
         draft.replyTo = signer?.address(for: notification.ticket)
-        let composer = self.composer
-        let finished = draft
-        return OutgoingMessage(
+        let (templates, composer, template, prepared) = (self.templates, self.composer, notification.template, draft)
+        /// The template's text in the draft, written out.
+        @Sendable func compose() throws -> [UInt8] {
+            let (subject, body) = try templates.render(template, values)
+            var draft = prepared
+            draft.subject = "\(values["tag"]!) \(subject)"
+            draft.body = body
+            return composer.compose(draft)
+        }
+        var message = OutgoingMessage(
             messageID: messageID, ticket: notification.ticket, kind: notification.kind.rawValue,
-            sender: composer.returnPath(for: notification.ticket), recipients: notification.recipients,
-            data: composeLater ? [] : composer.compose(draft),
-            composing: composeLater ? ComposedBytes { composer.compose(finished) } : nil, createdAt: now)
+            sender: composer.returnPath(for: notification.ticket), recipients: notification.recipients, data: [], createdAt: now)
+        if composeLater {
+            // The only way rendering fails, checked now: what is written later cannot fail.
+            try templates.check(template)
+            message.composing = ComposedBytes { (try? compose()) ?? [] }
+        } else {
+            message.data = try compose()
+        }
+        return message
     }
 
     /// A Message-ID that the same notification of the same event always gets.

@@ -51,10 +51,18 @@ public struct TemplateLibrary: Sendable {
     /// The name of the template appended to every body.
     public static let footer = "footer"
 
+    /// Throws unless a template of this name exists: the only reason ``render(_:_:)`` fails.
+    public func check(_ name: String) throws {
+        guard names.contains(name) else {
+            throw TemplateError(template: name, problem: "does not exist; expected one of \(names.sorted().joined(separator: ", "))")
+        }
+    }
+
     /// Renders a template into a subject and a body, the footer appended.
     public func render(_ name: String, _ values: [String: String]) throws -> (subject: String, body: String) {
+        try check(name)
         guard let rendered = library.render(values, withTemplate: name) else {
-            throw TemplateError(template: name, problem: "does not exist; expected one of \(names.sorted().joined(separator: ", "))")
+            throw TemplateError(template: name, problem: "could not be rendered")
         }
         let lines = rendered.split(separator: "\n", omittingEmptySubsequences: false)
         let subject = lines.first.map { $0.dropFirst("Subject:".count).trimmingWhitespace() } ?? ""
