@@ -69,19 +69,32 @@ public struct RunCycle: Sendable {
         func with<T>(_ body: (Tally) -> T) -> T { lock.withLock { body(self) } }
     }
 
-    /// The message handed over last, waiting to be applied while its reading runs.
-    final class Lookahead: @unchecked Sendable {
+    /// Fetched messages waiting to be applied together, each being read (parsed, classified) meanwhile.
+    final class Group: @unchecked Sendable {
+        typealias Member = (message: FetchedMessage, reading: Task<Ingest.Analysis, Never>)
         private let lock = NSLock()
-        private var pending: (FetchedMessage, Task<Ingest.Analysis, Never>)?
+        private var members: [Member] = []
 
-        /// Puts `next` in the place of the waiting message, and returns that one.
-        func swap(_ next: (FetchedMessage, Task<Ingest.Analysis, Never>)?) -> (FetchedMessage, Task<Ingest.Analysis, Never>)? {
+        /// Adds a message; returns the whole group, taken, once it has `size` members.
+        func add(_ member: Member, size: Int) -> [Member]? {
             lock.withLock {
-                defer { pending = next }
-                return pending
+                members.append(member)
+                guard members.count >= size else { return nil }
+                defer { members = [] }
+                return members
+            }
+        }
+
+        func take() -> [Member] {
+            lock.withLock {
+                defer { members = [] }
+                return members
             }
         }
     }
+
+    /// Messages applied in one store batch.
+    static let groupSize = 64
 
     private func fetch(with fetcher: any MailFetcher, into report: inout Report) async throws {
         let cursor = try await store.cursor(of: mailbox)
@@ -113,60 +126,95 @@ public struct RunCycle: Sendable {
             if !quarantine.isEmpty { try await fetcher.quarantine(mailbox: mailbox, uidValidity: uidValidity, uids: quarantine) }
         }
         let previous = cursor?.uidValidity == uidValidity ? cursor?.lastUID ?? 0 : 0
-        /// The cursor moves past what is done or quarantined, never past a message still to retry.
+        /// UIDs asked of the fetcher so far.
+        var asked: [UInt32] = []
+        /// The cursor moves past what is done or quarantined, never past a message still to retry, nor past one the
+        /// fetcher did not hand over (reported gone): if it is still there, the next cycle asks for it again.
         func saveCursor() async throws {
             let (handled, retry) = tally.with { ($0.handled, $0.retry) }
-            let last = retry.min().map { $0 - 1 } ?? handled.max() ?? previous
+            let notHandedOver = Set(asked).subtracting(handled)
+            if !notHandedOver.isEmpty {
+                logger.warning(
+                    "messages listed in the mailbox were not handed over; the next cycle asks for them again",
+                    metadata: ["mailbox": "\(mailbox)", "count": "\(notHandedOver.count)", "first-uid": "\(notHandedOver.min()!)"])
+            }
+            let last = (retry + notHandedOver).min().map { $0 - 1 } ?? handled.max() ?? previous
             try await store.saveCursor(MailboxCursor(uidValidity: uidValidity, lastUID: max(previous, last)), of: mailbox)
         }
-        /// Applies one fetched message whose reading (`prepared`) ran meanwhile; a failure other than a busy store is
-        /// counted against the message, which is quarantined after `maxAttempts`.
-        @Sendable func apply(_ message: FetchedMessage, _ prepared: Task<Ingest.Analysis, Never>) async throws {
+        /// What became of one message of a group.
+        enum GroupResult {
+            case applied(Ingest.Disposition)
+            case failed(quarantined: Bool)
+        }
+        /// Applies one fetched message once its reading is done; a failure other than a busy store is counted against
+        /// the message, which is quarantined after `maxAttempts`.
+        @Sendable func apply(_ member: Group.Member) async throws -> GroupResult {
             do {
-                let outcome = try await ingest.ingest(prepared: await prepared.value)
-                tally.with {
-                    $0.report.dispositions[outcome.disposition, default: 0] += 1
-                    $0.done.append(message.uid)
-                    $0.handled.append(message.uid)
-                }
+                return .applied(try await ingest.ingest(prepared: await member.reading.value).disposition)
             } catch let error as StoreError where error.isTemporaryFailure {
                 throw error
             } catch {
-                let attempts = try await store.recordFetchFailure(
-                    mailbox: mailbox, uidValidity: uidValidity, uid: message.uid, error: "\(error)")
+                let uid = member.message.uid
+                let attempts = try await store.recordFetchFailure(mailbox: mailbox, uidValidity: uidValidity, uid: uid, error: "\(error)")
                 let quarantined = attempts >= maxAttempts
                 logger.error(
                     quarantined ? "message quarantined" : "message not processed; will try again",
-                    metadata: ["uid": "\(message.uid)", "attempts": "\(attempts)", "reason": "\(error)"])
-                tally.with {
-                    $0.report.failed += 1
-                    $0.handled.append(message.uid)
-                    if quarantined {
-                        $0.report.quarantined += 1
-                        $0.quarantine.append(message.uid)
-                    } else {
-                        $0.retry.append(message.uid)
+                    metadata: ["uid": "\(uid)", "attempts": "\(attempts)", "reason": "\(error)"])
+                return .failed(quarantined: quarantined)
+            }
+        }
+        /// Applies a group in one store batch; its messages count as done once the batch is committed. A busy store
+        /// stops the group: what was applied before is kept, and the error is thrown after.
+        @Sendable func apply(_ group: [Group.Member]) async throws {
+            guard !group.isEmpty else { return }
+            let (results, stop) = try await store.batch { () async throws -> ([(UInt32, GroupResult)], StoreError?) in
+                var results: [(UInt32, GroupResult)] = []
+                for member in group {
+                    do {
+                        results.append((member.message.uid, try await apply(member)))
+                    } catch let error as StoreError where error.isTemporaryFailure {
+                        return (results, error)
+                    }
+                }
+                return (results, nil)
+            }
+            tally.with { tally in
+                for (uid, result) in results {
+                    tally.handled.append(uid)
+                    switch result {
+                    case .applied(let disposition):
+                        tally.report.dispositions[disposition, default: 0] += 1
+                        tally.done.append(uid)
+                    case .failed(let quarantined):
+                        tally.report.failed += 1
+                        if quarantined {
+                            tally.report.quarantined += 1
+                            tally.quarantine.append(uid)
+                        } else {
+                            tally.retry.append(uid)
+                        }
                     }
                 }
             }
+            if let stop { throw stop }
         }
-        // Each message is read (parsed, classified) on another core while the one before it is applied.
-        let lookahead = Lookahead()
+        let group = Group()
         do {
             for chunk in stride(from: 0, to: uids.count, by: 256).map({ Array(uids[$0..<min($0 + 256, uids.count)]) }) {
+                asked += chunk
                 try await fetcher.fetch(mailbox: mailbox, uidValidity: uidValidity, uids: chunk, sizeLimit: sizeLimit) { message in
                     tally.with { $0.report.fetched += 1 }
                     // An oversized message arrives as its header block: answered and set aside, never loaded whole.
-                    let prepared = Task { ingest.prepare(message.raw, declaredSize: message.tooLarge ? message.size : nil) }
-                    if let previous = lookahead.swap((message, prepared)) { try await apply(previous.0, previous.1) }
+                    let reading = Task { ingest.prepare(message.raw, declaredSize: message.tooLarge ? message.size : nil) }
+                    if let full = group.add((message, reading), size: Self.groupSize) { try await apply(full) }
                 }
-                if let last = lookahead.swap(nil) { try await apply(last.0, last.1) }
+                try await apply(group.take())
                 try await release()
                 try await saveCursor()
             }
         } catch {
-            // A message handed over before the fetch failed is applied all the same.
-            if error is MailFetchError, let last = lookahead.swap(nil) { try? await apply(last.0, last.1) }
+            // Messages handed over before the fetch failed are applied all the same.
+            if error is MailFetchError { try? await apply(group.take()) }
             // What was committed is released; the rest stays on the server for the next cycle.
             // The cursor moves only if the release worked: a message committed but still in the mailbox is
             // fetched again next time, recognised as seen, and moved then.
