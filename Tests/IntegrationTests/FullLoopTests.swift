@@ -112,6 +112,58 @@ struct FullLoopTests {
     }
 }
 
+/// A gateway with ticket #2 staged on a fresh SQLite store, `count` replies with a note each, and `run` cycles
+/// over a Dovecot, through an interfering wrapper when asked to.
+struct IMAPRunSetting {
+    let folder: URL
+    let store: SQLiteTicketStore
+    let gateway: Gateway
+    let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+    let messages: [[UInt8]]
+
+    init(count: Int, extraConfiguration: String = "") async throws {
+        folder = try CLITests.scratch()
+        let configuration = try GatewayConfiguration.load(from: try CLITests.configuration(in: folder, extra: extraConfiguration))
+        store = try SQLiteTicketStore(path: configuration.storePath, groupCommits: true)
+        gateway = Gateway(
+            configuration: configuration, store: store, hooks: ProcessHookRunner(commands: [:]),
+            clock: .constant(Date(timeIntervalSince1970: 1_796_000_000)), templates: try TemplateLibrary(), logger: logger,
+            writer: GMimeMessageWriter())
+        let release = try await gateway.createRelease(
+            ComponentRelease(stack: "EMI-1.0", component: "SE-DPM_mysql", version: "1.8.0-1"),
+            links: ReleaseLinks(releaseNotes: "a", fixedBugs: "b", documentation: "c"))
+        _ = try await gateway.stageRelease(release.id, operatorName: "test")
+        messages = (0..<count).map { $0 + 1 }.map { index in
+            Array("""
+                From: Paolo Veronesi <paolo.veronesi@cnaf.example.org>\r
+                To: staged-rollout@rollout.example.org\r
+                Subject: Re: [staged-rollout #2] Please test\r
+                Message-ID: <note-\(index)@cnaf.example.org>\r
+                \r
+                Note \(index): the upgrade of disk server \(index) went fine.\r
+
+                """.utf8)
+        }
+    }
+
+    func cycle(_ dovecot: DovecotServer, interfering: ((any MailFetcher) -> any MailFetcher)? = nil) throws -> RunCycle {
+        let imap = try IMAPConfiguration(
+            url: dovecot.url, startTLS: .off, credentials: IMAPCredentials(username: DovecotServer.user, password: dovecot.password),
+            connections: 2, connectTimeout: .seconds(3), commandTimeout: .seconds(5))
+        let fetcher: any MailFetcher = IMAPFetcher(configuration: imap, logger: logger)
+        return RunCycle(
+            ingest: Ingest(gateway: gateway, parser: GMimeMailParser()), fetcher: interfering?(fetcher) ?? fetcher,
+            mailbox: "INBOX", maxAttempts: 5, transport: MaildirTransport(root: folder.appendingPathComponent("outbox").path))
+    }
+
+    /// Every note applied exactly once.
+    func expectEachNoteOnce() async throws {
+        let comments = try await store.history(of: TicketID(2)).filter { $0.action == "comment" }
+        #expect(comments.count == messages.count)
+        #expect(Set(comments.map(\.cause.description)).count == messages.count)
+    }
+}
+
 /// Killing the server in the middle of a fetch: the next cycle loses nothing and applies nothing twice.
 @Suite("run: a server that disappears mid-fetch")
 struct FetchInterruptionTests {
@@ -155,62 +207,10 @@ struct FetchInterruptionTests {
         }
     }
 
-    /// A gateway with ticket #2 staged on a fresh SQLite store, `count` replies with a note each, and `run` cycles
-    /// over a Dovecot through an ``InterferingFetcher`` when asked to.
-    struct Setting {
-        let folder: URL
-        let store: SQLiteTicketStore
-        let gateway: Gateway
-        let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-        let messages: [[UInt8]]
-
-        init(count: Int) async throws {
-            folder = try CLITests.scratch()
-            let configuration = try GatewayConfiguration.load(from: try CLITests.configuration(in: folder))
-            store = try SQLiteTicketStore(path: configuration.storePath, groupCommits: true)
-            gateway = Gateway(
-                configuration: configuration, store: store, hooks: ProcessHookRunner(commands: [:]),
-                clock: .constant(Date(timeIntervalSince1970: 1_796_000_000)), templates: try TemplateLibrary(), logger: logger,
-                writer: GMimeMessageWriter())
-            let release = try await gateway.createRelease(
-                ComponentRelease(stack: "EMI-1.0", component: "SE-DPM_mysql", version: "1.8.0-1"),
-                links: ReleaseLinks(releaseNotes: "a", fixedBugs: "b", documentation: "c"))
-            _ = try await gateway.stageRelease(release.id, operatorName: "test")
-            messages = (1...count).map { index in
-                Array("""
-                    From: Paolo Veronesi <paolo.veronesi@cnaf.example.org>\r
-                    To: staged-rollout@rollout.example.org\r
-                    Subject: Re: [staged-rollout #2] Please test\r
-                    Message-ID: <note-\(index)@cnaf.example.org>\r
-                    \r
-                    Note \(index): the upgrade of disk server \(index) went fine.\r
-
-                    """.utf8)
-            }
-        }
-
-        func cycle(_ dovecot: DovecotServer, interfering: ((any MailFetcher) -> any MailFetcher)? = nil) throws -> RunCycle {
-            let imap = try IMAPConfiguration(
-                url: dovecot.url, startTLS: .off, credentials: IMAPCredentials(username: DovecotServer.user, password: dovecot.password),
-                connections: 2, connectTimeout: .seconds(3), commandTimeout: .seconds(5))
-            let fetcher: any MailFetcher = IMAPFetcher(configuration: imap, logger: logger)
-            return RunCycle(
-                ingest: Ingest(gateway: gateway, parser: GMimeMailParser()), fetcher: interfering?(fetcher) ?? fetcher,
-                mailbox: "INBOX", maxAttempts: 5, transport: MaildirTransport(root: folder.appendingPathComponent("outbox").path))
-        }
-
-        /// Every note applied exactly once.
-        func expectEachNoteOnce() async throws {
-            let comments = try await store.history(of: TicketID(2)).filter { $0.action == "comment" }
-            #expect(comments.count == messages.count)
-            #expect(Set(comments.map(\.cause.description)).count == messages.count)
-        }
-    }
-
     @Test("nothing is lost, nothing applied twice")
     func killedMidFetch() async throws {
         // More than the fetcher downloads ahead of `handle` over two connections (IMAPFetcher.windowPerConnection each)
-        let setting = try await Setting(count: 400)
+        let setting = try await IMAPRunSetting(count: 400)
         let first = try DovecotServer()
         try first.seed(setting.messages)
         let interrupted = try await setting.cycle(first) { InterferingFetcher($0, killing: first, after: 70) }.run()
@@ -236,7 +236,7 @@ struct FetchInterruptionTests {
     @Test("messages the fetcher did not hand over are asked for again by the next cycle")
     func notHandedOver() async throws {
         // Given: a cycle in which messages 30 to 39 of 100 do not arrive (the server did not return them)
-        let setting = try await Setting(count: 100)
+        let setting = try await IMAPRunSetting(count: 100)
         let dovecot = try DovecotServer()
         defer { dovecot.stop() }
         try dovecot.seed(setting.messages)
@@ -258,19 +258,7 @@ struct FetchInterruptionTests {
 struct OversizedOverIMAPTests {
     @Test("is answered from its header block and set aside, its body never downloaded, and leaves the inbox")
     func oversized() async throws {
-        let folder = try CLITests.scratch()
-        let configuration = try GatewayConfiguration.load(
-            from: try CLITests.configuration(in: folder, extra: "\ninbound:\n  max_message_bytes: 50000\n"))
-        let store = try SQLiteTicketStore(path: configuration.storePath, groupCommits: true)
-        let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-        let gateway = Gateway(
-            configuration: configuration, store: store, hooks: ProcessHookRunner(commands: [:]),
-            clock: .constant(Date(timeIntervalSince1970: 1_796_000_000)), templates: try TemplateLibrary(), logger: logger,
-            writer: GMimeMessageWriter())
-        let release = try await gateway.createRelease(
-            ComponentRelease(stack: "EMI-1.0", component: "SE-DPM_mysql", version: "1.8.0-1"),
-            links: ReleaseLinks(releaseNotes: "a", fixedBugs: "b", documentation: "c"))
-        _ = try await gateway.stageRelease(release.id, operatorName: "test")
+        let setting = try await IMAPRunSetting(count: 0, extraConfiguration: "\ninbound:\n  max_message_bytes: 50000\n")
         var big = """
             From: Paolo Veronesi <paolo.veronesi@cnaf.example.org>\r
             To: staged-rollout@rollout.example.org\r
@@ -284,14 +272,8 @@ struct OversizedOverIMAPTests {
         let dovecot = try DovecotServer()
         defer { dovecot.stop() }
         try dovecot.seed([Array(big.utf8)])
-        let imap = try IMAPConfiguration(
-            url: dovecot.url, startTLS: .off, credentials: IMAPCredentials(username: DovecotServer.user, password: dovecot.password),
-            connections: 1, connectTimeout: .seconds(5))
-        let outbox = folder.appendingPathComponent("outbox").path
-        let report = try await RunCycle(
-            ingest: Ingest(gateway: gateway, parser: GMimeMailParser()), fetcher: IMAPFetcher(configuration: imap, logger: logger),
-            mailbox: "INBOX", maxAttempts: 5, transport: MaildirTransport(root: outbox)
-        ).run()
+        let outbox = setting.folder.appendingPathComponent("outbox").path
+        let report = try await setting.cycle(dovecot).run()
         #expect(report.dispositions[.setAside] == 1)
         #expect(dovecot.messages()?.isEmpty == true)
         #expect(dovecot.messages(in: "processed")?.count == 1)
@@ -300,6 +282,6 @@ struct OversizedOverIMAPTests {
             try? String(contentsOfFile: outbox + "/new/" + $0, encoding: .utf8)
         }
         #expect(answers.contains { $0.contains("To: paolo.veronesi@cnaf.example.org") && $0.contains("Not processed") })
-        #expect(try await store.load(TicketID(2))?.rolloutCase.rollout?.teams.isEmpty == true)
+        #expect(try await setting.store.load(TicketID(2))?.rolloutCase.rollout?.teams.isEmpty == true)
     }
 }
