@@ -51,7 +51,7 @@ public struct IMAPConfiguration: Sendable {
     public init(
         url: String, startTLS: STARTTLSPolicy = .required, credentials: IMAPCredentials,
         verifyCertificates: Bool = true, caFile: String? = nil, processed: ProcessedMarker = .folder("processed"),
-        quarantineFolder: String = "quarantine", connections: Int = 4, connectTimeout: Duration = .seconds(10),
+        quarantineFolder: String = "quarantine", connections: Int = 2, connectTimeout: Duration = .seconds(10),
         commandTimeout: Duration = .seconds(120)
     ) throws(IMAPConfigurationError) {
         let scheme: String

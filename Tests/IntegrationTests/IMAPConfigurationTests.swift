@@ -32,7 +32,7 @@ struct IMAPConfigurationTests {
         #expect(try IMAPConfiguration(url: "imap://mail.example.org", credentials: Self.credentials).server == "imap://mail.example.org:143")
         let local = try IMAPConfiguration(url: "imap://127.0.0.1:1143", startTLS: .off, credentials: Self.credentials)
         #expect(local.server == "imap://127.0.0.1:1143")
-        #expect(local.connections == 4)
+        #expect(local.connections == 2)
         #expect(local.verifyCertificates)
         #expect(local.processed == .folder("processed"))
     }

@@ -134,7 +134,7 @@ extension GatewayConfiguration {
             caFile: raw.caFile.map(path), credentialsFile: raw.credentialsFile.map(path), mailbox: raw.mailbox ?? "INBOX",
             processedFolder: raw.processedKeyword == nil ? (raw.processedFolder ?? "processed") : nil,
             processedKeyword: raw.processedKeyword, quarantineFolder: raw.quarantineFolder ?? "quarantine",
-            connections: try positive(raw.connections, default: 4, [key, "connections"]),
+            connections: try positive(raw.connections, default: 2, [key, "connections"]),
             maxAttempts: try positive(raw.maxAttempts, default: 5, [key, "max_attempts"]))
     }
 
