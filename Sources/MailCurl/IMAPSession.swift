@@ -82,7 +82,7 @@ final class IMAPSession {
     /// libcurl's receive buffer for commands: an untagged line longer than half of it is clipped (a plain
     /// `SEARCH` over many UIDs is one long line).
     static let commandBufferSize = 512 * 1024
-    /// libcurl's receive buffer for ``messages(mailbox:uidValidity:uids:)``; see ``batchCost(size:)``.
+    /// libcurl's receive buffer for ``messages(mailbox:uidValidity:uids:expectedSize:)``; see ``batchCost(size:)``.
     static let batchBufferSize = 8 * 1024
     private var bufferSize = 0
 
@@ -92,7 +92,7 @@ final class IMAPSession {
         bufferSize = size
     }
 
-    /// What one message adds to libcurl's count of response-line bytes in ``messages(mailbox:uidValidity:uids:)``.
+    /// What one message adds to libcurl's count of response-line bytes in ``messages(mailbox:uidValidity:uids:expectedSize:)``.
     ///
     /// Debian's libcurl 7.88.1 (with the CVE-2023-38039 fix) counts the response lines of a custom command as
     /// headers and fails past 300 KiB ("Too large response headers", error 56); it counts every byte once, and the
