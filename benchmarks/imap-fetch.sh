@@ -205,13 +205,12 @@ for connections in "${ALL_CONNECTIONS[@]}"; do
 done
 
 # Fetch-and-apply, once (it empties the inbox): `rollout-gateway run` with the demo configuration on a fresh SQLite
-# store, one staged-rollout ticket (#2) with three teams assigned, as in benchmarks/ingest.sh.
+# store, one staged-rollout ticket (#2) with three teams assigned (benchmarks/staged-ticket.sh).
 doveadm -c "$WORK/dovecot.conf" flags remove -u "$USER_NAME" '\Seen' mailbox INBOX ALL
 APPLY="$WORK/apply"
 mkdir -p "$APPLY"
-sed -e "s|sqlite: ../../demo-out/gateway.sqlite|sqlite: $APPLY/gateway.sqlite|" \
-    -e "s|maildir: ../../demo-out/outbox|maildir: $APPLY/outbox|" \
-    -e "s|\./hooks/|$PWD/fixtures/demo/hooks/|g" fixtures/demo/gateway.yaml > "$APPLY/gateway.yaml"
+source benchmarks/staged-ticket.sh
+stage_ticket "$BIN/rollout-gateway" "$APPLY"
 cat >> "$APPLY/gateway.yaml" <<EOF
 imap:
   url: imap://127.0.0.1:$PORT
@@ -220,14 +219,7 @@ imap:
   processed_folder: processed
   connections: 2
 EOF
-export ROLLOUT_GATEWAY_CONFIG="$APPLY/gateway.yaml" RG_HOOK_LOG="$APPLY/hooks.log"
 export ROLLOUT_IMAP_USER="$USER_NAME" ROLLOUT_IMAP_PASSWORD="$PASSWORD"
-export ROLLOUT_GATEWAY_NOW=2026-11-27T10:00:00+01:00
-"$BIN/rollout-gateway" release new --stack EMI-1.0 --component SE-DPM_mysql --version 1.8.0-1 --os SL5 --arch x86_64 \
-    --release-notes a --fixed-bugs b --documentation c >/dev/null 2>&1
-"$BIN/rollout-gateway" release stage 1 >/dev/null 2>&1
-"$BIN/rollout-gateway" apply --ticket 2 --as mario.david@lip.example.org "assign NGI_IT-INFN-T1 NGI_DE-FZK-LCG2 IBERGRID-LIP-Lisbon" >/dev/null 2>&1
-export ROLLOUT_GATEWAY_NOW=2026-11-30T16:05:00+01:00
 start=$(now)
 "$BIN/rollout-gateway" run 2>"$APPLY/run.log" || { echo "run failed: $(tail -3 "$APPLY/run.log")" >&2; exit 1; }
 end=$(now)

@@ -11,22 +11,14 @@ SCRATCH=${SCRATCH:-.build}
 swift build -c release --scratch-path "$SCRATCH" --product rollout-gateway >/dev/null
 gateway="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)/rollout-gateway"
 python=/usr/bin/python3
+source benchmarks/staged-ticket.sh
 
 for count in "${counts[@]}"; do
     work=$(mktemp -d)
-    sed -e "s|sqlite: ../../demo-out/gateway.sqlite|sqlite: $work/gateway.sqlite|" \
-        -e "s|maildir: ../../demo-out/outbox|maildir: $work/outbox|" \
-        -e "s|\./hooks/|$PWD/fixtures/demo/hooks/|g" fixtures/demo/gateway.yaml > "$work/gateway.yaml"
-    export ROLLOUT_GATEWAY_CONFIG="$work/gateway.yaml" RG_HOOK_LOG="$work/hooks.log"
-    export ROLLOUT_GATEWAY_NOW=2026-11-27T10:00:00+01:00
-    "$gateway" release new --stack EMI-1.0 --component SE-DPM_mysql --version 1.8.0-1 --os SL5 --arch x86_64 \
-        --release-notes a --fixed-bugs b --documentation c >/dev/null 2>&1
-    "$gateway" release stage 1 >/dev/null 2>&1
-    "$gateway" apply --ticket 2 --as mario.david@lip.example.org "assign NGI_IT-INFN-T1 NGI_DE-FZK-LCG2 IBERGRID-LIP-Lisbon" >/dev/null 2>&1
+    stage_ticket "$gateway" "$work"
     $python benchmarks/generate_replies.py "$count" "$work/inbox"
     size=$(du -sk "$work/inbox/new" | cut -f1)
 
-    export ROLLOUT_GATEWAY_NOW=2026-11-30T16:05:00+01:00
     start=$(date +%s.%N)
     /usr/bin/time -f "%M" -o "$work/rss" "$gateway" ingest --maildir "$work/inbox" 2>"$work/log"
     end=$(date +%s.%N)

@@ -73,24 +73,23 @@ struct IngestCommand: AsyncParsableCommand {
                     let prepared = await next!.value
                     next = index + 1 < groups.count ? Task { [group = groups[index + 1]] in prepare(group) } : nil
                     // A group is one batch of the store; its messages count as committed once the batch is.
-                    var applied: [MaildirSource.Entry] = []
-                    let stop: (any Error)? = try await store.batch {
-                        for (entry, reading) in prepared {
-                            do {
-                                tally.count(try await ingest.ingest(prepared: try reading.get()))
-                                applied.append(entry)
-                            } catch where Self.isTemporary(error) {
-                                return error  // the rest stays in new/ for the next run
-                            } catch {
-                                tally.failed += 1
-                                try source.setAside(entry, reason: "\(error)")
-                                environment.gateway.logger.error(
-                                    "message set aside in failed/", metadata: ["file": "\(entry.name)", "reason": "\(error)"])
-                            }
+                    // After a temporary failure, the rest stays in new/ for the next run.
+                    let (applied, stop) = try await store.applyInBatch(prepared, stoppingAt: Self.isTemporary) {
+                        entry, reading -> MaildirSource.Entry? in
+                        do {
+                            tally.count(try await ingest.ingest(prepared: try reading.get()))
+                            return entry
+                        } catch where Self.isTemporary(error) {
+                            throw error
+                        } catch {
+                            tally.failed += 1
+                            try source.setAside(entry, reason: "\(error)")
+                            environment.gateway.logger.error(
+                                "message set aside in failed/", metadata: ["file": "\(entry.name)", "reason": "\(error)"])
+                            return nil
                         }
-                        return nil
                     }
-                    committed += applied
+                    committed += applied.compactMap { $0 }
                     if let stop {
                         try await release(finish: true)
                         tally.print(environment)
@@ -115,7 +114,7 @@ struct IngestCommand: AsyncParsableCommand {
                 do {
                     tally.count(try await ingest.ingest(raw))
                     try await store.flush()  // the MTA hears "delivered" only after this
-                } catch let error as StoreError where error.isTemporary || error.isUnavailable {
+                } catch let error as StoreError where error.isTemporaryFailure || error.isUnavailable {
                     // The MTA keeps the message and retries: nothing is lost.
                     throw ExitStatus.report(error, status: ExitStatus.temporaryFailure)
                 }
@@ -127,7 +126,7 @@ struct IngestCommand: AsyncParsableCommand {
     /// Failures the next run may not meet: a busy store, a conflict, a hook that failed.
     static func isTemporary(_ error: any Error) -> Bool {
         switch error {
-        case let error as StoreError: error.isTemporary
+        case let error as StoreError: error.isTemporaryFailure
         case GatewayError.hookFailed, GatewayError.tooManyConflicts: true
         default: false
         }
@@ -177,13 +176,6 @@ struct IngestCommand: AsyncParsableCommand {
 }
 
 extension StoreError {
-    var isTemporary: Bool {
-        switch self {
-        case .busy, .conflict: true
-        default: false
-        }
-    }
-
     var isUnavailable: Bool {
         if case .unavailable = self { return true }
         return false

@@ -213,6 +213,25 @@ extension TicketStore {
 
     public var takesComposingMessages: Bool { false }
 
+    /// Applies `items` in order within one ``batch(_:)``. An error that `isTemporary` says will pass (a busy store)
+    /// stops the batch: what was applied before it is committed, and the error comes back with those results;
+    /// any other error ends the batch as ``batch(_:)`` does.
+    public func applyInBatch<Item, Result: Sendable>(
+        _ items: [Item], stoppingAt isTemporary: (any Error) -> Bool, _ apply: (Item) async throws -> Result
+    ) async throws -> (results: [Result], stop: (any Error)?) {
+        try await batch { () async throws -> ([Result], (any Error)?) in
+            var results: [Result] = []
+            for item in items {
+                do {
+                    results.append(try await apply(item))
+                } catch where isTemporary(error) {
+                    return (results, error)
+                }
+            }
+            return (results, nil)
+        }
+    }
+
     public func recordSeen(_ message: SeenMessage, at date: Date) async throws {
         try await recordSeen(message, at: date, outbox: [])
     }

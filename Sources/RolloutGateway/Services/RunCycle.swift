@@ -167,16 +167,8 @@ public struct RunCycle: Sendable {
         /// stops the group: what was applied before is kept, and the error is thrown after.
         @Sendable func apply(_ group: [Group.Member]) async throws {
             guard !group.isEmpty else { return }
-            let (results, stop) = try await store.batch { () async throws -> ([(UInt32, GroupResult)], StoreError?) in
-                var results: [(UInt32, GroupResult)] = []
-                for member in group {
-                    do {
-                        results.append((member.message.uid, try await apply(member)))
-                    } catch let error as StoreError where error.isTemporaryFailure {
-                        return (results, error)
-                    }
-                }
-                return (results, nil)
+            let (results, stop) = try await store.applyInBatch(group, stoppingAt: { ($0 as? StoreError)?.isTemporaryFailure == true }) {
+                member in (member.message.uid, try await apply(member))
             }
             tally.with { tally in
                 for (uid, result) in results {
