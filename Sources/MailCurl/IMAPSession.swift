@@ -161,7 +161,6 @@ final class IMAPSession {
         selectedMailbox = mailbox
         guard let bodies = IMAPResponses.fetchedBodies(stream) else {
             abandonConnection()
-            selectedMailbox = nil
             throw CurlError(
                 code: CURLE_WEIRD_SERVER_REPLY.rawValue, text: "the FETCH response did not end where its literals said", responseCode: 0)
         }
@@ -213,19 +212,19 @@ final class IMAPSession {
             var text = buffered.isEmpty ? String(cString: curl_easy_strerror(code)) : buffered
             if let refusal { text += " (server: \(refusal))" }
             abandonConnection()
-            selectedMailbox = nil
             throw CurlError(code: code.rawValue, text: text, responseCode: 0)
         }
         if clipped {
             abandonConnection()
-            selectedMailbox = nil
             throw CurlError(code: CURLE_WEIRD_SERVER_REPLY.rawValue, text: "a response line was too long for libcurl and was clipped", responseCode: 0)
         }
         return received
     }
 
-    /// Makes sure the connection is not reused after a failure (see `CurlSMTPSession.abandonConnection`).
+    /// Makes sure the connection is not reused after a failure (see `CurlSMTPSession.abandonConnection`); the next
+    /// command selects its mailbox afresh.
     private func abandonConnection() {
+        selectedMailbox = nil
         var socket = curl_socket_t(-1)
         guard CCurl_easy_getinfo_socket(handle, CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK, socket >= 0 else { return }
         _ = shutdown(socket, Int32(SHUT_RDWR))
