@@ -33,7 +33,11 @@ extension MessageReader {
             case "precedence": if headers.precedence == nil { headers.precedence = value() }
             case "x-loop": headers.loops.append(value())
             case "return-path": if headers.returnPath == nil { headers.returnPath = Self.unbracketed(value()) }
-            case "authentication-results": headers.authenticationResults.append(value())
+            case "authentication-results":
+                let field = value()
+                headers.authenticationResults.append(field)
+                headers.traceFields.append(TraceField(.authenticationResults, field))
+            case "received": headers.traceFields.append(TraceField(.received, value()))
             case "date": if headers.date == nil { headers.date = value() }
             default:
                 if Self.isAutoReplyMarker(name), headers.autoReplyMarkers[name] == nil {

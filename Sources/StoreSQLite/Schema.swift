@@ -147,6 +147,9 @@ enum Schema {
                     );
                     """)
         }
+        migrator.registerMigration("v5: how each actor's authentication was established") { db in
+            try db.execute(sql: "ALTER TABLE history ADD COLUMN authentication_basis TEXT")
+        }
         return migrator
     }
 }

@@ -37,6 +37,9 @@ public struct InboundHeaders: Sendable, Equatable {
     public var returnPath: String?
     /// Every `Authentication-Results` value, top (most recent) first.
     public var authenticationResults: [String] = []
+    /// The `Received` and `Authentication-Results` fields in the order they stand, top (most recent) first: whose
+    /// results count depends on where they stand among the hops (RFC 8601 §5).
+    public var traceFields: [TraceField] = []
     /// The top-level content type, lower-cased (`multipart/report`).
     public var contentType: String?
     /// `Date`, as written.

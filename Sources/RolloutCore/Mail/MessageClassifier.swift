@@ -87,9 +87,15 @@ public struct MessageClassifier: Sendable, Equatable {
             kind = .reply
         }
         if rewritten && sender == nil { reasons.append("a list rewrote From and named no person") }
-        let verdict = AuthenticationVerdict(
-            fields: headers.authenticationResults, sender: sender?.address,
-            trustedAuthservIDs: identity.trustedAuthservIDs)
+        var verdict = AuthenticationVerdict(
+            trace: headers.traceFields, sender: sender?.address,
+            trust: .init(authservIDs: identity.trustedAuthservIDs, internalHosts: identity.internalHosts))
+        if rewritten, verdict.strongBasis != nil {
+            // The person was named by a header the list copied (X-Original-From, Reply-To), which no signature
+            // aligned with From covers: a list copy is never strong by DKIM.
+            verdict.strongBasis = nil
+            verdict.ignored.append("a list rewrote From: a pass for the list's domain says nothing of the person")
+        }
 
         let policy: ReplyPolicy
         if kind != .reply {
@@ -119,18 +125,15 @@ public struct MessageClassifier: Sendable, Equatable {
 
     // MARK: - The sender
 
-    /// The sender (SPEC §5): From, except for mail a list rewrote for DMARC ("X via list", or From being the list,
-    /// with a `List-Id`): then `X-Original-From`, else the last `Reply-To` mailbox that is not the list, else the `Cc`
-    /// mailbox named X; `nil` when the list hid the person entirely.
+    /// The sender (SPEC §5): From, except for a copy that one of the configured EA lists rewrote for DMARC (its From
+    /// is the list's address): then `X-Original-From`, else the last `Reply-To` mailbox that is not the list, else the
+    /// `Cc` mailbox named like the "X via list" display name; `nil` when the list hid the person entirely. A display
+    /// name "X via Y", a `List-Id` or a `Reply-To` on any other From mean nothing: anyone can write them.
     public func resolveSender(_ headers: InboundHeaders) -> (Mailbox?, SenderSource?, rewritten: Bool) {
         guard let from = headers.from.first else {
-            if let original = headers.originalFrom.first { return (original, .originalFrom, false) }
             return (nil, nil, false)
         }
-        let viaName = Self.viaName(from.name)
-        let fromIsList = isList(from.address, headers: headers)
-        let rewritten = (headers.listID != nil && viaName != nil) || fromIsList
-        guard rewritten else { return (from, .from, false) }
+        guard identity.listAddresses.contains(from.address) else { return (from, .from, false) }
 
         if let original = headers.originalFrom.first(where: { !isList($0.address, headers: headers) }) {
             return (original, .originalFrom, true)
@@ -138,7 +141,7 @@ public struct MessageClassifier: Sendable, Equatable {
         if let person = headers.replyTo.last(where: { !isList($0.address, headers: headers) && $0.address != from.address }) {
             return (person, .replyTo, true)
         }
-        if let viaName,
+        if let viaName = Self.viaName(from.name),
             let person = headers.cc.first(where: {
                 $0.name?.trimmingWhitespace().lowercased() == viaName.lowercased()
                     && !isList($0.address, headers: headers)

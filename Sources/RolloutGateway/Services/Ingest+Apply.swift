@@ -105,7 +105,7 @@ extension Ingest {
         }
         do {
             let report = try await gateway.apply(
-                to: ticket, sender: Sender(address: sender, authentication: analysis.authentication), lines: analysis.lines,
+                to: ticket, sender: analysis.actingSender(sender), lines: analysis.lines,
                 attachments: attachments, cause: .message(id: key), seen: seen(.applied),
                 answer: answer, preloaded: analysis.stored)
             metadata["action"] = "applied"

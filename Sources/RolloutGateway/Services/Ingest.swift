@@ -27,7 +27,7 @@ public struct Ingest: Sendable {
         GatewayIdentity(
             addresses: [configuration.address], messageIDDomain: configuration.address.domain,
             loopValues: [configuration.address.value], trustedAuthservIDs: configuration.trustedAuthservIDs,
-            listAddresses: registry.stacks.values.flatMap(\.lists))
+            listAddresses: registry.stacks.values.flatMap(\.lists), internalHosts: configuration.internalHosts)
     }
 
     var finder: TicketReferenceFinder {
@@ -41,7 +41,8 @@ public struct Ingest: Sendable {
         case loop
         case autoReply = "auto-reply"
         case bounce
-        /// Kept (recorded) but not applied: names no ticket, unknown sender, forged address, too large.
+        /// Kept (recorded) but not applied: names no ticket, a stranger, a reply address that does not verify, too
+        /// large.
         case setAside = "set-aside"
     }
 
@@ -57,6 +58,10 @@ public struct Ingest: Sendable {
         public var reply: ReplyText
         public var lines: [ReadLine]
         public var authentication: AuthenticationLevel
+        /// How ``authentication`` was established.
+        public var basis: AuthenticationBasis
+        /// The best reply-address token among the recipients, when one verified.
+        public var token: ReplyAddressSigner.Reading?
         public var senderKnown: Bool
         /// Whether an answer may go to the sender at all.
         public var mayAnswer: Bool
@@ -72,8 +77,8 @@ public struct Ingest: Sendable {
         public var stored: StoredCase?
         /// Answers queued to the sender in the last hour (for the rate limit).
         public var answersToSender = 0
-        /// A reply-address token that did not verify.
-        public var forgedToken: String?
+        /// A reply-address token that did not verify (and no other did).
+        public var invalidToken: String?
         /// The size of the message as received.
         public var rawSize = 0
 
@@ -106,7 +111,8 @@ public struct Ingest: Sendable {
         let senderKnown = sender.map(registry.knows) ?? false
         var analysis = Analysis(
             message: message, classification: classification, reply: ReplyText(message.text), lines: [],
-            authentication: classification.authenticationLevel, senderKnown: senderKnown,
+            authentication: classification.authenticationLevel,
+            basis: classification.authentication.strongBasis ?? .fromOnly, senderKnown: senderKnown,
             mayAnswer: classification.replyPolicy.allowsReply(senderIsKnown: senderKnown), disposition: .applied,
             tooLarge: tooLarge)
         analysis.lines = analysis.reply.readLines
@@ -114,14 +120,11 @@ public struct Ingest: Sendable {
         // The ticket: a signed reply address first, then the subject tag and threading headers (SPEC §5).
         analysis.rawSize = size
         if let signer = gateway.renderer.signer {
-            for mailbox in message.headers.to + message.headers.cc {
-                switch signer.read(mailbox.address) {
-                case .valid(let ticket) where analysis.ticket == nil:
-                    analysis.ticket = ticket
-                    analysis.foundBy = "signed-address"
-                case .forged(let token): analysis.forgedToken = token
-                default: break
-                }
+            (analysis.token, analysis.invalidToken) = Self.bestToken(
+                in: message.headers.to + message.headers.cc, signer: signer, sender: sender)
+            if let ticket = analysis.token?.ticket {
+                analysis.ticket = ticket
+                analysis.foundBy = "signed-address"
             }
         }
         if analysis.ticket == nil, let reference = finder.reference(in: message.headers) {
@@ -165,12 +168,16 @@ public struct Ingest: Sendable {
             analysis.release = stored.rolloutCase.release.release
         }
 
-        // Strong: a reply to the signed address of this very ticket from someone concerned, or a DKIM pass.
-        if analysis.foundBy == "signed-address", let sender, let stored {
+        // Strong by token: a reply to the address issued to this very sender for this ticket, from someone the
+        // ticket concerns. (Strong by DKIM or DMARC was decided from the headers.)
+        if case .person(_, issuedToSender: true) = analysis.token, let sender, let stored {
             let stack = stored.rolloutCase.release.release.stack
             let concerned = registry.isManager(sender, ofStack: stack) || registry.isReleaseManager(sender)
                 || registry.teams(of: sender).contains { team in stored.rolloutCase.rollout?.assignment(of: team) != nil }
-            if concerned { analysis.authentication = .strong }
+            if concerned {
+                analysis.authentication = .strong
+                analysis.basis = .token
+            }
         }
 
         switch classification.kind {
@@ -182,13 +189,19 @@ public struct Ingest: Sendable {
                 analysis.disposition = .duplicate
             } else if tooLarge {
                 analysis.setAside("the message is \(analysis.rawSize / 1024) KiB; the gateway takes messages up to \(configuration.maxMessageBytes / 1024) KiB — send the report as a smaller file")
-            } else if let forged = analysis.forgedToken {
-                analysis.setAside("the reply address token '\(forged)' was not issued by this gateway")
-                analysis.mayAnswer = false
+            } else if analysis.invalidToken != nil {
+                // Known senders hear why (a rotated key, a mangled address); anyone else is set aside silently.
+                analysis.setAside(
+                    "the reply address you wrote to is not valid any more (or was changed on the way); reply to the latest notification of the ticket, or write to \(configuration.address) with [\(configuration.tags[.stagedRollout] ?? "staged-rollout") #N] in the subject")
+                analysis.mayAnswer = analysis.mayAnswer && analysis.senderKnown
             } else if sender == nil {
-                analysis.setAside("no sender address could be found (From, Reply-To)")
-            } else if !analysis.senderKnown, !classification.authentication.vouched {
-                analysis.setAside("the sender is not known to the gateway and its mail server did not vouch for it (no DKIM or SPF pass from a trusted host)")
+                analysis.setAside("no sender address could be found (From)")
+            } else if !analysis.senderKnown {
+                // A stranger is never relayed and never applied; answered once an hour at most, and only when a
+                // host of ours vouched for the domain (else the answer would be backscatter).
+                analysis.setAside(
+                    "\(sender!) is not a member of an EA team, a staged-rollout manager or a release manager known to this gateway, so it may not write to a ticket; ask a staged-rollout manager to add you")
+                analysis.mayAnswer = classification.authentication.vouched && analysis.answersToSender == 0
             } else if analysis.ticket == nil {
                 analysis.setAside("the message names no ticket: reply to a notification and keep [\(configuration.tags[.stagedRollout] ?? "staged-rollout") #N] in the subject")
             } else if usesStore, stored == nil {
@@ -198,7 +211,7 @@ public struct Ingest: Sendable {
 
         if dryRun, analysis.disposition == .applied, let stored, let sender {
             let event = MessageEvent(
-                queue: stored.queue, sender: Sender(address: sender, authentication: analysis.authentication),
+                queue: stored.queue, sender: analysis.actingSender(sender),
                 cause: .message(id: message.seenKey), lines: analysis.lines,
                 attachments: message.attachments.map { AttachmentFacts(fileName: $0.fileName, head: $0.bytes) })
             analysis.decision = Workflow(context: configuration.workflow).decide(stored.rolloutCase, .message(event), now: gateway.clock.now())
@@ -236,6 +249,39 @@ extension Ingest.Analysis {
     mutating func setAside(_ reason: String) {
         disposition = .setAside
         problem = reason
+    }
+
+    /// The sender as the workflow sees it: address, level and how the level was established.
+    func actingSender(_ address: EmailAddress) -> Sender {
+        Sender(address: address, authentication: authentication, basis: basis)
+    }
+}
+
+extension Ingest {
+    /// The most telling reply-address token among the recipients: one issued to the sender, else another person's,
+    /// else a list's. A token that does not verify counts only when no other does.
+    static func bestToken(in mailboxes: [Mailbox], signer: ReplyAddressSigner, sender: EmailAddress?)
+        -> (ReplyAddressSigner.Reading?, invalid: String?)
+    {
+        var best: ReplyAddressSigner.Reading?
+        var invalid: String?
+        func rank(_ reading: ReplyAddressSigner.Reading?) -> Int {
+            switch reading {
+            case .person(_, true): 3
+            case .person(_, false): 2
+            case .list: 1
+            default: 0
+            }
+        }
+        for mailbox in mailboxes {
+            let reading = signer.read(mailbox.address, sender: sender)
+            if case .invalid(let token) = reading {
+                invalid = invalid ?? token
+            } else if rank(reading) > rank(best) {
+                best = reading
+            }
+        }
+        return (best, best == nil ? invalid : nil)
     }
 }
 
