@@ -42,7 +42,9 @@ struct IngestWorld {
 
     static let managers = "mario.david@lip.example.org"
 
-    init(extra: String = "", extraGateway: String = "") async throws {
+    init(
+        extra: String = "", extraGateway: String = "", edit: (String) -> String = { $0 }, hooks: any HookRunner = NoHooks()
+    ) async throws {
         folder = NSTemporaryDirectory() + "rollout-ingest-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var text = try String(contentsOf: repository.appendingPathComponent("fixtures/demo/gateway.yaml"), encoding: .utf8)
@@ -50,12 +52,13 @@ struct IngestWorld {
             .replacingOccurrences(of: "maildir: ../../demo-out/outbox", with: "maildir: \(folder)/outbox")
         text = text.replacingOccurrences(of: "  release_tag: sw-rel\n", with: "  release_tag: sw-rel\n" + extraGateway)
         text += "\ninbound:\n  trusted_authserv_ids: [mx.rollout.example.org]\n" + extra
+        text = edit(text)
         configuration = try GatewayConfiguration.parse(text, file: repository.appendingPathComponent("fixtures/demo/gateway.yaml").path)
         store = try SQLiteTicketStore(path: configuration.storePath)
         let handler = logs
         let clock = self.clock
         gateway = Gateway(
-            configuration: configuration, store: store, hooks: NoHooks(), clock: DateSource { clock.now },
+            configuration: configuration, store: store, hooks: hooks, clock: DateSource { clock.now },
             templates: try TemplateLibrary(), logger: Logger(label: "test") { _ in handler },
             signer: try configuration.replyAddressSigner(), writer: GMimeMessageWriter())
         ingest = Ingest(gateway: gateway, parser: GMimeMailParser())
