@@ -272,6 +272,36 @@ struct SignedReplyTests {
         #expect(entry?.basis == .token)
     }
 
+    @Test("each person gets a copy of their own whose Reply-To token was issued to them; a list's copy gets the list token")
+    func copiesPerPerson() async throws {
+        let world = try await Self.world()
+        defer { world.cleanUp() }
+        let signer = try #require(world.gateway.renderer.signer)
+        _ = try await world.gateway.apply(
+            to: TicketID(12), sender: Sender(address: EmailAddress(IngestWorld.managers), authentication: .weak), text: "escalate",
+            cause: .operatorAction("test"))
+        let queued = try await world.store.pendingOutbox(at: world.clock.now, limit: 1000)
+        #expect(queued.count > 5)
+        #expect(Set(queued.map(\.messageID)).count == queued.count)
+        var sawList = false
+        for message in queued {
+            #expect(message.recipients.count == 1)
+            let recipient = message.recipients[0]
+            let text = String(decoding: message.data, as: UTF8.self).replacingOccurrences(of: "\r\n\t", with: " ")
+            let replyTo = try #require(text.split(separator: "\r\n").first { $0.hasPrefix("Reply-To:") })
+            let address = try #require(replyTo.split(separator: "<").last?.split(separator: ">").first)
+            #expect(text.contains("To: \(recipient.value)\r\n"))
+            if recipient.value.hasPrefix("early-adopters-") {
+                sawList = true
+                #expect(signer.read(EmailAddress(String(address)), sender: recipient) == .list(TicketID(12)))
+                #expect(text.contains("Precedence: bulk"))
+            } else {
+                #expect(signer.read(EmailAddress(String(address)), sender: recipient) == .person(TicketID(12), issuedToSender: true))
+            }
+        }
+        #expect(sawList, "the escalation went to the EA list")
+    }
+
     @Test("a colleague's token names the ticket but leaves the sender weak")
     func othersToken() async throws {
         let world = try await Self.world()

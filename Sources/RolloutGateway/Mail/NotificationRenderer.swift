@@ -65,7 +65,8 @@ public struct NotificationRenderer: Sendable {
             _ = try text.value()
         }
         let recipients = notification.recipients
-        return recipients.map { recipient in
+        guard !recipients.isEmpty else { return [] }
+        let drafts = recipients.map { recipient in
             var copy = draft
             copy.to = [recipient]
             copy.bulk = lists.contains(recipient)
@@ -74,14 +75,26 @@ public struct NotificationRenderer: Sendable {
                 copy.bulk
                 ? signer?.listAddress(for: notification.ticket)
                 : signer?.address(for: notification.ticket, recipient: recipient)
-            let prepared = copy
-            /// The template's text in this copy, written out.
+            return copy
+        }
+        let tag = values["tag"]!
+        /// A copy with the template's text in it.
+        @Sendable func filled(_ copy: MailComposer.Draft) -> MailComposer.Draft? {
+            guard let (subject, body) = try? text.value() else { return nil }
+            var draft = copy
+            draft.subject = "\(tag) \(subject)"
+            draft.body = body
+            return draft
+        }
+        // The first copy is written through the MIME writer; the others are made from its bytes.
+        let first = drafts[0]
+        let firstBytes = SharedBytes { filled(first).map(composer.compose) ?? [] }
+        return zip(recipients, drafts).enumerated().map { position, pair in
+            let (recipient, copy) = pair
             @Sendable func compose() -> [UInt8] {
-                guard let (subject, body) = try? text.value() else { return [] }
-                var draft = prepared
-                draft.subject = "\(values["tag"]!) \(subject)"
-                draft.body = body
-                return composer.compose(draft)
+                if position == 0 { return firstBytes.value() }
+                guard let original = filled(first), let draft = filled(copy) else { return [] }
+                return MailComposer.copy(of: firstBytes.value(), composedFrom: original, as: draft) ?? composer.compose(draft)
             }
             var message = OutgoingMessage(
                 messageID: copy.messageID, ticket: notification.ticket, kind: notification.kind.rawValue,
@@ -102,8 +115,11 @@ public struct NotificationRenderer: Sendable {
             hash ^= UInt64(byte)
             hash = hash &* 0x100_0000_01b3
         }
-        guard let at = messageID.lastIndex(of: "@") else { return messageID + ".\(String(hash, radix: 36))" }
-        return "\(messageID[..<at]).\(String(hash, radix: 36))\(messageID[at...])"
+        // Fixed width, so that every copy's Message-ID line folds alike (MailComposer.copy).
+        let digits = String(hash, radix: 36)
+        let suffix = String(repeating: "0", count: max(0, 13 - digits.count)) + digits
+        guard let at = messageID.lastIndex(of: "@") else { return messageID + ".\(suffix)" }
+        return "\(messageID[..<at]).\(suffix)\(messageID[at...])"
     }
 
     /// A Message-ID that the same notification of the same event always gets.

@@ -20,3 +20,4 @@ final class RenderedText: @unchecked Sendable {
         return try result!.get()
     }
 }
+
