@@ -53,6 +53,7 @@ public struct NotificationRenderer: Sendable {
         draft.bulk = notification.recipients.contains(where: lists.contains)
         if notification.kind == .transcript { draft.autoSubmitted = "auto-replied" }
         if let answered = notification.facts["in_reply_to"] { draft.inReplyTo = answered }
+        if let chain = notification.facts["references"] { draft.references = chain.split(separator: " ").map(String.init) }
         draft.replyTo = signer?.address(for: notification.ticket)
         let (templates, composer, template, prepared) = (self.templates, self.composer, notification.template, draft)
         /// The template's text in the draft, written out.

@@ -92,16 +92,22 @@ extension Ingest {
         guard let ticket = analysis.ticket, let sender = analysis.sender else {
             return try await record(.setAside, reason: "no ticket or sender")
         }
-        let wantsTranscript = analysis.lines.contains { $0.reading != .text }
-        let transcriptAllowed = wantsTranscript && analysis.mayAnswer ? underReplyLimit(sender, answered: analysis.answersToSender) : false
+        // One answer per message (AnswerFolding): the transcript, which folds in every other notification that
+        // would reach the sender; no answer at all when none may be sent.
+        let mayAnswer = analysis.mayAnswer && analysis.answersToSender < configuration.repliesPerHour
         let attachments = message.attachments.map {
             IncomingAttachment(fileName: $0.fileName.isEmpty ? "unnamed" : $0.fileName, contentType: $0.contentType, bytes: $0.bytes)
         }
         let transcript = TranscriptBuilder(
             message: message, sender: sender, calendar: configuration.workflow.policy.calendar, lines: analysis.lines)
-        var answer: (@Sendable (Decision) -> [RoutedNotification])? = nil
-        if transcriptAllowed {
-            answer = { decision in [transcript.notification(for: decision, ticket: ticket)] }
+        let folding = AnswerFolding(
+            sender: sender, arrivalLists: AnswerFolding.arrivalLists(of: message.headers, among: identity.listAddresses))
+        let answer: @Sendable (Decision) -> Decision = { decision in
+            var (sent, folded) = folding.fold(decision)
+            if mayAnswer, !decision.results.isEmpty || !folded.isEmpty {
+                sent.notifications.append(transcript.notification(for: decision, folded: folded, ticket: ticket))
+            }
+            return sent
         }
         do {
             let report = try await gateway.apply(
@@ -112,10 +118,11 @@ extension Ingest {
             metadata["commands"] = "\(report.results.count)"
             metadata["refused"] = "\(report.results.filter { $0.status == CommandResult.Status.refused }.count)"
             logger.info("message applied", metadata: metadata)
-            if wantsTranscript, !transcriptAllowed {
-                logger.notice("no transcript sent (auto-answer not allowed or rate limit reached)", metadata: metadata)
+            if !mayAnswer, !report.results.isEmpty || !report.attachments.isEmpty {
+                if analysis.mayAnswer { _ = underReplyLimit(sender, answered: analysis.answersToSender) }
+                logger.notice("no answer sent (auto-answer not allowed or rate limit reached)", metadata: metadata)
             }
-            return Outcome(disposition: .applied, ticket: ticket, results: report.results, answered: transcriptAllowed, reason: nil)
+            return Outcome(disposition: .applied, ticket: ticket, results: report.results, answered: report.answered, reason: nil)
         } catch StoreError.alreadySeen {
             return try await duplicate()
         }
@@ -147,6 +154,7 @@ extension Ingest {
                 """, messageID: messageID, ticket: nil, date: now)
         draft.autoSubmitted = "auto-replied"
         draft.inReplyTo = message.headers.messageID
+        draft.references = ReferenceList.chain(references: message.headers.references, inReplyTo: message.headers.inReplyTo)
         return OutgoingMessage(
             messageID: messageID, ticket: nil, kind: "error-reply", sender: composer.from, recipients: [sender],
             data: composer.compose(draft), createdAt: now)
@@ -161,14 +169,21 @@ struct TranscriptBuilder: Sendable {
     let calendar: BusinessCalendar
     let lines: [ReadLine]
 
-    func notification(for decision: Decision, ticket: TicketID) -> RoutedNotification {
-        RoutedNotification(
+    /// The transcript of `decision`, folding in the notifications that would otherwise have reached the sender.
+    func notification(for decision: Decision, folded: [RoutedNotification] = [], ticket: TicketID) -> RoutedNotification {
+        let headers = message.headers
+        // The sender's chain, bounded here already: a message may name thousands of references.
+        let chain = ReferenceList(chain: ReferenceList.chain(references: headers.references, inReplyTo: headers.inReplyTo)).ids
+        return RoutedNotification(
             kind: .transcript, template: NotificationKind.transcript.rawValue, ticket: ticket,
             queue: decision.state.rollout?.id == ticket ? .stagedRollout : .release, team: nil, recipients: [sender],
-            facts: ["transcript": text(for: decision), "in_reply_to": message.headers.messageID ?? ""])
+            facts: [
+                "transcript": text(for: decision, folded: folded), "in_reply_to": headers.messageID ?? "",
+                "references": chain.joined(separator: " "),
+            ])
     }
 
-    func text(for decision: Decision) -> String {
+    func text(for decision: Decision, folded: [RoutedNotification] = []) -> String {
         var out = ["Processing your message\(message.headers.messageID.map { " <\($0)>" } ?? ""):", ""]
         for result in decision.results {
             out.append("> \(result.line)")
@@ -180,13 +195,86 @@ struct TranscriptBuilder: Sendable {
             if let expected = result.expected { out.append("Expected: \(expected)") }
             out.append("")
         }
-        for attachment in decision.attachments {
-            let what = attachment.kind == .report ? "taken as the report of \(attachment.team?.description ?? "?")" : attachment.kind == .summary ? "taken as the summary" : "kept"
-            out.append("Attachment \(attachment.fileName): \(what)\(attachment.problem.map { "; not taken as a report: \($0)" } ?? "").")
+        out.append(contentsOf: attachmentLines(decision.attachments, folded: folded))
+        let notes = folded.compactMap { note(for: $0, in: decision.state) }
+        if !notes.isEmpty {
+            out.append(contentsOf: notes)
+            out.append("")
         }
-        out.append("")
         out.append(contentsOf: state(of: decision.state))
         return out.joined(separator: "\n")
+    }
+
+    /// The most file names listed for one verdict; the rest are counted.
+    static let namesListed = 10
+
+    /// One paragraph per verdict: files judged alike (a thousand badly named reports) are listed together, with
+    /// the name expected once.
+    func attachmentLines(_ attachments: [AttachmentVerdict], folded: [RoutedNotification]) -> [String] {
+        guard !attachments.isEmpty else { return [] }
+        var expected: [String: String] = [:]
+        for notification in folded where notification.kind == .reportRefused {
+            if let file = notification.facts["file_name"], let name = notification.facts["expected_name"] { expected[file] = name }
+        }
+        struct Verdict: Hashable {
+            var what: String
+            var expected: String?
+        }
+        var order: [Verdict] = []
+        var files: [Verdict: [String]] = [:]
+        for attachment in attachments {
+            let what =
+                attachment.kind == .report && attachment.problem == nil
+                ? "taken as the report of \(attachment.team?.description ?? "?")"
+                : attachment.kind == .summary && attachment.problem == nil ? "taken as the summary" : "kept"
+            let verdict = Verdict(
+                what: what + (attachment.problem.map { ", not taken as a report: \($0)" } ?? ""),
+                expected: attachment.problem == nil ? nil : expected[attachment.fileName])
+            if files[verdict] == nil { order.append(verdict) }
+            files[verdict, default: []].append(attachment.fileName)
+        }
+        var out: [String] = []
+        for verdict in order {
+            let names = files[verdict]!
+            var list = names.prefix(Self.namesListed).joined(separator: ", ")
+            if names.count > Self.namesListed { list += " and \(names.count - Self.namesListed) more (\(names.count) files)" }
+            out.append("Attachment\(names.count == 1 ? "" : "s") \(list): \(verdict.what).")
+            if let name = verdict.expected {
+                out.append("Please send \(names.count == 1 ? "it" : "each report") again named \(name)")
+            }
+            out.append("")
+        }
+        return out
+    }
+
+    /// What a notification folded into the transcript would have told the sender, beyond the results above.
+    func note(for notification: RoutedNotification, in state: RolloutCase) -> String? {
+        let facts = notification.facts
+        let team = notification.team
+        switch notification.kind {
+        case .teamAccepted:
+            guard let team, let minimum = facts["testing_minimum"], let maximum = facts["testing_maximum"] else { return nil }
+            let name = ReportFiles.expectedReportNames(team: team, release: state.release.release)
+            return """
+                \(team): please run it in production and attach your report between \(minimum) and \(maximum), named
+                    \(name)
+                If you put the service into a GOCDB "beta" downtime, tell us with:
+                    downtime \(team.shortForm) on
+                """
+        case .teamAssigned:
+            guard let team else { return nil }
+            return "\(team) is asked to answer by \(facts["deadline"] ?? "the deadline") with one line: accept \(team.shortForm) or reject \(team.shortForm)."
+        case .testingExtended:
+            guard let team, let end = facts["testing_maximum"] else { return nil }
+            return "The testing period of \(team) now ends \(end)."
+        case .downtimeReminder:
+            guard let team else { return nil }
+            return "\(team) is still recorded in a GOCDB \"beta\" downtime: please remove it, then send: downtime \(team.shortForm) off"
+        case .allReportsIn:
+            return "Every team that accepted has reported; close the rollout with: outcome accept|reject, docid <id>, resolve"
+        default:
+            return nil
+        }
     }
 
     func state(of rolloutCase: RolloutCase) -> [String] {
