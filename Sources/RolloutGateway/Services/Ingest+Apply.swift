@@ -252,7 +252,7 @@ struct TranscriptBuilder: Sendable {
         let facts = notification.facts
         let team = notification.team
         switch notification.kind {
-        case .teamAccepted:
+        case .teamAccepted where notification.template == "answer-acknowledged":
             guard let team, let minimum = facts["testing_minimum"], let maximum = facts["testing_maximum"] else { return nil }
             let name = ReportFiles.expectedReportNames(team: team, release: state.release.release)
             return """
