@@ -42,7 +42,7 @@ struct AutoReplySubjectTests {
             "自動返信: \(original)", "自动回复: \(original)", "자동 회신: \(original)",
             "[Early-adopters-emi] Automatic reply: \(original)", "  OUT OF OFFICE: back on Monday",
             "Paolo Veronesi is out of the office.", "Paolo Veronesi ist außer Haus.",
-            "Paolo Veronesi is out of the office (returning 12/03/2024)",
+            "Paolo Veronesi is out of the office (returning 12/03/2024)", "AUTO: Paolo Veronesi is out of the office (returning 20/03/2024)",
         ])
     func vacationSubject(subject: String) {
         let result = classifier.classify(message(subject: subject))

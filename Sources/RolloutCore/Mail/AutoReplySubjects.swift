@@ -18,6 +18,8 @@ public enum AutoReplySubjects {
         "auto-reply", "autoreply", "auto response", "auto-response", "autoresponse", "autoresponder", "auto-responder",
         "vacation reply", "vacation response", "vacation notice", "vacation message", "away from the office",
         "away from office", "absence notice", "ooo:",
+        // Lotus Notes / Domino: "AUTO: Mario Rossi is out of the office (returning 20/03/2024)"
+        "auto:",
         // German
         "automatische antwort", "abwesenheitsnotiz", "automatische abwesenheitsnotiz", "abwesenheitsmeldung",
         "abwesenheitsnachricht", "automatische rückantwort", "automatische ruckantwort", "urlaubsabwesenheit",
