@@ -226,9 +226,11 @@ struct IngestTests {
         #expect(attachments.map(\.verdict.kind) == [.report, .report])
         #expect(attachments.map(\.verdict.wellNamed) == [true, false])
         #expect(attachments[0].bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]))
-        let told = try await world.store.pendingOutbox(at: world.clock.now, limit: 100).first { $0.kind == "report-refused" }
-        let text = String(decoding: told?.data ?? [], as: UTF8.self)
+        // Told in the one answer to the message, its transcript (issue 10 #3).
+        let told = try await world.store.pendingOutbox(at: world.clock.now, limit: 100).last { $0.kind == "transcript" }
+        let text = String(decoding: told?.data ?? [], as: UTF8.self).replacingOccurrences(of: "=\r\n", with: "")
         #expect(told?.recipients == [EmailAddress("pavel.weber@kit.example.org")])
+        #expect(text.contains("report.docx: kept, not taken as a report"))
         #expect(text.contains("ea-NGI_DE-FZK-LCG2-EMI-1.0-SE-DPM_mysql-1.8.0-1.doc|docx|odt"))
     }
 

@@ -268,8 +268,11 @@ public struct MessageClassifier: Sendable, Equatable {
             if !keyword.isEmpty && keyword != "no" { reasons.append("Auto-Submitted: \(keyword)") }
         }
         for (name, value) in headers.autoReplyMarkers.sorted(by: { $0.key < $1.key })
-        where Self.autoReplyMarkers.contains(name.lowercased()) {
+        where Self.autoReplyMarkers.contains(name.lowercased()) || AutoReplySubjects.exchangeRuleHeaders.contains(name.lowercased()) {
             reasons.append("\(name): \(value)")
+        }
+        if let phrase = AutoReplySubjects.phrase(in: headers.subject) {
+            reasons.append("vacation subject (\(phrase.trimmingWhitespace()))")
         }
         let precedence = headers.precedence?.trimmingWhitespace().lowercased() ?? ""
         if ["bulk", "junk", "auto_reply", "auto-reply"].contains(precedence) { reasons.append("Precedence: \(precedence)") }

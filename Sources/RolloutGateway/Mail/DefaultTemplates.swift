@@ -17,7 +17,7 @@ enum DefaultTemplates {
         "release-staged": """
             Subject: New staged rollout: {{title}}
 
-            The release {{release_title}} (ticket #{{release_id}}) has passed verification and its
+            {{release_title}} (release ticket #{{release_id}}) has passed verification and its
             packages are in the StageRollOut repository. Staged-rollout ticket #{{ticket_id}} is open for it.
 
             Please choose the Early Adopter teams by replying with one line:

@@ -10,7 +10,8 @@ extension MailComposer {
     public static func copy(of bytes: [UInt8], composedFrom original: Draft, as copy: Draft) -> [UInt8]? {
         guard original.to.count == 1, copy.to.count == 1, original.bulk == copy.bulk,
             original.subject == copy.subject, original.body == copy.body, original.inReplyTo == copy.inReplyTo,
-            original.autoSubmitted == copy.autoSubmitted, original.ticket == copy.ticket, original.date == copy.date
+            original.autoSubmitted == copy.autoSubmitted, original.ticket == copy.ticket, original.date == copy.date,
+            original.references == copy.references
         else { return nil }
         var replacements: [String: (old: [UInt8], new: [UInt8])] = [
             "to": (Array(original.to[0].value.utf8), Array(copy.to[0].value.utf8)),

@@ -55,6 +55,7 @@ public struct NotificationRenderer: Sendable {
             to: [], subject: "", body: "", messageID: messageID, ticket: notification.ticket, date: now)
         if notification.kind == .transcript { draft.autoSubmitted = "auto-replied" }
         if let answered = notification.facts["in_reply_to"] { draft.inReplyTo = answered }
+        if let chain = notification.facts["references"] { draft.references = chain.split(separator: " ").map(String.init) }
         let lists = Set(context.registry.people(ofStack: rolloutCase.release.release.stack).lists)
         let (templates, composer, template) = (self.templates, self.composer, notification.template)
         let text = RenderedText { try templates.render(template, values) }

@@ -130,7 +130,13 @@ extension Ingest.Analysis {
             case .bounce: "record-bounce"
             case .setAside: "set-aside"
             }
-        let wantsAnswer = disposition == .setAside || (disposition == .applied && lines.contains { $0.reading != .text })
+        // A message is answered once: when it holds commands, or when anything it causes would reach its sender
+        // (a report received or refused), which the transcript then folds in (AnswerFolding).
+        let reachesSender =
+            decision.map { decision in
+                !decision.results.isEmpty || decision.notifications.contains { note in sender.map(note.recipients.contains) ?? false }
+            } ?? (lines.contains { $0.reading != .text } || !message.attachments.isEmpty)
+        let wantsAnswer = disposition == .setAside || (disposition == .applied && reachesSender)
         return Explanation(
             ticket: ticket?.rawValue, queue: queue?.rawValue, foundBy: foundBy, sender: sender?.value,
             senderSource: classification.senderSource.map(Self.sourceName), kind: Self.kindName(classification.kind),

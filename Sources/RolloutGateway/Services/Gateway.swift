@@ -23,6 +23,8 @@ public struct EventReport: Sendable {
     public var notifications: Int
     public var createdTicket: TicketID?
     public var state: RolloutCase
+    /// Whether the event's transcript (the answer to its message) was queued.
+    public var answered = false
 }
 
 /// The orchestration around the rules engine: load, decide, run hooks, render, commit — with retries
@@ -80,11 +82,12 @@ public struct Gateway: Sendable {
         return try await apply(to: ticket, sender: sender, lines: lines, attachments: attachments, cause: cause, seen: seen)
     }
 
-    /// Applies lines already read (the new text of a reply), with an optional answer built from the decision
-    /// (the transcript) that is committed together with it.
+    /// Applies lines already read (the new text of a reply). `answer` turns the decision into the one that is sent
+    /// and committed: the message's one answer (the transcript) added, the notifications it folds in adjusted
+    /// (``AnswerFolding``).
     public func apply(
         to ticket: TicketID, sender: Sender, lines: [ReadLine], attachments: [IncomingAttachment] = [], cause: Cause,
-        seen: SeenMessage? = nil, answer: (@Sendable (Decision) -> [RoutedNotification])? = nil, preloaded: StoredCase? = nil
+        seen: SeenMessage? = nil, answer: (@Sendable (Decision) -> Decision)? = nil, preloaded: StoredCase? = nil
     ) async throws -> EventReport {
         try await decideAndCommit(
             ticket, cause: cause, sender: sender, seen: seen, attachments: attachments, answer: answer, preloaded: preloaded
@@ -277,7 +280,7 @@ public struct Gateway: Sendable {
 
     private func decideAndCommit(
         _ ticket: TicketID, cause: Cause, sender: Sender? = nil, seen: SeenMessage? = nil, attachments: [IncomingAttachment] = [],
-        firedTimer: TimerKey? = nil, at fixedNow: Date? = nil, answer: (@Sendable (Decision) -> [RoutedNotification])? = nil,
+        firedTimer: TimerKey? = nil, at fixedNow: Date? = nil, answer: (@Sendable (Decision) -> Decision)? = nil,
         preloaded: StoredCase? = nil, event makeEvent: (StoredCase) async throws -> WorkflowEvent
     ) async throws -> EventReport {
         var preloaded = preloaded
@@ -295,7 +298,7 @@ public struct Gateway: Sendable {
             let now = fixedNow ?? clock.now()
             let event = try await makeEvent(stored)
             var decision = workflow.decide(stored.rolloutCase, event, now: now)
-            if let answer { decision.notifications += answer(decision) }
+            if let answer { decision = answer(decision) }
             // A hook that already ran for this event (before a conflict made it decide again) is not run twice.
             for hook in decision.hooks where !hooksRun.contains(where: { $0.hook == hook.hook && $0.release.id == hook.release.id }) {
                 try await hooks.run(hook)
@@ -325,7 +328,8 @@ public struct Gateway: Sendable {
             }
             return EventReport(
                 ticket: ticket, results: decision.results, attachments: decision.attachments, notifications: outbox.count,
-                createdTicket: decision.createdTicket, state: decision.state)
+                createdTicket: decision.createdTicket, state: decision.state,
+                answered: decision.notifications.contains { $0.kind == .transcript })
         }
         throw GatewayError.tooManyConflicts(ticket)
     }
