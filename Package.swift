@@ -37,6 +37,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // A store in memory: the same semantics without SQL, for tests and `explain --no-store`.
+        .target(name: "StoreMemory", dependencies: ["RolloutCore", "RolloutGateway"]),
         // C libraries from Debian's packages, wrapped with static inline shims where Swift cannot call them.
         .systemLibrary(name: "CGMime", pkgConfig: "gmime-3.0", providers: [.apt(["libgmime-3.0-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
@@ -53,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "rollout-gateway",
             dependencies: [
-                "RolloutCore", "RolloutGateway", "StoreSQLite", "MailMaildir", "MailGMime", "MailCurl",
+                "RolloutCore", "RolloutGateway", "StoreSQLite", "StoreMemory", "MailMaildir", "MailGMime", "MailCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -66,7 +68,7 @@ let package = Package(
         .testTarget(
             name: "RolloutGatewayTests",
             dependencies: [
-                "RolloutCore", "RolloutGateway", "StoreSQLite", "MailMaildir", "MailGMime",
+                "RolloutCore", "RolloutGateway", "StoreSQLite", "StoreMemory", "MailMaildir", "MailGMime",
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),

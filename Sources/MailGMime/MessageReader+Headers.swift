@@ -9,6 +9,7 @@ extension MessageReader {
         guard let list = g_mime_object_get_header_list(object) else { return headers }
         let count = g_mime_header_list_get_count(list)
         guard count > 0 else { return headers }
+        var occurrences: [String: Int] = [:]
         for index in 0..<count {
             guard let header = g_mime_header_list_get_header_at(list, index),
                 let cName = g_mime_header_get_name(header)
@@ -18,6 +19,16 @@ extension MessageReader {
             func value() -> String {
                 guard let cValue = g_mime_header_get_value(header) else { return "" }
                 return String(cString: cValue).mimeTrimmed()
+            }
+            /// The value as written, unfolded and never decoded: RFC 2047 words in a trace field are the sender's
+            /// text (a HELO name, an envelope address), and decoding them would let it write into our own hops.
+            func traceValue() -> String {
+                guard let raw else { return "" }
+                return Self.unfolded(String(cString: raw))
+            }
+            if Self.singletonFields.contains(name) {
+                occurrences[name, default: 0] += 1
+                if occurrences[name] == 2 { headers.repeatedFields.append(name) }
             }
             switch name {
             case "from": headers.from += mailboxes(raw)
@@ -34,10 +45,10 @@ extension MessageReader {
             case "x-loop": headers.loops.append(value())
             case "return-path": if headers.returnPath == nil { headers.returnPath = Self.unbracketed(value()) }
             case "authentication-results":
-                let field = value()
+                let field = traceValue()
                 headers.authenticationResults.append(field)
                 headers.traceFields.append(TraceField(.authenticationResults, field))
-            case "received": headers.traceFields.append(TraceField(.received, value()))
+            case "received": headers.traceFields.append(TraceField(.received, traceValue()))
             case "date": if headers.date == nil { headers.date = value() }
             default:
                 if Self.isAutoReplyMarker(name), headers.autoReplyMarkers[name] == nil {
@@ -49,6 +60,28 @@ extension MessageReader {
             headers.subject = String(cString: subject).mimeTrimmed()
         }
         return headers
+    }
+
+    /// Fields a message has at most once (RFC 5322 §3.6).
+    static let singletonFields: Set<String> = [
+        "from", "sender", "reply-to", "to", "cc", "bcc", "message-id", "in-reply-to", "references", "subject", "date",
+    ]
+
+    /// A raw header value with its folding undone and surrounding white space trimmed.
+    static func unfolded(_ raw: String) -> String {
+        var out = ""
+        out.reserveCapacity(raw.utf8.count)
+        var pendingSpace = false
+        for character in raw {
+            if character == "\r\n" || character == "\n" || character == "\r" || character == "\t" || character == " " {
+                pendingSpace = true
+                continue
+            }
+            if pendingSpace, !out.isEmpty { out.append(" ") }
+            pendingSpace = false
+            out.append(character)
+        }
+        return out
     }
 
     static func isAutoReplyMarker(_ name: String) -> Bool {

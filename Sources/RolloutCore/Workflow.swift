@@ -198,7 +198,9 @@ struct Run {
         let address = sender.address
         switch verb {
         case .status:
-            return nil  // checked with its queue below
+            return registry.isReleaseManager(address)
+                ? nil
+                : Refusal(reason: "only a release manager may change the status of release ticket \(release.id)", kind: .notAuthorized)
         case .accept, .reject, .downtime, .ggus:
             let member = registry.teams(of: address).isEmpty == false
             return member || registry.isManager(address, ofStack: stack)

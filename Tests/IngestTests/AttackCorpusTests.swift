@@ -40,7 +40,7 @@ let attacks = repository.appendingPathComponent("fixtures/attacks")
 /// The attack suite's gateway: a reply secret, strong authentication for step 9, the IMAP server's LMTP hop inside.
 func attackWorld(hooks: any HookRunner = NoHooks()) async throws -> IngestWorld {
     try await IngestWorld(
-        extra: "  internal_hosts: [imap.rollout.example.org]\n",
+        extra: "  internal_hosts: [imap.rollout.example.org, 10.1.2.3]\n",
         extraGateway: "  secret_file: \(attacks.appendingPathComponent("reply-secret").path)\n",
         edit: { $0.replacingOccurrences(of: "strong_authentication: []", with: "strong_authentication: [outcome, docid, resolve]") },
         hooks: hooks)
@@ -70,6 +70,23 @@ struct AttackCorpusTests {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         #expect(found == (try decoder.decode(AttackExpectation.self, from: data)), "\(file)")
+    }
+
+    @Test("inbound.strong_by: [token] — a DKIM pass of a domain shared with colleagues no longer makes anyone strong")
+    func strongByTokenOnly() async throws {
+        let world = try await IngestWorld(
+            extra: "  internal_hosts: [imap.rollout.example.org, 10.1.2.3]\n  strong_by: [token]\n",
+            extraGateway: "  secret_file: \(attacks.appendingPathComponent("reply-secret").path)\n",
+            edit: { $0.replacingOccurrences(of: "strong_authentication: []", with: "strong_authentication: [outcome, docid, resolve]") })
+        defer { world.cleanUp() }
+        func explain(_ file: String) async throws -> AttackExpectation {
+            let raw = [UInt8](try Data(contentsOf: attacks.appendingPathComponent(file)))
+            return AttackExpectation(try await world.ingest.analyze(raw).explanation(registry: world.configuration.workflow.registry))
+        }
+        let dkim = try await explain("control-dkim-pass-above-boundary.eml")
+        #expect(dkim.authentication == "weak" && dkim.results == ["needsStrongAuthentication", "needsStrongAuthentication", "needsStrongAuthentication"])
+        let token = try await explain("control-manager-own-token.eml")
+        #expect(token.authentication == "strong" && token.authenticationBasis == "token")
     }
 
     @Test("through ingest: the production hook never runs, no stranger's text or file reaches anyone; the control resolves")

@@ -59,13 +59,40 @@ struct MessageClassifierTests {
         #expect(result.viaList && result.listRewroteFrom)
     }
 
-    @Test("X-Original-From wins over Reply-To")
+    @Test("X-Original-From names the person only when nothing else does; a copy naming two different people names nobody")
     func originalFrom() {
-        var headers = mailmanCopy()
-        headers.originalFrom = [Mailbox(name: "Mario", address: EmailAddress("m.rossi@infn.it"))]
-        let result = classifier.classify(InboundMessage(headers: headers))
-        #expect(result.sender?.address == EmailAddress("m.rossi@infn.it"))
-        #expect(result.senderSource == .originalFrom)
+        var agreeing = mailmanCopy()
+        agreeing.originalFrom = [mario]
+        #expect(classifier.classify(InboundMessage(headers: agreeing)).sender == mario)
+
+        // A post carrying its own X-Original-From of someone else (Mailman passes it through).
+        var spoofed = mailmanCopy()
+        spoofed.originalFrom = [Mailbox(name: "Mario David", address: EmailAddress("mario.david@lip.example.org"))]
+        let result = classifier.classify(InboundMessage(headers: spoofed))
+        #expect(result.sender == nil)
+        #expect(result.listRewroteFrom)
+
+        var alone = mailmanCopy()
+        alone.replyTo = []
+        alone.originalFrom = [Mailbox(name: "Mario", address: EmailAddress("m.rossi@infn.it"))]
+        #expect(classifier.classify(InboundMessage(headers: alone)).senderSource == .originalFrom)
+    }
+
+    @Test("several From mailboxes or repeated author fields: nobody, or never strong")
+    func severalAuthors() {
+        var two = personalReply()
+        two.from = [mario, Mailbox(name: "Other", address: EmailAddress("other@cnaf.infn.it"))]
+        #expect(classifier.classify(InboundMessage(headers: two)).sender == nil)
+
+        var repeated = personalReply()
+        repeated.repeatedFields = ["message-id"]
+        repeated.traceFields = [
+            TraceField(.authenticationResults, "mx.rollout.example.org; dkim=pass header.d=cnaf.infn.it"),
+            TraceField(.received, "from mail.cnaf.infn.it (mail.cnaf.infn.it [192.0.2.7]) by mx.rollout.example.org id 1; date"),
+        ]
+        #expect(classifier.classify(InboundMessage(headers: repeated)).authenticationLevel == .weak)
+        repeated.repeatedFields = []
+        #expect(classifier.classify(InboundMessage(headers: repeated)).authenticationLevel == .strong)
     }
 
     @Test("Reply-To pointing to the list: the person is the Cc named like 'X via list'")

@@ -20,11 +20,15 @@ public struct AuthenticationVerdict: Sendable, Equatable {
     public var ignored: [String]
     /// The hop where the message came in from outside, in words; nil when no field of ours shows it.
     public var boundary: String?
+    /// A counting field says the From address itself failed: `dmarc=fail` for its domain, or a DKIM signature of its
+    /// domain that failed. Such a From was forged (or broken on the way): never strong, by any means.
+    public var fromFailed: Bool
 
     public init(
         strongBasis: AuthenticationBasis? = nil, vouched: Bool = false, anyPass: Bool = false, evidence: [String] = [],
-        ignored: [String] = [], boundary: String? = nil
+        ignored: [String] = [], boundary: String? = nil, fromFailed: Bool = false
     ) {
+        self.fromFailed = fromFailed
         self.strongBasis = strongBasis
         self.vouched = vouched
         self.anyPass = anyPass
@@ -78,7 +82,11 @@ public struct AuthenticationVerdict: Sendable, Equatable {
                     if hop.fromIsInternal(trust.internalHosts) { continue }
                     boundary = "\(place): \(by) took it from \(hop.describeSource)"
                 } else {
-                    boundary = "\(place): received by \(by), which is not one of our hosts (inbound.internal_hosts); nothing below counts"
+                    // A host we do not know handled the message after ours: what stands above was not written by
+                    // us, and what stands below cannot be placed. Nothing counts.
+                    boundary = "\(place): received by \(by), which is not one of our hosts (inbound.internal_hosts); nothing counts"
+                    ignored += counting.map { "\($0.authservID): stands above a hop by a host that is not ours" }
+                    counting = []
                 }
                 passedBoundary = true
             }
@@ -97,6 +105,7 @@ public struct AuthenticationVerdict: Sendable, Equatable {
         let senderDomain = sender?.domain.lowercased() ?? ""
         var passes: [String: [String]] = [:]
         var failures: [String: [String]] = [:]
+        var signatureOfFromFailed = false
         for field in fields {
             for result in field.results {
                 let line = "\(field.authservID): \(result.method)=\(result.result)" + (result.domain.map { " (\($0))" } ?? "")
@@ -117,12 +126,14 @@ public struct AuthenticationVerdict: Sendable, Equatable {
                     ("spf", "fail"), ("spf", "softfail"), ("spf", "permerror"), ("dmarc", "fail"):
                     // A result naming no domain (`dkim=none`) is about the message, so about the sender too.
                     if aligned || domain == nil { failures[result.method, default: []].append(line) }
+                    if aligned, result.method == "dkim", ["fail", "permerror"].contains(result.result) { signatureOfFromFailed = true }
                 default:
                     continue
                 }
             }
         }
         let dmarcFailed = failures["dmarc"] != nil
+        fromFailed = dmarcFailed || signatureOfFromFailed
         func holds(_ method: String) -> Bool { passes[method] != nil && failures[method] == nil && !dmarcFailed }
         strongBasis = holds("dkim") ? .dkim : holds("dmarc") ? .dmarc : nil
         vouched = holds("dkim") || holds("dmarc") || holds("spf")

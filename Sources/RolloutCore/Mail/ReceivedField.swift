@@ -14,6 +14,8 @@ public struct ReceivedField: Sendable, Equatable {
     public var addresses: [String]
     /// The receiving host (`by`), lower-cased; nil when the field names none.
     public var byHost: String?
+    /// The protocol (`with`), lower-cased: `esmtps`, `lmtp`, `local`, …; nil when the field names none.
+    public var protocolName: String?
 
     public init(heloName: String? = nil, commentNames: [String] = [], addresses: [String] = [], byHost: String? = nil) {
         self.heloName = heloName
@@ -62,6 +64,10 @@ public struct ReceivedField: Sendable, Equatable {
                     byHost = Self.host(words[index + 1].text)
                     index += 1
                 }
+                if keyword == "with", protocolName == nil, index + 1 < words.count, !words[index + 1].inComment {
+                    protocolName = words[index + 1].text.lowercased()
+                    index += 1
+                }
                 if keyword == "from", heloName == nil, index + 1 < words.count, !words[index + 1].inComment {
                     let word = words[index + 1].text
                     if let address = Self.addressLiteral(word) { addresses.append(address) } else { heloName = Self.host(word) }
@@ -94,15 +100,18 @@ public struct ReceivedField: Sendable, Equatable {
         return trimmed.isEmpty ? nil : trimmed
     }
 
-    /// `[192.0.2.7]`, `[IPv6:2001:db8::1]`, `192.0.2.7` (Exim writes bare ones) → the address.
+    /// `[192.0.2.7]`, `[IPv6:2001:db8::1]`, and bare ones as Exim, qmail and Exchange write them (`192.0.2.7`,
+    /// `2001:db8::5`, `[192.0.2.7]:25`) → the address.
     static func addressLiteral(_ word: Substring) -> String? {
         var text = word.trimmingCharacters(in: [",", "<", ">"])
-        let bracketed = text.hasPrefix("[") && text.hasSuffix("]")
-        if bracketed { text = String(text.dropFirst().dropLast()) }
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            text = String(text[text.index(after: text.startIndex)..<close])
+        }
         if text.lowercased().hasPrefix("ipv6:") { text = String(text.dropFirst(5)) }
-        let isV4 = text.split(separator: ".").count == 4 && text.allSatisfy { $0.isNumber || $0 == "." }
-        let isV6 = text.contains(":") && text.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
-        return (isV4 || isV6) && (bracketed || isV4) ? text.lowercased() : nil
+        let isV4 = text.split(separator: ".", omittingEmptySubsequences: false).count == 4
+            && text.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") }
+        let isV6 = text.filter { $0 == ":" }.count >= 2 && text.allSatisfy { $0.isASCII && ($0.isHexDigit || $0 == ":" || $0 == ".") }
+        return isV4 || isV6 ? text.lowercased() : nil
     }
 
     /// Loopback addresses: only a process on the same host can connect from them.
@@ -112,17 +121,17 @@ public struct ReceivedField: Sendable, Equatable {
 
     /// Whether the host that handed the message over is one of ours.
     ///
-    /// An address literal is what the receiving MTA saw on the connection and cannot be chosen by the sender: it
-    /// decides when present (loopback, or listed). Without one, the hop was a local transport (LMTP over a socket,
-    /// a pipe), and the named host decides. A name inside the comment is the MTA's verified reverse lookup; the
-    /// HELO name alone is the sender's claim and counts only when no address was seen.
+    /// Only what the receiving host saw on the connection counts: an address literal (loopback, or listed among the
+    /// internal hosts). Names in the `from` clause — the HELO, a reverse lookup, "(may be forged)" — are the
+    /// sender's to choose or spoof, and decide nothing on an SMTP hop. A hop without any address counts as inside
+    /// only when it was a local transport (LMTP over a socket, a pipe) from a named host of ours.
     public func fromIsInternal(_ internalHosts: Set<String>) -> Bool {
         guard hasFromClause else { return false }
         if !addresses.isEmpty {
-            if addresses.allSatisfy({ Self.isLoopback($0) || internalHosts.contains($0) }) { return true }
-            return !commentNames.isEmpty && commentNames.allSatisfy { internalHosts.contains($0) }
+            return addresses.allSatisfy { Self.isLoopback($0) || internalHosts.contains($0) }
         }
+        let local = ["lmtp", "lmtps", "lmtpa", "lmtpsa", "local"].contains(protocolName ?? "")
         let names = commentNames + (heloName.map { [$0] } ?? [])
-        return !names.isEmpty && names.allSatisfy { internalHosts.contains($0) || $0 == "localhost" }
+        return local && !names.isEmpty && names.allSatisfy { internalHosts.contains($0) || $0 == "localhost" }
     }
 }

@@ -98,10 +98,11 @@ struct ConfigurationFile: Decodable {
     struct Inbound: Decodable {
         var trustedAuthservIDs: [String]?
         var internalHosts: [String]?
+        var strongBy: [String]?
         var maxMessageBytes: Int?
         var repliesPerHour: Int?
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case trustedAuthservIDs = "trusted_authserv_ids", internalHosts = "internal_hosts"
+            case trustedAuthservIDs = "trusted_authserv_ids", internalHosts = "internal_hosts", strongBy = "strong_by"
             case maxMessageBytes = "max_message_bytes"
             case repliesPerHour = "replies_per_hour"
         }
@@ -109,6 +110,7 @@ struct ConfigurationFile: Decodable {
             let c = try decoder.strictContainer(CodingKeys.self)
             trustedAuthservIDs = try c.decodeIfPresent([String].self, forKey: .trustedAuthservIDs)
             internalHosts = try c.decodeIfPresent([String].self, forKey: .internalHosts)
+            strongBy = try c.decodeIfPresent([String].self, forKey: .strongBy)
             maxMessageBytes = try c.decodeIfPresent(Int.self, forKey: .maxMessageBytes)
             repliesPerHour = try c.decodeIfPresent(Int.self, forKey: .repliesPerHour)
         }

@@ -37,6 +37,15 @@ extension GatewayConfiguration {
         self.metricsTextfile = raw.metrics?.textfile.map(path)
         self.trustedAuthservIDs = raw.inbound?.trustedAuthservIDs ?? []
         self.internalHosts = raw.inbound?.internalHosts ?? []
+        let allowed: [AuthenticationBasis] = [.token, .dkim, .dmarc]
+        self.strongBases = Set(
+            try (raw.inbound?.strongBy ?? allowed.map(\.rawValue)).enumerated().map { index, name in
+                guard let basis = AuthenticationBasis(rawValue: name), allowed.contains(basis) else {
+                    throw ConfigurationProblem(
+                        ["inbound", "strong_by", String(index)], "'\(name)' cannot make a sender strong; expected token, dkim or dmarc")
+                }
+                return basis
+            })
         self.maxMessageBytes = try Self.positive(raw.inbound?.maxMessageBytes, default: 25 << 20, ["inbound", "max_message_bytes"])
         self.repliesPerHour = try Self.positive(raw.inbound?.repliesPerHour, default: 20, ["inbound", "replies_per_hour"])
 

@@ -33,6 +33,8 @@ public struct GatewayConfiguration: Sendable {
     public var trustedAuthservIDs: [String]
     /// The operator's other hosts on the way in (content filters, the IMAP server's LMTP): names or addresses.
     public var internalHosts: [String]
+    /// What may make a sender strong (`inbound.strong_by`): by default a reply token, DKIM and DMARC.
+    public var strongBases: Set<AuthenticationBasis>
     /// Larger messages are answered and set aside, never applied.
     public var maxMessageBytes: Int
     /// Answers (transcripts, error replies) to one address per hour at most.

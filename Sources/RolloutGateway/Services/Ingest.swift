@@ -116,6 +116,11 @@ public struct Ingest: Sendable {
             mayAnswer: classification.replyPolicy.allowsReply(senderIsKnown: senderKnown), disposition: .applied,
             tooLarge: tooLarge)
         analysis.lines = analysis.reply.readLines
+        if analysis.authentication == .strong, !configuration.strongBases.contains(analysis.basis) {
+            // The operator does not take this basis as proof of the person (a domain shared with others).
+            analysis.authentication = .weak
+            analysis.basis = .fromOnly
+        }
 
         // The ticket: a signed reply address first, then the subject tag and threading headers (SPEC §5).
         analysis.rawSize = size
@@ -170,7 +175,10 @@ public struct Ingest: Sendable {
 
         // Strong by token: a reply to the address issued to this very sender for this ticket, from someone the
         // ticket concerns. (Strong by DKIM or DMARC was decided from the headers.)
-        if case .person(_, issuedToSender: true) = analysis.token, let sender, let stored {
+        if case .person(_, issuedToSender: true) = analysis.token, configuration.strongBases.contains(.token),
+            !classification.authentication.fromFailed, let sender,
+            let stored
+        {
             let stack = stored.rolloutCase.release.release.stack
             let concerned = registry.isManager(sender, ofStack: stack) || registry.isReleaseManager(sender)
                 || registry.teams(of: sender).contains { team in stored.rolloutCase.rollout?.assignment(of: team) != nil }
@@ -195,7 +203,11 @@ public struct Ingest: Sendable {
                     "the reply address you wrote to is not valid any more (or was changed on the way); reply to the latest notification of the ticket, or write to \(configuration.address) with [\(configuration.tags[.stagedRollout] ?? "staged-rollout") #N] in the subject")
                 analysis.mayAnswer = analysis.mayAnswer && analysis.senderKnown
             } else if sender == nil {
-                analysis.setAside("no sender address could be found (From)")
+                analysis.setAside("the sender cannot be told: From is missing or names several mailboxes, or a list copy names two different people")
+            } else if classification.authentication.fromFailed, !classification.viaList {
+                // Our MTA saw the From domain's DMARC or signature fail: a forgery (an answer would go to its victim).
+                analysis.setAside("our mail server found the From address forged (DMARC or DKIM failed for \(sender!.domain))")
+                analysis.mayAnswer = false
             } else if !analysis.senderKnown {
                 // A stranger is never relayed and never applied; answered once an hour at most, and only when a
                 // host of ours vouched for the domain (else the answer would be backscatter).
