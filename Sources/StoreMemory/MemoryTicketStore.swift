@@ -96,7 +96,9 @@ public final class MemoryTicketStore: TicketStore {
             for entry in commit.decision.history { state.history[entry.ticket, default: []].append(entry) }
             if let fired = commit.firedTimer {
                 // Another claimant may have fired it since it was read as due: then this firing is void.
-                guard state.timers[fired]?.state == .pending else {
+                guard let timer = state.timers[fired], timer.state == .pending,
+                    commit.firedTimerDueAt.map({ $0 == timer.dueAt }) ?? true
+                else {
                     throw StoreError.alreadySeen("timer \(fired.kind.rawValue) of ticket \(fired.ticket)")
                 }
                 state.timers[fired]?.state = .fired

@@ -191,9 +191,16 @@ public final class SQLiteTicketStore: TicketStore {
             for entry in commit.decision.history { try Self.insert(entry, db) }
             if let fired = commit.firedTimer {
                 // Another process may have fired it since it was read as due: then this firing is void.
-                try db.cachedStatement(
-                    sql: "UPDATE timers SET state = 'fired', settled_at = ? WHERE ticket_id = ? AND kind = ? AND team = ? AND state = 'pending'"
-                ).execute(arguments: [now, fired.ticket.rawValue, fired.kind.rawValue, fired.team?.description ?? ""])
+                // A repeat scheduled by the first firing has the same key and another due time.
+                if let due = commit.firedTimerDueAt {
+                    try db.cachedStatement(
+                        sql: "UPDATE timers SET state = 'fired', settled_at = ? WHERE ticket_id = ? AND kind = ? AND team = ? AND state = 'pending' AND due_at = ?"
+                    ).execute(arguments: [now, fired.ticket.rawValue, fired.kind.rawValue, fired.team?.description ?? "", due])
+                } else {
+                    try db.cachedStatement(
+                        sql: "UPDATE timers SET state = 'fired', settled_at = ? WHERE ticket_id = ? AND kind = ? AND team = ? AND state = 'pending'"
+                    ).execute(arguments: [now, fired.ticket.rawValue, fired.kind.rawValue, fired.team?.description ?? ""])
+                }
                 guard db.changesCount == 1 else { throw StoreError.alreadySeen("timer \(fired.kind.rawValue) of ticket \(fired.ticket)") }
             }
             for change in commit.decision.timers { try Self.apply(change, db, at: now) }
