@@ -35,16 +35,7 @@ public struct Ingest: Sendable {
     }
 
     /// What became of a message.
-    public enum Disposition: String, Sendable, Codable {
-        case applied
-        case duplicate
-        case loop
-        case autoReply = "auto-reply"
-        case bounce
-        /// Kept (recorded) but not applied: names no ticket, a stranger, a reply address that does not verify, too
-        /// large.
-        case setAside = "set-aside"
-    }
+    public typealias Disposition = InboundPolicy.Disposition
 
     /// Everything read from one message and what would be done with it.
     public struct Analysis: Sendable {
@@ -116,11 +107,6 @@ public struct Ingest: Sendable {
             mayAnswer: classification.replyPolicy.allowsReply(senderIsKnown: senderKnown), disposition: .applied,
             tooLarge: tooLarge)
         analysis.lines = analysis.reply.readLines
-        if analysis.authentication == .strong, !configuration.strongBases.contains(analysis.basis) {
-            // The operator does not take this basis as proof of the person (a domain shared with others).
-            analysis.authentication = .weak
-            analysis.basis = .fromOnly
-        }
 
         // The ticket: a signed reply address first, then the subject tag and threading headers (SPEC §5).
         analysis.rawSize = size
@@ -173,53 +159,33 @@ public struct Ingest: Sendable {
             analysis.release = stored.rolloutCase.release.release
         }
 
-        // Strong by token: a reply to the address issued to this very sender for this ticket, from someone the
-        // ticket concerns. (Strong by DKIM or DMARC was decided from the headers.)
-        if case .person(_, issuedToSender: true) = analysis.token, configuration.strongBases.contains(.token),
-            !classification.authentication.fromFailed, let sender,
-            let stored
-        {
+        // Strong by token when the token was issued to this very sender and the ticket concerns them; else by what
+        // the headers showed.
+        var concerned = false
+        if let sender, let stored {
             let stack = stored.rolloutCase.release.release.stack
-            let concerned = registry.isManager(sender, ofStack: stack) || registry.isReleaseManager(sender)
+            concerned = registry.isManager(sender, ofStack: stack) || registry.isReleaseManager(sender)
                 || registry.teams(of: sender).contains { team in stored.rolloutCase.rollout?.assignment(of: team) != nil }
-            if concerned {
-                analysis.authentication = .strong
-                analysis.basis = .token
-            }
         }
+        var issuedToSender = false
+        if case .person(_, true) = analysis.token { issuedToSender = true }
+        (analysis.authentication, analysis.basis) = InboundPolicy.strength(
+            headers: classification.authentication, tokenIssuedToSender: issuedToSender, senderConcerned: concerned,
+            accepted: configuration.strongBases)
 
-        switch classification.kind {
-        case .loop: analysis.disposition = .loop
-        case .autoReply: analysis.disposition = .autoReply
-        case .bounce: analysis.disposition = .bounce
-        case .reply:
-            if analysis.duplicate == true {
-                analysis.disposition = .duplicate
-            } else if tooLarge {
-                analysis.setAside("the message is \(analysis.rawSize / 1024) KiB; the gateway takes messages up to \(configuration.maxMessageBytes / 1024) KiB — send the report as a smaller file")
-            } else if analysis.invalidToken != nil {
-                // Known senders hear why (a rotated key, a mangled address); anyone else is set aside silently.
-                analysis.setAside(
-                    "the reply address you wrote to is not valid any more (or was changed on the way); reply to the latest notification of the ticket, or write to \(configuration.address) with [\(configuration.tags[.stagedRollout] ?? "staged-rollout") #N] in the subject")
-                analysis.mayAnswer = analysis.mayAnswer && analysis.senderKnown
-            } else if sender == nil {
-                analysis.setAside("the sender cannot be told: From is missing or names several mailboxes, or a list copy names two different people")
-            } else if classification.authentication.fromFailed, !classification.viaList {
-                // Our MTA saw the From domain's DMARC or signature fail: a forgery (an answer would go to its victim).
-                analysis.setAside("our mail server found the From address forged (DMARC or DKIM failed for \(sender!.domain))")
-                analysis.mayAnswer = false
-            } else if !analysis.senderKnown {
-                // A stranger is never relayed and never applied; answered once an hour at most, and only when a
-                // host of ours vouched for the domain (else the answer would be backscatter).
-                analysis.setAside(
-                    "\(sender!) is not a member of an EA team, a staged-rollout manager or a release manager known to this gateway, so it may not write to a ticket; ask a staged-rollout manager to add you")
-                analysis.mayAnswer = classification.authentication.vouched && analysis.answersToSender == 0
-            } else if analysis.ticket == nil {
-                analysis.setAside("the message names no ticket: reply to a notification and keep [\(configuration.tags[.stagedRollout] ?? "staged-rollout") #N] in the subject")
-            } else if usesStore, stored == nil {
-                analysis.setAside("there is no ticket #\(analysis.ticket!.rawValue)")
-            }
-        }
+        let verdict = InboundPolicy.judge(
+            InboundPolicy.Facts(
+                kind: classification.kind, duplicate: analysis.duplicate == true,
+                oversize: tooLarge ? (analysis.rawSize, configuration.maxMessageBytes) : nil,
+                invalidToken: analysis.invalidToken != nil, sender: sender, senderKnown: analysis.senderKnown,
+                fromFailed: classification.authentication.fromFailed, viaList: classification.viaList,
+                vouched: classification.authentication.vouched, answerable: analysis.mayAnswer,
+                answersLastHour: analysis.answersToSender, ticket: analysis.ticket,
+                ticketExists: usesStore ? stored != nil : nil, gatewayAddress: configuration.address,
+                tag: configuration.tags[.stagedRollout] ?? "staged-rollout"))
+        analysis.disposition = verdict.disposition
+        analysis.problem = verdict.reason
+        analysis.mayAnswer = verdict.mayAnswer
 
         if dryRun, analysis.disposition == .applied, let stored, let sender {
             let event = MessageEvent(
@@ -258,11 +224,6 @@ public struct Ingest: Sendable {
 }
 
 extension Ingest.Analysis {
-    mutating func setAside(_ reason: String) {
-        disposition = .setAside
-        problem = reason
-    }
-
     /// The sender as the workflow sees it: address, level and how the level was established.
     func actingSender(_ address: EmailAddress) -> Sender {
         Sender(address: address, authentication: authentication, basis: basis)
