@@ -72,7 +72,6 @@ public final class MemoryTicketStore: TicketStore {
     public func commit(_ commit: StoreCommit) async throws {
         let outbox = commit.outbox.map(Self.written)
         try write { state in
-            let now = commit.decision.history.first?.at ?? commit.outbox.first?.createdAt ?? Date()
             if let seen = commit.seen {
                 guard state.seen[seen.key] == nil else { throw StoreError.alreadySeen(seen.key) }
                 state.seen[seen.key] = seen
@@ -112,7 +111,6 @@ public final class MemoryTicketStore: TicketStore {
             for message in outbox { state.enqueue(message) }
             let ticket = after.rollout?.id ?? after.release.id
             state.attachments[ticket, default: []] += commit.attachments
-            _ = now
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import GRDB
 import RolloutCore
 import RolloutGateway
@@ -268,35 +269,33 @@ extension SQLiteTicketStore {
 }
 
 /// The last date stored and its text (see ``SQLiteTicketStore/storedDate(_:)``).
-private final class LastStoredDate: @unchecked Sendable {
-    private let lock = NSLock()
-    private var last: (date: Date, value: DatabaseValue)?
+private final class LastStoredDate: Sendable {
+    private let last = Mutex<(date: Date, value: DatabaseValue)?>(nil)
 
     func value(of date: Date) -> DatabaseValue {
-        if let last = lock.withLock({ last }), last.date == date { return last.value }
+        if let last = last.withLock({ $0 }), last.date == date { return last.value }
         let value = date.databaseValue
-        lock.withLock { last = (date, value) }
+        last.withLock { $0 = (date, value) }
         return value
     }
 }
 
 /// Outbox rows stored without their bytes, and the bytes being written for them (``OutgoingMessage/composing``).
-final class ComposingRows: @unchecked Sendable {
-    private let lock = NSLock()
-    private var rows: [(Int64, ComposedBytes)] = []
+final class ComposingRows: Sendable {
+    private let rows = Mutex<[(Int64, ComposedBytes)]>([])
 
     func add(_ rowID: Int64, _ bytes: ComposedBytes) {
-        lock.withLock { rows.append((rowID, bytes)) }
+        rows.withLock { $0.append((rowID, bytes)) }
     }
 
     /// Takes over the rows of a commit whose savepoint was kept.
     func adopt(_ other: ComposingRows) {
         let taken = other.take()
-        lock.withLock { rows += taken }
+        rows.withLock { $0 += taken }
     }
 
     func take() -> [(Int64, ComposedBytes)] {
-        lock.withLock {
+        rows.withLock { rows in
             defer { rows = [] }
             return rows
         }

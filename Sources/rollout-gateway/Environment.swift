@@ -25,7 +25,8 @@ struct Environment {
         let store: any TicketStore =
             openStore
             ? try SQLiteTicketStore(
-                path: configuration.storePath, maxDeliveryAttempts: configuration.maxDeliveryAttempts, groupCommits: groupCommits)
+                path: configuration.storePath, maxDeliveryAttempts: configuration.maxDeliveryAttempts, groupCommits: groupCommits,
+                clock: clock)
             : MemoryTicketStore()  // `explain --no-store`: an empty store that nothing is written to
         gateway = Gateway(
             configuration: configuration, store: store,

@@ -1,12 +1,12 @@
 import Foundation
+import Synchronization
 
 /// A notification's subject and body, rendered from its template once and shared by every copy of it.
 ///
 /// The copies may be written on several threads at once: the first to ask renders, the others wait for it.
-final class RenderedText: @unchecked Sendable {
-    private let lock = NSLock()
+final class RenderedText: Sendable {
     private let render: @Sendable () throws -> (subject: String, body: String)
-    private var result: Result<(subject: String, body: String), any Error>?
+    private let result = Mutex<Result<(subject: String, body: String), any Error>?>(nil)
 
     init(_ render: @escaping @Sendable () throws -> (subject: String, body: String)) {
         self.render = render
@@ -14,10 +14,9 @@ final class RenderedText: @unchecked Sendable {
 
     /// The rendered text; a template error is rethrown to every caller.
     func value() throws -> (subject: String, body: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        if result == nil { result = Result { try render() } }
-        return try result!.get()
+        try result.withLock { result in
+            if result == nil { result = Result { try render() } }
+            return try result!.get()
+        }
     }
 }
-
