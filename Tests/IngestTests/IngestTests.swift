@@ -356,6 +356,6 @@ struct ReturnPathTests {
         let analysis = try await world.ingest.analyze(bounce)
         #expect(analysis.classification.kind == .bounce)
         #expect(analysis.ticket == TicketID(12))
-        #expect(analysis.foundBy == "return-path")
+        #expect(analysis.foundBy == .returnPath)
     }
 }

@@ -138,7 +138,7 @@ extension Ingest.Analysis {
             } ?? (lines.contains { $0.reading != .text } || !message.attachments.isEmpty)
         let wantsAnswer = disposition == .setAside || (disposition == .applied && reachesSender)
         return Explanation(
-            ticket: ticket?.rawValue, queue: queue?.rawValue, foundBy: foundBy, sender: sender?.value,
+            ticket: ticket?.rawValue, queue: queue?.rawValue, foundBy: foundBy?.rawValue, sender: sender?.value,
             senderSource: classification.senderSource.map(Self.sourceName), kind: Self.kindName(classification.kind),
             reasons: classification.reasons, duplicate: duplicate, viaList: classification.viaList,
             authentication: authentication.rawValue, authenticationBasis: basis.rawValue, token: tokenName,

@@ -44,7 +44,7 @@ public struct Ingest: Sendable {
         public var ticket: TicketID?
         public var queue: Queue?
         /// How the ticket was found: `signed-address`, `subject-tag`, `in-reply-to`, `references`, `returned-message`.
-        public var foundBy: String?
+        public var foundBy: TicketFinding?
         public var duplicate: Bool?
         public var reply: ReplyText
         public var lines: [ReadLine]
@@ -115,7 +115,7 @@ public struct Ingest: Sendable {
                 in: message.headers.to + message.headers.cc, signer: signer, sender: sender)
             if let ticket = analysis.token?.ticket {
                 analysis.ticket = ticket
-                analysis.foundBy = "signed-address"
+                analysis.foundBy = .signedAddress
             }
         }
         if analysis.ticket == nil, let reference = finder.reference(in: message.headers) {
@@ -126,12 +126,12 @@ public struct Ingest: Sendable {
         if classification.kind == .bounce, analysis.ticket == nil {
             if let reference = finder.returnedReference(in: message) {
                 analysis.ticket = reference.ticket
-                analysis.foundBy = "returned-message"
+                analysis.foundBy = .returnedMessage
             } else if let ticket = (message.headers.to + message.headers.cc).lazy
                 .compactMap({ self.gateway.renderer.composer.ticket(inReturnPath: $0.address) }).first
             {
                 analysis.ticket = ticket
-                analysis.foundBy = "return-path"
+                analysis.foundBy = .returnPath
             }
         }
         return analysis
@@ -197,12 +197,12 @@ public struct Ingest: Sendable {
         return analysis
     }
 
-    static func describe(_ source: TicketReference.Source) -> String {
+    static func describe(_ source: TicketReference.Source) -> TicketFinding {
         switch source {
-        case .subjectTag: "subject-tag"
-        case .inReplyTo: "in-reply-to"
-        case .references: "references"
-        case .ownMessageID: "own-message-id"
+        case .subjectTag: .subjectTag
+        case .inReplyTo: .inReplyTo
+        case .references: .references
+        case .ownMessageID: .ownMessageID
         }
     }
 
