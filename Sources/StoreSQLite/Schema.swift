@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The store's migrations. They run by themselves when the store opens; never edit a shipped one, add the next.
@@ -146,6 +147,20 @@ enum Schema {
                         PRIMARY KEY (mailbox, uid_validity, uid)
                     );
                     """)
+        }
+        migrator.registerMigration("v5: fingerprints of sent text, to find our own text in replies") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE outbox ADD COLUMN text_fingerprint BLOB;
+                    CREATE INDEX outbox_by_ticket ON outbox(ticket_id, id);
+                    """)
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, data FROM outbox WHERE length(data) > 0")
+            let update = try db.makeStatement(sql: "UPDATE outbox SET text_fingerprint = ? WHERE id = ?")
+            while let row = try rows.next() {
+                let data: Data = row["data"]
+                let rowID: Int64 = row["id"]
+                try update.execute(arguments: [SQLiteTicketStore.fingerprintValue(of: [UInt8](data)), rowID])
+            }
         }
         return migrator
     }
