@@ -16,23 +16,26 @@ public struct ContradictoryCommands: Sendable, Equatable {
 
     /// Finds the contradictions among `lines`, in one pass.
     public init(_ lines: [ReadLine]) {
-        var choices: [Subject: [(line: Int, choice: String)]] = [:]
+        var choices: [Subject: [(line: Int, choice: String, written: String)]] = [:]
         var order: [Subject] = []
         for (index, line) in lines.enumerated() {
             guard case .command(let command) = line.reading, let (subject, choice) = Self.choice(of: command) else {
                 continue
             }
             if choices[subject] == nil { order.append(subject) }
-            choices[subject, default: []].append((index, choice))
+            choices[subject, default: []].append((index, choice, command.words.joined(separator: " ")))
         }
         for subject in order {
             let found = choices[subject]!
-            var distinct: [String] = []
-            for (_, choice) in found where !distinct.contains(choice) { distinct.append(choice) }
+            // Each different choice once, as the sender first wrote it.
+            var distinct: [(choice: String, written: String)] = []
+            for item in found where !distinct.contains(where: { $0.choice == item.choice }) {
+                distinct.append((item.choice, item.written))
+            }
             guard distinct.count > 1 else { continue }
-            let said = distinct.map { "'\($0)'" }.joined(separator: " and ")
+            let said = distinct.map { "'\($0.written)'" }.joined(separator: " and ")
             let reason = "your message says both \(said); reply with one line — none of these lines was applied"
-            for (line, _) in found { reasons[line] = reason }
+            for item in found { reasons[item.line] = reason }
         }
     }
 
@@ -42,17 +45,17 @@ public struct ContradictoryCommands: Sendable, Equatable {
     /// Why the line at `index` is not applied, when it is one of a contradiction.
     public func reason(forLine index: Int) -> String? { reasons[index] }
 
-    /// The subject a command decides and the choice it makes, as the command reads, for commands that can contradict.
+    /// The subject a command decides and the choice it makes, for commands that can contradict.
     private static func choice(of command: Command) -> (Subject, String)? {
         switch command {
         case .accept(let team), .reject(let team):
             guard let name = TeamName(team) else { return nil }
-            return (Subject(what: "answer", team: name.key), "\(command.verb.rawValue) \(name.shortForm)")
+            return (Subject(what: "answer", team: name.key), command.verb.rawValue)
         case .downtime(let team, let on):
             guard let name = TeamName(team) else { return nil }
-            return (Subject(what: "downtime", team: name.key), "downtime \(name.shortForm) \(on ? "on" : "off")")
+            return (Subject(what: "downtime", team: name.key), on ? "on" : "off")
         case .outcome(let outcome):
-            return (Subject(what: "outcome", team: nil), "outcome \(outcome.rawValue.lowercased())")
+            return (Subject(what: "outcome", team: nil), outcome.rawValue)
         default:
             return nil
         }

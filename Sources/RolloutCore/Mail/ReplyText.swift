@@ -182,7 +182,9 @@ extension ReplyText {
             // Emphasis around the whole line ("*-------- Original Message --------*") is HTML's <b> turned into text.
             let line = lines[index].trimmingWhitespace().trimmingCharacters(in: CharacterSet(charactersIn: "*_ "))
             guard line.hasPrefix("--"), line.hasSuffix("--") || line.hasSuffix(":") else { return nil }
+            // Turkish "İ" lower-cases to "i" and a combining dot.
             let phrase = line.trimmingCharacters(in: CharacterSet(charactersIn: "-:*_ ")).lowercased()
+                .replacingOccurrences(of: "\u{307}", with: "")
             return phrases.contains(phrase) ? .restOfMessage : nil
         }
     }

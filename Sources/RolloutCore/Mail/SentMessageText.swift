@@ -45,13 +45,13 @@ public enum SentMessageText {
                 if current != nil { current! += " " + line.trimmingWhitespace() }
                 continue
             }
-            if current != nil { return current }
+            if current != nil { return current?.trimmingWhitespace() }
             guard let colon = line.firstIndex(of: ":") else { continue }
             if line[..<colon].trimmingWhitespace().lowercased() == name {
                 current = String(line[line.index(after: colon)...]).trimmingWhitespace()
             }
         }
-        return current
+        return current?.trimmingWhitespace()
     }
 
     /// RFC 2045 §6.7: `=XX` is a byte, `=` at the end of a line a soft break.
