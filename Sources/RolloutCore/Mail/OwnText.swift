@@ -55,30 +55,31 @@ public enum OwnText {
         var top = line
         while top > 0, ReplyText.isBlank(lines[top - 1]) { top -= 1 }
         var probe = top
-        var block: [String] = []
+        var block: [String] = []  // nearest the copy first
         while probe > 0, block.count < introductionLines {
             let candidate = lines[probe - 1]
             guard !ReplyText.isBlank(candidate), CommandGrammar.read(candidate) == .text else { break }
             block.append(candidate)
             probe -= 1
         }
-        // Take the lines nearest the copy that still make an introduction, as a whole block from its top line down.
-        while !block.isEmpty {
-            if isIntroduction(block) { return top - block.count }
-            block.removeLast()
+        // The largest block of the lines nearest the copy that makes an introduction; two lines are one wrapped
+        // attribution only when the nearest line alone is none (a name line above an attribution stays).
+        var best = 0
+        if !block.isEmpty {
+            for size in 1...block.count where isIntroduction(Array(block[..<size]), wrapped: best == 0) { best = size }
         }
-        return line
+        return best == 0 ? line : top - best
     }
 
     static let introductionLines = 8
 
-    /// Whether lines (nearest the copy first) are an attribution (one line, or two when wrapped), a separator, or a
+    /// Whether lines (nearest the copy first) are an attribution (one line, or two when `wrapped` is allowed), a separator, or a
     /// header block naming an address or of three lines or more — each with a separator line above or not.
-    static func isIntroduction(_ nearestFirst: [String]) -> Bool {
+    static func isIntroduction(_ nearestFirst: [String], wrapped: Bool) -> Bool {
         var lines = nearestFirst.reversed().map { $0.trimmingWhitespace() }[...]
         if lines.count > 1, let first = lines.first, isSeparator(first) { lines = lines.dropFirst() }
         if lines.count == 1 { return isSeparator(lines.first!) || isAttribution(lines.first!) }
-        if lines.count == 2, isAttribution(lines.joined(separator: " ")) { return true }
+        if wrapped, lines.count == 2, isAttribution(lines.joined(separator: " ")) { return true }
         return lines.allSatisfy(isHeaderLine) && (lines.count >= 3 || lines.contains { $0.contains("@") })
     }
 
