@@ -29,7 +29,7 @@ extension SQLiteTicketStore: SentTextStore {
                     db.cachedStatement(
                         sql: """
                             SELECT id, text_fingerprint FROM outbox
-                            WHERE ticket_id = ? AND text_fingerprint IS NOT NULL
+                            WHERE ticket_id = ? AND text_fingerprint IS NOT NULL AND kind NOT IN ('transcript', 'error-reply')
                               AND instr(char(10) || lower(recipients) || char(10), ?) > 0
                             ORDER BY id DESC LIMIT ?
                             """),

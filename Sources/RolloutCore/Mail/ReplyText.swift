@@ -55,7 +55,18 @@ public struct ReplyText: Sendable, Equatable {
     ///   them starts (``OwnText``), whatever attribution or layout surrounds it.
     public init(_ text: String, sent: [OwnTextFingerprint] = []) {
         let all = Self.lines(of: text)
-        let ownTextStart = sent.isEmpty ? nil : OwnText.start(in: all, sent: sent)
+        self.init(lines: all, ownTextStart: sent.isEmpty ? nil : OwnText.start(in: all, sent: sent))
+    }
+
+    /// The reply read again knowing the messages it may answer, or nil when it holds no copy of them (then the reading
+    /// without them stands): for a caller that read the reply before it could know them.
+    public static func endingAtOwnText(_ text: String, sent: [OwnTextFingerprint]) -> ReplyText? {
+        let all = lines(of: text)
+        guard let start = OwnText.start(in: all, sent: sent) else { return nil }
+        return ReplyText(lines: all, ownTextStart: start)
+    }
+
+    private init(lines all: [String], ownTextStart: Int?) {
         let lines = ownTextStart.map { Array(all[..<$0]) } ?? all
         var newLines: [String] = []
         var cuts: [Cut] = []

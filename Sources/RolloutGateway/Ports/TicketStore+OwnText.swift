@@ -4,8 +4,8 @@ import RolloutCore
 /// text (``OwnTextFingerprint``), written with the row.
 public protocol SentTextStore: Sendable {
     /// Fingerprints of sent messages: those with the given Message-IDs (without angle brackets), and the latest
-    /// `limit` ones of `ticket` to `recipient` — every copy of a notification carries the same text, whichever copy
-    /// the reply names.
+    /// `limit` notifications (not answers: transcripts, error replies) of `ticket` to `recipient` — every copy of a
+    /// notification carries the same text, whichever copy the reply names.
     func sentTextFingerprints(messageIDs: [String], ticket: TicketID?, recipient: EmailAddress?, limit: Int) async throws
         -> [OwnTextFingerprint]
 }

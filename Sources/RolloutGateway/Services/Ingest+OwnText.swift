@@ -14,8 +14,8 @@ extension Ingest {
         let sent = try await store.sentTextFingerprints(
             messageIDs: Array((headers.inReplyTo + headers.references.suffix(20))), ticket: analysis.ticket,
             recipient: analysis.sender, limit: Self.ownTextRecentMessages)
-        guard !sent.isEmpty else { return }
-        analysis.reply = ReplyText(analysis.message.text, sent: sent)
-        analysis.lines = analysis.reply.readLines
+        guard !sent.isEmpty, let reply = ReplyText.endingAtOwnText(analysis.message.text, sent: sent) else { return }
+        analysis.reply = reply
+        analysis.lines = reply.readLines
     }
 }
