@@ -170,6 +170,19 @@ struct ReplyFormsTests {
         #expect(languages.count >= 20)
     }
 
+    @Test("sentences that name an address, a date or a verb of the lists are no attributions")
+    func sentencesStay() {
+        let text = """
+            accept NGI_IT-INFN-T1
+            I wrote to mario.david@lip.example.org on 27 Nov about the downtime:
+            downtime NGI_IT-INFN-T1 on
+            Pavel skrev om det i går, se GGUS 98765 och mail till pavel.weber@kit.example.org
+            ggus 98765
+            """
+        #expect(commands(ReplyText(text)) == [.accept(team: "NGI_IT-INFN-T1"), .downtime(team: "NGI_IT-INFN-T1", on: true), .ggus(ticket: "98765")])
+        #expect(ReplyText(text).cuts.isEmpty)
+    }
+
     @Test("a mobile signature in the middle of what a person wrote stays")
     func mobileSignatureInText() {
         let text = "accept NGI_IT-INFN-T1\nSent from my iPhone, but I will test from the office\nPaolo"

@@ -423,9 +423,9 @@ enum OldText {
         // Gmail's date-first forms, in any language: "2026-11-27 15:00 GMT+01:00 X <x@y>:", "пт, 27 нояб. 2026 г. в
         // 15:00, X <x@y>:", "2026年11月27日(金) 15:00 X <x@y>:", "… X <x@y>님이 작성:"
         #"^.*\d.*<[^<>\s]+@[^<>\s]+>\s*(님이\s*작성|のメッセージ)?\s*[:：]$"#,
-        // The verb amid the line, next to an address: "fre. 27. nov. 2026 kl. 15:00 skrev X <x@y>:", "X <x@y> schrieb
-        // am Fr., 27. Nov. 2026 um 15:00 Uhr:"
-        #"^(?=.*@).+\s(wrote|schrieb|skrev|schreef|escribió|escreveu|a\s+écrit|ha\s+scritto|napsal|pisze|kirjoitti|írta|yazdı|έγραψε|написал|написала|пише|пишет|написав|написала|написа|a\s+scris)(\s.+)?\s*:$"#,
+        // The verb amid the line, with an address and a date: "fre. 27. nov. 2026 kl. 15:00 skrev X <x@y>:" (Gmail in
+        // Norwegian, Danish, Swedish), "X <x@y> schrieb am Fr., 27. Nov. 2026 um 15:00 Uhr:" (Gmail in German)
+        #"^(?=.*@)(?=.*\d).+\s(schrieb|skrev|schreef)\s.+:$"#,
     ])
 
     /// Attribution forms without an opening word ("Mario Rossi wrote:", Gmail's Polish "pon., 30 lis 2026 o 15:02
