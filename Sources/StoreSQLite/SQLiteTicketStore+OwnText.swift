@@ -18,7 +18,8 @@ extension SQLiteTicketStore: SentTextStore {
             var found: [Int64: Data] = [:]
             for id in ids {
                 if let row = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT id, text_fingerprint FROM outbox WHERE message_id = ? AND text_fingerprint IS NOT NULL"),
+                    db.cachedStatement(
+                        sql: "SELECT id, text_fingerprint FROM outbox WHERE message_id = ? AND text_fingerprint IS NOT NULL"),
                     arguments: [id])
                 {
                     found[row["id"]] = row["text_fingerprint"]

@@ -43,8 +43,10 @@ public struct OwnTextFingerprint: Sendable, Equatable {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(shingles.count * 4)
         for hash in shingles {
-            bytes += [UInt8(truncatingIfNeeded: hash), UInt8(truncatingIfNeeded: hash >> 8),
-                      UInt8(truncatingIfNeeded: hash >> 16), UInt8(truncatingIfNeeded: hash >> 24)]
+            bytes += [
+                UInt8(truncatingIfNeeded: hash), UInt8(truncatingIfNeeded: hash >> 8),
+                UInt8(truncatingIfNeeded: hash >> 16), UInt8(truncatingIfNeeded: hash >> 24),
+            ]
         }
         return bytes
     }

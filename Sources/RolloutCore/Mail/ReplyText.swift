@@ -313,26 +313,30 @@ enum OldText {
     static let headerNames: [String: HeaderName] = {
         var table: [String: HeaderName] = [:]
         let byField: [(HeaderName, [String])] = [
-            (.from, ["from", "von", "de", "da", "od", "van", "från", "expéditeur", "fra", "lähettäjä", "feladó", "de la",
-                     "από", "kimden", "от", "від", "发件人", "寄件者", "寄件人", "差出人", "보낸 사람", "remetente", "afzender",
-                     "absender", "mittente", "remitente", "nadawca", "odesílatel", "avsändare", "afsender", "avsender",
-                     "lähettäjä"]),
-            (.sent, ["sent", "gesendet", "envoyé", "inviato", "enviado", "enviada", "wysłano", "odesláno", "verzonden",
-                     "skickat", "sendt", "lähetetty", "elküldve", "küldve", "trimis", "στάλθηκε", "gönderildi",
-                     "gönderilme tarihi", "отправлено", "надіслано", "изпратено", "发送时间", "寄件日期", "送信日時",
-                     "보낸 날짜", "enviado em"]),
-            (.date, ["date", "datum", "data", "fecha", "datum odeslání", "dato", "päivämäärä", "päiväys", "dátum", "dată",
-                     "ημερομηνία", "tarih", "дата", "日期", "日付", "날짜"]),
-            (.to, ["to", "an", "à", "a", "para", "do", "komu", "aan", "till", "pour", "til", "vastaanottaja", "címzett",
-                   "către", "catre", "προς", "kime", "кому", "до", "收件人", "收件者", "宛先", "받는 사람", "destinatário",
-                   "destinatario", "destinataire", "empfänger", "adresát", "mottagare", "modtager", "mottaker"]),
-            (.cc, ["cc", "kopie", "kopia", "kopie an", "kopio", "másolat", "κοιν", "κοιν.", "bilgi", "копия", "копія",
-                   "抄送", "副本", "kopi", "cc to"]),
-            (.subject, ["subject", "betreff", "objet", "oggetto", "asunto", "temat", "předmět", "onderwerp", "ämne",
-                        "assunto", "emne", "aihe", "tárgy", "subiect", "θέμα", "konu", "тема", "относно", "主题", "主旨",
-                        "件名", "제목"]),
-            (.replyTo, ["reply-to", "reply to", "risposta", "rispondi a", "antwort an", "répondre à", "responder a",
-                        "svar til", "svara till", "antwoord aan", "odpowiedź do", "odpovědět", "ответить", "відповісти"]),
+            (.from, [
+                "from", "von", "de", "da", "od", "van", "från", "expéditeur", "fra", "lähettäjä", "feladó", "de la", "από",
+                "kimden", "от", "від", "发件人", "寄件者", "寄件人", "差出人", "보낸 사람", "remetente", "afzender", "absender", "mittente",
+                "remitente", "nadawca", "odesílatel", "avsändare", "afsender", "avsender", "lähettäjä"]),
+            (.sent, [
+                "sent", "gesendet", "envoyé", "inviato", "enviado", "enviada", "wysłano", "odesláno", "verzonden",
+                "skickat", "sendt", "lähetetty", "elküldve", "küldve", "trimis", "στάλθηκε", "gönderildi",
+                "gönderilme tarihi", "отправлено", "надіслано", "изпратено", "发送时间", "寄件日期", "送信日時", "보낸 날짜", "enviado em"]),
+            (.date, [
+                "date", "datum", "data", "fecha", "datum odeslání", "dato", "päivämäärä", "päiväys", "dátum", "dată",
+                "ημερομηνία", "tarih", "дата", "日期", "日付", "날짜"]),
+            (.to, [
+                "to", "an", "à", "a", "para", "do", "komu", "aan", "till", "pour", "til", "vastaanottaja", "címzett",
+                "către", "catre", "προς", "kime", "кому", "до", "收件人", "收件者", "宛先", "받는 사람", "destinatário", "destinatario",
+                "destinataire", "empfänger", "adresát", "mottagare", "modtager", "mottaker"]),
+            (.cc, [
+                "cc", "kopie", "kopia", "kopie an", "kopio", "másolat", "κοιν", "κοιν.", "bilgi", "копия", "копія", "抄送",
+                "副本", "kopi", "cc to"]),
+            (.subject, [
+                "subject", "betreff", "objet", "oggetto", "asunto", "temat", "předmět", "onderwerp", "ämne", "assunto",
+                "emne", "aihe", "tárgy", "subiect", "θέμα", "konu", "тема", "относно", "主题", "主旨", "件名", "제목"]),
+            (.replyTo, [
+                "reply-to", "reply to", "risposta", "rispondi a", "antwort an", "répondre à", "responder a", "svar til",
+                "svara till", "antwoord aan", "odpowiedź do", "odpovědět", "ответить", "відповісти"]),
         ]
         for (field, names) in byField { for name in names { table[name] = field } }
         return table
@@ -367,13 +371,15 @@ enum OldText {
     /// How mobile mail programs sign, lower-cased: the start of the line ("Sent from my iPhone", "Enviado desde mi
     /// Galaxy", "Отправлено с iPhone") or its end ("Von meinem iPhone gesendet", "iPhone-ről küldve", "iPhoneから送信").
     static let mobileSignaturePrefixes: [String] = [
-        "sent from my ", "sent from outlook for ", "sent from yahoo mail", "sent from mail for windows", "sent from samsung",
-        "sent from proton mail", "get outlook for ", "envoyé de mon ", "envoyé depuis mon ", "envoyé à partir de ",
-        "obtenir outlook pour ", "gesendet von meinem ", "gesendet mit ", "holen sie sich outlook für ",
-        "inviato da ", "inviato dal mio ", "scarica outlook per ", "enviado desde mi ", "obtener outlook para ",
-        "enviado do meu ", "enviado de meu ", "obter o outlook para ", "sendt fra min ", "skickat från min ", "verzonden vanaf mijn ", "verstuurd vanaf mijn ", "verzonden met ",
-        "wysłane z mojego ", "wysłano z ", "odesláno z ", "lähetetty iphone", "lähetetty android", "trimis de pe ", "στάλθηκε από ", "отправлено с ", "отправлено из ", "надіслано з ", "изпратено от ", "从我的", "发自我的", "發自我的",
-        "寄件者：我的", "sent from samsung mobile",
+        "sent from my ", "sent from outlook for ", "sent from yahoo mail", "sent from mail for windows",
+        "sent from samsung", "sent from proton mail", "get outlook for ", "envoyé de mon ", "envoyé depuis mon ",
+        "envoyé à partir de ", "obtenir outlook pour ", "gesendet von meinem ", "gesendet mit ",
+        "holen sie sich outlook für ", "inviato da ", "inviato dal mio ", "scarica outlook per ", "enviado desde mi ",
+        "obtener outlook para ", "enviado do meu ", "enviado de meu ", "obter o outlook para ", "sendt fra min ",
+        "skickat från min ", "verzonden vanaf mijn ", "verstuurd vanaf mijn ", "verzonden met ", "wysłane z mojego ",
+        "wysłano z ", "odesláno z ", "lähetetty iphone", "lähetetty android", "trimis de pe ", "στάλθηκε από ",
+        "отправлено с ", "отправлено из ", "надіслано з ", "изпратено от ", "从我的", "发自我的", "發自我的", "寄件者：我的",
+        "sent from samsung mobile",
     ]
     static let mobileSignatureSuffixes: [String] = [
         " gesendet", " küldve", "'dan gönderildi", "'umdan gönderildi", "’dan gönderildi", "から送信", "에서 보냄",
