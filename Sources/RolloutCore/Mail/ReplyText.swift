@@ -2,11 +2,14 @@ import Foundation
 
 /// The new text of a reply, line by line, and what was cut from it as old text (SPEC §5 "Commands").
 ///
-/// Cut are: `>` quoted lines (any depth), attribution lines ("On … wrote:" in the usual languages) with what they
-/// introduce, Outlook/Exchange "-----Original Message-----" and header blocks, Lotus Notes forwarding and header
-/// tables, signatures after `-- ` and list footers. Unquoted lines between or below quotes stay: bottom-posting and
-/// inline replies are new text. Each kind of old text is one ``Recogniser`` in ``recognisers``, tried in order on
-/// every line that is not already cut.
+/// Cut are: an unquoted copy of a message the gateway sent and everything below it (``OwnText``, when the caller
+/// gives the fingerprints of the messages the reply may answer), `>` quoted lines (any depth), attribution lines
+/// ("On … wrote:" and its forms in 23 languages, date-first, wrapped over two lines, Zoho's between dashes) with what
+/// they introduce, "-----Original Message-----" separators and header blocks (Outlook desktop, web and mobile, Yahoo,
+/// Zoho), Lotus Notes forwarding and header tables, signatures after `-- ` or `__`, mobile signatures ("Sent from my
+/// iPhone") and list footers. Unquoted lines between or below quotes stay: bottom-posting and inline replies are new
+/// text. Each kind of old text is one ``Recogniser`` in ``recognisers``, tried in order on every line that is not
+/// already cut; each looks at a bounded number of lines, so reading is linear in the text's size.
 public struct ReplyText: Sendable, Equatable {
     /// Why lines were cut.
     public enum CutReason: String, Sendable, Equatable, CaseIterable {
