@@ -219,7 +219,7 @@ extension ReplyText {
         }
         var names: [OldText.HeaderName] = []
         var probe = start
-        while probe < lines.count, let name = OldText.headerName(of: lines[probe]) {
+        while probe < lines.count, probe - start < 16, let name = OldText.headerName(of: lines[probe]) {
             names.append(name)
             probe += 1
         }
