@@ -26,6 +26,29 @@ private let issueForms: [(name: String, introduction: [String])] = {
 /// How a reply's body is written.
 enum BodyFormat: String, CaseIterable, Sendable {
     case plain, html, flowed
+    /// Plain text, quoted-printable with soft line breaks in the middle of words.
+    case quotedPrintable = "quoted-printable"
+}
+
+/// RFC 2045 §6.7 quoted-printable, a soft break (`=` at the end of a line) every 30 bytes, wherever that falls.
+func quotedPrintable(_ text: String) -> String {
+    var out = ""
+    var width = 0
+    for byte in text.utf8 {
+        if byte == 0x0A {
+            out += "\n"
+            width = 0
+            continue
+        }
+        let piece = (byte == 0x3D || byte >= 0x80) ? String(format: "=%02X", byte) : String(UnicodeScalar(byte))
+        if width + piece.count > 30 {
+            out += "=\n"
+            width = 0
+        }
+        out += piece
+        width += piece.count
+    }
+    return out
 }
 
 /// A reply of Paolo's: `top` (his answer), his name, then `introduction` and the `original` below, quoted or not.
@@ -38,7 +61,7 @@ func formReply(
     if let inReplyTo { headers += "In-Reply-To: <\(inReplyTo)>\r\nReferences: <\(inReplyTo)>\r\n" }
     let subject = subjectTag ? "Re: [staged-rollout #12] Please test" : "Re: Please test"
     switch format {
-    case .plain, .flowed:
+    case .plain, .flowed, .quotedPrintable:
         var lines = top + (name.map { ["", $0, ""] } ?? [""]) + introduction + originalLines.map { quoted ? "> \($0)" : $0 }
         if format == .flowed {
             // RFC 3676: long lines broken after a space, which the reader joins again.
@@ -56,6 +79,9 @@ func formReply(
                 return pieces + [current]
             }
             headers += "Content-Type: text/plain; charset=utf-8; format=flowed\r\n"
+        } else if format == .quotedPrintable {
+            headers += "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n"
+            return message(subject: subject, extraHeaders: headers, body: quotedPrintable(lines.joined(separator: "\n")), contentTypeGiven: true)
         } else {
             headers += "Content-Type: text/plain; charset=utf-8\r\n"
         }
@@ -115,7 +141,7 @@ struct ReplyFormsIngestTests {
             reject NGI_IT-INFN-T1
         """
 
-    @Test("each form of the issue: the answer on top is read alone, in both orders, quoted or not, plain, HTML-only and flowed")
+    @Test("each form of the issue: the answer on top is read alone, in both orders, quoted or not, plain, HTML-only, flowed and QP")
     func issueFormsAsMessages() async throws {
         let world = try await IngestWorld()
         defer { world.cleanUp() }
@@ -161,7 +187,7 @@ struct ReplyFormsIngestTests {
         }
     }
 
-    @Test("own text: the notification is found by In-Reply-To when a colleague answers it, without a subject tag")
+    @Test("own text: the notification is found by its Message-ID in In-Reply-To alone (no subject tag, no reply token)")
     func ownTextByMessageID() async throws {
         let world = try await IngestWorld()
         defer { world.cleanUp() }
