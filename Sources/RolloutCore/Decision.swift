@@ -135,6 +135,8 @@ public struct CommandResult: Sendable, Equatable {
         case unknownTeam
         /// The ticket is not in a state where the command applies.
         case wrongState
+        /// The message also says the opposite (`accept` and `reject` of one team): none of those lines applies.
+        case contradictory
         /// Anything else about the command's arguments.
         case invalid
     }

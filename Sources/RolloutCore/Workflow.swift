@@ -132,7 +132,12 @@ struct Run {
     // MARK: Messages
 
     mutating func apply(_ message: MessageEvent) {
-        for line in message.lines {
+        let contradictions = ContradictoryCommands(message.lines)
+        for (index, line) in message.lines.enumerated() {
+            if let reason = contradictions.reason(forLine: index) {
+                decision.results.append(.init(line: line.text.trimmed, status: .refused, message: reason, refusal: .contradictory))
+                continue
+            }
             switch line.reading {
             case .text:
                 continue

@@ -28,6 +28,8 @@ struct MemoryState: Sendable {
         var message: OutgoingMessage
         var sentAt: Date?
         var failedAt: Date?
+        /// Of the message's text, to find it again in replies.
+        var fingerprint: OwnTextFingerprint?
     }
 
     var lastTicketNumber = 0
@@ -71,7 +73,8 @@ struct MemoryState: Sendable {
         message.rowID = rowID
         messageIDs[message.messageID] = rowID
         outboxIndex[rowID] = outbox.count
-        outbox.append(OutboxRow(message: message))
+        outbox.append(
+            OutboxRow(message: message, fingerprint: message.data.isEmpty ? nil : OutgoingMessage.textFingerprint(of: message.data)))
     }
 
     /// Pending timers matching a condition, soonest first (ties by ticket, kind and team, as SQL orders them).

@@ -250,6 +250,30 @@ public final class MemoryTicketStore: TicketStore {
         }
     }
 
+    // MARK: Sent text
+
+    public func sentTextFingerprints(messageIDs: [String], ticket: TicketID?, recipient: EmailAddress?, limit: Int)
+        async throws -> [OwnTextFingerprint]
+    {
+        let ids = Set(messageIDs.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "<> ")) })
+        return read { state in
+            var found: [Int64: OwnTextFingerprint] = [:]
+            for id in ids {
+                if let rowID = state.messageIDs[id], let fingerprint = state.outbox[state.outboxIndex[rowID]!].fingerprint {
+                    found[rowID] = fingerprint
+                }
+            }
+            if let ticket, let recipient, limit > 0 {
+                let recent = state.outbox.reversed().lazy.filter {
+                    $0.message.ticket == ticket && $0.fingerprint != nil && !answerKinds.contains($0.message.kind)
+                        && $0.message.recipients.contains(recipient)
+                }
+                for row in recent.prefix(limit) { found[row.message.rowID!] = row.fingerprint }
+            }
+            return found.keys.sorted().map { found[$0]! }
+        }
+    }
+
     // MARK: Mailboxes
 
     public func cursor(of mailbox: String) async throws -> MailboxCursor? {

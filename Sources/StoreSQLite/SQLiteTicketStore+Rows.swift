@@ -247,13 +247,14 @@ extension SQLiteTicketStore {
         let later = composing != nil && message.composing != nil
         let data = later ? [] : message.composing?.bytes ?? message.data
         try db.cachedStatement(sql: """
-                INSERT INTO outbox (message_id, ticket_id, kind, sender, recipients, data, created_at, attempts, next_attempt_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO outbox (message_id, ticket_id, kind, sender, recipients, data, created_at, attempts, next_attempt_at,
+                  text_fingerprint)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (message_id) DO NOTHING
                 """).execute(arguments: [
                 message.messageID, message.ticket?.rawValue, message.kind, message.sender.value,
                 message.recipients.map(\.value).joined(separator: "\n"), Data(data), storedDate(message.createdAt),
-                message.attempts, storedDate(message.nextAttemptAt),
+                message.attempts, storedDate(message.nextAttemptAt), later ? nil : fingerprintValue(of: data),
             ])
         if later, db.changesCount == 1, let bytes = message.composing { composing?.add(db.lastInsertedRowID, bytes) }
     }

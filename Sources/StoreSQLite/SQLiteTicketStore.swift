@@ -76,7 +76,7 @@ public final class SQLiteTicketStore: TicketStore {
     }
 
     /// On a reader, or within the batch's transaction (which sees the batch's own changes).
-    private func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+    func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
         do {
             guard inBatch else { return try await pool.read(body) }
             return try inBatchTransaction(body)
@@ -110,7 +110,9 @@ public final class SQLiteTicketStore: TicketStore {
             let result = try await Self.$batchOwner.withValue(ObjectIdentifier(self)) { try await body() }
             try inBatchTransaction { db in
                 for (rowID, composing) in composingRows.take() {
-                    try db.cachedStatement(sql: "UPDATE outbox SET data = ? WHERE id = ?").execute(arguments: [Data(composing.bytes), rowID])
+                    let bytes = composing.bytes
+                    try db.cachedStatement(sql: "UPDATE outbox SET data = ?, text_fingerprint = ? WHERE id = ?")
+                        .execute(arguments: [Data(bytes), Self.fingerprintValue(of: bytes), rowID])
                 }
                 try db.commit()
             }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The store's migrations. They run by themselves when the store opens; never edit a shipped one, add the next.
@@ -147,7 +148,21 @@ enum Schema {
                     );
                     """)
         }
-        migrator.registerMigration("v5: how each actor's authentication was established") { db in
+        migrator.registerMigration("v6: fingerprints of sent text, to find our own text in replies") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE outbox ADD COLUMN text_fingerprint BLOB;
+                    CREATE INDEX outbox_by_ticket ON outbox(ticket_id, id);
+                    """)
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, data FROM outbox WHERE length(data) > 0")
+            let update = try db.makeStatement(sql: "UPDATE outbox SET text_fingerprint = ? WHERE id = ?")
+            while let row = try rows.next() {
+                let data: Data = row["data"]
+                let rowID: Int64 = row["id"]
+                try update.execute(arguments: [SQLiteTicketStore.fingerprintValue(of: [UInt8](data)), rowID])
+            }
+        }
+        migrator.registerMigration("v7: how each actor's authentication was established") { db in
             try db.execute(sql: "ALTER TABLE history ADD COLUMN authentication_basis TEXT")
         }
         return migrator

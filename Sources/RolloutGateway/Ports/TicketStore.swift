@@ -4,7 +4,9 @@ import RolloutCore
 /// The ticket store port: everything a gateway needs of its store, as the smaller ports it is made of, so that a
 /// caller can ask for only what it uses. `async throws` throughout; drivers: SQLite (`StoreSQLite`), in memory
 /// (`StoreMemory`), PostgreSQL.
-public protocol TicketStore: TicketRepository, SeenMessageStore, OutboxStore, TimerStore, MailboxStateStore, UnitOfWork {}
+public protocol TicketStore:
+    TicketRepository, SeenMessageStore, OutboxStore, SentTextStore, TimerStore, MailboxStateStore, UnitOfWork
+{}
 
 extension TicketStore {
     /// The lookup from its parts, for drivers that have no cheaper way to read them together.

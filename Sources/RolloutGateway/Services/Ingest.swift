@@ -152,6 +152,7 @@ public struct Ingest: Sendable {
             analysis.duplicate = lookup.seen
             analysis.answersToSender = lookup.answersToSender
             stored = lookup.stored
+            try await cutOwnText(&analysis)  // issue 12: our own text ends the new text (Ingest+OwnText.swift)
         }
         analysis.stored = stored
         if let stored {
