@@ -1,0 +1,31 @@
+import Foundation
+
+/// One line of a ticket's history. Nothing is ever deleted.
+public struct HistoryEntry: Sendable, Equatable {
+    public var ticket: TicketID
+    public var at: Date
+    public var cause: Cause
+    /// Who did it, when a person did.
+    public var actor: EmailAddress?
+    public var authentication: AuthenticationLevel?
+    /// How the actor's authentication was established (`token`, `dkim`, `dmarc`, `signature`, `from-only`).
+    public var basis: AuthenticationBasis?
+    /// A short machine-readable name (`team.accepted`, `status`, `comment`).
+    public var action: String
+    /// The human-readable line.
+    public var detail: String
+
+    public init(
+        ticket: TicketID, at: Date, cause: Cause, actor: EmailAddress? = nil,
+        authentication: AuthenticationLevel? = nil, basis: AuthenticationBasis? = nil, action: String, detail: String
+    ) {
+        self.basis = basis
+        self.ticket = ticket
+        self.at = at
+        self.cause = cause
+        self.actor = actor
+        self.authentication = authentication
+        self.action = action
+        self.detail = detail
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+/// A message (or an `apply` from the command line) addressed to one ticket.
+public struct MessageEvent: Sendable, Equatable {
+    /// The queue the message addressed: commands are checked against it.
+    public var queue: Queue
+    public var sender: Sender
+    public var cause: Cause
+    /// The new text, line by line.
+    public var lines: [ReadLine]
+    public var attachments: [AttachmentFacts]
+    /// The ID to give a staged-rollout ticket if this message stages the release.
+    public var reservedTicketID: TicketID?
+
+    public init(
+        queue: Queue, sender: Sender, cause: Cause, lines: [ReadLine], attachments: [AttachmentFacts] = [],
+        reservedTicketID: TicketID? = nil
+    ) {
+        self.queue = queue
+        self.sender = sender
+        self.cause = cause
+        self.lines = lines
+        self.attachments = attachments
+        self.reservedTicketID = reservedTicketID
+    }
+
+    /// Reads free text into lines.
+    public init(
+        queue: Queue, sender: Sender, cause: Cause, text: String, attachments: [AttachmentFacts] = [],
+        reservedTicketID: TicketID? = nil
+    ) {
+        self.init(
+            queue: queue, sender: sender, cause: cause,
+            lines: text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { ReadLine(String($0)) },
+            attachments: attachments, reservedTicketID: reservedTicketID)
+    }
+
+    /// The conversation part: every line that is not a command, trimmed of leading and trailing blank lines.
+    public var conversationText: String {
+        let text = lines.filter { $0.reading == .text }.map(\.text)
+        let trimmed = text.drop(while: { $0.trimmingWhitespace().isEmpty })
+            .reversed().drop(while: { $0.trimmingWhitespace().isEmpty }).reversed()
+        return trimmed.joined(separator: "\n")
+    }
+
+    /// Whether any line is (meant as) a command: such a message gets a transcript.
+    public var hasCommands: Bool { lines.contains { $0.reading != .text } }
+}

@@ -1,0 +1,13 @@
+import Foundation
+
+/// The timers of SPEC §4.
+public enum TimerKind: String, Sendable, Codable, CaseIterable {
+    /// A team's one-working-day acknowledgement deadline.
+    case answerDeadline = "answer-deadline"
+    /// The escalation to the EA lists, and its repeats.
+    case escalation
+    /// The end of a team's minimum testing period.
+    case testingMinimum = "testing-minimum"
+    /// The end of a team's maximum testing period.
+    case testingMaximum = "testing-maximum"
+}
