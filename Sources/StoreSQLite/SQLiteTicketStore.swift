@@ -219,7 +219,7 @@ public final class SQLiteTicketStore: TicketStore {
             InboundLookup(
                 seen: try Self.seen(messageKey, db), stored: try ticket.map { try cases.load($0, db) } ?? nil,
                 answersToSender: try sender.map { address in
-                    try answerKinds.reduce(0) { $0 + (try Self.outboxCount(to: address, kind: $1, since: answersSince, db)) }
+                    try Self.answerCount(to: address, since: answersSince, db)
                 } ?? 0)
         }
     }

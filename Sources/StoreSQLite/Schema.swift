@@ -1,4 +1,7 @@
+import Foundation
 import GRDB
+import RolloutCore
+import RolloutGateway
 
 /// The store's migrations. They run by themselves when the store opens; never edit a shipped one, add the next.
 enum Schema {
@@ -146,6 +149,31 @@ enum Schema {
                         PRIMARY KEY (mailbox, uid_validity, uid)
                     );
                     """)
+        }
+        migrator.registerMigration("v5: answers per recipient and minute, for the per-sender limit at constant cost") { db in
+            // Counting a sender's answers of the last hour in the outbox scanned every answer of that hour (a
+            // quadratic ingest when many are answered). One row per recipient and minute keeps a look-up at most
+            // 60 rows, whatever was sent before.
+            try db.execute(
+                sql: """
+                    CREATE TABLE answer_counts (
+                        recipient TEXT NOT NULL,
+                        minute INTEGER NOT NULL,
+                        answers INTEGER NOT NULL,
+                        PRIMARY KEY (recipient, minute)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX answer_counts_by_minute ON answer_counts(minute);
+                    """)
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT recipients, created_at FROM outbox WHERE kind IN (\(answerKinds.map { _ in "?" }.joined(separator: ", ")))",
+                arguments: StatementArguments(answerKinds))
+            while let row = try rows.next() {
+                let recipients: String = row["recipients"]
+                let created: Date = row["created_at"]
+                for recipient in recipients.split(separator: "\n") {
+                    try SQLiteTicketStore.countAnswer(to: EmailAddress(String(recipient)), at: created, db)
+                }
+            }
         }
         return migrator
     }
