@@ -54,9 +54,14 @@ public final class SMTPTransport: MailTransport {
         }
         var outcomes: [DeliveryOutcome] = []
         outcomes.reserveCapacity(messages.count)
+        var refusal: String?
         for message in messages {
             let outcome: DeliveryOutcome
-            if let problem = envelopeProblem(message) {
+            if let refusal {
+                // The server refused the session: the next message would meet the same refusal (and a wrong
+                // password tried again and again can lock the account).
+                outcome = .sessionRefused(refusal)
+            } else if let problem = envelopeProblem(message) {
                 outcome = .permanentFailure("\(configuration.server): \(problem)")
             } else {
                 let failure = session.send(message)
@@ -75,6 +80,8 @@ public final class SMTPTransport: MailTransport {
             case .temporaryFailure(let reason), .permanentFailure(let reason):
                 logger.warning(
                     "delivery failed", metadata: ["message-id": "\(message.messageID)", "reason": "\(reason)"])
+            case .sessionRefused(let reason):
+                refusal = reason
             }
             outcomes.append(outcome)
         }
@@ -113,6 +120,7 @@ public final class SMTPTransport: MailTransport {
         guard let failure else {
             return refused.isEmpty ? .delivered : .partiallyDelivered(refused: refused)
         }
+        if let refusal = sessionRefusal(failure, session: session, server: server) { return .sessionRefused(refusal) }
         if matched, !message.recipients.isEmpty, refused.count == message.recipients.count {
             let list = message.recipients.map { "\($0.value): \(refused[$0] ?? "")" }.joined(separator: "; ")
             let permanent = replies.allSatisfy { (500...599).contains($0.code) }
@@ -123,6 +131,27 @@ public final class SMTPTransport: MailTransport {
         if let reply = session.lastReply, reply.code >= 400 { reason += " (server: \(reply.text))" }
         reason = oneLine(reason)
         return (500...599).contains(failure.responseCode) ? .permanentFailure(reason) : .temporaryFailure(reason)
+    }
+
+    /// Why the failure is the session's rather than the message's, if it is: a login refused (or TLS required and
+    /// not offered), a 5xx to the greeting, EHLO, STARTTLS or AUTH, or a 5xx to MAIL FROM — the gateway's own
+    /// address — other than a size refusal (552, 5.3.4), which is the message's.
+    static func sessionRefusal(_ failure: CurlError, session: CurlSMTPSession, server: String) -> String? {
+        let reply = session.lastReply.flatMap { $0.code >= 500 ? $0 : nil }
+        let what: String
+        switch (failure.code, session.lastReplyStep) {
+        case (CURLE_LOGIN_DENIED.rawValue, _), (CURLE_AUTH_ERROR.rawValue, _): what = "login refused"
+        case (CURLE_USE_SSL_FAILED.rawValue, _): what = "TLS required but not available"
+        case (_, .greeting) where reply != nil: what = "greeting refused"
+        case (_, .hello) where reply != nil: what = "EHLO refused"
+        case (_, .startTLS) where reply != nil: what = "STARTTLS refused"
+        case (_, .authentication) where reply != nil: what = "login refused"
+        case (_, .mailFrom) where reply != nil && reply!.code != 552 && !reply!.text.contains("5.3.4"):
+            what = "the gateway's sender address refused at MAIL FROM"
+        default: return nil
+        }
+        let detail = reply.map { " (server: \($0.text))" } ?? (failure.text.isEmpty ? "" : " (\(failure.text))")
+        return oneLine("\(server): \(what)\(detail); check the smtp settings and the server")
     }
 
     private static func oneLine(_ text: String) -> String {

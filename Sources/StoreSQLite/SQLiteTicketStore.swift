@@ -343,6 +343,8 @@ public final class SQLiteTicketStore: TicketStore {
                 }
             case .permanentFailure(let reason):
                 try db.cachedStatement(sql: "UPDATE outbox SET failed_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?").execute(arguments: [date, reason, rowID])
+            case .sessionRefused:
+                break  // not the message's fault: it stays queued as it was
             }
         }
     }

@@ -41,6 +41,7 @@ struct SendCommand: AsyncParsableCommand {
             let report = try await environment.gateway.send(through: try environment.transport(maildir: maildir))
             print(
                 "delivered \(report.delivered), deferred \(report.deferred), failed \(report.failed), held \(report.held), still queued \(report.stillQueued)")
+            if report.sessionRefused != nil { throw ExitCode(ExitStatus.configuration) }
             if report.deferred > 0 { throw ExitCode(ExitStatus.temporaryFailure) }
         }
     }

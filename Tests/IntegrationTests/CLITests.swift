@@ -94,6 +94,35 @@ struct CLITests {
         #expect(failed.stderr.contains("/nonexistent/gateway.sqlite"))
     }
 
+    @Test("send with a wrong SMTP password exits 78 with one line naming the server; the mail stays queued")
+    func wrongSMTPPasswordExit() throws {
+        let server = try MisbehavingSMTPServer(["--auth", "gateway:right-password"])
+        defer { server.stop() }
+        let folder = try Self.scratch()
+        let credentials = folder.appendingPathComponent("smtp").path
+        try "gateway:wrong".write(toFile: credentials, atomically: true, encoding: .utf8)
+        let config = try Self.configuration(
+            in: folder,
+            extra: "\nsmtp:\n  url: smtp://127.0.0.1:\(server.port)\n  starttls: \"off\"\n  credentials_file: \(credentials)\n")
+        let hooks = ["RG_HOOK_LOG": folder.appendingPathComponent("hooks.log").path]
+        try Self.run(["release", "new", "-c", config, "--stack", "CA", "--version", "1.38", "--release-notes", "a", "--fixed-bugs", "b", "--documentation", "c"], environment: hooks)
+        try Self.run(["release", "stage", "-c", config, "1"], environment: hooks)
+        let send = try Self.run(["send", "-c", config])
+        #expect(send.status == 78)
+        let refusals = send.stderr.split(separator: "\n").filter { $0.contains("refused the session") }
+        #expect(refusals.count == 1)
+        #expect(refusals.first?.contains("smtp://127.0.0.1:\(server.port)") == true)
+        #expect(!send.stderr.contains("wrong"))  // the password is not logged
+        #expect(send.stdout.contains("failed 0"))
+        #expect(server.messages().isEmpty)
+        // The password fixed, the same mail goes out.
+        try "gateway:right-password".write(toFile: credentials, atomically: true, encoding: .utf8)
+        let again = try Self.run(["send", "-c", config])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(!server.messages().isEmpty)
+        #expect(again.stdout.contains("still queued 0"))
+    }
+
     @Test("run: a second run waits for the lock, then exits 0 doing nothing; the metrics file is written atomically")
     func runLockAndMetrics() throws {
         let folder = try Self.scratch()

@@ -77,6 +77,10 @@ public enum DeliveryOutcome: Sendable, Equatable {
     case permanentFailure(String)
     /// Accepted for some recipients; these were refused permanently (address → the server's reply).
     case partiallyDelivered(refused: [EmailAddress: String])
+    /// Not offered: the server refused the session itself (a login refused; a 5xx to the greeting, EHLO, STARTTLS
+    /// or AUTH; the gateway's own address refused at MAIL FROM). The fault is the configuration's or the server's,
+    /// not the message's: it stays queued as it was, no attempt counted, and `send` stops (exit 78).
+    case sessionRefused(String)
 }
 
 /// The mail-out port: a Maildir here, SMTP later.

@@ -152,6 +152,8 @@ public struct Gateway: Sendable {
         /// Held back by the volume caps.
         public var held = 0
         public var stillQueued = 0
+        /// Why the server refused the session, when it did: nothing more was offered (exit 78).
+        public var sessionRefused: String?
     }
 
     /// Kinds that are never held back: the notice about the caps itself.
@@ -168,7 +170,7 @@ public struct Gateway: Sendable {
         var heldByTicket: [TicketID: (count: Int, addresses: Set<EmailAddress>)] = [:]
         var noticed = Set<TicketID>()
         var caps = CapCounter(perRecipient: configuration.perRecipientPerHour, perTicket: configuration.perTicketPerHour)
-        while true {
+        while report.sessionRefused == nil {
             let pending = try await store.pendingOutbox(at: now, limit: batchSize).filter { message in
                 message.rowID.map { !attempted.contains($0) } ?? false
             }
@@ -201,6 +203,16 @@ public struct Gateway: Sendable {
             guard !batch.isEmpty else { continue }
             let outcomes = await transport.deliver(batch)
             for (message, outcome) in zip(batch, outcomes) {
+                if case .sessionRefused(let reason) = outcome {
+                    // One line for the whole run: the messages stay queued as they were, attempts unchanged.
+                    if report.sessionRefused == nil {
+                        report.sessionRefused = reason
+                        logger.error(
+                            "the mail server refused the session; nothing more sent, every message stays queued: \(reason)",
+                            metadata: ["transport": "\(transport.name)"])
+                    }
+                    continue
+                }
                 try await store.recordDelivery(outcome, for: message, at: now)
                 let metadata: Logger.Metadata = [
                     "message-id": "\(message.messageID)", "ticket": "\(message.ticket?.rawValue ?? 0)", "action": "\(message.kind)",
@@ -217,6 +229,8 @@ public struct Gateway: Sendable {
                 case .temporaryFailure(let reason):
                     report.deferred += 1
                     logger.warning("delivery deferred: \(reason)", metadata: metadata)
+                case .sessionRefused:
+                    break
                 case .permanentFailure(let reason):
                     report.failed += 1
                     logger.error("delivery failed: \(reason)", metadata: metadata)
