@@ -55,7 +55,7 @@ public final class SQLiteTicketStore: TicketStore {
     }
 
     /// A transaction of its own, or a savepoint of the batch's transaction.
-    private func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
         do {
             guard inBatch else { return try await pool.write(body) }
             return try inBatchTransaction { db in
@@ -70,7 +70,7 @@ public final class SQLiteTicketStore: TicketStore {
     }
 
     /// On a reader, or within the batch's transaction (which sees the batch's own changes).
-    private func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+    func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
         do {
             guard inBatch else { return try await pool.read(body) }
             return try inBatchTransaction(body)

@@ -175,6 +175,28 @@ enum Schema {
                 }
             }
         }
+        migrator.registerMigration("v6: set-aside messages kept, bounded in bytes") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE set_aside (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        message_key TEXT NOT NULL UNIQUE,
+                        sender TEXT,
+                        subject TEXT NOT NULL,
+                        reason TEXT NOT NULL,
+                        source TEXT NOT NULL,
+                        received_at DATETIME NOT NULL,
+                        size INTEGER NOT NULL,
+                        data BLOB NOT NULL
+                    );
+                    -- The bytes kept, so that the bound is checked without summing every row.
+                    CREATE TABLE set_aside_total (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        bytes INTEGER NOT NULL
+                    );
+                    INSERT INTO set_aside_total (id, bytes) VALUES (1, 0);
+                    """)
+        }
         return migrator
     }
 }

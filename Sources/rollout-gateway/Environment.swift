@@ -86,6 +86,10 @@ struct NoStore: TicketStore {
     func cursor(of mailbox: String) async throws -> MailboxCursor? { nil }
     func saveCursor(_ cursor: MailboxCursor, of mailbox: String) async throws { throw absent() }
     func recordFetchFailure(mailbox: String, uidValidity: UInt32, uid: UInt32, error: String) async throws -> Int { throw absent() }
+    func keepSetAside(_ message: SetAsideMessage, limit: Int) async throws -> [SetAsideMessage] { throw absent() }
+    func setAsideMessages() async throws -> [SetAsideMessage] { [] }
+    func setAsideMessage(_ id: Int64) async throws -> SetAsideMessage? { nil }
+    func dropSetAside(_ id: Int64, forgettingSeen: Bool) async throws -> Bool { throw absent() }
 }
 
 extension Environment {

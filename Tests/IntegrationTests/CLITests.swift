@@ -123,6 +123,27 @@ struct CLITests {
         #expect(again.stdout.contains("still queued 0"))
     }
 
+    @Test("set-aside: a stranger's message on standard input is kept; list, show and drop it")
+    func setAsideCommands() throws {
+        let folder = try Self.scratch()
+        let config = try Self.configuration(in: folder)
+        let mail = "From: someone@elsewhere.example.org\r\nSubject: hello there\r\nMessage-ID: <kept@elsewhere.example.org>\r\n\r\nplease keep me\r\n"
+        #expect(try Self.run(["ingest", "-c", config], stdin: Data(mail.utf8)).status == 0)
+        let list = try Self.run(["set-aside", "list", "-c", config])
+        #expect(list.status == 0)
+        let lines = list.stdout.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(lines.first?.hasPrefix("1\t") == true)
+        #expect(lines.first?.contains("someone@elsewhere.example.org\thello there\t") == true)
+        let json = try Self.run(["set-aside", "list", "--json", "-c", config])
+        #expect(json.stdout.contains("\"source\" : \"stdin\""))
+        let show = try Self.run(["set-aside", "show", "--raw", "-c", config, "1"])
+        #expect(show.stdout == mail)
+        #expect(try Self.run(["set-aside", "replay", "-c", config, "7"]).status == 65)
+        #expect(try Self.run(["set-aside", "drop", "-c", config, "1"]).status == 0)
+        #expect(try Self.run(["set-aside", "list", "-c", config]).stdout.isEmpty)
+    }
+
     @Test("run: a second run waits for the lock, then exits 0 doing nothing; the metrics file is written atomically")
     func runLockAndMetrics() throws {
         let folder = try Self.scratch()

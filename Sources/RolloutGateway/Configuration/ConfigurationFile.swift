@@ -97,15 +97,18 @@ struct ConfigurationFile: Decodable {
         var trustedAuthservIDs: [String]?
         var maxMessageBytes: Int?
         var repliesPerHour: Int?
+        var setAsideMaxBytes: Int?
         enum CodingKeys: String, CodingKey, CaseIterable {
             case trustedAuthservIDs = "trusted_authserv_ids", maxMessageBytes = "max_message_bytes"
             case repliesPerHour = "replies_per_hour"
+            case setAsideMaxBytes = "set_aside_max_bytes"
         }
         init(from decoder: any Decoder) throws {
             let c = try decoder.strictContainer(CodingKeys.self)
             trustedAuthservIDs = try c.decodeIfPresent([String].self, forKey: .trustedAuthservIDs)
             maxMessageBytes = try c.decodeIfPresent(Int.self, forKey: .maxMessageBytes)
             repliesPerHour = try c.decodeIfPresent(Int.self, forKey: .repliesPerHour)
+            setAsideMaxBytes = try c.decodeIfPresent(Int.self, forKey: .setAsideMaxBytes)
         }
     }
 

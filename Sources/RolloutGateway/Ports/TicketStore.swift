@@ -194,6 +194,16 @@ public protocol TicketStore: Sendable {
     func recordFetchFailure(mailbox: String, uidValidity: UInt32, uid: UInt32, error: String) async throws -> Int
     /// Keeps a message in the outbox until a later time, without counting an attempt.
     func postpone(_ message: OutgoingMessage, until: Date) async throws
+    /// Keeps a set-aside message; while all kept exceed `limit` bytes the oldest are dropped (never the one just
+    /// kept). Returns those dropped (without bytes). One message (its key) is kept once.
+    func keepSetAside(_ message: SetAsideMessage, limit: Int) async throws -> [SetAsideMessage]
+    /// The set-aside messages, oldest first, without their bytes.
+    func setAsideMessages() async throws -> [SetAsideMessage]
+    /// One set-aside message with its bytes.
+    func setAsideMessage(_ id: Int64) async throws -> SetAsideMessage?
+    /// Removes a set-aside message; `forgettingSeen` also forgets that it was seen, so that it can be ingested again
+    /// (a replay, in the same batch). Returns whether it was there.
+    func dropSetAside(_ id: Int64, forgettingSeen: Bool) async throws -> Bool
 }
 
 extension TicketStore {
