@@ -27,12 +27,41 @@ public final class SMTPTransport: MailTransport {
     /// 4xx replies, connection failures and timeouts give `.temporaryFailure`; 5xx replies give
     /// `.permanentFailure`; recipients refused while others were accepted give `.partiallyDelivered`.
     public func deliver(_ messages: [OutgoingMessage]) async -> [DeliveryOutcome] {
+        await deliver(messages, recording: nil)
+    }
+
+    /// Delivers as ``deliver(_:)`` does, and records each outcome as soon as the server's reply to its DATA (or the
+    /// failure) is read: the thread of the batch waits for `record` before it offers the next message, so a crash
+    /// repeats at most the message in flight.
+    public func deliver(
+        _ messages: [OutgoingMessage], recordingEach record: @escaping @Sendable (OutgoingMessage, DeliveryOutcome) async -> Void
+    ) async -> [DeliveryOutcome] {
+        await deliver(messages, recording: record)
+    }
+
+    private func deliver(
+        _ messages: [OutgoingMessage], recording record: (@Sendable (OutgoingMessage, DeliveryOutcome) async -> Void)?
+    ) async -> [DeliveryOutcome] {
         guard !messages.isEmpty else { return [] }
         let configuration = configuration
         let logger = logger
+        var recordBlocking: (@Sendable (OutgoingMessage, DeliveryOutcome) -> Void)?
+        if let record {
+            recordBlocking = { @Sendable message, outcome in
+                // This is the batch's own thread (never one of the cooperative pool's): it may wait.
+                let done = DispatchSemaphore(value: 0)
+                Task {
+                    await record(message, outcome)
+                    done.signal()
+                }
+                done.wait()
+            }
+        }
+        let recorder = recordBlocking
         return await withCheckedContinuation { continuation in
             let thread = Thread {
-                continuation.resume(returning: Self.deliverBlocking(messages, configuration: configuration, logger: logger))
+                continuation.resume(
+                    returning: Self.deliverBlocking(messages, configuration: configuration, logger: logger, recording: recorder))
             }
             thread.name = "smtp \(configuration.server)"
             thread.stackSize = 1 << 21
@@ -42,7 +71,8 @@ public final class SMTPTransport: MailTransport {
 
     /// The batch, on the calling thread.
     static func deliverBlocking(
-        _ messages: [OutgoingMessage], configuration: SMTPConfiguration, logger: Logger
+        _ messages: [OutgoingMessage], configuration: SMTPConfiguration, logger: Logger,
+        recording record: (@Sendable (OutgoingMessage, DeliveryOutcome) -> Void)? = nil
     ) -> [DeliveryOutcome] {
         let session: CurlSMTPSession
         do {
@@ -50,7 +80,9 @@ public final class SMTPTransport: MailTransport {
         } catch {
             let reason = "\(configuration.server): cannot set up libcurl: \(error)"
             logger.error("SMTP setup failed", metadata: ["server": "\(configuration.server)", "error": "\(error)"])
-            return messages.map { _ in .temporaryFailure(reason) }
+            let outcomes = messages.map { _ in DeliveryOutcome.temporaryFailure(reason) }
+            for (message, outcome) in zip(messages, outcomes) { record?(message, outcome) }
+            return outcomes
         }
         var outcomes: [DeliveryOutcome] = []
         outcomes.reserveCapacity(messages.count)
@@ -83,6 +115,7 @@ public final class SMTPTransport: MailTransport {
             case .sessionRefused(let reason):
                 refusal = reason
             }
+            record?(message, outcome)
             outcomes.append(outcome)
         }
         logger.debug(

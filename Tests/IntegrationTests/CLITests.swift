@@ -123,6 +123,51 @@ struct CLITests {
         #expect(again.stdout.contains("still queued 0"))
     }
 
+    @Test("send killed while a message is in flight repeats that one message only: each delivery is recorded as it happens")
+    func sendKilledRepeatsOnlyTheMessageInFlight() async throws {
+        // Given four queued notifications and a server that takes two seconds to answer each message's data
+        let slow = try MisbehavingSMTPServer(["--slow-data", "2"])
+        defer { slow.stop() }
+        let folder = try Self.scratch()
+        let hooks = ["RG_HOOK_LOG": folder.appendingPathComponent("hooks.log").path]
+        let smtp = { (port: Int) in "\nsmtp:\n  url: smtp://127.0.0.1:\(port)\n  starttls: \"off\"\n" }
+        let config = try Self.configuration(in: folder, extra: smtp(slow.port))
+        try Self.run(["release", "new", "-c", config, "--stack", "EMI-1.0", "--component", "SE-DPM_mysql", "--version", "1.8.0-1", "--release-notes", "a", "--fixed-bugs", "b", "--documentation", "c"], environment: hooks)
+        try Self.run(["release", "stage", "-c", config, "1"], environment: hooks)
+        try Self.run(["apply", "-c", config, "--ticket", "2", "--as", "mario.david@lip.example.org", "assign NGI_IT-INFN-T1 NGI_DE-FZK-LCG2 IBERGRID-LIP-Lisbon"])
+        // When send is killed while the server holds the third message's reply
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["send", "-c", config]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        // (a blocking wait: the test's own thread must not wait for a turn of the shared pool)
+        while slow.messages().count < 3, Date() < deadline { usleep(20_000) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let before = slow.messages().compactMap(\.data).map(Self.messageID)
+        #expect(before.count == 3, "the third message was not reached in time")
+        // and send runs again to the end, against a prompt server
+        let prompt = try MisbehavingSMTPServer([])
+        defer { prompt.stop() }
+        try (String(contentsOfFile: config, encoding: .utf8).replacingOccurrences(of: ":\(slow.port)", with: ":\(prompt.port)"))
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let finish = try Self.run(["send", "-c", config])
+        #expect(finish.status == 0, "\(finish.stderr)")
+        // Then every notification arrived, and only the one in flight (the third) twice
+        let after = prompt.messages().compactMap(\.data).map(Self.messageID)
+        #expect(Set(before + after).count == 4)
+        #expect(after.count == 2)
+        #expect(Set(before).intersection(after) == [before[2]])
+    }
+
+    /// The Message-ID header of a message's text.
+    static func messageID(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).first { $0.lowercased().hasPrefix("message-id:") }.map(String.init) ?? ""
+    }
+
     @Test("set-aside: a stranger's message on standard input is kept; list, show and drop it")
     func setAsideCommands() throws {
         let folder = try Self.scratch()

@@ -201,7 +201,19 @@ public struct Gateway: Sendable {
                 }
             }
             guard !batch.isEmpty else { continue }
-            let outcomes = await transport.deliver(batch)
+            // Each outcome is recorded as soon as it is known, before the next message goes (a crash repeats at most
+            // the message in flight); a session refused changes no message.
+            let recordingFailure = FirstError()
+            let store = self.store
+            let outcomes = await transport.deliver(batch) { message, outcome in
+                if case .sessionRefused = outcome { return }
+                do {
+                    try await store.recordDelivery(outcome, for: message, at: now)
+                } catch {
+                    recordingFailure.keep(error)
+                }
+            }
+            if let error = recordingFailure.error { throw error }
             for (message, outcome) in zip(batch, outcomes) {
                 if case .sessionRefused(let reason) = outcome {
                     // One line for the whole run: the messages stay queued as they were, attempts unchanged.
@@ -213,7 +225,6 @@ public struct Gateway: Sendable {
                     }
                     continue
                 }
-                try await store.recordDelivery(outcome, for: message, at: now)
                 let metadata: Logger.Metadata = [
                     "message-id": "\(message.messageID)", "ticket": "\(message.ticket?.rawValue ?? 0)", "action": "\(message.kind)",
                 ]
@@ -343,4 +354,13 @@ public struct Gateway: Sendable {
         }
         throw GatewayError.tooManyConflicts(ticket)
     }
+}
+
+/// The first error of several concurrent attempts, kept for the caller to throw.
+final class FirstError: @unchecked Sendable {
+    private let lock = NSLock()
+    private var first: (any Error)?
+
+    func keep(_ error: any Error) { lock.withLock { if first == nil { first = error } } }
+    var error: (any Error)? { lock.withLock { first } }
 }
