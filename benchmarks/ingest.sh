@@ -33,7 +33,7 @@ for count in "${counts[@]}"; do
     rate=$(echo "$applied / ($end - $start)" | bc -l)
 
     # The reference reads the same files (moved to cur/ by the gateway; put them back for it).
-    mv "$work/inbox/cur/"* "$work/inbox/new/" 2>/dev/null || true
+    find "$work/inbox/cur" -type f -exec mv -t "$work/inbox/new/" {} +  # (no glob: 40,000 names overflow the argument list)
     reference=$(/usr/bin/time -f "%M" -o "$work/rss-python" $python benchmarks/python_email_parse.py "$work/inbox")
     python_rate=$(echo "$reference" | sed -E 's/.* = ([0-9]+) msg\/s/\1/')
     printf 'N=%-6s (%s KiB)  rollout-gateway ingest: %6.0f msg/s, peak RSS %5.1f MB | python email (parse only): %6s msg/s, peak RSS %5.1f MB | ratio %.2f\n' \
