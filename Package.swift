@@ -27,6 +27,30 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            // The shipped templates: readable files in Templates/, compiled into the binary (no bundle to install).
+            resources: [
+                .embedInCode("Templates/all-reports-in.mustache"),
+                .embedInCode("Templates/answer-acknowledged.mustache"),
+                .embedInCode("Templates/conversation.mustache"),
+                .embedInCode("Templates/delivery-failed.mustache"),
+                .embedInCode("Templates/downtime-reminder.mustache"),
+                .embedInCode("Templates/escalation.mustache"),
+                .embedInCode("Templates/footer.mustache"),
+                .embedInCode("Templates/no-answer.mustache"),
+                .embedInCode("Templates/release-staged.mustache"),
+                .embedInCode("Templates/report-received.mustache"),
+                .embedInCode("Templates/report-refused.mustache"),
+                .embedInCode("Templates/resolved.mustache"),
+                .embedInCode("Templates/team-accepted.mustache"),
+                .embedInCode("Templates/team-assigned.mustache"),
+                .embedInCode("Templates/team-rejected.mustache"),
+                .embedInCode("Templates/team-unassigned.mustache"),
+                .embedInCode("Templates/testing-extended.mustache"),
+                .embedInCode("Templates/testing-maximum.mustache"),
+                .embedInCode("Templates/testing-minimum.mustache"),
+                .embedInCode("Templates/transcript.mustache"),
+                .embedInCode("Templates/volume-capped.mustache"),
             ]
         ),
         // The SQLite ticket store (GRDB) and its migrations.
@@ -37,6 +61,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // A store in memory: the same semantics without SQL, for tests and `explain --no-store`.
+        .target(name: "StoreMemory", dependencies: ["RolloutCore", "RolloutGateway"]),
         // C libraries from Debian's packages, wrapped with static inline shims where Swift cannot call them.
         .systemLibrary(name: "CGMime", pkgConfig: "gmime-3.0", providers: [.apt(["libgmime-3.0-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
@@ -53,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "rollout-gateway",
             dependencies: [
-                "RolloutCore", "RolloutGateway", "StoreSQLite", "MailMaildir", "MailGMime", "MailCurl",
+                "RolloutCore", "RolloutGateway", "StoreSQLite", "StoreMemory", "MailMaildir", "MailGMime", "MailCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -66,7 +92,7 @@ let package = Package(
         .testTarget(
             name: "RolloutGatewayTests",
             dependencies: [
-                "RolloutCore", "RolloutGateway", "StoreSQLite", "MailMaildir", "MailGMime",
+                "RolloutCore", "RolloutGateway", "StoreSQLite", "StoreMemory", "MailMaildir", "MailGMime",
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),

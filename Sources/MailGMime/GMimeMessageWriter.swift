@@ -17,6 +17,8 @@ import RolloutGateway
 ///   No SMTP server or client can take a line of the body for the end of the data.
 ///   (GMime's own SMTP safety, `GMimeFilterSmtpData`, dot-stuffs for the DATA phase: that is the transport's
 ///   job — libcurl does it — and would corrupt a message stored in a Maildir.)
+/// - No header line passes 998 characters (RFC 5322 §2.1.1): what GMime could not fold is folded at white
+///   space by ``HeaderLineLimit``, and a field that still cannot fit is left out.
 ///
 /// Each call builds and frees its own GMime objects; safe to use from several threads.
 public struct GMimeMessageWriter: MessageWriter {
@@ -33,26 +35,30 @@ public struct GMimeMessageWriter: MessageWriter {
             add(Mailbox(address: address), to: gmimeMessage, as: GMIME_ADDRESS_TYPE_TO)
         }
         add(message.replyTo, to: gmimeMessage, as: GMIME_ADDRESS_TYPE_REPLY_TO)
-        g_mime_message_set_subject(gmimeMessage, Self.clean(message.subject), "utf-8")
+        g_mime_message_set_subject(gmimeMessage, HeaderLineLimit.breakingLongWords(Self.clean(message.subject)), "utf-8")
         setDate(message.date, on: gmimeMessage)
         g_mime_message_set_message_id(gmimeMessage, Self.clean(message.messageID))
-        if let last = message.references.last {
-            g_mime_object_set_header(object, "In-Reply-To", "<\(Self.clean(last))>", "utf-8")
-            let references = message.references.map { "<\(Self.clean($0))>" }.joined(separator: " ")
+        // An ID that cannot be written as a msg-id on one line is never written (the composer drops them already).
+        let writable = message.references.filter(ReferenceList.isWritable)
+        if let last = writable.last {
+            g_mime_object_set_header(object, "In-Reply-To", "<\(last)>", "utf-8")
+            let references = writable.map { "<\($0)>" }.joined(separator: " ")
             g_mime_object_set_header(object, "References", references, "utf-8")
         }
         for (name, value) in message.extraHeaders {
-            g_mime_object_append_header(object, Self.headerName(name), Self.clean(value), "utf-8")
+            g_mime_object_append_header(object, Self.headerName(name), HeaderLineLimit.breakingLongWords(Self.clean(value)), "utf-8")
         }
         guard setBody(message.body, on: gmimeMessage) else { return [] }
-        return serialize(object)
+        return HeaderLineLimit.enforce(serialize(object))
     }
 
     // MARK: Building
 
     /// One mailbox into From, To or Reply-To; a display name is encoded by GMime (UTF-8 encoded words).
     private func add(_ mailbox: Mailbox, to message: UnsafeMutablePointer<GMimeMessage>, as type: GMimeAddressType) {
-        var name = Self.clean(mailbox.name ?? "")
+        // An address longer than SMTP carries (RFC 5321 §4.5.3.1.3) cannot be written on a header line either.
+        guard mailbox.address.value.utf8.count <= 254 else { return }
+        var name = HeaderLineLimit.breakingLongWords(Self.clean(mailbox.name ?? ""))
         // Trimmed by Foundation only when it may have something to do: it ends on a space or a non-ASCII character.
         if let first = name.utf8.first, let last = name.utf8.last, [first, last].contains(where: { $0 == 0x20 || $0 >= 0x80 }) {
             name = name.trimmingCharacters(in: .whitespaces)

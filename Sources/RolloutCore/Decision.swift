@@ -26,7 +26,7 @@ public enum Cause: Sendable, Equatable, Hashable, CustomStringConvertible {
 
 /// How sure the gateway is of a sender (SPEC §5).
 public enum AuthenticationLevel: String, Sendable, Codable, Equatable {
-    /// Signed reply address issued for the ticket, or DKIM pass from a trusted host.
+    /// The reply address issued to this sender, an aligned DKIM or DMARC pass from our own hosts, or a signature.
     case strong
     /// Only the From address vouches.
     case weak
@@ -42,6 +42,8 @@ public struct HistoryEntry: Sendable, Equatable {
     /// Who did it, when a person did.
     public var actor: EmailAddress?
     public var authentication: AuthenticationLevel?
+    /// How the actor's authentication was established (`token`, `dkim`, `dmarc`, `signature`, `from-only`).
+    public var basis: AuthenticationBasis?
     /// A short machine-readable name (`team.accepted`, `status`, `comment`).
     public var action: String
     /// The human-readable line.
@@ -49,8 +51,9 @@ public struct HistoryEntry: Sendable, Equatable {
 
     public init(
         ticket: TicketID, at: Date, cause: Cause, actor: EmailAddress? = nil,
-        authentication: AuthenticationLevel? = nil, action: String, detail: String
+        authentication: AuthenticationLevel? = nil, basis: AuthenticationBasis? = nil, action: String, detail: String
     ) {
+        self.basis = basis
         self.ticket = ticket
         self.at = at
         self.cause = cause
@@ -132,6 +135,8 @@ public struct CommandResult: Sendable, Equatable {
         case unknownTeam
         /// The ticket is not in a state where the command applies.
         case wrongState
+        /// The message also says the opposite (`accept` and `reject` of one team): none of those lines applies.
+        case contradictory
         /// Anything else about the command's arguments.
         case invalid
     }

@@ -87,7 +87,7 @@ struct Run {
         decision.history.append(
             HistoryEntry(
                 ticket: ticket, at: now, cause: cause, actor: sender?.address,
-                authentication: sender?.authentication, action: action, detail: detail))
+                authentication: sender?.authentication, basis: sender?.basis, action: action, detail: detail))
     }
 
     mutating func notify(_ kind: NotificationKind, ticket: TicketID, queue: Queue = .stagedRollout, team: TeamName? = nil, facts: [String: String] = [:]) {
@@ -132,7 +132,12 @@ struct Run {
     // MARK: Messages
 
     mutating func apply(_ message: MessageEvent) {
-        for line in message.lines {
+        let contradictions = ContradictoryCommands(message.lines)
+        for (index, line) in message.lines.enumerated() {
+            if let reason = contradictions.reason(forLine: index) {
+                decision.results.append(.init(line: line.text.trimmed, status: .refused, message: reason, refusal: .contradictory))
+                continue
+            }
             switch line.reading {
             case .text:
                 continue
@@ -164,10 +169,12 @@ struct Run {
 
     mutating func apply(_ command: Command, queue: Queue) -> Result<String, Refusal> {
         guard let sender else { return .failure(Refusal(reason: "no sender")) }
+        // Permission before strength: someone who may not give the command hears "not allowed", not "sign it".
+        if let refusal = permission(command.verb, sender) { return .failure(refusal) }
         if policy.strongAuthenticationVerbs.contains(command.verb), sender.authentication == .weak {
             return .failure(
                 Refusal(
-                    reason: "\(command.verb.rawValue) needs a strongly authenticated sender: reply to the signed address of a notification for this ticket, from the address we know you by",
+                    reason: "\(command.verb.rawValue) needs a strongly authenticated sender. Reply to your own copy of a notification of this ticket (its Reply-To address was issued to you), from the address we know you by; or send from a mail server that signs your mail with DKIM for your domain",
                     kind: .needsStrongAuthentication))
         }
         if case .status(let value) = command {
@@ -189,6 +196,26 @@ struct Run {
             return .failure(Refusal(reason: "\(command.verb.rawValue) applies to a staged-rollout ticket\(target)", kind: .wrongState))
         }
         return applyToRollout(command, sender: sender)
+    }
+
+    /// Whether the sender is of the people who may give `verb` at all; the command's own checks come later.
+    func permission(_ verb: Verb, _ sender: Sender) -> Refusal? {
+        let address = sender.address
+        switch verb {
+        case .status:
+            return registry.isReleaseManager(address)
+                ? nil
+                : Refusal(reason: "only a release manager may change the status of release ticket \(release.id)", kind: .notAuthorized)
+        case .accept, .reject, .downtime, .ggus:
+            let member = registry.teams(of: address).isEmpty == false
+            return member || registry.isManager(address, ofStack: stack)
+                ? nil
+                : Refusal(reason: "\(address) is neither a member of an EA team nor a staged-rollout manager of \(stack)", kind: .notAuthorized)
+        case .assign, .unassign, .extend, .escalate, .outcome, .docid, .resolve:
+            return registry.isManager(address, ofStack: stack)
+                ? nil
+                : Refusal(reason: "only a staged-rollout manager of \(stack) may \(verb.rawValue); \(address) is not one", kind: .notAuthorized)
+        }
     }
 
     // MARK: Attachments

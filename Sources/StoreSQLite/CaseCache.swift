@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import GRDB
 import RolloutCore
 import RolloutGateway
@@ -9,21 +10,20 @@ import RolloutGateway
 /// ``SQLiteTicketStore/commit(_:)`` checks against concurrent writers, and it makes a version check enough to know
 /// that a case read before is still what the store holds. Only states read from the store are kept (never one
 /// built in memory), so a case from the cache is the one a load would return.
-final class CaseCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var cases: [TicketID: StoredCase] = [:]
+final class CaseCache: Sendable {
+    private let cases = Mutex<[TicketID: StoredCase]>([:])
 
     /// The case of `ticket`: the kept one when its versions are current, else loaded (and kept).
     func load(_ ticket: TicketID, _ db: Database) throws -> StoredCase? {
-        if let kept = lock.withLock({ cases[ticket] }), try Self.isCurrent(kept, db) { return kept }
+        if let kept = cases.withLock({ $0[ticket] }), try Self.isCurrent(kept, db) { return kept }
         let loaded = try SQLiteTicketStore.load(ticket, db)
-        lock.withLock { cases[ticket] = loaded }
+        cases.withLock { $0[ticket] = loaded }
         return loaded
     }
 
     /// Forgets every case: after a transaction that read uncommitted states was rolled back.
     func removeAll() {
-        lock.withLock { cases.removeAll() }
+        cases.withLock { $0.removeAll() }
     }
 
     private static func isCurrent(_ stored: StoredCase, _ db: Database) throws -> Bool {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import GRDB
 import RolloutCore
 import RolloutGateway
@@ -172,11 +173,11 @@ extension SQLiteTicketStore {
     static func insert(_ entry: HistoryEntry, _ db: Database) throws {
         let (kind, cause) = causeColumns(entry.cause)
         try db.cachedStatement(sql: """
-                INSERT INTO history (ticket_id, at, cause_kind, cause, actor, authentication, action, detail)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO history (ticket_id, at, cause_kind, cause, actor, authentication, authentication_basis, action, detail)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [
-                entry.ticket.rawValue, storedDate(entry.at), kind, cause, entry.actor?.value, entry.authentication?.rawValue, entry.action,
-                entry.detail,
+                entry.ticket.rawValue, storedDate(entry.at), kind, cause, entry.actor?.value, entry.authentication?.rawValue,
+                entry.basis?.rawValue, entry.action, entry.detail,
             ])
     }
 
@@ -190,7 +191,8 @@ extension SQLiteTicketStore {
             }
         return HistoryEntry(
             ticket: TicketID(row["ticket_id"]), at: row["at"], cause: cause, actor: (row["actor"] as String?).map(EmailAddress.init),
-            authentication: (row["authentication"] as String?).flatMap(AuthenticationLevel.init), action: row["action"],
+            authentication: (row["authentication"] as String?).flatMap(AuthenticationLevel.init),
+            basis: (row["authentication_basis"] as String?).flatMap(AuthenticationBasis.init), action: row["action"],
             detail: row["detail"])
     }
 
@@ -245,13 +247,14 @@ extension SQLiteTicketStore {
         let later = composing != nil && message.composing != nil
         let data = later ? [] : message.composing?.bytes ?? message.data
         try db.cachedStatement(sql: """
-                INSERT INTO outbox (message_id, ticket_id, kind, sender, recipients, data, created_at, attempts, next_attempt_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO outbox (message_id, ticket_id, kind, sender, recipients, data, created_at, attempts, next_attempt_at,
+                  text_fingerprint)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (message_id) DO NOTHING
                 """).execute(arguments: [
                 message.messageID, message.ticket?.rawValue, message.kind, message.sender.value,
                 message.recipients.map(\.value).joined(separator: "\n"), Data(data), storedDate(message.createdAt),
-                message.attempts, storedDate(message.nextAttemptAt),
+                message.attempts, storedDate(message.nextAttemptAt), later ? nil : fingerprintValue(of: data),
             ])
         let inserted = db.changesCount == 1
         if later, inserted, let bytes = message.composing { composing?.add(db.lastInsertedRowID, bytes) }
@@ -293,35 +296,33 @@ extension SQLiteTicketStore {
 }
 
 /// The last date stored and its text (see ``SQLiteTicketStore/storedDate(_:)``).
-private final class LastStoredDate: @unchecked Sendable {
-    private let lock = NSLock()
-    private var last: (date: Date, value: DatabaseValue)?
+private final class LastStoredDate: Sendable {
+    private let last = Mutex<(date: Date, value: DatabaseValue)?>(nil)
 
     func value(of date: Date) -> DatabaseValue {
-        if let last = lock.withLock({ last }), last.date == date { return last.value }
+        if let last = last.withLock({ $0 }), last.date == date { return last.value }
         let value = date.databaseValue
-        lock.withLock { last = (date, value) }
+        last.withLock { $0 = (date, value) }
         return value
     }
 }
 
 /// Outbox rows stored without their bytes, and the bytes being written for them (``OutgoingMessage/composing``).
-final class ComposingRows: @unchecked Sendable {
-    private let lock = NSLock()
-    private var rows: [(Int64, ComposedBytes)] = []
+final class ComposingRows: Sendable {
+    private let rows = Mutex<[(Int64, ComposedBytes)]>([])
 
     func add(_ rowID: Int64, _ bytes: ComposedBytes) {
-        lock.withLock { rows.append((rowID, bytes)) }
+        rows.withLock { $0.append((rowID, bytes)) }
     }
 
     /// Takes over the rows of a commit whose savepoint was kept.
     func adopt(_ other: ComposingRows) {
         let taken = other.take()
-        lock.withLock { rows += taken }
+        rows.withLock { $0 += taken }
     }
 
     func take() -> [(Int64, ComposedBytes)] {
-        lock.withLock {
+        rows.withLock { rows in
             defer { rows = [] }
             return rows
         }

@@ -10,6 +10,8 @@ public final class SQLiteTicketStore: TicketStore {
     public let path: String
     /// Failed deliveries are retried until this many attempts, then recorded as failed.
     public let maxDeliveryAttempts: Int
+    /// Where the store's own timestamps come from (a reserved number's time, a commit without a dated history).
+    public let clock: DateSource
     private let cases = CaseCache()
     /// Outbox rows of the current batch whose bytes are still being written.
     private let composingRows = ComposingRows()
@@ -21,8 +23,12 @@ public final class SQLiteTicketStore: TicketStore {
     ///   an IMAP message moved on the server, an MTA told "delivered"); a power loss before that loses the
     ///   commits and keeps the messages, so nothing is lost and nothing applied twice. Without it, every commit
     ///   is synced on its own.
-    public init(path: String, busyTimeout: TimeInterval = 5, maxDeliveryAttempts: Int = 10, groupCommits: Bool = false) throws {
+    public init(
+        path: String, busyTimeout: TimeInterval = 5, maxDeliveryAttempts: Int = 10, groupCommits: Bool = false,
+        clock: DateSource = .system
+    ) throws {
         self.path = path
+        self.clock = clock
         self.maxDeliveryAttempts = maxDeliveryAttempts
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
@@ -104,7 +110,9 @@ public final class SQLiteTicketStore: TicketStore {
             let result = try await Self.$batchOwner.withValue(ObjectIdentifier(self)) { try await body() }
             try inBatchTransaction { db in
                 for (rowID, composing) in composingRows.take() {
-                    try db.cachedStatement(sql: "UPDATE outbox SET data = ? WHERE id = ?").execute(arguments: [Data(composing.bytes), rowID])
+                    let bytes = composing.bytes
+                    try db.cachedStatement(sql: "UPDATE outbox SET data = ?, text_fingerprint = ? WHERE id = ?")
+                        .execute(arguments: [Data(bytes), Self.fingerprintValue(of: bytes), rowID])
                 }
                 try db.commit()
             }
@@ -136,7 +144,8 @@ public final class SQLiteTicketStore: TicketStore {
     // MARK: Tickets
 
     public func reserveTicketID() async throws -> TicketID {
-        try await write { db in try Self.reserve(db, at: Date()) }
+        let now = clock.now()
+        return try await write { db in try Self.reserve(db, at: now) }
     }
 
     static func reserve(_ db: Database, at date: Date) throws -> TicketID {
@@ -168,8 +177,9 @@ public final class SQLiteTicketStore: TicketStore {
     public func commit(_ commit: StoreCommit) async throws {
         // Rows whose bytes are still being written are known to the batch only once this commit's savepoint is kept.
         let composing = inBatch ? ComposingRows() : nil
+        let clockNow = clock.now()
         try await write { db in
-            let now = commit.decision.history.first?.at ?? commit.outbox.first?.createdAt ?? Date()
+            let now = commit.decision.history.first?.at ?? commit.outbox.first?.createdAt ?? clockNow
             if let seen = commit.seen {
                 guard try !Self.seen(seen.key, db) else { throw StoreError.alreadySeen(seen.key) }
                 try Self.insert(seen, db, at: now)
@@ -191,9 +201,16 @@ public final class SQLiteTicketStore: TicketStore {
             for entry in commit.decision.history { try Self.insert(entry, db) }
             if let fired = commit.firedTimer {
                 // Another process may have fired it since it was read as due: then this firing is void.
-                try db.cachedStatement(
-                    sql: "UPDATE timers SET state = 'fired', settled_at = ? WHERE ticket_id = ? AND kind = ? AND team = ? AND state = 'pending'"
-                ).execute(arguments: [now, fired.ticket.rawValue, fired.kind.rawValue, fired.team?.description ?? ""])
+                // A repeat scheduled by the first firing has the same key and another due time.
+                if let due = commit.firedTimerDueAt {
+                    try db.cachedStatement(
+                        sql: "UPDATE timers SET state = 'fired', settled_at = ? WHERE ticket_id = ? AND kind = ? AND team = ? AND state = 'pending' AND due_at = ?"
+                    ).execute(arguments: [now, fired.ticket.rawValue, fired.kind.rawValue, fired.team?.description ?? "", due])
+                } else {
+                    try db.cachedStatement(
+                        sql: "UPDATE timers SET state = 'fired', settled_at = ? WHERE ticket_id = ? AND kind = ? AND team = ? AND state = 'pending'"
+                    ).execute(arguments: [now, fired.ticket.rawValue, fired.kind.rawValue, fired.team?.description ?? ""])
+                }
                 guard db.changesCount == 1 else { throw StoreError.alreadySeen("timer \(fired.kind.rawValue) of ticket \(fired.ticket)") }
             }
             for change in commit.decision.timers { try Self.apply(change, db, at: now) }

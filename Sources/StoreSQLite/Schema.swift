@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-import RolloutCore
 import RolloutGateway
+import RolloutCore
 
 /// The store's migrations. They run by themselves when the store opens; never edit a shipped one, add the next.
 enum Schema {
@@ -150,7 +150,24 @@ enum Schema {
                     );
                     """)
         }
-        migrator.registerMigration("v5: answers per recipient and minute, for the per-sender limit at constant cost") { db in
+        migrator.registerMigration("v6: fingerprints of sent text, to find our own text in replies") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE outbox ADD COLUMN text_fingerprint BLOB;
+                    CREATE INDEX outbox_by_ticket ON outbox(ticket_id, id);
+                    """)
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, data FROM outbox WHERE length(data) > 0")
+            let update = try db.makeStatement(sql: "UPDATE outbox SET text_fingerprint = ? WHERE id = ?")
+            while let row = try rows.next() {
+                let data: Data = row["data"]
+                let rowID: Int64 = row["id"]
+                try update.execute(arguments: [SQLiteTicketStore.fingerprintValue(of: [UInt8](data)), rowID])
+            }
+        }
+        migrator.registerMigration("v7: how each actor's authentication was established") { db in
+            try db.execute(sql: "ALTER TABLE history ADD COLUMN authentication_basis TEXT")
+        }
+        migrator.registerMigration("v8: answers per recipient and minute, for the per-sender limit at constant cost") { db in
             // Counting a sender's answers of the last hour in the outbox scanned every answer of that hour (a
             // quadratic ingest when many are answered). One row per recipient and minute keeps a look-up at most
             // 60 rows, whatever was sent before.
@@ -175,7 +192,7 @@ enum Schema {
                 }
             }
         }
-        migrator.registerMigration("v6: set-aside messages kept, bounded in bytes") { db in
+        migrator.registerMigration("v9: set-aside messages kept, bounded in bytes") { db in
             try db.execute(
                 sql: """
                     CREATE TABLE set_aside (

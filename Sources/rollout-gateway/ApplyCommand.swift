@@ -30,7 +30,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 return IncomingAttachment(fileName: URL(fileURLWithPath: path).lastPathComponent, bytes: [UInt8](data))
             }
             let report = try await environment.gateway.apply(
-                to: TicketID(ticket), sender: Sender(address: EmailAddress(sender), authentication: strong ? .strong : .weak),
+                to: TicketID(ticket), sender: Sender(address: EmailAddress(sender), authentication: strong ? .strong : .weak, basis: strong ? .operator : .fromOnly),
                 text: body, attachments: files, cause: .operatorAction("apply --as \(sender)"))
             try printResults(report)
         }

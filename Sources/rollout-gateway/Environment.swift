@@ -5,6 +5,7 @@ import MailGMime
 import MailMaildir
 import RolloutCore
 import RolloutGateway
+import StoreMemory
 import StoreSQLite
 
 /// The composition root: configuration, store, clock, hooks and templates wired into a ``Gateway``.
@@ -24,8 +25,9 @@ struct Environment {
         let store: any TicketStore =
             openStore
             ? try SQLiteTicketStore(
-                path: configuration.storePath, maxDeliveryAttempts: configuration.maxDeliveryAttempts, groupCommits: groupCommits)
-            : NoStore()
+                path: configuration.storePath, maxDeliveryAttempts: configuration.maxDeliveryAttempts, groupCommits: groupCommits,
+                clock: clock)
+            : MemoryTicketStore()  // `explain --no-store`: an empty store that nothing is written to
         gateway = Gateway(
             configuration: configuration, store: store,
             hooks: ProcessHookRunner(commands: configuration.hooks, timeoutSeconds: configuration.hookTimeoutSeconds),
@@ -57,39 +59,6 @@ extension Environment {
             throw ConfigurationError(file: configuration.file, key: "smtp", line: nil, problem: error.message)
         }
     }
-}
-
-/// Stands in for the store when `explain --no-store` must not touch it; every use is a programming error.
-struct NoStore: TicketStore {
-    private func absent() -> any Error { GatewayError.invalidInput("the store is not open (--no-store)") }
-    func createRelease(_ release: ComponentRelease, links: ReleaseLinks, at: Date, cause: Cause) async throws -> ReleaseTicket { throw absent() }
-    func reserveTicketID() async throws -> TicketID { throw absent() }
-    func load(_ ticket: TicketID) async throws -> StoredCase? { nil }
-    func commit(_ commit: StoreCommit) async throws { throw absent() }
-    func recordSeen(_ message: SeenMessage, at: Date, outbox: [OutgoingMessage]) async throws { throw absent() }
-    func outboxCount(to address: EmailAddress, kind: String, since: Date) async throws -> Int { 0 }
-    func hasSeen(_ key: String) async throws -> Bool { false }
-    func flush() async throws {}
-    func dueTimers(at now: Date) async throws -> [DueTimer] { [] }
-    func markFired(_ key: TimerKey, at: Date) async throws { throw absent() }
-    func ticketSummaries() async throws -> [TicketSummary] { [] }
-    func history(of ticket: TicketID) async throws -> [HistoryEntry] { [] }
-    func timers(of ticket: TicketID) async throws -> [DueTimer] { [] }
-    func attachments(of ticket: TicketID) async throws -> [StoredAttachment] { [] }
-    func pendingOutbox(at now: Date, limit: Int) async throws -> [OutgoingMessage] { [] }
-    func recordDelivery(_ outcome: DeliveryOutcome, for message: OutgoingMessage, at: Date) async throws { throw absent() }
-    func outboxCounts() async throws -> (queued: Int, sent: Int, failed: Int) { (0, 0, 0) }
-    func deliveredCount(to address: EmailAddress, since: Date) async throws -> Int { 0 }
-    func deliveredCount(ticket: TicketID, since: Date) async throws -> Int { 0 }
-    func queuedCount(ticket: TicketID, kind: String, since: Date) async throws -> Int { 0 }
-    func postpone(_ message: OutgoingMessage, until: Date) async throws { throw absent() }
-    func cursor(of mailbox: String) async throws -> MailboxCursor? { nil }
-    func saveCursor(_ cursor: MailboxCursor, of mailbox: String) async throws { throw absent() }
-    func recordFetchFailure(mailbox: String, uidValidity: UInt32, uid: UInt32, error: String) async throws -> Int { throw absent() }
-    func keepSetAside(_ message: SetAsideMessage, limit: Int) async throws -> [SetAsideMessage] { throw absent() }
-    func setAsideMessages() async throws -> [SetAsideMessage] { [] }
-    func setAsideMessage(_ id: Int64) async throws -> SetAsideMessage? { nil }
-    func dropSetAside(_ id: Int64, forgettingSeen: Bool) async throws -> Bool { throw absent() }
 }
 
 extension Environment {

@@ -224,9 +224,12 @@ enum ExplanationText {
     static func render(_ e: Explanation) -> String {
         var lines = [
             "kind: \(e.kind)\(e.reasons.isEmpty ? "" : " (\(e.reasons.joined(separator: "; ")))")",
-            "sender: \(e.sender ?? "none")\(e.senderSource.map { " (from \($0))" } ?? "")\(e.viaList ? ", via a list" : ""), authentication \(e.authentication)",
+            "sender: \(e.sender ?? "none")\(e.senderSource.map { " (from \($0))" } ?? "")\(e.viaList ? ", via a list" : ""), authentication \(e.authentication) (\(e.authenticationBasis))\(e.token.map { ", reply token: \($0)" } ?? "")",
             "ticket: \(e.ticket.map { "#\($0)" } ?? "none")\(e.foundBy.map { " (by \($0))" } ?? "")\(e.queue.map { " in \($0)" } ?? "")",
         ]
+        if let boundary = e.authenticationBoundary { lines.append("came in at: \(boundary)") }
+        for evidence in e.authenticationEvidence { lines.append("authentication: \(evidence)") }
+        for ignored in e.authenticationIgnored { lines.append("not counted: \(ignored)") }
         if let duplicate = e.duplicate { lines.append("duplicate: \(duplicate ? "yes" : "no")") }
         lines.append("would: \(e.action)\(e.problem.map { " — \($0)" } ?? "")\(e.answer ? "; the sender gets an answer" : "")")
         if !e.commands.isEmpty { lines.append("commands:") }

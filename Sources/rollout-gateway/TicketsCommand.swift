@@ -91,7 +91,8 @@ enum TicketText {
         }
         lines.append("  history:")
         for entry in view.history {
-            let who = entry.actor.map { " \($0)\(entry.authentication.map { "/\($0)" } ?? "")" } ?? ""
+            let level = entry.authentication.map { "/\($0)" + (entry.authenticationBasis.map { " by \($0)" } ?? "") } ?? ""
+            let who = entry.actor.map { " \($0)\(level)" } ?? ""
             lines.append("    \(time(entry.at)) [\(entry.cause)]\(who): \(entry.detail)")
         }
         return lines.joined(separator: "\n")

@@ -152,18 +152,30 @@ struct IngestTests {
         #expect(try await world.store.history(of: TicketID(12)).allSatisfy { $0.action != "team.accepted" })
     }
 
-    @Test("an unknown sender vouched for by the trusted MX gets an answer explaining the refusal")
+    @Test("a stranger vouched for by our MX is set aside, never relayed, and answered once an hour at most")
     func vouchedStranger() async throws {
         let world = try await IngestWorld()
         defer { world.cleanUp() }
-        let raw = message(
-            from: "Ada <ada@physics.example.edu>",
-            extraHeaders: "Authentication-Results: mx.rollout.example.org; dkim=pass header.d=physics.example.edu\r\n",
-            body: "accept NGI_IT-INFN-T1")
-        let outcome = try await world.ingest.ingest(raw)
-        #expect(outcome.disposition == .applied)
-        #expect(outcome.results.first?.refusal == .notAuthorized)
-        #expect(outcome.answered)
+        let before = try await world.store.pendingOutbox(at: world.clock.now, limit: 1000).count
+        func raw() -> [UInt8] {
+            message(
+                from: "Ada <ada@physics.example.edu>",
+                extraHeaders: "Authentication-Results: mx.rollout.example.org; dkim=pass header.d=physics.example.edu\r\n"
+                    + "Received: from mail.physics.example.edu (mail.physics.example.edu [192.0.2.44]) by mx.rollout.example.org (Postfix) id 9; Mon, 01 Dec 2025 15:00:01 +0100\r\n",
+                body: "accept NGI_IT-INFN-T1\n\nBuy cheap watches at https://spam.example/")
+        }
+        let first = try await world.ingest.ingest(raw())
+        #expect(first.disposition == .setAside)
+        #expect(first.reason?.contains("not a member of an EA team") == true)
+        #expect(first.answered)
+        let second = try await world.ingest.ingest(raw())
+        #expect(second.disposition == .setAside)
+        #expect(!second.answered, "a stranger is answered once an hour at most")
+        let queued = try await world.store.pendingOutbox(at: world.clock.now, limit: 1000)
+        #expect(queued.count == before + 1)
+        #expect(queued.allSatisfy { !String(decoding: $0.data, as: UTF8.self).contains("cheap watches") })
+        let history = try await world.store.history(of: TicketID(12))
+        #expect(!history.contains { $0.actor == EmailAddress("ada@physics.example.edu") })
     }
 
     @Test("a message naming no ticket gets a clear answer; one naming an unknown ticket too")
@@ -232,9 +244,11 @@ struct IngestTests {
         #expect(attachments.map(\.verdict.kind) == [.report, .report])
         #expect(attachments.map(\.verdict.wellNamed) == [true, false])
         #expect(attachments[0].bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]))
-        let told = try await world.store.pendingOutbox(at: world.clock.now, limit: 100).first { $0.kind == "report-refused" }
-        let text = String(decoding: told?.data ?? [], as: UTF8.self)
+        // Told in the one answer to the message, its transcript (issue 10 #3).
+        let told = try await world.store.pendingOutbox(at: world.clock.now, limit: 100).last { $0.kind == "transcript" }
+        let text = String(decoding: told?.data ?? [], as: UTF8.self).replacingOccurrences(of: "=\r\n", with: "")
         #expect(told?.recipients == [EmailAddress("pavel.weber@kit.example.org")])
+        #expect(text.contains("report.docx: kept, not taken as a report"))
         #expect(text.contains("ea-NGI_DE-FZK-LCG2-EMI-1.0-SE-DPM_mysql-1.8.0-1.doc|docx|odt"))
     }
 
@@ -264,27 +278,83 @@ struct SignedReplyTests {
         return try await IngestWorld(extraGateway: "  secret_file: \(secret)\n")
     }
 
-    @Test("a reply to the signed address finds its ticket without a subject tag and counts as strong")
+    @Test("a reply to one's own signed address finds its ticket without a subject tag and counts as strong, by token")
     func signed() async throws {
         let world = try await Self.world()
         defer { world.cleanUp() }
-        let address = try #require(world.gateway.renderer.signer?.address(for: TicketID(12)))
+        let paolo = EmailAddress("paolo.veronesi@cnaf.example.org")
+        let address = try #require(world.gateway.renderer.signer?.address(for: TicketID(12), recipient: paolo))
         let outcome = try await world.ingest.ingest(message(to: address.value, subject: "Re: Please test", body: "accept NGI_IT-INFN-T1"))
         #expect(outcome.disposition == .applied)
         #expect(outcome.ticket == TicketID(12))
         let entry = try await world.store.history(of: TicketID(12)).last { $0.action == "team.accepted" }
         #expect(entry?.authentication == .strong)
+        #expect(entry?.basis == .token)
     }
 
-    @Test("a forged token is refused and logged, not applied")
-    func forged() async throws {
+    @Test("each person gets a copy of their own whose Reply-To token was issued to them; a list's copy gets the list token")
+    func copiesPerPerson() async throws {
+        let world = try await Self.world()
+        defer { world.cleanUp() }
+        let signer = try #require(world.gateway.renderer.signer)
+        _ = try await world.gateway.apply(
+            to: TicketID(12), sender: Sender(address: EmailAddress(IngestWorld.managers), authentication: .weak), text: "escalate",
+            cause: .operatorAction("test"))
+        let queued = try await world.store.pendingOutbox(at: world.clock.now, limit: 1000)
+        #expect(queued.count > 5)
+        #expect(Set(queued.map(\.messageID)).count == queued.count)
+        var sawList = false
+        for message in queued {
+            #expect(message.recipients.count == 1)
+            let recipient = message.recipients[0]
+            let text = String(decoding: message.data, as: UTF8.self).replacingOccurrences(of: "\r\n\t", with: " ")
+            let replyTo = try #require(text.split(separator: "\r\n").first { $0.hasPrefix("Reply-To:") })
+            let address = try #require(replyTo.split(separator: "<").last?.split(separator: ">").first)
+            #expect(text.contains("To: \(recipient.value)\r\n"))
+            if recipient.value.hasPrefix("early-adopters-") {
+                sawList = true
+                #expect(signer.read(EmailAddress(String(address)), sender: recipient) == .list(TicketID(12)))
+                #expect(text.contains("Precedence: bulk"))
+            } else {
+                #expect(signer.read(EmailAddress(String(address)), sender: recipient) == .person(TicketID(12), issuedToSender: true))
+            }
+        }
+        #expect(sawList, "the escalation went to the EA list")
+    }
+
+    @Test("a colleague's token names the ticket but leaves the sender weak")
+    func othersToken() async throws {
+        let world = try await Self.world()
+        defer { world.cleanUp() }
+        let address = try #require(world.gateway.renderer.signer?.address(for: TicketID(12), recipient: EmailAddress("mario.david@lip.example.org")))
+        let outcome = try await world.ingest.ingest(message(to: address.value, subject: "Re: Please test", body: "accept NGI_IT-INFN-T1"))
+        #expect(outcome.disposition == .applied)
+        let entry = try await world.store.history(of: TicketID(12)).last { $0.action == "team.accepted" }
+        #expect(entry?.authentication == .weak)
+        #expect(entry?.basis == .fromOnly)
+    }
+
+    @Test("a token that does not verify, from a known sender: not applied, answered with why")
+    func invalidFromKnown() async throws {
         let world = try await Self.world()
         defer { world.cleanUp() }
         let outcome = try await world.ingest.ingest(message(to: "staged-rollout+t12-0123456789abcdef@rollout.example.org", body: "accept NGI_IT-INFN-T1"))
         #expect(outcome.disposition == .setAside)
-        #expect(outcome.reason?.contains("not issued by this gateway") == true)
-        #expect(!outcome.answered)
+        #expect(outcome.reason?.contains("not valid any more") == true)
+        #expect(outcome.answered)
         #expect(world.logs.entries.contains { $0.metadata["action"]?.description == "set-aside" })
+        let team = try await world.store.load(TicketID(12))?.rolloutCase.rollout?.assignment(of: TeamName("ea-NGI_IT-INFN-T1")!)
+        #expect(team?.answer == nil)
+    }
+
+    @Test("a token that does not verify, from a stranger: set aside without an answer")
+    func invalidFromStranger() async throws {
+        let world = try await Self.world()
+        defer { world.cleanUp() }
+        let outcome = try await world.ingest.ingest(
+            message(from: "Eve <eve@attacker.example.net>", to: "staged-rollout+t12-0123456789abcdef@rollout.example.org", body: "accept NGI_IT-INFN-T1"))
+        #expect(outcome.disposition == .setAside)
+        #expect(!outcome.answered)
     }
 }
 
@@ -304,6 +374,6 @@ struct ReturnPathTests {
         let analysis = try await world.ingest.analyze(bounce)
         #expect(analysis.classification.kind == .bounce)
         #expect(analysis.ticket == TicketID(12))
-        #expect(analysis.foundBy == "return-path")
+        #expect(analysis.foundBy == .returnPath)
     }
 }

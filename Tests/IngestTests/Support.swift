@@ -42,20 +42,28 @@ struct IngestWorld {
 
     static let managers = "mario.david@lip.example.org"
 
-    init(extra: String = "", extraGateway: String = "") async throws {
+    /// - Parameters:
+    ///   - routing: rules put first into the demo's `notifications:` list (`  - when: …\n    to: […]\n`).
+    ///   - edit: a last change to the configuration text.
+    init(
+        extra: String = "", extraGateway: String = "", routing: String = "", edit: (String) -> String = { $0 },
+        hooks: any HookRunner = NoHooks()
+    ) async throws {
         folder = NSTemporaryDirectory() + "rollout-ingest-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var text = try String(contentsOf: repository.appendingPathComponent("fixtures/demo/gateway.yaml"), encoding: .utf8)
         text = text.replacingOccurrences(of: "sqlite: ../../demo-out/gateway.sqlite", with: "sqlite: \(folder)/gateway.sqlite")
             .replacingOccurrences(of: "maildir: ../../demo-out/outbox", with: "maildir: \(folder)/outbox")
         text = text.replacingOccurrences(of: "  release_tag: sw-rel\n", with: "  release_tag: sw-rel\n" + extraGateway)
+        text = text.replacingOccurrences(of: "\nnotifications:\n", with: "\nnotifications:\n" + routing)
         text += "\ninbound:\n  trusted_authserv_ids: [mx.rollout.example.org]\n" + extra
+        text = edit(text)
         configuration = try GatewayConfiguration.parse(text, file: repository.appendingPathComponent("fixtures/demo/gateway.yaml").path)
         store = try SQLiteTicketStore(path: configuration.storePath)
         let handler = logs
         let clock = self.clock
         gateway = Gateway(
-            configuration: configuration, store: store, hooks: NoHooks(), clock: DateSource { clock.now },
+            configuration: configuration, store: store, hooks: hooks, clock: DateSource { clock.now },
             templates: try TemplateLibrary(), logger: Logger(label: "test") { _ in handler },
             signer: try configuration.replyAddressSigner(), writer: GMimeMessageWriter())
         ingest = Ingest(gateway: gateway, parser: GMimeMailParser())

@@ -125,7 +125,8 @@ struct CLITests {
 
     @Test("send killed while a message is in flight repeats that one message only: each delivery is recorded as it happens")
     func sendKilledRepeatsOnlyTheMessageInFlight() async throws {
-        // Given four queued notifications and a server that takes two seconds to answer each message's data
+        // Given the notifications of a staged and assigned ticket (four or more) and a server that takes two seconds to
+        // answer each message's data
         let slow = try MisbehavingSMTPServer(["--slow-data", "2"])
         defer { slow.stop() }
         let folder = try Self.scratch()
@@ -156,10 +157,11 @@ struct CLITests {
             .write(toFile: config, atomically: true, encoding: .utf8)
         let finish = try Self.run(["send", "-c", config])
         #expect(finish.status == 0, "\(finish.stderr)")
-        // Then every notification arrived, and only the one in flight (the third) twice
+        // Then every notification arrived (none is left queued), and only the one in flight (the third) twice
+        #expect(finish.stdout.contains("still queued 0"))
         let after = prompt.messages().compactMap(\.data).map(Self.messageID)
-        #expect(Set(before + after).count == 4)
-        #expect(after.count == 2)
+        #expect(Set(before + after).count >= 4)
+        #expect(after.count == Set(before + after).count - 2)
         #expect(Set(before).intersection(after) == [before[2]])
     }
 

@@ -15,7 +15,8 @@ struct GatewayTests {
         #expect(stored.queue == .stagedRollout)
         #expect(stored.rolloutCase.release.status == .stageRollOut)
         #expect(try await test.store.history(of: TicketID(1)).map(\.action) == ["created", "status", "child"])
-        #expect(try await test.store.outboxCounts().queued == 1)
+        // One copy per manager of the stack (mario.david, joao.pina), each with its own reply address.
+        #expect(try await test.store.outboxCounts().queued == 2)
     }
 
     @Test("a failing hook leaves no change at all")
@@ -57,11 +58,12 @@ struct GatewayTests {
         test.clock.now = amsterdam("2026-11-30 15:00")
         let first = try await test.gateway.tick()
         #expect(Set(first.fired.map(\.key.kind)) == [.answerDeadline, .escalation])
-        #expect(try await test.store.outboxCounts().queued == queued + 2)  // no-answer to managers, escalation to managers + list
+        // No-answer to the two managers, escalation to the two managers and the list: a copy each.
+        #expect(try await test.store.outboxCounts().queued == queued + 5)
 
         let second = try await test.gateway.tick()
         #expect(second.fired.isEmpty)
-        #expect(try await test.store.outboxCounts().queued == queued + 2)
+        #expect(try await test.store.outboxCounts().queued == queued + 5)
         // The escalation scheduled its repeat for the next working day.
         let pending = try await test.store.timers(of: ticket)
         #expect(pending.map(\.key.kind) == [.escalation])
@@ -76,9 +78,10 @@ struct GatewayTests {
         test.clock.now = amsterdam("2026-11-30 15:00")
         _ = try await test.gateway.tick()
         let report = try await test.gateway.send(through: test.maildir)
-        #expect(report.delivered == 4 && report.stillQueued == 0)
+        // release-staged and no-answer to two managers, team-assigned to Paolo, escalation to two managers and a list.
+        #expect(report.delivered == 8 && report.stillQueued == 0)
         let mails = try test.delivered()
-        #expect(mails.count == 4)
+        #expect(mails.count == 8)
         for mail in mails {
             #expect(mail.header("Subject")?.hasPrefix("[staged-rollout #2] ") == true)
             #expect(mail.header("References")?.contains("<ticket-2@rollout.example.org>") == true)
@@ -104,7 +107,7 @@ struct GatewayTests {
         let blocked = test.folder.file("blocked")
         try Data("a file where the Maildir should be".utf8).write(to: URL(fileURLWithPath: blocked))
         let report = try await test.gateway.send(through: MaildirTransportFor(root: blocked))
-        #expect(report.deferred == 1 && report.delivered == 0 && report.stillQueued == 1)
+        #expect(report.deferred == 2 && report.delivered == 0 && report.stillQueued == 2)
         // Retried later, after the backoff.
         #expect(try await test.store.pendingOutbox(at: test.clock.now, limit: 10).isEmpty)
         let later = test.clock.now.addingTimeInterval(61)
@@ -118,8 +121,9 @@ struct GatewayTests {
         _ = try await test.staged()
         _ = try await test.gateway.send(through: test.maildir)
         let mails = try test.delivered()
-        #expect(mails.count == 1)
-        #expect(mails.first?.header("To") == "release-manager@egi.example.org, ops@egi.example.org")
+        // One copy per person.
+        #expect(mails.count == 2)
+        #expect(Set(mails.compactMap { $0.header("To") }) == ["release-manager@egi.example.org", "ops@egi.example.org"])
     }
 }
 
@@ -127,43 +131,6 @@ import MailMaildir
 
 /// The Maildir transport pointed at a root that may be broken.
 func MaildirTransportFor(root: String) -> MaildirTransport { MaildirTransport(root: root) }
-
-@Suite("Signed reply addresses")
-struct ReplyAddressTests {
-    let signer = try! ReplyAddressSigner(secret: Array("0123456789abcdef-test-secret".utf8), base: EmailAddress("staged-rollout@rollout.example.org"))
-
-    @Test("an issued address names its ticket")
-    func roundTrip() {
-        let address = signer.address(for: TicketID(12))
-        #expect(address.value.hasPrefix("staged-rollout+t12-"))
-        #expect(address.domain == "rollout.example.org")
-        #expect(signer.read(address) == .valid(TicketID(12)))
-        #expect(signer.read(EmailAddress(address.value.uppercased())) == .valid(TicketID(12)))
-    }
-
-    @Test("an altered or forged token is refused; other addresses are not signed")
-    func forged() {
-        let address = signer.address(for: TicketID(12)).value
-        let otherTicket = address.replacingOccurrences(of: "+t12-", with: "+t13-")
-        #expect(signer.read(EmailAddress(otherTicket)) == .forged(String(otherTicket.split(separator: "+")[1].split(separator: "@")[0])))
-        guard case .forged = signer.read(EmailAddress("staged-rollout+t12-0000000000000000@rollout.example.org")) else {
-            Issue.record("a made-up signature must not verify")
-            return
-        }
-        let otherSecret = try! ReplyAddressSigner(secret: Array("another-secret-of-16+".utf8), base: signer.base)
-        guard case .forged = otherSecret.read(signer.address(for: TicketID(12))) else {
-            Issue.record("another secret's address must not verify")
-            return
-        }
-        #expect(signer.read(EmailAddress("staged-rollout@rollout.example.org")) == .notSigned)
-        #expect(signer.read(EmailAddress("someone+t12-abc@rollout.example.org")) == .notSigned)
-    }
-
-    @Test("a short secret is refused")
-    func shortSecret() {
-        #expect(throws: GatewayError.self) { _ = try ReplyAddressSigner(secret: Array("short".utf8), base: EmailAddress("a@b.org")) }
-    }
-}
 
 @Suite("Timers and notices under concurrency")
 struct TimerConcurrencyTests {
@@ -175,7 +142,10 @@ struct TimerConcurrencyTests {
         test.clock.now = amsterdam("2026-11-30 15:00")
         _ = try await test.gateway.tick()
         let queued = try await test.store.pendingOutbox(at: test.clock.now, limit: 100)
-        #expect(queued.filter { $0.kind == "no-answer" }.count == 2)
+        // Two notices (one per silent team), each in a copy per manager.
+        let notices = queued.filter { $0.kind == "no-answer" }
+        #expect(notices.count == 4)
+        #expect(Set(notices.map { String(decoding: $0.data, as: UTF8.self).contains("NGI_IT-INFN-T1") }).count == 2)
         #expect(Set(queued.map(\.messageID)).count == queued.count)
     }
 

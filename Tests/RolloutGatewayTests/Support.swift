@@ -5,6 +5,7 @@ import MailGMime
 import MailMaildir
 import RolloutCore
 import RolloutGateway
+import StoreMemory
 import StoreSQLite
 
 /// A scratch folder removed when the test ends.
@@ -94,21 +95,22 @@ final class RecordingHooks: HookRunner, @unchecked Sendable {
     }
 }
 
-/// A gateway on a real SQLite file in a scratch folder, with a test clock and captured logs.
+/// A gateway on a real SQLite file in a scratch folder (or on the in-memory driver), with a test clock and captured
+/// logs.
 struct TestGateway {
     let folder = ScratchFolder()
     let clock = TestClock(amsterdam("2026-11-26 09:00"))
     let logs = InMemoryLogHandler()
     let hooks: RecordingHooks
     let configuration: GatewayConfiguration
-    let store: SQLiteTicketStore
+    let store: any TicketStore
     let gateway: Gateway
 
-    init(extraConfiguration: String = "", hooks: RecordingHooks = RecordingHooks()) throws {
+    init(extraConfiguration: String = "", hooks: RecordingHooks = RecordingHooks(), inMemory: Bool = false) throws {
         self.hooks = hooks
         let text = testConfigurationText(store: "gateway.sqlite", outbox: "outbox", extra: extraConfiguration)
         configuration = try GatewayConfiguration.parse(text, file: folder.file("gateway.yaml"))
-        store = try SQLiteTicketStore(path: configuration.storePath)
+        store = inMemory ? MemoryTicketStore() : try SQLiteTicketStore(path: configuration.storePath)
         let handler = logs
         var logger = Logger(label: "test") { _ in handler }
         logger.logLevel = .debug

@@ -25,6 +25,12 @@ public struct AuthenticationResults: Sendable, Equatable {
         /// Whether this is a `pass`.
         public var passed: Bool { result == "pass" }
 
+        /// The DKIM signing domain (`header.d`), lower-cased: the only property alignment is judged on.
+        public var signingDomain: String? {
+            guard method == "dkim", let value = properties["header.d"], !value.isEmpty else { return nil }
+            return value.lowercased()
+        }
+
         /// The domain the result is about: `header.d` (or the domain of `header.i`) for DKIM, `smtp.mailfrom`
         /// (or `smtp.helo`) for SPF, `header.from` for DMARC; lower-cased.
         public var domain: String? {

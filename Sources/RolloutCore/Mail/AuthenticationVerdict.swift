@@ -1,65 +1,161 @@
 import Foundation
 
-/// What trusted `Authentication-Results` fields say of a sender (SPEC §5 "How sure we are of the sender").
+/// What the operator's own hosts' `Authentication-Results` say of a sender (SPEC §5 "How sure we are of the sender").
+///
+/// Only fields that count are read: written by a trusted authserv-id, and standing above the `Received` field with
+/// which the receiving MTA took the message from outside (RFC 8601 §5). A field below that hop was in the message
+/// before our MTA saw it, so anyone could have written it. Hops inside (a content filter, LMTP into Dovecot) add
+/// `Received` fields above the boundary; they are walked over when their hosts are ours.
 public struct AuthenticationVerdict: Sendable, Equatable {
-    /// A trusted host saw a DKIM signature pass for the sender's domain (or a parent domain of it).
-    public var dkimPassForSender: Bool
-    /// A trusted host saw DKIM, SPF or DMARC pass for the sender's domain (or a parent domain of it): the MTA vouched
-    /// for the sender, so a reply to them is not backscatter.
+    /// `.dkim` or `.dmarc` when a counting field shows an aligned pass for the sender and none shows a failure.
+    public var strongBasis: AuthenticationBasis?
+    /// A counting field shows DKIM, SPF or DMARC pass for the sender's domain, and no failure for it: the MTA
+    /// vouched for the sender, so an answer to them is not backscatter.
     public var vouched: Bool
-    /// A trusted host saw DKIM or SPF pass at all, for any domain (shown in `explain`; not enough to reply).
+    /// A counting field shows DKIM or SPF pass at all, for any domain (shown in `explain`; not enough to answer).
     public var anyPass: Bool
-    /// The passing results of trusted hosts, for `explain` (`dkim=pass header.d=infn.it`).
+    /// The results of counting fields that decided (`mx.rollout.example.org: dkim=pass (lip.example.org)`).
     public var evidence: [String]
+    /// Fields that did not count, and why.
+    public var ignored: [String]
+    /// The hop where the message came in from outside, in words; nil when no field of ours shows it.
+    public var boundary: String?
+    /// A counting field says the From address itself failed: `dmarc=fail` for its domain, or a DKIM signature of its
+    /// domain that failed. Such a From was forged (or broken on the way): never strong, by any means.
+    public var fromFailed: Bool
 
-    public init(dkimPassForSender: Bool = false, vouched: Bool = false, anyPass: Bool = false, evidence: [String] = []) {
-        self.dkimPassForSender = dkimPassForSender
+    public init(
+        strongBasis: AuthenticationBasis? = nil, vouched: Bool = false, anyPass: Bool = false, evidence: [String] = [],
+        ignored: [String] = [], boundary: String? = nil, fromFailed: Bool = false
+    ) {
+        self.fromFailed = fromFailed
+        self.strongBasis = strongBasis
         self.vouched = vouched
         self.anyPass = anyPass
         self.evidence = evidence
+        self.ignored = ignored
+        self.boundary = boundary
     }
 
-    /// `strong` on a DKIM pass for the sender's domain, else `weak`.
-    public var level: AuthenticationLevel { dkimPassForSender ? .strong : .weak }
+    /// `strong` on an aligned DKIM or DMARC pass, else `weak`.
+    public var level: AuthenticationLevel { strongBasis == nil ? .weak : .strong }
 
-    /// Reads the `Authentication-Results` fields whose authserv-id is trusted (RFC 8601 §5: others may be forged).
-    ///
-    /// - Parameters:
-    ///   - fields: the field values, as ``InboundHeaders/authenticationResults`` holds them.
-    ///   - sender: the address the message is attributed to.
-    ///   - trustedAuthservIDs: the hosts whose results count (case-insensitive).
-    public init(fields: [String], sender: EmailAddress?, trustedAuthservIDs: [String]) {
-        let trusted = Set(trustedAuthservIDs.map { $0.lowercased() })
-        let senderDomain = sender?.domain ?? ""
-        self.init()
-        for field in fields {
-            let parsed = AuthenticationResults(parsing: field)
-            guard !parsed.authservID.isEmpty, trusted.contains(parsed.authservID) else { continue }
-            for result in parsed.results where result.passed {
-                let aligned = result.domain.map { Self.domain(senderDomain, isWithin: $0) } ?? false
-                switch result.method {
-                case "dkim":
-                    anyPass = true
-                    if aligned { dkimPassForSender = true }
-                case "spf":
-                    anyPass = true
-                case "dmarc":
-                    break
-                default:
-                    continue
-                }
-                if aligned { vouched = true }
-                evidence.append(
-                    "\(parsed.authservID): \(result.method)=pass" + (result.domain.map { " (\($0))" } ?? ""))
-            }
+    /// The hosts whose word counts.
+    public struct Trust: Sendable, Equatable {
+        /// The authserv-ids whose fields are believed (the receiving MTA's), lower-cased.
+        public var authservIDs: Set<String>
+        /// The operator's hosts: trusted authserv-ids and `inbound.internal_hosts` (names or addresses), lower-cased.
+        public var internalHosts: Set<String>
+
+        public init(authservIDs: [String], internalHosts: [String] = []) {
+            self.authservIDs = Set(authservIDs.map { $0.lowercased() })
+            self.internalHosts = self.authservIDs.union(internalHosts.map { $0.lowercased() })
         }
     }
 
-    /// Whether `domain` is `parent` or below it. A signer for `infn.it` controls `cnaf.infn.it` too.
-    static func domain(_ domain: String, isWithin parent: String) -> Bool {
-        guard !domain.isEmpty, !parent.isEmpty else { return false }
+    /// Walks the trace fields top down to the boundary and judges the sender by the fields that count.
+    ///
+    /// - Parameters:
+    ///   - trace: `Received` and `Authentication-Results` fields, top (most recent) first.
+    ///   - sender: the address the message is attributed to (its From).
+    public init(trace: [TraceField], sender: EmailAddress?, trust: Trust) {
+        self.init()
+        var counting: [AuthenticationResults] = []
+        var passedBoundary = false
+        for (position, field) in trace.enumerated() {
+            let place = "\(field.name.rawValue) #\(position + 1)"
+            switch field.name {
+            case .authenticationResults:
+                let parsed = AuthenticationResults(parsing: field.value)
+                if passedBoundary {
+                    ignored.append("\(place) (\(parsed.authservID.isEmpty ? "no authserv-id" : parsed.authservID)): below the boundary, written before our MTA took the message")
+                } else if parsed.authservID.isEmpty || !trust.authservIDs.contains(parsed.authservID) {
+                    ignored.append("\(place) (\(parsed.authservID.isEmpty ? "no authserv-id" : parsed.authservID)): not a trusted authserv-id")
+                } else {
+                    counting.append(parsed)
+                }
+            case .received:
+                guard !passedBoundary else { continue }
+                let hop = ReceivedField(parsing: field.value)
+                let by = hop.byHost ?? "?"
+                if let host = hop.byHost, trust.internalHosts.contains(host) {
+                    if hop.fromIsInternal(trust.internalHosts) { continue }
+                    boundary = "\(place): \(by) took it from \(hop.describeSource)"
+                } else {
+                    // A host we do not know handled the message after ours: what stands above was not written by
+                    // us, and what stands below cannot be placed. Nothing counts.
+                    boundary = "\(place): received by \(by), which is not one of our hosts (inbound.internal_hosts); nothing counts"
+                    ignored += counting.map { "\($0.authservID): stands above a hop by a host that is not ours" }
+                    counting = []
+                }
+                passedBoundary = true
+            }
+        }
+        if !passedBoundary {
+            // No hop of ours took the message from outside: no field can be told from a forged one.
+            ignored += counting.map { "\($0.authservID): no Received field of ours marks where the message came in" }
+            counting = []
+        }
+        judge(counting, sender: sender)
+    }
+
+    /// Judges the counting fields. A failure for the sender's domain vetoes the passes of its method in every other
+    /// field (a DMARC failure vetoes all): one pass never outweighs a fail.
+    private mutating func judge(_ fields: [AuthenticationResults], sender: EmailAddress?) {
+        let senderDomain = sender?.domain.lowercased() ?? ""
+        var passes: [String: [String]] = [:]
+        var failures: [String: [String]] = [:]
+        var signatureOfFromFailed = false
+        for field in fields {
+            for result in field.results {
+                let line = "\(field.authservID): \(result.method)=\(result.result)" + (result.domain.map { " (\($0))" } ?? "")
+                // Alignment: DKIM on the signing domain (d=), never on the identity (i=) alone; SPF on the envelope
+                // domain; DMARC on the From domain exactly.
+                let domain = result.method == "dkim" ? result.signingDomain : result.domain
+                let aligned =
+                    result.method == "dmarc"
+                    ? domain == senderDomain && !senderDomain.isEmpty
+                    : domain.map { Self.aligned(senderDomain, $0) } ?? false
+                switch (result.method, result.result) {
+                case ("dkim", "pass"), ("spf", "pass"):
+                    anyPass = true
+                    if aligned { passes[result.method, default: []].append(line) }
+                case ("dmarc", "pass"):
+                    if aligned { passes["dmarc", default: []].append(line) }
+                case ("dkim", "fail"), ("dkim", "none"), ("dkim", "permerror"), ("dkim", "policy"), ("dkim", "neutral"),
+                    ("spf", "fail"), ("spf", "softfail"), ("spf", "permerror"), ("dmarc", "fail"):
+                    // A result naming no domain (`dkim=none`) is about the message, so about the sender too.
+                    if aligned || domain == nil { failures[result.method, default: []].append(line) }
+                    if aligned, result.method == "dkim", ["fail", "permerror"].contains(result.result) { signatureOfFromFailed = true }
+                default:
+                    continue
+                }
+            }
+        }
+        let dmarcFailed = failures["dmarc"] != nil
+        fromFailed = dmarcFailed || signatureOfFromFailed
+        func holds(_ method: String) -> Bool { passes[method] != nil && failures[method] == nil && !dmarcFailed }
+        strongBasis = holds("dkim") ? .dkim : holds("dmarc") ? .dmarc : nil
+        vouched = holds("dkim") || holds("dmarc") || holds("spf")
+        evidence = ["dkim", "dmarc", "spf"].flatMap { method in (failures[method] ?? []) + (holds(method) ? passes[method] ?? [] : []) }
+    }
+
+    /// Whether `domain` is `signer` or below it, with a signer of at least two labels (`lip.example.org` signs
+    /// for `mail.lip.example.org`; `org` signs for nobody).
+    static func aligned(_ domain: String, _ signer: String) -> Bool {
+        guard !domain.isEmpty, signer.split(separator: ".").count >= 2 else { return false }
         let domain = domain.lowercased()
-        let parent = parent.lowercased()
-        return domain == parent || domain.hasSuffix("." + parent)
+        let signer = signer.lowercased()
+        return domain == signer || domain.hasSuffix("." + signer)
+    }
+}
+
+extension ReceivedField {
+    /// The sending host in words, for `explain`.
+    var describeSource: String {
+        let names = ([heloName].compactMap { $0 } + commentNames).joined(separator: " ")
+        let addresses = self.addresses.map { "[\($0)]" }.joined(separator: " ")
+        let text = [names, addresses].filter { !$0.isEmpty }.joined(separator: " ")
+        return text.isEmpty ? "the host itself (no from clause)" : text
     }
 }

@@ -13,11 +13,15 @@ public struct GatewayIdentity: Sendable, Equatable {
     public var trustedAuthservIDs: [String]
     /// The mailing lists it knows (the EA lists), so that a list's address is never taken for a person's.
     public var listAddresses: [EmailAddress]
+    /// The operator's hosts besides the trusted authserv-ids (`inbound.internal_hosts`): names or addresses of the
+    /// hops inside (content filters, the IMAP server's LMTP), walked over when looking for where mail came in.
+    public var internalHosts: [String]
 
     public init(
         addresses: [EmailAddress], messageIDDomain: String, loopValues: [String] = [], trustedAuthservIDs: [String] = [],
-        listAddresses: [EmailAddress] = []
+        listAddresses: [EmailAddress] = [], internalHosts: [String] = []
     ) {
+        self.internalHosts = internalHosts
         self.addresses = addresses
         self.messageIDDomain = messageIDDomain
         self.loopValues = loopValues

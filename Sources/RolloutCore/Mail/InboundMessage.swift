@@ -37,6 +37,12 @@ public struct InboundHeaders: Sendable, Equatable {
     public var returnPath: String?
     /// Every `Authentication-Results` value, top (most recent) first.
     public var authenticationResults: [String] = []
+    /// The `Received` and `Authentication-Results` fields in the order they stand, top (most recent) first: whose
+    /// results count depends on where they stand among the hops (RFC 8601 §5).
+    public var traceFields: [TraceField] = []
+    /// Fields that a message has at most once (From, Sender, Message-ID, Subject, …) but this one has several of,
+    /// lower-cased: which of them a signature covered is unknown, so such a message is never strong.
+    public var repeatedFields: [String] = []
     /// The top-level content type, lower-cased (`multipart/report`).
     public var contentType: String?
     /// `Date`, as written.

@@ -87,9 +87,22 @@ public struct MessageClassifier: Sendable, Equatable {
             kind = .reply
         }
         if rewritten && sender == nil { reasons.append("a list rewrote From and named no person") }
-        let verdict = AuthenticationVerdict(
-            fields: headers.authenticationResults, sender: sender?.address,
-            trustedAuthservIDs: identity.trustedAuthservIDs)
+        var verdict = AuthenticationVerdict(
+            trace: headers.traceFields, sender: sender?.address,
+            trust: .init(authservIDs: identity.trustedAuthservIDs, internalHosts: identity.internalHosts))
+        let repeated = headers.repeatedFields.filter { Self.authorFields.contains($0) }
+        if !repeated.isEmpty, verdict.strongBasis != nil {
+            // Which of two From (or Message-ID, …) fields a signature covered cannot be told: a colleague could
+            // put a From of his choosing above his own signed one.
+            verdict.strongBasis = nil
+            verdict.ignored.append("the message repeats \(repeated.joined(separator: ", ")): never strong")
+        }
+        if rewritten, verdict.strongBasis != nil {
+            // The person was named by a header the list copied (X-Original-From, Reply-To), which no signature
+            // aligned with From covers: a list copy is never strong by DKIM.
+            verdict.strongBasis = nil
+            verdict.ignored.append("a list rewrote From: a pass for the list's domain says nothing of the person")
+        }
 
         let policy: ReplyPolicy
         if kind != .reply {
@@ -108,6 +121,9 @@ public struct MessageClassifier: Sendable, Equatable {
             listRewroteFrom: rewritten, authentication: verdict, replyPolicy: policy)
     }
 
+    /// Fields whose repetition makes the author uncertain.
+    static let authorFields: Set<String> = ["from", "sender", "reply-to", "message-id", "subject", "date", "to", "cc"]
+
     private static func words(_ kind: Kind) -> String {
         switch kind {
         case .reply: "reply"
@@ -119,34 +135,36 @@ public struct MessageClassifier: Sendable, Equatable {
 
     // MARK: - The sender
 
-    /// The sender (SPEC §5): From, except for mail a list rewrote for DMARC ("X via list", or From being the list,
-    /// with a `List-Id`): then `X-Original-From`, else the last `Reply-To` mailbox that is not the list, else the `Cc`
-    /// mailbox named X; `nil` when the list hid the person entirely.
+    /// The sender (SPEC §5): From, except for a copy that one of the configured EA lists rewrote for DMARC (its From
+    /// is the list's address): then `X-Original-From`, else the last `Reply-To` mailbox that is not the list, else the
+    /// `Cc` mailbox named like the "X via list" display name; `nil` when the list hid the person entirely. A display
+    /// name "X via Y", a `List-Id` or a `Reply-To` on any other From mean nothing: anyone can write them.
     public func resolveSender(_ headers: InboundHeaders) -> (Mailbox?, SenderSource?, rewritten: Bool) {
-        guard let from = headers.from.first else {
-            if let original = headers.originalFrom.first { return (original, .originalFrom, false) }
-            return (nil, nil, false)
-        }
-        let viaName = Self.viaName(from.name)
-        let fromIsList = isList(from.address, headers: headers)
-        let rewritten = (headers.listID != nil && viaName != nil) || fromIsList
-        guard rewritten else { return (from, .from, false) }
+        // No From, or several authors (RFC 5322 allows a list with a Sender field): nobody to attribute it to.
+        guard headers.from.count == 1, let from = headers.from.first else { return (nil, nil, false) }
+        guard identity.listAddresses.contains(from.address) else { return (from, .from, false) }
 
-        if let original = headers.originalFrom.first(where: { !isList($0.address, headers: headers) }) {
-            return (original, .originalFrom, true)
-        }
-        if let person = headers.replyTo.last(where: { !isList($0.address, headers: headers) && $0.address != from.address }) {
-            return (person, .replyTo, true)
-        }
-        if let viaName,
-            let person = headers.cc.first(where: {
-                $0.name?.trimmingWhitespace().lowercased() == viaName.lowercased()
-                    && !isList($0.address, headers: headers)
+        // Mailman puts the person in Reply-To (or Cc, with the list in Reply-To) and passes any X-Original-From of
+        // the post through unchanged: the poster could write one. It names the person only when nothing else does,
+        // and a copy whose headers name two different people names nobody.
+        let viaName = Self.viaName(from.name)
+        var person: (Mailbox, SenderSource)?
+        if let replyTo = headers.replyTo.last(where: { !isList($0.address, headers: headers) && $0.address != from.address }) {
+            person = (replyTo, .replyTo)
+        } else if let viaName,
+            let cc = headers.cc.first(where: {
+                $0.name?.trimmingWhitespace().lowercased() == viaName.lowercased() && !isList($0.address, headers: headers)
             })
         {
-            return (person, .cc, true)
+            person = (cc, .cc)
         }
-        return (nil, nil, true)
+        let original = headers.originalFrom.first(where: { !isList($0.address, headers: headers) })
+        switch (person, original) {
+        case (let found?, nil): return (found.0, found.1, true)
+        case (let found?, let original?): return found.0.address == original.address ? (found.0, found.1, true) : (nil, nil, true)
+        case (nil, let original?): return (original, .originalFrom, true)
+        case (nil, nil): return (nil, nil, true)
+        }
     }
 
     /// X of a display name "X via List" (Mailman, Google Groups: `'Mario Rossi' via EA IT`).
@@ -265,8 +283,11 @@ public struct MessageClassifier: Sendable, Equatable {
             if !keyword.isEmpty && keyword != "no" { reasons.append("Auto-Submitted: \(keyword)") }
         }
         for (name, value) in headers.autoReplyMarkers.sorted(by: { $0.key < $1.key })
-        where Self.autoReplyMarkers.contains(name.lowercased()) {
+        where Self.autoReplyMarkers.contains(name.lowercased()) || AutoReplySubjects.exchangeRuleHeaders.contains(name.lowercased()) {
             reasons.append("\(name): \(value)")
+        }
+        if let phrase = AutoReplySubjects.phrase(in: headers.subject) {
+            reasons.append("vacation subject (\(phrase.trimmingWhitespace()))")
         }
         let precedence = headers.precedence?.trimmingWhitespace().lowercased() ?? ""
         if ["bulk", "junk", "auto_reply", "auto-reply"].contains(precedence) { reasons.append("Precedence: \(precedence)") }

@@ -2,11 +2,14 @@ import Foundation
 
 /// The new text of a reply, line by line, and what was cut from it as old text (SPEC §5 "Commands").
 ///
-/// Cut are: `>` quoted lines (any depth), attribution lines ("On … wrote:" in the usual languages) with what they
-/// introduce, Outlook/Exchange "-----Original Message-----" and header blocks, Lotus Notes forwarding and header
-/// tables, signatures after `-- ` and list footers. Unquoted lines between or below quotes stay: bottom-posting and
-/// inline replies are new text. Each kind of old text is one ``Recogniser`` in ``recognisers``, tried in order on
-/// every line that is not already cut.
+/// Cut are: an unquoted copy of a message the gateway sent and everything below it (``OwnText``, when the caller
+/// gives the fingerprints of the messages the reply may answer), `>` quoted lines (any depth), attribution lines
+/// ("On … wrote:" and its forms in 23 languages, date-first, wrapped over two lines, Zoho's between dashes) with what
+/// they introduce, "-----Original Message-----" separators and header blocks (Outlook desktop, web and mobile, Yahoo,
+/// Zoho), Lotus Notes forwarding and header tables, signatures after `-- ` or `__`, mobile signatures ("Sent from my
+/// iPhone") and list footers. Unquoted lines between or below quotes stay: bottom-posting and inline replies are new
+/// text. Each kind of old text is one ``Recogniser`` in ``recognisers``, tried in order on every line that is not
+/// already cut; each looks at a bounded number of lines, so reading is linear in the text's size.
 public struct ReplyText: Sendable, Equatable {
     /// Why lines were cut.
     public enum CutReason: String, Sendable, Equatable, CaseIterable {
@@ -24,6 +27,9 @@ public struct ReplyText: Sendable, Equatable {
         case signature
         /// A mailing list footer (Mailman, Google Groups).
         case listFooter
+        /// The text of a message the gateway sent, copied unquoted into the reply (found by ``OwnText``), with the
+        /// attribution above it, and everything below.
+        case ownText = "own-text"
     }
 
     /// Lines that were cut, for `explain`.
@@ -47,8 +53,24 @@ public struct ReplyText: Sendable, Equatable {
     public var cuts: [Cut]
 
     /// Splits a reply's readable text into new text and cut old text.
-    public init(_ text: String) {
-        let lines = Self.lines(of: text)
+    ///
+    /// - Parameter sent: fingerprints of the messages the reply may answer: the new text ends where a copy of one of
+    ///   them starts (``OwnText``), whatever attribution or layout surrounds it.
+    public init(_ text: String, sent: [OwnTextFingerprint] = []) {
+        let all = Self.lines(of: text)
+        self.init(lines: all, ownTextStart: sent.isEmpty ? nil : OwnText.start(in: all, sent: sent))
+    }
+
+    /// The reply read again knowing the messages it may answer, or nil when it holds no copy of them (then the reading
+    /// without them stands): for a caller that read the reply before it could know them.
+    public static func endingAtOwnText(_ text: String, sent: [OwnTextFingerprint]) -> ReplyText? {
+        let all = lines(of: text)
+        guard let start = OwnText.start(in: all, sent: sent) else { return nil }
+        return ReplyText(lines: all, ownTextStart: start)
+    }
+
+    private init(lines all: [String], ownTextStart: Int?) {
+        let lines = ownTextStart.map { Array(all[..<$0]) } ?? all
         var newLines: [String] = []
         var cuts: [Cut] = []
         var index = 0
@@ -62,6 +84,9 @@ public struct ReplyText: Sendable, Equatable {
             }
             newLines.append(lines[index])
             index += 1
+        }
+        if let start = ownTextStart {
+            cuts.append(Cut(reason: .ownText, lines: start..<all.count, text: Array(all[start...])))
         }
         self.newLines = newLines
         self.cuts = cuts
@@ -110,6 +135,8 @@ extension ReplyText {
         Recogniser(reason: .headerBlock, match: lotusNotesSentBy),
         Recogniser(reason: .attribution, match: attribution),
         Recogniser(reason: .quote, match: quote),
+        Recogniser(reason: .signature, match: underscoreRule),
+        Recogniser(reason: .signature, match: mobileSignature),
     ]
 
     // MARK: Quotes
@@ -166,9 +193,12 @@ extension ReplyText {
     /// A line of dashes around one of `phrases` ("-----Original Message-----").
     static func separator(_ phrases: Set<String>) -> @Sendable ([String], Int) -> Match? {
         { lines, index in
-            let line = lines[index].trimmingWhitespace()
+            // Emphasis around the whole line ("*-------- Original Message --------*") is HTML's <b> turned into text.
+            let line = lines[index].trimmingWhitespace().trimmingCharacters(in: CharacterSet(charactersIn: "*_ "))
             guard line.hasPrefix("--"), line.hasSuffix("--") || line.hasSuffix(":") else { return nil }
-            let phrase = line.trimmingCharacters(in: CharacterSet(charactersIn: "-: ")).lowercased()
+            // Turkish "İ" lower-cases to "i" and a combining dot.
+            let phrase = line.trimmingCharacters(in: CharacterSet(charactersIn: "-:*_ ")).lowercased()
+                .replacingOccurrences(of: "\u{307}", with: "")
             return phrases.contains(phrase) ? .restOfMessage : nil
         }
     }
@@ -189,7 +219,7 @@ extension ReplyText {
         }
         var names: [OldText.HeaderName] = []
         var probe = start
-        while probe < lines.count, let name = OldText.headerName(of: lines[probe]) {
+        while probe < lines.count, probe - start < 16, let name = OldText.headerName(of: lines[probe]) {
             names.append(name)
             probe += 1
         }
@@ -214,6 +244,24 @@ extension ReplyText {
     /// A signature: everything after a line that is exactly `-- ` (RFC 3676 §4.3) or `--`.
     static func signature(_ lines: [String], _ index: Int) -> Match? {
         lines[index] == "-- " || lines[index] == "--" ? .restOfMessage : nil
+    }
+
+    /// A signature after a line `__` (or `__ `), the underscore kin of `-- `. A longer underscore rule is no
+    /// signature unless a header block or list footer follows it (those recognisers come first).
+    static func underscoreRule(_ lines: [String], _ index: Int) -> Match? {
+        lines[index] == "__" || lines[index] == "__ " ? .restOfMessage : nil
+    }
+
+    /// A mobile mail program's signature ("Sent from my iPhone", "Von meinem iPhone gesendet", "Get Outlook for
+    /// Android"): cut when nothing but old text (or nothing) follows it, so that a sentence starting "Sent from" in
+    /// the middle of what a person wrote stays.
+    static func mobileSignature(_ lines: [String], _ index: Int) -> Match? {
+        guard OldText.isMobileSignature(lines[index]) else { return nil }
+        var next = index + 1
+        while next < lines.count, isBlank(lines[next]) { next += 1 }
+        guard next < lines.count else { return .through(next) }
+        let oldTextFollows = recognisers.dropLast(2).contains { $0.match(lines, next) != nil }
+        return oldTextFollows ? .through(next) : nil
     }
 
     /// A list footer: Mailman's underscore line followed by list information, Google Groups' "You received this
@@ -241,33 +289,57 @@ enum OldText {
         "original message", "ursprüngliche nachricht", "original-nachricht", "originalnachricht",
         "message d'origine", "message d’origine", "message original", "messaggio originale", "mensaje original",
         "oorspronkelijk bericht", "origineel bericht", "ursprungligt meddelande", "wiadomość oryginalna",
-        "původní zpráva", "mensagem original",
+        "původní zpráva", "mensagem original", "mensagem de origem", "oprindelig meddelelse", "original meddelelse",
+        "opprinnelig melding", "original melding", "alkuperäinen viesti", "eredeti üzenet", "mesaj original",
+        "mesajul original", "αρχικό μήνυμα", "özgün ileti", "orijinal mesaj", "orijinal ileti", "исходное сообщение",
+        "оригинальное сообщение", "оригінальне повідомлення", "вихідне повідомлення", "оригинално съобщение",
+        "原始邮件", "原始郵件", "原始信件", "元のメッセージ", "원본 메시지", "original", "原始邮件信息",
     ]
 
     /// Phrases between dashes that start a forwarded message (Gmail, Thunderbird), lower-cased.
     static let forwardSeparators: Set<String> = [
         "forwarded message", "weitergeleitete nachricht", "message transféré", "messaggio inoltrato",
         "mensaje reenviado", "doorgestuurd bericht", "vidarebefordrat meddelande", "wiadomość przekazana",
-        "przekazana wiadomość", "přeposlaná zpráva", "mensagem encaminhada",
+        "przekazana wiadomość", "přeposlaná zpráva", "mensagem encaminhada", "videresendt meddelelse",
+        "videresendt melding", "välitetty viesti", "továbbított üzenet", "mesaj redirecționat", "mesaj redirectionat",
+        "προωθημένο μήνυμα", "iletilen ileti", "пересылаемое сообщение", "переслане повідомлення",
+        "препратено съобщение", "转发的邮件", "轉寄的郵件", "転送されたメッセージ", "전달된 메시지", "forwarded message",
     ]
 
     /// The header fields that appear in a quoted header block.
     enum HeaderName: Sendable {
-        case from, sent, date, to, cc, subject
+        case from, sent, date, to, cc, subject, replyTo
     }
 
-    /// Header names of quoted header blocks (Outlook, Outlook for Mac, webmail, Lotus Notes), lower-cased.
+    /// Header names of quoted header blocks (Outlook desktop, web and mobile, Outlook for Mac, Yahoo, Zoho, webmail,
+    /// Lotus Notes) in 23 languages, lower-cased.
     static let headerNames: [String: HeaderName] = {
         var table: [String: HeaderName] = [:]
         let byField: [(HeaderName, [String])] = [
-            (.from, ["from", "von", "de", "da", "od", "van", "från", "expéditeur"]),
-            (.sent, ["sent", "gesendet", "envoyé", "inviato", "enviado", "enviada", "wysłano", "odesláno", "verzonden",
-                     "skickat"]),
-            (.date, ["date", "datum", "data", "fecha", "datum odeslání"]),
-            (.to, ["to", "an", "à", "a", "para", "do", "komu", "aan", "till", "pour"]),
-            (.cc, ["cc", "kopie", "kopia", "kopie an"]),
-            (.subject, ["subject", "betreff", "objet", "oggetto", "asunto", "temat", "předmět", "onderwerp", "ämne",
-                        "assunto"]),
+            (.from, [
+                "from", "von", "de", "da", "od", "van", "från", "expéditeur", "fra", "lähettäjä", "feladó", "de la", "από",
+                "kimden", "от", "від", "发件人", "寄件者", "寄件人", "差出人", "보낸 사람", "remetente", "afzender", "absender", "mittente",
+                "remitente", "nadawca", "odesílatel", "avsändare", "afsender", "avsender", "lähettäjä"]),
+            (.sent, [
+                "sent", "gesendet", "envoyé", "inviato", "enviado", "enviada", "wysłano", "odesláno", "verzonden",
+                "skickat", "sendt", "lähetetty", "elküldve", "küldve", "trimis", "στάλθηκε", "gönderildi",
+                "gönderilme tarihi", "отправлено", "надіслано", "изпратено", "发送时间", "寄件日期", "送信日時", "보낸 날짜", "enviado em"]),
+            (.date, [
+                "date", "datum", "data", "fecha", "datum odeslání", "dato", "päivämäärä", "päiväys", "dátum", "dată",
+                "ημερομηνία", "tarih", "дата", "日期", "日付", "날짜"]),
+            (.to, [
+                "to", "an", "à", "a", "para", "do", "komu", "aan", "till", "pour", "til", "vastaanottaja", "címzett",
+                "către", "catre", "προς", "kime", "кому", "до", "收件人", "收件者", "宛先", "받는 사람", "destinatário", "destinatario",
+                "destinataire", "empfänger", "adresát", "mottagare", "modtager", "mottaker"]),
+            (.cc, [
+                "cc", "kopie", "kopia", "kopie an", "kopio", "másolat", "κοιν", "κοιν.", "bilgi", "копия", "копія", "抄送",
+                "副本", "kopi", "cc to"]),
+            (.subject, [
+                "subject", "betreff", "objet", "oggetto", "asunto", "temat", "předmět", "onderwerp", "ämne", "assunto",
+                "emne", "aihe", "tárgy", "subiect", "θέμα", "konu", "тема", "относно", "主题", "主旨", "件名", "제목"]),
+            (.replyTo, [
+                "reply-to", "reply to", "risposta", "rispondi a", "antwort an", "répondre à", "responder a", "svar til",
+                "svara till", "antwoord aan", "odpowiedź do", "odpovědět", "ответить", "відповісти"]),
         ]
         for (field, names) in byField { for name in names { table[name] = field } }
         return table
@@ -276,7 +348,7 @@ enum OldText {
     /// The header name a line starts with ("From: …", "*Von:* …", "Subject:\t…"), if it is one of ``headerNames``.
     static func headerName(of line: String) -> HeaderName? {
         let text = line.drop(while: { $0 == " " || $0 == "\t" || $0 == "*" })
-        guard let colon = text.firstIndex(of: ":") else { return nil }
+        guard let colon = text.firstIndex(where: { $0 == ":" || $0 == "：" }) else { return nil }
         let name = text[..<colon].trimmingCharacters(in: CharacterSet(charactersIn: "* \t")).lowercased()
         guard name.count <= 20 else { return nil }
         return headerNames[name]
@@ -299,6 +371,31 @@ enum OldText {
         return text.hasPrefix("you received this message because you are subscribed") || text.hasPrefix("to unsubscribe")
     }
 
+    /// How mobile mail programs sign, lower-cased: the start of the line ("Sent from my iPhone", "Enviado desde mi
+    /// Galaxy", "Отправлено с iPhone") or its end ("Von meinem iPhone gesendet", "iPhone-ről küldve", "iPhoneから送信").
+    static let mobileSignaturePrefixes: [String] = [
+        "sent from my ", "sent from outlook for ", "sent from yahoo mail", "sent from mail for windows",
+        "sent from samsung", "sent from proton mail", "get outlook for ", "envoyé de mon ", "envoyé depuis mon ",
+        "envoyé à partir de ", "obtenir outlook pour ", "gesendet von meinem ", "gesendet mit ",
+        "holen sie sich outlook für ", "inviato da ", "inviato dal mio ", "scarica outlook per ", "enviado desde mi ",
+        "obtener outlook para ", "enviado do meu ", "enviado de meu ", "obter o outlook para ", "sendt fra min ",
+        "skickat från min ", "verzonden vanaf mijn ", "verstuurd vanaf mijn ", "verzonden met ", "wysłane z mojego ",
+        "wysłano z ", "odesláno z ", "lähetetty iphone", "lähetetty android", "trimis de pe ", "στάλθηκε από ",
+        "отправлено с ", "отправлено из ", "надіслано з ", "изпратено от ", "从我的", "发自我的", "發自我的", "寄件者：我的",
+        "sent from samsung mobile",
+    ]
+    static let mobileSignatureSuffixes: [String] = [
+        " gesendet", " küldve", "'dan gönderildi", "'umdan gönderildi", "’dan gönderildi", "から送信", "에서 보냄",
+    ]
+
+    /// A mobile mail program's signature line: short, and one of the forms above.
+    static func isMobileSignature(_ line: String) -> Bool {
+        let text = line.trimmingWhitespace().lowercased()
+        guard text.count >= 6, text.count <= 60 else { return false }
+        let bare = text.hasSuffix(".") ? String(text.dropLast()) : text
+        return mobileSignaturePrefixes.contains { bare.hasPrefix($0) } || mobileSignatureSuffixes.contains { bare.hasSuffix($0) }
+    }
+
     /// Lotus Notes' "Sent by:" cell.
     static func isSentBy(_ line: String) -> Bool {
         line.trimmingWhitespace().lowercased().hasPrefix("sent by:")
@@ -313,10 +410,11 @@ enum OldText {
 
     // MARK: Attributions
 
-    /// Attribution forms that open with a word of their language ("On …", "Am …", "Le …"): distinctive enough to cut
-    /// everything below them when no quote follows, and recognised when a client wraps them over two lines.
+    /// Attribution forms that open with a word of their language ("On …", "Am …", "Le …"), or that name the sender's
+    /// address and a date: distinctive enough to cut everything below them when no quote follows, and recognised when a
+    /// client wraps them over two lines.
     static let openingAttributions: [NSRegularExpression] = compile([
-        #"^On\s.+\swrote\s*:$"#,  // English: Gmail, Thunderbird, Apple Mail, mutt
+        #"^On\s.+\swrote\s*:$"#,  // English: Gmail, Thunderbird, Apple Mail, mutt, Yahoo
         #"^Am\s.+\sschrieb(\s.*)?:$"#,  // German
         #"^Le\s.+\sa\s+écrit\s*:$"#,  // French
         #"^Il\s.+\sha\s+scritto\s*:$"#,  // Italian
@@ -324,30 +422,35 @@ enum OldText {
         #"^W\s+dniu\s.+\s(pisze|napisał\(a\)|napisał|napisała)\s*:$"#,  // Polish
         #"^Dne\s.+\snapsal(\(a\)|a)?\s*:$"#,  // Czech
         #"^Op\s.+\sschreef(\s.*)?:$"#,  // Dutch
-        #"^Den\s.+\sskrev(\s.*)?:$"#,  // Swedish
+        #"^Den\s.+\sskrev(\s.*)?:$"#,  // Swedish, Danish, Norwegian
         #"^Em\s.+\sescreveu\s*:$"#,  // Portuguese
+        #"^În\s.+\sa\s+scris\s*:$"#,  // Romanian
+        #"^Στις\s.+\sέγραψε\s*:$"#,  // Greek
+        #"^На\s.+\sнаписа(л|ла)?\s*:$"#,  // Bulgarian, Russian
+        #"^在\s*.+\s*(写道|寫道)\s*[:：]$"#,  // Chinese
         #"^.+\swrote\s+on\s.+:$"#,  // Lotus Notes: "Mario Rossi/INFN wrote on 30/11/2026 15:02:"
+        // Gmail's date-first forms, in any language: "2026-11-27 15:00 GMT+01:00 X <x@y>:", "пт, 27 нояб. 2026 г. в
+        // 15:00, X <x@y>:", "2026年11月27日(金) 15:00 X <x@y>:", "… X <x@y>님이 작성:"
+        #"^.*\d.*<[^<>\s]+@[^<>\s]+>\s*(님이\s*작성|のメッセージ)?\s*[:：]$"#,
+        // The verb amid the line, with an address and a date: "fre. 27. nov. 2026 kl. 15:00 skrev X <x@y>:" (Gmail in
+        // Norwegian, Danish, Swedish), "X <x@y> schrieb am Fr., 27. Nov. 2026 um 15:00 Uhr:" (Gmail in German)
+        #"^(?=.*@)(?=.*\d).+\s(schrieb|skrev|schreef)\s.+:$"#,
     ])
 
     /// Attribution forms without an opening word ("Mario Rossi wrote:", Gmail's Polish "pon., 30 lis 2026 o 15:02
     /// Mario Rossi <m@x> napisał(a):"): taken as attributions only above a quote, or when they name an address or a time.
     static let closingAttributions: [NSRegularExpression] = compile([
-        #"^.+\swrote\s*:$"#,
-        #"^.+\sschrieb\s*:$"#,
-        #"^.+\sa\s+écrit\s*:$"#,
-        #"^.+\sha\s+scritto\s*:$"#,
-        #"^.+\sescribió\s*:$"#,
-        #"^.+\s(pisze|napisał\(a\)|napisał|napisała)\s*:$"#,
-        #"^.+\snapsal(\(a\)|a)?\s*:$"#,
-        #"^.+\sschreef\s*:$"#,
-        #"^.+\sskrev\s*:$"#,
-        #"^.+\sescreveu\s*:$"#,
-        #"^(Quoting|Zitat von|Citando|Citation de)\s.+:$"#,  // Horde and other webmail
+        // The verb of each language at the end: English, German, French, Italian, Spanish, Polish, Czech, Dutch,
+        // Swedish/Danish/Norwegian, Portuguese, Finnish, Hungarian ("ezt írta (időpont: …):"), Romanian, Greek, Turkish,
+        // Russian, Ukrainian, Bulgarian.
+        #"^.+\s(wrote|schrieb|a\s+écrit|ha\s+scritto|escribió|pisze|napisał\(a\)|napisał|napisała|napsal\(a\)|napsala|napsal|schreef|skrev|escreveu|kirjoitti|(ezt\s+)?írta(\s*\(.+\))?|a\s+scris|έγραψε|(şunu\s+)?yazdı|написал\(а\)|написала|написал|пишет|пише|написав\(ла\)|написала|написав|написа)\s*:$"#,
+        #"^.+(写道|寫道|님이\s*작성|작성|のメッセージ)\s*[:：]$"#,  // Chinese, Korean, Japanese
+        #"^(Quoting|Zitat von|Citando|Citation de|Cytat|Цитата)\s.+:$"#,  // Horde and other webmail
         #"^\*\s.+\s\[.+\]\s*:$"#,  // mutt's "* Mario Rossi <m@x> [2026-11-30 15:02]:"
     ])
 
     /// Words that open an attribution, for the first line of one wrapped over two lines.
-    static let openingWords: NSRegularExpression = compile([#"^(On|Am|Le|Il|El|W\s+dniu|Dne|Op|Den|Em)\s"#])[0]
+    static let openingWords: NSRegularExpression = compile([#"^(On|Am|Le|Il|El|W\s+dniu|Dne|Op|Den|Em|În|Στις|На|在)\s"#])[0]
 
     private static func compile(_ patterns: [String]) -> [NSRegularExpression] {
         patterns.compactMap { try? NSRegularExpression(pattern: $0, options: [.caseInsensitive]) }
@@ -358,19 +461,30 @@ enum OldText {
 
     /// Whether a line is an attribution, and of which form. Long lines are never attributions.
     static func attributionForm(_ line: String) -> AttributionForm? {
-        let text = line.trimmingWhitespace()
-        guard text.hasSuffix(":"), text.count <= 240 else { return nil }
+        var text = line.trimmingWhitespace()
+        // Zoho: "---- On Fri, 27 Nov 2026 15:00:00 +0100 X<x@y> wrote ----"; emphasis from HTML: "*On … wrote:*".
+        if text.hasPrefix("--"), text.hasSuffix("--") {
+            text = text.trimmingCharacters(in: CharacterSet(charactersIn: "- ")) + ":"
+        } else if text.hasPrefix("*"), text.hasSuffix("*") {
+            text = text.trimmingCharacters(in: CharacterSet(charactersIn: "* "))
+        }
+        guard text.hasSuffix(":") || text.hasSuffix("："), text.count <= 240 else { return nil }
         if openingAttributions.contains(where: { matches($0, text) }) { return .opening }
         if closingAttributions.contains(where: { matches($0, text) }) { return .closing }
         return nil
     }
 
     /// Whether two lines are one attribution that a client wrapped ("On Mon, 30 Nov 2026 at 15:02, Mario Rossi <" /
-    /// "mario@x> wrote:").
+    /// "mario@x> wrote:", German Gmail's "X <x@y> schrieb am Fr., 27. Nov. 2026" / "um 15:00 Uhr:"): the first line
+    /// opens with an attribution's word, or the joined line names an address.
     static func isWrappedAttribution(_ first: String, _ second: String) -> Bool {
         let head = first.trimmingWhitespace()
-        guard !head.hasSuffix(":"), matches(openingWords, head) else { return false }
-        return attributionForm(head + " " + second.trimmingWhitespace()) == .opening
+        let tail = second.trimmingWhitespace()
+        guard !head.hasSuffix(":"), !head.isEmpty, tail.count <= 80 else { return false }
+        let joined = head + " " + tail
+        guard let form = attributionForm(joined) else { return false }
+        if matches(openingWords, head) { return form == .opening }
+        return joined.contains("@")
     }
 
     /// Whether a line names an address (`<m@x>`, `m@x`) or a time (`15:02`): what makes a closing form an attribution

@@ -9,8 +9,9 @@ struct ConfigurationFile: Decodable {
         var tag: String?
         var releaseTag: String?
         var secretFile: String?
+        var secretFiles: [String]?
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case address, name, tag, releaseTag = "release_tag", secretFile = "secret_file"
+            case address, name, tag, releaseTag = "release_tag", secretFile = "secret_file", secretFiles = "secret_files"
         }
         init(from decoder: any Decoder) throws {
             let c = try decoder.strictContainer(CodingKeys.self)
@@ -19,6 +20,7 @@ struct ConfigurationFile: Decodable {
             tag = try c.decodeIfPresent(String.self, forKey: .tag)
             releaseTag = try c.decodeIfPresent(String.self, forKey: .releaseTag)
             secretFile = try c.decodeIfPresent(String.self, forKey: .secretFile)
+            secretFiles = try c.decodeIfPresent([String].self, forKey: .secretFiles)
         }
     }
 
@@ -95,17 +97,22 @@ struct ConfigurationFile: Decodable {
 
     struct Inbound: Decodable {
         var trustedAuthservIDs: [String]?
+        var internalHosts: [String]?
+        var strongBy: [String]?
         var maxMessageBytes: Int?
         var repliesPerHour: Int?
         var setAsideMaxBytes: Int?
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case trustedAuthservIDs = "trusted_authserv_ids", maxMessageBytes = "max_message_bytes"
+            case trustedAuthservIDs = "trusted_authserv_ids", internalHosts = "internal_hosts", strongBy = "strong_by"
+            case maxMessageBytes = "max_message_bytes"
             case repliesPerHour = "replies_per_hour"
             case setAsideMaxBytes = "set_aside_max_bytes"
         }
         init(from decoder: any Decoder) throws {
             let c = try decoder.strictContainer(CodingKeys.self)
             trustedAuthservIDs = try c.decodeIfPresent([String].self, forKey: .trustedAuthservIDs)
+            internalHosts = try c.decodeIfPresent([String].self, forKey: .internalHosts)
+            strongBy = try c.decodeIfPresent([String].self, forKey: .strongBy)
             maxMessageBytes = try c.decodeIfPresent(Int.self, forKey: .maxMessageBytes)
             repliesPerHour = try c.decodeIfPresent(Int.self, forKey: .repliesPerHour)
             setAsideMaxBytes = try c.decodeIfPresent(Int.self, forKey: .setAsideMaxBytes)

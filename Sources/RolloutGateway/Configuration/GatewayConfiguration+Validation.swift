@@ -25,7 +25,7 @@ extension GatewayConfiguration {
             }
         }
         self.tags = [.stagedRollout: raw.gateway.tag ?? Queue.stagedRollout.rawValue, .release: raw.gateway.releaseTag ?? Queue.release.rawValue]
-        self.secretFile = raw.gateway.secretFile.map(path)
+        self.secretFiles = try Self.secretFiles(raw.gateway, path: path)
         self.storePath = path(raw.store.sqlite)
         self.outboxMaildir = raw.outbox?.maildir.map(path)
         self.maxDeliveryAttempts = raw.outbox?.maxAttempts ?? 10
@@ -36,6 +36,16 @@ extension GatewayConfiguration {
         self.imap = try raw.imap.map { try Self.server($0, key: "imap", schemes: ["imap", "imaps"], path: path) }
         self.metricsTextfile = raw.metrics?.textfile.map(path)
         self.trustedAuthservIDs = raw.inbound?.trustedAuthservIDs ?? []
+        self.internalHosts = raw.inbound?.internalHosts ?? []
+        let allowed: [AuthenticationBasis] = [.token, .dkim, .dmarc]
+        self.strongBases = Set(
+            try (raw.inbound?.strongBy ?? allowed.map(\.rawValue)).enumerated().map { index, name in
+                guard let basis = AuthenticationBasis(rawValue: name), allowed.contains(basis) else {
+                    throw ConfigurationProblem(
+                        ["inbound", "strong_by", String(index)], "'\(name)' cannot make a sender strong; expected token, dkim or dmarc")
+                }
+                return basis
+            })
         self.maxMessageBytes = try Self.positive(raw.inbound?.maxMessageBytes, default: 25 << 20, ["inbound", "max_message_bytes"])
         self.repliesPerHour = try Self.positive(raw.inbound?.repliesPerHour, default: 20, ["inbound", "replies_per_hour"])
         self.setAsideMaxBytes = try Self.positive(raw.inbound?.setAsideMaxBytes, default: 256 << 20, ["inbound", "set_aside_max_bytes"])
@@ -188,5 +198,27 @@ extension GatewayConfiguration {
                 })
         }
         return calendar
+    }
+
+    /// `gateway.secret_files` (newest first), or the single `gateway.secret_file`; each must hold a usable key now,
+    /// so that a bad one is a configuration error (exit 78) and not a refusal of every message later.
+    static func secretFiles(_ gateway: ConfigurationFile.Gateway, path: (String) -> String) throws -> [String] {
+        if gateway.secretFile != nil, gateway.secretFiles != nil {
+            throw ConfigurationProblem(["gateway", "secret_files"], "is given together with secret_file; expected one of them (secret_files: [new, old, …])")
+        }
+        let (files, key) =
+            gateway.secretFiles.map { ($0, "secret_files") } ?? (gateway.secretFile.map { [$0] } ?? [], "secret_file")
+        if gateway.secretFiles != nil, files.isEmpty {
+            throw ConfigurationProblem(["gateway", key], "is empty; expected a list of files, the signing one first")
+        }
+        return try files.map { file in
+            let resolved = path(file)
+            do {
+                _ = try ReplyAddressSigner.secret(fromFile: resolved)
+            } catch GatewayError.invalidInput(let problem) {
+                throw ConfigurationProblem(["gateway", key], problem)
+            }
+            return resolved
+        }
     }
 }

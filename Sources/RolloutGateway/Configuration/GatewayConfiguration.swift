@@ -11,8 +11,8 @@ public struct GatewayConfiguration: Sendable {
     public var displayName: String
     /// Subject tag texts for the two queues (`[staged-rollout #12]`, `[sw-rel #11]`).
     public var tags: [Queue: String]
-    /// A file holding the secret that signs reply addresses (used by later transports).
-    public var secretFile: String?
+    /// Files holding the secrets of reply addresses, newest first: the first signs, all verify (key rotation).
+    public var secretFiles: [String]
     public var storePath: String
     public var outboxMaildir: String?
     public var maxDeliveryAttempts: Int
@@ -31,6 +31,10 @@ public struct GatewayConfiguration: Sendable {
     public var metricsTextfile: String?
     /// The authserv-ids of the receiving MTAs whose `Authentication-Results` are believed.
     public var trustedAuthservIDs: [String]
+    /// The operator's other hosts on the way in (content filters, the IMAP server's LMTP): names or addresses.
+    public var internalHosts: [String]
+    /// What may make a sender strong (`inbound.strong_by`): by default a reply token, DKIM and DMARC.
+    public var strongBases: Set<AuthenticationBasis>
     /// Larger messages are answered and set aside, never applied.
     public var maxMessageBytes: Int
     /// Answers (transcripts, error replies) to one address per hour at most.

@@ -54,6 +54,8 @@ public struct MailComposer: Sendable {
         public var bulk: Bool = false
         /// The message answered, when this is a reply.
         public var inReplyTo: String?
+        /// The answered message's own chain (its `References`), oldest first: kept, bounded, in ours.
+        public var references: [String] = []
         /// The address replies should go to: the ticket's signed reply address when one is issued.
         public var replyTo: EmailAddress?
 
@@ -69,9 +71,7 @@ public struct MailComposer: Sendable {
 
     /// The message's bytes, CRLF line ends: the headers this gateway sets, written by the ``MessageWriter``.
     public func compose(_ draft: Draft) -> [UInt8] {
-        var references: [String] = []
-        if let ticket = draft.ticket { references.append(threadRoot(of: ticket)) }
-        if let answered = draft.inReplyTo { references.append(answered) }
+        let references = ReferenceList(root: draft.ticket.map(threadRoot), chain: draft.references, answered: draft.inReplyTo).ids
         var extra: [(String, String)] = [
             ("Auto-Submitted", draft.autoSubmitted),
             ("X-Auto-Response-Suppress", "All"),

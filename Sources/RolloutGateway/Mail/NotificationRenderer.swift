@@ -26,54 +26,101 @@ public struct NotificationRenderer: Sendable {
         "[\(tags[queue] ?? queue.rawValue) #\(ticket.rawValue)]"
     }
 
-    /// Renders the notifications of one decision; `cause` and `now` make the Message-IDs stable. With
-    /// `composeLater`, each message's bytes are written on another thread (``OutgoingMessage/composing``).
+    /// Renders the notifications of one decision, one copy per recipient; `cause` and `now` make the Message-IDs
+    /// stable. With `composeLater`, each message's bytes are written on another thread (``OutgoingMessage/composing``).
     public func render(_ decision: Decision, cause: Cause, now: Date, composeLater: Bool = false) throws -> [OutgoingMessage] {
         // The ticket's values are the same for every notification of one decision: made once per ticket.
         var bases: [TicketID: [String: String]] = [:]
-        return try decision.notifications.enumerated().map { index, notification in
+        var messages: [OutgoingMessage] = []
+        for (index, notification) in decision.notifications.enumerated() {
             if bases[notification.ticket] == nil {
                 bases[notification.ticket] = baseValues(ticket: notification.ticket, queue: notification.queue, in: decision.state)
             }
-            return try render(
+            messages += try render(
                 notification, in: decision.state, index: index, cause: cause, now: now, base: bases[notification.ticket],
                 composeLater: composeLater)
         }
+        return messages
     }
 
+    /// Renders one notification: the template once, then a copy per recipient that differs only in its headers
+    /// (To, Message-ID, and the Reply-To address issued to that recipient, or the list's).
     public func render(
         _ notification: RoutedNotification, in rolloutCase: RolloutCase, index: Int, cause: Cause, now: Date,
         base: [String: String]? = nil, composeLater: Bool = false
-    ) throws -> OutgoingMessage {
+    ) throws -> [OutgoingMessage] {
         let values = self.values(for: notification, in: rolloutCase, base: base)
         let messageID = self.messageID(for: notification, index: index, cause: cause, now: now)
         var draft = MailComposer.Draft(
-            to: notification.recipients, subject: "", body: "", messageID: messageID, ticket: notification.ticket, date: now)
-        let lists = Set(context.registry.people(ofStack: rolloutCase.release.release.stack).lists)
-        draft.bulk = notification.recipients.contains(where: lists.contains)
+            to: [], subject: "", body: "", messageID: messageID, ticket: notification.ticket, date: now)
         if notification.kind == .transcript { draft.autoSubmitted = "auto-replied" }
         if let answered = notification.facts["in_reply_to"] { draft.inReplyTo = answered }
-        draft.replyTo = signer?.address(for: notification.ticket)
-        let (templates, composer, template, prepared) = (self.templates, self.composer, notification.template, draft)
-        /// The template's text in the draft, written out.
-        @Sendable func compose() throws -> [UInt8] {
-            let (subject, body) = try templates.render(template, values)
-            var draft = prepared
-            draft.subject = "\(values["tag"]!) \(subject)"
-            draft.body = body
-            return composer.compose(draft)
-        }
-        var message = OutgoingMessage(
-            messageID: messageID, ticket: notification.ticket, kind: notification.kind.rawValue,
-            sender: composer.returnPath(for: notification.ticket), recipients: notification.recipients, data: [], createdAt: now)
+        if let chain = notification.facts["references"] { draft.references = chain.split(separator: " ").map(String.init) }
+        let lists = Set(context.registry.people(ofStack: rolloutCase.release.release.stack).lists)
+        let (templates, composer, template) = (self.templates, self.composer, notification.template)
+        let text = RenderedText { try templates.render(template, values) }
         if composeLater {
             // The only way rendering fails, checked now: what is written later cannot fail.
             try templates.check(template)
-            message.composing = ComposedBytes { (try? compose()) ?? [] }
         } else {
-            message.data = try compose()
+            _ = try text.value()
         }
-        return message
+        let recipients = notification.recipients
+        guard !recipients.isEmpty else { return [] }
+        let drafts = recipients.map { recipient in
+            var copy = draft
+            copy.to = [recipient]
+            copy.bulk = lists.contains(recipient)
+            copy.messageID = recipients.count == 1 ? messageID : Self.copyID(messageID, recipient)
+            copy.replyTo =
+                copy.bulk
+                ? signer?.listAddress(for: notification.ticket)
+                : signer?.address(for: notification.ticket, recipient: recipient)
+            return copy
+        }
+        let tag = values["tag"]!
+        /// A copy with the template's text in it.
+        @Sendable func filled(_ copy: MailComposer.Draft) -> MailComposer.Draft? {
+            guard let (subject, body) = try? text.value() else { return nil }
+            var draft = copy
+            draft.subject = "\(tag) \(subject)"
+            draft.body = body
+            return draft
+        }
+        // The first copy is written through the MIME writer; the others are made from its bytes.
+        let first = drafts[0]
+        let firstBytes = SharedBytes { filled(first).map(composer.compose) ?? [] }
+        return zip(recipients, drafts).enumerated().map { position, pair in
+            let (recipient, copy) = pair
+            @Sendable func compose() -> [UInt8] {
+                if position == 0 { return firstBytes.value() }
+                guard let original = filled(first), let draft = filled(copy) else { return [] }
+                return MailComposer.copy(of: firstBytes.value(), composedFrom: original, as: draft) ?? composer.compose(draft)
+            }
+            var message = OutgoingMessage(
+                messageID: copy.messageID, ticket: notification.ticket, kind: notification.kind.rawValue,
+                sender: composer.returnPath(for: notification.ticket), recipients: [recipient], data: [], createdAt: now)
+            if composeLater {
+                message.composing = ComposedBytes(compose)
+            } else {
+                message.data = compose()
+            }
+            return message
+        }
+    }
+
+    /// The Message-ID of one recipient's copy: the notification's, told apart by a hash of the address.
+    static func copyID(_ messageID: String, _ recipient: EmailAddress) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
+        for byte in recipient.key.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        // Fixed width, so that every copy's Message-ID line folds alike (MailComposer.copy).
+        let digits = String(hash, radix: 36)
+        let suffix = String(repeating: "0", count: max(0, 13 - digits.count)) + digits
+        guard let at = messageID.lastIndex(of: "@") else { return messageID + ".\(suffix)" }
+        return "\(messageID[..<at]).\(suffix)\(messageID[at...])"
     }
 
     /// A Message-ID that the same notification of the same event always gets.

@@ -16,8 +16,7 @@ public struct TemplateLibrary: Sendable {
 
     /// Loads the defaults, then every `*.mustache` file of `directory` over them.
     public init(overridesIn directory: String? = nil) throws {
-        var sources = DefaultTemplates.all
-        sources[Self.footer] = DefaultTemplates.footer
+        var sources = Self.shipped
         if let directory {
             let files: [String]
             do {
@@ -46,6 +45,13 @@ public struct TemplateLibrary: Sendable {
         }
         self.library = library
         self.names = Set(sources.keys)
+    }
+
+    /// The templates that ship with the gateway, the footer included, by name.
+    public static var shipped: [String: String] {
+        var sources = DefaultTemplates.all
+        sources[footer] = DefaultTemplates.footer
+        return sources
     }
 
     /// The name of the template appended to every body.

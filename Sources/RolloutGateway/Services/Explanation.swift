@@ -40,6 +40,16 @@ public struct Explanation: Codable, Sendable, Equatable {
     public var viaList: Bool
     /// `strong` or `weak`.
     public var authentication: String
+    /// How the level was established: `token`, `dkim`, `dmarc`, `signature` or `from-only`.
+    public var authenticationBasis: String
+    /// The reply-address token the message was sent to: `person` (issued to the sender), `other-person`, `list`,
+    /// `invalid`; null when it went to no token.
+    public var token: String?
+    /// The counting `Authentication-Results` that decided, and the fields that did not count with why.
+    public var authenticationEvidence: [String]
+    public var authenticationIgnored: [String]
+    /// The `Received` hop where the message came in from outside, as found.
+    public var authenticationBoundary: String?
     /// The commands, teams in their canonical `ea-<NGI>-<Site-name>` form.
     public var commands: [[String]]
     /// Lines meant as commands that are malformed.
@@ -120,16 +130,34 @@ extension Ingest.Analysis {
             case .bounce: "record-bounce"
             case .setAside: "set-aside"
             }
-        let wantsAnswer = disposition == .setAside || (disposition == .applied && lines.contains { $0.reading != .text })
+        // A message is answered once: when it holds commands, or when anything it causes would reach its sender
+        // (a report received or refused), which the transcript then folds in (AnswerFolding).
+        let reachesSender =
+            decision.map { decision in
+                !decision.results.isEmpty || decision.notifications.contains { note in sender.map(note.recipients.contains) ?? false }
+            } ?? (lines.contains { $0.reading != .text } || !message.attachments.isEmpty)
+        let wantsAnswer = disposition == .setAside || (disposition == .applied && reachesSender)
         return Explanation(
-            ticket: ticket?.rawValue, queue: queue?.rawValue, foundBy: foundBy, sender: sender?.value,
+            ticket: ticket?.rawValue, queue: queue?.rawValue, foundBy: foundBy?.rawValue, sender: sender?.value,
             senderSource: classification.senderSource.map(Self.sourceName), kind: Self.kindName(classification.kind),
             reasons: classification.reasons, duplicate: duplicate, viaList: classification.viaList,
-            authentication: authentication.rawValue, commands: commands, malformed: malformed, authorized: authorized,
+            authentication: authentication.rawValue, authenticationBasis: basis.rawValue, token: tokenName,
+            authenticationEvidence: classification.authentication.evidence,
+            authenticationIgnored: classification.authentication.ignored,
+            authenticationBoundary: classification.authentication.boundary, commands: commands, malformed: malformed, authorized: authorized,
             results: results, attachments: attachments,
             failedRecipients: message.failedRecipients.map { .init(address: $0.address.value, action: $0.action, status: $0.status) },
             defects: message.defects, textFromHtml: message.textFromHTML, newText: reply.newText, action: action, problem: problem,
             answer: wantsAnswer && mayAnswer)
+    }
+
+    var tokenName: String? {
+        switch token {
+        case .person(_, true): "person"
+        case .person(_, false): "other-person"
+        case .list: "list"
+        case .invalid, .notSigned, nil: invalidToken == nil ? nil : "invalid"
+        }
     }
 
     static func sourceName(_ source: MessageClassifier.SenderSource) -> String {

@@ -23,6 +23,8 @@ public struct EventReport: Sendable {
     public var notifications: Int
     public var createdTicket: TicketID?
     public var state: RolloutCase
+    /// Whether the event's transcript (the answer to its message) was queued.
+    public var answered = false
 }
 
 /// The orchestration around the rules engine: load, decide, run hooks, render, commit — with retries
@@ -80,11 +82,12 @@ public struct Gateway: Sendable {
         return try await apply(to: ticket, sender: sender, lines: lines, attachments: attachments, cause: cause, seen: seen)
     }
 
-    /// Applies lines already read (the new text of a reply), with an optional answer built from the decision
-    /// (the transcript) that is committed together with it.
+    /// Applies lines already read (the new text of a reply). `answer` turns the decision into the one that is sent
+    /// and committed: the message's one answer (the transcript) added, the notifications it folds in adjusted
+    /// (``AnswerFolding``).
     public func apply(
         to ticket: TicketID, sender: Sender, lines: [ReadLine], attachments: [IncomingAttachment] = [], cause: Cause,
-        seen: SeenMessage? = nil, answer: (@Sendable (Decision) -> [RoutedNotification])? = nil, preloaded: StoredCase? = nil
+        seen: SeenMessage? = nil, answer: (@Sendable (Decision) -> Decision)? = nil, preloaded: StoredCase? = nil
     ) async throws -> EventReport {
         try await decideAndCommit(
             ticket, cause: cause, sender: sender, seen: seen, attachments: attachments, answer: answer, preloaded: preloaded
@@ -122,7 +125,7 @@ public struct Gateway: Sendable {
         for timer in try await store.dueTimers(at: now) {
             let key = timer.key
             do {
-                let event = try await decideAndCommit(key.ticket, cause: .timer(key.kind), firedTimer: key, at: now) { _ in
+                let event = try await decideAndCommit(key.ticket, cause: .timer(key.kind), firedTimer: key, dueAt: timer.dueAt, at: now) { _ in
                     .timerFired(key)
                 }
                 report.fired.append(timer)
@@ -302,7 +305,7 @@ public struct Gateway: Sendable {
 
     private func decideAndCommit(
         _ ticket: TicketID, cause: Cause, sender: Sender? = nil, seen: SeenMessage? = nil, attachments: [IncomingAttachment] = [],
-        firedTimer: TimerKey? = nil, at fixedNow: Date? = nil, answer: (@Sendable (Decision) -> [RoutedNotification])? = nil,
+        firedTimer: TimerKey? = nil, dueAt firedTimerDueAt: Date? = nil, at fixedNow: Date? = nil, answer: (@Sendable (Decision) -> Decision)? = nil,
         preloaded: StoredCase? = nil, event makeEvent: (StoredCase) async throws -> WorkflowEvent
     ) async throws -> EventReport {
         var preloaded = preloaded
@@ -320,7 +323,7 @@ public struct Gateway: Sendable {
             let now = fixedNow ?? clock.now()
             let event = try await makeEvent(stored)
             var decision = workflow.decide(stored.rolloutCase, event, now: now)
-            if let answer { decision.notifications += answer(decision) }
+            if let answer { decision = answer(decision) }
             // A hook that already ran for this event (before a conflict made it decide again) is not run twice.
             for hook in decision.hooks where !hooksRun.contains(where: { $0.hook == hook.hook && $0.release.id == hook.release.id }) {
                 try await hooks.run(hook)
@@ -334,7 +337,7 @@ public struct Gateway: Sendable {
                 try await store.commit(
                     StoreCommit(
                         base: stored, decision: decision, outbox: outbox, seen: seen, attachments: storedAttachments,
-                        firedTimer: firedTimer))
+                        firedTimer: firedTimer, firedTimerDueAt: firedTimerDueAt))
             } catch StoreError.conflict {
                 logger.debug("ticket changed under the event; deciding again", metadata: ["ticket": "\(ticket.rawValue)"])
                 continue
@@ -350,7 +353,8 @@ public struct Gateway: Sendable {
             }
             return EventReport(
                 ticket: ticket, results: decision.results, attachments: decision.attachments, notifications: outbox.count,
-                createdTicket: decision.createdTicket, state: decision.state)
+                createdTicket: decision.createdTicket, state: decision.state,
+                answered: decision.notifications.contains { $0.kind == .transcript })
         }
         throw GatewayError.tooManyConflicts(ticket)
     }

@@ -92,30 +92,37 @@ extension Ingest {
         guard let ticket = analysis.ticket, let sender = analysis.sender else {
             return try await record(.setAside, reason: "no ticket or sender")
         }
-        let wantsTranscript = analysis.lines.contains { $0.reading != .text }
-        let transcriptAllowed = wantsTranscript && analysis.mayAnswer ? underReplyLimit(sender, answered: analysis.answersToSender) : false
+        // One answer per message (AnswerFolding): the transcript, which folds in every other notification that
+        // would reach the sender; no answer at all when none may be sent.
+        let mayAnswer = analysis.mayAnswer && analysis.answersToSender < configuration.repliesPerHour
         let attachments = message.attachments.map {
             IncomingAttachment(fileName: $0.fileName.isEmpty ? "unnamed" : $0.fileName, contentType: $0.contentType, bytes: $0.bytes)
         }
         let transcript = TranscriptBuilder(
             message: message, sender: sender, calendar: configuration.workflow.policy.calendar, lines: analysis.lines)
-        var answer: (@Sendable (Decision) -> [RoutedNotification])? = nil
-        if transcriptAllowed {
-            answer = { decision in [transcript.notification(for: decision, ticket: ticket)] }
+        let folding = AnswerFolding(
+            sender: sender, arrivalLists: AnswerFolding.arrivalLists(of: message.headers, among: identity.listAddresses))
+        let answer: @Sendable (Decision) -> Decision = { decision in
+            var (sent, folded) = folding.fold(decision)
+            if mayAnswer, !decision.results.isEmpty || !folded.isEmpty {
+                sent.notifications.append(transcript.notification(for: decision, folded: folded, ticket: ticket))
+            }
+            return sent
         }
         do {
             let report = try await gateway.apply(
-                to: ticket, sender: Sender(address: sender, authentication: analysis.authentication), lines: analysis.lines,
+                to: ticket, sender: analysis.actingSender(sender), lines: analysis.lines,
                 attachments: attachments, cause: .message(id: key), seen: seen(.applied),
                 answer: answer, preloaded: analysis.stored)
             metadata["action"] = "applied"
             metadata["commands"] = "\(report.results.count)"
             metadata["refused"] = "\(report.results.filter { $0.status == CommandResult.Status.refused }.count)"
             logger.info("message applied", metadata: metadata)
-            if wantsTranscript, !transcriptAllowed {
-                logger.notice("no transcript sent (auto-answer not allowed or rate limit reached)", metadata: metadata)
+            if !mayAnswer, !report.results.isEmpty || !report.attachments.isEmpty {
+                if analysis.mayAnswer { _ = underReplyLimit(sender, answered: analysis.answersToSender) }
+                logger.notice("no answer sent (auto-answer not allowed or rate limit reached)", metadata: metadata)
             }
-            return Outcome(disposition: .applied, ticket: ticket, results: report.results, answered: transcriptAllowed, reason: nil)
+            return Outcome(disposition: .applied, ticket: ticket, results: report.results, answered: report.answered, reason: nil)
         } catch StoreError.alreadySeen {
             return try await duplicate()
         }
@@ -147,60 +154,9 @@ extension Ingest {
                 """, messageID: messageID, ticket: nil, date: now)
         draft.autoSubmitted = "auto-replied"
         draft.inReplyTo = message.headers.messageID
+        draft.references = ReferenceList.chain(references: message.headers.references, inReplyTo: message.headers.inReplyTo)
         return OutgoingMessage(
             messageID: messageID, ticket: nil, kind: "error-reply", sender: composer.from, recipients: [sender],
             data: composer.compose(draft), createdAt: now)
-    }
-}
-
-/// The transcript of a command mail, as the Debian bug tracker sends: every command line with its result,
-/// then the ticket's state after it (SPEC §5).
-struct TranscriptBuilder: Sendable {
-    let message: InboundMessage
-    let sender: EmailAddress
-    let calendar: BusinessCalendar
-    let lines: [ReadLine]
-
-    func notification(for decision: Decision, ticket: TicketID) -> RoutedNotification {
-        RoutedNotification(
-            kind: .transcript, template: NotificationKind.transcript.rawValue, ticket: ticket,
-            queue: decision.state.rollout?.id == ticket ? .stagedRollout : .release, team: nil, recipients: [sender],
-            facts: ["transcript": text(for: decision), "in_reply_to": message.headers.messageID ?? ""])
-    }
-
-    func text(for decision: Decision) -> String {
-        var out = ["Processing your message\(message.headers.messageID.map { " <\($0)>" } ?? ""):", ""]
-        for result in decision.results {
-            out.append("> \(result.line)")
-            switch result.status {
-            case .applied: out.append("Applied: \(result.message).")
-            case .unchanged: out.append("Nothing to change: \(result.message).")
-            case .refused: out.append("Refused: \(result.message).")
-            }
-            if let expected = result.expected { out.append("Expected: \(expected)") }
-            out.append("")
-        }
-        for attachment in decision.attachments {
-            let what = attachment.kind == .report ? "taken as the report of \(attachment.team?.description ?? "?")" : attachment.kind == .summary ? "taken as the summary" : "kept"
-            out.append("Attachment \(attachment.fileName): \(what)\(attachment.problem.map { "; not taken as a report: \($0)" } ?? "").")
-        }
-        out.append("")
-        out.append(contentsOf: state(of: decision.state))
-        return out.joined(separator: "\n")
-    }
-
-    func state(of rolloutCase: RolloutCase) -> [String] {
-        guard let rollout = rolloutCase.rollout else {
-            return ["Release ticket #\(rolloutCase.release.id.rawValue) is now \(rolloutCase.release.status.rawValue)."]
-        }
-        var out = ["Ticket #\(rollout.id.rawValue) is now \(rollout.status.rawValue)" + (rollout.outcome.map { ", outcome \($0.rawValue)" } ?? "") + (rollout.documentID.map { ", document \($0)" } ?? "") + "."]
-        for team in rollout.activeTeams {
-            var parts = [team.answer?.rawValue ?? "no answer yet (due \(calendar.describe(team.answerDeadline)))"]
-            if let end = team.testingMaximumEnd { parts.append("testing until \(calendar.describe(end))") }
-            if team.downtime { parts.append("beta downtime on") }
-            if let report = team.report { parts.append("report \(report)") }
-            out.append("  \(team.team): \(parts.joined(separator: "; "))")
-        }
-        return out
     }
 }

@@ -41,7 +41,7 @@ extension Ingest {
         if let ticket {
             analysis.ticket = ticket
             analysis.queue = nil
-            analysis.foundBy = "operator"
+            analysis.foundBy = .operatorNamed
         }
         let prepared = analysis
         let outcome = try await store.batch {

@@ -27,7 +27,7 @@ public struct Ingest: Sendable {
         GatewayIdentity(
             addresses: [configuration.address], messageIDDomain: configuration.address.domain,
             loopValues: [configuration.address.value], trustedAuthservIDs: configuration.trustedAuthservIDs,
-            listAddresses: registry.stacks.values.flatMap(\.lists))
+            listAddresses: registry.stacks.values.flatMap(\.lists), internalHosts: configuration.internalHosts)
     }
 
     var finder: TicketReferenceFinder {
@@ -35,15 +35,7 @@ public struct Ingest: Sendable {
     }
 
     /// What became of a message.
-    public enum Disposition: String, Sendable, Codable {
-        case applied
-        case duplicate
-        case loop
-        case autoReply = "auto-reply"
-        case bounce
-        /// Kept (recorded) but not applied: names no ticket, unknown sender, forged address, too large.
-        case setAside = "set-aside"
-    }
+    public typealias Disposition = InboundPolicy.Disposition
 
     /// Everything read from one message and what would be done with it.
     public struct Analysis: Sendable {
@@ -52,11 +44,15 @@ public struct Ingest: Sendable {
         public var ticket: TicketID?
         public var queue: Queue?
         /// How the ticket was found: `signed-address`, `subject-tag`, `in-reply-to`, `references`, `returned-message`.
-        public var foundBy: String?
+        public var foundBy: TicketFinding?
         public var duplicate: Bool?
         public var reply: ReplyText
         public var lines: [ReadLine]
         public var authentication: AuthenticationLevel
+        /// How ``authentication`` was established.
+        public var basis: AuthenticationBasis
+        /// The best reply-address token among the recipients, when one verified.
+        public var token: ReplyAddressSigner.Reading?
         public var senderKnown: Bool
         /// Whether an answer may go to the sender at all.
         public var mayAnswer: Bool
@@ -72,8 +68,8 @@ public struct Ingest: Sendable {
         public var stored: StoredCase?
         /// Answers queued to the sender in the last hour (for the rate limit).
         public var answersToSender = 0
-        /// A reply-address token that did not verify.
-        public var forgedToken: String?
+        /// A reply-address token that did not verify (and no other did).
+        public var invalidToken: String?
         /// The size of the message as received.
         public var rawSize = 0
         /// The message as received (kept when it is set aside), and where it came from (`stdin`, `imap …`).
@@ -109,7 +105,8 @@ public struct Ingest: Sendable {
         let senderKnown = sender.map(registry.knows) ?? false
         var analysis = Analysis(
             message: message, classification: classification, reply: ReplyText(message.text), lines: [],
-            authentication: classification.authenticationLevel, senderKnown: senderKnown,
+            authentication: classification.authenticationLevel,
+            basis: classification.authentication.strongBasis ?? .fromOnly, senderKnown: senderKnown,
             mayAnswer: classification.replyPolicy.allowsReply(senderIsKnown: senderKnown), disposition: .applied,
             tooLarge: tooLarge)
         analysis.lines = analysis.reply.readLines
@@ -118,14 +115,11 @@ public struct Ingest: Sendable {
         analysis.rawSize = size
         analysis.raw = raw
         if let signer = gateway.renderer.signer {
-            for mailbox in message.headers.to + message.headers.cc {
-                switch signer.read(mailbox.address) {
-                case .valid(let ticket) where analysis.ticket == nil:
-                    analysis.ticket = ticket
-                    analysis.foundBy = "signed-address"
-                case .forged(let token): analysis.forgedToken = token
-                default: break
-                }
+            (analysis.token, analysis.invalidToken) = Self.bestToken(
+                in: message.headers.to + message.headers.cc, signer: signer, sender: sender)
+            if let ticket = analysis.token?.ticket {
+                analysis.ticket = ticket
+                analysis.foundBy = .signedAddress
             }
         }
         if analysis.ticket == nil, let reference = finder.reference(in: message.headers) {
@@ -136,12 +130,12 @@ public struct Ingest: Sendable {
         if classification.kind == .bounce, analysis.ticket == nil {
             if let reference = finder.returnedReference(in: message) {
                 analysis.ticket = reference.ticket
-                analysis.foundBy = "returned-message"
+                analysis.foundBy = .returnedMessage
             } else if let ticket = (message.headers.to + message.headers.cc).lazy
                 .compactMap({ self.gateway.renderer.composer.ticket(inReturnPath: $0.address) }).first
             {
                 analysis.ticket = ticket
-                analysis.foundBy = "return-path"
+                analysis.foundBy = .returnPath
             }
         }
         return analysis
@@ -162,6 +156,7 @@ public struct Ingest: Sendable {
             analysis.duplicate = lookup.seen
             analysis.answersToSender = lookup.answersToSender
             stored = lookup.stored
+            try await cutOwnText(&analysis)  // issue 12: our own text ends the new text (Ingest+OwnText.swift)
         }
         analysis.stored = stored
         if let stored {
@@ -169,40 +164,37 @@ public struct Ingest: Sendable {
             analysis.release = stored.rolloutCase.release.release
         }
 
-        // Strong: a reply to the signed address of this very ticket from someone concerned, or a DKIM pass.
-        if analysis.foundBy == "signed-address", let sender, let stored {
+        // Strong by token when the token was issued to this very sender and the ticket concerns them; else by what
+        // the headers showed.
+        var concerned = false
+        if let sender, let stored {
             let stack = stored.rolloutCase.release.release.stack
-            let concerned = registry.isManager(sender, ofStack: stack) || registry.isReleaseManager(sender)
+            concerned = registry.isManager(sender, ofStack: stack) || registry.isReleaseManager(sender)
                 || registry.teams(of: sender).contains { team in stored.rolloutCase.rollout?.assignment(of: team) != nil }
-            if concerned { analysis.authentication = .strong }
         }
+        var issuedToSender = false
+        if case .person(_, true) = analysis.token { issuedToSender = true }
+        (analysis.authentication, analysis.basis) = InboundPolicy.strength(
+            headers: classification.authentication, tokenIssuedToSender: issuedToSender, senderConcerned: concerned,
+            accepted: configuration.strongBases)
 
-        switch classification.kind {
-        case .loop: analysis.disposition = .loop
-        case .autoReply: analysis.disposition = .autoReply
-        case .bounce: analysis.disposition = .bounce
-        case .reply:
-            if analysis.duplicate == true {
-                analysis.disposition = .duplicate
-            } else if tooLarge {
-                analysis.setAside("the message is \(analysis.rawSize / 1024) KiB; the gateway takes messages up to \(configuration.maxMessageBytes / 1024) KiB — send the report as a smaller file")
-            } else if let forged = analysis.forgedToken {
-                analysis.setAside("the reply address token '\(forged)' was not issued by this gateway")
-                analysis.mayAnswer = false
-            } else if sender == nil {
-                analysis.setAside("no sender address could be found (From, Reply-To)")
-            } else if !analysis.senderKnown, !classification.authentication.vouched {
-                analysis.setAside("the sender is not known to the gateway and its mail server did not vouch for it (no DKIM or SPF pass from a trusted host)")
-            } else if analysis.ticket == nil {
-                analysis.setAside("the message names no ticket: reply to a notification and keep [\(configuration.tags[.stagedRollout] ?? "staged-rollout") #N] in the subject")
-            } else if usesStore, stored == nil {
-                analysis.setAside("there is no ticket #\(analysis.ticket!.rawValue)")
-            }
-        }
+        let verdict = InboundPolicy.judge(
+            InboundPolicy.Facts(
+                kind: classification.kind, duplicate: analysis.duplicate == true,
+                oversize: tooLarge ? (analysis.rawSize, configuration.maxMessageBytes) : nil,
+                invalidToken: analysis.invalidToken != nil, sender: sender, senderKnown: analysis.senderKnown,
+                fromFailed: classification.authentication.fromFailed, viaList: classification.viaList,
+                vouched: classification.authentication.vouched, answerable: analysis.mayAnswer,
+                answersLastHour: analysis.answersToSender, ticket: analysis.ticket,
+                ticketExists: usesStore ? stored != nil : nil, gatewayAddress: configuration.address,
+                tag: configuration.tags[.stagedRollout] ?? "staged-rollout"))
+        analysis.disposition = verdict.disposition
+        analysis.problem = verdict.reason
+        analysis.mayAnswer = verdict.mayAnswer
 
         if dryRun, analysis.disposition == .applied, let stored, let sender {
             let event = MessageEvent(
-                queue: stored.queue, sender: Sender(address: sender, authentication: analysis.authentication),
+                queue: stored.queue, sender: analysis.actingSender(sender),
                 cause: .message(id: message.seenKey), lines: analysis.lines,
                 attachments: message.attachments.map { AttachmentFacts(fileName: $0.fileName, head: $0.bytes) })
             analysis.decision = Workflow(context: configuration.workflow).decide(stored.rolloutCase, .message(event), now: gateway.clock.now())
@@ -210,12 +202,12 @@ public struct Ingest: Sendable {
         return analysis
     }
 
-    static func describe(_ source: TicketReference.Source) -> String {
+    static func describe(_ source: TicketReference.Source) -> TicketFinding {
         switch source {
-        case .subjectTag: "subject-tag"
-        case .inReplyTo: "in-reply-to"
-        case .references: "references"
-        case .ownMessageID: "own-message-id"
+        case .subjectTag: .subjectTag
+        case .inReplyTo: .inReplyTo
+        case .references: .references
+        case .ownMessageID: .ownMessageID
         }
     }
 
@@ -237,9 +229,37 @@ public struct Ingest: Sendable {
 }
 
 extension Ingest.Analysis {
-    mutating func setAside(_ reason: String) {
-        disposition = .setAside
-        problem = reason
+    /// The sender as the workflow sees it: address, level and how the level was established.
+    func actingSender(_ address: EmailAddress) -> Sender {
+        Sender(address: address, authentication: authentication, basis: basis)
+    }
+}
+
+extension Ingest {
+    /// The most telling reply-address token among the recipients: one issued to the sender, else another person's,
+    /// else a list's. A token that does not verify counts only when no other does.
+    static func bestToken(in mailboxes: [Mailbox], signer: ReplyAddressSigner, sender: EmailAddress?)
+        -> (ReplyAddressSigner.Reading?, invalid: String?)
+    {
+        var best: ReplyAddressSigner.Reading?
+        var invalid: String?
+        func rank(_ reading: ReplyAddressSigner.Reading?) -> Int {
+            switch reading {
+            case .person(_, true): 3
+            case .person(_, false): 2
+            case .list: 1
+            default: 0
+            }
+        }
+        for mailbox in mailboxes {
+            let reading = signer.read(mailbox.address, sender: sender)
+            if case .invalid(let token) = reading {
+                invalid = invalid ?? token
+            } else if rank(reading) > rank(best) {
+                best = reading
+            }
+        }
+        return (best, best == nil ? invalid : nil)
     }
 }
 

@@ -5,10 +5,25 @@ import RolloutCore
 public struct ProcessHookRunner: HookRunner {
     public let commands: [HookRun.Hook: [String]]
     public let timeoutSeconds: Int
+    /// Measures the timeout.
+    public let clock: DateSource
 
-    public init(commands: [HookRun.Hook: [String]], timeoutSeconds: Int = 300) {
+    public init(commands: [HookRun.Hook: [String]], timeoutSeconds: Int = 300, clock: DateSource = .system) {
         self.commands = commands
         self.timeoutSeconds = timeoutSeconds
+        self.clock = clock
+    }
+
+    /// Waits for the process, ending it at the timeout measured by ``clock``.
+    private func waitForExit(of process: Process, hook: HookRun, program: String) async throws {
+        let deadline = clock.now().addingTimeInterval(Double(timeoutSeconds))
+        while process.isRunning {
+            if clock.now() > deadline {
+                process.terminate()
+                throw GatewayError.hookFailed(hook.hook, "\(program) did not finish within \(timeoutSeconds) s")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
     }
 
     /// The variables a hook receives.
@@ -50,14 +65,7 @@ public struct ProcessHookRunner: HookRunner {
         } catch {
             throw GatewayError.hookFailed(hook.hook, "\(program) could not be started (\(error.localizedDescription))")
         }
-        let deadline = Date().addingTimeInterval(Double(timeoutSeconds))
-        while process.isRunning {
-            if Date() > deadline {
-                process.terminate()
-                throw GatewayError.hookFailed(hook.hook, "\(program) did not finish within \(timeoutSeconds) s")
-            }
-            try await Task.sleep(nanoseconds: 20_000_000)
-        }
+        try await waitForExit(of: process, hook: hook, program: program)
         guard process.terminationStatus == 0 else {
             let output = FileManager.default.contents(atPath: errorPath) ?? Data()
             let text = String(decoding: output.suffix(400), as: UTF8.self)

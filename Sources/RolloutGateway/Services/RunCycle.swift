@@ -128,18 +128,16 @@ public struct RunCycle: Sendable {
         let previous = cursor?.uidValidity == uidValidity ? cursor?.lastUID ?? 0 : 0
         /// UIDs asked of the fetcher so far.
         var asked: [UInt32] = []
-        /// The cursor moves past what is done or quarantined, never past a message still to retry, nor past one the
-        /// fetcher did not hand over (reported gone): if it is still there, the next cycle asks for it again.
+        /// Saves the cursor as ``CursorRule`` moves it.
         func saveCursor() async throws {
             let (handled, retry) = tally.with { ($0.handled, $0.retry) }
-            let notHandedOver = Set(asked).subtracting(handled)
+            let (last, notHandedOver) = CursorRule.next(previous: previous, asked: asked, handled: handled, retry: retry)
             if !notHandedOver.isEmpty {
                 logger.warning(
                     "messages listed in the mailbox were not handed over; the next cycle asks for them again",
                     metadata: ["mailbox": "\(mailbox)", "count": "\(notHandedOver.count)", "first-uid": "\(notHandedOver.min()!)"])
             }
-            let last = (retry + notHandedOver).min().map { $0 - 1 } ?? handled.max() ?? previous
-            try await store.saveCursor(MailboxCursor(uidValidity: uidValidity, lastUID: max(previous, last)), of: mailbox)
+            try await store.saveCursor(MailboxCursor(uidValidity: uidValidity, lastUID: last), of: mailbox)
         }
         /// What became of one message of a group.
         enum GroupResult {

@@ -61,6 +61,8 @@ public struct TicketView: Codable, Sendable {
         public var cause: String
         public var actor: String?
         public var authentication: String?
+        /// How the authentication was established: `token`, `dkim`, `dmarc`, `signature`, `from-only`, `operator`.
+        public var authenticationBasis: String?
         public var action: String
         public var detail: String
     }
@@ -126,7 +128,7 @@ extension Gateway {
             history: try await store.history(of: ticket).map {
                 .init(
                     at: $0.at, cause: $0.cause.description, actor: $0.actor?.value, authentication: $0.authentication?.rawValue,
-                    action: $0.action, detail: $0.detail)
+                    authenticationBasis: $0.basis?.rawValue, action: $0.action, detail: $0.detail)
             })
     }
 }

@@ -1,0 +1,139 @@
+/// What the gateway does with an incoming message, decided from facts alone (SPEC §5): the order in which a message
+/// is set aside, whether it may be answered, and how sure we are of its sender. The ingest service gathers the facts
+/// (parsing, the store) and carries out the verdict.
+public enum InboundPolicy {
+    /// What is known of a message when it is judged.
+    public struct Facts: Sendable, Equatable {
+        public var kind: MessageClassifier.Kind
+        public var duplicate: Bool
+        /// The size, when it is over the limit.
+        public var oversize: (bytes: Int, limit: Int)?
+        /// The message went to a reply address of ours that does not verify (and to none that does).
+        public var invalidToken: Bool
+        public var sender: EmailAddress?
+        /// The sender is a team member, manager or release manager.
+        public var senderKnown: Bool
+        /// Our MTA saw the From domain's DMARC or signature fail.
+        public var fromFailed: Bool
+        public var viaList: Bool
+        /// Our MTA vouched for the sender's domain (DKIM, SPF or DMARC pass).
+        public var vouched: Bool
+        /// Whether answering is allowed by the kind of message and its sender (no lists, no auto-replies).
+        public var answerable: Bool
+        /// Answers sent to the sender in the last hour.
+        public var answersLastHour: Int
+        public var ticket: TicketID?
+        /// Whether the named ticket exists; nil when the store was not asked.
+        public var ticketExists: Bool?
+        /// The gateway's plain address and subject tag, for the reasons given.
+        public var gatewayAddress: EmailAddress
+        public var tag: String
+
+        public init(
+            kind: MessageClassifier.Kind, duplicate: Bool = false, oversize: (bytes: Int, limit: Int)? = nil,
+            invalidToken: Bool = false, sender: EmailAddress?, senderKnown: Bool, fromFailed: Bool = false,
+            viaList: Bool = false, vouched: Bool = false, answerable: Bool, answersLastHour: Int = 0, ticket: TicketID?,
+            ticketExists: Bool?, gatewayAddress: EmailAddress, tag: String
+        ) {
+            self.kind = kind
+            self.duplicate = duplicate
+            self.oversize = oversize
+            self.invalidToken = invalidToken
+            self.sender = sender
+            self.senderKnown = senderKnown
+            self.fromFailed = fromFailed
+            self.viaList = viaList
+            self.vouched = vouched
+            self.answerable = answerable
+            self.answersLastHour = answersLastHour
+            self.ticket = ticket
+            self.ticketExists = ticketExists
+            self.gatewayAddress = gatewayAddress
+            self.tag = tag
+        }
+
+        public static func == (lhs: Facts, rhs: Facts) -> Bool {
+            lhs.kind == rhs.kind && lhs.duplicate == rhs.duplicate && lhs.oversize?.bytes == rhs.oversize?.bytes
+                && lhs.oversize?.limit == rhs.oversize?.limit && lhs.invalidToken == rhs.invalidToken
+                && lhs.sender == rhs.sender && lhs.senderKnown == rhs.senderKnown && lhs.fromFailed == rhs.fromFailed
+                && lhs.viaList == rhs.viaList && lhs.vouched == rhs.vouched && lhs.answerable == rhs.answerable
+                && lhs.answersLastHour == rhs.answersLastHour && lhs.ticket == rhs.ticket
+                && lhs.ticketExists == rhs.ticketExists && lhs.gatewayAddress == rhs.gatewayAddress && lhs.tag == rhs.tag
+        }
+    }
+
+    /// What becomes of a message.
+    public enum Disposition: String, Sendable, Codable, Equatable {
+        case applied
+        case duplicate
+        case loop
+        case autoReply = "auto-reply"
+        case bounce
+        /// Kept but not applied: names no ticket, a stranger, a reply address that does not verify, too large, …
+        case setAside = "set-aside"
+    }
+
+    public struct Verdict: Sendable, Equatable {
+        public var disposition: Disposition
+        /// Why it is set aside, in our words (also the answer's reason).
+        public var reason: String?
+        /// Whether an answer may go to the sender.
+        public var mayAnswer: Bool
+    }
+
+    /// The set-aside ladder: the first rule that holds decides.
+    public static func judge(_ facts: Facts) -> Verdict {
+        func setAside(_ reason: String, answer: Bool) -> Verdict { Verdict(disposition: .setAside, reason: reason, mayAnswer: answer) }
+        switch facts.kind {
+        case .loop: return Verdict(disposition: .loop, reason: nil, mayAnswer: false)
+        case .autoReply: return Verdict(disposition: .autoReply, reason: nil, mayAnswer: false)
+        case .bounce: return Verdict(disposition: .bounce, reason: nil, mayAnswer: false)
+        case .reply: break
+        }
+        let answerable = facts.answerable
+        if facts.duplicate { return Verdict(disposition: .duplicate, reason: nil, mayAnswer: false) }
+        if let (bytes, limit) = facts.oversize {
+            return setAside(
+                "the message is \(bytes / 1024) KiB; the gateway takes messages up to \(limit / 1024) KiB — send the report as a smaller file",
+                answer: answerable)
+        }
+        if facts.invalidToken {
+            // Known senders hear why (a rotated key, a mangled address); anyone else is set aside silently.
+            return setAside(
+                "the reply address you wrote to is not valid any more (or was changed on the way); reply to the latest notification of the ticket, or write to \(facts.gatewayAddress) with [\(facts.tag) #N] in the subject",
+                answer: answerable && facts.senderKnown)
+        }
+        guard let sender = facts.sender else {
+            return setAside(
+                "the sender cannot be told: From is missing or names several mailboxes, or a list copy names two different people",
+                answer: false)
+        }
+        if facts.fromFailed, !facts.viaList {
+            // Our MTA saw the From domain's DMARC or signature fail: a forgery; an answer would go to its victim.
+            return setAside("our mail server found the From address forged (DMARC or DKIM failed for \(sender.domain))", answer: false)
+        }
+        if !facts.senderKnown {
+            // A stranger is never relayed and never applied; answered once an hour at most, and only when a host of
+            // ours vouched for the domain (else the answer would be backscatter).
+            return setAside(
+                "\(sender) is not a member of an EA team, a staged-rollout manager or a release manager known to this gateway, so it may not write to a ticket; ask a staged-rollout manager to add you",
+                answer: answerable && facts.vouched && facts.answersLastHour == 0)
+        }
+        guard let ticket = facts.ticket else {
+            return setAside("the message names no ticket: reply to a notification and keep [\(facts.tag) #N] in the subject", answer: answerable)
+        }
+        if facts.ticketExists == false { return setAside("there is no ticket #\(ticket.rawValue)", answer: answerable) }
+        return Verdict(disposition: .applied, reason: nil, mayAnswer: answerable)
+    }
+
+    /// How sure we are of the sender: a token issued to this very sender for a ticket that concerns them, else what
+    /// the headers showed; only the bases the operator accepts (`inbound.strong_by`) make strong.
+    public static func strength(
+        headers: AuthenticationVerdict, tokenIssuedToSender: Bool, senderConcerned: Bool,
+        accepted: Set<AuthenticationBasis>
+    ) -> (level: AuthenticationLevel, basis: AuthenticationBasis) {
+        if tokenIssuedToSender, senderConcerned, !headers.fromFailed, accepted.contains(.token) { return (.strong, .token) }
+        if let basis = headers.strongBasis, accepted.contains(basis) { return (.strong, basis) }
+        return (.weak, .fromOnly)
+    }
+}

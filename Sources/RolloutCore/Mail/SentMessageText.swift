@@ -1,0 +1,92 @@
+import Foundation
+
+/// The body text of a message the gateway wrote itself (a single text/plain part, quoted-printable, base64 or 7/8-bit,
+/// UTF-8: what the ``MessageWriter`` port promises), read back from its bytes for ``OwnTextFingerprint``.
+///
+/// Not a MIME parser: it reads only the gateway's own output, so that the store can fingerprint an outbox message from
+/// the bytes it keeps (also those written after the commit, and the rows stored before fingerprints existed).
+public enum SentMessageText {
+    /// The decoded body of a message in RFC 5322 form.
+    public static func text(of message: [UInt8]) -> String {
+        let (headers, bodyStart) = headerBlock(of: message)
+        let body = message[bodyStart...]
+        let encoding = header("content-transfer-encoding", in: headers)?.lowercased() ?? "7bit"
+        switch encoding {
+        case "quoted-printable": return String(decoding: decodeQuotedPrintable(body), as: UTF8.self)
+        case "base64":
+            let text = String(decoding: body.filter { $0 > 0x20 }, as: UTF8.self)
+            return Data(base64Encoded: text).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        default: return String(decoding: body, as: UTF8.self)
+        }
+    }
+
+    /// The unfolded header block and where the body starts.
+    static func headerBlock(of message: [UInt8]) -> (String, Int) {
+        var index = 0
+        while index < message.count {
+            if message[index] == 0x0A {
+                var next = index + 1
+                if next < message.count, message[next] == 0x0D { next += 1 }
+                if next < message.count, message[next] == 0x0A {
+                    return (String(decoding: message[..<index], as: UTF8.self), next + 1)
+                }
+                if next >= message.count { break }
+            }
+            index += 1
+        }
+        return (String(decoding: message, as: UTF8.self), message.count)
+    }
+
+    /// A header's value (the first one), unfolded and trimmed.
+    static func header(_ name: String, in block: String) -> String? {
+        var current: String?
+        for line in block.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline) {
+            if line.first == " " || line.first == "\t" {
+                if current != nil { current! += " " + line.trimmingWhitespace() }
+                continue
+            }
+            if current != nil { return current?.trimmingWhitespace() }
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            if line[..<colon].trimmingWhitespace().lowercased() == name {
+                current = String(line[line.index(after: colon)...]).trimmingWhitespace()
+            }
+        }
+        return current?.trimmingWhitespace()
+    }
+
+    /// RFC 2045 §6.7: `=XX` is a byte, `=` at the end of a line a soft break.
+    static func decodeQuotedPrintable(_ body: ArraySlice<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(body.count)
+        var index = body.startIndex
+        func hex(_ byte: UInt8) -> UInt8? {
+            switch byte {
+            case 0x30...0x39: byte - 0x30
+            case 0x41...0x46: byte - 0x41 + 10
+            case 0x61...0x66: byte - 0x61 + 10
+            default: nil
+            }
+        }
+        while index < body.endIndex {
+            let byte = body[index]
+            guard byte == 0x3D else {
+                out.append(byte)
+                index += 1
+                continue
+            }
+            let next = index + 1
+            if next < body.endIndex, body[next] == 0x0A {
+                index = next + 1
+            } else if next + 1 < body.endIndex, body[next] == 0x0D, body[next + 1] == 0x0A {
+                index = next + 2
+            } else if next + 1 < body.endIndex, let high = hex(body[next]), let low = hex(body[next + 1]) {
+                out.append(high << 4 | low)
+                index = next + 2
+            } else {
+                out.append(byte)
+                index += 1
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import RolloutCore
+
+extension MailComposer {
+    /// Another recipient's copy of a composed message, made by replacing the three header values that differ
+    /// (To, Reply-To, Message-ID) in the first copy's bytes: one MIME write per notification, not per person.
+    ///
+    /// Returns nil when the copies differ in anything else, or a value cannot be replaced as plain ASCII exactly
+    /// once in its field; the caller then composes the copy in full.
+    public static func copy(of bytes: [UInt8], composedFrom original: Draft, as copy: Draft) -> [UInt8]? {
+        guard original.to.count == 1, copy.to.count == 1, original.bulk == copy.bulk,
+            original.subject == copy.subject, original.body == copy.body, original.inReplyTo == copy.inReplyTo,
+            original.autoSubmitted == copy.autoSubmitted, original.ticket == copy.ticket, original.date == copy.date,
+            original.references == copy.references
+        else { return nil }
+        var replacements: [String: (old: [UInt8], new: [UInt8])] = [
+            "to": (Array(original.to[0].value.utf8), Array(copy.to[0].value.utf8)),
+            "message-id": (Array(original.messageID.utf8), Array(copy.messageID.utf8)),
+        ]
+        switch (original.replyTo, copy.replyTo) {
+        case (nil, nil): break
+        case (let old?, let new?): replacements["reply-to"] = (Array(old.value.utf8), Array(new.value.utf8))
+        default: return nil
+        }
+        guard replacements.values.allSatisfy({ $0.old.allSatisfy(Self.isPlain) && $0.new.allSatisfy(Self.isPlain) && !$0.old.isEmpty })
+        else { return nil }
+
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 64)
+        var done = Set<String>()
+        var index = 0
+        while index < bytes.count {
+            // One field: its first line and its continuation lines; the empty line ends the header.
+            if bytes[index] == 0x0D || bytes[index] == 0x0A {
+                out.append(contentsOf: bytes[index...])
+                break
+            }
+            var end = index
+            repeat {
+                while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+                end += 1
+            } while end < bytes.count && (bytes[end] == 0x20 || bytes[end] == 0x09)
+            end = min(end, bytes.count)
+            let field = bytes[index..<end]
+            let colon = field.firstIndex(of: UInt8(ascii: ":")) ?? end
+            let name = String(decoding: field[index..<colon], as: UTF8.self).lowercased()
+            if let replacement = replacements[name] {
+                guard !done.contains(name), let replaced = Self.replacingOnce(replacement.old, with: replacement.new, in: field)
+                else { return nil }
+                out.append(contentsOf: replaced)
+                done.insert(name)
+            } else {
+                out.append(contentsOf: field)
+            }
+            index = end
+        }
+        return done.count == replacements.count ? out : nil
+    }
+
+    /// Header lines up to this length (without CRLF) are never folded by the MIME writer.
+    static let unfoldedWidth = 76
+
+    /// Printable ASCII that needs no quoting or encoding in an address or Message-ID.
+    private static func isPlain(_ byte: UInt8) -> Bool {
+        byte > 0x20 && byte < 0x7F && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
+    }
+
+    /// The replaced field, when the MIME writer would have written it the same way: a value of the same length
+    /// folds where the original folded; another length only on one short line, which the writer never folds.
+    private static func replacingOnce(_ old: [UInt8], with new: [UInt8], in field: ArraySlice<UInt8>) -> [UInt8]? {
+        if old.count != new.count {
+            let lineEnds = field.filter { $0 == 0x0A }.count
+            guard lineEnds == 1, field.count - old.count + new.count <= Self.unfoldedWidth + 2 else { return nil }
+        }
+        var found: Int?
+        var start = field.startIndex
+        while start + old.count <= field.endIndex {
+            if field[start] == old[0], field[start..<start + old.count].elementsEqual(old) {
+                guard found == nil else { return nil }
+                found = start
+                start += old.count
+            } else {
+                start += 1
+            }
+        }
+        guard let at = found else { return nil }
+        return Array(field[field.startIndex..<at]) + new + Array(field[(at + old.count)...])
+    }
+}

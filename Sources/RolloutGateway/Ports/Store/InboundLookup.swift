@@ -1,0 +1,21 @@
+import Foundation
+import RolloutCore
+
+/// What ingesting one message needs from the store, read at once.
+public struct InboundLookup: Sendable {
+    /// Whether the message was recorded before.
+    public var seen: Bool
+    /// The case of the ticket the message names, when it exists.
+    public var stored: StoredCase?
+    /// Answers (transcripts, error replies) queued to the sender since the time asked.
+    public var answersToSender: Int
+
+    public init(seen: Bool, stored: StoredCase?, answersToSender: Int) {
+        self.seen = seen
+        self.stored = stored
+        self.answersToSender = answersToSender
+    }
+}
+
+/// The outbox kinds that count as answers to a sender (for the hourly limit).
+public let answerKinds = ["transcript", "error-reply"]

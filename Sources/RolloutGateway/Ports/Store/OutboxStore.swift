@@ -1,0 +1,20 @@
+import Foundation
+import RolloutCore
+
+/// The outbox: messages waiting to be delivered, and what became of them.
+public protocol OutboxStore: Sendable {
+    /// Outbox messages ready to go at `now`, oldest first.
+    func pendingOutbox(at now: Date, limit: Int) async throws -> [OutgoingMessage]
+    /// Records what became of a delivery attempt.
+    func recordDelivery(_ outcome: DeliveryOutcome, for message: OutgoingMessage, at: Date) async throws
+    /// Keeps a message in the outbox until a later time, without counting an attempt.
+    func postpone(_ message: OutgoingMessage, until: Date) async throws
+    func outboxCounts() async throws -> (queued: Int, sent: Int, failed: Int)
+    /// How many messages of a kind were queued to an address since a time (for rate limits).
+    func outboxCount(to address: EmailAddress, kind: String, since: Date) async throws -> Int
+    /// Messages delivered since a time to an address, and for a ticket (for the volume caps).
+    func deliveredCount(to address: EmailAddress, since: Date) async throws -> Int
+    func deliveredCount(ticket: TicketID, since: Date) async throws -> Int
+    /// Messages of a kind queued for a ticket since a time.
+    func queuedCount(ticket: TicketID, kind: String, since: Date) async throws -> Int
+}

@@ -1,0 +1,23 @@
+import Foundation
+import RolloutCore
+
+/// What can go wrong in a store, in the gateway's terms.
+public enum StoreError: Error, CustomStringConvertible, Equatable {
+    /// Another writer changed the ticket since it was loaded; load and decide again.
+    case conflict(TicketID)
+    /// The message was already recorded: a duplicate.
+    case alreadySeen(String)
+    /// The store is locked by another process; try again later.
+    case busy(String)
+    /// The store cannot be opened or used.
+    case unavailable(String)
+
+    public var description: String {
+        switch self {
+        case .conflict(let id): "ticket \(id) changed while this event was decided"
+        case .alreadySeen(let key): "message \(key) was already applied"
+        case .busy(let detail): "the store is busy (\(detail)); try again later"
+        case .unavailable(let detail): "the store cannot be used: \(detail)"
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import Foundation
+import RolloutCore
+
+/// Tickets, their cases and history: what the rules engine reads and writes.
+public protocol TicketRepository: Sendable {
+    /// Creates a release ticket (`release new`) and records its creation.
+    func createRelease(_ release: ComponentRelease, links: ReleaseLinks, at: Date, cause: Cause) async throws -> ReleaseTicket
+    /// Takes the next number of the shared ticket sequence.
+    func reserveTicketID() async throws -> TicketID
+    /// Loads the case a ticket belongs to (a release ticket or its staged-rollout child).
+    func load(_ ticket: TicketID) async throws -> StoredCase?
+    /// Writes a decision and all it causes atomically: the case, its history, timer changes, outbox messages, the
+    /// message seen and its attachments. Throws ``StoreError/conflict(_:)`` when the case changed since it was
+    /// loaded, ``StoreError/alreadySeen(_:)`` when the message (or the fired timer) was recorded before.
+    func commit(_ commit: StoreCommit) async throws
+    func ticketSummaries() async throws -> [TicketSummary]
+    /// A ticket's history, oldest first.
+    func history(of ticket: TicketID) async throws -> [HistoryEntry]
+    /// A ticket's pending timers, soonest first.
+    func timers(of ticket: TicketID) async throws -> [DueTimer]
+    func attachments(of ticket: TicketID) async throws -> [StoredAttachment]
+}

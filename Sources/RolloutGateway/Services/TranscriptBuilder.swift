@@ -1,0 +1,135 @@
+import Foundation
+import RolloutCore
+
+/// The transcript of a message, as the Debian bug tracker sends: every command line with its result, the
+/// attachments as judged (files judged alike listed together), what the notifications folded into it would have
+/// told the sender (``AnswerFolding``), then the ticket's state after it (SPEC §5). It is the message's one answer.
+struct TranscriptBuilder: Sendable {
+    let message: InboundMessage
+    let sender: EmailAddress
+    let calendar: BusinessCalendar
+    let lines: [ReadLine]
+
+    /// The transcript of `decision`, folding in the notifications that would otherwise have reached the sender.
+    func notification(for decision: Decision, folded: [RoutedNotification] = [], ticket: TicketID) -> RoutedNotification {
+        let headers = message.headers
+        // The sender's chain, bounded here already: a message may name thousands of references.
+        let chain = ReferenceList(chain: ReferenceList.chain(references: headers.references, inReplyTo: headers.inReplyTo)).ids
+        return RoutedNotification(
+            kind: .transcript, template: NotificationKind.transcript.rawValue, ticket: ticket,
+            queue: decision.state.rollout?.id == ticket ? .stagedRollout : .release, team: nil, recipients: [sender],
+            facts: [
+                "transcript": text(for: decision, folded: folded), "in_reply_to": headers.messageID ?? "",
+                "references": chain.joined(separator: " "),
+            ])
+    }
+
+    func text(for decision: Decision, folded: [RoutedNotification] = []) -> String {
+        var out = ["Processing your message\(message.headers.messageID.map { " <\($0)>" } ?? ""):", ""]
+        for result in decision.results {
+            out.append("> \(result.line)")
+            switch result.status {
+            case .applied: out.append("Applied: \(result.message).")
+            case .unchanged: out.append("Nothing to change: \(result.message).")
+            case .refused: out.append("Refused: \(result.message).")
+            }
+            if let expected = result.expected { out.append("Expected: \(expected)") }
+            out.append("")
+        }
+        out.append(contentsOf: attachmentLines(decision.attachments, folded: folded))
+        let notes = folded.compactMap { note(for: $0, in: decision.state) }
+        if !notes.isEmpty {
+            out.append(contentsOf: notes)
+            out.append("")
+        }
+        out.append(contentsOf: state(of: decision.state))
+        return out.joined(separator: "\n")
+    }
+
+    /// The most file names listed for one verdict; the rest are counted.
+    static let namesListed = 10
+
+    /// One paragraph per verdict: files judged alike (a thousand badly named reports) are listed together, with
+    /// the name expected once.
+    func attachmentLines(_ attachments: [AttachmentVerdict], folded: [RoutedNotification]) -> [String] {
+        guard !attachments.isEmpty else { return [] }
+        var expected: [String: String] = [:]
+        for notification in folded where notification.kind == .reportRefused {
+            if let file = notification.facts["file_name"], let name = notification.facts["expected_name"] { expected[file] = name }
+        }
+        struct Verdict: Hashable {
+            var what: String
+            var expected: String?
+        }
+        var order: [Verdict] = []
+        var files: [Verdict: [String]] = [:]
+        for attachment in attachments {
+            let what =
+                attachment.kind == .report && attachment.problem == nil
+                ? "taken as the report of \(attachment.team?.description ?? "?")"
+                : attachment.kind == .summary && attachment.problem == nil ? "taken as the summary" : "kept"
+            let verdict = Verdict(
+                what: what + (attachment.problem.map { ", not taken as a report: \($0)" } ?? ""),
+                expected: attachment.problem == nil ? nil : expected[attachment.fileName])
+            if files[verdict] == nil { order.append(verdict) }
+            files[verdict, default: []].append(attachment.fileName)
+        }
+        var out: [String] = []
+        for verdict in order {
+            let names = files[verdict]!
+            var list = names.prefix(Self.namesListed).joined(separator: ", ")
+            if names.count > Self.namesListed { list += " and \(names.count - Self.namesListed) more (\(names.count) files)" }
+            out.append("Attachment\(names.count == 1 ? "" : "s") \(list): \(verdict.what).")
+            if let name = verdict.expected {
+                out.append("Please send \(names.count == 1 ? "it" : "each report") again named \(name)")
+            }
+            out.append("")
+        }
+        return out
+    }
+
+    /// What a notification folded into the transcript would have told the sender, beyond the results above.
+    func note(for notification: RoutedNotification, in state: RolloutCase) -> String? {
+        let facts = notification.facts
+        let team = notification.team
+        switch notification.kind {
+        case .teamAccepted where notification.template == "answer-acknowledged":
+            guard let team, let minimum = facts["testing_minimum"], let maximum = facts["testing_maximum"] else { return nil }
+            let name = ReportFiles.expectedReportNames(team: team, release: state.release.release)
+            return """
+                \(team): please run it in production and attach your report between \(minimum) and \(maximum), named
+                    \(name)
+                If you put the service into a GOCDB "beta" downtime, tell us with:
+                    downtime \(team.shortForm) on
+                """
+        case .teamAssigned:
+            guard let team else { return nil }
+            return "\(team) is asked to answer by \(facts["deadline"] ?? "the deadline") with one line: accept \(team.shortForm) or reject \(team.shortForm)."
+        case .testingExtended:
+            guard let team, let end = facts["testing_maximum"] else { return nil }
+            return "The testing period of \(team) now ends \(end)."
+        case .downtimeReminder:
+            guard let team else { return nil }
+            return "\(team) is still recorded in a GOCDB \"beta\" downtime: please remove it, then send: downtime \(team.shortForm) off"
+        case .allReportsIn:
+            return "Every team that accepted has reported; close the rollout with: outcome accept|reject, docid <id>, resolve"
+        default:
+            return nil
+        }
+    }
+
+    func state(of rolloutCase: RolloutCase) -> [String] {
+        guard let rollout = rolloutCase.rollout else {
+            return ["Release ticket #\(rolloutCase.release.id.rawValue) is now \(rolloutCase.release.status.rawValue)."]
+        }
+        var out = ["Ticket #\(rollout.id.rawValue) is now \(rollout.status.rawValue)" + (rollout.outcome.map { ", outcome \($0.rawValue)" } ?? "") + (rollout.documentID.map { ", document \($0)" } ?? "") + "."]
+        for team in rollout.activeTeams {
+            var parts = [team.answer?.rawValue ?? "no answer yet (due \(calendar.describe(team.answerDeadline)))"]
+            if let end = team.testingMaximumEnd { parts.append("testing until \(calendar.describe(end))") }
+            if team.downtime { parts.append("beta downtime on") }
+            if let report = team.report { parts.append("report \(report)") }
+            out.append("  \(team.team): \(parts.joined(separator: "; "))")
+        }
+        return out
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import GRDB
+import RolloutCore
+import RolloutGateway
+
+extension SQLiteTicketStore {
+    /// The stored form of a written message's fingerprint (``OutgoingMessage/textFingerprint(of:)``).
+    static func fingerprintValue(of bytes: [UInt8]) -> Data? {
+        guard !bytes.isEmpty else { return nil }
+        return Data(OutgoingMessage.textFingerprint(of: bytes).bytes)
+    }
+
+    public func sentTextFingerprints(messageIDs: [String], ticket: TicketID?, recipient: EmailAddress?, limit: Int)
+        async throws -> [OwnTextFingerprint]
+    {
+        let ids = Array(Set(messageIDs.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "<> ")) })).prefix(50)
+        return try await read { db in
+            var found: [Int64: Data] = [:]
+            for id in ids {
+                if let row = try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: "SELECT id, text_fingerprint FROM outbox WHERE message_id = ? AND text_fingerprint IS NOT NULL"),
+                    arguments: [id])
+                {
+                    found[row["id"]] = row["text_fingerprint"]
+                }
+            }
+            if let ticket, let recipient, limit > 0 {
+                let rows = try Row.fetchAll(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT id, text_fingerprint FROM outbox
+                            WHERE ticket_id = ? AND text_fingerprint IS NOT NULL AND kind NOT IN ('transcript', 'error-reply')
+                              AND instr(char(10) || lower(recipients) || char(10), ?) > 0
+                            ORDER BY id DESC LIMIT ?
+                            """),
+                    arguments: [ticket.rawValue, "\n\(recipient.key)\n", limit])
+                for row in rows { found[row["id"]] = row["text_fingerprint"] }
+            }
+            return found.keys.sorted().map { OwnTextFingerprint(bytes: [UInt8](found[$0]!)) }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import RolloutCore
+import Testing
+
+@Suite("Authentication-Results counted by position: only our hosts' fields above the hop from outside")
+struct AuthenticationVerdictTests {
+    let trust = AuthenticationVerdict.Trust(
+        authservIDs: ["mx.rollout.example.org"], internalHosts: ["imap.rollout.example.org", "10.9.9.9", "10.1.2.3"])
+    let mario = EmailAddress("mario.david@lip.example.org")
+    static let pass = TraceField(.authenticationResults, "mx.rollout.example.org; dkim=pass header.d=lip.example.org")
+    static let outside = TraceField(.received, "from smtp.lip.example.org (smtp.lip.example.org [192.0.2.63]) by mx.rollout.example.org (Postfix) id 1; Tue, 1 Dec 2026 10:00:01 +0100")
+
+    @Test(
+        "where the field stands decides whether it counts",
+        arguments: [
+            // (trace, strong)
+            ([pass, outside], true),
+            ([outside, pass], false),  // below the hop: the sender wrote it
+            ([pass], false),  // no hop of ours marks where it came in
+            ([TraceField(.received, "from mx.rollout.example.org (mx.rollout.example.org [10.1.2.3]) by imap.rollout.example.org (Dovecot) with LMTP id 7; Tue, 1 Dec 2026 10:00:02 +0100"), pass, outside], true),
+            ([TraceField(.received, "from mx.rollout.example.org ([10.9.9.9]) by imap.rollout.example.org with LMTP id 7; Tue, 1 Dec 2026 10:00:02 +0100"), pass, outside], true),
+            ([TraceField(.received, "from localhost (localhost [127.0.0.1]) by mx.rollout.example.org (Postfix) id 2; Tue, 1 Dec 2026 10:00:02 +0100"), pass, outside], true),
+            // An LMTP hop from an address that is not listed is the boundary, whatever it is named.
+            ([TraceField(.received, "from mx.rollout.example.org (mx.rollout.example.org [10.7.7.7]) by imap.rollout.example.org (Dovecot) with LMTP id 7; Tue, 1 Dec 2026 10:00:02 +0100"), pass, outside], false),
+            // LMTP over a socket names no address: the named host of ours decides.
+            ([TraceField(.received, "from mx.rollout.example.org by imap.rollout.example.org (Dovecot) with LMTP id 7; Tue, 1 Dec 2026 10:00:02 +0100"), pass, outside], true),
+            // …but an SMTP hop without an address is the boundary.
+            ([TraceField(.received, "from mx.rollout.example.org by mx.rollout.example.org with ESMTP id 8; Tue, 1 Dec 2026 10:00:02 +0100"), pass], false),
+            // Bare addresses (Exchange, qmail) and a reverse name "(may be forged)" (Sendmail) decide nothing.
+            ([TraceField(.received, "from mx.rollout.example.org (2001:db8::5) by mx.rollout.example.org with ESMTPS; date"), pass], false),
+            ([TraceField(.received, "from unknown (HELO mx.rollout.example.org) (203.0.113.5) by mx.rollout.example.org with SMTP; date"), pass], false),
+            ([TraceField(.received, "from x (mx.rollout.example.org [203.0.113.5] (may be forged)) by mx.rollout.example.org with ESMTP; date"), pass], false),
+            // An unknown host above: fail closed, also for fields above it.
+            ([pass, TraceField(.received, "from mx.rollout.example.org ([10.9.9.9]) by mailstore.other.example with LMTP; date"), outside], false),
+            ([TraceField(.received, "from mx.rollout.example.org (mx.rollout.example.org [10.1.2.3]) by mailstore.other.example (Dovecot) with LMTP; Tue, 1 Dec 2026 10:00:02 +0100"), pass, outside], false),
+            // The sender's HELO names our MX; the address it came from is not ours.
+            ([TraceField(.received, "from mx.rollout.example.org (unknown [203.0.113.5]) by mx.rollout.example.org (Postfix) id 3; Tue, 1 Dec 2026 10:00:01 +0100"), pass], false),
+            // Exim's helo= is a claim too.
+            ([TraceField(.received, "from [203.0.113.5] (helo=imap.rollout.example.org) by mx.rollout.example.org with esmtp id 4; Tue, 1 Dec 2026 10:00:01 +0100"), pass], false),
+            // A genuine fail above outweighs a pass from another of our fields.
+            ([TraceField(.authenticationResults, "mx.rollout.example.org; dkim=fail header.d=lip.example.org"), pass, outside], false),
+            ([TraceField(.authenticationResults, "mx.rollout.example.org; dkim=none"), pass, outside], false),
+            ([TraceField(.authenticationResults, "mx.rollout.example.org; dmarc=fail header.from=lip.example.org"), pass, outside], false),
+            // Another domain's failure does not matter.
+            ([TraceField(.authenticationResults, "mx.rollout.example.org; dkim=fail header.d=lists.egi.eu"), pass, outside], true),
+            ([TraceField(.authenticationResults, "relay.attacker.example; dkim=pass header.d=lip.example.org"), outside], false),
+        ] as [([TraceField], Bool)])
+    func position(trace: [TraceField], strong: Bool) {
+        let verdict = AuthenticationVerdict(trace: trace, sender: mario, trust: trust)
+        #expect(verdict.level == (strong ? .strong : .weak))
+        if !strong { #expect(verdict.strongBasis == nil) }
+    }
+
+    @Test("Received fields are read leniently: HELO, verified name, address, receiving host")
+    func received() {
+        let postfix = ReceivedField(parsing: "from mail.lip.example.org (mail.lip.example.org [192.0.2.7])\n\tby mx.rollout.example.org (Postfix) with ESMTPS id 4Q\n\tfor <x@y>; Mon, 18 Mar 2024 17:05:01 +0000")
+        #expect(postfix.heloName == "mail.lip.example.org")
+        #expect(postfix.commentNames == ["mail.lip.example.org"])
+        #expect(postfix.addresses == ["192.0.2.7"])
+        #expect(postfix.byHost == "mx.rollout.example.org")
+        let v6 = ReceivedField(parsing: "from x (unknown [IPv6:2001:db8::5]) by MX.Rollout.Example.Org; date")
+        #expect(v6.addresses == ["2001:db8::5"] && v6.commentNames.isEmpty && v6.byHost == "mx.rollout.example.org")
+        let qmail = ReceivedField(parsing: "from unknown (HELO mx.rollout.example.org) (203.0.113.5) by mx.rollout.example.org with SMTP; 1 Dec 2026")
+        #expect(qmail.addresses == ["203.0.113.5"] && qmail.protocolName == "smtp")
+        let exchange = ReceivedField(parsing: "from mx.rollout.example.org (2001:db8::5) by mx.rollout.example.org (2001:db8::1) with Microsoft SMTP Server; date")
+        #expect(exchange.addresses == ["2001:db8::5"])
+        let local = ReceivedField(parsing: "by mx.rollout.example.org (Postfix, from userid 0) id 5; date")
+        #expect(!local.hasFromClause && !local.fromIsInternal(["mx.rollout.example.org"]))
+    }
+}
