@@ -8,12 +8,12 @@ extension SQLiteTicketStore {
     public func keepSetAside(_ message: SetAsideMessage, limit: Int) async throws -> [SetAsideMessage] {
         try await write { db in
             try db.cachedStatement(sql: """
-                    INSERT INTO set_aside (message_key, sender, subject, reason, source, received_at, size, data)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO set_aside (message_key, sender, subject, reason, source, received_at, size, message_size, data)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (message_key) DO NOTHING
                     """).execute(arguments: [
                     message.key, message.sender, message.subject, message.reason, message.source,
-                    Self.storedDate(message.receivedAt), message.bytes.count, Data(message.bytes),
+                    Self.storedDate(message.receivedAt), message.bytes.count, message.messageSize, Data(message.bytes),
                 ])
             guard db.changesCount == 1 else { return [] }
             let kept = db.lastInsertedRowID
@@ -57,12 +57,13 @@ extension SQLiteTicketStore {
         }
     }
 
-    static let setAsideColumns = "id, message_key, sender, subject, reason, source, received_at, size"
+    static let setAsideColumns = "id, message_key, sender, subject, reason, source, received_at, size, message_size"
 
     static func setAside(_ row: Row, bytes: [UInt8]) -> SetAsideMessage {
         SetAsideMessage(
             id: row["id"], key: row["message_key"], sender: row["sender"], subject: row["subject"], reason: row["reason"],
-            source: row["source"], receivedAt: row["received_at"], bytes: bytes, size: row["size"])
+            source: row["source"], receivedAt: row["received_at"], bytes: bytes, size: row["size"],
+            messageSize: row["message_size"])
     }
 
     static func setAsideBytes(_ db: Database) throws -> Int {

@@ -204,6 +204,7 @@ enum Schema {
                         source TEXT NOT NULL,
                         received_at DATETIME NOT NULL,
                         size INTEGER NOT NULL,
+                        message_size INTEGER NOT NULL,
                         data BLOB NOT NULL
                     );
                     -- The bytes kept, so that the bound is checked without summing every row.

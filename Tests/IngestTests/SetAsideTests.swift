@@ -89,4 +89,24 @@ struct SetAsideTests {
         #expect(dropped.count == 1)
         #expect(dropped.first?.metadata["message-id"]?.description == "<first@cnaf.example.org>")
     }
+
+    @Test("a message fetched without its body (too large) is kept as its header block and replayed as too large")
+    func oversizedHeaderBlock() async throws {
+        let world = try await IngestWorld(extra: "  max_message_bytes: 2000\n")
+        defer { world.cleanUp() }
+        let whole = message(id: "big@cnaf.example.org", body: "accept NGI_IT-INFN-T1\n" + String(repeating: "log line\n", count: 1000))
+        let header = Array(whole[..<(whole.firstRange(of: Array("\r\n\r\n".utf8))!.upperBound)])
+        // as run passes it: the header block, and the size the server announced
+        let outcome = try await world.ingest.ingest(prepared: world.ingest.prepare(header, declaredSize: whole.count))
+        #expect(outcome.disposition == .setAside)
+        let entry = try #require(try await world.store.setAsideMessages().first)
+        #expect(entry.size == header.count && entry.messageSize == whole.count)
+
+        let id = try #require(entry.id)
+        let replayed = try #require(try await world.ingest.replaySetAside(id, ticket: TicketID(12)))
+
+        #expect(replayed.disposition == .setAside)
+        #expect(try await world.store.setAsideMessages().first?.messageSize == whole.count)
+        #expect(try await world.store.load(TicketID(12))?.rolloutCase.rollout?.assignment(of: TeamName("NGI_IT-INFN-T1")!)?.answer == nil)
+    }
 }

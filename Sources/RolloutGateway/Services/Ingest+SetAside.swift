@@ -12,7 +12,8 @@ extension Ingest {
         let store = gateway.store
         let kept = SetAsideMessage(
             key: seen.key, sender: analysis.sender?.value, subject: analysis.message.headers.subject,
-            reason: analysis.problem ?? seen.disposition, source: analysis.source, receivedAt: now, bytes: analysis.raw)
+            reason: analysis.problem ?? seen.disposition, source: analysis.source, receivedAt: now, bytes: analysis.raw,
+            messageSize: max(analysis.rawSize, analysis.raw.count))
         let limit = configuration.setAsideMaxBytes
         let dropped = try await store.batch {
             try await store.recordSeen(seen, at: now, outbox: outbox)
@@ -36,7 +37,8 @@ extension Ingest {
     public func replaySetAside(_ id: Int64, ticket: TicketID? = nil) async throws -> Outcome? {
         let store = gateway.store
         guard let entry = try await store.setAsideMessage(id) else { return nil }
-        var analysis = prepare(entry.bytes)
+        // A message fetched without its body (too large) is read again as too large, not as a short message.
+        var analysis = prepare(entry.bytes, declaredSize: entry.messageSize > entry.bytes.count ? entry.messageSize : nil)
         analysis.source = "replay of set-aside \(id) (\(entry.source))"
         if let ticket {
             analysis.ticket = ticket

@@ -16,12 +16,15 @@ public struct SetAsideMessage: Sendable, Equatable, Codable {
     public var receivedAt: Date
     /// The size of the bytes kept.
     public var size: Int
+    /// The size of the message as received: larger than ``size`` when only its header block was fetched (a message
+    /// over `inbound.max_message_bytes` read over IMAP).
+    public var messageSize: Int
     /// The raw message (empty in listings).
     public var bytes: [UInt8]
 
     public init(
         id: Int64? = nil, key: String, sender: String?, subject: String, reason: String, source: String, receivedAt: Date,
-        bytes: [UInt8], size: Int? = nil
+        bytes: [UInt8], size: Int? = nil, messageSize: Int? = nil
     ) {
         self.id = id
         self.key = key
@@ -32,10 +35,11 @@ public struct SetAsideMessage: Sendable, Equatable, Codable {
         self.receivedAt = receivedAt
         self.bytes = bytes
         self.size = size ?? bytes.count
+        self.messageSize = messageSize ?? size ?? bytes.count
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, key, sender, subject, reason, source, receivedAt, size
+        case id, key, sender, subject, reason, source, receivedAt, size, messageSize
     }
 
     public init(from decoder: any Decoder) throws {
@@ -44,7 +48,8 @@ public struct SetAsideMessage: Sendable, Equatable, Codable {
             id: try c.decodeIfPresent(Int64.self, forKey: .id), key: try c.decode(String.self, forKey: .key),
             sender: try c.decodeIfPresent(String.self, forKey: .sender), subject: try c.decode(String.self, forKey: .subject),
             reason: try c.decode(String.self, forKey: .reason), source: try c.decode(String.self, forKey: .source),
-            receivedAt: try c.decode(Date.self, forKey: .receivedAt), bytes: [], size: try c.decode(Int.self, forKey: .size))
+            receivedAt: try c.decode(Date.self, forKey: .receivedAt), bytes: [], size: try c.decode(Int.self, forKey: .size),
+            messageSize: try c.decodeIfPresent(Int.self, forKey: .messageSize))
     }
 
     /// Every field but the bytes; `sender` as an explicit null when there is none.
@@ -58,5 +63,6 @@ public struct SetAsideMessage: Sendable, Equatable, Codable {
         try c.encode(source, forKey: .source)
         try c.encode(receivedAt, forKey: .receivedAt)
         try c.encode(size, forKey: .size)
+        try c.encode(messageSize, forKey: .messageSize)
     }
 }
