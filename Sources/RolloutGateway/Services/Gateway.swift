@@ -2,31 +2,6 @@ import Foundation
 import Logging
 import RolloutCore
 
-/// An attachment as received, before the workflow judged it.
-public struct IncomingAttachment: Sendable, Equatable {
-    public var fileName: String
-    public var contentType: String
-    public var bytes: [UInt8]
-
-    public init(fileName: String, contentType: String = "application/octet-stream", bytes: [UInt8]) {
-        self.fileName = fileName
-        self.contentType = contentType
-        self.bytes = bytes
-    }
-}
-
-/// What an event did: the per-command results and the ticket touched.
-public struct EventReport: Sendable {
-    public var ticket: TicketID
-    public var results: [CommandResult]
-    public var attachments: [AttachmentVerdict]
-    public var notifications: Int
-    public var createdTicket: TicketID?
-    public var state: RolloutCase
-    /// Whether the event's transcript (the answer to its message) was queued.
-    public var answered = false
-}
-
 /// The orchestration around the rules engine: load, decide, run hooks, render, commit — with retries
 /// when another writer changed the ticket in between.
 public struct Gateway: Sendable {
