@@ -2,6 +2,11 @@
 """Writes N realistic replies to staged-rollout ticket #2 into a Maildir (new/), for the ingest benchmark.
 
 Usage: generate_replies.py N MAILDIR
+       generate_replies.py --answered TEAMS TICKETS N MAILDIR
+
+The second form writes replies from the TEAMS bench teams of `stage_many_tickets` (benchmarks/staged-ticket.sh),
+team k (NGI_BENCH-SITEk, member bench.k@site-k.example.org) to the ticket it is assigned, each with a command:
+every one earns a transcript when `inbound.replies_per_hour` is raised.
 
 The mix follows what the gateway sees: top-posted Outlook and Gmail replies with quotes, some HTML-only,
 commands (accept, reject, downtime, ggus) and conversation, from the demo configuration's people.
@@ -39,7 +44,29 @@ def body(rng, team):
     return "\n".join(commands + ["", text, "", "Regards", "", "On Fri, 27 Nov 2026 at 15:00, EGI Staged Rollout <staged-rollout@rollout.example.org> wrote:", QUOTE, ""])
 
 
+def answered(teams, tickets, count, root):
+    for folder in ("new", "cur", "tmp"):
+        os.makedirs(os.path.join(root, folder), exist_ok=True)
+    rng = random.Random(42)
+    for index in range(count):
+        k = index % teams
+        team, address = f"NGI_BENCH-SITE{k}", f"bench.{k}@site-{k}.example.org"
+        ticket = 2 * (k % tickets) + 2
+        message = EmailMessage(policy=policy.SMTP)
+        message["From"] = f"Bench Member {k} <{address}>"
+        message["To"] = "EGI Staged Rollout <staged-rollout@rollout.example.org>"
+        message["Subject"] = f"Re: [staged-rollout #{ticket}] Please test Staged Rollout EMI-1.0 SE-bench-{k % tickets} 1.0-1 SL5 x86_64"
+        message["Date"] = "Mon, 30 Nov 2026 16:05:01 +0100"
+        message["Message-ID"] = f"<bench-{index}-{rng.getrandbits(48):x}@site-{k}.example.org>"
+        message.set_content(body(rng, team))
+        with open(os.path.join(root, "new", f"{1764514000 + index}.{index}.bench:2,"), "wb") as file:
+            file.write(message.as_bytes())
+
+
 def main():
+    if sys.argv[1] == "--answered":
+        answered(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5])
+        return
     count, root = int(sys.argv[1]), sys.argv[2]
     for folder in ("new", "cur", "tmp"):
         os.makedirs(os.path.join(root, folder), exist_ok=True)

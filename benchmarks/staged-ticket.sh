@@ -14,3 +14,31 @@ stage_ticket() {
     "$gateway" apply --ticket 2 --as mario.david@lip.example.org "assign NGI_IT-INFN-T1 NGI_DE-FZK-LCG2 IBERGRID-LIP-Lisbon" >/dev/null 2>&1
     export ROLLOUT_GATEWAY_NOW=2026-11-30T16:05:00+01:00
 }
+
+# `stage_many_tickets GATEWAY DIR TEAMS TICKETS`: as stage_ticket, with TEAMS more teams (NGI_BENCH-SITEk, one member
+# bench.k@site-k.example.org each) and TICKETS staged tickets (#2, #4, …; ticket #2j+2 has the teams k with
+# k mod TICKETS = j), and `inbound.replies_per_hour` raised so that every command mail is answered.
+stage_many_tickets() {
+    local gateway=$1 dir=$2 teams=$3 tickets=$4 k j
+    {
+        sed -e "s|sqlite: ../../demo-out/gateway.sqlite|sqlite: $dir/gateway.sqlite|" \
+            -e "s|maildir: ../../demo-out/outbox|maildir: $dir/outbox|" \
+            -e "s|\./hooks/|$PWD/fixtures/demo/hooks/|g" -e '/^teams:$/q' fixtures/demo/gateway.yaml
+        for ((k = 0; k < teams; k++)); do
+            printf '  ea-NGI_BENCH-SITE%d:\n    members: [bench.%d@site-%d.example.org]\n    stacks: [EMI]\n' "$k" "$k" "$k"
+        done
+        sed -e '1,/^teams:$/d' fixtures/demo/gateway.yaml
+        printf '\ninbound:\n  replies_per_hour: 1000000000\n'
+    } > "$dir/gateway.yaml"
+    export ROLLOUT_GATEWAY_CONFIG="$dir/gateway.yaml" RG_HOOK_LOG="$dir/hooks.log"
+    export ROLLOUT_GATEWAY_NOW=2026-11-27T10:00:00+01:00
+    for ((j = 0; j < tickets; j++)); do
+        "$gateway" release new --stack EMI-1.0 --component "SE-bench-$j" --version 1.0-1 --os SL5 --arch x86_64 \
+            --release-notes a --fixed-bugs b --documentation c >/dev/null 2>&1
+        "$gateway" release stage $((2 * j + 1)) >/dev/null 2>&1
+        local assigned=()
+        for ((k = j; k < teams; k += tickets)); do assigned+=("NGI_BENCH-SITE$k"); done
+        "$gateway" apply --ticket $((2 * j + 2)) --as mario.david@lip.example.org "assign ${assigned[*]}" >/dev/null 2>&1
+    done
+    export ROLLOUT_GATEWAY_NOW=2026-11-30T16:05:00+01:00
+}

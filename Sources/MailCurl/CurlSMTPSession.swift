@@ -26,8 +26,16 @@ final class CurlSMTPSession {
     private(set) var recipientReplies: [Reply] = []
     private var awaitingRecipientReply = false
     private var partialReply: [String] = []
-    /// The last complete reply of this transfer.
+    /// The last complete reply of this transfer (but for the reply to QUIT).
     private(set) var lastReply: Reply?
+    /// The step of the SMTP dialogue the last command (or the greeting) belongs to.
+    enum Step: Sendable, Equatable {
+        case greeting, hello, startTLS, authentication, mailFrom, recipient, data, endOfData, quit, other
+    }
+    /// The step being answered: set when a command goes out, read when its reply comes in.
+    private var step: Step = .greeting
+    /// The step the last complete reply answered.
+    private(set) var lastReplyStep: Step?
     /// Connections opened by this handle (libcurl's "Connected to" notes).
     private(set) var connectionsOpened = 0
 
@@ -102,6 +110,8 @@ final class CurlSMTPSession {
         awaitingRecipientReply = false
         partialReply = []
         lastReply = nil
+        lastReplyStep = nil
+        step = .other
         errorBuffer[0] = 0
         defer { body = [] }
 
@@ -172,12 +182,28 @@ final class CurlSMTPSession {
         switch type {
         case CURLINFO_HEADER_OUT:
             // libcurl sends one command per call and does not pipeline, so replies come in command order.
-            awaitingRecipientReply = bytes.count >= 8 && String(decoding: bytes.prefix(8), as: UTF8.self).uppercased() == "RCPT TO:"
+            let command = String(decoding: bytes.prefix(10), as: UTF8.self).uppercased()
+            awaitingRecipientReply = command.hasPrefix("RCPT TO:")
+            step =
+                if command.hasPrefix("EHLO") || command.hasPrefix("HELO") { .hello }
+                else if command.hasPrefix("STARTTLS") { .startTLS }
+                else if command.hasPrefix("AUTH") { .authentication }
+                else if command.hasPrefix("MAIL FROM:") { .mailFrom }
+                else if awaitingRecipientReply { .recipient }
+                else if command.hasPrefix("DATA") { .data }
+                else if command.hasPrefix("QUIT") { .quit }
+                else if step == .authentication { .authentication }  // the lines of an AUTH exchange
+                else { .other }
+        case CURLINFO_DATA_OUT:
+            step = .endOfData
         case CURLINFO_HEADER_IN:
             let text = String(decoding: bytes, as: UTF8.self)
             for line in text.split(whereSeparator: \.isNewline) { replyLine(String(line)) }
         case CURLINFO_TEXT:
-            if bytes.starts(with: "Connected to ".utf8) { connectionsOpened += 1 }
+            if bytes.starts(with: "Connected to ".utf8) {
+                connectionsOpened += 1
+                step = .greeting
+            }
         default:
             break
         }
@@ -190,7 +216,10 @@ final class CurlSMTPSession {
         if utf8.count > 3, utf8[3] == UInt8(ascii: "-") { return }
         let reply = Reply(code: Int(String(decoding: utf8[0..<3], as: UTF8.self)) ?? 0, text: partialReply.joined(separator: " "))
         partialReply = []
+        // libcurl sends QUIT on a connection it closes after a failure: its "221" must not hide the refusal.
+        guard step != .quit else { return }
         lastReply = reply
+        lastReplyStep = step
         if awaitingRecipientReply {
             recipientReplies.append(reply)
             awaitingRecipientReply = false

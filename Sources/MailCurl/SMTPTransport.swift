@@ -27,12 +27,41 @@ public final class SMTPTransport: MailTransport {
     /// 4xx replies, connection failures and timeouts give `.temporaryFailure`; 5xx replies give
     /// `.permanentFailure`; recipients refused while others were accepted give `.partiallyDelivered`.
     public func deliver(_ messages: [OutgoingMessage]) async -> [DeliveryOutcome] {
+        await deliver(messages, recording: nil)
+    }
+
+    /// Delivers as ``deliver(_:)`` does, and records each outcome as soon as the server's reply to its DATA (or the
+    /// failure) is read: the thread of the batch waits for `record` before it offers the next message, so a crash
+    /// repeats at most the message in flight.
+    public func deliver(
+        _ messages: [OutgoingMessage], recordingEach record: @escaping @Sendable (OutgoingMessage, DeliveryOutcome) async -> Void
+    ) async -> [DeliveryOutcome] {
+        await deliver(messages, recording: record)
+    }
+
+    private func deliver(
+        _ messages: [OutgoingMessage], recording record: (@Sendable (OutgoingMessage, DeliveryOutcome) async -> Void)?
+    ) async -> [DeliveryOutcome] {
         guard !messages.isEmpty else { return [] }
         let configuration = configuration
         let logger = logger
+        var recordBlocking: (@Sendable (OutgoingMessage, DeliveryOutcome) -> Void)?
+        if let record {
+            recordBlocking = { @Sendable message, outcome in
+                // This is the batch's own thread (never one of the cooperative pool's): it may wait.
+                let done = DispatchSemaphore(value: 0)
+                Task {
+                    await record(message, outcome)
+                    done.signal()
+                }
+                done.wait()
+            }
+        }
+        let recorder = recordBlocking
         return await withCheckedContinuation { continuation in
             let thread = Thread {
-                continuation.resume(returning: Self.deliverBlocking(messages, configuration: configuration, logger: logger))
+                continuation.resume(
+                    returning: Self.deliverBlocking(messages, configuration: configuration, logger: logger, recording: recorder))
             }
             thread.name = "smtp \(configuration.server)"
             thread.stackSize = 1 << 21
@@ -42,7 +71,8 @@ public final class SMTPTransport: MailTransport {
 
     /// The batch, on the calling thread.
     static func deliverBlocking(
-        _ messages: [OutgoingMessage], configuration: SMTPConfiguration, logger: Logger
+        _ messages: [OutgoingMessage], configuration: SMTPConfiguration, logger: Logger,
+        recording record: (@Sendable (OutgoingMessage, DeliveryOutcome) -> Void)? = nil
     ) -> [DeliveryOutcome] {
         let session: CurlSMTPSession
         do {
@@ -50,13 +80,20 @@ public final class SMTPTransport: MailTransport {
         } catch {
             let reason = "\(configuration.server): cannot set up libcurl: \(error)"
             logger.error("SMTP setup failed", metadata: ["server": "\(configuration.server)", "error": "\(error)"])
-            return messages.map { _ in .temporaryFailure(reason) }
+            let outcomes = messages.map { _ in DeliveryOutcome.temporaryFailure(reason) }
+            for (message, outcome) in zip(messages, outcomes) { record?(message, outcome) }
+            return outcomes
         }
         var outcomes: [DeliveryOutcome] = []
         outcomes.reserveCapacity(messages.count)
+        var refusal: String?
         for message in messages {
             let outcome: DeliveryOutcome
-            if let problem = envelopeProblem(message) {
+            if let refusal {
+                // The server refused the session: the next message would meet the same refusal (and a wrong
+                // password tried again and again can lock the account).
+                outcome = .sessionRefused(refusal)
+            } else if let problem = envelopeProblem(message) {
                 outcome = .permanentFailure("\(configuration.server): \(problem)")
             } else {
                 let failure = session.send(message)
@@ -75,7 +112,10 @@ public final class SMTPTransport: MailTransport {
             case .temporaryFailure(let reason), .permanentFailure(let reason):
                 logger.warning(
                     "delivery failed", metadata: ["message-id": "\(message.messageID)", "reason": "\(reason)"])
+            case .sessionRefused(let reason):
+                refusal = reason
             }
+            record?(message, outcome)
             outcomes.append(outcome)
         }
         logger.debug(
@@ -113,6 +153,7 @@ public final class SMTPTransport: MailTransport {
         guard let failure else {
             return refused.isEmpty ? .delivered : .partiallyDelivered(refused: refused)
         }
+        if let refusal = sessionRefusal(failure, session: session, server: server) { return .sessionRefused(refusal) }
         if matched, !message.recipients.isEmpty, refused.count == message.recipients.count {
             let list = message.recipients.map { "\($0.value): \(refused[$0] ?? "")" }.joined(separator: "; ")
             let permanent = replies.allSatisfy { (500...599).contains($0.code) }
@@ -123,6 +164,27 @@ public final class SMTPTransport: MailTransport {
         if let reply = session.lastReply, reply.code >= 400 { reason += " (server: \(reply.text))" }
         reason = oneLine(reason)
         return (500...599).contains(failure.responseCode) ? .permanentFailure(reason) : .temporaryFailure(reason)
+    }
+
+    /// Why the failure is the session's rather than the message's, if it is: a login refused (or TLS required and
+    /// not offered), a 5xx to the greeting, EHLO, STARTTLS or AUTH, or a 5xx to MAIL FROM — the gateway's own
+    /// address — other than a size refusal (552, 5.3.4), which is the message's.
+    static func sessionRefusal(_ failure: CurlError, session: CurlSMTPSession, server: String) -> String? {
+        let reply = session.lastReply.flatMap { $0.code >= 500 ? $0 : nil }
+        let what: String
+        switch (failure.code, session.lastReplyStep) {
+        case (CURLE_LOGIN_DENIED.rawValue, _), (CURLE_AUTH_ERROR.rawValue, _): what = "login refused"
+        case (CURLE_USE_SSL_FAILED.rawValue, _): what = "TLS required but not available"
+        case (_, .greeting) where reply != nil: what = "greeting refused"
+        case (_, .hello) where reply != nil: what = "EHLO refused"
+        case (_, .startTLS) where reply != nil: what = "STARTTLS refused"
+        case (_, .authentication) where reply != nil: what = "login refused"
+        case (_, .mailFrom) where reply != nil && reply!.code != 552 && !reply!.text.contains("5.3.4"):
+            what = "the gateway's sender address refused at MAIL FROM"
+        default: return nil
+        }
+        let detail = reply.map { " (server: \($0.text))" } ?? (failure.text.isEmpty ? "" : " (\(failure.text))")
+        return oneLine("\(server): \(what)\(detail); check the smtp settings and the server")
     }
 
     private static func oneLine(_ text: String) -> String {

@@ -32,6 +32,7 @@ public struct GMimeMailParser: MailParser {
         message.defects = defects
         message.size = raw.count
         message.digest = Digest.sha256Hex(raw)
+        message.contentDigest = Digest.sha256Hex(TraceFields.removed(from: raw))
         return message
     }
 }

@@ -58,8 +58,11 @@ public enum CommandGrammar {
             guard let ticket = args.first else { return malformed("the GGUS ticket number is missing") }
             let number = ticket.hasPrefix("#") ? String(ticket.dropFirst()) : ticket
             if let fromURL = ggusTicket(inURL: ticket), args.count == 1 { return .command(.ggus(ticket: fromURL)) }
-            guard number.allSatisfy(\.isNumber) else { return .text }
+            guard !number.isEmpty, number.allSatisfy(\.isNumber) else { return .text }
             guard args.count == 1 else { return malformed("unexpected words after the ticket number") }
+            guard isGGUSNumber(number) else {
+                return malformed("a GGUS ticket number has 1 to \(maximumGGUSDigits) digits (0-9)")
+            }
             return .command(.ggus(ticket: number))
         case .assign:
             guard !args.isEmpty else { return malformed("no team named") }
@@ -110,9 +113,18 @@ public enum CommandGrammar {
             host == "ggus.eu" || host.hasSuffix(".ggus.eu") || host.hasPrefix("ggus.")
         else { return nil }
         for item in url.queryItems ?? [] where ["ticket_id", "ticket", "id"].contains(item.name.lowercased()) {
-            if let value = item.value, !value.isEmpty, value.allSatisfy(\.isNumber) { return value }
+            if let value = item.value, isGGUSNumber(value) { return value }
         }
-        if let last = url.path.split(separator: "/").last, last.allSatisfy(\.isNumber) { return String(last) }
+        if let last = url.path.split(separator: "/").last, isGGUSNumber(last) { return String(last) }
         return nil
+    }
+
+    /// GGUS numbers its tickets from 1 and has used six and seven digits; ten leave room and keep a line of
+    /// thousands of digits from being stored and echoed as a ticket.
+    public static let maximumGGUSDigits = 10
+
+    /// 1 to ``maximumGGUSDigits`` ASCII digits.
+    static func isGGUSNumber<S: StringProtocol>(_ text: S) -> Bool {
+        (1...maximumGGUSDigits).contains(text.utf8.count) && text.utf8.allSatisfy { (0x30...0x39).contains($0) }
     }
 }

@@ -104,11 +104,13 @@ extension Run {
         guard rollout.assignment(of: team) != nil else { return .failure(.nothingToDo("\(team) is not assigned to ticket \(id)")) }
         notify(.teamUnassigned, ticket: id, team: team)
         let now = self.now
+        let hadAccepted = !rollout.acceptedTeams.isEmpty
         rollout.update(team) { $0.unassignedAt = now }
         for kind in [TimerKind.answerDeadline, .testingMinimum, .testingMaximum] {
             decision.timers.append(.cancel(TimerKey(ticket: id, kind: kind, team: team)))
         }
         record(id, "team.unassigned", "\(team) unassigned")
+        if hadAccepted { restartEscalationClockIfNoneAccepted() }
         return .success("\(team) unassigned")
     }
 
@@ -148,6 +150,7 @@ extension Run {
         }
         var facts: [String: String] = [:]
         let now = self.now
+        let hadAccepted = !rollout.acceptedTeams.isEmpty
         rollout.update(team) {
             $0.answer = answer
             $0.answeredAt = now
@@ -177,6 +180,7 @@ extension Run {
         facts["answer"] = answer.rawValue
         record(id, "team.\(answer.rawValue)", "\(team) \(answer.rawValue)")
         notify(answer == .accepted ? .teamAccepted : .teamRejected, ticket: id, team: team, facts: facts)
+        if hadAccepted { restartEscalationClockIfNoneAccepted() }
         if answer == .accepted {
             return .success("\(team) accepted; testing runs until \(facts["testing_minimum"]!) at least, \(facts["testing_maximum"]!) at most")
         }
@@ -308,6 +312,20 @@ extension Run {
 
     // MARK: Escalation
 
+    /// When the last team that had accepted rejects or is unassigned, nobody tests any more: the escalation clock
+    /// starts again, as at assignment (one answer period from now), unless the escalation limit is reached.
+    private mutating func restartEscalationClockIfNoneAccepted() {
+        guard rollout.acceptedTeams.isEmpty, rollout.escalationDueAt == nil else { return }
+        guard rollout.escalationsSent < policy.escalationLimit else {
+            record(id, "escalation.limit", "no team has accepted any more; escalation limit of \(policy.escalationLimit) already reached")
+            return
+        }
+        let due = policy.calendar.adding(workingDays: policy.answerWorkingDays, to: now)
+        rollout.escalationDueAt = due
+        decision.timers.append(.schedule(TimerKey(ticket: id, kind: .escalation), at: due))
+        record(id, "escalation.scheduled", "no team has accepted any more; escalation due \(describe(due))")
+    }
+
     mutating func sendEscalation(manual: Bool) {
         rollout.escalationsSent += 1
         let silent = rollout.activeTeams.filter { $0.answer == nil }.map(\.team.description)
@@ -401,6 +419,12 @@ extension Run {
             guard let due = rollout.escalationDueAt, due <= now else { return }
             guard rollout.acceptedTeams.isEmpty else {
                 rollout.escalationDueAt = nil
+                return
+            }
+            // The limit counts every escalation, those sent by hand too, and is checked before sending.
+            guard rollout.escalationsSent < policy.escalationLimit else {
+                rollout.escalationDueAt = nil
+                record(id, "escalation.limit", "escalation limit of \(policy.escalationLimit) reached; no more escalations")
                 return
             }
             sendEscalation(manual: false)

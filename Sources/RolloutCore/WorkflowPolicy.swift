@@ -3,7 +3,7 @@ public struct WorkflowPolicy: Sendable, Equatable {
     public var calendar: BusinessCalendar
     /// Working days a team has to answer its assignment.
     public var answerWorkingDays: Int
-    /// How many escalations are sent at most (the first one included).
+    /// How many escalations are sent at most (the first one included, those sent by hand with `escalate` too).
     public var escalationLimit: Int
     /// The testing window, in calendar days after the team accepted.
     public var testingMinimumDays: Int

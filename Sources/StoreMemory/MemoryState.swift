@@ -45,6 +45,9 @@ struct MemoryState: Sendable {
     var messageIDs: [String: Int64] = [:]
     var cursors: [String: MailboxCursor] = [:]
     var fetchAttempts: [String: Int] = [:]
+    /// Set-aside messages, oldest first, and the number the next one gets.
+    var setAside: [SetAsideMessage] = []
+    var lastSetAsideID: Int64 = 0
 
     /// The next number of the sequence both queues share.
     mutating func reserve() -> TicketID {

@@ -209,6 +209,8 @@ public final class MemoryTicketStore: TicketStore {
             case .permanentFailure:
                 row.failedAt = date
                 row.message.attempts += 1
+            case .sessionRefused:
+                break  // not the message's fault: it stays queued as it was
             }
             state.outbox[index] = row
         }
@@ -289,6 +291,51 @@ public final class MemoryTicketStore: TicketStore {
             let key = "\(mailbox)\u{0}\(uidValidity)\u{0}\(uid)"
             state.fetchAttempts[key, default: 0] += 1
             return state.fetchAttempts[key]!
+        }
+    }
+}
+
+// MARK: Set-aside messages
+
+extension MemoryTicketStore {
+    public func keepSetAside(_ message: SetAsideMessage, limit: Int) async throws -> [SetAsideMessage] {
+        write { state in
+            guard !state.setAside.contains(where: { $0.key == message.key }) else { return [] }
+            state.lastSetAsideID += 1
+            var kept = message
+            kept.id = state.lastSetAsideID
+            kept.size = message.bytes.count
+            state.setAside.append(kept)
+            var dropped: [SetAsideMessage] = []
+            while state.setAside.reduce(0, { $0 + $1.size }) > limit, state.setAside.count > 1 {
+                var oldest = state.setAside.removeFirst()
+                oldest.bytes = []
+                dropped.append(oldest)
+            }
+            return dropped
+        }
+    }
+
+    public func setAsideMessages() async throws -> [SetAsideMessage] {
+        read { state in
+            state.setAside.map {
+                var listed = $0
+                listed.bytes = []
+                return listed
+            }
+        }
+    }
+
+    public func setAsideMessage(_ id: Int64) async throws -> SetAsideMessage? {
+        read { state in state.setAside.first { $0.id == id } }
+    }
+
+    public func dropSetAside(_ id: Int64, forgettingSeen: Bool) async throws -> Bool {
+        write { state in
+            guard let index = state.setAside.firstIndex(where: { $0.id == id }) else { return false }
+            let removed = state.setAside.remove(at: index)
+            if forgettingSeen { state.seen[removed.key] = nil }
+            return true
         }
     }
 }

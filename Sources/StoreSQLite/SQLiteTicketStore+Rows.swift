@@ -256,7 +256,33 @@ extension SQLiteTicketStore {
                 message.recipients.map(\.value).joined(separator: "\n"), Data(data), storedDate(message.createdAt),
                 message.attempts, storedDate(message.nextAttemptAt), later ? nil : fingerprintValue(of: data),
             ])
-        if later, db.changesCount == 1, let bytes = message.composing { composing?.add(db.lastInsertedRowID, bytes) }
+        let inserted = db.changesCount == 1
+        if later, inserted, let bytes = message.composing { composing?.add(db.lastInsertedRowID, bytes) }
+        if inserted, answerKinds.contains(message.kind) {
+            for recipient in message.recipients { try countAnswer(to: recipient, at: message.createdAt, db) }
+        }
+    }
+
+    /// Counts one answer to `recipient` in the minute of `date`, and forgets the counts older than a day.
+    static func countAnswer(to recipient: EmailAddress, at date: Date, _ db: Database) throws {
+        let minute = answerMinute(date)
+        try db.cachedStatement(sql: """
+                INSERT INTO answer_counts (recipient, minute, answers) VALUES (?, ?, 1)
+                ON CONFLICT (recipient, minute) DO UPDATE SET answers = answers + 1
+                """).execute(arguments: [recipient.key, minute])
+        try db.cachedStatement(sql: "DELETE FROM answer_counts WHERE minute < ?").execute(arguments: [minute - 24 * 60])
+    }
+
+    /// Answers to `recipient` since `since`, counted in whole minutes: those of the minute `since` falls in are no
+    /// longer counted (an hour's limit is kept over the last 59 to 60 minutes). At most 60 rows are read.
+    static func answerCount(to recipient: EmailAddress, since: Date, _ db: Database) throws -> Int {
+        try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT COALESCE(SUM(answers), 0) FROM answer_counts WHERE recipient = ? AND minute > ?"),
+            arguments: [recipient.key, answerMinute(since)]) ?? 0
+    }
+
+    private static func answerMinute(_ date: Date) -> Int {
+        Int((date.timeIntervalSince1970 / 60).rounded(.down))
     }
 
     static func outgoing(_ row: Row) -> OutgoingMessage {

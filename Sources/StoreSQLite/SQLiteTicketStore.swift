@@ -61,7 +61,7 @@ public final class SQLiteTicketStore: TicketStore {
     }
 
     /// A transaction of its own, or a savepoint of the batch's transaction.
-    private func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
         do {
             guard inBatch else { return try await pool.write(body) }
             return try inBatchTransaction { db in
@@ -236,7 +236,7 @@ public final class SQLiteTicketStore: TicketStore {
             InboundLookup(
                 seen: try Self.seen(messageKey, db), stored: try ticket.map { try cases.load($0, db) } ?? nil,
                 answersToSender: try sender.map { address in
-                    try answerKinds.reduce(0) { $0 + (try Self.outboxCount(to: address, kind: $1, since: answersSince, db)) }
+                    try Self.answerCount(to: address, since: answersSince, db)
                 } ?? 0)
         }
     }
@@ -360,6 +360,8 @@ public final class SQLiteTicketStore: TicketStore {
                 }
             case .permanentFailure(let reason):
                 try db.cachedStatement(sql: "UPDATE outbox SET failed_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?").execute(arguments: [date, reason, rowID])
+            case .sessionRefused:
+                break  // not the message's fault: it stays queued as it was
             }
         }
     }

@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import RolloutGateway
+import RolloutCore
 
 /// The store's migrations. They run by themselves when the store opens; never edit a shipped one, add the next.
 enum Schema {
@@ -164,6 +166,54 @@ enum Schema {
         }
         migrator.registerMigration("v7: how each actor's authentication was established") { db in
             try db.execute(sql: "ALTER TABLE history ADD COLUMN authentication_basis TEXT")
+        }
+        migrator.registerMigration("v8: answers per recipient and minute, for the per-sender limit at constant cost") { db in
+            // Counting a sender's answers of the last hour in the outbox scanned every answer of that hour (a
+            // quadratic ingest when many are answered). One row per recipient and minute keeps a look-up at most
+            // 60 rows, whatever was sent before.
+            try db.execute(
+                sql: """
+                    CREATE TABLE answer_counts (
+                        recipient TEXT NOT NULL,
+                        minute INTEGER NOT NULL,
+                        answers INTEGER NOT NULL,
+                        PRIMARY KEY (recipient, minute)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX answer_counts_by_minute ON answer_counts(minute);
+                    """)
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT recipients, created_at FROM outbox WHERE kind IN (\(answerKinds.map { _ in "?" }.joined(separator: ", ")))",
+                arguments: StatementArguments(answerKinds))
+            while let row = try rows.next() {
+                let recipients: String = row["recipients"]
+                let created: Date = row["created_at"]
+                for recipient in recipients.split(separator: "\n") {
+                    try SQLiteTicketStore.countAnswer(to: EmailAddress(String(recipient)), at: created, db)
+                }
+            }
+        }
+        migrator.registerMigration("v9: set-aside messages kept, bounded in bytes") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE set_aside (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        message_key TEXT NOT NULL UNIQUE,
+                        sender TEXT,
+                        subject TEXT NOT NULL,
+                        reason TEXT NOT NULL,
+                        source TEXT NOT NULL,
+                        received_at DATETIME NOT NULL,
+                        size INTEGER NOT NULL,
+                        message_size INTEGER NOT NULL,
+                        data BLOB NOT NULL
+                    );
+                    -- The bytes kept, so that the bound is checked without summing every row.
+                    CREATE TABLE set_aside_total (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        bytes INTEGER NOT NULL
+                    );
+                    INSERT INTO set_aside_total (id, bytes) VALUES (1, 0);
+                    """)
         }
         return migrator
     }

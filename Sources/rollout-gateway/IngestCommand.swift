@@ -38,7 +38,9 @@ struct IngestCommand: AsyncParsableCommand {
             /// logged and the batch goes on (SPEC §5: processing continues with the next message).
             func ingestOne(_ raw: [UInt8], named name: String) async throws {
                 do {
-                    tally.count(try await ingest.ingest(raw))
+                    var analysis = ingest.prepare(raw)
+                    analysis.source = name
+                    tally.count(try await ingest.ingest(prepared: analysis))
                 } catch where Self.isTemporary(error) {
                     throw error
                 } catch {
@@ -65,7 +67,13 @@ struct IngestCommand: AsyncParsableCommand {
                 let limit = environment.configuration.maxMessageBytes + 1
                 let groups = Self.groups(of: try source.pending(), bytes: 32 << 20, count: 64)
                 @Sendable func prepare(_ group: [MaildirSource.Entry]) -> [(MaildirSource.Entry, Result<Ingest.Analysis, any Error>)] {
-                    group.map { entry in (entry, Result { ingest.prepare(try source.read(entry, limit: limit)) }) }
+                    group.map { entry in
+                        (entry, Result {
+                            var analysis = ingest.prepare(try source.read(entry, limit: limit))
+                            analysis.source = "maildir \(maildir)/new/\(entry.name)"
+                            return analysis
+                        })
+                    }
                 }
                 var next: Task<[(MaildirSource.Entry, Result<Ingest.Analysis, any Error>)], Never>? =
                     groups.first.map { first in Task { prepare(first) } }

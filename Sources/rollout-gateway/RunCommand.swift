@@ -15,7 +15,8 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "One cycle for cron or a systemd timer: fetch mail over IMAP and apply it, fire due timers, send the outbox.",
         discussion: """
             Two overlapping runs never work at once: the second waits up to --wait seconds for the lock, then exits 0.
-            Exit status: 0 done; 75 a temporary failure (a server down, the store busy); 78 a configuration error.
+            Exit status: 0 done; 75 a temporary failure (a server down, the store busy); 78 a configuration error
+            (also an IMAP or SMTP login refused).
             """)
 
     @OptionGroup var options: GlobalOptions
@@ -50,7 +51,9 @@ struct RunCommand: AsyncParsableCommand {
                 switch report.fetchError?.kind {
                 case .configuration: ExitStatus.configuration
                 case .temporary: ExitStatus.temporaryFailure
-                case nil: report.send.deferred > 0 ? ExitStatus.temporaryFailure : 0
+                case nil:
+                    report.send.sessionRefused != nil
+                        ? ExitStatus.configuration : report.send.deferred > 0 ? ExitStatus.temporaryFailure : 0
                 }
             if let path = configuration.metricsTextfile {
                 try Metrics.write(report, status: status, duration: Date().timeIntervalSince(started), to: path)

@@ -31,7 +31,9 @@ struct SendCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await guarded {
-            let environment = try Environment(options, label: "send")
+            // Each delivery is committed as soon as it is known; a commit without its own fsync survives a killed
+            // process (SQLite WAL), and the flush at the end makes them all durable against a power loss.
+            let environment = try Environment(options, label: "send", groupCommits: true)
             // One sender at a time: two would both read the same queued messages.
             guard let lock = try RunLock(path: environment.configuration.storePath + ".lock", waiting: 10) else {
                 environment.gateway.logger.notice("another run holds the lock; nothing done")
@@ -39,8 +41,10 @@ struct SendCommand: AsyncParsableCommand {
             }
             defer { lock.release() }
             let report = try await environment.gateway.send(through: try environment.transport(maildir: maildir))
+            try await environment.gateway.store.flush()
             print(
                 "delivered \(report.delivered), deferred \(report.deferred), failed \(report.failed), held \(report.held), still queued \(report.stillQueued)")
+            if report.sessionRefused != nil { throw ExitCode(ExitStatus.configuration) }
             if report.deferred > 0 { throw ExitCode(ExitStatus.temporaryFailure) }
         }
     }

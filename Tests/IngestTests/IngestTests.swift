@@ -70,6 +70,24 @@ struct IngestTests {
         #expect(try await world.ingest.ingest(try world.raw("duplicates/no-message-id-copy-2.eml")).disposition == .duplicate)
     }
 
+    @Test("a copy without Message-ID that gained trace fields on the way (Received, ARC-Seal, …) is the same message")
+    func duplicateByDigestWithoutTraceFields() async throws {
+        let world = try await IngestWorld()
+        defer { world.cleanUp() }
+        #expect(try await world.ingest.ingest(try world.raw("duplicates/no-message-id-copy-1.eml")).disposition == .applied)
+        let again = try await world.ingest.ingest(try world.raw("duplicates/no-message-id-copy-1-relayed-again.eml"))
+        #expect(again.disposition == .duplicate)
+    }
+
+    @Test("a Message-ID whose domain differs only in case is the same message")
+    func duplicateByMessageIDDomainCase() async throws {
+        let world = try await IngestWorld()
+        defer { world.cleanUp() }
+        #expect(try await world.ingest.ingest(try world.raw("duplicates/accept-first-fetch.eml")).disposition == .applied)
+        let again = try await world.ingest.ingest(try world.raw("duplicates/accept-message-id-domain-upper-case.eml"))
+        #expect(again.disposition == .duplicate)
+    }
+
     @Test("a reply that came both directly and through the EA list is applied once")
     func directAndListCopy() async throws {
         let world = try await IngestWorld()

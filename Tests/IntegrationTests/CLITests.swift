@@ -94,6 +94,103 @@ struct CLITests {
         #expect(failed.stderr.contains("/nonexistent/gateway.sqlite"))
     }
 
+    @Test("send with a wrong SMTP password exits 78 with one line naming the server; the mail stays queued")
+    func wrongSMTPPasswordExit() throws {
+        let server = try MisbehavingSMTPServer(["--auth", "gateway:right-password"])
+        defer { server.stop() }
+        let folder = try Self.scratch()
+        let credentials = folder.appendingPathComponent("smtp").path
+        try "gateway:wrong".write(toFile: credentials, atomically: true, encoding: .utf8)
+        let config = try Self.configuration(
+            in: folder,
+            extra: "\nsmtp:\n  url: smtp://127.0.0.1:\(server.port)\n  starttls: \"off\"\n  credentials_file: \(credentials)\n")
+        let hooks = ["RG_HOOK_LOG": folder.appendingPathComponent("hooks.log").path]
+        try Self.run(["release", "new", "-c", config, "--stack", "CA", "--version", "1.38", "--release-notes", "a", "--fixed-bugs", "b", "--documentation", "c"], environment: hooks)
+        try Self.run(["release", "stage", "-c", config, "1"], environment: hooks)
+        let send = try Self.run(["send", "-c", config])
+        #expect(send.status == 78)
+        let refusals = send.stderr.split(separator: "\n").filter { $0.contains("refused the session") }
+        #expect(refusals.count == 1)
+        #expect(refusals.first?.contains("smtp://127.0.0.1:\(server.port)") == true)
+        #expect(!send.stderr.contains("wrong"))  // the password is not logged
+        #expect(send.stdout.contains("failed 0"))
+        #expect(server.messages().isEmpty)
+        // The password fixed, the same mail goes out.
+        try "gateway:right-password".write(toFile: credentials, atomically: true, encoding: .utf8)
+        let again = try Self.run(["send", "-c", config])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(!server.messages().isEmpty)
+        #expect(again.stdout.contains("still queued 0"))
+    }
+
+    @Test("send killed while a message is in flight repeats that one message only: each delivery is recorded as it happens")
+    func sendKilledRepeatsOnlyTheMessageInFlight() async throws {
+        // Given the notifications of a staged and assigned ticket (four or more) and a server that takes two seconds to
+        // answer each message's data
+        let slow = try MisbehavingSMTPServer(["--slow-data", "2"])
+        defer { slow.stop() }
+        let folder = try Self.scratch()
+        let hooks = ["RG_HOOK_LOG": folder.appendingPathComponent("hooks.log").path]
+        let smtp = { (port: Int) in "\nsmtp:\n  url: smtp://127.0.0.1:\(port)\n  starttls: \"off\"\n" }
+        let config = try Self.configuration(in: folder, extra: smtp(slow.port))
+        try Self.run(["release", "new", "-c", config, "--stack", "EMI-1.0", "--component", "SE-DPM_mysql", "--version", "1.8.0-1", "--release-notes", "a", "--fixed-bugs", "b", "--documentation", "c"], environment: hooks)
+        try Self.run(["release", "stage", "-c", config, "1"], environment: hooks)
+        try Self.run(["apply", "-c", config, "--ticket", "2", "--as", "mario.david@lip.example.org", "assign NGI_IT-INFN-T1 NGI_DE-FZK-LCG2 IBERGRID-LIP-Lisbon"])
+        // When send is killed while the server holds the third message's reply
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["send", "-c", config]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        // (a blocking wait: the test's own thread must not wait for a turn of the shared pool)
+        while slow.messages().count < 3, Date() < deadline { usleep(20_000) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let before = slow.messages().compactMap(\.data).map(Self.messageID)
+        #expect(before.count == 3, "the third message was not reached in time")
+        // and send runs again to the end, against a prompt server
+        let prompt = try MisbehavingSMTPServer([])
+        defer { prompt.stop() }
+        try (String(contentsOfFile: config, encoding: .utf8).replacingOccurrences(of: ":\(slow.port)", with: ":\(prompt.port)"))
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let finish = try Self.run(["send", "-c", config])
+        #expect(finish.status == 0, "\(finish.stderr)")
+        // Then every notification arrived (none is left queued), and only the one in flight (the third) twice
+        #expect(finish.stdout.contains("still queued 0"))
+        let after = prompt.messages().compactMap(\.data).map(Self.messageID)
+        #expect(Set(before + after).count >= 4)
+        #expect(after.count == Set(before + after).count - 2)
+        #expect(Set(before).intersection(after) == [before[2]])
+    }
+
+    /// The Message-ID header of a message's text.
+    static func messageID(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).first { $0.lowercased().hasPrefix("message-id:") }.map(String.init) ?? ""
+    }
+
+    @Test("set-aside: a stranger's message on standard input is kept; list, show and drop it")
+    func setAsideCommands() throws {
+        let folder = try Self.scratch()
+        let config = try Self.configuration(in: folder)
+        let mail = "From: someone@elsewhere.example.org\r\nSubject: hello there\r\nMessage-ID: <kept@elsewhere.example.org>\r\n\r\nplease keep me\r\n"
+        #expect(try Self.run(["ingest", "-c", config], stdin: Data(mail.utf8)).status == 0)
+        let list = try Self.run(["set-aside", "list", "-c", config])
+        #expect(list.status == 0)
+        let lines = list.stdout.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(lines.first?.hasPrefix("1\t") == true)
+        #expect(lines.first?.contains("someone@elsewhere.example.org\thello there\t") == true)
+        let json = try Self.run(["set-aside", "list", "--json", "-c", config])
+        #expect(json.stdout.contains("\"source\" : \"stdin\""))
+        let show = try Self.run(["set-aside", "show", "--raw", "-c", config, "1"])
+        #expect(show.stdout == mail)
+        #expect(try Self.run(["set-aside", "replay", "-c", config, "7"]).status == 65)
+        #expect(try Self.run(["set-aside", "drop", "-c", config, "1"]).status == 0)
+        #expect(try Self.run(["set-aside", "list", "-c", config]).stdout.isEmpty)
+    }
+
     @Test("run: a second run waits for the lock, then exits 0 doing nothing; the metrics file is written atomically")
     func runLockAndMetrics() throws {
         let folder = try Self.scratch()

@@ -62,10 +62,20 @@ struct GatewaySMTPTests {
                 text: "assign NGI_IT-INFN-T1 NGI_DE-FZK-LCG2 IBERGRID-LIP-Lisbon", cause: .operatorAction("test"))
         }
 
-        func transport(_ url: String) throws -> SMTPTransport {
+        func transport(_ url: String, credentials: SMTPCredentials? = nil) throws -> SMTPTransport {
             SMTPTransport(
-                configuration: try SMTPConfiguration(url: url, startTLS: .off, connectTimeout: .seconds(2), messageTimeout: .seconds(10)),
+                configuration: try SMTPConfiguration(
+                    url: url, startTLS: .off, credentials: credentials, connectTimeout: .seconds(2), messageTimeout: .seconds(10)),
                 logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        }
+
+        /// Every queued message is still queued, never tried: attempts 0, no error, nothing failed on the ticket.
+        func expectAllQueuedUntouched(_ count: Int) async throws {
+            let pending = try await store.pendingOutbox(at: clock.now, limit: 100)
+            #expect(pending.count == count)
+            #expect(pending.allSatisfy { $0.attempts == 0 })
+            #expect(try await store.outboxCounts().failed == 0)
+            #expect(try await store.history(of: TicketID(2)).allSatisfy { $0.action != "delivery.failed" })
         }
     }
 
@@ -159,5 +169,67 @@ struct GatewaySMTPTests {
         world.clock.now = world.clock.now.addingTimeInterval(3600)
         let later = try await world.gateway.send(through: try world.transport(sink.url))
         #expect(later.delivered > 0)
+    }
+
+    @Test("a wrong SMTP password loses nothing: one refused login, every message queued as it was; the right one sends")
+    func wrongPassword() async throws {
+        // Given a server that requires AUTH, and four queued notifications
+        let world = try await World()
+        let server = try MisbehavingSMTPServer(["--auth", "gateway:right-password"])
+        defer { server.stop() }
+        // When send logs in with the wrong password
+        let wrong = try await world.gateway.send(
+            through: try world.transport(server.url, credentials: SMTPCredentials(username: "gateway", password: "wrong")))
+        // Then the session is refused once, nothing is sent, failed or counted
+        #expect(wrong.sessionRefused?.contains("127.0.0.1:\(server.port)") == true)
+        #expect(wrong.sessionRefused?.contains("login refused") == true)
+        #expect(wrong.delivered == 0 && wrong.failed == 0 && wrong.deferred == 0 && wrong.stillQueued == 4)
+        #expect(server.events().filter { $0.event == "auth-refused" }.count == 1)
+        #expect(server.messages().isEmpty)
+        try await world.expectAllQueuedUntouched(4)
+        // and once the password is right, everything goes out
+        let right = try await world.gateway.send(
+            through: try world.transport(server.url, credentials: SMTPCredentials(username: "gateway", password: "right-password")))
+        #expect(right.sessionRefused == nil)
+        #expect(right.delivered == 4 && right.stillQueued == 0)
+        #expect(server.messages().count == 4)
+    }
+
+    @Test("no login at all where the server requires one (530 at MAIL FROM) is the session's failure too")
+    func missingLogin() async throws {
+        let world = try await World()
+        let server = try MisbehavingSMTPServer(["--auth", "gateway:right-password"])
+        defer { server.stop() }
+        let report = try await world.gateway.send(through: try world.transport(server.url))
+        #expect(report.sessionRefused?.contains("530") == true)
+        #expect(report.delivered == 0 && report.failed == 0 && report.stillQueued == 4)
+        try await world.expectAllQueuedUntouched(4)
+    }
+
+    @Test("a 554 greeting or the gateway's own address refused at MAIL FROM: session refused, every message queued")
+    func sessionRefusals() async throws {
+        for behaviour in [["--greeting-554"], ["--refuse-mail-from", "staged-rollout"]] {
+            let world = try await World()
+            let server = try MisbehavingSMTPServer(behaviour)
+            defer { server.stop() }
+            let report = try await world.gateway.send(through: try world.transport(server.url))
+            #expect(report.sessionRefused != nil, "\(behaviour)")
+            #expect(report.delivered == 0 && report.failed == 0 && report.deferred == 0 && report.stillQueued == 4, "\(behaviour)")
+            #expect(server.clientConnections() == 1, "\(behaviour): one session tried, not one per message")
+            try await world.expectAllQueuedUntouched(4)
+        }
+    }
+
+    @Test("a 5xx after DATA is the message's: it fails for good and the managers are told")
+    func refusedAfterData() async throws {
+        let world = try await World()
+        let server = try MisbehavingSMTPServer(["--refuse-data-554"])
+        defer { server.stop() }
+        let report = try await world.gateway.send(through: try world.transport(server.url))
+        #expect(report.sessionRefused == nil)
+        // the four notifications, and the managers' notices about them (refused too, and never noticed again)
+        #expect(report.failed == 8)
+        #expect(try await world.store.outboxCounts().failed == 8)
+        #expect(try await world.store.history(of: TicketID(2)).contains { $0.action == "delivery.failed" })
     }
 }

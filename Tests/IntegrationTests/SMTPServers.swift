@@ -110,7 +110,7 @@ final class MisbehavingSMTPServer: @unchecked Sendable {
             arguments: { port, _ in
                 [script, "--port", "\(port)", "--hostname", marker, "--log", logURL.path] + behaviour
             },
-            greetingPrefixes: ["220 ", "421 "], marker: marker, goodbye: "QUIT\r\n", directory: directory)
+            greetingPrefixes: ["220 ", "421 ", "554 "], marker: marker, goodbye: "QUIT\r\n", directory: directory)
     }
 
     /// Everything logged so far; the first `connect` is the fixture's greeting probe.

@@ -136,20 +136,40 @@ struct SMTPTransportTests {
         #expect(server.messages().isEmpty)
     }
 
-    @Test("a 5xx reply is a permanent failure")
+    @Test("a 5xx to MAIL FROM (the gateway's own address) refuses the session: nothing is offered, nothing counted")
     func mailFrom5xx() async throws {
         let sink = try SMTPSink(options: ["-f", "MAIL"])
         defer { sink.stop() }
 
-        let outcomes = try await Self.transport(sink.url).deliver([Self.message("p5", to: ["a@example.org"], body: ["x"])])
+        let outcomes = try await Self.transport(sink.url).deliver([
+            Self.message("p5", to: ["a@example.org"], body: ["x"]), Self.message("p6", to: ["b@example.org"], body: ["y"]),
+        ])
+
+        #expect(outcomes.count == 2)
+        for outcome in outcomes {
+            guard case .sessionRefused(let reason) = outcome else {
+                Issue.record("expected the session refused, got \(outcomes)")
+                continue
+            }
+            #expect(reason.hasPrefix("smtp://127.0.0.1:\(sink.port): "))
+            #expect(reason.contains("500"))
+        }
+        #expect(sink.captures().isEmpty)
+    }
+
+    @Test("a 5xx after DATA is a permanent failure of that message")
+    func afterData5xx() async throws {
+        let server = try MisbehavingSMTPServer(["--refuse-data-554"])
+        defer { server.stop() }
+
+        let outcomes = try await Self.transport(server.url).deliver([Self.message("p7", to: ["a@example.org"], body: ["x"])])
 
         guard case .permanentFailure(let reason) = try #require(outcomes.first) else {
             Issue.record("expected a permanent failure, got \(outcomes)")
             return
         }
-        #expect(reason.hasPrefix("smtp://127.0.0.1:\(sink.port): "))
-        #expect(reason.contains("500"))
-        #expect(sink.captures().isEmpty)
+        #expect(reason.hasPrefix("smtp://127.0.0.1:\(server.port): "))
+        #expect(reason.contains("554"))
     }
 
     @Test("one refused recipient among several: partiallyDelivered names exactly it, the others receive the message")

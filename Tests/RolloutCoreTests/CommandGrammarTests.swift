@@ -14,6 +14,7 @@ struct CommandGrammarTests {
             ("Downtime ea-NGI_IT-INFN-T1 OFF", .downtime(team: "ea-NGI_IT-INFN-T1", on: false)),
             ("ggus 98765", .ggus(ticket: "98765")),
             ("GGUS #98765", .ggus(ticket: "98765")),
+            ("ggus 1234567890", .ggus(ticket: "1234567890")),
             ("https://ggus.eu/?mode=ticket_info&ticket_id=98765", .ggus(ticket: "98765")),
             ("https://ggus.eu/index.php?mode=ticket_info&ticket_id=123456", .ggus(ticket: "123456")),
             ("assign NGI_IT-INFN-T1 NGI_DE-FZK-LCG2", .assign(teams: ["NGI_IT-INFN-T1", "NGI_DE-FZK-LCG2"])),
@@ -45,6 +46,8 @@ struct CommandGrammarTests {
             "status: still testing",
             "See https://ggus.eu/?mode=ticket_info&ticket_id=98765 for details",
             "ggus ticket opened yesterday",
+            "ggus #",
+            "https://ggus.eu/?mode=ticket_info&ticket_id=" + String(repeating: "7", count: 5_000),
             "outcome to be decided next week",
             "",
             "Thanks,",
@@ -67,6 +70,8 @@ struct CommandGrammarTests {
             ("docid", .docid),
             ("docid <script>", .docid),
             ("assign", .assign),
+            ("ggus 12345678901", .ggus),
+            ("ggus " + String(repeating: "9", count: 5_000), .ggus),
         ])
     func malformed(line: String, verb: Verb) {
         guard case .malformed(let found, _) = CommandGrammar.read(line) else {
@@ -75,5 +80,15 @@ struct CommandGrammarTests {
         }
         #expect(found == verb)
         #expect(!verb.usage.isEmpty)
+    }
+
+    @Test("a GGUS number of thousands of digits is refused without being echoed")
+    func ggusNumberBounded() {
+        let line = "ggus " + String(repeating: "9", count: 5_000)
+        guard case .malformed(_, let problem) = CommandGrammar.read(line) else {
+            Issue.record("a 5,000-digit GGUS number should be malformed")
+            return
+        }
+        #expect(problem.count < 100)
     }
 }

@@ -12,6 +12,9 @@ enum World {
     static let italyMember = EmailAddress("paolo.veronesi@cnaf.example.org")
     static let germanyMember = EmailAddress("pavel.weber@kit.example.org")
     static let portugalMember = EmailAddress("goncalo.borges@lip.example.org")
+    /// A team of the stack that ``Scenario/assigned(workflow:)`` does not assign: it can volunteer.
+    static let france = TeamName("ea-NGI_FRANCE-IN2P3-CC")!
+    static let franceMember = EmailAddress("fabio.hernandez@cc.in2p3.example.org")
     static let stranger = EmailAddress("someone@elsewhere.example.org")
     static let list = EmailAddress("early-adopters-emi@lists.egi.example.org")
 
@@ -20,6 +23,7 @@ enum World {
             EATeam(name: italy, members: [italyMember, EmailAddress("andrea.chierici@cnaf.example.org")], stacks: ["EMI"]),
             EATeam(name: germany, members: [germanyMember], stacks: ["EMI"]),
             EATeam(name: portugal, members: [portugalMember], stacks: ["EMI"]),
+            EATeam(name: france, members: [franceMember], stacks: ["EMI"]),
         ],
         stacks: ["EMI": StackPeople(managers: [manager, otherManager], lists: [list])],
         releaseManagers: [releaseManager])

@@ -207,14 +207,70 @@ struct EscalationTests {
 
     @Test("a volunteer answering the escalation stops the repeats")
     func volunteerStopsEscalation() {
+        // Given an escalation sent, and a team of the stack that was never assigned
         var scenario = Scenario.assigned()
         scenario.fire(.escalation, at: "2026-11-30 15:00")
-        let volunteer = EmailAddress("fabio@in2p3.example.org")
-        _ = volunteer
-        scenario.mail("accept IBERGRID-LIP-Lisbon", from: World.portugalMember, at: "2026-12-01 09:00")
+        #expect(scenario.rollout.escalationDueAt == World.at("2026-12-01 15:00"))
+        #expect(scenario.assignment(World.france) == nil)
+        // When that team volunteers
+        let volunteered = scenario.mail("accept NGI_FRANCE-IN2P3-CC", from: World.franceMember, at: "2026-12-01 09:00")
+        #expect(volunteered.statuses == [.applied])
+        #expect(scenario.assignment(World.france)?.volunteered == true)
+        #expect(volunteered.timers.contains(.cancel(TimerKey(ticket: TicketID(12), kind: .escalation))))
+        // Then the repeat does not go out
         let decision = scenario.fire(.escalation, at: "2026-12-01 15:00")
         #expect(decision.notifications.isEmpty)
         #expect(scenario.rollout.escalationsSent == 1)
+    }
+
+    @Test("the only accepting team rejecting later starts the escalation clock again")
+    func rejectAfterAcceptRestartsEscalation() {
+        // Given the only acceptance of the ticket (the escalation is cancelled)
+        var scenario = Scenario.assigned()
+        scenario.mail("accept NGI_IT-INFN-T1", from: World.italyMember, at: "2026-11-30 09:30")
+        #expect(scenario.rollout.escalationDueAt == nil)
+        // When that team rejects
+        let rejected = scenario.mail("reject NGI_IT-INFN-T1", from: World.italyMember, at: "2026-12-01 10:00")
+        // Then the escalation is due one answer period later, and goes out then
+        #expect(rejected.scheduled(.escalation) == World.at("2026-12-02 10:00"))
+        #expect(scenario.rollout.escalationDueAt == World.at("2026-12-02 10:00"))
+        let escalation = scenario.fire(.escalation, at: "2026-12-02 10:00")
+        #expect(escalation.kinds.contains(.escalation))
+        #expect(scenario.rollout.escalationsSent == 1)
+    }
+
+    @Test("the only accepting team unassigned starts the escalation clock again; another acceptance keeps it stopped")
+    func unassignAfterAcceptRestartsEscalation() {
+        var scenario = Scenario.assigned()
+        scenario.mail("accept NGI_IT-INFN-T1", from: World.italyMember, at: "2026-11-30 09:30")
+        scenario.mail("accept NGI_DE-FZK-LCG2", from: World.germanyMember, at: "2026-11-30 09:40")
+        // one of two accepting teams taken off: still one testing, no escalation
+        let first = scenario.mail("unassign NGI_IT-INFN-T1", from: World.manager, at: "2026-12-01 10:00")
+        #expect(first.scheduled(.escalation) == nil)
+        #expect(scenario.rollout.escalationDueAt == nil)
+        // the last one taken off: the clock starts again
+        let last = scenario.mail("unassign NGI_DE-FZK-LCG2", from: World.manager, at: "2026-12-01 11:00")
+        #expect(last.scheduled(.escalation) == World.at("2026-12-02 11:00"))
+        let escalation = scenario.fire(.escalation, at: "2026-12-02 11:00")
+        #expect(escalation.kinds.contains(.escalation))
+    }
+
+    @Test("escalations sent by hand count toward the limit, checked before the timer sends")
+    func manualEscalationsCountTowardLimit() {
+        // Given a limit of 2 and two escalations by hand before the first timer
+        var policy = WorkflowPolicy(calendar: BusinessCalendar(timeZone: World.amsterdam))
+        policy.escalationLimit = 2
+        var scenario = Scenario.assigned(workflow: World.workflow(policy: policy))
+        #expect(scenario.mail("escalate", from: World.manager, at: "2026-11-27 16:00").statuses == [.applied])
+        #expect(scenario.mail("escalate", from: World.manager, at: "2026-11-27 16:30").statuses == [.applied])
+        #expect(scenario.rollout.escalationsSent == 2)
+        // When the escalation timer fires
+        let decision = scenario.fire(.escalation, at: "2026-11-30 15:00")
+        // Then no third escalation goes out, and none is scheduled
+        #expect(!decision.kinds.contains(.escalation))
+        #expect(decision.scheduled(.escalation) == nil)
+        #expect(scenario.rollout.escalationsSent == 2)
+        #expect(scenario.rollout.escalationDueAt == nil)
     }
 
     @Test("a team that did not answer by its deadline is reported to the managers; one that did is not")

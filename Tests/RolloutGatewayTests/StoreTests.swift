@@ -189,3 +189,75 @@ struct StoreTests {
         #expect(list[2].title == "Release CA 1.38")
     }
 }
+
+@Suite("SQLite store: answers per sender")
+struct AnswerCountTests {
+    /// Records `count` answers (transcripts) at `date`, to `recipients` in turn, in one batch.
+    func answer(_ store: SQLiteTicketStore, count: Int, to recipients: [String], at date: Date, tag: String) async throws {
+        try await store.batch {
+            for index in 0..<count {
+                let recipient = EmailAddress(recipients[index % recipients.count])
+                try await store.recordSeen(
+                    SeenMessage(key: "<\(tag)-\(index)@test>", ticket: nil, sender: recipient, disposition: "applied"), at: date,
+                    outbox: [
+                        OutgoingMessage(
+                            messageID: "\(tag)-\(index)@rollout.example.org", ticket: nil, kind: "transcript",
+                            sender: EmailAddress("staged-rollout@rollout.example.org"), recipients: [recipient], data: [], createdAt: date)
+                    ])
+            }
+        }
+    }
+
+    @Test("a sender's answers of the last hour are counted, in any case of its address, and no one else's")
+    func countsPerSender() async throws {
+        let folder = ScratchFolder()
+        let store = try SQLiteTicketStore(path: folder.file("store.sqlite"))
+        let start = amsterdam("2026-11-30 10:00")
+        try await answer(store, count: 3, to: ["Paolo.Veronesi@cnaf.example.org"], at: start, tag: "paolo")
+        try await answer(store, count: 5, to: ["pavel.weber@kit.example.org"], at: start.addingTimeInterval(600), tag: "pavel")
+        func count(_ address: String, at now: Date) async throws -> Int {
+            try await store.lookUp(messageKey: "<x@y>", ticket: nil, sender: EmailAddress(address), answersSince: now.addingTimeInterval(-3600)).answersToSender
+        }
+        #expect(try await count("paolo.veronesi@cnaf.example.org", at: start.addingTimeInterval(60)) == 3)
+        #expect(try await count("pavel.weber@kit.example.org", at: start.addingTimeInterval(660)) == 5)
+        #expect(try await count("goncalo.borges@lip.example.org", at: start.addingTimeInterval(660)) == 0)
+        // an hour and a minute later Paolo's answers are no longer counted, Pavel's still are
+        #expect(try await count("paolo.veronesi@cnaf.example.org", at: start.addingTimeInterval(3660)) == 0)
+        #expect(try await count("pavel.weber@kit.example.org", at: start.addingTimeInterval(3660)) == 5)
+    }
+
+    @Test("counting a sender's answers costs the same after 400 answers of the hour as after 6,400")
+    func countCostIsConstant() async throws {
+        // Given two stores: one that answered 400 times within the hour, one 6,400 times (to 100 senders and to the one asked)
+        let senders = (0..<100).map { "member\($0)@site\($0).example.org" }
+        let now = amsterdam("2026-11-30 10:30")
+        var stores: [(answers: Int, store: SQLiteTicketStore, folder: ScratchFolder)] = []
+        for answers in [400, 6_400] {
+            let folder = ScratchFolder()
+            let store = try SQLiteTicketStore(path: folder.file("store.sqlite"))
+            try await answer(store, count: answers, to: senders, at: now.addingTimeInterval(-600), tag: "a")
+            stores.append((answers, store, folder))
+        }
+        // When the answers to one sender are counted 1,000 times in each (the fastest of three rounds: the machine
+        // is shared)
+        var timings = [Double.infinity, .infinity]
+        for _ in 0..<3 {
+            for (index, entry) in stores.enumerated() {
+                var counted = 0
+                let start = ContinuousClock.now
+                for _ in 0..<1_000 {
+                    counted = try await entry.store.lookUp(
+                        messageKey: "<x@y>", ticket: nil, sender: EmailAddress(senders[7]), answersSince: now.addingTimeInterval(-3600)
+                    ).answersToSender
+                }
+                let elapsed = ContinuousClock.now - start
+                timings[index] = min(timings[index], Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                // Then the count is right
+                #expect(counted == entry.answers / 100)
+            }
+        }
+        // and sixteen times the answers cost less than twice the time (it was linear in them: a quadratic ingest)
+        print("answer count: 1,000 look-ups after 400 answers \(timings[0]) s, after 6,400 answers \(timings[1]) s")
+        #expect(timings[1] < 2 * timings[0], "\(timings)")
+    }
+}

@@ -14,6 +14,11 @@ Behaviours (combinable):
   --drop-in-data N        on the first N DATA commands, read one line of the message and close
   --slow-data SECONDS     wait this long (at most 30 s) before answering the end of data
   --slow-count N          ... only for the first N messages (default: all)
+  --auth USER:PASSWORD    require AUTH (PLAIN/LOGIN, no TLS needed on loopback); other credentials get
+                          535 5.7.8, MAIL FROM without AUTH 530 5.7.0
+  --greeting-554          answer every connection with 554 (no SMTP service here) and close it
+  --refuse-mail-from TEXT answer MAIL FROM with 550 5.7.1 when the address contains TEXT (repeatable)
+  --refuse-data-554       answer the end of data with 554 5.6.0 (the message is refused)
 """
 
 import argparse
@@ -22,7 +27,7 @@ import json
 import signal
 import sys
 
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 def parse_arguments():
@@ -37,6 +42,10 @@ def parse_arguments():
     parser.add_argument("--drop-in-data", type=int, default=0)
     parser.add_argument("--slow-data", type=float, default=0.0)
     parser.add_argument("--slow-count", type=int, default=-1)
+    parser.add_argument("--auth")
+    parser.add_argument("--greeting-554", action="store_true")
+    parser.add_argument("--refuse-mail-from", action="append", default=[])
+    parser.add_argument("--refuse-data-554", action="store_true")
     return parser.parse_args()
 
 
@@ -56,6 +65,14 @@ class Handler:
         self.refused = {address.lower() for address in options.refuse_rcpt}
         self.slow_left = options.slow_count
 
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if any(text.lower() in address.lower() for text in self.options.refuse_mail_from):
+            self.recorder.write(event="mail-from-refused", peer=list(session.peer), mail_from=address)
+            return "550 5.7.1 <%s>: Sender address rejected: Access denied" % address
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 2.1.0 OK"
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.refused:
             return "550 5.1.1 <%s>: Recipient address rejected: User unknown" % address
@@ -70,6 +87,8 @@ class Handler:
             rcpt_tos=envelope.rcpt_tos,
             data=envelope.original_content.decode("utf-8", "replace"),
         )
+        if self.options.refuse_data_554:
+            return "554 5.6.0 Message refused: content not accepted"
         if self.options.slow_data > 0 and self.slow_left != 0:
             self.slow_left -= 1
             await asyncio.sleep(min(self.options.slow_data, 30.0))
@@ -83,6 +102,10 @@ class MisbehavingSMTP(SMTP):
 
     async def _handle_client(self):
         self.recorder.write(event="connect", peer=list(self.session.peer))
+        if self.options.greeting_554:
+            await self.push("554 5.3.2 %s No SMTP service here" % self.hostname)
+            self.transport.close()
+            return
         if self.options.greeting_421:
             await self.push("421 4.3.2 %s Service not available, try later" % self.hostname)
             self.transport.close()
@@ -111,9 +134,20 @@ async def main():
     MisbehavingSMTP.recorder = recorder
     MisbehavingSMTP.drops_left = options.drop_in_data
     handler = Handler(options, recorder)
+    authentication = {}
+    if options.auth:
+        user, password = options.auth.split(":", 1)
+
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user and auth_data.password.decode() == password
+            recorder.write(event="auth-ok" if ok else "auth-refused", peer=list(session.peer))
+            return AuthResult(success=ok, handled=False)
+
+        authentication = dict(authenticator=authenticator, auth_required=True, auth_require_tls=False)
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
-        lambda: MisbehavingSMTP(handler, hostname=options.hostname, ident="misbehaving", enable_SMTPUTF8=True),
+        lambda: MisbehavingSMTP(
+            handler, hostname=options.hostname, ident="misbehaving", enable_SMTPUTF8=True, **authentication),
         host=options.host,
         port=options.port,
     )

@@ -12,73 +12,84 @@ public enum FlowedText {
     ///   - delSp: whether the part declared `DelSp=yes`.
     /// - Returns: the text with one line per paragraph, lines separated by LF.
     public static func unwrap(_ text: String, delSp: Bool) -> String {
-        var output: [String] = []
-        var paragraph: Substring.UnicodeScalarView? = nil
+        // Works on UTF-8 bytes (every mark it looks for is ASCII) and appends to one growing byte array: a paragraph
+        // kept as a slice of `text`, or a String grown line by line, copied the whole text again and again
+        // (quadratic in the message size).
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count)
+        var paragraph: [UInt8] = []
+        var inParagraph = false
         var paragraphDepth = 0
+        var wroteLine = false
 
         func flush() {
-            guard let body = paragraph else { return }
-            output.append(render(depth: paragraphDepth, body: String(body)))
-            paragraph = nil
+            guard inParagraph else { return }
+            if wroteLine { output.append(newline) }
+            if paragraphDepth > 0 {
+                output.append(contentsOf: repeatElement(quoteMark, count: paragraphDepth))
+                if !paragraph.isEmpty { output.append(space) }
+            }
+            output.append(contentsOf: paragraph)
+            wroteLine = true
+            paragraph.removeAll(keepingCapacity: true)
+            inParagraph = false
         }
 
-        for rawLine in lines(of: text) {
-            var scalars = Substring(rawLine).unicodeScalars
-            var depth = 0
-            while scalars.first == ">" {
-                depth += 1
-                scalars.removeFirst()
+        let bytes = Array(text.utf8)
+        bytes.withUnsafeBufferPointer { buffer in
+            for range in lineRanges(of: buffer) {
+                var lower = range.lowerBound
+                var upper = range.upperBound
+                var depth = 0
+                while lower < upper, buffer[lower] == quoteMark {
+                    depth += 1
+                    lower += 1
+                }
+                if lower < upper, buffer[lower] == space { lower += 1 }  // space-stuffing
+
+                if inParagraph && depth != paragraphDepth { flush() }
+
+                let isSignatureSeparator =
+                    upper - lower == 3 && buffer[lower] == dash && buffer[lower + 1] == dash
+                    && buffer[lower + 2] == space
+                let isFlowed = !isSignatureSeparator && upper > lower && buffer[upper - 1] == space
+                if isSignatureSeparator { flush() }
+                if isFlowed && delSp { upper -= 1 }
+
+                if !inParagraph {
+                    inParagraph = true
+                    paragraphDepth = depth
+                }
+                paragraph.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[lower..<upper]))
+                if !isFlowed { flush() }
             }
-            if scalars.first == " " { scalars.removeFirst() }  // space-stuffing
-
-            if paragraph != nil && depth != paragraphDepth { flush() }
-
-            let isSignatureSeparator = scalars.elementsEqual("-- ".unicodeScalars)
-            let isFlowed = !isSignatureSeparator && scalars.last == " "
-            if isSignatureSeparator { flush() }
-
-            var content = scalars
-            if isFlowed && delSp { content.removeLast() }
-
-            if paragraph == nil {
-                paragraph = content
-                paragraphDepth = depth
-            } else {
-                paragraph!.append(contentsOf: content)
-            }
-            if !isFlowed { flush() }
         }
         flush()
-        let joined = output.joined(separator: "\n")
-        return text.unicodeScalars.last == "\n" ? joined + "\n" : joined
+        if bytes.last == newline { output.append(newline) }
+        return String(decoding: output, as: UTF8.self)
     }
 
-    private static func render(depth: Int, body: String) -> String {
-        guard depth > 0 else { return body }
-        let marks = String(repeating: ">", count: depth)
-        return body.isEmpty ? marks : marks + " " + body
-    }
+    private static let newline = UInt8(ascii: "\n")
+    private static let carriageReturn = UInt8(ascii: "\r")
+    private static let quoteMark = UInt8(ascii: ">")
+    private static let space = UInt8(ascii: " ")
+    private static let dash = UInt8(ascii: "-")
 
     /// Splits on LF, dropping a CR before it, so that CRLF and LF text read alike.
     /// A final line break does not start an empty last line.
-    private static func lines(of text: String) -> [Substring] {
-        var result: [Substring] = []
-        var start = text.unicodeScalars.startIndex
-        let scalars = text.unicodeScalars
-        var index = start
-        while index < scalars.endIndex {
-            if scalars[index] == "\n" {
-                var end = index
-                if end > start, scalars[scalars.index(before: end)] == "\r" { end = scalars.index(before: end) }
-                result.append(Substring(scalars[start..<end]))
-                start = scalars.index(after: index)
-            }
-            index = scalars.index(after: index)
+    private static func lineRanges(of bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        var result: [Range<Int>] = []
+        var start = 0
+        for index in bytes.indices where bytes[index] == newline {
+            var end = index
+            if end > start, bytes[end - 1] == carriageReturn { end -= 1 }
+            result.append(start..<end)
+            start = index + 1
         }
-        if start < scalars.endIndex {
-            var end = scalars.endIndex
-            if scalars[scalars.index(before: end)] == "\r" { end = scalars.index(before: end) }
-            result.append(Substring(scalars[start..<end]))
+        if start < bytes.count {
+            var end = bytes.count
+            if bytes[end - 1] == carriageReturn { end -= 1 }
+            result.append(start..<end)
         }
         return result
     }

@@ -104,8 +104,11 @@ public struct InboundMessage: Sendable, Equatable {
     public var defects: [String]
     /// The size of the raw message in bytes.
     public var size: Int
-    /// A digest of the raw message, standing in for a missing Message-ID.
+    /// A digest (SHA-256) of the raw message.
     public var digest: String
+    /// A digest of the message without its trace fields (``TraceFields``), standing in for a missing Message-ID;
+    /// empty when not computed (then ``digest`` stands in).
+    public var contentDigest = ""
 
     public init(
         headers: InboundHeaders = InboundHeaders(), text: String = "", textFromHTML: Bool = false,
@@ -123,9 +126,14 @@ public struct InboundMessage: Sendable, Equatable {
         self.digest = digest
     }
 
-    /// The key under which the message is recorded as seen: its Message-ID, else its digest.
+    /// The key under which the message is recorded as seen: its Message-ID with the domain in lower case (a domain
+    /// is case-insensitive, RFC 5321 §2.4; the local part is kept as written), else the digest of the message
+    /// without its trace fields.
     public var seenKey: String {
-        if let id = headers.messageID, !id.isEmpty { return "<\(id)>" }
-        return "sha256:\(digest)"
+        if let id = headers.messageID, !id.isEmpty {
+            guard let at = id.lastIndex(of: "@") else { return "<\(id)>" }
+            return "<\(id[..<at])\(id[at...].lowercased())>"
+        }
+        return "sha256:\(contentDigest.isEmpty ? digest : contentDigest)"
     }
 }

@@ -101,10 +101,12 @@ struct ConfigurationFile: Decodable {
         var strongBy: [String]?
         var maxMessageBytes: Int?
         var repliesPerHour: Int?
+        var setAsideMaxBytes: Int?
         enum CodingKeys: String, CodingKey, CaseIterable {
             case trustedAuthservIDs = "trusted_authserv_ids", internalHosts = "internal_hosts", strongBy = "strong_by"
             case maxMessageBytes = "max_message_bytes"
             case repliesPerHour = "replies_per_hour"
+            case setAsideMaxBytes = "set_aside_max_bytes"
         }
         init(from decoder: any Decoder) throws {
             let c = try decoder.strictContainer(CodingKeys.self)
@@ -113,6 +115,7 @@ struct ConfigurationFile: Decodable {
             strongBy = try c.decodeIfPresent([String].self, forKey: .strongBy)
             maxMessageBytes = try c.decodeIfPresent(Int.self, forKey: .maxMessageBytes)
             repliesPerHour = try c.decodeIfPresent(Int.self, forKey: .repliesPerHour)
+            setAsideMaxBytes = try c.decodeIfPresent(Int.self, forKey: .setAsideMaxBytes)
         }
     }
 

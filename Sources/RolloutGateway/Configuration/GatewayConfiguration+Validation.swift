@@ -48,6 +48,7 @@ extension GatewayConfiguration {
             })
         self.maxMessageBytes = try Self.positive(raw.inbound?.maxMessageBytes, default: 25 << 20, ["inbound", "max_message_bytes"])
         self.repliesPerHour = try Self.positive(raw.inbound?.repliesPerHour, default: 20, ["inbound", "replies_per_hour"])
+        self.setAsideMaxBytes = try Self.positive(raw.inbound?.setAsideMaxBytes, default: 256 << 20, ["inbound", "set_aside_max_bytes"])
 
         var hooks: [HookRun.Hook: [String]] = [:]
         for (hook, argv, key) in [(HookRun.Hook.stageRollOut, raw.hooks?.stageRollout, "stage_rollout"), (.production, raw.hooks?.production, "production")] {

@@ -39,6 +39,8 @@ public struct GatewayConfiguration: Sendable {
     public var maxMessageBytes: Int
     /// Answers (transcripts, error replies) to one address per hour at most.
     public var repliesPerHour: Int
+    /// Set-aside messages kept, in bytes at most (`inbound.set_aside_max_bytes`); the oldest are dropped past it.
+    public var setAsideMaxBytes: Int
 
     /// Reads and validates a configuration file. Relative paths are taken from the file's folder.
     public static func load(from path: String) throws -> GatewayConfiguration {

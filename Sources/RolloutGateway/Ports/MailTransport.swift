@@ -77,6 +77,10 @@ public enum DeliveryOutcome: Sendable, Equatable {
     case permanentFailure(String)
     /// Accepted for some recipients; these were refused permanently (address → the server's reply).
     case partiallyDelivered(refused: [EmailAddress: String])
+    /// Not offered: the server refused the session itself (a login refused; a 5xx to the greeting, EHLO, STARTTLS
+    /// or AUTH; the gateway's own address refused at MAIL FROM). The fault is the configuration's or the server's,
+    /// not the message's: it stays queued as it was, no attempt counted, and `send` stops (exit 78).
+    case sessionRefused(String)
 }
 
 /// The mail-out port: a Maildir here, SMTP later.
@@ -85,6 +89,22 @@ public protocol MailTransport: Sendable {
     var name: String { get }
     /// Delivers messages in order, reporting each one's outcome.
     func deliver(_ messages: [OutgoingMessage]) async -> [DeliveryOutcome]
+    /// Delivers messages in order and hands each outcome to `record` as soon as it is known, before the next message
+    /// is offered: a crash then repeats at most the message in flight (SPEC §7). By default the whole batch is
+    /// delivered first (right for a Maildir, whose files are synced once per batch).
+    func deliver(
+        _ messages: [OutgoingMessage], recordingEach record: @escaping @Sendable (OutgoingMessage, DeliveryOutcome) async -> Void
+    ) async -> [DeliveryOutcome]
+}
+
+extension MailTransport {
+    public func deliver(
+        _ messages: [OutgoingMessage], recordingEach record: @escaping @Sendable (OutgoingMessage, DeliveryOutcome) async -> Void
+    ) async -> [DeliveryOutcome] {
+        let outcomes = await deliver(messages)
+        for (message, outcome) in zip(messages, outcomes) { await record(message, outcome) }
+        return outcomes
+    }
 }
 
 /// Runs the configured external commands (repository moves).

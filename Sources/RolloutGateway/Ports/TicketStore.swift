@@ -5,7 +5,8 @@ import RolloutCore
 /// caller can ask for only what it uses. `async throws` throughout; drivers: SQLite (`StoreSQLite`), in memory
 /// (`StoreMemory`), PostgreSQL.
 public protocol TicketStore:
-    TicketRepository, SeenMessageStore, OutboxStore, SentTextStore, TimerStore, MailboxStateStore, UnitOfWork
+    TicketRepository, SeenMessageStore, OutboxStore, SentTextStore, TimerStore, MailboxStateStore, UnitOfWork,
+    SetAsideStore
 {}
 
 extension TicketStore {

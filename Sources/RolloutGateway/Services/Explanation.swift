@@ -178,3 +178,14 @@ extension Ingest.Analysis {
         }
     }
 }
+
+/// The README documents `null` for a value that is absent: `explain --json` writes the key with an explicit null
+/// rather than leaving it out (the synthesized encoders of this file call these instead of the standard ones).
+extension KeyedEncodingContainer {
+    fileprivate mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
+        try encode(value, forKey: key)
+    }
+    fileprivate mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { try encode(value, forKey: key) }
+    fileprivate mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws { try encode(value, forKey: key) }
+    fileprivate mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { try encode(value, forKey: key) }
+}

@@ -130,6 +130,8 @@ public struct Gateway: Sendable {
         /// Held back by the volume caps.
         public var held = 0
         public var stillQueued = 0
+        /// Why the server refused the session, when it did: nothing more was offered (exit 78).
+        public var sessionRefused: String?
     }
 
     /// Kinds that are never held back: the notice about the caps itself.
@@ -146,7 +148,7 @@ public struct Gateway: Sendable {
         var heldByTicket: [TicketID: (count: Int, addresses: Set<EmailAddress>)] = [:]
         var noticed = Set<TicketID>()
         var caps = CapCounter(perRecipient: configuration.perRecipientPerHour, perTicket: configuration.perTicketPerHour)
-        while true {
+        while report.sessionRefused == nil {
             let pending = try await store.pendingOutbox(at: now, limit: batchSize).filter { message in
                 message.rowID.map { !attempted.contains($0) } ?? false
             }
@@ -177,9 +179,30 @@ public struct Gateway: Sendable {
                 }
             }
             guard !batch.isEmpty else { continue }
-            let outcomes = await transport.deliver(batch)
+            // Each outcome is recorded as soon as it is known, before the next message goes (a crash repeats at most
+            // the message in flight); a session refused changes no message.
+            let recordingFailure = FirstError()
+            let store = self.store
+            let outcomes = await transport.deliver(batch) { message, outcome in
+                if case .sessionRefused = outcome { return }
+                do {
+                    try await store.recordDelivery(outcome, for: message, at: now)
+                } catch {
+                    recordingFailure.keep(error)
+                }
+            }
+            if let error = recordingFailure.error { throw error }
             for (message, outcome) in zip(batch, outcomes) {
-                try await store.recordDelivery(outcome, for: message, at: now)
+                if case .sessionRefused(let reason) = outcome {
+                    // One line for the whole run: the messages stay queued as they were, attempts unchanged.
+                    if report.sessionRefused == nil {
+                        report.sessionRefused = reason
+                        logger.error(
+                            "the mail server refused the session; nothing more sent, every message stays queued: \(reason)",
+                            metadata: ["transport": "\(transport.name)"])
+                    }
+                    continue
+                }
                 let metadata: Logger.Metadata = [
                     "message-id": "\(message.messageID)", "ticket": "\(message.ticket?.rawValue ?? 0)", "action": "\(message.kind)",
                 ]
@@ -195,6 +218,8 @@ public struct Gateway: Sendable {
                 case .temporaryFailure(let reason):
                     report.deferred += 1
                     logger.warning("delivery deferred: \(reason)", metadata: metadata)
+                case .sessionRefused:
+                    break
                 case .permanentFailure(let reason):
                     report.failed += 1
                     logger.error("delivery failed: \(reason)", metadata: metadata)
@@ -308,4 +333,13 @@ public struct Gateway: Sendable {
         }
         throw GatewayError.tooManyConflicts(ticket)
     }
+}
+
+/// The first error of several concurrent attempts, kept for the caller to throw.
+final class FirstError: @unchecked Sendable {
+    private let lock = NSLock()
+    private var first: (any Error)?
+
+    func keep(_ error: any Error) { lock.withLock { if first == nil { first = error } } }
+    var error: (any Error)? { lock.withLock { first } }
 }

@@ -33,7 +33,7 @@ extension Ingest {
         }
         func record(_ disposition: Disposition, reason: String? = nil, answer: [OutgoingMessage] = []) async throws -> Outcome {
             do {
-                try await gateway.store.recordSeen(seen(disposition, reason), at: now, outbox: answer)
+                try await recordSeen(seen(disposition, reason), at: now, outbox: answer, keeping: disposition == .setAside ? analysis : nil)
             } catch StoreError.alreadySeen {
                 return try await duplicate()
             }

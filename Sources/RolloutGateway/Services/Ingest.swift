@@ -72,6 +72,9 @@ public struct Ingest: Sendable {
         public var invalidToken: String?
         /// The size of the message as received.
         public var rawSize = 0
+        /// The message as received (kept when it is set aside), and where it came from (`stdin`, `imap …`).
+        public var raw: [UInt8] = []
+        public var source = "stdin"
 
         public var sender: EmailAddress? { classification.sender?.address }
     }
@@ -110,6 +113,7 @@ public struct Ingest: Sendable {
 
         // The ticket: a signed reply address first, then the subject tag and threading headers (SPEC §5).
         analysis.rawSize = size
+        analysis.raw = raw
         if let signer = gateway.renderer.signer {
             (analysis.token, analysis.invalidToken) = Self.bestToken(
                 in: message.headers.to + message.headers.cc, signer: signer, sender: sender)

@@ -195,7 +195,11 @@ public struct RunCycle: Sendable {
                 try await fetcher.fetch(mailbox: mailbox, uidValidity: uidValidity, uids: chunk, sizeLimit: sizeLimit) { message in
                     tally.with { $0.report.fetched += 1 }
                     // An oversized message arrives as its header block: answered and set aside, never loaded whole.
-                    let reading = Task { ingest.prepare(message.raw, declaredSize: message.tooLarge ? message.size : nil) }
+                    let reading = Task {
+                        var analysis = ingest.prepare(message.raw, declaredSize: message.tooLarge ? message.size : nil)
+                        analysis.source = "imap \(mailbox) uid \(message.uid)"
+                        return analysis
+                    }
                     if let full = group.add((message, reading), size: Self.groupSize) { try await apply(full) }
                 }
                 try await apply(group.take())

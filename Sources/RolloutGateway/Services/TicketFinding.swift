@@ -11,4 +11,6 @@ public enum TicketFinding: String, Sendable, Codable, Equatable {
     case returnedMessage = "returned-message"
     /// A bounce to the ticket's return path.
     case returnPath = "return-path"
+    /// Named by the operator (`set-aside replay --ticket`).
+    case operatorNamed = "operator"
 }

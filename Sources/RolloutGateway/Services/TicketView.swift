@@ -132,3 +132,14 @@ extension Gateway {
             })
     }
 }
+
+/// The README documents `null` for a value that is absent: `tickets show --json` writes the key with an explicit
+/// null rather than leaving it out (the synthesized encoders of this file call these instead of the standard ones).
+extension KeyedEncodingContainer {
+    fileprivate mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
+        try encode(value, forKey: key)
+    }
+    fileprivate mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { try encode(value, forKey: key) }
+    fileprivate mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws { try encode(value, forKey: key) }
+    fileprivate mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { try encode(value, forKey: key) }
+}

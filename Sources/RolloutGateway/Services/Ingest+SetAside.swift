@@ -1,0 +1,62 @@
+import Foundation
+import Logging
+import RolloutCore
+
+/// Set-aside mail is kept (bytes, reason, time, source) for the operator, who may replay it once the cause is fixed.
+extension Ingest {
+    /// Records a message as seen and, when it is set aside (`keeping` its analysis), keeps it, in one batch: a
+    /// message is never recorded as seen without its bytes kept. Past `inbound.set_aside_max_bytes` the oldest kept
+    /// messages are dropped, each with a log line.
+    func recordSeen(_ seen: SeenMessage, at now: Date, outbox: [OutgoingMessage], keeping analysis: Analysis?) async throws {
+        guard let analysis else { return try await gateway.store.recordSeen(seen, at: now, outbox: outbox) }
+        let store = gateway.store
+        let kept = SetAsideMessage(
+            key: seen.key, sender: analysis.sender?.value, subject: analysis.message.headers.subject,
+            reason: analysis.problem ?? seen.disposition, source: analysis.source, receivedAt: now, bytes: analysis.raw,
+            messageSize: max(analysis.rawSize, analysis.raw.count))
+        let limit = configuration.setAsideMaxBytes
+        let dropped = try await store.batch {
+            try await store.recordSeen(seen, at: now, outbox: outbox)
+            return try await store.keepSetAside(kept, limit: limit)
+        }
+        for entry in dropped {
+            logger.warning(
+                "set-aside message dropped: the set-aside mail exceeds inbound.set_aside_max_bytes",
+                metadata: [
+                    "set-aside": "\(entry.id ?? 0)", "message-id": "\(entry.key)", "sender": "\(entry.sender ?? "-")",
+                    "reason": "\(entry.reason)", "received": "\(entry.receivedAt)", "limit": "\(limit)",
+                ])
+        }
+    }
+
+    /// Runs a set-aside message through ingest again, as if it had just arrived (with `ticket`, as if it named that
+    /// ticket). In one batch: the kept copy and its "seen" record are removed, and the message is applied, or set
+    /// aside again (kept anew, with the reason of now), or recognised as a duplicate of a copy applied meanwhile.
+    ///
+    /// - Returns: nil when there is no such set-aside message.
+    public func replaySetAside(_ id: Int64, ticket: TicketID? = nil) async throws -> Outcome? {
+        let store = gateway.store
+        guard let entry = try await store.setAsideMessage(id) else { return nil }
+        // A message fetched without its body (too large) is read again as too large, not as a short message.
+        var analysis = prepare(entry.bytes, declaredSize: entry.messageSize > entry.bytes.count ? entry.messageSize : nil)
+        analysis.source = "replay of set-aside \(id) (\(entry.source))"
+        if let ticket {
+            analysis.ticket = ticket
+            analysis.queue = nil
+            analysis.foundBy = .operatorNamed
+        }
+        let prepared = analysis
+        let outcome = try await store.batch {
+            _ = try await store.dropSetAside(id, forgettingSeen: true)
+            return try await ingest(prepared: prepared)
+        }
+        try await store.flush()
+        logger.info(
+            "set-aside message replayed",
+            metadata: [
+                "set-aside": "\(id)", "message-id": "\(entry.key)", "action": "\(outcome.disposition.rawValue)",
+                "ticket": "\(outcome.ticket?.rawValue ?? 0)",
+            ])
+        return outcome
+    }
+}
