@@ -1,0 +1,28 @@
+import RolloutCore
+
+/// libFuzzer entry: the input's lines as a header's trace fields, top first (`A:` an Authentication-Results
+/// value, `R:` a Received value; the first line without either is the sender): each parsed, then the verdict
+/// walked over them by position.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzAuthenticationResults(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
+    var trace: [TraceField] = []
+    var sender: EmailAddress?
+    for line in text.split(separator: "\n") {
+        if line.hasPrefix("A:") {
+            let value = String(line.dropFirst(2))
+            _ = AuthenticationResults(parsing: value)
+            trace.append(TraceField(.authenticationResults, value))
+        } else if line.hasPrefix("R:") {
+            let value = String(line.dropFirst(2))
+            _ = ReceivedField(parsing: value).fromIsInternal(["lmtp.rollout.example.org", "10.0.0.5"])
+            trace.append(TraceField(.received, value))
+        } else if sender == nil {
+            sender = EmailAddress(String(line))
+        }
+    }
+    let trust = AuthenticationVerdict.Trust(authservIDs: ["mx.rollout.example.org"], internalHosts: ["lmtp.rollout.example.org"])
+    let verdict = AuthenticationVerdict(trace: trace, sender: sender, trust: trust)
+    _ = verdict.level
+    return 0
+}
