@@ -98,8 +98,10 @@ if Context.environment["ROLLOUT_FUZZ"] == "1" {
         ("Configuration", ["RolloutGateway"]),
         ("Templates", ["RolloutGateway", "MailGMime", "RolloutCore"]),
     ]
+    package.targets.append(.target(name: "CFuzzDriver", path: "Fuzz/CFuzzDriver"))
     for target in fuzzTargets {
         package.targets.append(
-            .executableTarget(name: "Fuzz\(target.name)", dependencies: target.dependencies, path: "Fuzz/\(target.name)"))
+            .executableTarget(
+                name: "Fuzz\(target.name)", dependencies: target.dependencies + ["CFuzzDriver"], path: "Fuzz/\(target.name)"))
     }
 }

@@ -55,7 +55,7 @@ fi
 
 SCRATCH=.build-fuzz
 FLAGS=(-c release --scratch-path "$SCRATCH" --manifest-cache none
-    -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -enable-testing)
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -enable-testing -Xswiftc -use-ld=lld)
 for t in "${targets[@]}"; do
     echo "building $(product "$t") (-sanitize=fuzzer,address, release)…" >&2
     ROLLOUT_FUZZ=1 swift build "${FLAGS[@]}" --product "$(product "$t")" 2>&1 | grep -v 'Cannot export local symbol' >&2
@@ -71,7 +71,7 @@ for t in "${targets[@]}"; do
     # shellcheck disable=SC2046
     echo "fuzzing $t for $SECONDS_EACH s (corpus $corpus, seeds: $(seeds "$t"))…" >&2
     set +e
-    ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 "$BIN/$(product "$t")" "$corpus" $(seeds "$t") \
+    SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 "$BIN/$(product "$t")" "$corpus" $(seeds "$t") \
         -max_total_time="$SECONDS_EACH" -max_len="$(max_len "$t")" -timeout=5 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
         -report_slow_units=1 -print_final_stats=1 -artifact_prefix="$artifacts/" >"$log" 2>&1
     rc=$?
@@ -87,7 +87,7 @@ for t in "${targets[@]}"; do
         status=1
     fi
     # Linear cost: replay the corpus one input at a time and time each (libFuzzer prints "Executed F in N ms").
-    worst=$(find "$corpus" -type f | head -5000 | xargs -r "$BIN/$(product "$t")" -runs=1 2>&1 |
+    worst=$(find "$corpus" -type f | head -5000 | SWIFT_BACKTRACE=enable=no xargs -r "$BIN/$(product "$t")" -runs=1 2>&1 |
         sed -n 's/^Executed \(.*\) in \([0-9]*\) ms$/\1 \2/p' |
         while read -r file ms; do echo "$ms $(stat -c %s "$file") $file"; done |
         awk '{ size = $2 < 16384 ? 16384 : $2; rate = $1 / size * 1048576 / 1000; if (rate > worst) { worst = rate; line = $0 } }

@@ -1,10 +1,12 @@
+import CFuzzDriver
+import Glibc
 import RolloutCore
 
 /// libFuzzer entry: the input's lines as a header's trace fields, top first (`A:` an Authentication-Results
 /// value, `R:` a Received value; the first line without either is the sender): each parsed, then the verdict
 /// walked over them by position.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzAuthenticationResults(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+func fuzzAuthenticationResults(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data else { return 0 }
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
     var trace: [TraceField] = []
     var sender: EmailAddress?
@@ -25,4 +27,11 @@ public func fuzzAuthenticationResults(_ data: UnsafePointer<UInt8>, _ size: Int)
     let verdict = AuthenticationVerdict(trace: trace, sender: sender, trust: trust)
     _ = verdict.level
     return 0
+}
+
+@main
+enum FuzzTarget {
+    static func main() {
+        exit(rollout_fuzz_main(CommandLine.argc, CommandLine.unsafeArgv) { fuzzAuthenticationResults($0, $1) })
+    }
 }

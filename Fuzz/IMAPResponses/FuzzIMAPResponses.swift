@@ -1,10 +1,11 @@
-@testable import MailCurl
+@testable import CFuzzDriver
+import MailCurl
 
 /// libFuzzer entry: any bytes as what an IMAP server answered (STATUS, SEARCH, FETCH sizes, CAPABILITY, LIST and
 /// the batch download's literals), through every reader of Sources/MailCurl/IMAPResponses.swift. A hostile or
 /// broken server must never make them trap or loop.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzIMAPResponses(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+func fuzzIMAPResponses(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data else { return 0 }
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     _ = IMAPResponses.lines(bytes)
     _ = IMAPResponses.status(bytes)
@@ -19,4 +20,11 @@ public func fuzzIMAPResponses(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt
     _ = IMAPResponses.uidSets(Array(uids.prefix(10_000)))
     _ = IMAPResponses.urlEncoded(String(decoding: bytes.prefix(256), as: UTF8.self))
     return 0
+}
+
+@main
+enum FuzzTarget {
+    static func main() {
+        exit(rollout_fuzz_main(CommandLine.argc, CommandLine.unsafeArgv) { fuzzIMAPResponses($0, $1) })
+    }
 }

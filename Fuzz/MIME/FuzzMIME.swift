@@ -1,3 +1,5 @@
+import CFuzzDriver
+import Glibc
 import MailGMime
 import RolloutCore
 
@@ -11,8 +13,8 @@ private let classifier = MessageClassifier(
         loopValues: ["staged-rollout@rollout.example.org"], trustedAuthservIDs: ["mx.rollout.example.org"],
         listAddresses: [EmailAddress("early-adopters-emi@lists.egi.example.org")], internalHosts: ["lmtp.rollout.example.org"]))
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzMIME(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+func fuzzMIME(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data else { return 0 }
     let raw = Array(UnsafeBufferPointer(start: data, count: size))
     let message = parser.parse(raw)
     let classification = classifier.classify(message)
@@ -21,4 +23,11 @@ public func fuzzMIME(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     _ = reply.readLines.count
     for embedded in message.embeddedMessages { _ = classifier.classify(embedded) }
     return 0
+}
+
+@main
+enum FuzzTarget {
+    static func main() {
+        exit(rollout_fuzz_main(CommandLine.argc, CommandLine.unsafeArgv) { fuzzMIME($0, $1) })
+    }
 }

@@ -1,3 +1,5 @@
+import CFuzzDriver
+import Glibc
 import MailGMime
 import RolloutCore
 import RolloutGateway
@@ -19,8 +21,8 @@ private let keys = [
     "escalation_number", "teams_without_answer", "days", "teams",
 ]
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzTemplates(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+func fuzzTemplates(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data else { return 0 }
     let bytes = UnsafeBufferPointer(start: data, count: size)
     guard let first = bytes.first else { return 0 }
     let pieces = bytes.dropFirst().split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
@@ -46,4 +48,11 @@ public func fuzzTemplates(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         fatalError("a value changed Auto-Submitted: \(String(describing: read.headers.autoSubmitted)) (template \(name))")
     }
     return 0
+}
+
+@main
+enum FuzzTarget {
+    static func main() {
+        exit(rollout_fuzz_main(CommandLine.argc, CommandLine.unsafeArgv) { fuzzTemplates($0, $1) })
+    }
 }
