@@ -150,10 +150,11 @@ compare_dumps() {
 
 # campaign WANTED WINDOW REMAINING DIR TIME ARGS…: starts the gateway (as `gw DIR TIME ARGS…`), kills it with
 # SIGKILL after a random delay in [0, WINDOW) s, and again, until WANTED kills landed or REMAINING (a shell
-# expression printing how much work is left: messages in new/, unsent notifications…) says 0. The window adapts so
-# that the kills spread over the whole work: it grows by a quarter after a kill that left no progress (it came
-# during start-up or the first batch) and shrinks by a third after one that let more than twice a kill's share of
-# the work through. Sets LANDED (kills that hit a running gateway), EXITED (runs that finished before their kill)
+# expression printing how much work is left: messages not yet recorded, unsent notifications…) says 0. The window
+# adapts so that the kills spread over the whole work: it grows by 15 % after a kill that left no progress (it came
+# during start-up or before the first commit) and shrinks by a third after one that let more through than the work
+# left shared among the kills still to come (and the clean finish); it never grows beyond CAP, the clean run's
+# whole time, so that work committed all at once (a tick) is still killed before and after its commit. Sets LANDED (kills that hit a running gateway), EXITED (runs that finished before their kill)
 # and WINDOWS (first and last window). The gateway is started through exec, so the signal reaches it, not a shell.
 campaign() {
     local wanted=$1 window=$2 remaining=$3 dir=$4 time=$5; shift 5
@@ -173,8 +174,8 @@ campaign() {
         if ((status == 137)); then
             LANDED=$((LANDED + 1))
             if ((after == before)); then
-                window=$(awk -v w="$window" 'BEGIN { printf "%.4f", w * 1.25 }')
-            elif (((before - after) * wanted > 2 * total)); then
+                window=$(awk -v w="$window" -v c="$CAP" 'BEGIN { w *= 1.15; printf "%.4f", w > c ? c : w }')
+            elif (((before - after) * (wanted - LANDED + 1) > before)); then
                 window=$(awk -v w="$window" 'BEGIN { printf "%.4f", w / 1.5 }')
             fi
         else
@@ -185,8 +186,11 @@ campaign() {
     WINDOWS="$WINDOWS→$window"
 }
 
-# window STARTUP WORK KILLS: the first window, the start-up time plus the clean run's time per kill.
-window() { awk -v s="$1" -v w="$2" -v k="$3" 'BEGIN { printf "%.4f", s + w / k }'; }
+# window_of STARTUP WORK KILLS: sets WINDOW, the first window, the start-up time plus the clean run's time per kill (and CAP).
+window_of() {
+    CAP=$(awk -v s="$1" -v w="$2" 'BEGIN { printf "%.4f", s + w }')
+    WINDOW=$(awk -v s="$1" -v w="$2" -v k="$3" 'BEGIN { printf "%.4f", s + w / k }')
+}
 
 # time_of COMMAND…: seconds it took (its standard output dropped).
 time_of() {
@@ -222,14 +226,15 @@ ingest_campaign() {
     work=$(time_of gw "$clean" "$REPLY_TIME" ingest --maildir "$clean/inbox" 2>"$clean/log")
     startup=$(time_of gw "$clean" "$REPLY_TIME" ingest --maildir "$clean/inbox" 2>/dev/null)
     echo "  clean run: $work s ($startup s for a run with nothing to do)"
-    WINDOW=$(window "$startup" "$work" "$KILLS")
-    campaign "$KILLS" "$WINDOW" 'ls "$victim/inbox/new" | wc -l' \
+    window_of "$startup" "$work" "$KILLS"
+    campaign "$KILLS" "$WINDOW" 'echo $((n - $(sql "$victim" "SELECT count(*) FROM messages_seen WHERE $NOT_REREAD")))' \
         "$victim" "$REPLY_TIME" ingest --maildir "$victim/inbox"
     local left
     left=$(ls "$victim/inbox/new" | wc -l)
+    local unrecorded=$((n - $(sql "$victim" "SELECT count(*) FROM messages_seen WHERE $NOT_REREAD")))
     gw "$victim" "$REPLY_TIME" ingest --maildir "$victim/inbox" >>"$victim/log" 2>&1 || fail "the clean finish exited $?"
     check_kills ingest "$KILLS"
-    echo "  left in new/ after the kills: $left of $n; then one clean finish"
+    echo "  after the kills: $unrecorded of $n not yet recorded, $left still in new/; then one clean finish"
     local cur failed seen
     cur=$(ls "$victim/inbox/cur" | wc -l)
     failed=$(ls "$victim/inbox/failed" 2>/dev/null | grep -vc '\.reason$' || true)
@@ -361,13 +366,15 @@ run_campaign() {
     seed_dovecot "$SCRATCH/run-mail"
     configure "$victim" "$(imap_yaml "$SCRATCH/dovecot-campaign")"
     copy_store "$base" "$victim"
-    WINDOW=$(window "$startup" "$work" "$KILLS")
-    campaign "$KILLS" "$WINDOW" inbox_count "$victim" "$REPLY_TIME" run
+    window_of "$startup" "$work" "$KILLS"
+    campaign "$KILLS" "$WINDOW" 'echo $((n - $(sql "$victim" "SELECT count(*) FROM messages_seen WHERE $NOT_REREAD")))' \
+        "$victim" "$REPLY_TIME" run
     local left
     left=$(inbox_count)
+    local unrecorded=$((n - $(sql "$victim" "SELECT count(*) FROM messages_seen WHERE $NOT_REREAD")))
     gw "$victim" "$REPLY_TIME" run >>"$victim/log" 2>&1 || fail "the clean finish exited $?"
     check_kills run "$KILLS"
-    echo "  left in the inbox after the kills: $left of $n; then one clean finish"
+    echo "  after the kills: $unrecorded of $n not yet recorded, $left still in the inbox; then one clean finish"
 
     local processed=$DOVECOT_MAILDIR/.processed inbox seen total unique
     inbox=$(inbox_count)
@@ -443,7 +450,7 @@ send_campaign() {
     start_sink "$SCRATCH/sink-campaign"
     configure "$victim" "$(printf 'smtp:\n  url: smtp://127.0.0.1:%s/rollout.example.org\n  starttls: off\n' "$SINK_PORT")"
     copy_store "$base" "$victim"
-    WINDOW=$(window "$startup" "$work" "$KILLS")
+    window_of "$startup" "$work" "$KILLS"
     campaign "$KILLS" "$WINDOW" \
         'sql "$victim" "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"' \
         "$victim" "$REPLY_TIME" send
@@ -488,7 +495,7 @@ send_campaign() {
 }
 
 tick_campaign() {
-    local m=${M:-40}
+    local m=${M:-100}
     local times=(2026-11-30T15:05:00+01:00 2026-12-01T15:05:00+01:00)
     echo "== tick: $m staged tickets, three teams each, no answers; ticks at the deadline (answer deadlines, first escalation) and a working day later (second escalation), $KILLS kills in all"
     local base=$SCRATCH/tick-base clean=$SCRATCH/tick-clean victim=$SCRATCH/tick-campaign
@@ -502,7 +509,7 @@ tick_campaign() {
         step=$((step + 1))
         work=$(time_of gw "$clean" "$time" tick 2>>"$clean/log")
         startup=$(time_of gw "$clean" "$time" tick 2>/dev/null)
-        WINDOW=$(window "$startup" "$work" "$per_step")
+        window_of "$startup" "$work" "$per_step"
         utc=$(date -u -d "$time" '+%Y-%m-%d %H:%M:%S.999')
         campaign "$per_step" "$WINDOW" \
             'sql "$victim" "SELECT count(*) FROM timers WHERE state = '"'pending'"' AND due_at <= '"'$utc'"'"' \

@@ -1,5 +1,6 @@
-@testable import CFuzzDriver
-import MailCurl
+import CFuzzDriver
+import Glibc
+@testable import MailCurl
 
 /// libFuzzer entry: any bytes as what an IMAP server answered (STATUS, SEARCH, FETCH sizes, CAPABILITY, LIST and
 /// the batch download's literals), through every reader of Sources/MailCurl/IMAPResponses.swift. A hostile or
