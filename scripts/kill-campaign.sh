@@ -174,7 +174,7 @@ campaign() {
         if ((status == 137)); then
             LANDED=$((LANDED + 1))
             if ((after == before)); then
-                window=$(awk -v w="$window" -v c="$CAP" 'BEGIN { w *= 1.15; printf "%.4f", w > c ? c : w }')
+                window=$(awk -v w="$window" -v c="$CAP" 'BEGIN { w *= 1.15; if (w > c) w = c; printf "%.4f", w }')
             elif (((before - after) * (wanted - LANDED + 1) > before)); then
                 window=$(awk -v w="$window" 'BEGIN { printf "%.4f", w / 1.5 }')
             fi
