@@ -36,8 +36,8 @@ kill-campaigns:
 ## libFuzzer over every target in Fuzz/ for FUZZ_SECONDS each (CI: 30); says so loudly, and passes, when the
 ## toolchain has no libFuzzer.
 FUZZ_SECONDS ?= 30
-# Under AddressSanitizer (about 3.5 times slower than a release build here); 4 times the input taking over 6 times as
-# long fails whatever this says.
-FUZZ_MAX_MS_PER_MB ?= 5000
+# CI gates on crashes, leaks, timeouts and super-linear cost (4 times the input taking over 6 times as long); how
+# fast 1 MiB goes under AddressSanitizer on a shared machine is a figure (RELIABILITY.md), not a gate.
+FUZZ_MAX_MS_PER_MB ?= 60000
 fuzz:
 	FUZZ_BUILD_OPTIONAL=1 FUZZ_MAX_MS_PER_MB=$(FUZZ_MAX_MS_PER_MB) scripts/fuzz.sh all $(FUZZ_SECONDS)

@@ -94,7 +94,7 @@ for t in "${targets[@]}"; do
     # most per byte, repeat each up to 1 MiB, and time that: none may take more than 1 s per MB.
     exe=$BIN/$(product "$t")
     timings=$SCRATCH/logs/$t.timings
-    find "$corpus" -type f -size +0 | head -5000 > "$SCRATCH/logs/$t.files"
+    find "$corpus" -type f -size +0 | awk 'NR <= 5000' > "$SCRATCH/logs/$t.files"
     { head -1 "$SCRATCH/logs/$t.files"; cat "$SCRATCH/logs/$t.files"; } | SWIFT_BACKTRACE=enable=no xargs -r "$exe" -runs=1 2>&1 |
         sed -n 's/^Executed \(.*\) in \([0-9]*\) ms$/\1 \2/p' | tail -n +2 |
         while read -r file ms; do echo "$ms $(stat -c %s "$file") $file"; done > "$timings" || true
