@@ -111,3 +111,23 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Coverage-guided fuzz targets (Fuzz/, issue 13): declared only when scripts/fuzz.sh builds them
+// (ROLLOUT_FUZZ=1, -sanitize=fuzzer,address), so that ordinary builds and tests never see them.
+if Context.environment["ROLLOUT_FUZZ"] == "1" {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("MIME", ["MailGMime", "RolloutCore"]),
+        ("ReplyText", ["RolloutCore"]),
+        ("CommandGrammar", ["RolloutCore"]),
+        ("AuthenticationResults", ["RolloutCore"]),
+        ("IMAPResponses", ["MailCurl"]),
+        ("Configuration", ["RolloutGateway"]),
+        ("Templates", ["RolloutGateway", "MailGMime", "RolloutCore"]),
+    ]
+    package.targets.append(.target(name: "CFuzzDriver", path: "Fuzz/CFuzzDriver"))
+    for target in fuzzTargets {
+        package.targets.append(
+            .executableTarget(
+                name: "Fuzz\(target.name)", dependencies: target.dependencies + ["CFuzzDriver"], path: "Fuzz/\(target.name)"))
+    }
+}

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages rollout-gateway needs, only those missing.
 #   scripts/install-deps.sh          build dependencies
-#   scripts/install-deps.sh --test   plus the servers the tests start (Postfix's smtp-sink, aiosmtpd, Dovecot, isync)
+#   scripts/install-deps.sh --test   plus the servers the tests start (Postfix's smtp-sink, aiosmtpd, Dovecot, isync; sqlite3 for the kill campaigns)
 set -euo pipefail
 
 packages=(libsqlite3-dev libcurl4-openssl-dev libgmime-3.0-dev libxml2-dev pkg-config)
 if [[ "${1:-}" == "--test" ]]; then
-    packages+=(postfix python3-aiosmtpd dovecot-imapd isync systemd)
+    packages+=(postfix python3-aiosmtpd dovecot-imapd isync systemd sqlite3)
 fi
 
 missing=()

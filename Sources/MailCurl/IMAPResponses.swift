@@ -25,8 +25,10 @@ enum IMAPResponses {
     }
 
     /// UIDs from `* SEARCH 1 2 3` (one or several lines) or `* ESEARCH (TAG "A4") UID ALL 1:3,7` (RFC 4731).
+    /// The sets of several ESEARCH lines are expanded together, within one ``maximumExpandedUIDs``.
     static func searchedUIDs(_ bytes: [UInt8]) -> [UInt32] {
         var uids: [UInt32] = []
+        var sets: [Substring] = []
         for line in lines(bytes) {
             let words = line.split(separator: " ")
             guard words.count >= 2, words[0] == "*" else { continue }
@@ -35,12 +37,13 @@ enum IMAPResponses {
                 uids.append(contentsOf: words.dropFirst(2).compactMap { UInt32($0) })
             case "ESEARCH":
                 if let all = words.firstIndex(where: { $0.uppercased() == "ALL" }), all + 1 < words.count {
-                    uids.append(contentsOf: expand(words[all + 1]))
+                    sets.append(words[all + 1])
                 }
             default:
                 continue
             }
         }
+        if !sets.isEmpty { uids.append(contentsOf: expand(sets.joined(separator: ","))) }
         return uids
     }
 
@@ -92,18 +95,31 @@ enum IMAPResponses {
     }
 
     /// `1:3,7,9:10` → 1, 2, 3, 7, 9, 10. Ignores `*` and malformed parts.
-    static func expand<S: StringProtocol>(_ set: S) -> [UInt32] {
-        var result: [UInt32] = []
+    ///
+    /// A set naming more than `limit` UIDs (a broken or hostile server's `ALL 1:4294967295`, 16 GB as an array)
+    /// gives its lowest `limit` UIDs, ascending: the cursor moves only past what was fetched, so the next cycle
+    /// asks for the rest. A real mailbox's ranges cover only UIDs that exist, far fewer than the limit.
+    static func expand<S: StringProtocol>(_ set: S, limit: Int = maximumExpandedUIDs) -> [UInt32] {
+        var ranges: [ClosedRange<UInt32>] = []
         for part in set.split(separator: ",") {
             let bounds = part.split(separator: ":")
             if bounds.count == 1, let uid = UInt32(bounds[0]) {
-                result.append(uid)
+                ranges.append(uid...uid)
             } else if bounds.count == 2, let a = UInt32(bounds[0]), let b = UInt32(bounds[1]) {
-                result.append(contentsOf: min(a, b)...max(a, b))
+                ranges.append(min(a, b)...max(a, b))
             }
+        }
+        let total = ranges.reduce(0) { $0 + $1.count }
+        var result: [UInt32] = []
+        for range in total <= limit ? ranges : ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            guard result.count < limit else { break }
+            result.append(contentsOf: range.prefix(limit - result.count))
         }
         return result
     }
+
+    /// The most UIDs one sequence set is expanded to (4 MB of UIDs).
+    static let maximumExpandedUIDs = 1_000_000
 
     /// At most this many messages per custom command that answers with a line per message (`UID FETCH`,
     /// and `UID MOVE`/`EXPUNGE` with their `* n EXPUNGE` lines).

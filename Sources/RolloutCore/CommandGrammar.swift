@@ -27,6 +27,8 @@ public enum CommandGrammar {
         if let ticket = ggusTicket(inURL: line) { return .command(.ggus(ticket: ticket)) }
 
         var words = line.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+        // Line breaks (CR, VT, FF) are white space to `split` but not to the trimming above: such a line has no words.
+        guard !words.isEmpty else { return .text }
         var first = words.removeFirst()
         if first.hasSuffix(":") { first.removeLast() }
         guard let verb = Verb(rawValue: first.lowercased()) else { return .text }
