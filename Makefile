@@ -36,7 +36,7 @@ kill-campaigns:
 ## libFuzzer over every target in Fuzz/ for FUZZ_SECONDS each (CI: 30); says so loudly, and passes, when the
 ## toolchain has no libFuzzer.
 FUZZ_SECONDS ?= 30
-# CI gates on crashes, leaks, timeouts and super-linear cost (4 times the input taking over 6 times as long); how
+# CI gates on crashes, leaks, timeouts and super-linear cost (4 times the input taking over 8 times as long); how
 # fast 1 MiB goes under AddressSanitizer on a shared machine is a figure (RELIABILITY.md), not a gate.
 FUZZ_MAX_MS_PER_MB ?= 60000
 fuzz:
