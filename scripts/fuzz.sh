@@ -14,6 +14,8 @@
 # fixtures/fuzz/TARGET/, replay it in a FuzzRegressionTests suite (Tests/RolloutCoreTests has one), and fix it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# One-time allocations of Foundation that LeakSanitizer cannot see as reachable (Fuzz/lsan.supp says which).
+export LSAN_OPTIONS="suppressions=$PWD/Fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 export PATH="/opt/swift/usr/bin:$PATH"
 
 ALL=(mime reply-text command-grammar authentication-results imap-responses configuration templates)
