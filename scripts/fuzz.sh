@@ -138,7 +138,14 @@ for t in "${targets[@]}"; do
     done
     # Super-linear cost: 4 times the input taking over 8 times as long (quadratic would be 16) (only measured above 200 ms, below is noise).
     if ((worst > 200)) && awk -v r="$worst_ratio" 'BEGIN { exit !(r > 8) }'; then
-        verdict="FAILED (super-linear: 1 MiB took $worst_ratio× the time of 256 KiB, $worst ms, input $worst_line)"; status=1
+        verdict="FAILED (super-linear: 1 MiB took $worst_ratio× the time of 256 KiB, $worst ms, input $worst_line)"
+        # FUZZ_SUPERLINEAR=report (CI): printed loudly, kept in findings/, not failed on (RELIABILITY.md "Not held yet").
+        if [[ ${FUZZ_SUPERLINEAR:-fail} == report ]]; then
+            verdict="REPORTED, NOT FAILED: ${verdict#FAILED }"
+            cp "$corpus/$worst_line" "$artifacts/superlinear-$worst_line" 2>/dev/null || true
+        else
+            status=1
+        fi
     elif ((worst > MAX_MS_PER_MB)); then
         verdict="FAILED (slower than $MAX_MS_PER_MB ms per MB: $worst ms for input $worst_line × 1 MiB)"; status=1
     fi
