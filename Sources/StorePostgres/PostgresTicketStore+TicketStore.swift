@@ -58,12 +58,13 @@ extension PostgresTicketStore {
             }
             for entry in commit.decision.history { try await Self.insert(entry, connection) }
             if let fired = commit.firedTimer {
-                // Another instance may have fired it since it was read as due: then this firing is void.
+                // Another instance may have fired it since it was read as due (and scheduled its repeat, not due yet): then
+                // this firing is void.
                 let settled = try await connection.rows(
                     """
                     UPDATE timers SET state = 'fired', settled_at = \(now), claimed_until = NULL
                     WHERE ticket_id = \(fired.ticket.rawValue) AND kind = \(fired.kind.rawValue) AND team = \(fired.team?.description ?? "")
-                      AND state = 'pending'
+                      AND state = 'pending' AND (\(commit.firedTimerDue)::timestamptz IS NULL OR due_at = \(commit.firedTimerDue))
                     RETURNING 1 AS one
                     """)
                 guard settled.count == 1 else { throw StoreError.alreadySeen("timer \(fired.kind.rawValue) of ticket \(fired.ticket)") }

@@ -46,6 +46,45 @@ public final class PostgresTicketStore: TicketStore, @unchecked Sendable {
         self.maxDeliveryAttempts = maxDeliveryAttempts
         self.claimSeconds = settings.claimSeconds
         self.runner = Task { await client.run() }
+        var direct = PostgresConnection.Configuration(
+            host: settings.host, port: settings.port, username: settings.user, password: password, database: settings.database,
+            tls: try Self.connectionTLS(settings))
+        direct.options.tlsServerName = settings.tls == .disable ? nil : settings.host
+        self.directConfiguration = direct
+    }
+
+    /// One connection outside the pool, for the migrations: an unreachable server or a refused login is reported at
+    /// once (the pool would keep trying to connect for a while).
+    private let directConfiguration: PostgresConnection.Configuration
+
+    private static func connectionTLS(_ settings: PostgreSQLSettings) throws -> PostgresConnection.Configuration.TLS {
+        guard settings.tls != .disable else { return .disable }
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.certificateVerification = .fullVerification
+        if let caFile = settings.caFile {
+            do {
+                tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caFile))
+            } catch {
+                throw StoreError.unavailable("the CA file \(caFile) cannot be read as PEM certificates (\(error))")
+            }
+        }
+        let context = try NIOSSLContext(configuration: tls)
+        return settings.tls == .require ? .require(context) : .prefer(context)
+    }
+
+    /// Runs `body` on a connection of its own, closed after.
+    func withDirectConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        let connection = try await PostgresConnection.connect(
+            on: PostgresClient.defaultEventLoopGroup.next(), configuration: directConfiguration, id: 0, logger: PostgresConnection.quiet
+        ).get()
+        do {
+            let result = try await body(connection)
+            try? await connection.close()
+            return result
+        } catch {
+            try? await connection.close()
+            throw error
+        }
     }
 
     deinit {
@@ -70,7 +109,7 @@ public final class PostgresTicketStore: TicketStore, @unchecked Sendable {
     public func migrate() async throws {
         try await migrated.once {
             do {
-                try await self.client.withConnection { connection in
+                try await self.withDirectConnection { connection in
                     try await PostgresSchema.migrate(connection, logger: self.logger)
                 }
             } catch {
@@ -82,7 +121,7 @@ public final class PostgresTicketStore: TicketStore, @unchecked Sendable {
     /// Migrates only up to `version` (for tests of the migrations from an earlier version).
     func migrate(upTo version: Int) async throws {
         do {
-            try await client.withConnection { connection in
+            try await withDirectConnection { connection in
                 try await PostgresSchema.migrate(connection, upTo: version, logger: self.logger)
             }
         } catch {
@@ -134,6 +173,15 @@ public final class PostgresTicketStore: TicketStore, @unchecked Sendable {
     /// reached or used. The text names the server's message and code, never the query's values.
     func translate(_ error: any Error) -> any Error {
         if error is StoreError { return error }
+        if String(describing: type(of: error)).contains("ConnectionPoolError") {
+            return StoreError.unavailable("\(location): no connection to the database could be made (\(error))")
+        }
+        if let error = error as? NIOConnectionError {
+            return StoreError.unavailable("\(location): the database cannot be reached (\(error.host):\(error.port)); expected a PostgreSQL server at that address")
+        }
+        if error is ChannelError || error is IOError {
+            return StoreError.unavailable("\(location): the database cannot be reached (\(error))")
+        }
         guard let error = error as? PSQLError else { return error }
         let place = location
         if error.code == .server, let info = error.serverInfo {

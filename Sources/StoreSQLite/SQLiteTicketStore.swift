@@ -190,10 +190,11 @@ public final class SQLiteTicketStore: TicketStore {
             }
             for entry in commit.decision.history { try Self.insert(entry, db) }
             if let fired = commit.firedTimer {
-                // Another process may have fired it since it was read as due: then this firing is void.
+                // Another process may have fired it since it was read as due (and maybe scheduled its repeat, which is
+                // not due yet): then this firing is void.
                 try db.cachedStatement(
-                    sql: "UPDATE timers SET state = 'fired', settled_at = ? WHERE ticket_id = ? AND kind = ? AND team = ? AND state = 'pending'"
-                ).execute(arguments: [now, fired.ticket.rawValue, fired.kind.rawValue, fired.team?.description ?? ""])
+                    sql: "UPDATE timers SET state = 'fired', settled_at = ? WHERE ticket_id = ? AND kind = ? AND team = ? AND state = 'pending' AND (? IS NULL OR due_at = ?)"
+                ).execute(arguments: [now, fired.ticket.rawValue, fired.kind.rawValue, fired.team?.description ?? "", commit.firedTimerDue, commit.firedTimerDue])
                 guard db.changesCount == 1 else { throw StoreError.alreadySeen("timer \(fired.kind.rawValue) of ticket \(fired.ticket)") }
             }
             for change in commit.decision.timers { try Self.apply(change, db, at: now) }

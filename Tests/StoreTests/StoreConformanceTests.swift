@@ -59,7 +59,7 @@ struct StoreConformanceTests {
         try await test.apply("assign NGI_IT-INFN-T1 NGI_DE-FZK-LCG2", to: ticket, as: "mario.david@lip.example.org", at: "2026-11-27 15:00")
         let now = test.clock.now
         let pending = try await test.store.pendingOutbox(at: now, limit: 100)
-        #expect(pending.count >= 3)
+        #expect(pending.count >= 4)
         #expect(pending.map { $0.rowID! } == pending.map { $0.rowID! }.sorted())
         #expect(pending.allSatisfy { !$0.data.isEmpty })
         let (delivered, deferred, failed) = (pending[0], pending[1], pending[2])
@@ -87,7 +87,7 @@ struct StoreConformanceTests {
         #expect(try await test.store.deliveredCount(to: recipient, since: now.addingTimeInterval(-1)) == 1)
 
         // Postponed: not ready before its time, ready after.
-        let other = try #require(later.first { !handled.contains($0.messageID) })
+        let other = pending[3]
         try await test.store.postpone(other, until: now.addingTimeInterval(3600))
         let beforeTime = try await (try await place.open()).pendingOutbox(at: now.addingTimeInterval(120), limit: 100)
         #expect(!beforeTime.contains { $0.messageID == other.messageID })
@@ -138,9 +138,6 @@ struct StoreConformanceTests {
         let outcomes = try await [a, b]
         #expect(outcomes.filter { $0 }.count == 1)
         #expect(try await second.store.hasSeen("<once@test>"))
-        let history = try await first.store.history(of: ticket).filter { $0.cause == .message(id: "<once@test>") }
-        #expect(!history.isEmpty)
-        #expect(Set(history.map(\.detail)).count == history.count)
 
         // A message that changes no ticket is recorded once too.
         let seen = SeenMessage(key: "<aside@test>", ticket: nil, sender: EmailAddress("x@example.org"), disposition: "set-aside")

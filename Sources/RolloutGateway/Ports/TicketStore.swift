@@ -57,10 +57,13 @@ public struct StoreCommit: Sendable {
     public var attachments: [StoredAttachment]
     /// The timer whose firing this is; marked fired in the same transaction.
     public var firedTimer: TimerKey?
+    /// When that timer was due as it was read: if another instance fired it meanwhile and scheduled its repeat
+    /// (same key, a later time), this firing is void.
+    public var firedTimerDue: Date?
 
     public init(
         base: StoredCase, decision: Decision, outbox: [OutgoingMessage], seen: SeenMessage? = nil,
-        attachments: [StoredAttachment] = [], firedTimer: TimerKey? = nil
+        attachments: [StoredAttachment] = [], firedTimer: TimerKey? = nil, firedTimerDue: Date? = nil
     ) {
         self.base = base
         self.decision = decision
@@ -68,6 +71,7 @@ public struct StoreCommit: Sendable {
         self.seen = seen
         self.attachments = attachments
         self.firedTimer = firedTimer
+        self.firedTimerDue = firedTimerDue
     }
 }
 

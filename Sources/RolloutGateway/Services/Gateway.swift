@@ -125,7 +125,7 @@ public struct Gateway: Sendable {
         for timer in try await store.dueTimers(at: now) {
             let key = timer.key
             do {
-                let event = try await decideAndCommit(key.ticket, cause: .timer(key.kind), firedTimer: key, at: now) { _ in
+                let event = try await decideAndCommit(key.ticket, cause: .timer(key.kind), firedTimer: key, firedDue: timer.dueAt, at: now) { _ in
                     .timerFired(key)
                 }
                 report.fired.append(timer)
@@ -280,7 +280,7 @@ public struct Gateway: Sendable {
 
     private func decideAndCommit(
         _ ticket: TicketID, cause: Cause, sender: Sender? = nil, seen: SeenMessage? = nil, attachments: [IncomingAttachment] = [],
-        firedTimer: TimerKey? = nil, at fixedNow: Date? = nil, answer: (@Sendable (Decision) -> Decision)? = nil,
+        firedTimer: TimerKey? = nil, firedDue: Date? = nil, at fixedNow: Date? = nil, answer: (@Sendable (Decision) -> Decision)? = nil,
         preloaded: StoredCase? = nil, event makeEvent: (StoredCase) async throws -> WorkflowEvent
     ) async throws -> EventReport {
         var preloaded = preloaded
@@ -312,7 +312,7 @@ public struct Gateway: Sendable {
                 try await store.commit(
                     StoreCommit(
                         base: stored, decision: decision, outbox: outbox, seen: seen, attachments: storedAttachments,
-                        firedTimer: firedTimer))
+                        firedTimer: firedTimer, firedTimerDue: firedDue))
             } catch StoreError.conflict {
                 logger.debug("ticket changed under the event; deciding again", metadata: ["ticket": "\(ticket.rawValue)"])
                 continue
