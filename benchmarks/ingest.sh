@@ -3,9 +3,17 @@
 # build of rollout-gateway; beside it, Python's email parser reading the same files (parse only).
 # Prints messages/s and peak RSS for both. Usage: benchmarks/ingest.sh [N ...]   (default: 1000 10000)
 # Environment: SCRATCH (build folder, default .build).
+# --store postgresql: each N is also ingested on PostgreSQL (a server started here by initdb/pg_ctl as the postgres
+# user, on loopback, with PostgreSQL's default durability: fsync and synchronous commit on), beside SQLite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-counts=("${@:-1000 10000}")
+stores=(sqlite)
+if [[ "${1:-}" == "--store" ]]; then
+    [[ "${2:-}" == "postgresql" ]] || { echo "usage: $0 [--store postgresql] [N ...]" >&2; exit 64; }
+    stores=(sqlite postgresql)
+    shift 2
+fi
+counts=("$@")
 [[ $# -eq 0 ]] && counts=(1000 10000)
 SCRATCH=${SCRATCH:-.build}
 swift build -c release --scratch-path "$SCRATCH" --product rollout-gateway >/dev/null
@@ -13,8 +21,29 @@ gateway="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)/rol
 python=/usr/bin/python3
 source benchmarks/staged-ticket.sh
 
+if [[ " ${stores[*]} " == *" postgresql "* ]]; then
+    pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+    pgdir=$(mktemp -d)
+    chmod 755 "$pgdir"
+    as_pg=(); [[ $(id -u) -eq 0 ]] && { chown postgres "$pgdir"; as_pg=(runuser -u postgres --); }
+    export ROLLOUT_STORE_PASSWORD="bench-$RANDOM$RANDOM"
+    echo "$ROLLOUT_STORE_PASSWORD" > "$pgdir/pw"; [[ $(id -u) -eq 0 ]] && chown postgres "$pgdir/pw"
+    "${as_pg[@]}" "$pgbin/initdb" -D "$pgdir/data" -U rollout --pwfile "$pgdir/pw" --auth-local trust --auth-host scram-sha-256 >/dev/null
+    pgport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    "${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" -o "-c listen_addresses=127.0.0.1 -p $pgport -k $pgdir" -w start >/dev/null
+    trap '"${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -m fast stop >/dev/null; rm -rf "$pgdir"' EXIT
+fi
+
 for count in "${counts[@]}"; do
+  for store in "${stores[@]}"; do
     work=$(mktemp -d)
+    if [[ $store == postgresql ]]; then
+        database="bench_${count}_$RANDOM"
+        "${as_pg[@]}" "$pgbin/psql" -h "$pgdir" -p "$pgport" -U rollout -d postgres -qc "CREATE DATABASE $database"
+        export STORE_URL="postgresql://rollout@127.0.0.1:$pgport/$database"
+    else
+        unset STORE_URL
+    fi
     stage_ticket "$gateway" "$work"
     $python benchmarks/generate_replies.py "$count" "$work/inbox"
     size=$(du -sk "$work/inbox/new" | cut -f1)
@@ -30,9 +59,10 @@ for count in "${counts[@]}"; do
     mv "$work/inbox/cur/"* "$work/inbox/new/" 2>/dev/null || true
     reference=$(/usr/bin/time -f "%M" -o "$work/rss-python" $python benchmarks/python_email_parse.py "$work/inbox")
     python_rate=$(echo "$reference" | sed -E 's/.* = ([0-9]+) msg\/s/\1/')
-    printf 'N=%-6s (%s KiB)  rollout-gateway ingest: %6.0f msg/s, peak RSS %5.1f MB | python email (parse only): %6s msg/s, peak RSS %5.1f MB | ratio %.2f\n' \
-        "$count" "$size" "$rate" "$(echo "$rss / 1024" | bc -l)" "$python_rate" "$(echo "$(cat "$work/rss-python") / 1024" | bc -l)" \
+    printf '%-10s N=%-6s (%s KiB)  rollout-gateway ingest: %6.0f msg/s, peak RSS %5.1f MB | python email (parse only): %6s msg/s, peak RSS %5.1f MB | ratio %.2f\n' \
+        "$store" "$count" "$size" "$rate" "$(echo "$rss / 1024" | bc -l)" "$python_rate" "$(echo "$(cat "$work/rss-python") / 1024" | bc -l)" \
         "$(echo "$rate / $python_rate" | bc -l)"
     grep -o 'ingest done.*' "$work/log" | sed 's/^/    /'
     rm -rf "$work"
+  done
 done

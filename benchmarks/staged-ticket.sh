@@ -6,6 +6,10 @@ stage_ticket() {
     sed -e "s|sqlite: ../../demo-out/gateway.sqlite|sqlite: $dir/gateway.sqlite|" \
         -e "s|maildir: ../../demo-out/outbox|maildir: $dir/outbox|" \
         -e "s|\./hooks/|$PWD/fixtures/demo/hooks/|g" fixtures/demo/gateway.yaml > "$dir/gateway.yaml"
+    # STORE_URL (postgresql://USER@HOST:PORT/DB): the store is that database instead (password from the environment).
+    if [[ -n "${STORE_URL:-}" ]]; then
+        sed -i -e "s|^  sqlite: .*|  postgresql:\n    url: $STORE_URL\n    tls: disable|" "$dir/gateway.yaml"
+    fi
     export ROLLOUT_GATEWAY_CONFIG="$dir/gateway.yaml" RG_HOOK_LOG="$dir/hooks.log"
     export ROLLOUT_GATEWAY_NOW=2026-11-27T10:00:00+01:00
     "$gateway" release new --stack EMI-1.0 --component SE-DPM_mysql --version 1.8.0-1 --os SL5 --arch x86_64 \
