@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Pure: tickets, workflow rules, command grammar, calendar. No C, no I/O, no clock.
@@ -63,6 +64,15 @@ let package = Package(
         ),
         // A store in memory: the same semantics without SQL, for tests and `explain --no-store`.
         .target(name: "StoreMemory", dependencies: ["RolloutCore", "RolloutGateway"]),
+        // The PostgreSQL ticket store (postgres-nio) for several gateway instances on one database.
+        .target(
+            name: "StorePostgres",
+            dependencies: [
+                "RolloutCore", "RolloutGateway",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // C libraries from Debian's packages, wrapped with static inline shims where Swift cannot call them.
         .systemLibrary(name: "CGMime", pkgConfig: "gmime-3.0", providers: [.apt(["libgmime-3.0-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
@@ -79,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "rollout-gateway",
             dependencies: [
-                "RolloutCore", "RolloutGateway", "StoreSQLite", "StoreMemory", "MailMaildir", "MailGMime", "MailCurl",
+                "RolloutCore", "RolloutGateway", "StoreSQLite", "StoreMemory", "StorePostgres", "MailMaildir", "MailGMime", "MailCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -104,10 +114,23 @@ let package = Package(
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]),
         .testTarget(name: "MailGMimeTests", dependencies: ["MailGMime", "RolloutCore"]),
-        // Tests against real servers on loopback (smtp-sink, aiosmtpd, Dovecot), started by Tests/servers.
+        // Tests against real servers on loopback (smtp-sink, aiosmtpd, Dovecot, PostgreSQL), started by Tests/servers.
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["MailCurl", "MailGMime", "RolloutCore", "RolloutGateway", "StoreSQLite", "MailMaildir"]),
+            dependencies: [
+                "MailCurl", "MailGMime", "RolloutCore", "RolloutGateway", "StoreSQLite", "StorePostgres", "MailMaildir",
+                "PostgresTestServer",
+            ]),
+        // A real PostgreSQL for the tests (initdb + pg_ctl on loopback, one per test run).
+        .target(name: "PostgresTestServer", dependencies: ["RolloutGateway"], path: "Tests/PostgresTestServer"),
+        // The store conformance suite: one set of tests that every store driver passes.
+        .testTarget(
+            name: "StoreTests",
+            dependencies: [
+                "RolloutCore", "RolloutGateway", "StoreSQLite", "StoreMemory", "StorePostgres", "MailGMime", "PostgresTestServer",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,9 +6,17 @@
 # `inbound.replies_per_hour` raised, so that every message is answered (a transcript each): its cost must stay
 # linear in N (the per-sender answer count once read every answer of the hour).
 # Environment: SCRATCH (build folder, default .build); LINES (default "default answered": which lines to run).
+# --store postgresql: each N is also ingested on PostgreSQL (a server started here by initdb/pg_ctl as the postgres
+# user, on loopback, with PostgreSQL's default durability: fsync and synchronous commit on), beside SQLite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-counts=("${@:-1000 10000}")
+stores=(sqlite)
+if [[ "${1:-}" == "--store" ]]; then
+    [[ "${2:-}" == "postgresql" ]] || { echo "usage: $0 [--store postgresql] [N ...]" >&2; exit 64; }
+    stores=(sqlite postgresql)
+    shift 2
+fi
+counts=("$@")
 [[ $# -eq 0 ]] && counts=(1000 10000)
 SCRATCH=${SCRATCH:-.build}
 swift build -c release --scratch-path "$SCRATCH" --product rollout-gateway >/dev/null
@@ -16,11 +24,37 @@ gateway="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)/rol
 python=/usr/bin/python3
 source benchmarks/staged-ticket.sh
 
+if [[ " ${stores[*]} " == *" postgresql "* ]]; then
+    pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+    pgdir=$(mktemp -d)
+    chmod 755 "$pgdir"
+    as_pg=(); [[ $(id -u) -eq 0 ]] && { chown postgres "$pgdir"; as_pg=(runuser -u postgres --); }
+    export ROLLOUT_STORE_PASSWORD="bench-$RANDOM$RANDOM"
+    echo "$ROLLOUT_STORE_PASSWORD" > "$pgdir/pw"; [[ $(id -u) -eq 0 ]] && chown postgres "$pgdir/pw"
+    "${as_pg[@]}" "$pgbin/initdb" -D "$pgdir/data" -U rollout --pwfile "$pgdir/pw" --auth-local trust --auth-host scram-sha-256 >/dev/null
+    pgport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    "${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" -o "-c listen_addresses=127.0.0.1 -p $pgport -k $pgdir" -w start >/dev/null
+    trap '"${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -m fast stop >/dev/null; rm -rf "$pgdir"' EXIT
+fi
+
+# `fresh_store STORE`: the store of the next line: a new PostgreSQL database (STORE_URL), or each line's own SQLite file.
+fresh_store() {
+    if [[ $1 == postgresql ]]; then
+        local database="bench_$((++databases))"
+        "${as_pg[@]}" "$pgbin/psql" -h "$pgdir" -p "$pgport" -U rollout -d postgres -qc "CREATE DATABASE $database"
+        export STORE_URL="postgresql://rollout@127.0.0.1:$pgport/$database"
+    else
+        unset STORE_URL
+    fi
+}
+databases=0
 lines=" ${LINES:-default answered} "
 
 for count in "${counts[@]}"; do
-  if [[ $lines == *" default "* ]]; then
+  for store in "${stores[@]}"; do
+    if [[ $lines == *" default "* ]]; then
     work=$(mktemp -d)
+    fresh_store "$store"
     stage_ticket "$gateway" "$work"
     $python benchmarks/generate_replies.py "$count" "$work/inbox"
     size=$(du -sk "$work/inbox/new" | cut -f1)
@@ -36,23 +70,25 @@ for count in "${counts[@]}"; do
     find "$work/inbox/cur" -type f -exec mv -t "$work/inbox/new/" {} +  # (no glob: 40,000 names overflow the argument list)
     reference=$(/usr/bin/time -f "%M" -o "$work/rss-python" $python benchmarks/python_email_parse.py "$work/inbox")
     python_rate=$(echo "$reference" | sed -E 's/.* = ([0-9]+) msg\/s/\1/')
-    printf 'N=%-6s (%s KiB)  rollout-gateway ingest: %6.0f msg/s, peak RSS %5.1f MB | python email (parse only): %6s msg/s, peak RSS %5.1f MB | ratio %.2f\n' \
-        "$count" "$size" "$rate" "$(echo "$rss / 1024" | bc -l)" "$python_rate" "$(echo "$(cat "$work/rss-python") / 1024" | bc -l)" \
+    printf '%-10s N=%-6s (%s KiB)  rollout-gateway ingest: %6.0f msg/s, peak RSS %5.1f MB | python email (parse only): %6s msg/s, peak RSS %5.1f MB | ratio %.2f\n' \
+        "$store" "$count" "$size" "$rate" "$(echo "$rss / 1024" | bc -l)" "$python_rate" "$(echo "$(cat "$work/rss-python") / 1024" | bc -l)" \
         "$(echo "$rate / $python_rate" | bc -l)"
     grep -o 'ingest done.*' "$work/log" | sed 's/^/    /'
     rm -rf "$work"
   fi
   if [[ $lines == *" answered "* ]]; then
     work=$(mktemp -d)
+    fresh_store "$store"
     stage_many_tickets "$gateway" "$work" 200 50
     $python benchmarks/generate_replies.py --answered 200 50 "$count" "$work/inbox"
     start=$(date +%s.%N)
     /usr/bin/time -f "%M" -o "$work/rss" "$gateway" ingest --maildir "$work/inbox" 2>"$work/log"
     end=$(date +%s.%N)
     answers=$(grep -o 'answers-queued=[0-9]*' "$work/log" | tail -1 | cut -d= -f2)
-    printf 'N=%-6s every message answered (200 senders, 50 tickets): %6.2f s, %6.0f msg/s, %s answers, peak RSS %5.1f MB\n' \
-        "$count" "$(echo "$end - $start" | bc -l)" "$(echo "$count / ($end - $start)" | bc -l)" "$answers" \
+    printf '%-10s N=%-6s every message answered (200 senders, 50 tickets): %6.2f s, %6.0f msg/s, %s answers, peak RSS %5.1f MB\n' \
+        "$store" "$count" "$(echo "$end - $start" | bc -l)" "$(echo "$count / ($end - $start)" | bc -l)" "$answers" \
         "$(echo "$(cat "$work/rss") / 1024" | bc -l)"
     rm -rf "$work"
   fi
+  done
 done

@@ -1,3 +1,10 @@
+# `use_store_url CONFIG`: with STORE_URL set (postgresql://USER@HOST:PORT/DB), CONFIG's store becomes that
+# database instead of its SQLite file (the password from the environment).
+use_store_url() {
+    [[ -n "${STORE_URL:-}" ]] || return 0
+    sed -i -e "s|^  sqlite: .*|  postgresql:\n    url: $STORE_URL\n    tls: disable|" "$1"
+}
+
 # Sourced by the benchmarks: `stage_ticket GATEWAY DIR` writes DIR/gateway.yaml (the demo configuration, its
 # store and outbox in DIR), exports it for the commands that follow, and stages ticket #2 (EMI-1.0 SE-DPM_mysql)
 # with three teams assigned; the clock is then set to when the generated replies arrive.
@@ -6,6 +13,7 @@ stage_ticket() {
     sed -e "s|sqlite: ../../demo-out/gateway.sqlite|sqlite: $dir/gateway.sqlite|" \
         -e "s|maildir: ../../demo-out/outbox|maildir: $dir/outbox|" \
         -e "s|\./hooks/|$PWD/fixtures/demo/hooks/|g" fixtures/demo/gateway.yaml > "$dir/gateway.yaml"
+    use_store_url "$dir/gateway.yaml"
     export ROLLOUT_GATEWAY_CONFIG="$dir/gateway.yaml" RG_HOOK_LOG="$dir/hooks.log"
     export ROLLOUT_GATEWAY_NOW=2026-11-27T10:00:00+01:00
     "$gateway" release new --stack EMI-1.0 --component SE-DPM_mysql --version 1.8.0-1 --os SL5 --arch x86_64 \
@@ -30,6 +38,7 @@ stage_many_tickets() {
         sed -e '1,/^teams:$/d' fixtures/demo/gateway.yaml
         printf '\ninbound:\n  replies_per_hour: 1000000000\n'
     } > "$dir/gateway.yaml"
+    use_store_url "$dir/gateway.yaml"
     export ROLLOUT_GATEWAY_CONFIG="$dir/gateway.yaml" RG_HOOK_LOG="$dir/hooks.log"
     export ROLLOUT_GATEWAY_NOW=2026-11-27T10:00:00+01:00
     for ((j = 0; j < tickets; j++)); do

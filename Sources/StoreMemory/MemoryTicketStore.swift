@@ -188,31 +188,15 @@ public final class MemoryTicketStore: TicketStore {
     }
 
     public func recordDelivery(_ outcome: DeliveryOutcome, for message: OutgoingMessage, at date: Date) async throws {
-        guard let rowID = message.rowID else { return }
-        let maxAttempts = maxDeliveryAttempts
+        guard let rowID = message.rowID,
+            let record = DeliveryRecord.after(outcome, of: message, at: date, maxAttempts: maxDeliveryAttempts)
+        else { return }
         write { state in
             guard let index = state.outboxIndex[rowID] else { return }
-            var row = state.outbox[index]
-            switch outcome {
-            case .delivered, .partiallyDelivered:
-                row.sentAt = date
-                row.message.attempts += 1
-            case .temporaryFailure:
-                let attempts = message.attempts + 1
-                row.message.attempts = attempts
-                if attempts >= maxAttempts {
-                    row.failedAt = date
-                } else {
-                    // Exponential backoff: 1, 2, 4, … minutes, at most 4 hours (as the SQLite driver).
-                    row.message.nextAttemptAt = date.addingTimeInterval(min(60.0 * pow(2, Double(attempts - 1)), 4 * 3600))
-                }
-            case .permanentFailure:
-                row.failedAt = date
-                row.message.attempts += 1
-            case .sessionRefused:
-                break  // not the message's fault: it stays queued as it was
-            }
-            state.outbox[index] = row
+            state.outbox[index].sentAt = record.sentAt
+            state.outbox[index].failedAt = record.failedAt
+            state.outbox[index].message.attempts = record.attempts
+            state.outbox[index].message.nextAttemptAt = record.nextAttemptAt
         }
     }
 

@@ -265,12 +265,12 @@ extension SQLiteTicketStore {
 
     /// Counts one answer to `recipient` in the minute of `date`, and forgets the counts older than a day.
     static func countAnswer(to recipient: EmailAddress, at date: Date, _ db: Database) throws {
-        let minute = answerMinute(date)
+        let minute = AnswerMinute.of(date)
         try db.cachedStatement(sql: """
                 INSERT INTO answer_counts (recipient, minute, answers) VALUES (?, ?, 1)
                 ON CONFLICT (recipient, minute) DO UPDATE SET answers = answers + 1
                 """).execute(arguments: [recipient.key, minute])
-        try db.cachedStatement(sql: "DELETE FROM answer_counts WHERE minute < ?").execute(arguments: [minute - 24 * 60])
+        try db.cachedStatement(sql: "DELETE FROM answer_counts WHERE minute < ?").execute(arguments: [minute - AnswerMinute.kept])
     }
 
     /// Answers to `recipient` since `since`, counted in whole minutes: those of the minute `since` falls in are no
@@ -278,11 +278,7 @@ extension SQLiteTicketStore {
     static func answerCount(to recipient: EmailAddress, since: Date, _ db: Database) throws -> Int {
         try Int.fetchOne(
             db.cachedStatement(sql: "SELECT COALESCE(SUM(answers), 0) FROM answer_counts WHERE recipient = ? AND minute > ?"),
-            arguments: [recipient.key, answerMinute(since)]) ?? 0
-    }
-
-    private static func answerMinute(_ date: Date) -> Int {
-        Int((date.timeIntervalSince1970 / 60).rounded(.down))
+            arguments: [recipient.key, AnswerMinute.of(since)]) ?? 0
     }
 
     static func outgoing(_ row: Row) -> OutgoingMessage {

@@ -340,29 +340,13 @@ public final class SQLiteTicketStore: TicketStore {
     }
 
     public func recordDelivery(_ outcome: DeliveryOutcome, for message: OutgoingMessage, at date: Date) async throws {
-        guard let rowID = message.rowID else { return }
-        let maxAttempts = maxDeliveryAttempts
+        guard let rowID = message.rowID,
+            let record = DeliveryRecord.after(outcome, of: message, at: date, maxAttempts: maxDeliveryAttempts)
+        else { return }
         try await write { db in
-            switch outcome {
-            case .delivered:
-                try db.cachedStatement(sql: "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?").execute(arguments: [date, rowID])
-            case .partiallyDelivered(let refused):
-                let text = refused.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
-                try db.cachedStatement(sql: "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?").execute(arguments: [date, "refused recipients: \(text)", rowID])
-            case .temporaryFailure(let reason):
-                let attempts = message.attempts + 1
-                if attempts >= maxAttempts {
-                    try db.cachedStatement(sql: "UPDATE outbox SET failed_at = ?, attempts = ?, last_error = ? WHERE id = ?").execute(arguments: [date, attempts, "gave up after \(attempts) attempts: \(reason)", rowID])
-                } else {
-                    // Exponential backoff: 1, 2, 4, … minutes, at most 4 hours.
-                    let delay = min(60.0 * pow(2, Double(attempts - 1)), 4 * 3600)
-                    try db.cachedStatement(sql: "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?").execute(arguments: [attempts, date.addingTimeInterval(delay), reason, rowID])
-                }
-            case .permanentFailure(let reason):
-                try db.cachedStatement(sql: "UPDATE outbox SET failed_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?").execute(arguments: [date, reason, rowID])
-            case .sessionRefused:
-                break  // not the message's fault: it stays queued as it was
-            }
+            try db.cachedStatement(
+                sql: "UPDATE outbox SET attempts = ?, sent_at = ?, failed_at = ?, next_attempt_at = ?, last_error = ? WHERE id = ?"
+            ).execute(arguments: [record.attempts, record.sentAt, record.failedAt, Self.storedDate(record.nextAttemptAt), record.lastError, rowID])
         }
     }
 

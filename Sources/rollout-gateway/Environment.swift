@@ -6,6 +6,7 @@ import MailMaildir
 import RolloutCore
 import RolloutGateway
 import StoreMemory
+import StorePostgres
 import StoreSQLite
 
 /// The composition root: configuration, store, clock, hooks and templates wired into a ``Gateway``.
@@ -24,9 +25,7 @@ struct Environment {
         let clock = try options.fixedNow().map(DateSource.constant) ?? .system
         let store: any TicketStore =
             openStore
-            ? try SQLiteTicketStore(
-                path: configuration.storePath, maxDeliveryAttempts: configuration.maxDeliveryAttempts, groupCommits: groupCommits,
-                clock: clock)
+            ? try Self.openStore(configuration, groupCommits: groupCommits, clock: clock, logger: logger)
             : MemoryTicketStore()  // `explain --no-store`: an empty store that nothing is written to
         gateway = Gateway(
             configuration: configuration, store: store,
@@ -37,6 +36,36 @@ struct Environment {
 }
 
 extension Environment {
+    /// The configured store: the SQLite file, or the PostgreSQL database (its password read now).
+    static func openStore(
+        _ configuration: GatewayConfiguration, groupCommits: Bool = false, clock: DateSource = .system, logger: Logger
+    ) throws -> any TicketStore & StoreTransfer {
+        switch configuration.store {
+        case .sqlite(let path):
+            return try SQLiteTicketStore(
+                path: path, maxDeliveryAttempts: configuration.maxDeliveryAttempts, groupCommits: groupCommits, clock: clock)
+        case .postgresql(let settings):
+            let password: String?
+            do {
+                password = try settings.password(environment: ProcessInfo.processInfo.environment)
+            } catch let problem as PostgreSQLSettings.URLProblem {
+                throw ConfigurationError(file: configuration.file, key: "store.postgresql.password_file", line: nil, problem: problem.message)
+            }
+            return try PostgresTicketStore(
+                settings: settings, password: password, maxDeliveryAttempts: configuration.maxDeliveryAttempts, clock: clock, logger: logger)
+        }
+    }
+
+    /// The lock file beside a SQLite store that keeps two runs on this host apart; nil for a shared database,
+    /// where claims and the per-mailbox lock (``mailboxLock``) do that.
+    var localLockPath: String? {
+        if case .sqlite(let path) = configuration.store { return path + ".lock" }
+        return nil
+    }
+
+    /// The lock that serialises `run` cycles per mailbox across instances, when the store offers one.
+    var mailboxLock: (any MailboxLock)? { gateway.store as? any MailboxLock }
+
     /// The mail-out adapter: a Maildir when asked for (or when no SMTP server is configured), else SMTP.
     func transport(maildir: String? = nil) throws -> any MailTransport {
         if let root = maildir ?? (configuration.smtp == nil ? configuration.outboxMaildir : nil) {

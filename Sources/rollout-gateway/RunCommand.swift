@@ -27,39 +27,60 @@ struct RunCommand: AsyncParsableCommand {
             let started = Date()
             let environment = try Environment(options, label: "run", groupCommits: true)
             let configuration = environment.configuration
-            guard let lock = try RunLock(path: configuration.storePath + ".lock", waiting: wait) else {
-                environment.gateway.logger.notice("another run holds the lock; nothing done", metadata: ["lock": "\(configuration.storePath).lock"])
-                return
-            }
-            defer { lock.release() }
-            let fetcher = try configuration.imap.map { try environment.imapFetcher($0) }
-            let cycle = RunCycle(
-                ingest: Ingest(gateway: environment.gateway, parser: GMimeMailParser()), fetcher: fetcher,
-                mailbox: configuration.imap?.mailbox ?? "INBOX", maxAttempts: configuration.imap?.maxAttempts ?? 5,
-                transport: try environment.transport())
-            let report = try await cycle.run()
-            let queued = report.send.stillQueued
-            environment.gateway.logger.info(
-                "run done",
-                metadata: [
-                    "fetched": "\(report.fetched)", "applied": "\(report.dispositions[.applied] ?? 0)",
-                    "duplicates": "\(report.dispositions[.duplicate] ?? 0)", "set-aside": "\(report.dispositions[.setAside] ?? 0)",
-                    "failed": "\(report.failed)", "quarantined": "\(report.quarantined)", "timers": "\(report.timersFired)",
-                    "sent": "\(report.send.delivered)", "held": "\(report.send.held)", "still-queued": "\(queued)",
-                ])
-            let status: Int32 =
-                switch report.fetchError?.kind {
-                case .configuration: ExitStatus.configuration
-                case .temporary: ExitStatus.temporaryFailure
-                case nil:
-                    report.send.sessionRefused != nil
-                        ? ExitStatus.configuration : report.send.deferred > 0 ? ExitStatus.temporaryFailure : 0
+            if let lockPath = environment.localLockPath {
+                guard let lock = try RunLock(path: lockPath, waiting: wait) else {
+                    environment.gateway.logger.notice("another run holds the lock; nothing done", metadata: ["lock": "\(lockPath)"])
+                    return
                 }
-            if let path = configuration.metricsTextfile {
-                try Metrics.write(report, status: status, duration: Date().timeIntervalSince(started), to: path)
+                defer { lock.release() }
+                try await Self.cycle(environment, fetching: true, started: started)
+            } else if let mailboxLock = environment.mailboxLock, let imap = configuration.imap {
+                // Instances sharing the database: one reads the mailbox at a time; the others tick and send (their
+                // timers and outbox messages are claimed row by row).
+                let done = try await mailboxLock.whileHolding(mailbox: imap.mailbox) {
+                    try await Self.cycle(environment, fetching: true, started: started)
+                }
+                if done == nil {
+                    environment.gateway.logger.notice(
+                        "another instance is reading the mailbox; this run only fires timers and sends", metadata: ["mailbox": "\(imap.mailbox)"])
+                    try await Self.cycle(environment, fetching: false, started: started)
+                }
+            } else {
+                try await Self.cycle(environment, fetching: true, started: started)
             }
-            if status != 0 { throw ExitCode(status) }
         }
+    }
+
+    /// One cycle: fetch (when asked and configured), tick, send; the summary line, the metrics file, the exit status.
+    static func cycle(_ environment: Environment, fetching: Bool, started: Date) async throws {
+        let configuration = environment.configuration
+        let fetcher = fetching ? try configuration.imap.map { try environment.imapFetcher($0) } : nil
+        let cycle = RunCycle(
+            ingest: Ingest(gateway: environment.gateway, parser: GMimeMailParser()), fetcher: fetcher,
+            mailbox: configuration.imap?.mailbox ?? "INBOX", maxAttempts: configuration.imap?.maxAttempts ?? 5,
+            transport: try environment.transport())
+        let report = try await cycle.run()
+        let queued = report.send.stillQueued
+        environment.gateway.logger.info(
+            "run done",
+            metadata: [
+                "fetched": "\(report.fetched)", "applied": "\(report.dispositions[.applied] ?? 0)",
+                "duplicates": "\(report.dispositions[.duplicate] ?? 0)", "set-aside": "\(report.dispositions[.setAside] ?? 0)",
+                "failed": "\(report.failed)", "quarantined": "\(report.quarantined)", "timers": "\(report.timersFired)",
+                "sent": "\(report.send.delivered)", "held": "\(report.send.held)", "still-queued": "\(queued)",
+            ])
+        let status: Int32 =
+            switch report.fetchError?.kind {
+            case .configuration: ExitStatus.configuration
+            case .temporary: ExitStatus.temporaryFailure
+            case nil:
+                report.send.sessionRefused != nil
+                    ? ExitStatus.configuration : report.send.deferred > 0 ? ExitStatus.temporaryFailure : 0
+            }
+        if let path = configuration.metricsTextfile {
+            try Metrics.write(report, status: status, duration: Date().timeIntervalSince(started), to: path)
+        }
+        if status != 0 { throw ExitCode(status) }
     }
 }
 

@@ -11,11 +11,13 @@ struct TickCommand: AsyncParsableCommand {
     func run() async throws {
         try await guarded {
             let environment = try Environment(options, label: "tick")
-            guard let lock = try RunLock(path: environment.configuration.storePath + ".lock", waiting: 10) else {
+            // On a shared database, due timers are claimed one by one instead.
+            let lock = try environment.localLockPath.map { try RunLock(path: $0, waiting: 10) }
+            if case .some(nil) = lock {
                 environment.gateway.logger.notice("another run holds the lock; nothing done")
                 return
             }
-            defer { lock.release() }
+            defer { lock??.release() }
             let report = try await environment.gateway.tick()
             print("fired \(report.fired.count) timers, queued \(report.notifications) notifications")
         }
@@ -34,12 +36,14 @@ struct SendCommand: AsyncParsableCommand {
             // Each delivery is committed as soon as it is known; a commit without its own fsync survives a killed
             // process (SQLite WAL), and the flush at the end makes them all durable against a power loss.
             let environment = try Environment(options, label: "send", groupCommits: true)
-            // One sender at a time: two would both read the same queued messages.
-            guard let lock = try RunLock(path: environment.configuration.storePath + ".lock", waiting: 10) else {
+            // One sender at a time on a SQLite store: two would both read the same queued messages. On a shared
+            // database, outbox messages are claimed one by one instead.
+            let lock = try environment.localLockPath.map { try RunLock(path: $0, waiting: 10) }
+            if case .some(nil) = lock {
                 environment.gateway.logger.notice("another run holds the lock; nothing done")
                 return
             }
-            defer { lock.release() }
+            defer { lock??.release() }
             let report = try await environment.gateway.send(through: try environment.transport(maildir: maildir))
             try await environment.gateway.store.flush()
             print(
@@ -72,7 +76,12 @@ struct ConfigCommand: AsyncParsableCommand {
                 let registry = configuration.workflow.registry
                 print("\(configuration.file): OK")
                 print("  \(registry.teams.count) EA teams, \(registry.stacks.count) stacks, \(registry.releaseManagers.count) release managers")
-                print("  store \(configuration.storePath); outbox \(configuration.outboxMaildir ?? "(none)")")
+                let store: String =
+                    switch configuration.store {
+                    case .sqlite(let path): path
+                    case .postgresql(let settings): "\(settings.url) (tls \(settings.tls.rawValue))"
+                    }
+                print("  store \(store); outbox \(configuration.outboxMaildir ?? "(none)")")
                 print("  \(configuration.workflow.routing.rules.count) notification rules, \(templates.names.count) templates")
             }
         }

@@ -24,11 +24,36 @@ struct ConfigurationFile: Decodable {
         }
     }
 
+    /// Exactly one of `sqlite` and `postgresql` (checked when the file is converted).
     struct Store: Decodable {
-        var sqlite: String
-        enum CodingKeys: String, CodingKey, CaseIterable { case sqlite }
+        var sqlite: String?
+        var postgresql: PostgreSQL?
+        enum CodingKeys: String, CodingKey, CaseIterable { case sqlite, postgresql }
         init(from decoder: any Decoder) throws {
-            sqlite = try decoder.strictContainer(CodingKeys.self).decode(String.self, forKey: .sqlite)
+            let c = try decoder.strictContainer(CodingKeys.self)
+            sqlite = try c.decodeIfPresent(String.self, forKey: .sqlite)
+            postgresql = try c.decodeIfPresent(PostgreSQL.self, forKey: .postgresql)
+        }
+    }
+
+    struct PostgreSQL: Decodable {
+        var url: String
+        var passwordFile: String?
+        var tls: String?
+        var caFile: String?
+        var claimSeconds: Int?
+        var connections: Int?
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case url, passwordFile = "password_file", tls, caFile = "ca_file", claimSeconds = "claim_seconds", connections
+        }
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.strictContainer(CodingKeys.self)
+            url = try c.decode(String.self, forKey: .url)
+            passwordFile = try c.decodeIfPresent(String.self, forKey: .passwordFile)
+            tls = try c.decodeIfPresent(String.self, forKey: .tls)
+            caFile = try c.decodeIfPresent(String.self, forKey: .caFile)
+            claimSeconds = try c.decodeIfPresent(Int.self, forKey: .claimSeconds)
+            connections = try c.decodeIfPresent(Int.self, forKey: .connections)
         }
     }
 

@@ -26,7 +26,7 @@ extension GatewayConfiguration {
         }
         self.tags = [.stagedRollout: raw.gateway.tag ?? Queue.stagedRollout.rawValue, .release: raw.gateway.releaseTag ?? Queue.release.rawValue]
         self.secretFiles = try Self.secretFiles(raw.gateway, path: path)
-        self.storePath = path(raw.store.sqlite)
+        self.store = try Self.store(raw.store, path: path)
         self.outboxMaildir = raw.outbox?.maildir.map(path)
         self.maxDeliveryAttempts = raw.outbox?.maxAttempts ?? 10
         self.templatesDirectory = raw.templates.map(path)
@@ -147,6 +147,37 @@ extension GatewayConfiguration {
             processedKeyword: raw.processedKeyword, quarantineFolder: raw.quarantineFolder ?? "quarantine",
             connections: try positive(raw.connections, default: 2, [key, "connections"]),
             maxAttempts: try positive(raw.maxAttempts, default: 5, [key, "max_attempts"]))
+    }
+
+    private static func store(_ raw: ConfigurationFile.Store, path: (String) -> String) throws -> StoreSettings {
+        switch (raw.sqlite, raw.postgresql) {
+        case (let file?, nil):
+            return .sqlite(path: path(file))
+        case (nil, let postgresql?):
+            let key = ["store", "postgresql"]
+            let (host, port, user, database): (String, Int, String, String)
+            switch PostgreSQLSettings.parse(url: postgresql.url) {
+            case .success(let parts): (host, port, user, database) = parts
+            case .failure(let problem): throw ConfigurationProblem(key + ["url"], problem.message)
+            }
+            let mode = postgresql.tls ?? PostgreSQLSettings.TLSMode.require.rawValue
+            guard let tls = PostgreSQLSettings.TLSMode(rawValue: mode) else {
+                throw ConfigurationProblem(key + ["tls"], "'\(mode)' is not a TLS mode; expected require, prefer or disable")
+            }
+            if postgresql.caFile != nil, tls == .disable {
+                throw ConfigurationProblem(key + ["ca_file"], "is given with tls: disable; expected tls: require (or prefer) to use it")
+            }
+            return .postgresql(
+                PostgreSQLSettings(
+                    host: host, port: port, user: user, database: database, passwordFile: postgresql.passwordFile.map(path), tls: tls,
+                    caFile: postgresql.caFile.map(path),
+                    claimSeconds: try positive(postgresql.claimSeconds, default: 300, key + ["claim_seconds"]),
+                    connections: try positive(postgresql.connections, default: 4, key + ["connections"])))
+        case (_?, _?):
+            throw ConfigurationProblem(["store", "postgresql"], "is given together with store.sqlite; expected exactly one of sqlite: PATH or postgresql: { url: … }")
+        case (nil, nil):
+            throw ConfigurationProblem(["store"], "names no store; expected exactly one of sqlite: PATH or postgresql: { url: postgresql://USER@HOST:PORT/DATABASE }")
+        }
     }
 
     private static func positive(_ value: Int?, default fallback: Int, _ key: [String]) throws -> Int {

@@ -13,7 +13,13 @@ public struct GatewayConfiguration: Sendable {
     public var tags: [Queue: String]
     /// Files holding the secrets of reply addresses, newest first: the first signs, all verify (key rotation).
     public var secretFiles: [String]
-    public var storePath: String
+    /// The store: a SQLite file or a PostgreSQL database.
+    public var store: StoreSettings
+    /// The SQLite file of the store; empty when the store is PostgreSQL.
+    public var storePath: String {
+        if case .sqlite(let path) = store { return path }
+        return ""
+    }
     public var outboxMaildir: String?
     public var maxDeliveryAttempts: Int
     public var hooks: [HookRun.Hook: [String]]

@@ -1,0 +1,347 @@
+import Foundation
+import PostgresNIO
+import RolloutCore
+import RolloutGateway
+
+/// Mapping between table rows and the core's types (as in the SQLite store, with the same tables and columns).
+/// A new column: add it to the migration, to the row's `columns(…)` here, and to its reading.
+extension PostgresTicketStore {
+    // MARK: Tickets
+
+    static func componentRelease(_ row: PostgresRecord) throws -> ComponentRelease {
+        ComponentRelease(
+            stack: try row.get("stack"), component: try row.get("component"), version: try row.get("version"), os: try row.get("os"),
+            architecture: try row.get("arch"))
+    }
+
+    static func links(_ row: PostgresRecord) throws -> ReleaseLinks {
+        ReleaseLinks(releaseNotes: try row.get("release_notes"), fixedBugs: try row.get("fixed_bugs"), documentation: try row.get("documentation"))
+    }
+
+    static func ticketRow(_ id: Int, _ connection: PostgresConnection) async throws -> PostgresRecord? {
+        try await connection.rows("SELECT * FROM tickets WHERE id = \(id)").first
+    }
+
+    static func load(_ ticket: TicketID, _ connection: PostgresConnection) async throws -> StoredCase? {
+        guard let row = try await ticketRow(ticket.rawValue, connection) else { return nil }
+        let queue = Queue(rawValue: try row.get("queue")) ?? .release
+        let releaseRow: PostgresRecord
+        let rolloutRow: PostgresRecord?
+        if queue == .release {
+            releaseRow = row
+            if let child: Int = try row.get("child_id") {
+                rolloutRow = try await ticketRow(child, connection)
+            } else {
+                rolloutRow = nil
+            }
+        } else {
+            let parent: Int = try row.get("parent_id")
+            guard let parentRow = try await ticketRow(parent, connection) else { return nil }
+            releaseRow = parentRow
+            rolloutRow = row
+        }
+        let release = ReleaseTicket(
+            id: TicketID(try releaseRow.get("id")), release: try componentRelease(releaseRow), links: try links(releaseRow),
+            status: ReleaseStatus(rawValue: try releaseRow.get("status")) ?? .inVerification,
+            owner: try releaseRow.get("owner", as: String?.self) ?? "sw-rel",
+            child: try releaseRow.get("child_id", as: Int?.self).map(TicketID.init),
+            outcome: try releaseRow.get("outcome", as: String?.self).flatMap(Outcome.init), documentID: try releaseRow.get("document_id"),
+            createdAt: try releaseRow.get("created_at"))
+        var rollout: StagedRolloutTicket?
+        if let rolloutRow { rollout = try await stagedRollout(rolloutRow, connection) }
+        return StoredCase(
+            rolloutCase: RolloutCase(release: release, rollout: rollout), releaseVersion: try releaseRow.get("row_version"),
+            rolloutVersion: try rolloutRow?.get("row_version", as: Int.self), queue: queue)
+    }
+
+    static func stagedRollout(_ row: PostgresRecord, _ connection: PostgresConnection) async throws -> StagedRolloutTicket {
+        let id: Int = try row.get("id")
+        let teams = try await connection.rows("SELECT * FROM ticket_teams WHERE ticket_id = \(id) ORDER BY position").compactMap {
+            team -> TeamAssignment? in
+            guard let name = TeamName(try team.get("team")) else { return nil }
+            return TeamAssignment(
+                team: name, assignedAt: try team.get("assigned_at"), volunteered: try team.get("volunteered"),
+                answerDeadline: try team.get("answer_deadline"), answer: try team.get("answer", as: String?.self).flatMap(TeamAnswer.init),
+                answeredAt: try team.get("answered_at"), answeredBy: try team.get("answered_by", as: String?.self).map(EmailAddress.init),
+                testingMinimumEnd: try team.get("testing_minimum_end"), testingMaximumEnd: try team.get("testing_maximum_end"),
+                extendedDays: try team.get("extended_days"), downtime: try team.get("downtime"), report: try team.get("report"),
+                reportedAt: try team.get("reported_at"), unassignedAt: try team.get("unassigned_at"))
+        }
+        let ggus = try await connection.rows("SELECT ggus_ticket FROM ggus_links WHERE ticket_id = \(id) ORDER BY position").map {
+            try $0.get("ggus_ticket", as: String.self)
+        }
+        return StagedRolloutTicket(
+            id: TicketID(id), parent: TicketID(try row.get("parent_id")), release: try componentRelease(row), links: try links(row),
+            status: RolloutStatus(rawValue: try row.get("status")) ?? .new, teams: teams,
+            outcome: try row.get("outcome", as: String?.self).flatMap(Outcome.init), documentID: try row.get("document_id"),
+            summary: try row.get("summary"), ggusTickets: ggus, escalationDueAt: try row.get("escalation_due_at"),
+            escalationsSent: try row.get("escalations_sent"), allReportsAnnounced: try row.get("all_reports_announced"),
+            createdAt: try row.get("created_at"))
+    }
+
+    /// Locks a ticket row until the transaction ends and checks that its version is still the one loaded.
+    static func lockAndCheckVersion(_ ticket: TicketID, expected: Int, _ connection: PostgresConnection) async throws {
+        let version: Int? = try await connection.rows("SELECT row_version FROM tickets WHERE id = \(ticket.rawValue) FOR UPDATE").first?
+            .get("row_version")
+        guard version == expected else { throw StoreError.conflict(ticket) }
+    }
+
+    private static func releaseColumns(_ release: ComponentRelease, _ links: ReleaseLinks) -> RowValues {
+        var values = RowValues()
+        values.add("stack", release.stack)
+        values.add("component", release.component)
+        values.add("version", release.version)
+        values.add("os", release.os)
+        values.add("arch", release.architecture)
+        values.add("release_notes", links.releaseNotes)
+        values.add("fixed_bugs", links.fixedBugs)
+        values.add("documentation", links.documentation)
+        return values
+    }
+
+    private static func columns(_ ticket: ReleaseTicket) -> RowValues {
+        var values = RowValues()
+        values.add("queue", Queue.release.rawValue)
+        values.add("status", ticket.status.rawValue)
+        values.add("owner", ticket.owner)
+        values.add("child_id", ticket.child?.rawValue)
+        values.add("outcome", ticket.outcome?.rawValue)
+        values.add("document_id", ticket.documentID)
+        values.append(releaseColumns(ticket.release, ticket.links))
+        return values
+    }
+
+    private static func columns(_ ticket: StagedRolloutTicket) -> RowValues {
+        var values = RowValues()
+        values.add("queue", Queue.stagedRollout.rawValue)
+        values.add("status", ticket.status.rawValue)
+        values.add("owner", "staged-rollout")
+        values.add("parent_id", ticket.parent.rawValue)
+        values.add("outcome", ticket.outcome?.rawValue)
+        values.add("document_id", ticket.documentID)
+        values.add("summary", ticket.summary)
+        values.add("escalation_due_at", ticket.escalationDueAt)
+        values.add("escalations_sent", ticket.escalationsSent)
+        values.add("all_reports_announced", ticket.allReportsAnnounced)
+        values.append(releaseColumns(ticket.release, ticket.links))
+        return values
+    }
+
+    private static func insertTicket(_ id: TicketID, _ columns: RowValues, createdAt: Date, _ connection: PostgresConnection) async throws {
+        var values = RowValues()
+        values.add("id", id.rawValue)
+        values.add("created_at", createdAt)
+        values.add("updated_at", createdAt)
+        values.append(columns)
+        try await connection.execute(values.insert(into: "tickets"))
+    }
+
+    private static func updateTicket(_ id: TicketID, _ columns: RowValues, at date: Date, _ connection: PostgresConnection) async throws {
+        var values = RowValues()
+        values.add("updated_at", date)
+        values.append(columns)
+        try await connection.execute(values.update("tickets", extra: "row_version = row_version + 1", where: "id", equals: id.rawValue))
+    }
+
+    static func insert(_ ticket: ReleaseTicket, _ connection: PostgresConnection) async throws {
+        try await insertTicket(ticket.id, columns(ticket), createdAt: ticket.createdAt, connection)
+    }
+
+    static func update(_ ticket: ReleaseTicket, _ connection: PostgresConnection, at date: Date) async throws {
+        try await updateTicket(ticket.id, columns(ticket), at: date, connection)
+    }
+
+    static func insert(_ ticket: StagedRolloutTicket, _ connection: PostgresConnection) async throws {
+        try await insertTicket(ticket.id, columns(ticket), createdAt: ticket.createdAt, connection)
+        try await saveParts(of: ticket, before: nil, connection)
+    }
+
+    /// Updates the ticket row, and only the team and GGUS rows that changed since `before`.
+    static func update(_ ticket: StagedRolloutTicket, from before: StagedRolloutTicket, _ connection: PostgresConnection, at date: Date) async throws {
+        try await updateTicket(ticket.id, columns(ticket), at: date, connection)
+        try await saveParts(of: ticket, before: before, connection)
+    }
+
+    /// Teams and GGUS links: rows are replaced or added, never removed (an unassigned team keeps its row).
+    private static func saveParts(of ticket: StagedRolloutTicket, before: StagedRolloutTicket?, _ connection: PostgresConnection) async throws {
+        for (position, team) in ticket.teams.enumerated() {
+            if let before, position < before.teams.count, before.teams[position] == team { continue }
+            var values = RowValues()
+            values.add("ticket_id", ticket.id.rawValue)
+            values.add("team", team.team.description)
+            values.add("assigned_at", team.assignedAt)
+            values.add("volunteered", team.volunteered)
+            values.add("answer_deadline", team.answerDeadline)
+            values.add("answer", team.answer?.rawValue)
+            values.add("answered_at", team.answeredAt)
+            values.add("answered_by", team.answeredBy?.value)
+            values.add("testing_minimum_end", team.testingMinimumEnd)
+            values.add("testing_maximum_end", team.testingMaximumEnd)
+            values.add("extended_days", team.extendedDays)
+            values.add("downtime", team.downtime)
+            values.add("report", team.report)
+            values.add("reported_at", team.reportedAt)
+            values.add("unassigned_at", team.unassignedAt)
+            values.add("position", position)
+            try await connection.execute(values.insert(into: "ticket_teams", onConflict: ["ticket_id", "team"], replacing: true))
+        }
+        let linked = Set(before?.ggusTickets ?? [])
+        for (position, ggus) in ticket.ggusTickets.enumerated() where !linked.contains(ggus) {
+            try await connection.execute(
+                "INSERT INTO ggus_links (ticket_id, ggus_ticket, position) VALUES (\(ticket.id.rawValue), \(ggus), \(position)) ON CONFLICT DO NOTHING")
+        }
+    }
+
+    // MARK: History
+
+    private static func causeColumns(_ cause: Cause) -> (String, String) {
+        switch cause {
+        case .message(let id): ("message", id)
+        case .operatorAction(let action): ("cli", action)
+        case .timer(let kind): ("timer", kind.rawValue)
+        }
+    }
+
+    static func insert(_ entry: HistoryEntry, _ connection: PostgresConnection) async throws {
+        let (kind, cause) = causeColumns(entry.cause)
+        var values = RowValues()
+        values.add("ticket_id", entry.ticket.rawValue)
+        values.add("at", entry.at)
+        values.add("cause_kind", kind)
+        values.add("cause", cause)
+        values.add("actor", entry.actor?.value)
+        values.add("authentication", entry.authentication?.rawValue)
+        values.add("authentication_basis", entry.basis?.rawValue)
+        values.add("action", entry.action)
+        values.add("detail", entry.detail)
+        try await connection.execute(values.insert(into: "history"))
+    }
+
+    static func historyEntry(_ row: PostgresRecord) throws -> HistoryEntry {
+        let causeText: String = try row.get("cause")
+        let cause: Cause =
+            switch try row.get("cause_kind", as: String.self) {
+            case "message": .message(id: causeText)
+            case "timer": .timer(TimerKind(rawValue: causeText) ?? .escalation)
+            default: .operatorAction(causeText)
+            }
+        return HistoryEntry(
+            ticket: TicketID(try row.get("ticket_id")), at: try row.get("at"), cause: cause,
+            actor: try row.get("actor", as: String?.self).map(EmailAddress.init),
+            authentication: try row.get("authentication", as: String?.self).flatMap(AuthenticationLevel.init),
+            basis: try row.get("authentication_basis", as: String?.self).flatMap(AuthenticationBasis.init), action: try row.get("action"),
+            detail: try row.get("detail"))
+    }
+
+    // MARK: Timers
+
+    static func apply(_ change: TimerChange, _ connection: PostgresConnection, at date: Date) async throws {
+        switch change {
+        case .schedule(let key, let due):
+            try await connection.execute(
+                """
+                INSERT INTO timers (ticket_id, kind, team, due_at, state) VALUES (\(key.ticket.rawValue), \(key.kind.rawValue), \(key.team?.description ?? ""), \(due), 'pending')
+                ON CONFLICT (ticket_id, kind, team) DO UPDATE SET due_at = excluded.due_at, state = 'pending', settled_at = NULL, claimed_until = NULL
+                """)
+        case .cancel(let key):
+            try await connection.execute(
+                """
+                UPDATE timers SET state = 'cancelled', settled_at = \(date), claimed_until = NULL
+                WHERE ticket_id = \(key.ticket.rawValue) AND kind = \(key.kind.rawValue) AND team = \(key.team?.description ?? "") AND state = 'pending'
+                """)
+        }
+    }
+
+    static func timer(_ row: PostgresRecord) throws -> DueTimer {
+        let team: String = try row.get("team")
+        return DueTimer(
+            key: TimerKey(
+                ticket: TicketID(try row.get("ticket_id")), kind: TimerKind(rawValue: try row.get("kind")) ?? .escalation,
+                team: team.isEmpty ? nil : TeamName(team)),
+            dueAt: try row.get("due_at"))
+    }
+
+    // MARK: Messages, attachments, outbox
+
+    static func seen(_ key: String, _ connection: PostgresConnection) async throws -> Bool {
+        try await !connection.rows("SELECT 1 AS one FROM messages_seen WHERE message_key = \(key)").isEmpty
+    }
+
+    /// Records a message as seen; false when it was recorded before (or by a transaction that commits first: the
+    /// insert waits for it).
+    static func insertSeen(_ message: SeenMessage, _ connection: PostgresConnection, at date: Date) async throws -> Bool {
+        try await !connection.rows(
+            """
+            INSERT INTO messages_seen (message_key, ticket_id, sender, disposition, seen_at)
+            VALUES (\(message.key), \(message.ticket?.rawValue), \(message.sender?.value), \(message.disposition), \(date))
+            ON CONFLICT (message_key) DO NOTHING RETURNING 1 AS one
+            """
+        ).isEmpty
+    }
+
+    static func insert(_ attachment: StoredAttachment, ticket: TicketID, messageKey: String?, _ connection: PostgresConnection, at date: Date)
+        async throws
+    {
+        var values = RowValues()
+        values.add("ticket_id", ticket.rawValue)
+        values.add("file_name", attachment.verdict.fileName)
+        values.add("content_type", attachment.contentType)
+        values.add("size", attachment.bytes.count)
+        values.add("kind", attachment.verdict.kind.rawValue)
+        values.add("team", attachment.verdict.team?.description)
+        values.add("well_named", attachment.verdict.wellNamed)
+        values.add("problem", attachment.verdict.problem)
+        values.add("data", ByteBuffer(bytes: attachment.bytes))
+        values.add("received_at", date)
+        values.add("message_key", messageKey)
+        try await connection.execute(values.insert(into: "attachments"))
+    }
+
+    /// Inserts an outbox message (its bytes written now: this store does not take messages still being composed).
+    static func insert(_ message: OutgoingMessage, _ connection: PostgresConnection) async throws {
+        var values = RowValues()
+        values.add("message_id", message.messageID)
+        values.add("ticket_id", message.ticket?.rawValue)
+        values.add("kind", message.kind)
+        values.add("sender", message.sender.value)
+        values.add("recipients", message.recipients.map(\.value).joined(separator: "\n"))
+        let bytes = message.composing?.bytes ?? message.data
+        values.add("data", ByteBuffer(bytes: bytes))
+        values.add("created_at", message.createdAt)
+        values.add("attempts", message.attempts)
+        values.add("next_attempt_at", message.nextAttemptAt)
+        values.add("text_fingerprint", bytes.isEmpty ? nil : ByteBuffer(bytes: OutgoingMessage.textFingerprint(of: bytes).bytes))
+        let inserted = try await !connection.rows(values.insert(into: "outbox", onConflict: ["message_id"], replacing: false, returning: "id")).isEmpty
+        if inserted, answerKinds.contains(message.kind) {
+            for recipient in message.recipients { try await countAnswer(to: recipient, at: message.createdAt, connection) }
+        }
+    }
+
+    /// Counts one answer to `recipient` in the minute of `date`, and forgets the counts older than a day.
+    static func countAnswer(to recipient: EmailAddress, at date: Date, _ connection: PostgresConnection) async throws {
+        let minute = AnswerMinute.of(date)
+        try await connection.execute(
+            """
+            INSERT INTO answer_counts (recipient, minute, answers) VALUES (\(recipient.key), \(minute), 1)
+            ON CONFLICT (recipient, minute) DO UPDATE SET answers = answer_counts.answers + 1
+            """)
+        try await connection.execute("DELETE FROM answer_counts WHERE minute < \(minute - AnswerMinute.kept)")
+    }
+
+    /// Answers to `recipient` since `since`, in whole minutes (as the SQLite store): at most 60 rows are read.
+    static func answerCount(to recipient: EmailAddress, since: Date, _ connection: PostgresConnection) async throws -> Int {
+        try await connection.rows(
+            "SELECT COALESCE(SUM(answers), 0)::bigint AS n FROM answer_counts WHERE recipient = \(recipient.key) AND minute > \(AnswerMinute.of(since))"
+        )[0].get("n")
+    }
+
+    static func outgoing(_ row: PostgresRecord) throws -> OutgoingMessage {
+        let recipients: String = try row.get("recipients")
+        return OutgoingMessage(
+            rowID: try row.get("id", as: Int64.self), messageID: try row.get("message_id"),
+            ticket: try row.get("ticket_id", as: Int?.self).map(TicketID.init), kind: try row.get("kind"),
+            sender: EmailAddress(try row.get("sender", as: String.self)),
+            recipients: recipients.split(separator: "\n").map { EmailAddress(String($0)) }, data: try row.bytes("data"),
+            createdAt: try row.get("created_at"), attempts: try row.get("attempts"), nextAttemptAt: try row.get("next_attempt_at"))
+    }
+}

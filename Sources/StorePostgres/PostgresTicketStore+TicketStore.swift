@@ -1,0 +1,299 @@
+import Foundation
+import PostgresNIO
+import RolloutCore
+import RolloutGateway
+
+/// The ``TicketStore`` requirements, with the semantics of the SQLite store.
+extension PostgresTicketStore {
+    // MARK: Tickets
+
+    public func reserveTicketID() async throws -> TicketID {
+        let now = clock.now()
+        return try await connection { connection in try await Self.reserve(connection, at: now) }
+    }
+
+    static func reserve(_ connection: PostgresConnection, at date: Date) async throws -> TicketID {
+        TicketID(try await connection.rows("INSERT INTO ticket_sequence (reserved_at) VALUES (\(date)) RETURNING id")[0].get("id", as: Int.self))
+    }
+
+    public func createRelease(_ release: ComponentRelease, links: ReleaseLinks, at date: Date, cause: Cause) async throws -> ReleaseTicket {
+        try await transaction { connection in
+            let id = try await Self.reserve(connection, at: date)
+            let ticket = ReleaseTicket(id: id, release: release, links: links, createdAt: date)
+            try await Self.insert(ticket, connection)
+            try await Self.insert(
+                HistoryEntry(
+                    ticket: id, at: date, cause: cause, authentication: .local, action: "created",
+                    detail: "created: \(ticket.title) (status InVerification)"), connection)
+            return ticket
+        }
+    }
+
+    public func load(_ ticket: TicketID) async throws -> StoredCase? {
+        try await connection { connection in try await Self.load(ticket, connection) }
+    }
+
+    // MARK: Commit
+
+    public func commit(_ commit: StoreCommit) async throws {
+        let clockNow = clock.now()
+        try await transaction { connection in
+            let now = commit.decision.history.first?.at ?? commit.outbox.first?.createdAt ?? clockNow
+            // First, so that a second instance applying the same message waits here for the first one's outcome.
+            if let seen = commit.seen {
+                guard try await Self.insertSeen(seen, connection, at: now) else { throw StoreError.alreadySeen(seen.key) }
+            }
+            let before = commit.base.rolloutCase
+            let after = commit.decision.state
+            // Always the release first, then its rollout: instances lock in the same order.
+            try await Self.lockAndCheckVersion(before.release.id, expected: commit.base.releaseVersion, connection)
+            if let rolloutID = before.rollout?.id, let expected = commit.base.rolloutVersion {
+                try await Self.lockAndCheckVersion(rolloutID, expected: expected, connection)
+            }
+            if before.release != after.release { try await Self.update(after.release, connection, at: now) }
+            if let rollout = after.rollout {
+                if before.rollout == nil {
+                    try await Self.insert(rollout, connection)
+                } else if let previous = before.rollout, previous != rollout {
+                    try await Self.update(rollout, from: previous, connection, at: now)
+                }
+            }
+            for entry in commit.decision.history { try await Self.insert(entry, connection) }
+            if let fired = commit.firedTimer {
+                // Another instance may have fired it since it was read as due (and scheduled its repeat, not due yet): then
+                // this firing is void.
+                let settled = try await connection.rows(
+                    """
+                    UPDATE timers SET state = 'fired', settled_at = \(now), claimed_until = NULL
+                    WHERE ticket_id = \(fired.ticket.rawValue) AND kind = \(fired.kind.rawValue) AND team = \(fired.team?.description ?? "")
+                      AND state = 'pending' AND (\(commit.firedTimerDueAt)::timestamptz IS NULL OR due_at = \(commit.firedTimerDueAt))
+                    RETURNING 1 AS one
+                    """)
+                guard settled.count == 1 else { throw StoreError.alreadySeen("timer \(fired.kind.rawValue) of ticket \(fired.ticket)") }
+            }
+            for change in commit.decision.timers { try await Self.apply(change, connection, at: now) }
+            for message in commit.outbox { try await Self.insert(message, connection) }
+            let attachmentTicket = after.rollout?.id ?? after.release.id
+            for attachment in commit.attachments {
+                try await Self.insert(attachment, ticket: attachmentTicket, messageKey: commit.seen?.key, connection, at: now)
+            }
+        }
+    }
+
+    public func recordSeen(_ message: SeenMessage, at date: Date, outbox: [OutgoingMessage]) async throws {
+        try await transaction { connection in
+            guard try await Self.insertSeen(message, connection, at: date) else { throw StoreError.alreadySeen(message.key) }
+            for outgoing in outbox { try await Self.insert(outgoing, connection) }
+        }
+    }
+
+    public func lookUp(messageKey: String, ticket: TicketID?, sender: EmailAddress?, answersSince: Date) async throws -> InboundLookup {
+        try await connection { connection in
+            let seen = try await Self.seen(messageKey, connection)
+            var stored: StoredCase?
+            if let ticket { stored = try await Self.load(ticket, connection) }
+            var answers = 0
+            if let sender { answers = try await Self.answerCount(to: sender, since: answersSince, connection) }
+            return InboundLookup(seen: seen, stored: stored, answersToSender: answers)
+        }
+    }
+
+    static func outboxCount(to address: EmailAddress, kind: String, since: Date, _ connection: PostgresConnection) async throws -> Int {
+        try await connection.rows(
+            """
+            SELECT COUNT(*) AS n FROM outbox
+            WHERE kind = \(kind) AND created_at >= \(since) AND strpos(E'\\n' || lower(recipients) || E'\\n', \("\n\(address.key)\n")) > 0
+            """)[0].get("n")
+    }
+
+    public func outboxCount(to address: EmailAddress, kind: String, since: Date) async throws -> Int {
+        try await connection { connection in try await Self.outboxCount(to: address, kind: kind, since: since, connection) }
+    }
+
+    public func hasSeen(_ key: String) async throws -> Bool {
+        try await connection { connection in try await Self.seen(key, connection) }
+    }
+
+    // MARK: Timers
+
+    /// Timers due at `now`, claimed for `claimSeconds`: another instance does not get them until they fire, are
+    /// settled, or the claim expires.
+    public func dueTimers(at now: Date) async throws -> [DueTimer] {
+        try await connection { connection in
+            try await connection.rows(
+                """
+                UPDATE timers SET claimed_until = clock_timestamp() + make_interval(secs => \(Double(claimSeconds)))
+                WHERE (ticket_id, kind, team) IN (
+                    SELECT ticket_id, kind, team FROM timers
+                    WHERE state = 'pending' AND due_at <= \(now) AND (claimed_until IS NULL OR claimed_until < clock_timestamp())
+                    ORDER BY due_at, ticket_id, kind, team
+                    FOR UPDATE SKIP LOCKED)
+                RETURNING ticket_id, kind, team, due_at
+                """
+            ).map(Self.timer).sorted { ($0.dueAt, $0.key.ticket.rawValue, $0.key.kind.rawValue, $0.key.team?.description ?? "") < ($1.dueAt, $1.key.ticket.rawValue, $1.key.kind.rawValue, $1.key.team?.description ?? "") }
+        }
+    }
+
+    public func timers(of ticket: TicketID) async throws -> [DueTimer] {
+        try await connection { connection in
+            try await connection.rows("SELECT * FROM timers WHERE state = 'pending' AND ticket_id = \(ticket.rawValue) ORDER BY due_at, kind, team")
+                .map(Self.timer)
+        }
+    }
+
+    public func markFired(_ key: TimerKey, at date: Date) async throws {
+        try await connection { connection in
+            try await connection.execute(
+                """
+                UPDATE timers SET state = 'fired', settled_at = \(date), claimed_until = NULL
+                WHERE ticket_id = \(key.ticket.rawValue) AND kind = \(key.kind.rawValue) AND team = \(key.team?.description ?? "")
+                """)
+        }
+    }
+
+    // MARK: Reading
+
+    public func ticketSummaries() async throws -> [TicketSummary] {
+        try await connection { connection in
+            try await connection.rows("SELECT * FROM tickets ORDER BY id").map { row in
+                let release = try Self.componentRelease(row)
+                let queue = Queue(rawValue: try row.get("queue")) ?? .release
+                return TicketSummary(
+                    id: try row.get("id"), queue: queue.rawValue, status: try row.get("status"),
+                    title: queue == .release ? TicketTitle.release(release) : TicketTitle.stagedRollout(release),
+                    parent: try row.get("parent_id"), child: try row.get("child_id"))
+            }
+        }
+    }
+
+    public func history(of ticket: TicketID) async throws -> [HistoryEntry] {
+        try await connection { connection in
+            try await connection.rows("SELECT * FROM history WHERE ticket_id = \(ticket.rawValue) ORDER BY id").map(Self.historyEntry)
+        }
+    }
+
+    public func attachments(of ticket: TicketID) async throws -> [StoredAttachment] {
+        try await connection { connection in
+            try await connection.rows("SELECT * FROM attachments WHERE ticket_id = \(ticket.rawValue) ORDER BY id").map { row in
+                StoredAttachment(
+                    verdict: AttachmentVerdict(
+                        fileName: try row.get("file_name"), kind: AttachmentVerdict.Kind(rawValue: try row.get("kind")) ?? .other,
+                        team: try row.get("team", as: String?.self).flatMap(TeamName.init), wellNamed: try row.get("well_named"),
+                        problem: try row.get("problem")),
+                    contentType: try row.get("content_type"), bytes: try row.bytes("data"))
+            }
+        }
+    }
+
+    // MARK: Outbox
+
+    /// Messages ready to go at `now`, oldest first, claimed for `claimSeconds`: another instance does not get them
+    /// until their delivery is recorded, they are postponed, or the claim expires.
+    public func pendingOutbox(at now: Date, limit: Int) async throws -> [OutgoingMessage] {
+        try await connection { connection in
+            try await connection.rows(
+                """
+                UPDATE outbox SET claimed_until = clock_timestamp() + make_interval(secs => \(Double(claimSeconds)))
+                WHERE id IN (
+                    SELECT id FROM outbox
+                    WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= \(now)
+                      AND (claimed_until IS NULL OR claimed_until < clock_timestamp())
+                    ORDER BY id LIMIT \(limit)
+                    FOR UPDATE SKIP LOCKED)
+                RETURNING *
+                """
+            ).map(Self.outgoing).sorted { ($0.rowID ?? 0) < ($1.rowID ?? 0) }
+        }
+    }
+
+    public func recordDelivery(_ outcome: DeliveryOutcome, for message: OutgoingMessage, at date: Date) async throws {
+        guard let rowID = message.rowID else { return }
+        guard let record = DeliveryRecord.after(outcome, of: message, at: date, maxAttempts: maxDeliveryAttempts) else {
+            // Not the message's fault: it stays queued as it was, free for the next run (of any instance).
+            try await connection { connection in try await connection.execute("UPDATE outbox SET claimed_until = NULL WHERE id = \(Int(rowID))") }
+            return
+        }
+        try await connection { connection in
+            try await connection.execute(
+                """
+                UPDATE outbox SET attempts = \(record.attempts), sent_at = \(record.sentAt), failed_at = \(record.failedAt),
+                  next_attempt_at = \(record.nextAttemptAt), last_error = \(record.lastError), claimed_until = NULL
+                WHERE id = \(Int(rowID))
+                """)
+        }
+    }
+
+    public func deliveredCount(to address: EmailAddress, since: Date) async throws -> Int {
+        try await connection { connection in
+            try await connection.rows(
+                "SELECT COUNT(*) AS n FROM outbox WHERE sent_at >= \(since) AND strpos(E'\\n' || lower(recipients) || E'\\n', \("\n\(address.key)\n")) > 0")[0]
+                .get("n")
+        }
+    }
+
+    public func deliveredCount(ticket: TicketID, since: Date) async throws -> Int {
+        try await connection { connection in
+            try await connection.rows("SELECT COUNT(*) AS n FROM outbox WHERE sent_at >= \(since) AND ticket_id = \(ticket.rawValue)")[0].get("n")
+        }
+    }
+
+    public func queuedCount(ticket: TicketID, kind: String, since: Date) async throws -> Int {
+        try await connection { connection in
+            try await connection.rows(
+                "SELECT COUNT(*) AS n FROM outbox WHERE kind = \(kind) AND created_at >= \(since) AND ticket_id = \(ticket.rawValue)")[0].get("n")
+        }
+    }
+
+    public func postpone(_ message: OutgoingMessage, until date: Date) async throws {
+        guard let rowID = message.rowID else { return }
+        try await connection { connection in
+            try await connection.execute("UPDATE outbox SET next_attempt_at = \(date), claimed_until = NULL WHERE id = \(Int(rowID))")
+        }
+    }
+
+    public func outboxCounts() async throws -> (queued: Int, sent: Int, failed: Int) {
+        let row = try await connection { connection in
+            try await connection.rows(
+                """
+                SELECT
+                  COUNT(*) FILTER (WHERE sent_at IS NULL AND failed_at IS NULL) AS queued,
+                  COUNT(*) FILTER (WHERE sent_at IS NOT NULL) AS sent,
+                  COUNT(*) FILTER (WHERE failed_at IS NOT NULL) AS failed
+                FROM outbox
+                """)[0].row
+        }
+        return (try row["queued"].decode(Int.self), try row["sent"].decode(Int.self), try row["failed"].decode(Int.self))
+    }
+
+    // MARK: Mailbox cursors
+
+    public func cursor(of mailbox: String) async throws -> MailboxCursor? {
+        try await connection { connection in
+            try await connection.rows("SELECT uid_validity, last_uid FROM mailbox_cursors WHERE mailbox = \(mailbox)").first.map {
+                MailboxCursor(uidValidity: UInt32(try $0.get("uid_validity", as: Int64.self)), lastUID: UInt32(try $0.get("last_uid", as: Int64.self)))
+            }
+        }
+    }
+
+    public func saveCursor(_ cursor: MailboxCursor, of mailbox: String) async throws {
+        try await connection { connection in
+            try await connection.execute(
+                """
+                INSERT INTO mailbox_cursors (mailbox, uid_validity, last_uid) VALUES (\(mailbox), \(Int64(cursor.uidValidity)), \(Int64(cursor.lastUID)))
+                ON CONFLICT (mailbox) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid
+                """)
+        }
+    }
+
+    public func recordFetchFailure(mailbox: String, uidValidity: UInt32, uid: UInt32, error: String) async throws -> Int {
+        try await connection { connection in
+            try await connection.rows(
+                """
+                INSERT INTO fetch_attempts (mailbox, uid_validity, uid, attempts, last_error)
+                VALUES (\(mailbox), \(Int64(uidValidity)), \(Int64(uid)), 1, \(error))
+                ON CONFLICT (mailbox, uid_validity, uid) DO UPDATE SET attempts = fetch_attempts.attempts + 1, last_error = excluded.last_error
+                RETURNING attempts
+                """)[0].get("attempts")
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import PostgresNIO
+
+/// Named values of one row, turned into an INSERT or UPDATE with bound parameters.
+struct RowValues {
+    private(set) var names: [String] = []
+    private var binders: [(inout PostgresBindings) -> Void] = []
+
+    mutating func add<Value: PostgresDynamicTypeEncodable>(_ name: String, _ value: Value?) {
+        names.append(name)
+        binders.append { $0.append(value) }
+    }
+
+    /// A NULL whose type the server takes from the column.
+    mutating func addNull(_ name: String) {
+        names.append(name)
+        binders.append { $0.appendNull() }
+    }
+
+    mutating func append(_ other: RowValues) {
+        names += other.names
+        binders += other.binders
+    }
+
+    var bindings: PostgresBindings {
+        var bindings = PostgresBindings(capacity: binders.count)
+        for bind in binders { bind(&bindings) }
+        return bindings
+    }
+
+    /// `INSERT INTO table (…) VALUES ($1, …)`; with `onConflict`, the existing row is replaced (`replacing`) or kept;
+    /// with `returning`, the inserted row's columns are returned (no row when the existing one was kept).
+    func insert(into table: String, onConflict key: [String] = [], replacing: Bool = false, returning: String? = nil) -> PostgresQuery {
+        var sql = "INSERT INTO \(table) (\(names.joined(separator: ", "))) VALUES (\((1...names.count).map { "$\($0)" }.joined(separator: ", ")))"
+        if !key.isEmpty {
+            let conflict = " ON CONFLICT (\(key.joined(separator: ", ")))"
+            let updates = names.filter { !key.contains($0) }.map { "\($0) = excluded.\($0)" }
+            sql += replacing ? "\(conflict) DO UPDATE SET \(updates.joined(separator: ", "))" : "\(conflict) DO NOTHING"
+        }
+        if let returning { sql += " RETURNING \(returning)" }
+        return PostgresQuery(unsafeSQL: sql, binds: bindings)
+    }
+
+    /// `UPDATE table SET … WHERE column = value`.
+    func update(_ table: String, extra: String? = nil, where column: String, equals value: Int) -> PostgresQuery {
+        var binds = bindings
+        binds.append(value)
+        let sets = names.enumerated().map { "\($1) = $\($0 + 1)" } + (extra.map { [$0] } ?? [])
+        return PostgresQuery(unsafeSQL: "UPDATE \(table) SET \(sets.joined(separator: ", ")) WHERE \(column) = $\(names.count + 1)", binds: binds)
+    }
+}

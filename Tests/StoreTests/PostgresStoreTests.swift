@@ -1,0 +1,107 @@
+import Foundation
+import PostgresTestServer
+import RolloutCore
+import RolloutGateway
+@testable import StorePostgres
+import Testing
+
+/// What only the PostgreSQL driver does: several instances, claims that expire, the per-mailbox lock, its errors.
+@Suite("PostgreSQL store: several instances on one database")
+struct PostgresStoreTests {
+    let server: PostgresServer
+
+    init() throws { server = try PostgresServer.shared() }
+
+    func store(_ settings: PostgreSQLSettings, password: String? = nil) throws -> PostgresTicketStore {
+        try PostgresTicketStore(settings: settings, password: password ?? server.password)
+    }
+
+    @Test("a schema newer than the binary is refused with a clear error, and left as it is")
+    func newerSchemaRefused() async throws {
+        let settings = try server.makeDatabase()
+        try await store(settings).migrate()
+        try server.psql("INSERT INTO schema_migrations (version, name) VALUES (99, 'from the future')", database: settings.database)
+        var message = ""
+        do {
+            try await store(settings).migrate()
+        } catch StoreError.unavailable(let detail) {
+            message = detail
+        }
+        #expect(message.contains("schema is version 99, newer than this rollout-gateway knows (\(PostgresSchema.latestVersion))"))
+        #expect(try server.psql("SELECT COUNT(*) FROM schema_migrations", database: settings.database).trimmingCharacters(in: .whitespacesAndNewlines)
+            == "\(PostgresSchema.latestVersion + 1)")
+    }
+
+    @Test("an instance's claims on outbox messages and timers come back when they expire (a crashed instance)")
+    func claimsExpire() async throws {
+        var settings = try server.makeDatabase()
+        settings.claimSeconds = 1
+        let crashed = try GatewayOverStore(try store(settings))
+        let (_, ticket) = try await crashed.staged()
+        try await crashed.apply("assign NGI_IT-INFN-T1", to: ticket, as: "mario.david@lip.example.org", at: "2026-11-27 15:00")
+        let now = crashed.clock.now
+        let claimed = try await crashed.store.pendingOutbox(at: now, limit: 100)
+        #expect(!claimed.isEmpty)
+        let timers = try await crashed.store.dueTimers(at: amsterdam("2026-11-30 15:00"))
+        #expect(timers.count == 2)
+
+        let survivor = try store(settings)
+        #expect(try await survivor.pendingOutbox(at: now, limit: 100).isEmpty)
+        #expect(try await survivor.dueTimers(at: amsterdam("2026-11-30 15:00")).isEmpty)
+        try await Task.sleep(for: .milliseconds(1500))
+        #expect(try await survivor.pendingOutbox(at: now, limit: 100).map(\.messageID) == claimed.map(\.messageID))
+        #expect(try await survivor.dueTimers(at: amsterdam("2026-11-30 15:00")).map(\.key) == timers.map(\.key))
+    }
+
+    @Test("two instances never claim the same outbox message")
+    func outboxClaimsAreExclusive() async throws {
+        let settings = try server.makeDatabase()
+        let test = try GatewayOverStore(try store(settings))
+        let (_, ticket) = try await test.staged()
+        try await test.apply("assign NGI_IT-INFN-T1 NGI_DE-FZK-LCG2", to: ticket, as: "mario.david@lip.example.org", at: "2026-11-27 15:00")
+        let total = try await test.store.outboxCounts().queued
+        let (a, b) = (try store(settings), try store(settings))
+        async let first = a.pendingOutbox(at: test.clock.now, limit: 2)
+        async let second = b.pendingOutbox(at: test.clock.now, limit: 100)
+        let (one, two) = try await (first, second)
+        #expect(Set(one.map(\.messageID)).isDisjoint(with: two.map(\.messageID)))
+        #expect(one.count + two.count == total)
+    }
+
+    @Test("the mailbox lock lets one instance read a mailbox at a time")
+    func mailboxLock() async throws {
+        let settings = try server.makeDatabase()
+        let (a, b) = (try store(settings), try store(settings))
+        let inner = try await a.whileHolding(mailbox: "INBOX") { () async throws -> [String?] in
+            [
+                try await b.whileHolding(mailbox: "INBOX") { "second instance read INBOX" },
+                try await b.whileHolding(mailbox: "Other") { "second instance read Other" },
+            ]
+        }
+        #expect(inner == [nil, "second instance read Other"])
+        #expect(try await b.whileHolding(mailbox: "INBOX") { "free again" } == "free again")
+    }
+
+    @Test("a wrong password and a server that is not there are errors of the store, without the password")
+    func unusableDatabase() async throws {
+        let settings = try server.makeDatabase()
+        var refused = ""
+        do {
+            try await store(settings, password: "not-the-password").migrate()
+        } catch StoreError.unavailable(let detail) {
+            refused = detail
+        }
+        #expect(refused.contains("28P01"))
+        #expect(!refused.contains("not-the-password"))
+
+        var nowhere = settings
+        nowhere.port = try PostgresServer.freeLoopbackPort()
+        var unreachable = ""
+        do {
+            _ = try await store(nowhere).ticketSummaries()
+        } catch StoreError.unavailable(let detail) {
+            unreachable = detail
+        }
+        #expect(unreachable.contains("cannot be reached"))
+    }
+}
