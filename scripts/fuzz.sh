@@ -58,6 +58,7 @@ fi
 
 SCRATCH=.build-fuzz
 MAX_MS_PER_MB=${FUZZ_MAX_MS_PER_MB:-1000}
+PROBE_SECONDS=${FUZZ_PROBE_SECONDS:-20}
 PYTHON_BIN=/usr/bin/python3
 FLAGS=(-c release --scratch-path "$SCRATCH" --manifest-cache none
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -enable-testing -Xswiftc -use-ld=lld)
@@ -116,9 +117,12 @@ for t in "${targets[@]}"; do
     slowest=$(sort -k1,1nr "$timings" | awk 'NR == 1')
     worst=0 worst_line="" worst_ratio=0
     # time_best FILE: the best of three runs after a warm-up (the machine is shared: a neighbour's build is not ours).
+    # Bounded: runs not done within PROBE_SECONDS (default 20) are not waited for; with none done the time is
+    # PROBE_SECONDS itself, far over any bound, so a very slow input costs a CI run seconds, not minutes.
     time_best() {
-        { echo "$1"; echo "$1"; echo "$1"; echo "$1"; } | SWIFT_BACKTRACE=enable=no xargs "$exe" -runs=1 2>&1 |
-            sed -n 's/^Executed .* in \([0-9]*\) ms$/\1/p' | tail -n +2 | sort -n | awk 'NR == 1 { print } END { if (NR == 0) print 999999 }'
+        { echo "$1"; echo "$1"; echo "$1"; echo "$1"; } | SWIFT_BACKTRACE=enable=no timeout -k 5 "$PROBE_SECONDS" xargs "$exe" -runs=1 2>&1 |
+            sed -n 's/^Executed .* in \([0-9]*\) ms$/\1/p' | tail -n +2 | sort -n |
+            awk -v cap="$((PROBE_SECONDS * 1000))" 'NR == 1 { print } END { if (NR == 0) print cap }'
     }
     for file in $(awk '$2 >= 64 { print ($1 + 1) / $2, $3 }' "$timings" | sort -k1,1gr | awk 'NR <= 3 { print $2 }'); do
         for size in 262144 1048576; do
@@ -128,7 +132,7 @@ for t in "${targets[@]}"; do
         quarter=$(time_best "$SCRATCH/logs/$t.262144")
         ms=$(time_best "$SCRATCH/logs/$t.1048576")
         ratio=$(awk -v a="$quarter" -v b="$ms" 'BEGIN { printf "%.1f", b / (a > 0 ? a : 1) }')
-        if ((ms > 200)) && awk -v r="$ratio" 'BEGIN { exit !(r > 8) }'; then
+        if ((ms > 200 && ms < PROBE_SECONDS * 1000)) && awk -v r="$ratio" 'BEGIN { exit !(r > 8) }'; then
             # Measured once more before it counts: a load spike during one size looks like super-linear cost.
             quarter=$(time_best "$SCRATCH/logs/$t.262144")
             ms=$(time_best "$SCRATCH/logs/$t.1048576")

@@ -33,154 +33,78 @@ struct IngestCommand: AsyncParsableCommand {
             }
             let store = environment.gateway.store
             let ingest = Ingest(gateway: environment.gateway, parser: GMimeMailParser())
-            var tally = Tally()
-            /// One message of an mbox or a file list: a temporary failure stops the batch, anything else is
-            /// logged and the batch goes on (SPEC §5: processing continues with the next message).
-            func ingestOne(_ raw: [UInt8], named name: String) async throws {
-                do {
-                    var analysis = ingest.prepare(raw)
-                    analysis.source = name
-                    tally.count(try await ingest.ingest(prepared: analysis))
-                } catch where Self.isTemporary(error) {
-                    throw error
-                } catch {
-                    tally.failed += 1
-                    environment.gateway.logger.error("message not processed", metadata: ["file": "\(name)", "reason": "\(error)"])
-                }
-            }
             if let maildir {
                 let source = MaildirSource(root: maildir)
-                // Messages leave new/ only once their commits are synced: a group at a time.
-                var committed: [MaildirSource.Entry] = []
-                var moving: Task<Void, any Error>?
-                /// Syncs the commits, then moves their messages to cur/ on the other core while the next group commits;
-                /// `finish` waits for the moves.
-                func release(finish: Bool = false) async throws {
-                    try await moving?.value
-                    try await store.flush()
-                    let synced = committed
-                    committed.removeAll()
-                    moving = Task { for entry in synced { try source.markDone(entry) } }
-                    if finish { try await moving?.value }
-                }
-                // Reading and parsing the next group runs on the other core while this group commits.
+                let loop = IngestLoop(ingest: ingest, source: source)
                 let limit = environment.configuration.maxMessageBytes + 1
-                let groups = Self.groups(of: try source.pending(), bytes: 32 << 20, count: 64)
-                @Sendable func prepare(_ group: [MaildirSource.Entry]) -> [(MaildirSource.Entry, Result<Ingest.Analysis, any Error>)] {
-                    group.map { entry in
-                        (entry, Result {
-                            var analysis = ingest.prepare(try source.read(entry, limit: limit))
-                            analysis.source = "maildir \(maildir)/new/\(entry.name)"
-                            return analysis
-                        })
+                defer { Self.printSummary(loop.report, environment) }
+                try await loop.run {
+                    for (index, entry) in try source.pending().enumerated() {
+                        try await loop.add(entry, size: entry.size, source: "maildir \(maildir)/new/\(entry.name)") {
+                            try source.read(entry, limit: limit)
+                        }
+                        // Messages leave new/ 256 at a time, once their commits are synced.
+                        if index % 256 == 255 { try await loop.settle() }
                     }
                 }
-                var next: Task<[(MaildirSource.Entry, Result<Ingest.Analysis, any Error>)], Never>? =
-                    groups.first.map { first in Task { prepare(first) } }
-                for index in groups.indices {
-                    let prepared = await next!.value
-                    next = index + 1 < groups.count ? Task { [group = groups[index + 1]] in prepare(group) } : nil
-                    // A group is one batch of the store; its messages count as committed once the batch is.
-                    // After a temporary failure, the rest stays in new/ for the next run.
-                    let (applied, stop) = try await store.applyInBatch(prepared, stoppingAt: Self.isTemporary) {
-                        entry, reading -> MaildirSource.Entry? in
-                        do {
-                            tally.count(try await ingest.ingest(prepared: try reading.get()))
-                            return entry
-                        } catch where Self.isTemporary(error) {
-                            throw error
-                        } catch {
-                            tally.failed += 1
-                            try source.setAside(entry, reason: "\(error)")
-                            environment.gateway.logger.error(
-                                "message set aside in failed/", metadata: ["file": "\(entry.name)", "reason": "\(error)"])
-                            return nil
+            } else if let mbox {
+                let loop = IngestLoop(ingest: ingest, source: UnmovedSource())
+                defer { Self.printSummary(loop.report, environment) }
+                try await loop.run {
+                    var index = 0
+                    for raw in try MboxReader(path: mbox) {
+                        index += 1
+                        try await loop.add(index, size: raw.count, source: "message \(index) of \(mbox)") { raw }
+                    }
+                }
+            } else if !files.isEmpty {
+                let loop = IngestLoop(ingest: ingest, source: UnmovedSource())
+                defer { Self.printSummary(loop.report, environment) }
+                try await loop.run {
+                    for (index, file) in files.enumerated() {
+                        try await loop.add(index, size: 0, source: file) {
+                            guard let data = FileManager.default.contents(atPath: file) else {
+                                throw GatewayError.invalidInput("cannot read \(file)")
+                            }
+                            return [UInt8](data)
                         }
                     }
-                    committed += applied.compactMap { $0 }
-                    if let stop {
-                        try await release(finish: true)
-                        tally.print(environment)
-                        throw stop
-                    }
-                    if committed.count >= 256 { try await release() }
                 }
-                try await release(finish: true)
-            } else if let mbox {
-                for raw in try MboxReader(path: mbox) { try await ingestOne(raw, named: "message \(tally.total + 1) of \(mbox)") }
-                try await store.flush()
-            } else if !files.isEmpty {
-                for file in files {
-                    guard let data = FileManager.default.contents(atPath: file) else {
-                        throw GatewayError.invalidInput("cannot read \(file)")
-                    }
-                    try await ingestOne([UInt8](data), named: file)
-                }
-                try await store.flush()
             } else {
                 let raw = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+                var report = IngestLoop<UnmovedSource>.Report()
                 do {
-                    tally.count(try await ingest.ingest(raw))
+                    let outcome = try await ingest.ingest(raw)
                     try await store.flush()  // the MTA hears "delivered" only after this
+                    report.dispositions[outcome.disposition] = 1
+                    report.answered = outcome.answered ? 1 : 0
                 } catch let error as StoreError where error.isTemporaryFailure || error.isUnavailable {
                     // The MTA keeps the message and retries: nothing is lost.
                     throw ExitStatus.report(error, status: ExitStatus.temporaryFailure)
                 }
+                Self.printSummary(report, environment)
             }
-            tally.print(environment)
         }
     }
 
-    /// Failures the next run may not meet: a busy store, a conflict, a hook that failed.
-    static func isTemporary(_ error: any Error) -> Bool {
-        switch error {
-        case let error as StoreError: error.isTemporaryFailure
-        case GatewayError.hookFailed, GatewayError.tooManyConflicts: true
-        default: false
-        }
+    /// The one summary line of a run.
+    static func printSummary<Source>(_ report: IngestLoop<Source>.Report, _ environment: Environment) {
+        let counts = report.dispositions
+        environment.gateway.logger.info(
+            "ingest done",
+            metadata: [
+                "read": "\(report.total)", "applied": "\(counts[.applied] ?? 0)", "duplicates": "\(counts[.duplicate] ?? 0)",
+                "set-aside": "\(counts[.setAside] ?? 0)", "auto-replies": "\(counts[.autoReply] ?? 0)",
+                "bounces": "\(counts[.bounce] ?? 0)", "loops": "\(counts[.loop] ?? 0)", "failed": "\(report.failed)",
+                "answers-queued": "\(report.answered)",
+            ])
     }
+}
 
-    /// Splits entries into groups of at most `count` messages and about `bytes` bytes.
-    static func groups(of entries: [MaildirSource.Entry], bytes: Int, count: Int) -> [[MaildirSource.Entry]] {
-        var groups: [[MaildirSource.Entry]] = []
-        var current: [MaildirSource.Entry] = []
-        var size = 0
-        for entry in entries {
-            if !current.isEmpty, current.count >= count || size + entry.size > bytes {
-                groups.append(current)
-                current = []
-                size = 0
-            }
-            current.append(entry)
-            size += entry.size
-        }
-        if !current.isEmpty { groups.append(current) }
-        return groups
-    }
-
-    /// Counts per disposition, for the one summary line of a run.
-    struct Tally {
-        var counts: [Ingest.Disposition: Int] = [:]
-        var failed = 0
-        var answered = 0
-        var total: Int { counts.values.reduce(0, +) + failed }
-
-        mutating func count(_ outcome: Ingest.Outcome) {
-            counts[outcome.disposition, default: 0] += 1
-            if outcome.answered { answered += 1 }
-        }
-
-        func print(_ environment: Environment) {
-            environment.gateway.logger.info(
-                "ingest done",
-                metadata: [
-                    "read": "\(total)", "applied": "\(counts[.applied] ?? 0)", "duplicates": "\(counts[.duplicate] ?? 0)",
-                    "set-aside": "\(counts[.setAside] ?? 0)", "auto-replies": "\(counts[.autoReply] ?? 0)",
-                    "bounces": "\(counts[.bounce] ?? 0)", "loops": "\(counts[.loop] ?? 0)", "failed": "\(failed)",
-                    "answers-queued": "\(answered)",
-                ])
-        }
-    }
+/// Messages read from an mbox or from files stay where they are: a failed one is logged (by the loop), nothing moves.
+struct UnmovedSource: IngestSource {
+    func failed(_ index: Int, error: any Error) async throws -> IngestFailure { .keptAside }
+    func release(done: [Int], quarantined: [Int], retry: [Int]) async throws {}
 }
 
 extension StoreError {

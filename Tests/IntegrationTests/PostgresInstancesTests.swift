@@ -131,9 +131,16 @@ struct PostgresInstancesTests {
         /// The notifications queued, by kind: the same whatever order the messages came in (the history is not: a
         /// command refused in one order is applied in another). Answers to senders are left out: their hourly limit
         /// per sender is read before the commit, so two instances answering the same sender at once may each send
-        /// the last one allowed (seen here: 62 answers instead of 60 for 1,400 messages).
+        /// the last one allowed (seen here: 62 answers instead of 60 for 1,400 messages). Relayed comments are left
+        /// out too: the people a comment goes to are those assigned when it is applied, and whether a reply's text
+        /// is a comment at all depends on what was sent to its author before (a text the gateway relayed to them is
+        /// read as quoted, issue 12; the generated replies repeat three texts), both of which depend on the order.
         func outcome() throws -> String {
-            try sql("SELECT kind, COUNT(*) FROM outbox WHERE kind NOT IN ('transcript', 'error-reply') GROUP BY kind ORDER BY kind")
+            try sql(
+                """
+                SELECT kind, COUNT(*) FROM outbox WHERE kind NOT IN ('transcript', 'error-reply', 'conversation')
+                GROUP BY kind ORDER BY kind
+                """)
         }
 
         /// The same messages ingested one Maildir after the other by one process, on a database of its own.

@@ -1,0 +1,224 @@
+import Foundation
+import Synchronization
+
+/// The one ingest loop, whatever the source: messages handed over in order are read (parsed, classified) as they
+/// arrive, applied in groups of one store batch each while the next ones are read, and released to their source
+/// only once their commits are durable (``UnitOfWork/flush()``). A temporary failure (a busy store, a conflict, a
+/// hook that failed) stops the loop: what was committed before it is released, the rest stays with the source.
+public final class IngestLoop<Source: IngestSource>: Sendable {
+    /// What the loop did, for the summary line of a run.
+    public struct Report: Sendable {
+        public var dispositions: [Ingest.Disposition: Int] = [:]
+        /// Messages that could not be processed (kept aside, to retry, or quarantined).
+        public var failed = 0
+        public var quarantined = 0
+        /// Messages that queued an answer to their sender.
+        public var answered = 0
+        public var total: Int { dispositions.values.reduce(0, +) + failed }
+
+        public init() {}
+    }
+
+    public let ingest: Ingest
+    public let source: Source
+    /// Messages and bytes of one group (one store batch).
+    public let groupSize: Int
+    public let groupBytes: Int
+
+    private struct Member: Sendable {
+        var handle: Source.Handle
+        /// Where it was read, for the log (`maildir …/new/NAME`, `imap INBOX uid 17`).
+        var name: String
+        var size: Int
+        /// Its bytes read and analysed (or why they could not be read).
+        var reading: Task<Result<Ingest.Analysis, any Error>, Never>
+    }
+
+    private enum Settled: Sendable {
+        case done(Source.Handle)
+        case keptAside
+        case retry(Source.Handle)
+        case quarantined(Source.Handle)
+    }
+
+    private struct State: Sendable {
+        var group: [Member] = []
+        var groupBytes = 0
+        /// The group being applied, while the next one is read.
+        var applying: Task<Void, any Error>?
+        /// Messages committed (or settled as failed) and not released yet.
+        var settled: [Settled] = []
+        var report = Report()
+        var stop: (any Error)?
+    }
+
+    private let state = Mutex(State())
+
+    public init(ingest: Ingest, source: Source, groupSize: Int = 64, groupBytes: Int = 32 << 20) {
+        self.ingest = ingest
+        self.source = source
+        self.groupSize = groupSize
+        self.groupBytes = groupBytes
+    }
+
+    /// What the loop has done so far.
+    public var report: Report { state.withLock { $0.report } }
+
+    /// Failures the next run may not meet: a busy store, a conflict, a hook that failed.
+    public static func isTemporary(_ error: any Error) -> Bool {
+        switch error {
+        case let error as StoreError: error.isTemporaryFailure
+        case GatewayError.hookFailed, GatewayError.tooManyConflicts: true
+        default: false
+        }
+    }
+
+    /// Runs `handOver` (which calls ``add(_:size:source:declaredSize:read:)``, and ``settle()`` where the source wants
+    /// its messages released), then settles. On an error, what was committed before it is released, then it is thrown.
+    public func run(_ handOver: () async throws -> Void) async throws {
+        do {
+            try await handOver()
+            try await settle()
+        } catch {
+            try? await settle()
+            throw error
+        }
+    }
+
+    /// Hands over the next message: `read` gives its bytes (or throws: the message fails as unreadable), `size` its
+    /// size in bytes for the group bound. Throws the error that stopped the loop, if one has.
+    public func add(
+        _ handle: Source.Handle, size: Int, source name: String, declaredSize: Int? = nil, read: @escaping @Sendable () throws -> [UInt8]
+    ) async throws {
+        let ingest = self.ingest
+        let reading = Task<Result<Ingest.Analysis, any Error>, Never> {
+            Result {
+                var analysis = ingest.prepare(try read(), declaredSize: declaredSize)
+                analysis.source = name
+                return analysis
+            }
+        }
+        let member = Member(handle: handle, name: name, size: size, reading: reading)
+        let full = state.withLock { state -> [Member]? in
+            state.group.append(member)
+            state.groupBytes += size
+            guard state.group.count >= groupSize || state.groupBytes >= groupBytes else { return nil }
+            defer {
+                state.group = []
+                state.groupBytes = 0
+            }
+            return state.group
+        }
+        if let full { try await startApplying(full) }
+    }
+
+    /// Applies what was handed over, makes the commits durable and releases their messages to the source. Throws the
+    /// error that stopped the loop, after releasing what was committed before it.
+    public func settle() async throws {
+        let rest = state.withLock { state -> [Member] in
+            defer {
+                state.group = []
+                state.groupBytes = 0
+            }
+            return state.group
+        }
+        do {
+            try await startApplying(rest)
+            try await waitForApplying()
+        } catch {
+            try await release()
+            throw error
+        }
+        try await release()
+    }
+
+    /// Waits for the group being applied, then applies `group` in the background (the next messages are read
+    /// meanwhile).
+    private func startApplying(_ group: [Member]) async throws {
+        try await waitForApplying()
+        guard !group.isEmpty else { return }
+        let task = Task { try await self.apply(group) }
+        state.withLock { $0.applying = task }
+    }
+
+    private func waitForApplying() async throws {
+        if let stop = state.withLock({ $0.stop }) { throw stop }
+        guard let applying = state.withLock({ $0.applying }) else { return }
+        do {
+            try await applying.value
+            state.withLock { $0.applying = nil }
+        } catch {
+            state.withLock {
+                $0.applying = nil
+                $0.stop = error
+            }
+            throw error
+        }
+    }
+
+    /// One group in one store batch; each message counts as settled once the batch is committed.
+    private func apply(_ group: [Member]) async throws {
+        let (results, stop) = try await ingest.gateway.store.applyInBatch(group, stoppingAt: Self.isTemporary) { member in
+            try await self.apply(member)
+        }
+        state.withLock { state in
+            for (settled, outcome) in results {
+                state.settled.append(settled)
+                switch settled {
+                case .done:
+                    if let outcome {
+                        state.report.dispositions[outcome.disposition, default: 0] += 1
+                        if outcome.answered { state.report.answered += 1 }
+                    }
+                case .keptAside, .retry:
+                    state.report.failed += 1
+                case .quarantined:
+                    state.report.failed += 1
+                    state.report.quarantined += 1
+                }
+            }
+        }
+        if let stop { throw stop }
+    }
+
+    /// One message: applied, or failed and handed to the source (a temporary failure is thrown).
+    private func apply(_ member: Member) async throws -> (Settled, Ingest.Outcome?) {
+        do {
+            return (.done(member.handle), try await ingest.ingest(prepared: try await member.reading.value.get()))
+        } catch where Self.isTemporary(error) {
+            throw error
+        } catch {
+            ingest.gateway.logger.error("message not processed", metadata: ["source": "\(member.name)", "reason": "\(error)"])
+            switch try await source.failed(member.handle, error: error) {
+            case .keptAside:
+                return (.keptAside, nil)
+            case .retry:
+                return (.retry(member.handle), nil)
+            case .quarantine:
+                return (.quarantined(member.handle), nil)
+            }
+        }
+    }
+
+    /// Makes the settled commits durable and releases their messages.
+    private func release() async throws {
+        let settled = state.withLock { state -> [Settled] in
+            defer { state.settled = [] }
+            return state.settled
+        }
+        guard !settled.isEmpty else { return }
+        try await ingest.gateway.store.flush()
+        var done: [Source.Handle] = []
+        var quarantined: [Source.Handle] = []
+        var retry: [Source.Handle] = []
+        for entry in settled {
+            switch entry {
+            case .done(let handle): done.append(handle)
+            case .quarantined(let handle): quarantined.append(handle)
+            case .retry(let handle): retry.append(handle)
+            case .keptAside: break
+            }
+        }
+        try await source.release(done: done, quarantined: quarantined, retry: retry)
+    }
+}
