@@ -24,12 +24,12 @@ struct PostgresInstancesTests {
         let environment: [String: String]
         let maildirs: [URL]
 
-        init(shared: Int, unique: Int) throws {
+        init(shared: Int, unique: Int, extra: (URL) throws -> String = { _ in "" }) throws {
             server = try PostgresServer.shared()
             let settings = try server.makeDatabase("it")
             database = settings.database
             folder = try CLITests.scratch()
-            let sqliteConfig = try CLITests.configuration(in: folder)
+            let sqliteConfig = try CLITests.configuration(in: folder, extra: try extra(folder))
             let text = try String(contentsOfFile: sqliteConfig, encoding: .utf8).replacingOccurrences(
                 of: "  sqlite: \(folder.path)/gateway.sqlite",
                 with: "  postgresql:\n    url: postgresql://\(settings.user)@127.0.0.1:\(settings.port)/\(settings.database)\n    tls: disable")
@@ -71,13 +71,18 @@ struct PostgresInstancesTests {
 
         /// Starts `ingest --maildir` on one of the Maildirs, with the arrival time of the replies.
         func startIngest(_ index: Int) throws -> Process {
+            try start(["ingest", "-c", config, "--maildir", maildirs[index].path], log: "ingest-\(index)")
+        }
+
+        /// Starts the gateway with `arguments`, at the arrival time of the replies; its output goes to a log file.
+        func start(_ arguments: [String], log name: String) throws -> Process {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: CLITests.binary)
-            process.arguments = ["ingest", "-c", config, "--maildir", maildirs[index].path]
+            process.arguments = arguments
             var environment = ProcessInfo.processInfo.environment.merging(self.environment) { _, new in new }
             environment["ROLLOUT_GATEWAY_NOW"] = "2026-11-30T16:05:00+01:00"
             process.environment = environment
-            let log = folder.appendingPathComponent("ingest-\(index)-\(UUID().uuidString.prefix(6)).log")
+            let log = folder.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(6)).log")
             FileManager.default.createFile(atPath: log.path, contents: nil)
             let handle = try FileHandle(forWritingTo: log)
             process.standardError = handle
@@ -187,6 +192,60 @@ struct PostgresInstancesTests {
         try installation.checkEveryMessageAppliedOnce(distinct: 2 * Self.unique + Self.shared)
         let (concurrent, sequential) = (try installation.outcome(), try Installation.sequentialOutcome())
         #expect(concurrent == sequential)
+    }
+
+    @Test("two run processes on one Dovecot mailbox: one reads it at a time, every message applied once, every message sent once")
+    func twoRunProcesses() throws {
+        let dovecot = try DovecotServer()
+        defer { dovecot.stop() }
+        let sink = try SMTPSink()
+        defer { sink.stop() }
+        let installation = try Installation(shared: 0, unique: 0) { folder in
+            let credentials = folder.appendingPathComponent("imap-credentials").path
+            try "\(DovecotServer.user):\(dovecot.password)\n".write(toFile: credentials, atomically: true, encoding: .utf8)
+            return "\nimap:\n  url: \(dovecot.url)\n  starttls: off\n  credentials_file: \(credentials)\nsmtp:\n  url: \(sink.url)\n  starttls: off\n"
+        }
+        let count = 400
+        let pool = installation.folder.appendingPathComponent("replies")
+        try CLITests.generateReplies(count: count, into: pool)
+        let names = try FileManager.default.contentsOfDirectory(atPath: pool.appendingPathComponent("new").path).sorted()
+        try dovecot.seed(try names.map { [UInt8](try Data(contentsOf: pool.appendingPathComponent("new/\($0)"))) })
+
+        let runs = try [installation.start(["run", "-c", installation.config], log: "run-0"), installation.start(["run", "-c", installation.config], log: "run-1")]
+        for run in runs { run.waitUntilExit() }
+        // Whatever one cycle left (a conflict on the one busy ticket ends a cycle with 75), the next cycles do.
+        var more = 0
+        while try installation.sql("SELECT COUNT(*) FROM messages_seen") != "\(count)", more < 5 {
+            try installation.start(["run", "-c", installation.config], log: "run-more").waitUntilExit()
+            more += 1
+        }
+        #expect(runs.allSatisfy { [0, 75].contains($0.terminationStatus) })
+
+        // Every message applied once (the messages-seen key is the arbiter), none left in the inbox.
+        #expect(try installation.sql("SELECT COUNT(*) FROM messages_seen WHERE disposition <> 'duplicate'") == "\(count)")
+        #expect(try installation.sql("""
+            SELECT COUNT(*) FROM (SELECT cause, action, detail FROM history WHERE cause_kind = 'message'
+            GROUP BY cause, action, detail HAVING COUNT(*) > 1) repeated
+            """) == "0")
+        let inbox = ["new", "cur"].flatMap {
+            (try? FileManager.default.contentsOfDirectory(atPath: dovecot.maildir.appendingPathComponent($0).path)) ?? []
+        }
+        #expect(inbox.isEmpty, "\(inbox.count) messages still in the inbox")
+        // One instance reads the mailbox at a time: each message was fetched once over all runs (two reading at once
+        // would both fetch the same UIDs).
+        let logs = try FileManager.default.contentsOfDirectory(atPath: installation.folder.path).filter { $0.hasPrefix("run-") }
+        let fetched = try logs.flatMap { name in
+            try String(contentsOfFile: installation.folder.appendingPathComponent(name).path, encoding: .utf8)
+                .matches(of: /fetched=(\d+)/).map { Int($0.1)! }
+        }
+        #expect(fetched.reduce(0, +) == count, "fetched per run: \(fetched)")
+        // Each message recorded as sent went out exactly once over SMTP, although both processes sent (what the
+        // per-recipient caps hold back waits in the outbox).
+        let sent = sink.captures().compactMap { $0.header("Message-Id").first }
+        #expect(sent.count > 0)
+        #expect(sent.count == Int(try installation.sql("SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL")))
+        #expect(Set(sent).count == sent.count, "\(sent.count - Set(sent).count) messages sent twice")
+        print("two run processes, \(count) messages over IMAP: \(more) further runs, \(sent.count) messages sent")
     }
 }
 
