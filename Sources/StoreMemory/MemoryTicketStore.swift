@@ -216,7 +216,7 @@ public final class MemoryTicketStore: TicketStore {
         }
     }
 
-    public func outboxCount(to address: EmailAddress, kind: String, since: Date) async throws -> Int {
+    public func outboxCount(to address: EmailAddress, kind: OutboxKind, since: Date) async throws -> Int {
         read { state in
             state.outbox.filter { $0.message.kind == kind && $0.message.createdAt >= since && $0.message.recipients.contains(address) }.count
         }
@@ -230,7 +230,7 @@ public final class MemoryTicketStore: TicketStore {
         read { state in state.outbox.filter { ($0.sentAt ?? .distantPast) >= since && $0.message.ticket == ticket }.count }
     }
 
-    public func queuedCount(ticket: TicketID, kind: String, since: Date) async throws -> Int {
+    public func queuedCount(ticket: TicketID, kind: OutboxKind, since: Date) async throws -> Int {
         read { state in
             state.outbox.filter { $0.message.kind == kind && $0.message.createdAt >= since && $0.message.ticket == ticket }.count
         }
@@ -251,7 +251,7 @@ public final class MemoryTicketStore: TicketStore {
             }
             if let ticket, let recipient, limit > 0 {
                 let recent = state.outbox.reversed().lazy.filter {
-                    $0.message.ticket == ticket && $0.fingerprint != nil && !answerKinds.contains($0.message.kind)
+                    $0.message.ticket == ticket && $0.fingerprint != nil && !$0.message.kind.isAnswer
                         && $0.message.recipients.contains(recipient)
                 }
                 for row in recent.prefix(limit) { found[row.message.rowID!] = row.fingerprint }

@@ -22,7 +22,7 @@ extension PostgresTicketStore {
                 for row in try await connection.rows(
                     """
                     SELECT id, text_fingerprint FROM outbox
-                    WHERE ticket_id = \(ticket.rawValue) AND text_fingerprint IS NOT NULL AND kind <> ALL(\(answerKinds))
+                    WHERE ticket_id = \(ticket.rawValue) AND text_fingerprint IS NOT NULL AND kind <> ALL(\(OutboxKind.answers.map(\.rawValue)))
                       AND strpos(E'\\n' || lower(recipients) || E'\\n', \("\n\(recipient.key)\n")) > 0
                     ORDER BY id DESC LIMIT \(limit)
                     """)

@@ -302,7 +302,7 @@ extension PostgresTicketStore {
         var values = RowValues()
         values.add("message_id", message.messageID)
         values.add("ticket_id", message.ticket?.rawValue)
-        values.add("kind", message.kind)
+        values.add("kind", message.kind.rawValue)
         values.add("sender", message.sender.value)
         values.add("recipients", message.recipients.map(\.value).joined(separator: "\n"))
         let bytes = message.composing?.bytes ?? message.data
@@ -312,7 +312,7 @@ extension PostgresTicketStore {
         values.add("next_attempt_at", message.nextAttemptAt)
         values.add("text_fingerprint", bytes.isEmpty ? nil : ByteBuffer(bytes: OutgoingMessage.textFingerprint(of: bytes).bytes))
         let inserted = try await !connection.rows(values.insert(into: "outbox", onConflict: ["message_id"], replacing: false, returning: "id")).isEmpty
-        if inserted, answerKinds.contains(message.kind) {
+        if inserted, message.kind.isAnswer {
             for recipient in message.recipients { try await countAnswer(to: recipient, at: message.createdAt, connection) }
         }
     }
@@ -339,7 +339,7 @@ extension PostgresTicketStore {
         let recipients: String = try row.get("recipients")
         return OutgoingMessage(
             rowID: try row.get("id", as: Int64.self), messageID: try row.get("message_id"),
-            ticket: try row.get("ticket_id", as: Int?.self).map(TicketID.init), kind: try row.get("kind"),
+            ticket: try row.get("ticket_id", as: Int?.self).map(TicketID.init), kind: OutboxKind(rawValue: try row.get("kind")),
             sender: EmailAddress(try row.get("sender", as: String.self)),
             recipients: recipients.split(separator: "\n").map { EmailAddress(String($0)) }, data: try row.bytes("data"),
             createdAt: try row.get("created_at"), attempts: try row.get("attempts"), nextAttemptAt: try row.get("next_attempt_at"))

@@ -98,15 +98,15 @@ extension PostgresTicketStore {
         }
     }
 
-    static func outboxCount(to address: EmailAddress, kind: String, since: Date, _ connection: PostgresConnection) async throws -> Int {
+    static func outboxCount(to address: EmailAddress, kind: OutboxKind, since: Date, _ connection: PostgresConnection) async throws -> Int {
         try await connection.rows(
             """
             SELECT COUNT(*) AS n FROM outbox
-            WHERE kind = \(kind) AND created_at >= \(since) AND strpos(E'\\n' || lower(recipients) || E'\\n', \("\n\(address.key)\n")) > 0
+            WHERE kind = \(kind.rawValue) AND created_at >= \(since) AND strpos(E'\\n' || lower(recipients) || E'\\n', \("\n\(address.key)\n")) > 0
             """)[0].get("n")
     }
 
-    public func outboxCount(to address: EmailAddress, kind: String, since: Date) async throws -> Int {
+    public func outboxCount(to address: EmailAddress, kind: OutboxKind, since: Date) async throws -> Int {
         try await connection { connection in try await Self.outboxCount(to: address, kind: kind, since: since, connection) }
     }
 
@@ -237,10 +237,10 @@ extension PostgresTicketStore {
         }
     }
 
-    public func queuedCount(ticket: TicketID, kind: String, since: Date) async throws -> Int {
+    public func queuedCount(ticket: TicketID, kind: OutboxKind, since: Date) async throws -> Int {
         try await connection { connection in
             try await connection.rows(
-                "SELECT COUNT(*) AS n FROM outbox WHERE kind = \(kind) AND created_at >= \(since) AND ticket_id = \(ticket.rawValue)")[0].get("n")
+                "SELECT COUNT(*) AS n FROM outbox WHERE kind = \(kind.rawValue) AND created_at >= \(since) AND ticket_id = \(ticket.rawValue)")[0].get("n")
         }
     }
 

@@ -30,7 +30,7 @@ extension SQLiteTicketStore {
                     db.cachedStatement(
                         sql: """
                             SELECT id, text_fingerprint FROM outbox
-                            WHERE ticket_id = ? AND text_fingerprint IS NOT NULL AND kind NOT IN ('transcript', 'error-reply')
+                            WHERE ticket_id = ? AND text_fingerprint IS NOT NULL AND kind NOT IN (\(OutboxKind.answers.map { "'\($0.rawValue)'" }.joined(separator: ", ")))
                               AND instr(char(10) || lower(recipients) || char(10), ?) > 0
                             ORDER BY id DESC LIMIT ?
                             """),

@@ -252,13 +252,13 @@ extension SQLiteTicketStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (message_id) DO NOTHING
                 """).execute(arguments: [
-                message.messageID, message.ticket?.rawValue, message.kind, message.sender.value,
+                message.messageID, message.ticket?.rawValue, message.kind.rawValue, message.sender.value,
                 message.recipients.map(\.value).joined(separator: "\n"), Data(data), storedDate(message.createdAt),
                 message.attempts, storedDate(message.nextAttemptAt), later ? nil : fingerprintValue(of: data),
             ])
         let inserted = db.changesCount == 1
         if later, inserted, let bytes = message.composing { composing?.add(db.lastInsertedRowID, bytes) }
-        if inserted, answerKinds.contains(message.kind) {
+        if inserted, message.kind.isAnswer {
             for recipient in message.recipients { try countAnswer(to: recipient, at: message.createdAt, db) }
         }
     }
@@ -285,7 +285,7 @@ extension SQLiteTicketStore {
         let recipients: String = row["recipients"]
         return OutgoingMessage(
             rowID: row["id"], messageID: row["message_id"], ticket: (row["ticket_id"] as Int?).map(TicketID.init),
-            kind: row["kind"], sender: EmailAddress(row["sender"] as String),
+            kind: OutboxKind(rawValue: row["kind"]), sender: EmailAddress(row["sender"] as String),
             recipients: recipients.split(separator: "\n").map { EmailAddress(String($0)) }, data: [UInt8](row["data"] as Data),
             createdAt: row["created_at"], attempts: row["attempts"], nextAttemptAt: row["next_attempt_at"])
     }

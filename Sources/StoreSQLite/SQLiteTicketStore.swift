@@ -241,16 +241,16 @@ public final class SQLiteTicketStore: TicketStore {
         }
     }
 
-    static func outboxCount(to address: EmailAddress, kind: String, since: Date, _ db: Database) throws -> Int {
+    static func outboxCount(to address: EmailAddress, kind: OutboxKind, since: Date, _ db: Database) throws -> Int {
         try Int.fetchOne(
             db.cachedStatement(
                 sql: """
                     SELECT COUNT(*) FROM outbox
                     WHERE kind = ? AND created_at >= ? AND instr(char(10) || lower(recipients) || char(10), ?) > 0
-                    """), arguments: [kind, storedDate(since), "\n\(address.key)\n"]) ?? 0
+                    """), arguments: [kind.rawValue, storedDate(since), "\n\(address.key)\n"]) ?? 0
     }
 
-    public func outboxCount(to address: EmailAddress, kind: String, since: Date) async throws -> Int {
+    public func outboxCount(to address: EmailAddress, kind: OutboxKind, since: Date) async throws -> Int {
         try await read { db in try Self.outboxCount(to: address, kind: kind, since: since, db) }
     }
 
@@ -367,11 +367,11 @@ public final class SQLiteTicketStore: TicketStore {
         }
     }
 
-    public func queuedCount(ticket: TicketID, kind: String, since: Date) async throws -> Int {
+    public func queuedCount(ticket: TicketID, kind: OutboxKind, since: Date) async throws -> Int {
         try await read { db in
             try Int.fetchOne(
                 db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox WHERE kind = ? AND created_at >= ? AND ticket_id = ?"),
-                arguments: [kind, since, ticket.rawValue]) ?? 0
+                arguments: [kind.rawValue, since, ticket.rawValue]) ?? 0
         }
     }
 

@@ -182,8 +182,8 @@ enum Schema {
                     CREATE INDEX answer_counts_by_minute ON answer_counts(minute);
                     """)
             let rows = try Row.fetchCursor(
-                db, sql: "SELECT recipients, created_at FROM outbox WHERE kind IN (\(answerKinds.map { _ in "?" }.joined(separator: ", ")))",
-                arguments: StatementArguments(answerKinds))
+                db, sql: "SELECT recipients, created_at FROM outbox WHERE kind IN (\(OutboxKind.answers.map { _ in "?" }.joined(separator: ", ")))",
+                arguments: StatementArguments(OutboxKind.answers.map(\.rawValue)))
             while let row = try rows.next() {
                 let recipients: String = row["recipients"]
                 let created: Date = row["created_at"]

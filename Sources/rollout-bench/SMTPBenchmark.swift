@@ -117,7 +117,7 @@ enum SMTPBenchmark {
         }
         text += body
         return OutgoingMessage(
-            messageID: "bench-\(n)@bench.example.org", ticket: nil, kind: "bench",
+            messageID: "bench-\(n)@bench.example.org", ticket: nil, kind: .unknown("bench"),
             sender: EmailAddress("gateway-bounces@bench.example.org"), recipients: to.map(EmailAddress.init),
             data: Array(text.utf8), createdAt: Date(timeIntervalSince1970: 0))
     }

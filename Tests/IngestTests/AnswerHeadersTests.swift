@@ -23,14 +23,14 @@ struct AnswerHeadersTests {
             subject: "a question", id: "q-" + Self.hugeID, extraHeaders: "In-Reply-To: <\(Self.hugeID)>\r\n", body: "hello")
         #expect(try await world.ingest.ingest(command).answered)
         #expect(try await world.ingest.ingest(stray).answered)
-        let answers = try await world.store.pendingOutbox(at: world.clock.now, limit: 1_000).filter { ["transcript", "error-reply"].contains($0.kind) }
-        #expect(answers.map(\.kind).sorted() == ["error-reply", "transcript"])
+        let answers = try await world.store.pendingOutbox(at: world.clock.now, limit: 1_000).filter { ["transcript", "error-reply"].contains($0.kind.rawValue) }
+        #expect(answers.map(\.kind.rawValue).sorted() == ["error-reply", "transcript"])
         for answer in answers {
             let lines = headerLines(answer.data)
             #expect(lines.allSatisfy { $0.utf8.count <= 998 }, "\(answer.kind)")
             #expect(!lines.contains { $0.contains("hhhhhhhhhh") }, "\(answer.kind)")
         }
-        let transcript = String(decoding: try #require(answers.first { $0.kind == "transcript" }).data, as: UTF8.self)
+        let transcript = String(decoding: try #require(answers.first { $0.kind.rawValue == "transcript" }).data, as: UTF8.self)
         #expect(unfolded(transcript, "References") == "<ticket-12@rollout.example.org> <a@cnaf.example.org>")
     }
 
@@ -61,14 +61,14 @@ struct AnswerHeadersTests {
         let list = EmailAddress("early-adopters-emi@lists.egi.example.org")
         let before = try await world.store.pendingOutbox(at: world.clock.now, limit: 1_000).count
         #expect(try await world.ingest.ingest(try world.raw("lists/mailman-x-original-from.eml")).disposition == .applied)
-        let relays = try await world.store.pendingOutbox(at: world.clock.now, limit: 1_000).dropFirst(before).filter { $0.kind == "conversation" }
+        let relays = try await world.store.pendingOutbox(at: world.clock.now, limit: 1_000).dropFirst(before).filter { $0.kind.rawValue == "conversation" }
         #expect(!relays.isEmpty)
         #expect(relays.allSatisfy { !$0.recipients.contains(list) })
         #expect(relays.contains { $0.recipients.contains(EmailAddress(IngestWorld.managers)) })
         // A person's direct mail is relayed to the list as routed.
         let direct = try await world.ingest.ingest(message(body: "Installed on two nodes, all fine so far."))
         #expect(direct.disposition == .applied)
-        let all = try await world.store.pendingOutbox(at: world.clock.now, limit: 1_000).filter { $0.kind == "conversation" }
+        let all = try await world.store.pendingOutbox(at: world.clock.now, limit: 1_000).filter { $0.kind.rawValue == "conversation" }
         #expect(all.contains { $0.recipients.contains(list) })
     }
 
@@ -76,7 +76,7 @@ struct AnswerHeadersTests {
     func releaseStagedWording() async throws {
         let world = try await IngestWorld()
         defer { world.cleanUp() }
-        let staged = try #require(try await world.store.pendingOutbox(at: world.clock.now, limit: 1_000).first { $0.kind == "release-staged" })
+        let staged = try #require(try await world.store.pendingOutbox(at: world.clock.now, limit: 1_000).first { $0.kind.rawValue == "release-staged" })
         let text = String(decoding: staged.data, as: UTF8.self).replacingOccurrences(of: "=\r\n", with: "")
         #expect(!text.contains("The release Release"))
         #expect(text.contains("Release EMI-1.0 SE-DPM_mysql 1.8.0-1 SL5 x86_64 (release ticket #11) has passed verification"))

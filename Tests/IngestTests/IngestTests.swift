@@ -39,7 +39,7 @@ struct IngestTests {
         let accepted = try #require(history.first { $0.action == "team.accepted" })
         #expect(accepted.cause == .message(id: "<CAF3x9Yq2vZk7m0Jp1mR+Q8uEw@mail.gmail.example.com>"))
         #expect(accepted.authentication == .strong)  // DKIM pass for cnaf.example.org from the trusted MX
-        let transcript = try #require(try await world.store.pendingOutbox(at: world.clock.now, limit: 100).first { $0.kind == "transcript" })
+        let transcript = try #require(try await world.store.pendingOutbox(at: world.clock.now, limit: 100).first { $0.kind.rawValue == "transcript" })
         #expect(transcript.recipients == [EmailAddress("paolo.veronesi@cnaf.example.org")])
         let text = String(decoding: transcript.data, as: UTF8.self)
         #expect(text.contains("Auto-Submitted: auto-replied"))
@@ -126,7 +126,7 @@ struct IngestTests {
         #expect(outcome.disposition == disposition)
         #expect(!outcome.answered)
         let queued = try await world.store.pendingOutbox(at: world.clock.now, limit: 100).dropFirst(before)
-        #expect(!queued.contains { $0.kind == "transcript" || $0.kind == "error-reply" })
+        #expect(!queued.contains { $0.kind.rawValue == "transcript" || $0.kind.rawValue == "error-reply" })
         #expect(try await world.store.hasSeen(world.ingest.analyze(try world.raw(file)).message.seenKey))
     }
 
@@ -138,7 +138,7 @@ struct IngestTests {
         #expect(outcome.disposition == .bounce)
         let failure = try #require(try await world.store.history(of: TicketID(12)).first { $0.action == "delivery.failed" })
         #expect(failure.detail.contains("nobody@cnaf.example.org"))
-        let notice = try await world.store.pendingOutbox(at: world.clock.now, limit: 100).first { $0.kind == "delivery-failed" }
+        let notice = try await world.store.pendingOutbox(at: world.clock.now, limit: 100).first { $0.kind.rawValue == "delivery-failed" }
         #expect(notice?.recipients.contains(EmailAddress("mario.david@lip.example.org")) == true)
     }
 
@@ -188,7 +188,7 @@ struct IngestTests {
         #expect(none.answered)
         let unknown = try await world.ingest.ingest(message(subject: "Re: [staged-rollout #999] x", body: "accept NGI_IT-INFN-T1"))
         #expect(unknown.reason?.contains("no ticket #999") == true)
-        let answers = try await world.store.pendingOutbox(at: world.clock.now, limit: 100).filter { $0.kind == "error-reply" }
+        let answers = try await world.store.pendingOutbox(at: world.clock.now, limit: 100).filter { $0.kind.rawValue == "error-reply" }
         #expect(answers.count == 2)
         #expect(String(decoding: answers[0].data, as: UTF8.self).contains("Auto-Submitted: auto-replied"))
     }
@@ -245,7 +245,7 @@ struct IngestTests {
         #expect(attachments.map(\.verdict.wellNamed) == [true, false])
         #expect(attachments[0].bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]))
         // Told in the one answer to the message, its transcript (issue 10 #3).
-        let told = try await world.store.pendingOutbox(at: world.clock.now, limit: 100).last { $0.kind == "transcript" }
+        let told = try await world.store.pendingOutbox(at: world.clock.now, limit: 100).last { $0.kind.rawValue == "transcript" }
         let text = String(decoding: told?.data ?? [], as: UTF8.self).replacingOccurrences(of: "=\r\n", with: "")
         #expect(told?.recipients == [EmailAddress("pavel.weber@kit.example.org")])
         #expect(text.contains("report.docx: kept, not taken as a report"))
@@ -257,7 +257,7 @@ struct IngestTests {
         let world = try await IngestWorld()
         defer { world.cleanUp() }
         _ = try await world.ingest.ingest(message(body: "Accept NGI_IT-INFN-T1.\ndowntime NGI_IT-INFN-T1 maybe\nreject NGI_DE-FZK-LCG2\n\nThanks,\nPaolo"))
-        let transcript = try #require(try await world.store.pendingOutbox(at: world.clock.now, limit: 100).first { $0.kind == "transcript" })
+        let transcript = try #require(try await world.store.pendingOutbox(at: world.clock.now, limit: 100).first { $0.kind.rawValue == "transcript" })
         let text = String(decoding: transcript.data, as: UTF8.self).replacingOccurrences(of: "=\r\n", with: "")
         #expect(text.contains("> Accept NGI_IT-INFN-T1."))
         #expect(text.contains("Applied: ea-NGI_IT-INFN-T1 accepted"))

@@ -48,11 +48,11 @@ struct OneAnswerTests {
         #expect(outcome.disposition == .applied)
         #expect(outcome.answered)
         let mails = try await queued(world, to: "pavel.weber@kit.example.org").dropFirst(before)
-        #expect(mails.map(\.kind) == ["transcript"])
+        #expect(mails.map(\.kind.rawValue) == ["transcript"])
         let text = String(decoding: try #require(mails.first).data, as: UTF8.self).replacingOccurrences(of: "=\r\n", with: "")
         #expect(text.contains("and 990 more (1000 files)"))
         #expect(text.contains("ea-NGI_DE-FZK-LCG2-EMI-1.0-SE-DPM_mysql-1.8.0-1"))
-        #expect(try await world.store.pendingOutbox(at: world.clock.now, limit: 100_000).filter { $0.kind == "report-refused" }.isEmpty)
+        #expect(try await world.store.pendingOutbox(at: world.clock.now, limit: 100_000).filter { $0.kind.rawValue == "report-refused" }.isEmpty)
         // All 1,000 files are still kept on the ticket.
         let kept = try await world.store.history(of: TicketID(12)).filter { $0.action == "attachment.refused" }
         #expect(kept.count == 1_000)
@@ -71,14 +71,14 @@ struct OneAnswerTests {
         #expect(outcome.results.map(\.status) == [.applied])
         let new = try await world.store.pendingOutbox(at: world.clock.now, limit: 1_000).dropFirst(before)
         let toSender = new.filter { $0.recipients.contains(EmailAddress("paolo.veronesi@cnaf.example.org")) }
-        #expect(toSender.map(\.kind) == ["transcript"])
+        #expect(toSender.map(\.kind.rawValue) == ["transcript"])
         let transcript = String(decoding: try #require(toSender.first).data, as: UTF8.self).replacingOccurrences(of: "=\r\n", with: "")
         #expect(transcript.contains("downtime NGI_IT-INFN-T1 on"))
         #expect(transcript.contains("In-Reply-To: <accept-1@cnaf.example.org>"))
         let references = try #require(unfolded(transcript, "References"))
         #expect(references == "<ticket-12@rollout.example.org> <first@cnaf.example.org> <rg.12.team-assigned.1.abc@rollout.example.org> <accept-1@cnaf.example.org>")
-        #expect(new.contains { $0.kind == "team-accepted" && $0.recipients == [EmailAddress("andrea.chierici@cnaf.example.org")] })
-        #expect(new.contains { $0.kind == "team-accepted" && $0.recipients.contains(EmailAddress(IngestWorld.managers)) })
+        #expect(new.contains { $0.kind.rawValue == "team-accepted" && $0.recipients == [EmailAddress("andrea.chierici@cnaf.example.org")] })
+        #expect(new.contains { $0.kind.rawValue == "team-accepted" && $0.recipients.contains(EmailAddress(IngestWorld.managers)) })
     }
 
     @Test("the hourly limit counts every answer: an error reply and a transcript use it up, then the sender hears nothing at all")
@@ -98,7 +98,7 @@ struct OneAnswerTests {
         #expect(third.disposition == .applied && !third.answered)
         #expect(third.results.map(\.status) == [.applied])
         let mails = try await queued(world, to: paolo).dropFirst(before)
-        #expect(mails.map(\.kind) == ["error-reply", "transcript"])
+        #expect(mails.map(\.kind.rawValue) == ["error-reply", "transcript"])
         #expect(world.logs.entries.contains { $0.message.description.contains("no answer sent") })
     }
 
@@ -110,7 +110,7 @@ struct OneAnswerTests {
         let outcome = try await world.ingest.ingest(try world.raw("attachments/odt-report-well-named.eml"))
         #expect(outcome.disposition == .applied)
         let mails = try await queued(world, to: "paolo.veronesi@cnaf.example.org").dropFirst(before)
-        #expect(mails.map(\.kind) == ["transcript"])
+        #expect(mails.map(\.kind.rawValue) == ["transcript"])
         #expect(String(decoding: try #require(mails.first).data, as: UTF8.self).replacingOccurrences(of: "=\r\n", with: "").contains("taken as the report of ea-NGI_IT-INFN-T1"))
     }
 }

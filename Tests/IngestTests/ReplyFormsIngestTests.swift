@@ -125,7 +125,7 @@ private func commands(_ analysis: Ingest.Analysis) -> [Command] {
 /// The text of the notification a member of ea-NGI_IT-INFN-T1 received in the test world, as the gateway sent it.
 private func sentNotification(_ world: IngestWorld, to address: String = "paolo.veronesi@cnaf.example.org") async throws -> OutgoingMessage {
     let outbox = try await world.store.pendingOutbox(at: world.clock.now, limit: 100)
-    return try #require(outbox.first { $0.kind == "team-assigned" && $0.recipients.contains(EmailAddress(address)) })
+    return try #require(outbox.first { $0.kind.rawValue == "team-assigned" && $0.recipients.contains(EmailAddress(address)) })
 }
 
 @Suite("Reading replies as mail programs write them (issue 12)")
@@ -209,7 +209,7 @@ struct ReplyFormsIngestTests {
         defer { world.cleanUp() }
         let sent = try await sentNotification(world)
         let text = SentMessageText.text(of: sent.data).replacingOccurrences(of: "\r\n", with: "\n")
-        let before = try await world.store.pendingOutbox(at: world.clock.now, limit: 1000).filter { $0.kind == "conversation" }.count
+        let before = try await world.store.pendingOutbox(at: world.clock.now, limit: 1000).filter { $0.kind.rawValue == "conversation" }.count
 
         // Only a command above the copy and a mobile signature: nothing to relay.
         let bare = formReply(
@@ -217,7 +217,7 @@ struct ReplyFormsIngestTests {
             format: .plain, name: nil)
         let quiet = try await world.ingest.ingest(bare)
         #expect(quiet.results.map(\.status) == [.applied])
-        let afterBare = try await world.store.pendingOutbox(at: world.clock.now, limit: 1000).filter { $0.kind == "conversation" }
+        let afterBare = try await world.store.pendingOutbox(at: world.clock.now, limit: 1000).filter { $0.kind.rawValue == "conversation" }
         #expect(afterBare.count == before)
 
         // Words of the person's own: relayed, and only they.

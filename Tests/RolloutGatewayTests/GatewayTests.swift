@@ -143,7 +143,7 @@ struct TimerConcurrencyTests {
         _ = try await test.gateway.tick()
         let queued = try await test.store.pendingOutbox(at: test.clock.now, limit: 100)
         // Two notices (one per silent team), each in a copy per manager.
-        let notices = queued.filter { $0.kind == "no-answer" }
+        let notices = queued.filter { $0.kind.rawValue == "no-answer" }
         #expect(notices.count == 4)
         #expect(Set(notices.map { String(decoding: $0.data, as: UTF8.self).contains("NGI_IT-INFN-T1") }).count == 2)
         #expect(Set(queued.map(\.messageID)).count == queued.count)

@@ -17,7 +17,7 @@ struct SentTextStoreTests {
         let ticket = try await test.staged()
         _ = try await test.apply("assign NGI_IT-INFN-T1 NGI_DE-FZK-LCG2", to: ticket, as: "mario.david@lip.example.org", at: "2026-11-27 15:00")
         let queued = try await test.store.pendingOutbox(at: amsterdam("2026-12-31 00:00"), limit: 1000)
-        let toPaolo = try #require(queued.first { $0.kind == "team-assigned" && $0.recipients.contains(EmailAddress("paolo.veronesi@cnaf.example.org")) })
+        let toPaolo = try #require(queued.first { $0.kind.rawValue == "team-assigned" && $0.recipients.contains(EmailAddress("paolo.veronesi@cnaf.example.org")) })
         #expect(SentMessageText.text(of: toPaolo.data).contains("accept NGI_IT-INFN-T1"))
 
         let byID = try await test.store.sentTextFingerprints(messageIDs: ["<\(toPaolo.messageID)>"], ticket: nil, recipient: nil, limit: 20)
@@ -40,7 +40,7 @@ struct SentTextStoreTests {
             _ = try await test.apply("assign NGI_IT-INFN-T1", to: ticket, as: "mario.david@lip.example.org", at: "2026-11-27 15:00")
         }
         let queued = try await test.store.pendingOutbox(at: amsterdam("2026-12-31 00:00"), limit: 1000)
-        let toPaolo = try #require(queued.first { $0.kind == "team-assigned" && $0.recipients.contains(EmailAddress("paolo.veronesi@cnaf.example.org")) })
+        let toPaolo = try #require(queued.first { $0.kind.rawValue == "team-assigned" && $0.recipients.contains(EmailAddress("paolo.veronesi@cnaf.example.org")) })
         let found = try await test.store.sentTextFingerprints(messageIDs: [toPaolo.messageID], ticket: nil, recipient: nil, limit: 0)
         #expect(found == [fingerprint(of: toPaolo)])
         #expect(!found[0].isEmpty)
@@ -52,7 +52,7 @@ struct SentTextStoreTests {
         let ticket = try await test.staged()
         _ = try await test.apply("assign NGI_IT-INFN-T1", to: ticket, as: "mario.david@lip.example.org", at: "2026-11-27 15:00")
         let queued = try await test.store.pendingOutbox(at: amsterdam("2026-12-31 00:00"), limit: 1000)
-        let toPaolo = try #require(queued.first { $0.kind == "team-assigned" && $0.recipients.contains(EmailAddress("paolo.veronesi@cnaf.example.org")) })
+        let toPaolo = try #require(queued.first { $0.kind.rawValue == "team-assigned" && $0.recipients.contains(EmailAddress("paolo.veronesi@cnaf.example.org")) })
         // Take the store back to before the migration, with the sqlite3 shell (another program, as an older gateway).
         try sqlite(test.configuration.storePath, """
             DROP INDEX outbox_by_ticket;

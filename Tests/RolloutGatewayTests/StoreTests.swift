@@ -201,7 +201,7 @@ struct AnswerCountTests {
                     SeenMessage(key: "<\(tag)-\(index)@test>", ticket: nil, sender: recipient, disposition: "applied"), at: date,
                     outbox: [
                         OutgoingMessage(
-                            messageID: "\(tag)-\(index)@rollout.example.org", ticket: nil, kind: "transcript",
+                            messageID: "\(tag)-\(index)@rollout.example.org", ticket: nil, kind: OutboxKind(rawValue: "transcript"),
                             sender: EmailAddress("staged-rollout@rollout.example.org"), recipients: [recipient], data: [], createdAt: date)
                     ])
             }

@@ -273,7 +273,7 @@ struct StoreConformanceTests {
         try await test.apply("assign NGI_IT-INFN-T1 NGI_DE-FZK-LCG2", to: ticket, as: "mario.david@lip.example.org", at: "2026-11-27 15:00")
         let queued = try await test.store.pendingOutbox(at: amsterdam("2026-12-31 00:00"), limit: 1000)
         let paolo = EmailAddress("paolo.veronesi@cnaf.example.org")
-        let toPaolo = try #require(queued.first { $0.kind == "team-assigned" && $0.recipients.contains(paolo) })
+        let toPaolo = try #require(queued.first { $0.kind.rawValue == "team-assigned" && $0.recipients.contains(paolo) })
         let fingerprint = OutgoingMessage.textFingerprint(of: toPaolo.data)
         #expect(try await test.store.sentTextFingerprints(messageIDs: ["<\(toPaolo.messageID)>"], ticket: nil, recipient: nil, limit: 20) == [fingerprint])
         let recent = try await test.store.sentTextFingerprints(
@@ -293,13 +293,13 @@ struct StoreConformanceTests {
         for minute in 0..<3 {
             let at = start.addingTimeInterval(Double(minute) * 60)
             let answer = OutgoingMessage(
-                messageID: "answer-\(minute)@test", ticket: nil, kind: answerKinds[minute % answerKinds.count],
+                messageID: "answer-\(minute)@test", ticket: nil, kind: OutboxKind.answers[minute % OutboxKind.answers.count],
                 sender: EmailAddress("gw@example.org"), recipients: [EmailAddress("someone@example.org")],
                 data: Array("Subject: answer\r\n\r\nbody\r\n".utf8), createdAt: at, nextAttemptAt: at)
             try await store.recordSeen(SeenMessage(key: "<m\(minute)@test>", ticket: nil, sender: sender, disposition: "set-aside"), at: at, outbox: [answer])
         }
         let notification = OutgoingMessage(
-            messageID: "note@test", ticket: nil, kind: "team-assigned", sender: EmailAddress("gw@example.org"),
+            messageID: "note@test", ticket: nil, kind: OutboxKind(rawValue: "team-assigned"), sender: EmailAddress("gw@example.org"),
             recipients: [EmailAddress("someone@example.org")], data: Array("Subject: n\r\n\r\nbody\r\n".utf8), createdAt: start,
             nextAttemptAt: start)
         try await store.recordSeen(SeenMessage(key: "<n@test>", ticket: nil, sender: nil, disposition: "set-aside"), at: start, outbox: [notification])

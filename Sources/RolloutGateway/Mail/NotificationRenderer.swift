@@ -98,7 +98,7 @@ public struct NotificationRenderer: Sendable {
                 return MailComposer.copy(of: firstBytes.value(), composedFrom: original, as: draft) ?? composer.compose(draft)
             }
             var message = OutgoingMessage(
-                messageID: copy.messageID, ticket: notification.ticket, kind: notification.kind.rawValue,
+                messageID: copy.messageID, ticket: notification.ticket, kind: .notification(notification.kind),
                 sender: composer.returnPath(for: notification.ticket), recipients: [recipient], data: [], createdAt: now)
             if composeLater {
                 message.composing = ComposedBytes(compose)

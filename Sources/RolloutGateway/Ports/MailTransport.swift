@@ -8,7 +8,7 @@ public struct OutgoingMessage: Sendable, Equatable {
     /// The `Message-ID`, without angle brackets.
     public var messageID: String
     public var ticket: TicketID?
-    public var kind: String
+    public var kind: OutboxKind
     public var sender: EmailAddress
     public var recipients: [EmailAddress]
     /// The whole RFC 5322 message, CRLF line ends (empty while ``composing`` is set).
@@ -20,7 +20,7 @@ public struct OutgoingMessage: Sendable, Equatable {
     public var nextAttemptAt: Date
 
     public init(
-        rowID: Int64? = nil, messageID: String, ticket: TicketID?, kind: String, sender: EmailAddress,
+        rowID: Int64? = nil, messageID: String, ticket: TicketID?, kind: OutboxKind, sender: EmailAddress,
         recipients: [EmailAddress], data: [UInt8], composing: ComposedBytes? = nil, createdAt: Date, attempts: Int = 0,
         nextAttemptAt: Date? = nil
     ) {

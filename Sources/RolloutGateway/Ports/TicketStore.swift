@@ -14,7 +14,7 @@ extension TicketStore {
     public func lookUp(messageKey: String, ticket: TicketID?, sender: EmailAddress?, answersSince: Date) async throws -> InboundLookup {
         var answers = 0
         if let sender {
-            for kind in answerKinds { answers += try await outboxCount(to: sender, kind: kind, since: answersSince) }
+            for kind in OutboxKind.answers { answers += try await outboxCount(to: sender, kind: kind, since: answersSince) }
         }
         return InboundLookup(
             seen: try await hasSeen(messageKey), stored: try await ticket.asyncMap { try await load($0) } ?? nil,

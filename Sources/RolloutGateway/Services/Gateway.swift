@@ -135,7 +135,7 @@ public struct Gateway: Sendable {
     }
 
     /// Kinds that are never held back: the notice about the caps itself.
-    static let uncappedKinds: Set<String> = [NotificationKind.volumeCapped.rawValue]
+    static let uncappedKinds: Set<OutboxKind> = [.notification(.volumeCapped)]
 
     /// Delivers the outbox through a transport, recording each outcome. Per recipient and per ticket, mail over
     /// the configured hourly caps waits in the outbox (the managers are told once per hour); permanent failures
@@ -171,7 +171,7 @@ public struct Gateway: Sendable {
             // The managers hear once per hour per ticket that its mail is held; the notice goes out in this run.
             for (ticket, held) in heldByTicket where !noticed.contains(ticket) {
                 noticed.insert(ticket)
-                guard try await store.queuedCount(ticket: ticket, kind: NotificationKind.volumeCapped.rawValue, since: window) == 0 else {
+                guard try await store.queuedCount(ticket: ticket, kind: .notification(.volumeCapped), since: window) == 0 else {
                     continue
                 }
                 _ = try await decideAndCommit(ticket, cause: .operatorAction("send")) { _ in
@@ -243,7 +243,7 @@ public struct Gateway: Sendable {
     /// Records on the message's ticket the recipients it could not reach (never for the failure notices
     /// themselves, which would loop).
     private func recordFailure(of message: OutgoingMessage, _ recipients: [FailedRecipient]) async throws {
-        guard let ticket = message.ticket, message.kind != NotificationKind.deliveryFailed.rawValue, !recipients.isEmpty else { return }
+        guard let ticket = message.ticket, message.kind != .notification(.deliveryFailed), !recipients.isEmpty else { return }
         _ = try await recordDeliveryFailure(on: ticket, recipients: recipients, cause: .operatorAction("send \(message.messageID)"))
     }
 

@@ -156,7 +156,7 @@ extension Ingest {
         draft.inReplyTo = message.headers.messageID
         draft.references = ReferenceList.chain(references: message.headers.references, inReplyTo: message.headers.inReplyTo)
         return OutgoingMessage(
-            messageID: messageID, ticket: nil, kind: "error-reply", sender: composer.from, recipients: [sender],
+            messageID: messageID, ticket: nil, kind: .errorReply, sender: composer.from, recipients: [sender],
             data: composer.compose(draft), createdAt: now)
     }
 }

@@ -16,6 +16,3 @@ public struct InboundLookup: Sendable {
         self.answersToSender = answersToSender
     }
 }
-
-/// The outbox kinds that count as answers to a sender (for the hourly limit).
-public let answerKinds = ["transcript", "error-reply"]

@@ -11,10 +11,10 @@ public protocol OutboxStore: Sendable {
     func postpone(_ message: OutgoingMessage, until: Date) async throws
     func outboxCounts() async throws -> (queued: Int, sent: Int, failed: Int)
     /// How many messages of a kind were queued to an address since a time (for rate limits).
-    func outboxCount(to address: EmailAddress, kind: String, since: Date) async throws -> Int
+    func outboxCount(to address: EmailAddress, kind: OutboxKind, since: Date) async throws -> Int
     /// Messages delivered since a time to an address, and for a ticket (for the volume caps).
     func deliveredCount(to address: EmailAddress, since: Date) async throws -> Int
     func deliveredCount(ticket: TicketID, since: Date) async throws -> Int
     /// Messages of a kind queued for a ticket since a time.
-    func queuedCount(ticket: TicketID, kind: String, since: Date) async throws -> Int
+    func queuedCount(ticket: TicketID, kind: OutboxKind, since: Date) async throws -> Int
 }
