@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 internal import CCurl
 import RolloutGateway
 
@@ -10,13 +11,12 @@ import RolloutGateway
 /// the fetcher is released. UIDs are always used together with the UIDVALIDITY they belong to: libcurl
 /// refuses a URL whose `;UIDVALIDITY=` differs from the mailbox's, so no command ever reaches the
 /// wrong messages after the mailbox was recreated.
-public final class IMAPFetcher: MailFetcher, @unchecked Sendable {
+public final class IMAPFetcher: MailFetcher {
     public let configuration: IMAPConfiguration
     private let logger: Logger
     private let pool: IMAPSessionPool
-    private let lock = NSLock()
-    /// Folders known to exist (guarded by `lock`).
-    private var existingFolders: Set<String> = []
+    /// Folders known to exist.
+    private let existingFolders = Mutex<Set<String>>([])
 
     /// At most this many messages downloaded ahead of `handle`, per connection (two batches).
     static let windowPerConnection = 2 * maxBatchCount
@@ -240,9 +240,7 @@ public final class IMAPFetcher: MailFetcher, @unchecked Sendable {
 
     /// Creates `folder` unless it exists (`LIST "" name`, then `CREATE name`, RFC 9051 §6.3.4).
     private func ensureFolder(_ folder: String, session: IMAPSession) throws(IMAPStepFailure) {
-        lock.lock()
-        let known = existingFolders.contains(folder)
-        lock.unlock()
+        let known = existingFolders.withLock { $0.contains(folder) }
         if known { return }
         let quoted = IMAPResponses.quoted(folder)
         func exists() throws(IMAPStepFailure) -> Bool {
@@ -260,9 +258,7 @@ public final class IMAPFetcher: MailFetcher, @unchecked Sendable {
                 guard try exists() else { throw error }
             }
         }
-        lock.lock()
-        existingFolders.insert(folder)
-        lock.unlock()
+        existingFolders.withLock { _ = $0.insert(folder) }
     }
 
     /// The planning thread: sizes and flags 64 UIDs a command (`UID FETCH set (RFC822.SIZE FLAGS)`), then `\Seen`

@@ -5,7 +5,7 @@ import RolloutGateway
 extension MaildirSource: IngestSource {
     public func failed(_ entry: Entry, error: any Error) async throws -> IngestFailure {
         try setAside(entry, reason: "\(error)")
-        return .keptAside
+        return .keptAside(place: "\(root)/failed/\(entry.name)")
     }
 
     public func release(done: [Entry], quarantined: [Entry], retry: [Entry]) async throws {

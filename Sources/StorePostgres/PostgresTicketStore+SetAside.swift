@@ -48,6 +48,8 @@ extension PostgresTicketStore {
 
     public func dropSetAside(_ id: Int64, forgettingSeen: Bool) async throws -> Bool {
         try await transaction { connection in
+            // The total's row first, as keepSetAside locks it: two instances never wait for each other crosswise.
+            try await connection.execute("SELECT bytes FROM set_aside_total WHERE id = 1 FOR UPDATE")
             guard let row = try await connection.rows("SELECT message_key, size FROM set_aside WHERE id = \(id) FOR UPDATE").first else {
                 return false
             }

@@ -218,7 +218,7 @@ extension PostgresTicketStore {
                 """
                 UPDATE outbox SET attempts = \(record.attempts), sent_at = \(record.sentAt), failed_at = \(record.failedAt),
                   next_attempt_at = \(record.nextAttemptAt), last_error = \(record.lastError), claimed_until = NULL
-                WHERE id = \(Int(rowID))
+                WHERE id = \(Int(rowID)) AND sent_at IS NULL AND failed_at IS NULL
                 """)
         }
     }

@@ -182,8 +182,7 @@ enum Schema {
                     CREATE INDEX answer_counts_by_minute ON answer_counts(minute);
                     """)
             let rows = try Row.fetchCursor(
-                db, sql: "SELECT recipients, created_at FROM outbox WHERE kind IN (\(OutboxKind.answers.map { _ in "?" }.joined(separator: ", ")))",
-                arguments: StatementArguments(OutboxKind.answers.map(\.rawValue)))
+                db, sql: "SELECT recipients, created_at FROM outbox WHERE kind IN ('transcript', 'error-reply')")
             while let row = try rows.next() {
                 let recipients: String = row["recipients"]
                 let created: Date = row["created_at"]

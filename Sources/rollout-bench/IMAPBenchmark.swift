@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MailCurl
 import RolloutGateway
+import Synchronization
 
 /// Fetches every message of a mailbox over IMAP through ``IMAPFetcher`` (no processing) and prints messages per second.
 ///
@@ -62,26 +63,20 @@ enum IMAPBenchmark {
     }
 
     /// Counts what `fetch` hands over and checks that UIDs ascend.
-    private final class Counter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var messages = 0
-        private var bytes = 0
-        private var lastUID: UInt32 = 0
-        private var ordered = true
+    private final class Counter: Sendable {
+        private let state = Mutex<(messages: Int, bytes: Int, lastUID: UInt32, ordered: Bool)>((0, 0, 0, true))
 
         func add(_ message: FetchedMessage) {
-            lock.lock()
-            messages += 1
-            bytes += message.raw.count
-            if message.uid <= lastUID { ordered = false }
-            lastUID = message.uid
-            lock.unlock()
+            state.withLock { state in
+                state.messages += 1
+                state.bytes += message.raw.count
+                if message.uid <= state.lastUID { state.ordered = false }
+                state.lastUID = message.uid
+            }
         }
 
         var totals: (messages: Int, bytes: Int, ordered: Bool) {
-            lock.lock()
-            defer { lock.unlock() }
-            return (messages, bytes, ordered)
+            state.withLock { ($0.messages, $0.bytes, $0.ordered) }
         }
     }
 

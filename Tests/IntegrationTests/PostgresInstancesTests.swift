@@ -293,3 +293,33 @@ extension CLITests {
         guard process.terminationStatus == 0 else { throw PostgresServer.Failure("generate_replies.py exited \(process.terminationStatus)") }
     }
 }
+
+/// A store that cannot be used in the middle of an ingest: the messages stay where they were, for the next run.
+@Suite("ingest when the database fails", .serialized)
+struct PostgresUnavailableTests {
+    @Test("a database that refuses writes (disk full) leaves the Maildir's messages in new/, none in failed/; the next run applies them")
+    func unavailableKeepsMessages() throws {
+        let installation = try PostgresInstancesTests.Installation(shared: 0, unique: 0)
+        try CLITests.generateReplies(count: 20, into: installation.maildirs[0])
+        // Every insert into messages_seen fails as a full disk does (SQLSTATE 53100), from the database itself.
+        _ = try installation.sql("""
+            CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'could not extend file' USING ERRCODE = '53100'; END $$;
+            CREATE TRIGGER refuse BEFORE INSERT ON messages_seen FOR EACH ROW EXECUTE FUNCTION refuse();
+            """)
+        let failing = try installation.startIngest(0)
+        failing.waitUntilExit()
+        #expect(failing.terminationStatus != 0)
+        #expect(installation.count(0, "new") == 20)
+        #expect(installation.count(0, "failed") == 0)
+        #expect(try installation.sql("SELECT COUNT(*) FROM messages_seen") == "0")
+
+        _ = try installation.sql("DROP TRIGGER refuse ON messages_seen")
+        let again = try installation.startIngest(0)
+        again.waitUntilExit()
+        #expect(again.terminationStatus == 0)
+        #expect(installation.count(0, "new") == 0)
+        #expect(installation.count(0, "cur") == 20)
+        #expect(try installation.sql("SELECT COUNT(*) FROM messages_seen") == "20")
+    }
+}

@@ -34,4 +34,8 @@ public enum OutboxKind: Hashable, Sendable, CustomStringConvertible {
 
     /// Whether it answers a sender (a transcript or an error reply).
     public var isAnswer: Bool { Self.answers.contains(self) }
+
+    /// Kinds are equal by their stored name, as the stores compare them.
+    public static func == (lhs: OutboxKind, rhs: OutboxKind) -> Bool { lhs.rawValue == rhs.rawValue }
+    public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
 }

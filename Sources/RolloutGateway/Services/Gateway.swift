@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RolloutCore
+import Synchronization
 
 /// The orchestration around the rules engine: load, decide, run hooks, render, commit — with retries
 /// when another writer changed the ticket in between.
@@ -180,11 +181,10 @@ public struct Gateway: Sendable {
             }
             guard !batch.isEmpty else { continue }
             // Each outcome is recorded as soon as it is known, before the next message goes (a crash repeats at most
-            // the message in flight); a session refused changes no message.
+            // the message in flight); a session refused changes no message (a store that claims rows frees them).
             let recordingFailure = FirstError()
             let store = self.store
             let outcomes = await transport.deliver(batch) { message, outcome in
-                if case .sessionRefused = outcome { return }
                 do {
                     try await store.recordDelivery(outcome, for: message, at: now)
                 } catch {
@@ -336,10 +336,9 @@ public struct Gateway: Sendable {
 }
 
 /// The first error of several concurrent attempts, kept for the caller to throw.
-final class FirstError: @unchecked Sendable {
-    private let lock = NSLock()
-    private var first: (any Error)?
+final class FirstError: Sendable {
+    private let first = Mutex<(any Error)?>(nil)
 
-    func keep(_ error: any Error) { lock.withLock { if first == nil { first = error } } }
-    var error: (any Error)? { lock.withLock { first } }
+    func keep(_ error: any Error) { first.withLock { if $0 == nil { $0 = error } } }
+    var error: (any Error)? { first.withLock { $0 } }
 }

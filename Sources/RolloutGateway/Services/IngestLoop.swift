@@ -54,8 +54,12 @@ public final class IngestLoop<Source: IngestSource>: Sendable {
 
     private let state = Mutex(State())
 
-    public init(ingest: Ingest, source: Source, groupSize: Int = 64, groupBytes: Int = 32 << 20) {
+    public init(
+        ingest: Ingest, source: Source, stoppingAt stopsAt: @escaping @Sendable (any Error) -> Bool = IngestLoop.isTemporary,
+        groupSize: Int = 64, groupBytes: Int = 32 << 20
+    ) {
         self.ingest = ingest
+        self.stopsAt = stopsAt
         self.source = source
         self.groupSize = groupSize
         self.groupBytes = groupBytes
@@ -64,14 +68,25 @@ public final class IngestLoop<Source: IngestSource>: Sendable {
     /// What the loop has done so far.
     public var report: Report { state.withLock { $0.report } }
 
-    /// Failures the next run may not meet: a busy store, a conflict, a hook that failed.
+    /// Failures that are not the message's: a busy or unreachable store, a conflict, a hook that failed. The
+    /// message stays with its source for the next run.
     public static func isTemporary(_ error: any Error) -> Bool {
         switch error {
-        case let error as StoreError: error.isTemporaryFailure
+        case let error as StoreError: error.isTemporaryFailure || error.isUnavailable
         case GatewayError.hookFailed, GatewayError.tooManyConflicts: true
         default: false
         }
     }
+
+    /// Failures of the store alone (busy, unreachable, a conflict): for a source that counts every other failure
+    /// against the message (a mailbox, whose messages are quarantined after a few attempts instead of blocking it).
+    public static func isStoreTemporary(_ error: any Error) -> Bool {
+        guard let error = error as? StoreError else { return false }
+        return error.isTemporaryFailure || error.isUnavailable
+    }
+
+    /// Which errors stop the loop (the others are the message's failure, handed to the source).
+    private let stopsAt: @Sendable (any Error) -> Bool
 
     /// Runs `handOver` (which calls ``add(_:size:source:declaredSize:read:)``, and ``settle()`` where the source wants
     /// its messages released), then settles. On an error, what was committed before it is released, then it is thrown.
@@ -158,7 +173,7 @@ public final class IngestLoop<Source: IngestSource>: Sendable {
 
     /// One group in one store batch; each message counts as settled once the batch is committed.
     private func apply(_ group: [Member]) async throws {
-        let (results, stop) = try await ingest.gateway.store.applyInBatch(group, stoppingAt: Self.isTemporary) { member in
+        let (results, stop) = try await ingest.gateway.store.applyInBatch(group, stoppingAt: stopsAt) { member in
             try await self.apply(member)
         }
         state.withLock { state in
@@ -185,16 +200,21 @@ public final class IngestLoop<Source: IngestSource>: Sendable {
     private func apply(_ member: Member) async throws -> (Settled, Ingest.Outcome?) {
         do {
             return (.done(member.handle), try await ingest.ingest(prepared: try await member.reading.value.get()))
-        } catch where Self.isTemporary(error) {
+        } catch where stopsAt(error) {
             throw error
         } catch {
-            ingest.gateway.logger.error("message not processed", metadata: ["source": "\(member.name)", "reason": "\(error)"])
-            switch try await source.failed(member.handle, error: error) {
-            case .keptAside:
+            let failure = try await source.failed(member.handle, error: error)
+            let logger = ingest.gateway.logger
+            switch failure {
+            case .keptAside(let place):
+                logger.error("message not processed; set aside", metadata: ["source": "\(member.name)", "kept": "\(place)", "reason": "\(error)"])
                 return (.keptAside, nil)
-            case .retry:
+            case .retry(let attempts):
+                logger.error(
+                    "message not processed; will try again", metadata: ["source": "\(member.name)", "attempts": "\(attempts)", "reason": "\(error)"])
                 return (.retry(member.handle), nil)
-            case .quarantine:
+            case .quarantine(let attempts):
+                logger.error("message quarantined", metadata: ["source": "\(member.name)", "attempts": "\(attempts)", "reason": "\(error)"])
                 return (.quarantined(member.handle), nil)
             }
         }

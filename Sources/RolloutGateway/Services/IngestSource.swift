@@ -14,12 +14,12 @@ public protocol IngestSource: Sendable {
     func release(done: [Handle], quarantined: [Handle], retry: [Handle]) async throws
 }
 
-/// What a source made of a message that failed.
+/// What a source made of a message that failed (the loop logs it).
 public enum IngestFailure: Sendable, Equatable {
-    /// Kept aside by the source already (a Maildir's failed/, a log line for a file): not released.
-    case keptAside
-    /// To be tried again by a later run.
-    case retry
+    /// Kept aside by the source already, at `place` (a Maildir's failed/; a file left where it is): not released.
+    case keptAside(place: String)
+    /// To be tried again by a later run; the attempts so far.
+    case retry(attempts: Int)
     /// Failed too often: released as quarantined.
-    case quarantine
+    case quarantine(attempts: Int)
 }

@@ -44,11 +44,7 @@ final class MailboxIngestSource: IngestSource {
 
     func failed(_ uid: UInt32, error: any Error) async throws -> IngestFailure {
         let attempts = try await store.recordFetchFailure(mailbox: mailbox, uidValidity: uidValidity, uid: uid, error: "\(error)")
-        let quarantined = attempts >= maxAttempts
-        logger.error(
-            quarantined ? "message quarantined" : "message not processed; will try again",
-            metadata: ["uid": "\(uid)", "attempts": "\(attempts)", "reason": "\(error)"])
-        return quarantined ? .quarantine : .retry
+        return attempts >= maxAttempts ? .quarantine(attempts: attempts) : .retry(attempts: attempts)
     }
 
     func release(done: [UInt32], quarantined: [UInt32], retry: [UInt32]) async throws {

@@ -67,7 +67,9 @@ public struct RunCycle: Sendable {
         let source = MailboxIngestSource(
             fetcher: fetcher, store: store, mailbox: mailbox, uidValidity: uidValidity,
             previous: cursor?.uidValidity == uidValidity ? cursor?.lastUID ?? 0 : 0, maxAttempts: maxAttempts, logger: logger)
-        let loop = IngestLoop(ingest: ingest, source: source)
+        // A message that fails for any reason but the store's is counted against it and quarantined after
+        // `maxAttempts`, so that one message never blocks the mailbox.
+        let loop = IngestLoop(ingest: ingest, source: source, stoppingAt: IngestLoop<MailboxIngestSource>.isStoreTemporary)
         let fetched = Mutex(0)
         let mailbox = self.mailbox
         let sizeLimit = ingest.configuration.maxMessageBytes
@@ -110,5 +112,11 @@ extension StoreError {
         case .busy, .conflict: true
         default: false
         }
+    }
+
+    /// The store cannot be reached or used: the next run, once it can, will do.
+    public var isUnavailable: Bool {
+        if case .unavailable = self { return true }
+        return false
     }
 }
