@@ -203,6 +203,17 @@ extension PostgresTicketStore {
     }
 
     static func insert(_ entry: HistoryEntry, _ connection: PostgresConnection) async throws {
+        try await insert([entry], connection)
+    }
+
+    /// History entries in one statement (in their order: their ids ascend as they were given).
+    static func insert(_ entries: [HistoryEntry], _ connection: PostgresConnection) async throws {
+        for chunk in stride(from: 0, to: entries.count, by: 1000).map({ entries[$0..<min($0 + 1000, entries.count)] }) {
+            try await connection.execute(RowValues.insert(into: "history", rows: chunk.map(historyRow)))
+        }
+    }
+
+    private static func historyRow(_ entry: HistoryEntry) -> RowValues {
         let (kind, cause) = causeColumns(entry.cause)
         var values = RowValues()
         values.add("ticket_id", entry.ticket.rawValue)
@@ -214,7 +225,7 @@ extension PostgresTicketStore {
         values.add("authentication_basis", entry.basis?.rawValue)
         values.add("action", entry.action)
         values.add("detail", entry.detail)
-        try await connection.execute(values.insert(into: "history"))
+        return values
     }
 
     static func historyEntry(_ row: PostgresRecord) throws -> HistoryEntry {
@@ -297,8 +308,18 @@ extension PostgresTicketStore {
         try await connection.execute(values.insert(into: "attachments"))
     }
 
-    /// Inserts an outbox message (its bytes written now: this store does not take messages still being composed).
-    static func insert(_ message: OutgoingMessage, _ connection: PostgresConnection) async throws {
+    /// Inserts outbox messages in one statement (their bytes written now: this store does not take messages still
+    /// being composed), a message already there (its Message-ID) kept as it was, and counts the answers inserted.
+    static func insert(_ messages: [OutgoingMessage], _ connection: PostgresConnection) async throws {
+        for chunk in stride(from: 0, to: messages.count, by: 500).map({ Array(messages[$0..<min($0 + 500, messages.count)]) }) {
+            let inserted = Set(
+                try await connection.rows(RowValues.insert(into: "outbox", rows: chunk.map(outboxRow), onConflict: ["message_id"], returning: "message_id"))
+                    .map { try $0.get("message_id", as: String.self) })
+            try await countAnswers(chunk.filter { $0.kind.isAnswer && inserted.contains($0.messageID) }, connection)
+        }
+    }
+
+    private static func outboxRow(_ message: OutgoingMessage) -> RowValues {
         var values = RowValues()
         values.add("message_id", message.messageID)
         values.add("ticket_id", message.ticket?.rawValue)
@@ -311,21 +332,30 @@ extension PostgresTicketStore {
         values.add("attempts", message.attempts)
         values.add("next_attempt_at", message.nextAttemptAt)
         values.add("text_fingerprint", bytes.isEmpty ? nil : ByteBuffer(bytes: OutgoingMessage.textFingerprint(of: bytes).bytes))
-        let inserted = try await !connection.rows(values.insert(into: "outbox", onConflict: ["message_id"], replacing: false, returning: "id")).isEmpty
-        if inserted, message.kind.isAnswer {
-            for recipient in message.recipients { try await countAnswer(to: recipient, at: message.createdAt, connection) }
-        }
+        return values
     }
 
-    /// Counts one answer to `recipient` in the minute of `date`, and forgets the counts older than a day.
-    static func countAnswer(to recipient: EmailAddress, at date: Date, _ connection: PostgresConnection) async throws {
-        let minute = AnswerMinute.of(date)
+    /// Counts answers per recipient and minute (one statement), and forgets the counts older than a day.
+    static func countAnswers(_ answers: [OutgoingMessage], _ connection: PostgresConnection) async throws {
+        var counts: [String: [Int: Int]] = [:]
+        for answer in answers {
+            for recipient in answer.recipients { counts[recipient.key, default: [:]][AnswerMinute.of(answer.createdAt), default: 0] += 1 }
+        }
+        guard !counts.isEmpty else { return }
+        let rows = counts.keys.sorted().flatMap { recipient in
+            counts[recipient]!.keys.sorted().map { minute in
+                var values = RowValues()
+                values.add("recipient", recipient)
+                values.add("minute", minute)
+                values.add("answers", counts[recipient]![minute]!)
+                return values
+            }
+        }
         try await connection.execute(
-            """
-            INSERT INTO answer_counts (recipient, minute, answers) VALUES (\(recipient.key), \(minute), 1)
-            ON CONFLICT (recipient, minute) DO UPDATE SET answers = answer_counts.answers + 1
-            """)
-        try await connection.execute("DELETE FROM answer_counts WHERE minute < \(minute - AnswerMinute.kept)")
+            RowValues.insert(
+                into: "answer_counts", rows: rows, onConflict: ["recipient", "minute"], update: "answers = answer_counts.answers + excluded.answers"))
+        let newest = answers.map { AnswerMinute.of($0.createdAt) }.max()!
+        try await connection.execute("DELETE FROM answer_counts WHERE minute < \(newest - AnswerMinute.kept)")
     }
 
     /// Answers to `recipient` since `since`, in whole minutes (as the SQLite store): at most 60 rows are read.

@@ -58,7 +58,7 @@ extension PostgresTicketStore {
                     try await Self.update(rollout, from: previous, connection, at: now)
                 }
             }
-            for entry in commit.decision.history { try await Self.insert(entry, connection) }
+            try await Self.insert(commit.decision.history, connection)
             if let fired = commit.firedTimer {
                 // Another instance may have fired it since it was read as due (and scheduled its repeat, not due yet): then
                 // this firing is void.
@@ -72,7 +72,7 @@ extension PostgresTicketStore {
                 guard settled.count == 1 else { throw StoreError.alreadySeen("timer \(fired.kind.rawValue) of ticket \(fired.ticket)") }
             }
             for change in commit.decision.timers { try await Self.apply(change, connection, at: now) }
-            for message in commit.outbox { try await Self.insert(message, connection) }
+            try await Self.insert(commit.outbox, connection)
             let attachmentTicket = after.rollout?.id ?? after.release.id
             for attachment in commit.attachments {
                 try await Self.insert(attachment, ticket: attachmentTicket, messageKey: commit.seen?.key, connection, at: now)
@@ -83,7 +83,7 @@ extension PostgresTicketStore {
     public func recordSeen(_ message: SeenMessage, at date: Date, outbox: [OutgoingMessage]) async throws {
         try await transaction { connection in
             guard try await Self.insertSeen(message, connection, at: date) else { throw StoreError.alreadySeen(message.key) }
-            for outgoing in outbox { try await Self.insert(outgoing, connection) }
+            try await Self.insert(outbox, connection)
         }
     }
 

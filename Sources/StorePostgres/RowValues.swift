@@ -40,6 +40,26 @@ struct RowValues {
         return PostgresQuery(unsafeSQL: sql, binds: bindings)
     }
 
+    /// One `INSERT INTO table (…) VALUES (…), (…), …` for rows of the same columns (one round trip); with `onConflict`,
+    /// existing rows are kept, or changed by `update` (`SET` assignments); with `returning`, the inserted rows' columns
+    /// are returned.
+    static func insert(
+        into table: String, rows: [RowValues], onConflict key: [String] = [], update: String? = nil, returning: String? = nil
+    ) -> PostgresQuery {
+        precondition(!rows.isEmpty && rows.allSatisfy { $0.names == rows[0].names }, "rows of one insert have the same columns")
+        var bindings = PostgresBindings(capacity: rows.count * rows[0].names.count)
+        var tuples: [String] = []
+        var number = 0
+        for row in rows {
+            for bind in row.binders { bind(&bindings) }
+            tuples.append("(" + row.names.map { _ in number += 1; return "$\(number)" }.joined(separator: ", ") + ")")
+        }
+        var sql = "INSERT INTO \(table) (\(rows[0].names.joined(separator: ", "))) VALUES \(tuples.joined(separator: ", "))"
+        if !key.isEmpty { sql += " ON CONFLICT (\(key.joined(separator: ", "))) " + (update.map { "DO UPDATE SET \($0)" } ?? "DO NOTHING") }
+        if let returning { sql += " RETURNING \(returning)" }
+        return PostgresQuery(unsafeSQL: sql, binds: bindings)
+    }
+
     /// `UPDATE table SET … WHERE column = value`.
     func update(_ table: String, extra: String? = nil, where column: String, equals value: Int) -> PostgresQuery {
         var binds = bindings

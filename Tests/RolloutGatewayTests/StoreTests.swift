@@ -256,8 +256,9 @@ struct AnswerCountTests {
                 #expect(counted == entry.answers / 100)
             }
         }
-        // and sixteen times the answers cost less than twice the time (it was linear in them: a quadratic ingest)
+        // and sixteen times the answers cost less than four times the time (it was linear in them, sixteen times: a
+        // quadratic ingest; the margin is for tests running beside it on two cores)
         print("answer count: 1,000 look-ups after 400 answers \(timings[0]) s, after 6,400 answers \(timings[1]) s")
-        #expect(timings[1] < 2 * timings[0], "\(timings)")
+        #expect(timings[1] < 4 * timings[0], "\(timings)")
     }
 }
