@@ -1,0 +1,17 @@
+import Foundation
+import RolloutCore
+
+/// What one delivery attempt came to.
+public enum DeliveryOutcome: Sendable, Equatable {
+    case delivered
+    /// Worth trying again later (4xx, connection trouble).
+    case temporaryFailure(String)
+    /// Will not succeed (5xx); recorded and reported.
+    case permanentFailure(String)
+    /// Accepted for some recipients; these were refused permanently (address → the server's reply).
+    case partiallyDelivered(refused: [EmailAddress: String])
+    /// Not offered: the server refused the session itself (a login refused; a 5xx to the greeting, EHLO, STARTTLS
+    /// or AUTH; the gateway's own address refused at MAIL FROM). The fault is the configuration's or the server's,
+    /// not the message's: it stays queued as it was, no attempt counted, and `send` stops (exit 78).
+    case sessionRefused(String)
+}
