@@ -5,6 +5,8 @@ import Synchronization
 /// arrive, applied in groups of one store batch each while the next ones are read, and released to their source
 /// only once their commits are durable (``UnitOfWork/flush()``). A temporary failure (a busy store, a conflict, a
 /// hook that failed) stops the loop: what was committed before it is released, the rest stays with the source.
+/// ``add(_:size:source:declaredSize:read:)`` and ``settle()`` are called one after the other, from one hand-over
+/// (a source's loop or its fetch callback), never at the same time.
 public final class IngestLoop<Source: IngestSource>: Sendable {
     /// What the loop did, for the summary line of a run.
     public struct Report: Sendable {
