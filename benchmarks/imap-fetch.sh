@@ -12,6 +12,7 @@
 # is removed before every gateway run all the same, so that each run starts from unseen mail, as in production.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/dovecot-conf.sh
 
 COUNT=${1:-10000}
 shift || true
@@ -44,45 +45,7 @@ MAIL_GID=$(id -g "$MAIL_USER")
 MAILDIR="$WORK/mail/$USER_NAME/Maildir"
 mkdir -p "$MAILDIR/new" "$MAILDIR/cur" "$MAILDIR/tmp"
 echo "$USER_NAME:{PLAIN}$PASSWORD" > "$WORK/passwd"
-cat > "$WORK/dovecot.conf" <<EOF
-protocols = imap
-listen = 127.0.0.1
-base_dir = $WORK/base
-state_dir = $WORK/state
-instance_name = rollout-bench-$PORT
-log_path = $WORK/dovecot.log
-login_greeting = $MARKER ready
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-first_valid_uid = $MAIL_UID
-last_valid_uid = $MAIL_UID
-first_valid_gid = $MAIL_GID
-default_internal_user = $MAIL_USER
-default_login_user = $MAIL_USER
-mail_location = maildir:~/Maildir
-passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u $WORK/passwd
-}
-userdb {
-  driver = static
-  args = uid=$MAIL_UID gid=$MAIL_GID home=$WORK/mail/%u
-}
-service imap-login {
-  chroot =
-  inet_listener imap {
-    address = 127.0.0.1
-    port = $PORT
-  }
-  inet_listener imaps {
-    port = 0
-  }
-}
-service anvil {
-  chroot =
-}
-EOF
+write_dovecot_conf "$WORK" "$PORT" "rollout-bench-$PORT" "$MARKER" "$MAIL_UID" "$MAIL_GID" "$MAIL_USER"
 
 echo "seeding $COUNT messages…" >&2
 /usr/bin/python3 benchmarks/generate_replies.py "$COUNT" "$WORK/generated"

@@ -24,6 +24,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
+source scripts/dovecot-conf.sh
 
 MODE=${1:-}
 KILLS=${2:-50}
@@ -261,45 +262,7 @@ start_dovecot() {
     echo "gateway:{PLAIN}$DOVECOT_PASSWORD" > "$dir/passwd"
     DOVECOT_PORT=$($PYTHON -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     local marker="dovecot-kill-$RANDOM"
-    cat > "$dir/dovecot.conf" <<EOF
-protocols = imap
-listen = 127.0.0.1
-base_dir = $dir/base
-state_dir = $dir/state
-instance_name = kill-campaign-$DOVECOT_PORT
-log_path = $dir/dovecot.log
-login_greeting = $marker ready
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-first_valid_uid = $owner_uid
-last_valid_uid = $owner_uid
-first_valid_gid = $owner_gid
-default_internal_user = $owner_name
-default_login_user = $owner_name
-mail_location = maildir:~/Maildir
-passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u $dir/passwd
-}
-userdb {
-  driver = static
-  args = uid=$owner_uid gid=$owner_gid home=$dir/mail/%u
-}
-service imap-login {
-  chroot =
-  inet_listener imap {
-    address = 127.0.0.1
-    port = $DOVECOT_PORT
-  }
-  inet_listener imaps {
-    port = 0
-  }
-}
-service anvil {
-  chroot =
-}
-EOF
+    write_dovecot_conf "$dir" "$DOVECOT_PORT" "kill-campaign-$DOVECOT_PORT" "$marker" "$owner_uid" "$owner_gid" "$owner_name"
     /usr/sbin/dovecot -F -c "$dir/dovecot.conf" </dev/null >"$dir/dovecot.out" 2>&1 &
     DOVECOT_PID=$!
     CHILDREN+=("$DOVECOT_PID")

@@ -61,8 +61,9 @@ public final class PostgresTicketStore: TicketStore {
     /// once (the pool would keep trying to connect for a while).
     private let directConfiguration: PostgresConnection.Configuration
 
-    private static func connectionTLS(_ settings: PostgreSQLSettings) throws -> PostgresConnection.Configuration.TLS {
-        guard settings.tls != .disable else { return .disable }
+    /// The TLS of `settings` (nil when disabled): the certificate and host name verified, against `ca_file` when set.
+    private static func tlsConfiguration(_ settings: PostgreSQLSettings) throws -> TLSConfiguration? {
+        guard settings.tls != .disable else { return nil }
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.certificateVerification = .fullVerification
         if let caFile = settings.caFile {
@@ -72,6 +73,18 @@ public final class PostgresTicketStore: TicketStore {
                 throw StoreError.unavailable("the CA file \(caFile) cannot be read as PEM certificates (\(error))")
             }
         }
+        return tls
+    }
+
+    /// The pool's TLS.
+    private static func tls(_ settings: PostgreSQLSettings) throws -> PostgresClient.Configuration.TLS {
+        guard let tls = try tlsConfiguration(settings) else { return .disable }
+        return settings.tls == .require ? .require(tls) : .prefer(tls)
+    }
+
+    /// The direct connection's TLS (the same configuration, as a context).
+    private static func connectionTLS(_ settings: PostgreSQLSettings) throws -> PostgresConnection.Configuration.TLS {
+        guard let tls = try tlsConfiguration(settings) else { return .disable }
         let context = try NIOSSLContext(configuration: tls)
         return settings.tls == .require ? .require(context) : .prefer(context)
     }
@@ -95,19 +108,6 @@ public final class PostgresTicketStore: TicketStore {
         runner.cancel()
     }
 
-    private static func tls(_ settings: PostgreSQLSettings) throws -> PostgresClient.Configuration.TLS {
-        guard settings.tls != .disable else { return .disable }
-        var tls = TLSConfiguration.makeClientConfiguration()
-        tls.certificateVerification = .fullVerification
-        if let caFile = settings.caFile {
-            do {
-                tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caFile))
-            } catch {
-                throw StoreError.unavailable("the CA file \(caFile) cannot be read as PEM certificates (\(error))")
-            }
-        }
-        return settings.tls == .require ? .require(tls) : .prefer(tls)
-    }
 
     /// Runs pending migrations now (else the first use does). Refuses a schema newer than this binary.
     public func migrate() async throws {

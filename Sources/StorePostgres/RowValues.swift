@@ -27,17 +27,10 @@ struct RowValues {
         return bindings
     }
 
-    /// `INSERT INTO table (…) VALUES ($1, …)`; with `onConflict`, the existing row is replaced (`replacing`) or kept;
-    /// with `returning`, the inserted row's columns are returned (no row when the existing one was kept).
-    func insert(into table: String, onConflict key: [String] = [], replacing: Bool = false, returning: String? = nil) -> PostgresQuery {
-        var sql = "INSERT INTO \(table) (\(names.joined(separator: ", "))) VALUES (\((1...names.count).map { "$\($0)" }.joined(separator: ", ")))"
-        if !key.isEmpty {
-            let conflict = " ON CONFLICT (\(key.joined(separator: ", ")))"
-            let updates = names.filter { !key.contains($0) }.map { "\($0) = excluded.\($0)" }
-            sql += replacing ? "\(conflict) DO UPDATE SET \(updates.joined(separator: ", "))" : "\(conflict) DO NOTHING"
-        }
-        if let returning { sql += " RETURNING \(returning)" }
-        return PostgresQuery(unsafeSQL: sql, binds: bindings)
+    /// `INSERT INTO table (…) VALUES ($1, …)`; with `onConflict`, the existing row is replaced (`replacing`) or kept.
+    func insert(into table: String, onConflict key: [String] = [], replacing: Bool = false) -> PostgresQuery {
+        let updates = names.filter { !key.contains($0) }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        return Self.insert(into: table, rows: [self], onConflict: key, update: replacing ? updates : nil)
     }
 
     /// One `INSERT INTO table (…) VALUES (…), (…), …` for rows of the same columns (one round trip); with `onConflict`,

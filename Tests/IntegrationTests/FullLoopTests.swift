@@ -14,9 +14,15 @@ import Testing
 struct FullLoopTests {
     /// A configuration for the CLI: the demo's people, this test's Dovecot and smtp-sink, a scratch store.
     static func configuration(dovecot: DovecotServer, sink: SMTPSink, folder: URL) throws -> String {
+        try CLITests.configuration(in: folder, extra: try servers(dovecot: dovecot, sink: sink, folder: folder))
+    }
+
+    /// The configuration's `imap` and `smtp` sections for this test's Dovecot and smtp-sink (the IMAP credentials
+    /// written into `folder`).
+    static func servers(dovecot: DovecotServer, sink: SMTPSink, folder: URL) throws -> String {
         let credentials = folder.appendingPathComponent("imap-credentials").path
         try "\(DovecotServer.user):\(dovecot.password)\n".write(toFile: credentials, atomically: true, encoding: .utf8)
-        let extra = """
+        return """
 
             imap:
               url: \(dovecot.url)
@@ -27,7 +33,6 @@ struct FullLoopTests {
               url: \(sink.url)
               starttls: off
             """
-        return try CLITests.configuration(in: folder, extra: extra)
     }
 
     @Test("a team's reply fetched over IMAP is applied once and acknowledged over SMTP; it leaves the inbox")

@@ -201,9 +201,7 @@ struct PostgresInstancesTests {
         let sink = try SMTPSink()
         defer { sink.stop() }
         let installation = try Installation(shared: 0, unique: 0) { folder in
-            let credentials = folder.appendingPathComponent("imap-credentials").path
-            try "\(DovecotServer.user):\(dovecot.password)\n".write(toFile: credentials, atomically: true, encoding: .utf8)
-            return "\nimap:\n  url: \(dovecot.url)\n  starttls: off\n  credentials_file: \(credentials)\nsmtp:\n  url: \(sink.url)\n  starttls: off\n"
+            try FullLoopTests.servers(dovecot: dovecot, sink: sink, folder: folder)
         }
         let count = 400
         let pool = installation.folder.appendingPathComponent("replies")
