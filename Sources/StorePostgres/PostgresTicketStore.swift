@@ -201,6 +201,8 @@ public final class PostgresTicketStore: TicketStore {
                 return StoreError.unavailable("\(place): \(text)")
             default:
                 if state.hasPrefix("08") { return StoreError.unavailable("\(place): \(text)") }
+                // A data exception (a NUL in text, a value out of range): this event's data, not the database.
+                if state.hasPrefix("22") { return StoreError.refused("\(place): \(text)") }
                 return StoreError.unavailable("\(place): unexpected database error: \(text)")
             }
         }

@@ -321,3 +321,36 @@ struct PostgresUnavailableTests {
         #expect(try installation.sql("SELECT COUNT(*) FROM messages_seen") == "20")
     }
 }
+
+extension PostgresUnavailableTests {
+    @Test("a message with NUL bytes in its headers and text (PostgreSQL refuses NUL in text) is applied and blocks nothing")
+    func poisonMessageDoesNotBlock() throws {
+        let installation = try PostgresInstancesTests.Installation(shared: 0, unique: 0)
+        try CLITests.generateReplies(count: 5, into: installation.maildirs[0])
+        // PostgreSQL refuses NUL in text (SQLite does not): raw NUL bytes in the Message-ID and a header, encoded ones
+        // in the Subject and in the body.
+        let poison = """
+            From: Paolo Veronesi <paolo.veronesi@cnaf.example.org>\r
+            To: staged-rollout@rollout.example.org\r
+            Subject: =?utf-8?q?Re=3A_=5Bstaged-rollout_=232=5D_x=00y?=\r
+            Message-ID: <poison-\u{0}nul@cnaf.example.org>\r
+            X-Original-From: x\u{0}y@cnaf.example.org\r
+            Date: Mon, 30 Nov 2026 16:00:00 +0100\r
+            Content-Type: text/plain; charset=utf-8\r
+            Content-Transfer-Encoding: quoted-printable\r
+            \r
+            accept NGI_IT-INFN-T1=00\r
+            \r
+            a comment with a NUL =00 inside\r
+
+            """
+        // Named to sort first, so that the others come after it in the same run.
+        try Data(poison.utf8).write(to: installation.maildirs[0].appendingPathComponent("new/0000000001.poison:2,"))
+        let run = try installation.startIngest(0)
+        run.waitUntilExit()
+        #expect(installation.count(0, "new") == 0, "a message with NUL bytes must not block the Maildir")
+        #expect(installation.count(0, "failed") == 0)
+        #expect(installation.count(0, "cur") == 6)
+        #expect(try installation.sql("SELECT COUNT(*) FROM messages_seen WHERE disposition = 'applied'") == "6")
+    }
+}

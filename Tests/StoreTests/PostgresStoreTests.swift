@@ -104,4 +104,29 @@ struct PostgresStoreTests {
         }
         #expect(unreachable.contains("cannot be reached"))
     }
+
+    @Test("a value PostgreSQL cannot hold (a NUL in text) is refused as this event's data, not as the store being unusable")
+    func refusedData() async throws {
+        let store = try store(try server.makeDatabase())
+        var detail = ""
+        do {
+            try await store.recordSeen(
+                SeenMessage(key: "<a\u{0}b@example.org>", ticket: nil, sender: nil, disposition: "set-aside"), at: Date(), outbox: [])
+        } catch StoreError.refused(let reason) {
+            detail = reason
+        }
+        #expect(detail.contains("SQLSTATE 22"), "expected the store to refuse the data")
+        // The ingest loop hands such a message to its source (failed/, or an attempt counted), and goes on.
+        #expect(!IngestLoop<UnmovedTestSource>.isTemporary(StoreError.refused(detail)))
+        #expect(!IngestLoop<UnmovedTestSource>.isStoreTemporary(StoreError.refused(detail)))
+        // The store is still there for the next event.
+        try await store.recordSeen(SeenMessage(key: "<fine@example.org>", ticket: nil, sender: nil, disposition: "set-aside"), at: Date(), outbox: [])
+        #expect(try await store.hasSeen("<fine@example.org>"))
+    }
+}
+
+/// A source that keeps nothing, to name the loop's rules.
+struct UnmovedTestSource: IngestSource {
+    func failed(_ index: Int, error: any Error) async throws -> IngestFailure { .keptAside(place: "nowhere") }
+    func release(done: [Int], quarantined: [Int], retry: [Int]) async throws {}
 }

@@ -11,6 +11,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case busy(String)
     /// The store cannot be opened or used.
     case unavailable(String)
+    /// The store refused this event's data (a value it cannot hold): the fault is the message's, not the store's,
+    /// so it does not stop a batch.
+    case refused(String)
 
     public var description: String {
         switch self {
@@ -18,6 +21,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .alreadySeen(let key): "message \(key) was already applied"
         case .busy(let detail): "the store is busy (\(detail)); try again later"
         case .unavailable(let detail): "the store cannot be used: \(detail)"
+        case .refused(let detail): "the store refused the data: \(detail)"
         }
     }
 }
