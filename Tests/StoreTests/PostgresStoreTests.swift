@@ -35,7 +35,7 @@ struct PostgresStoreTests {
     @Test("an instance's claims on outbox messages and timers come back when they expire (a crashed instance)")
     func claimsExpire() async throws {
         var settings = try server.makeDatabase()
-        settings.claimSeconds = 1
+        settings.claimSeconds = 60
         let crashed = try GatewayOverStore(try store(settings))
         let (_, ticket) = try await crashed.staged()
         try await crashed.apply("assign NGI_IT-INFN-T1", to: ticket, as: "mario.david@lip.example.org", at: "2026-11-27 15:00")
@@ -48,7 +48,19 @@ struct PostgresStoreTests {
         let survivor = try store(settings)
         #expect(try await survivor.pendingOutbox(at: now, limit: 100).isEmpty)
         #expect(try await survivor.dueTimers(at: amsterdam("2026-11-30 15:00")).isEmpty)
-        try await Task.sleep(for: .milliseconds(1500))
+        // Each claim lasts claim_seconds from when it was taken, by the database's clock.
+        func sql(_ query: String) throws -> String {
+            try server.psql(query, database: settings.database).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        #expect(try sql("""
+            SELECT bool_and(claimed_until BETWEEN clock_timestamp() + interval '30 seconds' AND clock_timestamp() + interval '60 seconds')
+            FROM (SELECT claimed_until FROM outbox WHERE claimed_until IS NOT NULL UNION ALL SELECT claimed_until FROM timers WHERE claimed_until IS NOT NULL) c
+            """) == "t")
+        // A minute later (the claims moved back by a minute: no test waits that long), they are free again.
+        _ = try sql("""
+            UPDATE outbox SET claimed_until = claimed_until - interval '61 seconds' WHERE claimed_until IS NOT NULL;
+            UPDATE timers SET claimed_until = claimed_until - interval '61 seconds' WHERE claimed_until IS NOT NULL;
+            """)
         #expect(try await survivor.pendingOutbox(at: now, limit: 100).map(\.messageID) == claimed.map(\.messageID))
         #expect(try await survivor.dueTimers(at: amsterdam("2026-11-30 15:00")).map(\.key) == timers.map(\.key))
     }
