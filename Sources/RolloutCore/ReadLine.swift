@@ -4,11 +4,19 @@ import Foundation
 public struct ReadLine: Sendable, Equatable {
     public var text: String
     public var reading: CommandLineReading
+    /// Whether the line stands in the leading command block of the sender's new text (SPEC §5): from the top of the
+    /// new text (or, bottom-posted, from below the quoted original) down to the first line that is neither blank, a
+    /// command nor a short greeting. Commands that need a strong sender, `assign`, `unassign` and `escalate` count
+    /// only there. Text given as it is (the command line's `apply`) is all leading.
+    public var leading: Bool
 
-    public init(text: String, reading: CommandLineReading) {
+    public init(text: String, reading: CommandLineReading, leading: Bool = true) {
         self.text = text
         self.reading = reading
+        self.leading = leading
     }
 
-    public init(_ text: String) { self.init(text: text, reading: CommandGrammar.read(text)) }
+    public init(_ text: String, leading: Bool = true) {
+        self.init(text: text, reading: CommandGrammar.read(text), leading: leading)
+    }
 }

@@ -6,11 +6,19 @@ public struct Sender: Sendable, Equatable {
     public var authentication: AuthenticationLevel
     /// How ``authentication`` was established; recorded in the history with each command.
     public var basis: AuthenticationBasis?
+    /// Why the message cannot carry commands that need a strong sender although the sender is strong: it is older
+    /// than `inbound.max_age`, or older than a command of the same sender applied strongly on the ticket ("stale or
+    /// replayed", SPEC §5 "Each message once"); nil for a fresh message.
+    public var staleReason: String?
 
     /// - Parameter basis: defaults to `from-only` for a weak sender and `operator` for a local one.
-    public init(address: EmailAddress, authentication: AuthenticationLevel, basis: AuthenticationBasis? = nil) {
+    public init(
+        address: EmailAddress, authentication: AuthenticationLevel, basis: AuthenticationBasis? = nil,
+        staleReason: String? = nil
+    ) {
         self.address = address
         self.authentication = authentication
+        self.staleReason = staleReason
         self.basis =
             basis
             ?? {
