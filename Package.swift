@@ -39,6 +39,7 @@ let package = Package(
                 .embedInCode("Templates/escalation.mustache"),
                 .embedInCode("Templates/footer.mustache"),
                 .embedInCode("Templates/no-answer.mustache"),
+                .embedInCode("Templates/release-created.mustache"),
                 .embedInCode("Templates/release-staged.mustache"),
                 .embedInCode("Templates/report-received.mustache"),
                 .embedInCode("Templates/report-refused.mustache"),

@@ -1,4 +1,5 @@
 internal import CGMime
+import Foundation
 import RolloutCore
 
 extension MessageReader {
@@ -48,8 +49,20 @@ extension MessageReader {
                 let field = traceValue()
                 headers.authenticationResults.append(field)
                 headers.traceFields.append(TraceField(.authenticationResults, field))
-            case "received": headers.traceFields.append(TraceField(.received, traceValue()))
-            case "date": if headers.date == nil { headers.date = value() }
+            case "received":
+                let field = traceValue()
+                headers.traceFields.append(TraceField(.received, field, date: Self.receivedDate(field)))
+            case "date":
+                if headers.date == nil {
+                    headers.date = value()
+                    headers.writtenAt = raw.flatMap { Self.date(String(cString: $0)) }
+                }
+            case "dkim-signature": headers.dkimSignatures.append(traceValue())
+            case "x-mailfrom":
+                if headers.listEnvelopeSender == nil {
+                    let address = Self.unbracketed(value())
+                    if !address.isEmpty { headers.listEnvelopeSender = EmailAddress(address) }
+                }
             default:
                 if Self.isAutoReplyMarker(name), headers.autoReplyMarkers[name] == nil {
                     headers.autoReplyMarkers[name] = value()
@@ -66,6 +79,20 @@ extension MessageReader {
     static let singletonFields: Set<String> = [
         "from", "sender", "reply-to", "to", "cc", "bcc", "message-id", "in-reply-to", "references", "subject", "date",
     ]
+
+    /// An RFC 5322 date, read by GMime (obsolete forms and zone names included); nil when it cannot be read.
+    static func date(_ text: String) -> Date? {
+        guard let parsed = g_mime_utils_header_decode_date(text) else { return nil }
+        defer { g_date_time_unref(parsed) }
+        return Date(timeIntervalSince1970: TimeInterval(g_date_time_to_unix(parsed)))
+    }
+
+    /// The date of a `Received` field: what follows its last `;` (RFC 5322 §3.6.7).
+    static func receivedDate(_ value: String) -> Date? {
+        guard let semicolon = value.lastIndex(of: ";") else { return nil }
+        let text = value[value.index(after: semicolon)...].trimmingCharacters(in: .whitespaces)
+        return text.isEmpty ? nil : date(text)
+    }
 
     /// A raw header value with its folding undone and surrounding white space trimmed.
     static func unfolded(_ raw: String) -> String {

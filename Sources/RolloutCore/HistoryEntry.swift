@@ -14,11 +14,16 @@ public struct HistoryEntry: Sendable, Equatable {
     public var action: String
     /// The human-readable line.
     public var detail: String
+    /// When the mail that caused it was written (its `Date:`, bounded by its arrival): a later mail of the same
+    /// sender written before it is stale for commands that need a strong sender (``MessageFreshness``).
+    public var writtenAt: Date?
 
     public init(
         ticket: TicketID, at: Date, cause: Cause, actor: EmailAddress? = nil,
-        authentication: AuthenticationLevel? = nil, basis: AuthenticationBasis? = nil, action: String, detail: String
+        authentication: AuthenticationLevel? = nil, basis: AuthenticationBasis? = nil, action: String, detail: String,
+        writtenAt: Date? = nil
     ) {
+        self.writtenAt = writtenAt
         self.basis = basis
         self.ticket = ticket
         self.at = at

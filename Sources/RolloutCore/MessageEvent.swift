@@ -11,11 +11,14 @@ public struct MessageEvent: Sendable, Equatable {
     public var attachments: [AttachmentFacts]
     /// The ID to give a staged-rollout ticket if this message stages the release.
     public var reservedTicketID: TicketID?
+    /// When the mail was written (``MessageFreshness/written(_:arrival:)``), kept with the history it causes.
+    public var writtenAt: Date?
 
     public init(
         queue: Queue, sender: Sender, cause: Cause, lines: [ReadLine], attachments: [AttachmentFacts] = [],
-        reservedTicketID: TicketID? = nil
+        reservedTicketID: TicketID? = nil, writtenAt: Date? = nil
     ) {
+        self.writtenAt = writtenAt
         self.queue = queue
         self.sender = sender
         self.cause = cause

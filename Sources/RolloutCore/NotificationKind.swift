@@ -3,6 +3,8 @@
 /// Every kind of mail the workflow sends. The raw value names the event in configuration and,
 /// by default, the template.
 public enum NotificationKind: String, Sendable, Codable, CaseIterable {
+    /// `release new`: the release managers get their own copy (and reply token), to stage it by mail.
+    case releaseCreated = "release-created"
     case releaseStaged = "release-staged"
     case teamAssigned = "team-assigned"
     case teamUnassigned = "team-unassigned"

@@ -8,6 +8,7 @@ public struct NotificationRouting: Sendable, Equatable {
 
     /// The shipped defaults (issue list of SPEC §4 and §7).
     public static let defaults = NotificationRouting(rules: [
+        .init(kind: .releaseCreated, recipients: [.releaseManagers]),
         .init(kind: .releaseStaged, recipients: [.managers]),
         .init(kind: .teamAssigned, recipients: [.team]),
         .init(kind: .teamUnassigned, recipients: [.team]),

@@ -18,10 +18,14 @@ public struct Workflow: Sendable {
                 run.decision.results.append(
                     .init(line: "release stage", status: refusal.unchanged ? .unchanged : .refused, message: refusal.reason))
             }
+        case .releaseCreated:
+            run.cause = .operatorAction("release new")
+            run.notify(.releaseCreated, ticket: run.release.id, queue: .release)
         case .message(let message):
             run.cause = message.cause
             run.sender = message.sender
             run.reservedTicketID = message.reservedTicketID
+            run.writtenAt = message.writtenAt
             run.apply(message)
         case .timerFired(let key):
             run.cause = .timer(key.kind)
@@ -67,6 +71,8 @@ struct Run {
     var cause: Cause = .operatorAction("")
     var sender: Sender?
     var reservedTicketID: TicketID?
+    /// When the mail being applied was written; recorded with its history.
+    var writtenAt: Date?
 
     var policy: WorkflowPolicy { context.policy }
     var registry: Registry { context.registry }
@@ -87,7 +93,8 @@ struct Run {
         decision.history.append(
             HistoryEntry(
                 ticket: ticket, at: now, cause: cause, actor: sender?.address,
-                authentication: sender?.authentication, basis: sender?.basis, action: action, detail: detail))
+                authentication: sender?.authentication, basis: sender?.basis, action: action, detail: detail,
+                writtenAt: writtenAt))
     }
 
     mutating func notify(_ kind: NotificationKind, ticket: TicketID, queue: Queue = .stagedRollout, team: TeamName? = nil, facts: [String: String] = [:]) {

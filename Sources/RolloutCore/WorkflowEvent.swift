@@ -4,6 +4,8 @@ import Foundation
 public enum WorkflowEvent: Sendable, Equatable {
     /// A message with commands, text and attachments.
     case message(MessageEvent)
+    /// `release new` on the command line: the release ticket was recorded; its release managers are told.
+    case releaseCreated
     /// `release stage` on the command line: steps 1–3.
     case stageRelease(operator: String, reservedTicketID: TicketID)
     /// A due timer.

@@ -72,7 +72,7 @@ public final class MemoryTicketStore: TicketStore {
     public func commit(_ commit: StoreCommit) async throws {
         let outbox = commit.outbox.map(Self.written)
         try write { state in
-            if let seen = commit.seen {
+            for seen in commit.seen?.rows ?? [] {
                 guard state.seen[seen.key] == nil else { throw StoreError.alreadySeen(seen.key) }
                 state.seen[seen.key] = seen
             }

@@ -217,6 +217,9 @@ enum PostgresSchema {
                 "ALTER TABLE outbox ADD COLUMN claimed_until TIMESTAMPTZ",
                 "ALTER TABLE timers ADD COLUMN claimed_until TIMESTAMPTZ",
             ]),
+        Migration(
+            version: 3, name: "when the mail behind a history entry was written, for stale commands",
+            sql: ["ALTER TABLE history ADD COLUMN written_at TIMESTAMPTZ"]),
     ]
 
     /// Columns only this driver keeps, left out of ``StoreTransfer`` copies.

@@ -225,6 +225,7 @@ extension PostgresTicketStore {
         values.add("authentication_basis", entry.basis?.rawValue)
         values.add("action", entry.action)
         values.add("detail", entry.detail)
+        values.add("written_at", entry.writtenAt)
         return values
     }
 
@@ -241,7 +242,7 @@ extension PostgresTicketStore {
             actor: try row.get("actor", as: String?.self).map(EmailAddress.init),
             authentication: try row.get("authentication", as: String?.self).flatMap(AuthenticationLevel.init),
             basis: try row.get("authentication_basis", as: String?.self).flatMap(AuthenticationBasis.init), action: try row.get("action"),
-            detail: try row.get("detail"))
+            detail: try row.get("detail"), writtenAt: try row.get("written_at", as: Date?.self))
     }
 
     // MARK: Timers

@@ -40,7 +40,7 @@ extension PostgresTicketStore {
         try await transaction { connection in
             let now = commit.decision.history.first?.at ?? commit.outbox.first?.createdAt ?? clockNow
             // First, so that a second instance applying the same message waits here for the first one's outcome.
-            if let seen = commit.seen {
+            for seen in commit.seen?.rows ?? [] {
                 guard try await Self.insertSeen(seen, connection, at: now) else { throw StoreError.alreadySeen(seen.key) }
             }
             let before = commit.base.rolloutCase

@@ -173,11 +173,12 @@ extension SQLiteTicketStore {
     static func insert(_ entry: HistoryEntry, _ db: Database) throws {
         let (kind, cause) = causeColumns(entry.cause)
         try db.cachedStatement(sql: """
-                INSERT INTO history (ticket_id, at, cause_kind, cause, actor, authentication, authentication_basis, action, detail)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO history (ticket_id, at, cause_kind, cause, actor, authentication, authentication_basis, action, detail,
+                    written_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [
                 entry.ticket.rawValue, storedDate(entry.at), kind, cause, entry.actor?.value, entry.authentication?.rawValue,
-                entry.basis?.rawValue, entry.action, entry.detail,
+                entry.basis?.rawValue, entry.action, entry.detail, entry.writtenAt.map(storedDate),
             ])
     }
 
@@ -193,7 +194,7 @@ extension SQLiteTicketStore {
             ticket: TicketID(row["ticket_id"]), at: row["at"], cause: cause, actor: (row["actor"] as String?).map(EmailAddress.init),
             authentication: (row["authentication"] as String?).flatMap(AuthenticationLevel.init),
             basis: (row["authentication_basis"] as String?).flatMap(AuthenticationBasis.init), action: row["action"],
-            detail: row["detail"])
+            detail: row["detail"], writtenAt: row["written_at"])
     }
 
     // MARK: Timers

@@ -180,7 +180,7 @@ public final class SQLiteTicketStore: TicketStore {
         let clockNow = clock.now()
         try await write { db in
             let now = commit.decision.history.first?.at ?? commit.outbox.first?.createdAt ?? clockNow
-            if let seen = commit.seen {
+            for seen in commit.seen?.rows ?? [] {
                 guard try !Self.seen(seen.key, db) else { throw StoreError.alreadySeen(seen.key) }
                 try Self.insert(seen, db, at: now)
             }

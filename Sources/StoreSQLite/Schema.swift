@@ -214,6 +214,9 @@ enum Schema {
                     INSERT INTO set_aside_total (id, bytes) VALUES (1, 0);
                     """)
         }
+        migrator.registerMigration("v10: when the mail behind a history entry was written, for stale commands") { db in
+            try db.execute(sql: "ALTER TABLE history ADD COLUMN written_at DATETIME")
+        }
         return migrator
     }
 }

@@ -83,6 +83,7 @@ struct ConfigCommand: AsyncParsableCommand {
                     }
                 print("  store \(store); outbox \(configuration.outboxMaildir ?? "(none)")")
                 print("  \(configuration.workflow.routing.rules.count) notification rules, \(templates.names.count) templates")
+                for warning in configuration.warnings { print("warning: \(warning)") }
             }
         }
     }

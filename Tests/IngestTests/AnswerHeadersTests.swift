@@ -60,7 +60,7 @@ struct AnswerHeadersTests {
         defer { world.cleanUp() }
         let list = EmailAddress("early-adopters-emi@lists.egi.example.org")
         let before = try await world.store.pendingOutbox(at: world.clock.now, limit: 1_000).count
-        #expect(try await world.ingest.ingest(try world.raw("lists/mailman-x-original-from.eml")).disposition == .applied)
+        #expect(try await world.ingest.ingest(try world.raw("lists/mailman-dmarc-munged-from.eml")).disposition == .applied)
         let relays = try await world.store.pendingOutbox(at: world.clock.now, limit: 1_000).dropFirst(before).filter { $0.kind.rawValue == "conversation" }
         #expect(!relays.isEmpty)
         #expect(relays.allSatisfy { !$0.recipients.contains(list) })

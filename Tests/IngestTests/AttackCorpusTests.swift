@@ -37,12 +37,14 @@ final class CountingHooks: HookRunner, @unchecked Sendable {
 
 let attacks = repository.appendingPathComponent("fixtures/attacks")
 
-/// The attack suite's gateway: a reply secret, strong authentication for step 9, the IMAP server's LMTP hop inside.
-func attackWorld(hooks: any HookRunner = NoHooks()) async throws -> IngestWorld {
+/// The attack suite's gateway: a reply secret, the default strong_authentication (status, outcome, docid, resolve), the
+/// IMAP server's LMTP hop inside. The expected files are written for an operator who lets DKIM and DMARC make a sender
+/// strong (`strongBy` below); the end-to-end test runs the whole suite with the default `[token]` as well.
+func attackWorld(hooks: any HookRunner = NoHooks(), strongBy: String = "[token, dkim, dmarc]") async throws -> IngestWorld {
     try await IngestWorld(
-        extra: "  internal_hosts: [imap.rollout.example.org, 10.1.2.3]\n",
+        extra: "  internal_hosts: [imap.rollout.example.org, 10.1.2.3]\n" + (strongBy.isEmpty ? "" : "  strong_by: \(strongBy)\n"),
         extraGateway: "  secret_file: \(attacks.appendingPathComponent("reply-secret").path)\n",
-        edit: { $0.replacingOccurrences(of: "strong_authentication: []", with: "strong_authentication: [outcome, docid, resolve]") },
+        edit: { $0.replacingOccurrences(of: "  strong_authentication: []\n", with: "") },
         hooks: hooks)
 }
 
@@ -69,16 +71,18 @@ struct AttackCorpusTests {
         let data = try #require(try? Data(contentsOf: url), "\(file) has no expected result")
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        #expect(found == (try decoder.decode(AttackExpectation.self, from: data)), "\(file)")
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let shown = String(decoding: try encoder.encode(found), as: UTF8.self)
+        #expect(found == (try decoder.decode(AttackExpectation.self, from: data)), "\(file) is explained as \(shown)")
     }
 
-    @Test("inbound.strong_by: [token] — a DKIM pass of a domain shared with colleagues no longer makes anyone strong")
+    @Test("by default (inbound.strong_by [token]) a DKIM pass of a domain shared with colleagues makes nobody strong")
     func strongByTokenOnly() async throws {
-        let world = try await IngestWorld(
-            extra: "  internal_hosts: [imap.rollout.example.org, 10.1.2.3]\n  strong_by: [token]\n",
-            extraGateway: "  secret_file: \(attacks.appendingPathComponent("reply-secret").path)\n",
-            edit: { $0.replacingOccurrences(of: "strong_authentication: []", with: "strong_authentication: [outcome, docid, resolve]") })
+        let world = try await attackWorld(strongBy: "")
         defer { world.cleanUp() }
+        #expect(world.configuration.strongBases == [.token])
         func explain(_ file: String) async throws -> AttackExpectation {
             let raw = [UInt8](try Data(contentsOf: attacks.appendingPathComponent(file)))
             return AttackExpectation(try await world.ingest.analyze(raw).explanation(registry: world.configuration.workflow.registry))
@@ -89,10 +93,12 @@ struct AttackCorpusTests {
         #expect(token.authentication == "strong" && token.authenticationBasis == "token")
     }
 
-    @Test("through ingest: the production hook never runs, no stranger's text or file reaches anyone; the control resolves")
-    func endToEnd() async throws {
+    @Test(
+        "through ingest: the production hook never runs, no stranger's text or file reaches anyone; the control resolves",
+        arguments: ["", "[token, dkim, dmarc]"])
+    func endToEnd(strongBy: String) async throws {
         let hooks = CountingHooks()
-        let world = try await attackWorld(hooks: hooks)
+        let world = try await attackWorld(hooks: hooks, strongBy: strongBy)
         defer { world.cleanUp() }
         let before = try await world.store.pendingOutbox(at: world.clock.now, limit: 10_000).count
         for file in Self.files where !file.hasPrefix("control-") {
@@ -116,12 +122,15 @@ struct AttackCorpusTests {
             .map { String(decoding: $0.data, as: UTF8.self).replacingOccurrences(of: "=\r\n", with: "") }
         #expect(rotated.contains { $0.contains("not valid any more") })
 
-        // The control: the manager's genuinely signed mail resolves, and the hook runs — this test can fail.
-        let control = [UInt8](try Data(contentsOf: attacks.appendingPathComponent("control-dkim-pass-above-boundary.eml")))
+        // The control: the manager's genuine mail resolves, and the hook runs — this test can fail. Signed by his domain
+        // where the operator lets DKIM make strong; else from the reply address issued to him.
+        let dkim = !strongBy.isEmpty
+        let controlFile = dkim ? "control-dkim-pass-above-boundary.eml" : "control-manager-own-token.eml"
+        let control = [UInt8](try Data(contentsOf: attacks.appendingPathComponent(controlFile)))
         let outcome = try await world.ingest.ingest(control)
         #expect(outcome.results.map(\.status) == [.applied, .applied, .applied])
         #expect(hooks.ran.filter { $0 == .production }.count == 1)
         let resolved = try #require(try await world.store.history(of: TicketID(12)).last { $0.action == "outcome" })
-        #expect(resolved.authentication == .strong && resolved.basis == .dkim)
+        #expect(resolved.authentication == .strong && resolved.basis == (dkim ? .dkim : .token))
     }
 }

@@ -107,7 +107,7 @@ private func message(subject: String, extraHeaders: String, body: String, conten
         To: staged-rollout@rollout.example.org\r
         Subject: \(subject)\r
         Message-ID: <\(UUID().uuidString)@cnaf.example.org>\r
-        Date: Mon, 01 Dec 2025 15:00:00 +0100\r
+        Date: \(MessageDates.next())\r
         MIME-Version: 1.0\r
         \(extraHeaders)\r
         \(body.replacingOccurrences(of: "\n", with: "\r\n"))\r

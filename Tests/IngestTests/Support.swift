@@ -5,6 +5,7 @@ import MailGMime
 import RolloutCore
 import RolloutGateway
 import StoreSQLite
+import Synchronization
 
 let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let corpus = repository.appendingPathComponent("fixtures/mail")
@@ -86,4 +87,22 @@ struct IngestWorld {
 
 struct NoHooks: HookRunner {
     func run(_ hook: HookRun) async throws {}
+}
+
+/// `Date:` values for the test messages, one second apart from Mon, 01 Dec 2025 15:00:00 +0100 on: two messages of
+/// one person are never the same mail (``ReplayIdentity`` takes sender, date and text together).
+enum MessageDates {
+    private static let counter = Mutex(0)
+
+    static func next() -> String {
+        let step = counter.withLock { value in
+            value += 1
+            return value
+        }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(secondsFromGMT: 3600)
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
+        return formatter.string(from: Date(timeIntervalSince1970: 1_764_597_600 + TimeInterval(step)))
+    }
 }

@@ -26,6 +26,7 @@ struct InboundPolicyTests {
             ("no sender", .setAside, false, "cannot be told"),
             ("forged From", .setAside, false, "forged"),
             ("forged From through a list", .applied, true, ""),
+            ("list From not through the list", .setAside, false, "says it comes from an EA list"),
             ("stranger, unvouched", .setAside, false, "not a member"),
             ("stranger, vouched", .setAside, true, "not a member"),
             ("stranger, vouched, answered this hour", .setAside, false, "not a member"),
@@ -42,7 +43,8 @@ struct InboundPolicyTests {
             case "invalid token, stranger": (facts.invalidToken, facts.senderKnown, facts.vouched) = (true, false, true)
             case "no sender": facts.sender = nil
             case "forged From": facts.fromFailed = true
-            case "forged From through a list": (facts.fromFailed, facts.viaList) = (true, true)
+            case "forged From through a list": (facts.fromFailed, facts.throughList) = (true, true)
+            case "list From not through the list": facts.listFromForged = true
             case "stranger, unvouched": facts.senderKnown = false
             case "stranger, vouched": (facts.senderKnown, facts.vouched) = (false, true)
             case "stranger, vouched, answered this hour": (facts.senderKnown, facts.vouched, facts.answersLastHour) = (false, true, 1)

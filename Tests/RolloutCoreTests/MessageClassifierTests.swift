@@ -30,11 +30,15 @@ struct MessageClassifierTests {
     private func mailmanCopy() -> InboundHeaders {
         var headers = personalReply()
         headers.from = [Mailbox(name: "Mario Rossi via Early-adopters-emi", address: list)]
-        headers.replyTo = [Mailbox(name: "Team Milano", address: EmailAddress("milano@mi.infn.it")), mario]
+        headers.replyTo = [mario]
         headers.listID = "Early adopters of EMI <early-adopters-emi.lists.egi.eu>"
         headers.precedence = "list"
         headers.subject = "[Early-adopters-emi] Re: [staged-rollout #42] Staged Rollout CA 1.38"
         headers.returnPath = "early-adopters-emi-bounces@lists.egi.eu"
+        headers.traceFields = [
+            TraceField(.authenticationResults, "mx.rollout.example.org; spf=pass smtp.mailfrom=early-adopters-emi-bounces@lists.egi.eu"),
+            TraceField(.received, "from mail.lists.egi.eu (mail.lists.egi.eu [192.0.2.9]) by mx.rollout.example.org (Postfix) id 1; Mon, 1 Dec 2025 15:00:01 +0100"),
+        ]
         return headers
     }
 
@@ -50,7 +54,7 @@ struct MessageClassifierTests {
         #expect(!result.viaList)
     }
 
-    @Test("Mailman 'X via list': the person is the last Reply-To mailbox that is not the list, and it is a reply")
+    @Test("Mailman 'X via list': the person is the one Reply-To mailbox that is not the list, and it is a reply")
     func mailmanMunged() {
         let result = classifier.classify(InboundMessage(headers: mailmanCopy()))
         #expect(result.kind == .reply, "a person's reply through an EA list (Precedence: list) is processed")
@@ -72,10 +76,29 @@ struct MessageClassifierTests {
         #expect(result.sender == nil)
         #expect(result.listRewroteFrom)
 
+        // X-Original-From alone names nobody: only the Reply-To the list wrote does (SPEC §5).
         var alone = mailmanCopy()
         alone.replyTo = []
         alone.originalFrom = [Mailbox(name: "Mario", address: EmailAddress("m.rossi@infn.it"))]
-        #expect(classifier.classify(InboundMessage(headers: alone)).senderSource == .originalFrom)
+        #expect(classifier.classify(InboundMessage(headers: alone)).sender == nil)
+    }
+
+    @Test("A poster's Reply-To of two people, a Cc in the 'via' form or an X-MailFrom of someone else: nobody")
+    func listHintsMustAgree() {
+        // Mailman keeps a Reply-To that already holds the poster: the poster adds the manager beside himself.
+        var two = mailmanCopy()
+        two.replyTo = [mario, Mailbox(name: "Mario David", address: EmailAddress("mario.david@lip.example.org"))]
+        #expect(classifier.classify(InboundMessage(headers: two)).sender == nil)
+
+        var viaCc = mailmanCopy()
+        viaCc.cc = [Mailbox(name: "Mario Rossi", address: EmailAddress("mario.david@lip.example.org"))]
+        #expect(classifier.classify(InboundMessage(headers: viaCc)).sender == nil)
+
+        var envelope = mailmanCopy()
+        envelope.listEnvelopeSender = EmailAddress("attacker@example.net")
+        #expect(classifier.classify(InboundMessage(headers: envelope)).sender == nil)
+        envelope.listEnvelopeSender = EmailAddress("Mario.Rossi@cnaf.infn.it")
+        #expect(classifier.classify(InboundMessage(headers: envelope)).sender == mario)
     }
 
     @Test("several From mailboxes or repeated author fields: nobody, or never strong")
@@ -95,14 +118,38 @@ struct MessageClassifierTests {
         #expect(classifier.classify(InboundMessage(headers: repeated)).authenticationLevel == .strong)
     }
 
-    @Test("Reply-To pointing to the list: the person is the Cc named like 'X via list'")
+    @Test("A copy whose From is the list came through it only with a pass for the list's domain or from a list host")
+    func listCopyOnlyFromTheList() {
+        #expect(classifier.classify(InboundMessage(headers: mailmanCopy())).throughList)
+
+        // Sent straight to the gateway: no field of our MTA vouches for the list's domain.
+        var forged = mailmanCopy()
+        forged.traceFields = [
+            TraceField(.authenticationResults, "mx.rollout.example.org; spf=pass smtp.mailfrom=attacker@example.net; dmarc=fail header.from=lists.egi.eu"),
+            TraceField(.received, "from smtp.example.net (smtp.example.net [203.0.113.5]) by mx.rollout.example.org (Postfix) id 1; Mon, 1 Dec 2025 15:00:01 +0100"),
+        ]
+        let result = classifier.classify(InboundMessage(headers: forged))
+        #expect(!result.throughList && result.listFromForged)
+
+        // The same from a configured list host, without any result for the list's domain.
+        var identity = classifier.identity
+        identity.listHosts = ["203.0.113.5"]
+        forged.traceFields.removeFirst()
+        #expect(MessageClassifier(identity: identity).classify(InboundMessage(headers: forged)).throughList)
+        // A List-Id alone proves nothing.
+        var listID = personalReply()
+        listID.listID = "<early-adopters-emi.lists.egi.eu>"
+        #expect(!classifier.classify(InboundMessage(headers: listID)).throughList)
+    }
+
+    @Test("Reply-To pointing to the list names nobody, whatever the Cc says")
     func pointToList() {
         var headers = mailmanCopy()
         headers.replyTo = [Mailbox(name: "Early-adopters-emi", address: list)]
         headers.cc = [Mailbox(name: "Someone Else", address: EmailAddress("else@kit.edu")), mario]
         let result = classifier.classify(InboundMessage(headers: headers))
-        #expect(result.sender == mario)
-        #expect(result.senderSource == .cc)
+        #expect(result.sender == nil)
+        #expect(result.listRewroteFrom)
     }
 
     @Test("From equal to a configured list without 'via' is a rewrite; 'X via Group' on any other address is not")

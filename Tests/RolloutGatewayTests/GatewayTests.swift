@@ -15,8 +15,9 @@ struct GatewayTests {
         #expect(stored.queue == .stagedRollout)
         #expect(stored.rolloutCase.release.status == .stageRollOut)
         #expect(try await test.store.history(of: TicketID(1)).map(\.action) == ["created", "status", "child"])
-        // One copy per manager of the stack (mario.david, joao.pina), each with its own reply address.
-        #expect(try await test.store.outboxCounts().queued == 2)
+        // One copy per manager of the stack (mario.david, joao.pina), each with its own reply address; and the release
+        // manager's copy of `release new`.
+        #expect(try await test.store.outboxCounts().queued == 3)
     }
 
     @Test("a failing hook leaves no change at all")
@@ -28,7 +29,8 @@ struct GatewayTests {
         let stored = try #require(try await test.store.load(release.id))
         #expect(stored.rolloutCase.release.status == .inVerification)
         #expect(stored.rolloutCase.rollout == nil)
-        #expect(try await test.store.outboxCounts().queued == 0)
+        // Only the release manager's copy of `release new`: staging queued nothing.
+        #expect(try await test.store.outboxCounts().queued == 1)
         #expect(try await test.store.history(of: release.id).count == 1)
     }
 
@@ -78,9 +80,12 @@ struct GatewayTests {
         test.clock.now = amsterdam("2026-11-30 15:00")
         _ = try await test.gateway.tick()
         let report = try await test.gateway.send(through: test.maildir)
-        // release-staged and no-answer to two managers, team-assigned to Paolo, escalation to two managers and a list.
-        #expect(report.delivered == 8 && report.stillQueued == 0)
-        let mails = try test.delivered()
+        // release-staged and no-answer to two managers, team-assigned to Paolo, escalation to two managers and a list;
+        // and release-created (of release ticket #1) to the release manager.
+        #expect(report.delivered == 9 && report.stillQueued == 0)
+        let all = try test.delivered()
+        #expect(all.filter { $0.header("Subject")?.hasPrefix("[sw-rel #1] New release") == true }.count == 1)
+        let mails = all.filter { $0.header("Subject")?.hasPrefix("[sw-rel #1]") == false }
         #expect(mails.count == 8)
         for mail in mails {
             #expect(mail.header("Subject")?.hasPrefix("[staged-rollout #2] ") == true)
@@ -107,7 +112,7 @@ struct GatewayTests {
         let blocked = test.folder.file("blocked")
         try Data("a file where the Maildir should be".utf8).write(to: URL(fileURLWithPath: blocked))
         let report = try await test.gateway.send(through: MaildirTransportFor(root: blocked))
-        #expect(report.deferred == 2 && report.delivered == 0 && report.stillQueued == 2)
+        #expect(report.deferred == 3 && report.delivered == 0 && report.stillQueued == 3)
         // Retried later, after the backoff.
         #expect(try await test.store.pendingOutbox(at: test.clock.now, limit: 10).isEmpty)
         let later = test.clock.now.addingTimeInterval(61)
@@ -120,7 +125,7 @@ struct GatewayTests {
         let test = try TestGateway(extraConfiguration: "notifications:\n  - when: release-staged\n    to: [release-managers, ops@egi.example.org]\n")
         _ = try await test.staged()
         _ = try await test.gateway.send(through: test.maildir)
-        let mails = try test.delivered()
+        let mails = try test.delivered().filter { $0.header("Subject")?.hasPrefix("[sw-rel #1] New release") == false }
         // One copy per person.
         #expect(mails.count == 2)
         #expect(Set(mails.compactMap { $0.header("To") }) == ["release-manager@egi.example.org", "ops@egi.example.org"])

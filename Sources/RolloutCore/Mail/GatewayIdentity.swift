@@ -16,11 +16,15 @@ public struct GatewayIdentity: Sendable, Equatable {
     /// The operator's hosts besides the trusted authserv-ids (`inbound.internal_hosts`): names or addresses of the
     /// hops inside (content filters, the IMAP server's LMTP), walked over when looking for where mail came in.
     public var internalHosts: [String]
+    /// The addresses the EA lists' server connects from (`inbound.list_hosts`): a message our MTA took from one of
+    /// them came through a list.
+    public var listHosts: [String]
 
     public init(
         addresses: [EmailAddress], messageIDDomain: String, loopValues: [String] = [], trustedAuthservIDs: [String] = [],
-        listAddresses: [EmailAddress] = [], internalHosts: [String] = []
+        listAddresses: [EmailAddress] = [], internalHosts: [String] = [], listHosts: [String] = []
     ) {
+        self.listHosts = listHosts
         self.internalHosts = internalHosts
         self.addresses = addresses
         self.messageIDDomain = messageIDDomain

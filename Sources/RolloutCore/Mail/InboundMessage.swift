@@ -1,3 +1,5 @@
+import Foundation
+
 /// A name and address from a header (`Mario Rossi <mario.rossi@example.org>`).
 public struct Mailbox: Sendable, Equatable, Hashable {
     public var name: String?
@@ -47,6 +49,14 @@ public struct InboundHeaders: Sendable, Equatable {
     public var contentType: String?
     /// `Date`, as written.
     public var date: String?
+    /// `Date`, read as a time; nil when missing or unreadable.
+    public var writtenAt: Date?
+    /// Every `DKIM-Signature` value, unfolded, as written: the signature that made a sender strong (its `b=`) is
+    /// remembered, so that the same signed mail sent again under a new Message-ID is a duplicate (SPEC §5).
+    public var dkimSignatures: [String] = []
+    /// `X-MailFrom`, the envelope sender a Mailman 3 list recorded for a post; one of the hints that must agree with
+    /// the person a list copy names.
+    public var listEnvelopeSender: EmailAddress?
 
     public init() {}
 }

@@ -15,7 +15,10 @@ public enum InboundPolicy {
         public var senderKnown: Bool
         /// Our MTA saw the From domain's DMARC or signature fail.
         public var fromFailed: Bool
-        public var viaList: Bool
+        /// It demonstrably came through one of the configured EA lists (``MessageClassifier/Classification/throughList``).
+        public var throughList: Bool
+        /// From names a configured EA list, but the message did not come through it.
+        public var listFromForged: Bool
         /// Our MTA vouched for the sender's domain (DKIM, SPF or DMARC pass).
         public var vouched: Bool
         /// Whether answering is allowed by the kind of message and its sender (no lists, no auto-replies).
@@ -32,7 +35,7 @@ public enum InboundPolicy {
         public init(
             kind: MessageClassifier.Kind, duplicate: Bool = false, oversize: (bytes: Int, limit: Int)? = nil,
             invalidToken: Bool = false, sender: EmailAddress?, senderKnown: Bool, fromFailed: Bool = false,
-            viaList: Bool = false, vouched: Bool = false, answerable: Bool, answersLastHour: Int = 0, ticket: TicketID?,
+            throughList: Bool = false, listFromForged: Bool = false, vouched: Bool = false, answerable: Bool, answersLastHour: Int = 0, ticket: TicketID?,
             ticketExists: Bool?, gatewayAddress: EmailAddress, tag: String
         ) {
             self.kind = kind
@@ -42,7 +45,8 @@ public enum InboundPolicy {
             self.sender = sender
             self.senderKnown = senderKnown
             self.fromFailed = fromFailed
-            self.viaList = viaList
+            self.throughList = throughList
+            self.listFromForged = listFromForged
             self.vouched = vouched
             self.answerable = answerable
             self.answersLastHour = answersLastHour
@@ -56,7 +60,7 @@ public enum InboundPolicy {
             lhs.kind == rhs.kind && lhs.duplicate == rhs.duplicate && lhs.oversize?.bytes == rhs.oversize?.bytes
                 && lhs.oversize?.limit == rhs.oversize?.limit && lhs.invalidToken == rhs.invalidToken
                 && lhs.sender == rhs.sender && lhs.senderKnown == rhs.senderKnown && lhs.fromFailed == rhs.fromFailed
-                && lhs.viaList == rhs.viaList && lhs.vouched == rhs.vouched && lhs.answerable == rhs.answerable
+                && lhs.throughList == rhs.throughList && lhs.listFromForged == rhs.listFromForged && lhs.vouched == rhs.vouched && lhs.answerable == rhs.answerable
                 && lhs.answersLastHour == rhs.answersLastHour && lhs.ticket == rhs.ticket
                 && lhs.ticketExists == rhs.ticketExists && lhs.gatewayAddress == rhs.gatewayAddress && lhs.tag == rhs.tag
         }
@@ -103,12 +107,19 @@ public enum InboundPolicy {
                 "the reply address you wrote to is not valid any more (or was changed on the way); reply to the latest notification of the ticket, or write to \(facts.gatewayAddress) with [\(facts.tag) #N] in the subject",
                 answer: answerable && facts.senderKnown)
         }
+        if facts.listFromForged {
+            // A list's address in From, but the list never handled the message: whoever wrote it chose the person
+            // named in Reply-To.
+            return setAside(
+                "the message says it comes from an EA list, but our mail server saw no pass for the list's domain and it did not come from the list's server",
+                answer: false)
+        }
         guard let sender = facts.sender else {
             return setAside(
                 "the sender cannot be told: From is missing or names several mailboxes, or a list copy names two different people",
                 answer: false)
         }
-        if facts.fromFailed, !facts.viaList {
+        if facts.fromFailed, !facts.throughList {
             // Our MTA saw the From domain's DMARC or signature fail: a forgery; an answer would go to its victim.
             return setAside("our mail server found the From address forged (DMARC or DKIM failed for \(sender.domain))", answer: false)
         }

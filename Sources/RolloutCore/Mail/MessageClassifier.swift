@@ -20,12 +20,8 @@ public struct MessageClassifier: Sendable, Equatable {
     /// Where the sender's address was taken from.
     public enum SenderSource: String, Sendable, Equatable {
         case from
-        /// `X-Original-From`, after a list rewrote From.
-        case originalFrom
-        /// The last `Reply-To` mailbox that is not the list, after a list rewrote From (Mailman appends the person).
+        /// The one `Reply-To` mailbox that is not the list, after a list rewrote From (Mailman puts the person there).
         case replyTo
-        /// The `Cc` mailbox named like the "X via list" display name (Mailman's `reply_goes_to_list`).
-        case cc
     }
 
     /// Whether an answer (a transcript or an error reply) may be sent.
@@ -55,10 +51,17 @@ public struct MessageClassifier: Sendable, Equatable {
         /// The person the message is attributed to; `nil` when none could be found.
         public var sender: Mailbox?
         public var senderSource: SenderSource?
-        /// Whether it came through a mailing list (`List-Id`).
+        /// Whether it says it came through a mailing list (`List-Id`): anyone can write that.
         public var viaList: Bool
-        /// Whether the list rewrote `From` (DMARC mitigation), so that the sender came from elsewhere.
+        /// Whether it demonstrably came through one of the configured EA lists: it names one (From or `List-Id`) and
+        /// our MTA saw a pass for that list's domain, or took it from one of `inbound.list_hosts`.
+        public var throughList: Bool
+        /// Whether From is a configured EA list (DMARC mitigation rewrote it), so that the sender came from elsewhere.
         public var listRewroteFrom: Bool
+        /// From is a configured EA list, but the message did not come through it: its From is forged.
+        public var listFromForged: Bool {
+            listRewroteFrom && !throughList
+        }
         public var authentication: AuthenticationVerdict
         public var replyPolicy: ReplyPolicy
 
@@ -87,9 +90,9 @@ public struct MessageClassifier: Sendable, Equatable {
             kind = .reply
         }
         if rewritten && sender == nil { reasons.append("a list rewrote From and named no person") }
-        var verdict = AuthenticationVerdict(
-            trace: headers.traceFields, sender: sender?.address,
-            trust: .init(authservIDs: identity.trustedAuthservIDs, internalHosts: identity.internalHosts))
+        let verdictTrust = AuthenticationVerdict.Trust(authservIDs: identity.trustedAuthservIDs, internalHosts: identity.internalHosts)
+        var verdict = AuthenticationVerdict(trace: headers.traceFields, sender: sender?.address, trust: verdictTrust)
+        let throughList = cameThroughList(headers, trust: verdictTrust)
         let repeated = headers.repeatedFields.filter { Self.authorFields.contains($0) }
         if !repeated.isEmpty, verdict.strongBasis != nil {
             // Which of two From (or Message-ID, …) fields a signature covered cannot be told: a colleague could
@@ -116,9 +119,12 @@ public struct MessageClassifier: Sendable, Equatable {
         } else {
             policy = .never(reason: "no sender address")
         }
+        if rewritten, !throughList {
+            reasons.append("From is the list \(headers.from.first?.address.value ?? ""), but our mail server saw no pass for the list's domain and it came from none of inbound.list_hosts")
+        }
         return Classification(
             kind: kind, reasons: reasons, sender: sender, senderSource: source, viaList: headers.listID != nil,
-            listRewroteFrom: rewritten, authentication: verdict, replyPolicy: policy)
+            throughList: throughList, listRewroteFrom: rewritten, authentication: verdict, replyPolicy: policy)
     }
 
     /// Fields whose repetition makes the author uncertain.
@@ -136,35 +142,43 @@ public struct MessageClassifier: Sendable, Equatable {
     // MARK: - The sender
 
     /// The sender (SPEC §5): From, except for a copy that one of the configured EA lists rewrote for DMARC (its From
-    /// is the list's address): then `X-Original-From`, else the last `Reply-To` mailbox that is not the list, else the
-    /// `Cc` mailbox named like the "X via list" display name; `nil` when the list hid the person entirely. A display
-    /// name "X via Y", a `List-Id` or a `Reply-To` on any other From mean nothing: anyone can write them.
+    /// is the list's address): then the one `Reply-To` mailbox that is not the list, and only when every other hint
+    /// agrees — `X-Original-From`, a `Cc` mailbox named like the "X via list" display name, the envelope sender the
+    /// list recorded (`X-MailFrom`); `nil` when the list hid the person, or a hint names someone else. A poster can
+    /// write a Reply-To of several people, or a Cc in the "via" form: such a copy names nobody. A display name
+    /// "X via Y", a `List-Id` or a `Reply-To` on any other From mean nothing: anyone can write them.
     public func resolveSender(_ headers: InboundHeaders) -> (Mailbox?, SenderSource?, rewritten: Bool) {
         // No From, or several authors (RFC 5322 allows a list with a Sender field): nobody to attribute it to.
         guard headers.from.count == 1, let from = headers.from.first else { return (nil, nil, false) }
         guard identity.listAddresses.contains(from.address) else { return (from, .from, false) }
 
-        // Mailman puts the person in Reply-To (or Cc, with the list in Reply-To) and passes any X-Original-From of
-        // the post through unchanged: the poster could write one. It names the person only when nothing else does,
-        // and a copy whose headers name two different people names nobody.
-        let viaName = Self.viaName(from.name)
-        var person: (Mailbox, SenderSource)?
-        if let replyTo = headers.replyTo.last(where: { !isList($0.address, headers: headers) && $0.address != from.address }) {
-            person = (replyTo, .replyTo)
-        } else if let viaName,
-            let cc = headers.cc.first(where: {
-                $0.name?.trimmingWhitespace().lowercased() == viaName.lowercased() && !isList($0.address, headers: headers)
-            })
+        let people = headers.replyTo.filter { !isList($0.address, headers: headers) && $0.address != from.address }
+        guard Set(people.map(\.address)).count == 1, let person = people.first else { return (nil, nil, true) }
+        var hints: [EmailAddress] = headers.originalFrom.filter { !isList($0.address, headers: headers) }.map(\.address)
+        if let viaName = Self.viaName(from.name) {
+            hints += headers.cc.filter { $0.name?.trimmingWhitespace().lowercased() == viaName.lowercased() }.map(\.address)
+        }
+        if let envelope = headers.listEnvelopeSender { hints.append(envelope) }
+        guard hints.allSatisfy({ $0 == person.address }) else { return (nil, nil, true) }
+        return (person, .replyTo, true)
+    }
+
+    /// Whether the message demonstrably came through one of the configured EA lists: From or `List-Id` names it,
+    /// and a counting `Authentication-Results` field shows a pass for the list's domain (DKIM, SPF or DMARC), or our
+    /// MTA took it from one of `inbound.list_hosts`.
+    func cameThroughList(_ headers: InboundHeaders, trust: AuthenticationVerdict.Trust) -> Bool {
+        var named = headers.from.filter { identity.listAddresses.contains($0.address) }.map(\.address)
+        if let listID = headers.listID.flatMap(Self.listIdentifier) {
+            named += identity.listAddresses.filter { $0.key.replacingOccurrences(of: "@", with: ".") == listID }
+        }
+        guard let list = named.first else { return false }
+        if let boundary = BoundaryHop(trace: headers.traceFields, internalHosts: trust.internalHosts),
+            boundary.cameFrom(Set(identity.listHosts.map { $0.lowercased() }))
         {
-            person = (cc, .cc)
+            return true
         }
-        let original = headers.originalFrom.first(where: { !isList($0.address, headers: headers) })
-        switch (person, original) {
-        case (let found?, nil): return (found.0, found.1, true)
-        case (let found?, let original?): return found.0.address == original.address ? (found.0, found.1, true) : (nil, nil, true)
-        case (nil, let original?): return (original, .originalFrom, true)
-        case (nil, nil): return (nil, nil, true)
-        }
+        let forList = AuthenticationVerdict(trace: headers.traceFields, sender: list, trust: trust)
+        return forList.vouched && !forList.fromFailed
     }
 
     /// X of a display name "X via List" (Mailman, Google Groups: `'Mario Rossi' via EA IT`).

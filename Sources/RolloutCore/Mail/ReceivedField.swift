@@ -102,7 +102,7 @@ public struct ReceivedField: Sendable, Equatable {
 
     /// `[192.0.2.7]`, `[IPv6:2001:db8::1]`, and bare ones as Exim, qmail and Exchange write them (`192.0.2.7`,
     /// `2001:db8::5`, `[192.0.2.7]:25`) → the address.
-    static func addressLiteral(_ word: Substring) -> String? {
+    public static func addressLiteral(_ word: Substring) -> String? {
         var text = word.trimmingCharacters(in: [",", "<", ">"])
         if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
             text = String(text[text.index(after: text.startIndex)..<close])

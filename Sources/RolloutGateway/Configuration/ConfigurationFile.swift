@@ -127,11 +127,15 @@ struct ConfigurationFile: Decodable {
         var maxMessageBytes: Int?
         var repliesPerHour: Int?
         var setAsideMaxBytes: Int?
+        var maxAge: String?
+        var listHosts: [String]?
         enum CodingKeys: String, CodingKey, CaseIterable {
             case trustedAuthservIDs = "trusted_authserv_ids", internalHosts = "internal_hosts", strongBy = "strong_by"
             case maxMessageBytes = "max_message_bytes"
             case repliesPerHour = "replies_per_hour"
             case setAsideMaxBytes = "set_aside_max_bytes"
+            case maxAge = "max_age"
+            case listHosts = "list_hosts"
         }
         init(from decoder: any Decoder) throws {
             let c = try decoder.strictContainer(CodingKeys.self)
@@ -141,6 +145,8 @@ struct ConfigurationFile: Decodable {
             maxMessageBytes = try c.decodeIfPresent(Int.self, forKey: .maxMessageBytes)
             repliesPerHour = try c.decodeIfPresent(Int.self, forKey: .repliesPerHour)
             setAsideMaxBytes = try c.decodeIfPresent(Int.self, forKey: .setAsideMaxBytes)
+            maxAge = try c.decodeIfPresent(String.self, forKey: .maxAge)
+            listHosts = try c.decodeIfPresent([String].self, forKey: .listHosts)
         }
     }
 

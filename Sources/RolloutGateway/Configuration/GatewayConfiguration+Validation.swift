@@ -39,7 +39,7 @@ extension GatewayConfiguration {
         self.internalHosts = raw.inbound?.internalHosts ?? []
         let allowed: [AuthenticationBasis] = [.token, .dkim, .dmarc]
         self.strongBases = Set(
-            try (raw.inbound?.strongBy ?? allowed.map(\.rawValue)).enumerated().map { index, name in
+            try (raw.inbound?.strongBy ?? [AuthenticationBasis.token.rawValue]).enumerated().map { index, name in
                 guard let basis = AuthenticationBasis(rawValue: name), allowed.contains(basis) else {
                     throw ConfigurationProblem(
                         ["inbound", "strong_by", String(index)], "'\(name)' cannot make a sender strong; expected token, dkim or dmarc")
@@ -49,6 +49,15 @@ extension GatewayConfiguration {
         self.maxMessageBytes = try Self.positive(raw.inbound?.maxMessageBytes, default: 25 << 20, ["inbound", "max_message_bytes"])
         self.repliesPerHour = try Self.positive(raw.inbound?.repliesPerHour, default: 20, ["inbound", "replies_per_hour"])
         self.setAsideMaxBytes = try Self.positive(raw.inbound?.setAsideMaxBytes, default: 256 << 20, ["inbound", "set_aside_max_bytes"])
+        self.maxMessageAge = try Self.duration(raw.inbound?.maxAge, default: 3 * 86_400, ["inbound", "max_age"])
+        self.listHosts = try (raw.inbound?.listHosts ?? []).enumerated().map { index, host in
+            guard let address = ReceivedField.addressLiteral(Substring(host.trimmingCharacters(in: .whitespaces))) else {
+                throw ConfigurationProblem(
+                    ["inbound", "list_hosts", String(index)],
+                    "'\(host)' is not an IP address; expected the address the lists' server connects from, e.g. 192.0.2.9")
+            }
+            return address
+        }
 
         var hooks: [HookRun.Hook: [String]] = [:]
         for (hook, argv, key) in [(HookRun.Hook.stageRollOut, raw.hooks?.stageRollout, "stage_rollout"), (.production, raw.hooks?.production, "production")] {
@@ -70,7 +79,7 @@ extension GatewayConfiguration {
             testingMinimumDays: try Self.positive(workflow?.testingMinimumDays, default: 5, ["workflow", "testing_minimum_days"]),
             testingMaximumDays: try Self.positive(workflow?.testingMaximumDays, default: 7, ["workflow", "testing_maximum_days"]),
             strongAuthenticationVerbs: Set(
-                try (workflow?.strongAuthentication ?? []).enumerated().map { index, verb in
+                try (workflow?.strongAuthentication ?? Self.defaultStrongVerbs.map(\.rawValue)).enumerated().map { index, verb in
                     guard let found = Verb(rawValue: verb.lowercased()) else {
                         throw ConfigurationProblem(
                             ["workflow", "strong_authentication", String(index)],
@@ -178,6 +187,24 @@ extension GatewayConfiguration {
         case (nil, nil):
             throw ConfigurationProblem(["store"], "names no store; expected exactly one of sqlite: PATH or postgresql: { url: postgresql://USER@HOST:PORT/DATABASE }")
         }
+    }
+
+    /// The verbs that need a strong sender when `workflow.strong_authentication` is not given: those that run a
+    /// hook or decide the rollout's outcome (SPEC §5).
+    public static let defaultStrongVerbs: [Verb] = [.status, .outcome, .docid, .resolve]
+
+    /// The verbs whose command runs a repository hook: `config check` warns when one does not need a strong sender.
+    public static let hookVerbs: [Verb] = [.status, .resolve]
+
+    /// A duration written `<N>d`, `<N>h` or `<N>m` (`3d`, `72h`), in seconds.
+    private static func duration(_ value: String?, default fallback: TimeInterval, _ key: [String]) throws -> TimeInterval {
+        guard let value else { return fallback }
+        let text = value.trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [Character: TimeInterval] = ["d": 86_400, "h": 3_600, "m": 60]
+        guard let unit = text.last.flatMap({ units[$0] }), let number = Int(text.dropLast()), number > 0 else {
+            throw ConfigurationProblem(key, "'\(value)' is not a duration; expected a positive whole number with d, h or m, e.g. 3d or 72h")
+        }
+        return TimeInterval(number) * unit
     }
 
     private static func positive(_ value: Int?, default fallback: Int, _ key: [String]) throws -> Int {

@@ -39,8 +39,14 @@ public struct GatewayConfiguration: Sendable {
     public var trustedAuthservIDs: [String]
     /// The operator's other hosts on the way in (content filters, the IMAP server's LMTP): names or addresses.
     public var internalHosts: [String]
-    /// What may make a sender strong (`inbound.strong_by`): by default a reply token, DKIM and DMARC.
+    /// What may make a sender strong (`inbound.strong_by`): by default a reply token only (DKIM proves a domain,
+    /// not a person: `dkim` and `dmarc` are the operator's choice).
     public var strongBases: Set<AuthenticationBasis>
+    /// How old a mail may be when it arrives and still carry commands that need a strong sender (`inbound.max_age`).
+    public var maxMessageAge: TimeInterval
+    /// The EA lists' sending hosts (`inbound.list_hosts`, addresses): a copy our MTA took from one of them came
+    /// through the list even without a signature of the list's domain.
+    public var listHosts: [String]
     /// Larger messages are answered and set aside, never applied.
     public var maxMessageBytes: Int
     /// Answers (transcripts, error replies) to one address per hour at most.

@@ -15,6 +15,7 @@ enum DefaultTemplates {
         "downtime-reminder": text(PackageResources.downtime_reminder_mustache),
         "escalation": text(PackageResources.escalation_mustache),
         "no-answer": text(PackageResources.no_answer_mustache),
+        "release-created": text(PackageResources.release_created_mustache),
         "release-staged": text(PackageResources.release_staged_mustache),
         "report-received": text(PackageResources.report_received_mustache),
         "report-refused": text(PackageResources.report_refused_mustache),

@@ -163,9 +163,7 @@ extension Ingest.Analysis {
     static func sourceName(_ source: MessageClassifier.SenderSource) -> String {
         switch source {
         case .from: "from"
-        case .originalFrom: "original-from"
         case .replyTo: "reply-to"
-        case .cc: "cc"
         }
     }
 

@@ -37,6 +37,8 @@ public struct Gateway: Sendable {
     public func createRelease(_ release: ComponentRelease, links: ReleaseLinks) async throws -> ReleaseTicket {
         let ticket = try await store.createRelease(release, links: links, at: clock.now(), cause: .operatorAction("release new"))
         logger.info("release ticket created", metadata: ["ticket": "\(ticket.id.rawValue)", "action": "release new"])
+        // Each release manager gets a copy of their own, whose reply token lets them stage the release by mail.
+        _ = try await decideAndCommit(ticket.id, cause: .operatorAction("release new")) { _ in .releaseCreated }
         return ticket
     }
 
@@ -63,14 +65,15 @@ public struct Gateway: Sendable {
     /// (``AnswerFolding``).
     public func apply(
         to ticket: TicketID, sender: Sender, lines: [ReadLine], attachments: [IncomingAttachment] = [], cause: Cause,
-        seen: SeenMessage? = nil, answer: (@Sendable (Decision) -> Decision)? = nil, preloaded: StoredCase? = nil
+        seen: SeenMessage? = nil, answer: (@Sendable (Decision) -> Decision)? = nil, preloaded: StoredCase? = nil,
+        writtenAt: Date? = nil
     ) async throws -> EventReport {
         try await decideAndCommit(
             ticket, cause: cause, sender: sender, seen: seen, attachments: attachments, answer: answer, preloaded: preloaded
         ) { stored in
             var event = MessageEvent(
                 queue: stored.queue, sender: sender, cause: cause, lines: lines,
-                attachments: attachments.map { AttachmentFacts(fileName: $0.fileName, head: $0.bytes) })
+                attachments: attachments.map { AttachmentFacts(fileName: $0.fileName, head: $0.bytes) }, writtenAt: writtenAt)
             let stages = event.lines.contains { if case .command(.status) = $0.reading { true } else { false } }
             if stages, stored.queue == .release, stored.rolloutCase.release.status == .inVerification {
                 event.reservedTicketID = try await store.reserveTicketID()

@@ -109,11 +109,15 @@ extension Ingest {
             }
             return sent
         }
+        var applied = seen(.applied)
+        // Kept only for a strong sender: a replay matters only where the mail could do what needs one, and a forged
+        // (weak) copy must not make the genuine mail that follows it a duplicate.
+        if analysis.authentication == .strong { applied.replayKeys = analysis.replayKeys }
         do {
             let report = try await gateway.apply(
                 to: ticket, sender: analysis.actingSender(sender), lines: analysis.lines,
-                attachments: attachments, cause: .message(id: key), seen: seen(.applied),
-                answer: answer, preloaded: analysis.stored)
+                attachments: attachments, cause: .message(id: key), seen: applied,
+                answer: answer, preloaded: analysis.stored, writtenAt: analysis.writtenAt)
             metadata["action"] = "applied"
             metadata["commands"] = "\(report.results.count)"
             metadata["refused"] = "\(report.results.filter { $0.status == CommandResult.Status.refused }.count)"

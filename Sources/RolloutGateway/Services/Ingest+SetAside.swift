@@ -40,6 +40,7 @@ extension Ingest {
         // A message fetched without its body (too large) is read again as too large, not as a short message.
         var analysis = prepare(entry.bytes, declaredSize: entry.messageSize > entry.bytes.count ? entry.messageSize : nil)
         analysis.source = "replay of set-aside \(id) (\(entry.source))"
+        analysis.receivedAt = entry.receivedAt
         if let ticket {
             analysis.ticket = ticket
             analysis.queue = nil

@@ -27,7 +27,8 @@ public struct Ingest: Sendable {
         GatewayIdentity(
             addresses: [configuration.address], messageIDDomain: configuration.address.domain,
             loopValues: [configuration.address.value], trustedAuthservIDs: configuration.trustedAuthservIDs,
-            listAddresses: registry.stacks.values.flatMap(\.lists), internalHosts: configuration.internalHosts)
+            listAddresses: registry.stacks.values.flatMap(\.lists), internalHosts: configuration.internalHosts,
+            listHosts: configuration.listHosts)
     }
 
     var finder: TicketReferenceFinder {
@@ -75,6 +76,15 @@ public struct Ingest: Sendable {
         /// The message as received (kept when it is set aside), and where it came from (`stdin`, `imap …`).
         public var raw: [UInt8] = []
         public var source = "stdin"
+        /// When the gateway first received the message, when that was earlier than now (a set-aside message
+        /// replayed): its arrival when no hop of ours dated it.
+        public var receivedAt: Date?
+        /// The keys under which the message is recorded besides its Message-ID (``ReplayIdentity``, hashed).
+        public var replayKeys: [String] = []
+        /// When the message counts as written (``MessageFreshness``): kept with the history it causes.
+        public var writtenAt: Date?
+        /// Why commands that need a strong sender do not apply from it (stale or replayed), when they do not.
+        public var staleReason: String?
 
         public var sender: EmailAddress? { classification.sender?.address }
     }
@@ -157,6 +167,11 @@ public struct Ingest: Sendable {
             analysis.answersToSender = lookup.answersToSender
             stored = lookup.stored
             try await cutOwnText(&analysis)  // issue 12: our own text ends the new text (Ingest+OwnText.swift)
+            analysis.replayKeys = replayKeys(of: analysis)
+            if lookup.seen == false, try await seenBefore(analysis.replayKeys) {
+                // The same mail sent again under a new Message-ID: a duplicate, whatever it says.
+                analysis.duplicate = true
+            }
         }
         analysis.stored = stored
         if let stored {
@@ -177,13 +192,15 @@ public struct Ingest: Sendable {
         (analysis.authentication, analysis.basis) = InboundPolicy.strength(
             headers: classification.authentication, tokenIssuedToSender: issuedToSender, senderConcerned: concerned,
             accepted: configuration.strongBases)
+        try await judgeFreshness(&analysis)
 
         let verdict = InboundPolicy.judge(
             InboundPolicy.Facts(
                 kind: classification.kind, duplicate: analysis.duplicate == true,
                 oversize: tooLarge ? (analysis.rawSize, configuration.maxMessageBytes) : nil,
                 invalidToken: analysis.invalidToken != nil, sender: sender, senderKnown: analysis.senderKnown,
-                fromFailed: classification.authentication.fromFailed, viaList: classification.viaList,
+                fromFailed: classification.authentication.fromFailed, throughList: classification.throughList,
+                listFromForged: classification.listFromForged,
                 vouched: classification.authentication.vouched, answerable: analysis.mayAnswer,
                 answersLastHour: analysis.answersToSender, ticket: analysis.ticket,
                 ticketExists: usesStore ? stored != nil : nil, gatewayAddress: configuration.address,
@@ -196,7 +213,8 @@ public struct Ingest: Sendable {
             let event = MessageEvent(
                 queue: stored.queue, sender: analysis.actingSender(sender),
                 cause: .message(id: message.seenKey), lines: analysis.lines,
-                attachments: message.attachments.map { AttachmentFacts(fileName: $0.fileName, head: $0.bytes) })
+                attachments: message.attachments.map { AttachmentFacts(fileName: $0.fileName, head: $0.bytes) },
+                writtenAt: analysis.writtenAt)
             analysis.decision = Workflow(context: configuration.workflow).decide(stored.rolloutCase, .message(event), now: gateway.clock.now())
         }
         return analysis
@@ -229,9 +247,10 @@ public struct Ingest: Sendable {
 }
 
 extension Ingest.Analysis {
-    /// The sender as the workflow sees it: address, level and how the level was established.
+    /// The sender as the workflow sees it: address, level, how the level was established, and whether the message
+    /// is too old to carry commands that need a strong sender.
     func actingSender(_ address: EmailAddress) -> Sender {
-        Sender(address: address, authentication: authentication, basis: basis)
+        Sender(address: address, authentication: authentication, basis: basis, staleReason: staleReason)
     }
 }
 

@@ -1,0 +1,41 @@
+import Foundation
+
+/// What makes a message the same message again beyond its Message-ID (SPEC §5 "Each message once"): the same mail
+/// sent again under a new Message-ID must not act twice.
+///
+/// - A DKIM signature (`b=`) is made once, for one message: a message carrying a signature seen before is that
+///   message again, whatever its Message-ID.
+/// - Unsigned, the sender, the `Date:`, the ticket and the text the sender wrote identify it (the same words sent to two
+///   tickets are two messages).
+///
+/// The texts returned are what the store keeps (hashed by the caller) next to the message's Message-ID — for a message
+/// applied from a strong sender only, so that a forged copy sent first cannot make the genuine mail a duplicate.
+public enum ReplayIdentity {
+    /// Signatures read per message at most (a message with hundreds is junk; the first ones are its own).
+    static let signaturesRead = 4
+
+    /// The identities of a message: one per DKIM signature, and one of sender, date and text when it has a date.
+    public static func identities(
+        of message: InboundMessage, sender: EmailAddress?, ticket: TicketID?, newText: [String]
+    ) -> [String] {
+        var identities = message.headers.dkimSignatures.prefix(signaturesRead).compactMap(signatureValue).map { "dkim-b:\($0)" }
+        if let sender, let written = message.headers.writtenAt {
+            let text = newText.map { $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ") }
+                .filter { !$0.isEmpty }.joined(separator: "\n")
+            identities.append("text:\(sender.key)|\(Int(written.timeIntervalSince1970))|\(ticket?.rawValue ?? 0)|\(text)")
+        }
+        return identities
+    }
+
+    /// The `b=` tag of a `DKIM-Signature` value (RFC 6376 §3.2 tag list), folding white space removed; nil when it has
+    /// none or an empty one.
+    static func signatureValue(_ field: String) -> String? {
+        for tag in field.split(separator: ";") {
+            let parts = tag.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == "b" else { continue }
+            let value = parts[1].filter { !$0.isWhitespace }
+            return value.isEmpty ? nil : value
+        }
+        return nil
+    }
+}
