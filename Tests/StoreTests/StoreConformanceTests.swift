@@ -148,6 +148,36 @@ struct StoreConformanceTests {
         #expect(lookup.stored?.rolloutCase.rollout?.id == ticket)
     }
 
+    @Test(
+        "replay keys: kept beside the message in its commit; a later message with one of them is refused as seen, and nothing of it is kept",
+        arguments: drivers)
+    func replayKeys(driver: StoreDriver) async throws {
+        let place = try driver.makePlace()
+        let test = try GatewayOverStore(try await place.open())
+        let (_, ticket) = try await test.staged()
+        let mario = EmailAddress("mario.david@lip.example.org")
+        let written = amsterdam("2026-11-27 14:58")
+        let first = SeenMessage(key: "<first@test>", ticket: ticket, sender: mario, disposition: "applied", replayKeys: ["replay:aa", "replay:bb"])
+        _ = try await test.gateway.apply(
+            to: ticket, sender: Sender(address: mario, authentication: .strong, basis: .token),
+            lines: [ReadLine("assign NGI_IT-INFN-T1")], cause: .message(id: "<first@test>"), seen: first, writtenAt: written)
+        #expect(try await test.store.hasSeen("replay:aa"))
+        #expect(try await test.store.hasSeen("replay:bb"))
+        // The history keeps when the mail was written.
+        let entries = try await test.store.history(of: ticket).filter { $0.cause == .message(id: "<first@test>") }
+        #expect(!entries.isEmpty && entries.allSatisfy { $0.writtenAt == written })
+
+        let before = try await test.store.history(of: ticket).count
+        let again = SeenMessage(key: "<again@test>", ticket: ticket, sender: mario, disposition: "applied", replayKeys: ["replay:bb"])
+        await #expect(throws: StoreError.alreadySeen("replay:bb")) {
+            _ = try await test.gateway.apply(
+                to: ticket, sender: Sender(address: mario, authentication: .strong, basis: .token),
+                lines: [ReadLine("unassign NGI_IT-INFN-T1")], cause: .message(id: "<again@test>"), seen: again)
+        }
+        #expect(try await test.store.hasSeen("<again@test>") == false)
+        #expect(try await test.store.history(of: ticket).count == before)
+    }
+
     /// True when `body` applied, false when the store said the message was already applied.
     static func applied(_ body: () async throws -> EventReport) async throws -> Bool {
         do {
