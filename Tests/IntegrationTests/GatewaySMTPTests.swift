@@ -44,6 +44,10 @@ struct GatewaySMTPTests {
                   ea-NGI_IT-INFN-T1: { members: [paolo.veronesi@cnaf.example.org] }
                   ea-NGI_DE-FZK-LCG2: { members: [pavel.weber@kit.example.org] }
                   ea-IBERGRID-LIP-Lisbon: { members: [nobody@lip.example.org] }
+                # The staged rollout's mail only: the release manager's copy of `release new` is not what these count.
+                notifications:
+                  - when: release-created
+                    to: []
                 """
             let configuration = try GatewayConfiguration.parse(text, file: folder.appendingPathComponent("gateway.yaml").path)
             store = try SQLiteTicketStore(path: configuration.storePath)
