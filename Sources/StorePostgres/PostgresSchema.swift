@@ -217,6 +217,9 @@ enum PostgresSchema {
                 "ALTER TABLE outbox ADD COLUMN claimed_until TIMESTAMPTZ",
                 "ALTER TABLE timers ADD COLUMN claimed_until TIMESTAMPTZ",
             ]),
+        Migration(
+            version: 3, name: "when the last escalation of a staged rollout went, for one per working day",
+            sql: ["ALTER TABLE tickets ADD COLUMN last_escalation_at TIMESTAMPTZ"]),
     ]
 
     /// Columns only this driver keeps, left out of ``StoreTransfer`` copies.

@@ -214,6 +214,9 @@ enum Schema {
                     INSERT INTO set_aside_total (id, bytes) VALUES (1, 0);
                     """)
         }
+        migrator.registerMigration("v10: when the last escalation of a staged rollout went, for one per working day") { db in
+            try db.execute(sql: "ALTER TABLE tickets ADD COLUMN last_escalation_at DATETIME")
+        }
         return migrator
     }
 }
