@@ -18,6 +18,12 @@ public struct CommandResult: Sendable, Equatable {
         case notAuthorized
         /// The command needs a strongly authenticated sender.
         case needsStrongAuthentication
+        /// A command that changes the rollout's course (one that needs a strong sender, `assign`, `unassign`,
+        /// `escalate`) stood below other text, outside the leading command block of the sender's new text.
+        case outsideLeadingBlock
+        /// A command that needs a strong sender came in a message that is stale or replayed: older than
+        /// `inbound.max_age`, or older than a command of the same sender already applied strongly on the ticket.
+        case staleOrReplayed
         case unknownTeam
         /// The ticket is not in a state where the command applies.
         case wrongState

@@ -16,7 +16,13 @@ public struct ReadLine: Sendable, Equatable {
         self.leading = leading
     }
 
-    public init(_ text: String, leading: Bool = true) {
+    public init(_ text: String, leading: Bool) {
         self.init(text: text, reading: CommandGrammar.read(text), leading: leading)
+    }
+
+    /// A line of the leading block; kept apart from ``init(_:leading:)`` so that `map(ReadLine.init)` still reads
+    /// `(String) -> ReadLine`.
+    public init(_ text: String) {
+        self.init(text, leading: true)
     }
 }

@@ -15,6 +15,8 @@ public struct StagedRolloutTicket: Sendable, Equatable {
     /// When the next escalation is due, while one is scheduled.
     public var escalationDueAt: Date?
     public var escalationsSent: Int
+    /// When the last escalation went, by hand or by the timer: at most one goes per working day.
+    public var lastEscalationAt: Date?
     /// Whether the managers were told that all accepted teams reported.
     public var allReportsAnnounced: Bool
     public var createdAt: Date
@@ -23,7 +25,7 @@ public struct StagedRolloutTicket: Sendable, Equatable {
         id: TicketID, parent: TicketID, release: ComponentRelease, links: ReleaseLinks, status: RolloutStatus = .new,
         teams: [TeamAssignment] = [], outcome: Outcome? = nil, documentID: String? = nil, summary: String? = nil,
         ggusTickets: [String] = [], escalationDueAt: Date? = nil, escalationsSent: Int = 0,
-        allReportsAnnounced: Bool = false, createdAt: Date
+        lastEscalationAt: Date? = nil, allReportsAnnounced: Bool = false, createdAt: Date
     ) {
         self.id = id
         self.parent = parent
@@ -37,6 +39,7 @@ public struct StagedRolloutTicket: Sendable, Equatable {
         self.ggusTickets = ggusTickets
         self.escalationDueAt = escalationDueAt
         self.escalationsSent = escalationsSent
+        self.lastEscalationAt = lastEscalationAt
         self.allReportsAnnounced = allReportsAnnounced
         self.createdAt = createdAt
     }

@@ -23,13 +23,13 @@ extension Run {
             Refusal(reason: "\(sender.address) is neither a member of \(team) nor a staged-rollout manager of \(stack)", kind: .notAuthorized))
     }
 
-    private func mustManage(_ sender: Sender, _ verb: Verb) -> Result<Void, Refusal> {
+    func mustManage(_ sender: Sender, _ verb: Verb) -> Result<Void, Refusal> {
         isManager(sender)
             ? .success(())
             : .failure(Refusal(reason: "only a staged-rollout manager of \(stack) may \(verb.rawValue); \(sender.address) is not one", kind: .notAuthorized))
     }
 
-    private func mustBeOpen(_ verb: Verb) -> Result<Void, Refusal> {
+    func mustBeOpen(_ verb: Verb) -> Result<Void, Refusal> {
         rollout.status == .resolved
             ? .failure(Refusal(reason: "ticket \(id) is resolved (outcome \(rollout.outcome?.rawValue ?? "none")); \(verb.rawValue) is no longer possible", kind: .wrongState))
             : .success(())
@@ -44,11 +44,7 @@ extension Run {
         case .assign(let written): return assign(written, sender)
         case .unassign(let written): return unassign(written, sender)
         case .extend(let written, let days): return extend(written, days, sender)
-        case .escalate:
-            return mustManage(sender, .escalate).flatMap { mustBeOpen(.escalate) }.map {
-                sendEscalation(manual: true)
-                return "escalation \(rollout.escalationsSent) sent to the managers and the EA lists of \(stack)"
-            }
+        case .escalate: return escalateByHand(sender)
         case .outcome(let outcome): return setOutcome(outcome, sender)
         case .docid(let documentID): return setDocumentID(documentID, sender)
         case .resolve: return resolve(sender)
@@ -278,6 +274,12 @@ extension Run {
                     reason: "resolve needs \(missing.joined(separator: " and ")) first",
                     expected: "outcome accept|reject, then docid <ID>, then resolve", kind: .wrongState))
         }
+        if outcome == .accept, let untested = missingTestedTeam {
+            return .failure(
+                Refusal(
+                    reason: "resolving with ACCEPT needs at least one team that accepted and whose report is in: \(untested)",
+                    expected: "a team's accept and its report, or outcome reject", kind: .wrongState))
+        }
         let before = rollout.status
         rollout.status = .resolved
         rollout.escalationDueAt = nil
@@ -310,6 +312,18 @@ extension Run {
         return .success("ticket \(id) resolved with outcome \(outcome.rawValue) and document \(documentID); release ticket \(release.id) is now \(released.rawValue)")
     }
 
+    /// What keeps an ACCEPT from production (SPEC §4 step 9: no single mail takes a release to production without a
+    /// staged rollout): nil when a team accepted — at this moment — and its well-named report is in; otherwise which
+    /// teams accepted without their report, or that none did.
+    private var missingTestedTeam: String? {
+        let accepted = rollout.acceptedTeams
+        if accepted.contains(where: { $0.report != nil }) { return nil }
+        guard !accepted.isEmpty else { return "no team has accepted" }
+        return accepted.map {
+            "\($0.team) accepted but its report \(ReportFiles.expectedReportNames(team: $0.team, release: rollout.release)) is not in"
+        }.joined(separator: "; ")
+    }
+
     // MARK: Escalation
 
     /// When the last team that had accepted rejects or is unassigned, nobody tests any more: the escalation clock
@@ -328,6 +342,7 @@ extension Run {
 
     mutating func sendEscalation(manual: Bool) {
         rollout.escalationsSent += 1
+        rollout.lastEscalationAt = now
         let silent = rollout.activeTeams.filter { $0.answer == nil }.map(\.team.description)
         record(
             id, "escalation",
@@ -427,6 +442,7 @@ extension Run {
                 record(id, "escalation.limit", "escalation limit of \(policy.escalationLimit) reached; no more escalations")
                 return
             }
+            if putOffEscalationSentToday() { return }
             sendEscalation(manual: false)
             if rollout.escalationsSent < policy.escalationLimit {
                 let next = policy.calendar.adding(workingDays: 1, to: now)

@@ -154,7 +154,7 @@ struct Run {
                         line: line.text.trimmed, status: .refused, message: "not understood: \(problem)", expected: verb.usage,
                         refusal: .malformed))
             case .command(let command):
-                let outcome = apply(command, queue: message.queue)
+                let outcome = apply(command, queue: message.queue, leading: line.leading)
                 switch outcome {
                 case .success(let done):
                     decision.results.append(.init(line: line.text.trimmed, status: .applied, message: done))
@@ -174,16 +174,13 @@ struct Run {
         }
     }
 
-    mutating func apply(_ command: Command, queue: Queue) -> Result<String, Refusal> {
+    /// - Parameter leading: whether the command's line stands in the leading command block of the sender's new text.
+    mutating func apply(_ command: Command, queue: Queue, leading: Bool) -> Result<String, Refusal> {
         guard let sender else { return .failure(Refusal(reason: "no sender")) }
-        // Permission before strength: someone who may not give the command hears "not allowed", not "sign it".
+        // Permission, then position, then strength, then staleness (Workflow+Trust.swift): a stranger hears
+        // "not allowed", not "sign it" or "put it first".
         if let refusal = permission(command.verb, sender) { return .failure(refusal) }
-        if policy.strongAuthenticationVerbs.contains(command.verb), sender.authentication == .weak {
-            return .failure(
-                Refusal(
-                    reason: "\(command.verb.rawValue) needs a strongly authenticated sender. Reply to your own copy of a notification of this ticket (its Reply-To address was issued to you), from the address we know you by; or send from a mail server that signs your mail with DKIM for your domain",
-                    kind: .needsStrongAuthentication))
-        }
+        if let refusal = trustRefusal(command.verb, sender, leading: leading) { return .failure(refusal) }
         if case .status(let value) = command {
             guard queue == .release else {
                 return .failure(Refusal(reason: "status applies to the release ticket \(release.id), not to this staged-rollout ticket", expected: Verb.status.usage, kind: .wrongState))

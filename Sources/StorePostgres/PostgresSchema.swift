@@ -218,7 +218,10 @@ enum PostgresSchema {
                 "ALTER TABLE timers ADD COLUMN claimed_until TIMESTAMPTZ",
             ]),
         Migration(
-            version: 3, name: "when the mail behind a history entry was written, for stale commands",
+            version: 3, name: "when the last escalation of a staged rollout went, for one per working day",
+            sql: ["ALTER TABLE tickets ADD COLUMN last_escalation_at TIMESTAMPTZ"]),
+        Migration(
+            version: 4, name: "when the mail behind a history entry was written, for stale commands",
             sql: ["ALTER TABLE history ADD COLUMN written_at TIMESTAMPTZ"]),
     ]
 

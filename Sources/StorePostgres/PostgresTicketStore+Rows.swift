@@ -75,7 +75,8 @@ extension PostgresTicketStore {
             status: RolloutStatus(rawValue: try row.get("status")) ?? .new, teams: teams,
             outcome: try row.get("outcome", as: String?.self).flatMap(Outcome.init), documentID: try row.get("document_id"),
             summary: try row.get("summary"), ggusTickets: ggus, escalationDueAt: try row.get("escalation_due_at"),
-            escalationsSent: try row.get("escalations_sent"), allReportsAnnounced: try row.get("all_reports_announced"),
+            escalationsSent: try row.get("escalations_sent"), lastEscalationAt: try row.get("last_escalation_at"),
+            allReportsAnnounced: try row.get("all_reports_announced"),
             createdAt: try row.get("created_at"))
     }
 
@@ -122,6 +123,7 @@ extension PostgresTicketStore {
         values.add("summary", ticket.summary)
         values.add("escalation_due_at", ticket.escalationDueAt)
         values.add("escalations_sent", ticket.escalationsSent)
+        values.add("last_escalation_at", ticket.lastEscalationAt)
         values.add("all_reports_announced", ticket.allReportsAnnounced)
         values.append(releaseColumns(ticket.release, ticket.links))
         return values

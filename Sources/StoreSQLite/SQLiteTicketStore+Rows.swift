@@ -64,7 +64,7 @@ extension SQLiteTicketStore {
             status: RolloutStatus(rawValue: row["status"]) ?? .new, teams: teams,
             outcome: (row["outcome"] as String?).flatMap(Outcome.init), documentID: row["document_id"], summary: row["summary"],
             ggusTickets: ggus, escalationDueAt: row["escalation_due_at"], escalationsSent: row["escalations_sent"],
-            allReportsAnnounced: row["all_reports_announced"], createdAt: row["created_at"])
+            lastEscalationAt: row["last_escalation_at"], allReportsAnnounced: row["all_reports_announced"], createdAt: row["created_at"])
     }
 
     static func rowVersion(of ticket: TicketID, _ db: Database) throws -> Int? {
@@ -123,7 +123,8 @@ extension SQLiteTicketStore {
             ("queue", Queue.stagedRollout.rawValue), ("status", ticket.status.rawValue), ("owner", "staged-rollout"),
             ("parent_id", ticket.parent.rawValue), ("outcome", ticket.outcome?.rawValue), ("document_id", ticket.documentID),
             ("summary", ticket.summary), ("escalation_due_at", ticket.escalationDueAt),
-            ("escalations_sent", ticket.escalationsSent), ("all_reports_announced", ticket.allReportsAnnounced),
+            ("escalations_sent", ticket.escalationsSent), ("last_escalation_at", ticket.lastEscalationAt),
+            ("all_reports_announced", ticket.allReportsAnnounced),
         ] + releaseColumns(ticket.release, ticket.links)
     }
 

@@ -214,7 +214,10 @@ enum Schema {
                     INSERT INTO set_aside_total (id, bytes) VALUES (1, 0);
                     """)
         }
-        migrator.registerMigration("v10: when the mail behind a history entry was written, for stale commands") { db in
+        migrator.registerMigration("v10: when the last escalation of a staged rollout went, for one per working day") { db in
+            try db.execute(sql: "ALTER TABLE tickets ADD COLUMN last_escalation_at DATETIME")
+        }
+        migrator.registerMigration("v11: when the mail behind a history entry was written, for stale commands") { db in
             try db.execute(sql: "ALTER TABLE history ADD COLUMN written_at DATETIME")
         }
         return migrator

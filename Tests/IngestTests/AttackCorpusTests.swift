@@ -40,12 +40,33 @@ let attacks = repository.appendingPathComponent("fixtures/attacks")
 /// The attack suite's gateway: a reply secret, the default strong_authentication (status, outcome, docid, resolve), the
 /// IMAP server's LMTP hop inside. The expected files are written for an operator who lets DKIM and DMARC make a sender
 /// strong (`strongBy` below); the end-to-end test runs the whole suite with the default `[token]` as well.
+/// On ticket #12 one team tested: NGI_DE-FZK-LCG2 accepted and its report is in, so that a `resolve` with ACCEPT is
+/// refused for its sender alone, and a control's resolve applies (SPEC §4 step 9: no single mail to production).
 func attackWorld(hooks: any HookRunner = NoHooks(), strongBy: String = "[token, dkim, dmarc]") async throws -> IngestWorld {
-    try await IngestWorld(
+    let world = try await IngestWorld(
         extra: "  internal_hosts: [imap.rollout.example.org, 10.1.2.3]\n" + (strongBy.isEmpty ? "" : "  strong_by: \(strongBy)\n"),
         extraGateway: "  secret_file: \(attacks.appendingPathComponent("reply-secret").path)\n",
         edit: { $0.replacingOccurrences(of: "  strong_authentication: []\n", with: "") },
         hooks: hooks)
+    let tested = try await world.gateway.apply(
+        to: TicketID(12), sender: Sender(address: EmailAddress("pavel.weber@kit.example.org"), authentication: .weak),
+        text: "accept NGI_DE-FZK-LCG2", attachments: [IncomingAttachment(fileName: testedTeamReport, bytes: openDocumentBytes)],
+        cause: .operatorAction("test set-up"))
+    guard tested.results.map(\.status) == [.applied], tested.attachments.map(\.kind) == [.report] else {
+        throw AttackWorldSetUpFailed(results: tested.results, attachments: tested.attachments)
+    }
+    return world
+}
+
+/// The report of the team that tested ticket #12 in ``attackWorld(hooks:)``.
+let testedTeamReport = "ea-NGI_DE-FZK-LCG2-EMI-1.0-SE-DPM_mysql-1.8.0-1.odt"
+/// The first bytes of an OpenDocument file: a ZIP whose first member is the stored `mimetype`.
+let openDocumentBytes: [UInt8] = [0x50, 0x4B, 0x03, 0x04] + [UInt8](repeating: 0, count: 26) + Array("mimetypeapplication/vnd.oasis.opendocument.text".utf8)
+
+/// The attack world's tested team could not be set up: every control's resolve would be refused for it.
+struct AttackWorldSetUpFailed: Error {
+    var results: [CommandResult]
+    var attachments: [AttachmentVerdict]
 }
 
 @Suite("Attacks on trust: every forged mail refused with a record, the controls pass")
@@ -110,7 +131,7 @@ struct AttackCorpusTests {
         #expect(rollout.status != .resolved && rollout.outcome == nil && rollout.documentID == nil)
         let history = try await world.store.history(of: TicketID(12))
         #expect(!history.contains { ["king@spammer.example.com", "evil@attacker.example.net"].contains($0.actor?.value ?? "") })
-        #expect(try await world.store.attachments(of: TicketID(12)).isEmpty)
+        #expect(try await world.store.attachments(of: TicketID(12)).map(\.verdict.fileName) == [testedTeamReport], "only the tested team's report")
         let queued = try await world.store.pendingOutbox(at: world.clock.now, limit: 10_000).dropFirst(before)
         #expect(!queued.isEmpty, "the refusals are answered")
         for message in queued {

@@ -141,7 +141,7 @@ struct StagingAndAnswerTests {
 
     @Test("commands apply in order, each against the state the one before left")
     func commandsInOrder() {
-        var scenario = Scenario.assigned()
+        var scenario = TestingAndReportTests.reported()
         let decision = scenario.mail(
             """
             outcome accept
@@ -257,12 +257,12 @@ struct EscalationTests {
 
     @Test("escalations sent by hand count toward the limit, checked before the timer sends")
     func manualEscalationsCountTowardLimit() {
-        // Given a limit of 2 and two escalations by hand before the first timer
+        // Given a limit of 2 and two escalations by hand (one per working day) before the first timer
         var policy = WorkflowPolicy(calendar: BusinessCalendar(timeZone: World.amsterdam))
         policy.escalationLimit = 2
         var scenario = Scenario.assigned(workflow: World.workflow(policy: policy))
         #expect(scenario.mail("escalate", from: World.manager, at: "2026-11-27 16:00").statuses == [.applied])
-        #expect(scenario.mail("escalate", from: World.manager, at: "2026-11-27 16:30").statuses == [.applied])
+        #expect(scenario.mail("escalate", from: World.manager, at: "2026-11-30 09:30").statuses == [.applied])
         #expect(scenario.rollout.escalationsSent == 2)
         // When the escalation timer fires
         let decision = scenario.fire(.escalation, at: "2026-11-30 15:00")
@@ -301,6 +301,14 @@ struct TestingAndReportTests {
         var scenario = Scenario.assigned()
         scenario.mail("accept NGI_IT-INFN-T1", from: World.italyMember, at: "2026-11-30 10:00")
         scenario.mail("accept NGI_DE-FZK-LCG2", from: World.germanyMember, at: "2026-11-30 11:00")
+        return scenario
+    }
+
+    /// ``accepted()``, and Italy's well-named report in: a rollout that may be resolved with ACCEPT.
+    static func reported() -> Scenario {
+        var scenario = accepted()
+        let report = AttachmentFacts(fileName: "ea-NGI_IT-INFN-T1-EMI-1.0-SE-DPM_mysql-1.8.0-1.odt", head: openDocumentHead)
+        scenario.mail("Our report.", from: World.italyMember, at: "2026-12-06 10:00", attachments: [report])
         return scenario
     }
 
@@ -417,7 +425,7 @@ struct ResolveTests {
 
     @Test("resolving gives the parent the outcome and document, notifies its owners and the teams, moves to production")
     func resolve() {
-        var scenario = TestingAndReportTests.accepted()
+        var scenario = TestingAndReportTests.reported()
         scenario.mail("downtime NGI_IT-INFN-T1 on", from: World.italyMember, at: "2026-11-30 12:00")
         let decision = scenario.mail("outcome accept\ndocid 1234\nresolve", from: World.manager, at: "2026-12-08 10:00")
         #expect(decision.statuses == [.applied, .applied, .applied])
@@ -444,7 +452,7 @@ struct ResolveTests {
 
     @Test("a resolved ticket refuses answers and changes, and resolving again is harmless")
     func afterResolve() {
-        var scenario = TestingAndReportTests.accepted()
+        var scenario = TestingAndReportTests.reported()
         scenario.mail("outcome accept\ndocid 1234\nresolve", from: World.manager, at: "2026-12-08 10:00")
         let accept = scenario.mail("accept IBERGRID-LIP-Lisbon", from: World.portugalMember, at: "2026-12-08 11:00")
         #expect(accept.statuses == [.refused])
