@@ -11,7 +11,11 @@ extension Run {
         let calendar = policy.calendar
         var day = calendar.next(calendar.day(of: last))
         // A year of days bounds a calendar with no working days at all.
-        for _ in 0..<366 where !calendar.isWorkingDay(day) { day = calendar.next(day) }
+        var skipped = 0
+        while !calendar.isWorkingDay(day), skipped < 366 {
+            day = calendar.next(day)
+            skipped += 1
+        }
         return calendar.at(day, minutes: calendar.workStart)
     }
 
