@@ -24,10 +24,8 @@ extension Ingest {
         let internalHosts = AuthenticationVerdict.Trust(
             authservIDs: configuration.trustedAuthservIDs, internalHosts: configuration.internalHosts
         ).internalHosts
-        guard let stamped = BoundaryHop(trace: analysis.message.headers.traceFields, internalHosts: internalHosts)?.date else {
-            return received
-        }
-        return min(stamped, received.addingTimeInterval(MessageFreshness.futureAllowance))
+        // Our own MTA wrote that date: it is believed as written.
+        return BoundaryHop(trace: analysis.message.headers.traceFields, internalHosts: internalHosts)?.date ?? received
     }
 
     /// Decides when the message counts as written and, for a strong sender whose commands need it, whether it is
