@@ -54,7 +54,8 @@ public struct Explanation: Codable, Sendable, Equatable {
     public var commands: [[String]]
     /// Lines meant as commands that are malformed.
     public var malformed: [Result]
-    /// Whether the sender may give every command; null when no ticket could be checked.
+    /// Whether the sender may give every command from this mail (allowed, strong enough, fresh, in the leading block);
+    /// null when no ticket could be checked.
     public var authorized: Bool?
     /// What each command would do on the ticket now (dry run); empty without a store.
     public var results: [Result]
@@ -99,7 +100,9 @@ extension Ingest.Analysis {
             Explanation.Result(line: $0.line, status: $0.status.rawValue, message: $0.message, expected: $0.expected, refusal: $0.refusal?.rawValue)
         }
         let authorized: Bool? = decision.map { decision in
-            !decision.results.contains { $0.refusal == .notAuthorized || $0.refusal == .needsStrongAuthentication }
+            // Refused for who sent it or how sure we are of it: not allowed, not strong, stale, or where it stands.
+            let trust: Set<CommandResult.RefusalKind> = [.notAuthorized, .needsStrongAuthentication, .staleOrReplayed, .outsideLeadingBlock]
+            return !decision.results.contains { $0.refusal.map(trust.contains) ?? false }
         }
         let attachments: [Explanation.Attachment]
         if let verdicts = decision?.attachments, verdicts.count == message.attachments.count {
