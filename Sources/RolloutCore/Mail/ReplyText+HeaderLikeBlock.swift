@@ -1,0 +1,33 @@
+extension ReplyText {
+    /// A header block of a quoted original in any language, known or not (SPEC §5, issue 17): two or more consecutive
+    /// ``HeaderLikeLine``s, at least one naming an address or a date, end the new text — "Od: … / Poslano: … / Za: … /
+    /// Zadeva: …" as well as "From: … / Sent: …". A rule of `_`, `-` or `=` just above (blank lines between) belongs
+    /// to it. ``headerBlock`` knows the names of 23 languages and needs no address or date; this one needs no names.
+    static func headerLikeBlock(_ lines: [String], _ index: Int) -> Match? {
+        var start = index
+        if isRule(lines[index]) {
+            start = index + 1
+            while start < lines.count, start - index <= maximumBlanksBelowRule, isBlank(lines[start]) { start += 1 }
+        }
+        var fields = 0
+        var namesAddressOrDate = false
+        var probe = start
+        // Bounded like ``headerBlock``: a run of header-like lines is read for its first lines only.
+        while probe < lines.count, probe - start < maximumHeaderBlockLines, let field = HeaderLikeLine(lines[probe]) {
+            fields += 1
+            namesAddressOrDate = namesAddressOrDate || field.namesAddressOrDate
+            probe += 1
+        }
+        return fields >= 2 && namesAddressOrDate ? .restOfMessage : nil
+    }
+
+    /// The most blank lines between a rule and the header block below it.
+    static let maximumBlanksBelowRule = 2
+
+    /// A line of three or more `_`, `-` or `=` (and nothing else), as mail programs draw above a quoted header block.
+    static func isRule(_ line: String) -> Bool {
+        let text = line.trimmingWhitespace()
+        guard text.count >= 3, let mark = text.first, mark == "_" || mark == "-" || mark == "=" else { return false }
+        return text.allSatisfy { $0 == mark }
+    }
+}
