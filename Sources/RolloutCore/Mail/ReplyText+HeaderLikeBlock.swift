@@ -4,6 +4,8 @@ extension ReplyText {
     /// Zadeva: …" as well as "From: … / Sent: …". A rule of `_`, `-` or `=` just above (blank lines between) belongs
     /// to it. ``headerBlock`` knows the names of 23 languages and needs no address or date; this one needs no names.
     static func headerLikeBlock(_ lines: [String], _ index: Int) -> Match? {
+        // A block starts at the first line of a run: from the run's next line on, it was looked for already.
+        if index > 0, HeaderLikeLine(lines[index - 1]) != nil { return nil }
         var start = index
         if isRule(lines[index]) {
             start = index + 1

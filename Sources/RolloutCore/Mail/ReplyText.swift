@@ -241,6 +241,8 @@ extension ReplyText {
     /// naming the sender, in any of the languages in ``OldText/headerNames``. An underscore line just above (Outlook)
     /// is part of it.
     static func headerBlock(_ lines: [String], _ index: Int) -> Match? {
+        // A block starts at the first line of a run: from the run's next line on, it was looked for already.
+        if index > 0, OldText.headerName(of: lines[index - 1]) != nil { return nil }
         var start = index
         if OldText.isUnderscoreLine(lines[index]) {
             start = index + 1
