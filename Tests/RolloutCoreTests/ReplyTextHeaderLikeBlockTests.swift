@@ -41,7 +41,10 @@ struct ReplyTextHeaderLikeBlockTests {
         #expect(reply.cuts.first?.text.first == block[0])
     }
 
-    @Test("a rule of '_', '-' or '=' above the block belongs to it", arguments: ["________________________________", "----------", "=====", "-----------------------------------"])
+    @Test("a rule of '_', '-' or '=' above the block belongs to it, with words amid it or not", arguments: [
+            "________________________________", "----------", "=====", "-----------------------------------",
+            "-----Izvirno sporočilo-----", "----- Pôvodná správa -----", "======== Originali žinutė ========",
+        ])
     func ruleAbove(rule: String) {
         let text = "accept NGI_IT-INFN-T1\n\(rule)\n\nNuo: staged-rollout@rollout.example.org\nIšsiųsta: 2026-11-27 15:00\n\nresolve"
         let reply = ReplyText(text)
