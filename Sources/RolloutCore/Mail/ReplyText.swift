@@ -6,10 +6,11 @@ import Foundation
 /// gives the fingerprints of the messages the reply may answer), `>` quoted lines (any depth), attribution lines
 /// ("On … wrote:" and its forms in 23 languages, date-first, wrapped over two lines, Zoho's between dashes) with what
 /// they introduce, "-----Original Message-----" separators and header blocks (Outlook desktop, web and mobile, Yahoo,
-/// Zoho; and any header-like block in any language, ``headerLikeBlock``), Lotus Notes forwarding and header tables, signatures after `-- ` or `__`, mobile signatures ("Sent from my
-/// iPhone") and list footers. Unquoted lines between or below quotes stay: bottom-posting and inline replies are new
-/// text. Each kind of old text is one ``Recogniser`` in ``recognisers``, tried in order on every line that is not
-/// already cut; each looks at a bounded number of lines, so reading is linear in the text's size.
+/// Zoho; and any header-like block in any language, ``headerLikeBlock``), Lotus Notes forwarding and header tables,
+/// signatures after `-- ` or `__`, mobile signatures ("Sent from my iPhone") and list footers. Unquoted lines between
+/// or below quotes stay: bottom-posting and inline replies are new text. Each kind of old text is one ``Recogniser`` in
+/// ``recognisers``, tried in order on every line that is not already cut; each looks at a bounded number of lines, so
+/// reading is linear in the text's size.
 ///
 /// A line is what ends in LF or CRLF (``Swift/String/physicalLines``): a `>` quotes its whole line, whatever
 /// U+2028, U+2029, NEL, VT, FF or lone CR it holds.
