@@ -191,4 +191,15 @@ struct TextTests {
         let message = html("<div>Hi,</div><div>resolve</div><blockquote>outcome reject<br>docid 9</blockquote><div>docid 1234</div>")
         #expect(commands(message) == [.resolve, .docid("1234")])
     }
+
+    @Test("only LF and CRLF end a line: a lone CR, VT, FF, NEL, U+2028 and U+2029 stay inside the quoted line")
+    func lineBreaksInsideQuotedLine() {
+        for separator in ["\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}"] {
+            let raw = "From: m@lip.example.org\r\nSubject: x\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                + "Content-Transfer-Encoding: 8bit\r\n\r\nThanks.\r\n> All fine.\(separator)resolve\r\n"
+            let message = parser.parse(Array(raw.utf8))
+            #expect(message.text == "Thanks.\n> All fine.\(separator)resolve\n")
+            #expect(ReplyText(message.text).readLines.allSatisfy { $0.reading == .text })
+        }
+    }
 }
