@@ -107,7 +107,8 @@ enum TextDecoding {
         0x0153, 0x9D, 0x017E, 0x0178,
     ]
 
-    /// CRLF (and a lone CR) become LF.
+    /// CRLF becomes LF. A lone CR is no line end (SPEC §5: a line is what ends in LF or CRLF) and stays inside its
+    /// line: made a line end, it would turn the rest of a quoted line ("> …\rresolve") into an unquoted line of its own.
     static func normalizingLineEnds(_ bytes: [UInt8]) -> [UInt8] {
         guard bytes.contains(0x0D) else { return bytes }
         var out: [UInt8] = []
@@ -115,9 +116,9 @@ enum TextDecoding {
         var index = 0
         while index < bytes.count {
             let byte = bytes[index]
-            if byte == 0x0D {
+            if byte == 0x0D, index + 1 < bytes.count, bytes[index + 1] == 0x0A {
                 out.append(0x0A)
-                if index + 1 < bytes.count, bytes[index + 1] == 0x0A { index += 1 }
+                index += 1
             } else {
                 out.append(byte)
             }

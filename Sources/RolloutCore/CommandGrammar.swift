@@ -20,14 +20,18 @@ public enum CommandGrammar {
     /// Reads one line.
     public static func read(_ rawLine: String) -> CommandLineReading {
         var line = rawLine.trimmingWhitespace()
+        // A break at the end of the line stands after the command's words; anywhere else a command would start after it
+        // or hold it: such a line is text.
+        while let last = line.unicodeScalars.last, isBreakInsideLine(last) || last.properties.isWhitespace {
+            line.unicodeScalars.removeLast()
+        }
         while line.hasSuffix(".") { line.removeLast() }
         line = line.trimmingWhitespace()
-        guard !line.isEmpty else { return .text }
+        guard !line.isEmpty, !line.unicodeScalars.contains(where: isBreakInsideLine) else { return .text }
 
         if let ticket = ggusTicket(inURL: line) { return .command(.ggus(ticket: ticket)) }
 
         var words = line.split(whereSeparator: { $0.isWhitespace }).map(String.init)
-        // Line breaks (CR, VT, FF) are white space to `split` but not to the trimming above: such a line has no words.
         guard !words.isEmpty else { return .text }
         var first = words.removeFirst()
         if first.hasSuffix(":") { first.removeLast() }
@@ -101,6 +105,16 @@ public enum CommandGrammar {
             guard let value = args.first else { return malformed("the new status is missing") }
             guard args.count == 1 else { return .text }
             return .command(.status(value))
+        }
+    }
+
+    /// Characters that break a line on screen but do not end one in mail (a line is what ends in LF or CRLF): a lone CR,
+    /// VT, FF, NEL, U+2028 and U+2029. They never start a command (SPEC §5): a line that holds one before its end is text,
+    /// whatever follows it.
+    static func isBreakInsideLine(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}": true
+        default: false
         }
     }
 

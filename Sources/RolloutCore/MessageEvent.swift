@@ -34,7 +34,7 @@ public struct MessageEvent: Sendable, Equatable {
     ) {
         self.init(
             queue: queue, sender: sender, cause: cause,
-            lines: text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { ReadLine(String($0)) },
+            lines: text.physicalLines.map { ReadLine($0) },
             attachments: attachments, reservedTicketID: reservedTicketID)
     }
 

@@ -80,7 +80,8 @@ struct TextTests {
         let lines = message.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines.first == "accept NGI_IT-INFN-T1")
         #expect(lines.contains("Thanks Mario, installed on the test node."))
-        #expect(lines.contains("On Tue, Mar 12, 2024 at 9:02 AM Staged Rollout <staged-rollout@rollout.example.org> wrote:"))
+        // Gmail's div.gmail_quote holds the attribution too: it is quoted with the original.
+        #expect(lines.contains("> On Tue, Mar 12, 2024 at 9:02 AM Staged Rollout <staged-rollout@rollout.example.org> wrote:"))
         #expect(lines.contains("> Please reply with accept <team> or reject <team> within 5 working days."))
         #expect(lines.contains("> Dear Early Adopters,"))
         #expect(!lines.contains("Dear Early Adopters,"))
@@ -97,7 +98,7 @@ struct TextTests {
         #expect(!message.text.contains("Re: staged rollout"))  // <title>
     }
 
-    @Test("nested blockquotes become '>' and '>>'")
+    @Test("nested blockquotes become '>' and '> >'")
     func htmlNestedQuotes() throws {
         let text = try parseFixture("html/html-only-nested-blockquotes-outcome.eml").text
         #expect(text == """
@@ -106,8 +107,8 @@ struct TextTests {
             On Mon, 18 Mar 2024, Paolo Veronesi wrote:
             > Report uploaded, all fine.
             > On Fri, 15 Mar 2024, Staged Rollout wrote:
-            >> accept NGI_IT-INFN-T1
-            >> Please upload the report.
+            > > accept NGI_IT-INFN-T1
+            > > Please upload the report.
             Mario
 
             """)
@@ -125,5 +126,80 @@ struct TextTests {
         let message = try parseFixture("lists/mailman-reply-to-appended.eml")
         #expect(message.text == "ggus 98766\n\nOpened a ticket for the xrootd redirector problem.\n")
         #expect(message.attachments.isEmpty)
+    }
+
+    // MARK: Quote containers (issue 17)
+
+    /// An HTML-only message with `html` as its body.
+    private func html(_ html: String) -> InboundMessage {
+        let raw = """
+            From: Mario David <mario.david@lip.example.org>
+            To: staged-rollout@rollout.example.org
+            Subject: Re: [staged-rollout #12] Staged Rollout
+            Message-ID: <html-quote@lip.example.org>
+            MIME-Version: 1.0
+            Content-Type: text/html; charset=utf-8
+            Content-Transfer-Encoding: 8bit
+
+            \(html)
+            """
+        return parser.parse(Array(raw.utf8))
+    }
+
+    /// The commands the core reads from an HTML-only message.
+    private func commands(_ message: InboundMessage) -> [Command] {
+        ReplyText(message.text).readLines.compactMap {
+            if case .command(let command) = $0.reading { return command }
+            return nil
+        }
+    }
+
+    @Test(
+        "what a quote container holds is quoted, whatever <br>, <p>, <div>, <hr> or U+2028 it holds",
+        arguments: [
+            #"<blockquote type="cite">All fine.<br>resolve</blockquote>"#,
+            #"<blockquote>All fine.<p>resolve</p></blockquote>"#,
+            #"<blockquote><div>All fine.</div><div>resolve</div></blockquote>"#,
+            #"<blockquote>All fine.<hr>resolve</blockquote>"#,
+            "<blockquote>All fine.&#x2028;resolve</blockquote>",
+            "<blockquote>All fine.\u{2028}resolve</blockquote>",
+            "<blockquote><pre>All fine.\r\nresolve</pre></blockquote>",
+            #"<div class="gmail_quote">On Mon, Paolo wrote:<br>All fine.<br>resolve</div>"#,
+            #"<div class="gmail_quote_container"><div>All fine.</div><div>resolve</div></div>"#,
+            #"<div class="moz-cite-prefix">All fine.<br>resolve</div>"#,
+            #"<div class="yahoo_quoted"><div>All fine.</div>resolve</div>"#,
+            #"<div id="divRplyFwdMsg"><b>Od:</b> Paolo</div><div>All fine.</div><div>resolve</div>"#,
+            #"<div id="appendonsend"></div><hr><div>All fine.</div><div>resolve</div>"#,
+        ])
+    func quoteContainers(quoted: String) {
+        let message = html("<html><body><div>outcome accept</div>\(quoted)</body></html>")
+        #expect(message.textFromHTML)
+        let lines = message.text.split(separator: "\n").map(String.init)
+        #expect(lines.first == "outcome accept")
+        #expect(lines.dropFirst().allSatisfy { $0.hasPrefix(">") }, "\(lines)")
+        #expect(commands(message) == [.outcome(.accept)], "the command above the quote is read, the one inside is not")
+    }
+
+    @Test("nested quote levels are written '> > ', a container inside a blockquote adds no level")
+    func nestedLevels() {
+        let message = html(#"<p>hi</p><blockquote>a<blockquote>b<br>c</blockquote><div class="gmail_quote">d</div></blockquote>"#)
+        #expect(message.text == "hi\n> a\n> > b\n> > c\n> d\n")
+    }
+
+    @Test("control: the command above the blockquote is read, and text after the quote is new again")
+    func textAfterQuote() {
+        let message = html("<div>Hi,</div><div>resolve</div><blockquote>outcome reject<br>docid 9</blockquote><div>docid 1234</div>")
+        #expect(commands(message) == [.resolve, .docid("1234")])
+    }
+
+    @Test("only LF and CRLF end a line: a lone CR, VT, FF, NEL, U+2028 and U+2029 stay inside the quoted line")
+    func lineBreaksInsideQuotedLine() {
+        for separator in ["\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}"] {
+            let raw = "From: m@lip.example.org\r\nSubject: x\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                + "Content-Transfer-Encoding: 8bit\r\n\r\nThanks.\r\n> All fine.\(separator)resolve\r\n"
+            let message = parser.parse(Array(raw.utf8))
+            #expect(message.text == "Thanks.\n> All fine.\(separator)resolve\n")
+            #expect(ReplyText(message.text).readLines.allSatisfy { $0.reading == .text })
+        }
     }
 }

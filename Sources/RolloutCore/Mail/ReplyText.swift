@@ -6,10 +6,14 @@ import Foundation
 /// gives the fingerprints of the messages the reply may answer), `>` quoted lines (any depth), attribution lines
 /// ("On … wrote:" and its forms in 23 languages, date-first, wrapped over two lines, Zoho's between dashes) with what
 /// they introduce, "-----Original Message-----" separators and header blocks (Outlook desktop, web and mobile, Yahoo,
-/// Zoho), Lotus Notes forwarding and header tables, signatures after `-- ` or `__`, mobile signatures ("Sent from my
-/// iPhone") and list footers. Unquoted lines between or below quotes stay: bottom-posting and inline replies are new
-/// text. Each kind of old text is one ``Recogniser`` in ``recognisers``, tried in order on every line that is not
-/// already cut; each looks at a bounded number of lines, so reading is linear in the text's size.
+/// Zoho; and any header-like block in any language, ``headerLikeBlock``), Lotus Notes forwarding and header tables,
+/// signatures after `-- ` or `__`, mobile signatures ("Sent from my iPhone") and list footers. Unquoted lines between
+/// or below quotes stay: bottom-posting and inline replies are new text. Each kind of old text is one ``Recogniser`` in
+/// ``recognisers``, tried in order on every line that is not already cut; each looks at a bounded number of lines, so
+/// reading is linear in the text's size.
+///
+/// A line is what ends in LF or CRLF (``Swift/String/physicalLines``): a `>` quotes its whole line, whatever
+/// U+2028, U+2029, NEL, VT, FF or lone CR it holds.
 public struct ReplyText: Sendable, Equatable {
     /// Why lines were cut.
     public enum CutReason: String, Sendable, Equatable, CaseIterable {
@@ -51,6 +55,11 @@ public struct ReplyText: Sendable, Equatable {
     public var newLines: [String]
     /// What was cut, in order.
     public var cuts: [Cut]
+    /// The lines of ``newLines`` where the leading command block may stand: the new text's first run of lines, when the
+    /// reply starts with it (top-posted), or the run just below the quoted original, when the reply starts with a quote
+    /// (or an attribution and its quote) and no quote follows that run (bottom-posted; between two quotes is an inline
+    /// answer). Empty when neither.
+    var openingRun: Range<Int>
 
     /// Splits a reply's readable text into new text and cut old text.
     ///
@@ -73,16 +82,20 @@ public struct ReplyText: Sendable, Equatable {
         let lines = ownTextStart.map { Array(all[..<$0]) } ?? all
         var newLines: [String] = []
         var cuts: [Cut] = []
+        // Runs of new lines between cuts, as ranges of `newLines`, each with the reason of the cut just above it.
+        var runs: [(lines: Range<Int>, below: CutReason?)] = [(0..<0, nil)]
         var index = 0
         scan: while index < lines.count {
             for recogniser in Self.recognisers {
                 guard let match = recogniser.match(lines, index) else { continue }
                 let end = match.toEnd ? lines.count : max(match.end, index + 1)
                 cuts.append(Cut(reason: recogniser.reason, lines: index..<end, text: Array(lines[index..<end])))
+                runs.append((newLines.count..<newLines.count, recogniser.reason))
                 index = end
                 continue scan
             }
             newLines.append(lines[index])
+            runs[runs.count - 1].lines = runs[runs.count - 1].lines.lowerBound..<newLines.count
             index += 1
         }
         if let start = ownTextStart {
@@ -90,18 +103,34 @@ public struct ReplyText: Sendable, Equatable {
         }
         self.newLines = newLines
         self.cuts = cuts
+        self.openingRun = Self.openingRun(runs, newLines)
     }
 
-    /// The new text's lines read through ``CommandGrammar``: quoted and other old lines are never commands.
-    public var readLines: [ReadLine] { newLines.map { ReadLine($0) } }
+    /// See ``openingRun``.
+    private static func openingRun(_ runs: [(lines: Range<Int>, below: CutReason?)], _ newLines: [String]) -> Range<Int> {
+        let isQuote: (CutReason?) -> Bool = { $0 == .quote || $0 == .attribution }
+        // Top-posted: the text starts with something other than blank lines before the first cut.
+        if newLines[runs[0].lines].contains(where: { !isBlank($0) }) { return runs[0].lines }
+        // Bottom-posted: the first cut is a quote, and the run below it is not followed by another quote.
+        guard runs.count >= 2, isQuote(runs[1].below) else { return 0..<0 }
+        if runs.count >= 3, isQuote(runs[2].below) { return 0..<0 }
+        return runs[1].lines
+    }
+
+    /// The new text's lines read through ``CommandGrammar``: quoted and other old lines are never commands. Lines of
+    /// the leading command block are marked ``ReadLine/leading`` (``LeadingCommandBlock``); all others are not.
+    public var readLines: [ReadLine] {
+        var read = newLines.map { ReadLine($0, leading: false) }
+        let end = LeadingCommandBlock.end(of: read[openingRun])
+        for index in openingRun.lowerBound..<end { read[index].leading = true }
+        return read
+    }
 
     /// The new text, joined with line feeds.
     public var newText: String { newLines.joined(separator: "\n") }
 
-    /// The lines of a text; CRLF, CR and LF all end a line.
-    static func lines(of text: String) -> [String] {
-        text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
-    }
+    /// The lines of a text: only LF and CRLF end a line (``Swift/String/physicalLines``).
+    static func lines(of text: String) -> [String] { text.physicalLines }
 }
 
 // MARK: - Recognisers
@@ -132,6 +161,7 @@ extension ReplyText {
         Recogniser(reason: .forwarded, match: separator(OldText.forwardSeparators)),
         Recogniser(reason: .forwarded, match: forwardIntro),
         Recogniser(reason: .headerBlock, match: headerBlock),
+        Recogniser(reason: .headerBlock, match: headerLikeBlock),
         Recogniser(reason: .headerBlock, match: lotusNotesSentBy),
         Recogniser(reason: .attribution, match: attribution),
         Recogniser(reason: .quote, match: quote),
@@ -212,6 +242,8 @@ extension ReplyText {
     /// naming the sender, in any of the languages in ``OldText/headerNames``. An underscore line just above (Outlook)
     /// is part of it.
     static func headerBlock(_ lines: [String], _ index: Int) -> Match? {
+        // A block starts at the first line of a run: from the run's next line on, it was looked for already.
+        if index > 0, OldText.headerName(of: lines[index - 1]) != nil { return nil }
         var start = index
         if OldText.isUnderscoreLine(lines[index]) {
             start = index + 1

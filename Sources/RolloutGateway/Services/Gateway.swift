@@ -56,7 +56,7 @@ public struct Gateway: Sendable {
         to ticket: TicketID, sender: Sender, text: String, attachments: [IncomingAttachment] = [], cause: Cause,
         seen: SeenMessage? = nil
     ) async throws -> EventReport {
-        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { ReadLine(String($0)) }
+        let lines = text.physicalLines.map { ReadLine($0) }
         return try await apply(to: ticket, sender: sender, lines: lines, attachments: attachments, cause: cause, seen: seen)
     }
 
