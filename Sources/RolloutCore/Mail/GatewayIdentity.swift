@@ -16,12 +16,15 @@ public struct GatewayIdentity: Sendable, Equatable {
     /// The operator's hosts besides the trusted authserv-ids (`inbound.internal_hosts`): names or addresses of the
     /// hops inside (content filters, the IMAP server's LMTP), walked over when looking for where mail came in.
     public var internalHosts: [String]
+    /// How a DKIM signing domain must match the From's domain (`inbound.dkim_alignment`).
+    public var dkimAlignment: DKIMAlignment
 
     public init(
         addresses: [EmailAddress], messageIDDomain: String, loopValues: [String] = [], trustedAuthservIDs: [String] = [],
-        listAddresses: [EmailAddress] = [], internalHosts: [String] = []
+        listAddresses: [EmailAddress] = [], internalHosts: [String] = [], dkimAlignment: DKIMAlignment = .strict
     ) {
         self.internalHosts = internalHosts
+        self.dkimAlignment = dkimAlignment
         self.addresses = addresses
         self.messageIDDomain = messageIDDomain
         self.loopValues = loopValues

@@ -89,7 +89,9 @@ public struct MessageClassifier: Sendable, Equatable {
         if rewritten && sender == nil { reasons.append("a list rewrote From and named no person") }
         var verdict = AuthenticationVerdict(
             trace: headers.traceFields, sender: sender?.address,
-            trust: .init(authservIDs: identity.trustedAuthservIDs, internalHosts: identity.internalHosts))
+            trust: .init(
+                authservIDs: identity.trustedAuthservIDs, internalHosts: identity.internalHosts,
+                dkimAlignment: identity.dkimAlignment))
         let repeated = headers.repeatedFields.filter { Self.authorFields.contains($0) }
         if !repeated.isEmpty, verdict.strongBasis != nil {
             // Which of two From (or Message-ID, …) fields a signature covered cannot be told: a colleague could
