@@ -27,7 +27,8 @@ public struct Ingest: Sendable {
         GatewayIdentity(
             addresses: [configuration.address], messageIDDomain: configuration.address.domain,
             loopValues: [configuration.address.value], trustedAuthservIDs: configuration.trustedAuthservIDs,
-            listAddresses: registry.stacks.values.flatMap(\.lists), internalHosts: configuration.internalHosts)
+            listAddresses: registry.stacks.values.flatMap(\.lists), internalHosts: configuration.internalHosts,
+            dkimAlignment: gateway.dkimAlignment)
     }
 
     var finder: TicketReferenceFinder {
