@@ -119,6 +119,10 @@ struct AuthenticationVerdictTests {
         let hiddenPass = verdict(["mx.rollout.example.org; dkim=pass header.d=lip.example.org header.d=lip.example.org"])
         #expect(hiddenPass.strongBasis == nil)
         #expect(hiddenPass.ignored.count == 1)
+        // A field whose authserv-id cannot be read counts for nothing either, and says why.
+        let unreadable = verdict(["mx.rollout.example.org junk; dkim=pass header.d=lip.example.org"])
+        #expect(unreadable.strongBasis == nil)
+        #expect(unreadable.ignored == [#"Authentication-Results #1: cannot be read (the authserv-id is not followed by ";"), counts for nothing"#])
     }
 
     /// Organizational domains by a small table, as libpsl would give them.

@@ -70,10 +70,12 @@ public struct AuthenticationVerdict: Sendable, Equatable {
             switch field.name {
             case .authenticationResults:
                 let parsed = AuthenticationResults(parsing: field.value)
-                let writer = parsed.unreadable.map { "authserv-id unreadable: \($0)" } ?? parsed.authservID
+                let writer = parsed.unreadable == nil ? parsed.authservID : "no authserv-id"
                 if passedBoundary {
                     ignored.append("\(place) (\(writer)): below the boundary, written before our MTA took the message")
-                } else if parsed.unreadable != nil || !trust.authservIDs.contains(parsed.authservID) {
+                } else if let unreadable = parsed.unreadable {
+                    ignored.append("\(place): cannot be read (\(unreadable)), counts for nothing")
+                } else if !trust.authservIDs.contains(parsed.authservID) {
                     ignored.append("\(place) (\(writer)): not a trusted authserv-id")
                 } else {
                     counting.append(parsed)
