@@ -78,6 +78,9 @@ let package = Package(
         .systemLibrary(name: "CGMime", pkgConfig: "gmime-3.0", providers: [.apt(["libgmime-3.0-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CPSL", pkgConfig: "libpsl", providers: [.apt(["libpsl-dev"])]),
+        // Organizational domains for relaxed DKIM alignment (`inbound.dkim_alignment: relaxed`) over libpsl.
+        .target(name: "PublicSuffixPSL", dependencies: ["RolloutCore", "CPSL"]),
         // MIME parsing (and later building) over GMime 3; HTML-only mail read through libxml2's HTML parser.
         .target(name: "MailGMime", dependencies: ["RolloutCore", "RolloutGateway", "CGMime", "CLibXML2"]),
         // SMTP (and later IMAP) over libcurl.
@@ -91,6 +94,7 @@ let package = Package(
             name: "rollout-gateway",
             dependencies: [
                 "RolloutCore", "RolloutGateway", "StoreSQLite", "StoreMemory", "StorePostgres", "MailMaildir", "MailGMime", "MailCurl",
+                "PublicSuffixPSL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -115,6 +119,7 @@ let package = Package(
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]),
         .testTarget(name: "MailGMimeTests", dependencies: ["MailGMime", "RolloutCore"]),
+        .testTarget(name: "PublicSuffixPSLTests", dependencies: ["PublicSuffixPSL", "RolloutCore"]),
         // Tests against real servers on loopback (smtp-sink, aiosmtpd, Dovecot, PostgreSQL), started by Tests/servers.
         .testTarget(
             name: "IntegrationTests",

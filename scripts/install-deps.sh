@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages rollout-gateway needs, only those missing.
 #   scripts/install-deps.sh          build dependencies
-#   scripts/install-deps.sh --test   plus the servers the tests start (Postfix's smtp-sink, aiosmtpd, Dovecot, isync; sqlite3 for the kill
+#   scripts/install-deps.sh --test   plus the servers the tests start (Postfix's smtp-sink, aiosmtpd, Dovecot, isync; python3-authres for the
+#                                    Authentication-Results differential test; sqlite3 for the kill
 #                                    campaigns; PostgreSQL: the tests run initdb and pg_ctl themselves, as the postgres user)
 set -euo pipefail
 
-packages=(libsqlite3-dev libcurl4-openssl-dev libgmime-3.0-dev libxml2-dev pkg-config)
+packages=(libsqlite3-dev libcurl4-openssl-dev libgmime-3.0-dev libxml2-dev libpsl-dev pkg-config)
 if [[ "${1:-}" == "--test" ]]; then
-    packages+=(postfix python3-aiosmtpd dovecot-imapd isync systemd sqlite3 postgresql)
+    packages+=(postfix python3-aiosmtpd dovecot-imapd isync systemd sqlite3 postgresql python3-authres)
 fi
 
 missing=()

@@ -3,8 +3,8 @@ import Glibc
 import RolloutCore
 
 /// libFuzzer entry: the input's lines as a header's trace fields, top first (`A:` an Authentication-Results
-/// value, `R:` a Received value; the first line without either is the sender): each parsed, then the verdict
-/// walked over them by position.
+/// value, `R:` a Received value; the first line without either is the sender): each parsed (a field that cannot be
+/// read must count nothing), then the verdict walked over them by position.
 func fuzzAuthenticationResults(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data else { return 0 }
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
@@ -13,7 +13,10 @@ func fuzzAuthenticationResults(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CI
     for line in text.split(separator: "\n") {
         if line.hasPrefix("A:") {
             let value = String(line.dropFirst(2))
-            _ = AuthenticationResults(parsing: value)
+            let parsed = AuthenticationResults(parsing: value)
+            // A field whose authserv-id cannot be read counts for nothing.
+            precondition(parsed.unreadable == nil || parsed.results.isEmpty)
+            _ = parsed.dropped.map(\.reason)
             trace.append(TraceField(.authenticationResults, value))
         } else if line.hasPrefix("R:") {
             let value = String(line.dropFirst(2))

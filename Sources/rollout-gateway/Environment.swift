@@ -3,6 +3,7 @@ import Logging
 import MailCurl
 import MailGMime
 import MailMaildir
+import PublicSuffixPSL
 import RolloutCore
 import RolloutGateway
 import StoreMemory
@@ -31,11 +32,24 @@ struct Environment {
             configuration: configuration, store: store,
             hooks: ProcessHookRunner(commands: configuration.hooks, timeoutSeconds: configuration.hookTimeoutSeconds),
             clock: clock, templates: templates, logger: logger,
-            signer: try configuration.replyAddressSigner(), writer: GMimeMessageWriter())
+            signer: try configuration.replyAddressSigner(), writer: GMimeMessageWriter(),
+            organizationalDomains: try Self.organizationalDomains(configuration))
     }
 }
 
 extension Environment {
+    /// The Public Suffix List (libpsl) when `inbound.dkim_alignment: relaxed` asks for it; an error when libpsl has
+    /// none, rather than a silent strict alignment the operator did not choose.
+    static func organizationalDomains(_ configuration: GatewayConfiguration) throws -> (any OrganizationalDomains)? {
+        guard configuration.dkimAlignment == .relaxed else { return nil }
+        guard let domains = PublicSuffixListDomains() else {
+            throw ConfigurationError(
+                file: configuration.file, key: "inbound.dkim_alignment", line: nil,
+                problem: "relaxed needs the Public Suffix List, and libpsl has none (apt-get install libpsl5 publicsuffix)")
+        }
+        return domains
+    }
+
     /// The configured store: the SQLite file, or the PostgreSQL database (its password read now).
     static func openStore(
         _ configuration: GatewayConfiguration, groupCommits: Bool = false, clock: DateSource = .system, logger: Logger

@@ -66,4 +66,96 @@ struct AuthenticationVerdictTests {
         let local = ReceivedField(parsing: "by mx.rollout.example.org (Postfix, from userid 0) id 5; date")
         #expect(!local.hasFromClause && !local.fromIsInternal(["mx.rollout.example.org"]))
     }
+
+    // MARK: Statements the parser could not read, and pass against fail
+
+    /// A trace of our MTA's field `value` above the hop from outside.
+    func verdict(_ values: [String], sender: EmailAddress? = nil, alignment: DKIMAlignment = .strict) -> AuthenticationVerdict {
+        let trust = AuthenticationVerdict.Trust(
+            authservIDs: ["mx.rollout.example.org"], internalHosts: ["imap.rollout.example.org"], dkimAlignment: alignment)
+        return AuthenticationVerdict(
+            trace: values.map { TraceField(.authenticationResults, $0) } + [Self.outside], sender: sender ?? mario, trust: trust)
+    }
+
+    @Test(
+        "class 1: our own field, talked into a pass by what the sender chose, is not strong",
+        arguments: AuthenticationResultsOracleTests.attackFields.dropLast().map(\.value))
+    func attackFields(field: String) {
+        let verdict = verdict([field])
+        #expect(verdict.level == .weak)
+        #expect(verdict.strongBasis == nil)
+    }
+
+    @Test("the control: a genuine aligned DKIM pass in the same form is strong")
+    func control() {
+        let verdict = verdict([AuthenticationResultsOracleTests.attackFields.last!.value])
+        #expect(verdict.strongBasis == .dkim)
+    }
+
+    @Test(
+        "a pass and a fail (or none) of one method for the From's domain count as fail, in one field or two, either order",
+        arguments: [
+            ["mx.rollout.example.org; dkim=pass header.d=lip.example.org; dkim=fail header.d=lip.example.org"],
+            ["mx.rollout.example.org; dkim=fail header.d=lip.example.org; dkim=pass header.d=lip.example.org"],
+            ["mx.rollout.example.org; dkim=pass header.d=lip.example.org", "mx.rollout.example.org; dkim=none"],
+            ["mx.rollout.example.org; dkim=none", "mx.rollout.example.org; dkim=pass header.d=lip.example.org"],
+            ["mx.rollout.example.org; dkim=pass header.d=lip.example.org", "mx.rollout.example.org; dkim=fail (x) header.d=\"LIP.example.org\""],
+            ["mx.rollout.example.org; dmarc=pass header.from=lip.example.org", "mx.rollout.example.org; dmarc=fail header.from=lip.example.org"],
+        ])
+    func passAndFail(fields: [String]) {
+        let verdict = verdict(fields)
+        #expect(verdict.level == .weak)
+        #expect(!verdict.evidence.isEmpty)
+    }
+
+    @Test("an unreadable statement of ours counts neither way, and explain lists it")
+    func unreadableStatements() {
+        // A fail we cannot read does not veto, a pass we cannot read does not make strong.
+        let hiddenFail = verdict([
+            "mx.rollout.example.org; dkim=pass header.d=lip.example.org; dkim=fail header.d=lip.example.org header.d=x.example"
+        ])
+        #expect(hiddenFail.strongBasis == .dkim)
+        #expect(hiddenFail.ignored.contains { $0.contains("header.d is given twice") })
+        let hiddenPass = verdict(["mx.rollout.example.org; dkim=pass header.d=lip.example.org header.d=lip.example.org"])
+        #expect(hiddenPass.strongBasis == nil)
+        #expect(hiddenPass.ignored.count == 1)
+        // A field whose authserv-id cannot be read counts for nothing either, and says why.
+        let unreadable = verdict(["mx.rollout.example.org junk; dkim=pass header.d=lip.example.org"])
+        #expect(unreadable.strongBasis == nil)
+        #expect(unreadable.ignored == [#"Authentication-Results #1: cannot be read (the authserv-id is not followed by ";"), counts for nothing"#])
+    }
+
+    /// Organizational domains by a small table, as libpsl would give them.
+    struct TableOrganizationalDomains: OrganizationalDomains {
+        let suffixes: Set<String> = ["org", "uk", "co.uk", "ac.uk"]
+        func organizationalDomain(of domain: String) -> String? {
+            let labels = domain.lowercased().split(separator: ".")
+            for count in 1...max(1, labels.count) where count <= labels.count {
+                let suffix = labels.suffix(count).joined(separator: ".")
+                if !suffixes.contains(suffix) { return count == 1 ? nil : suffix }
+            }
+            return nil
+        }
+    }
+
+    @Test(
+        "DKIM alignment: strict wants header.d equal to the From's domain; relaxed the same organizational domain, never a public suffix",
+        arguments: [
+            // (From, header.d, strict, relaxed)
+            ("mario.david@lip.example.org", "lip.example.org", true, true),
+            ("mario.david@LIP.Example.org", "lip.example.ORG", true, true),
+            ("mario.david@sub.lip.example.org", "lip.example.org", false, true),
+            ("mario.david@lip.example.org", "other.example.org", false, true),
+            ("mario.david@lip.example.org", "attacker.example.net", false, false),
+            ("someone@something.co.uk", "co.uk", false, false),
+            ("someone@co.uk", "co.uk", true, false),
+            ("someone@a.example.org", "org", false, false),
+        ] as [(String, String, Bool, Bool)])
+    func alignment(from: String, signer: String, strict: Bool, relaxed: Bool) {
+        let field = "mx.rollout.example.org; dkim=pass header.d=\(signer)"
+        #expect((verdict([field], sender: EmailAddress(from)).strongBasis == .dkim) == strict)
+        #expect(
+            (verdict([field], sender: EmailAddress(from), alignment: .relaxed(TableOrganizationalDomains())).strongBasis == .dkim)
+                == relaxed)
+    }
 }

@@ -305,7 +305,8 @@ struct MessageClassifierTests {
              true, true, true),
             // Alignment is judged on d=; an i= alone aligns nothing.
             ("mx.rollout.example.org 1; dkim=pass (2048-bit key; unprotected) header.i=@cnaf.infn.it", false, false, true),
-            ("MX.Rollout.Example.Org; dkim=pass header.d=infn.it", true, true, true),
+            // DKIM alignment is strict by default: a pass for the parent domain vouches, but is not strong.
+            ("MX.Rollout.Example.Org; dkim=pass header.d=infn.it", false, true, true),
             ("mx.rollout.example.org; spf=pass smtp.mailfrom=mario.rossi@cnaf.infn.it; dkim=none", false, true, true),
             ("mx.rollout.example.org; dkim=pass header.d=spammer.example", false, false, true),
             ("mx.rollout.example.org; dkim=fail header.d=cnaf.infn.it; spf=softfail smtp.mailfrom=cnaf.infn.it",

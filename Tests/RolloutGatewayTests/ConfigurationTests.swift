@@ -94,4 +94,16 @@ struct ConfigurationTests {
             valid + "\nnotifications:\n  - when: no-answer\n    to: [managers, ops@egi.example.org]\n", file: "/x/gateway.yaml")
         #expect(configuration.workflow.routing.rules(for: .noAnswer).first?.recipients == [.managers, .address(EmailAddress("ops@egi.example.org"))])
     }
+
+    @Test("inbound.dkim_alignment: strict by default, relaxed when asked, anything else an error naming key and line")
+    func dkimAlignment() throws {
+        #expect(try GatewayConfiguration.parse(valid, file: "/x/gateway.yaml").dkimAlignment == .strict)
+        let relaxed = try GatewayConfiguration.parse(valid + "\ninbound:\n  dkim_alignment: relaxed\n", file: "/x/gateway.yaml")
+        #expect(relaxed.dkimAlignment == .relaxed)
+        let text = valid + "\ninbound:\n  dkim_alignment: loose\n"
+        let error = try #require(failure(text))
+        #expect(error.key == "inbound.dkim_alignment")
+        #expect(error.line == text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("dkim_alignment") }.map { $0 + 1 })
+        #expect(error.problem.contains("expected strict or relaxed"))
+    }
 }

@@ -46,10 +46,13 @@ public struct AuthenticationVerdict: Sendable, Equatable {
         public var authservIDs: Set<String>
         /// The operator's hosts: trusted authserv-ids and `inbound.internal_hosts` (names or addresses), lower-cased.
         public var internalHosts: Set<String>
+        /// How a DKIM signing domain must match the From's domain (`inbound.dkim_alignment`, strict by default).
+        public var dkimAlignment: DKIMAlignment
 
-        public init(authservIDs: [String], internalHosts: [String] = []) {
+        public init(authservIDs: [String], internalHosts: [String] = [], dkimAlignment: DKIMAlignment = .strict) {
             self.authservIDs = Set(authservIDs.map { $0.lowercased() })
             self.internalHosts = self.authservIDs.union(internalHosts.map { $0.lowercased() })
+            self.dkimAlignment = dkimAlignment
         }
     }
 
@@ -67,12 +70,19 @@ public struct AuthenticationVerdict: Sendable, Equatable {
             switch field.name {
             case .authenticationResults:
                 let parsed = AuthenticationResults(parsing: field.value)
+                let writer = parsed.unreadable == nil ? parsed.authservID : "no authserv-id"
                 if passedBoundary {
-                    ignored.append("\(place) (\(parsed.authservID.isEmpty ? "no authserv-id" : parsed.authservID)): below the boundary, written before our MTA took the message")
-                } else if parsed.authservID.isEmpty || !trust.authservIDs.contains(parsed.authservID) {
-                    ignored.append("\(place) (\(parsed.authservID.isEmpty ? "no authserv-id" : parsed.authservID)): not a trusted authserv-id")
+                    ignored.append("\(place) (\(writer)): below the boundary, written before our MTA took the message")
+                } else if let unreadable = parsed.unreadable {
+                    ignored.append("\(place): cannot be read (\(unreadable)), counts for nothing")
+                } else if !trust.authservIDs.contains(parsed.authservID) {
+                    ignored.append("\(place) (\(writer)): not a trusted authserv-id")
                 } else {
                     counting.append(parsed)
+                    // A statement of ours that cannot be read whole counts neither way: say so, never guess.
+                    ignored += parsed.dropped.map {
+                        "\(place) (\(parsed.authservID)): unreadable result \"\(Self.excerpt($0.text))\" counts for nothing: \($0.reason)"
+                    }
                 }
             case .received:
                 guard !passedBoundary else { continue }
@@ -96,37 +106,55 @@ public struct AuthenticationVerdict: Sendable, Equatable {
             ignored += counting.map { "\($0.authservID): no Received field of ours marks where the message came in" }
             counting = []
         }
-        judge(counting, sender: sender)
+        judge(counting, sender: sender, alignment: trust.dkimAlignment)
+    }
+
+    /// At most 80 characters of `text`, for `explain`.
+    private static func excerpt(_ text: String) -> String {
+        text.count <= 80 ? text : String(text.prefix(77)) + "..."
     }
 
     /// Judges the counting fields. A failure for the sender's domain vetoes the passes of its method in every other
-    /// field (a DMARC failure vetoes all): one pass never outweighs a fail.
-    private mutating func judge(_ fields: [AuthenticationResults], sender: EmailAddress?) {
+    /// field (a DMARC failure vetoes all): one pass never outweighs a fail. Statements that could not be read were
+    /// dropped by the parser and count neither way.
+    private mutating func judge(_ fields: [AuthenticationResults], sender: EmailAddress?, alignment: DKIMAlignment) {
         let senderDomain = sender?.domain.lowercased() ?? ""
         var passes: [String: [String]] = [:]
+        var vouchers: [String: [String]] = [:]
         var failures: [String: [String]] = [:]
         var signatureOfFromFailed = false
         for field in fields {
             for result in field.results {
                 let line = "\(field.authservID): \(result.method)=\(result.result)" + (result.domain.map { " (\($0))" } ?? "")
-                // Alignment: DKIM on the signing domain (d=), never on the identity (i=) alone; SPF on the envelope
-                // domain; DMARC on the From domain exactly.
+                // Alignment: DKIM on the signing domain (d=), never on the identity (i=) alone, strict or relaxed as
+                // configured; SPF on the envelope domain; DMARC on the From domain exactly.
                 let domain = result.method == "dkim" ? result.signingDomain : result.domain
-                let aligned =
-                    result.method == "dmarc"
-                    ? domain == senderDomain && !senderDomain.isEmpty
-                    : domain.map { Self.aligned(senderDomain, $0) } ?? false
+                let aligned: Bool
+                switch result.method {
+                case "dmarc": aligned = domain == senderDomain && !senderDomain.isEmpty
+                case "dkim": aligned = domain.map { alignment.aligns(senderDomain, signedBy: $0) } ?? false
+                default: aligned = domain.map { Self.aligned(senderDomain, $0) } ?? false
+                }
+                // A failure concerns the sender more widely than a pass speaks for him: for his domain or one above
+                // it, or for a domain that would align with his.
+                let concerned = aligned || domain.map { Self.aligned(senderDomain, $0) } ?? false
                 switch (result.method, result.result) {
                 case ("dkim", "pass"), ("spf", "pass"):
                     anyPass = true
-                    if aligned { passes[result.method, default: []].append(line) }
+                    if aligned {
+                        passes[result.method, default: []].append(line)
+                    } else if concerned {
+                        // A pass for a domain above the sender's vouches for him (an answer is no backscatter),
+                        // but does not speak for him.
+                        vouchers[result.method, default: []].append(line)
+                    }
                 case ("dmarc", "pass"):
                     if aligned { passes["dmarc", default: []].append(line) }
                 case ("dkim", "fail"), ("dkim", "none"), ("dkim", "permerror"), ("dkim", "policy"), ("dkim", "neutral"),
                     ("spf", "fail"), ("spf", "softfail"), ("spf", "permerror"), ("dmarc", "fail"):
                     // A result naming no domain (`dkim=none`) is about the message, so about the sender too.
-                    if aligned || domain == nil { failures[result.method, default: []].append(line) }
-                    if aligned, result.method == "dkim", ["fail", "permerror"].contains(result.result) { signatureOfFromFailed = true }
+                    if concerned || domain == nil { failures[result.method, default: []].append(line) }
+                    if concerned, result.method == "dkim", ["fail", "permerror"].contains(result.result) { signatureOfFromFailed = true }
                 default:
                     continue
                 }
@@ -134,14 +162,18 @@ public struct AuthenticationVerdict: Sendable, Equatable {
         }
         let dmarcFailed = failures["dmarc"] != nil
         fromFailed = dmarcFailed || signatureOfFromFailed
-        func holds(_ method: String) -> Bool { passes[method] != nil && failures[method] == nil && !dmarcFailed }
-        strongBasis = holds("dkim") ? .dkim : holds("dmarc") ? .dmarc : nil
-        vouched = holds("dkim") || holds("dmarc") || holds("spf")
-        evidence = ["dkim", "dmarc", "spf"].flatMap { method in (failures[method] ?? []) + (holds(method) ? passes[method] ?? [] : []) }
+        func holds(_ method: String, in found: [String: [String]]) -> Bool {
+            found[method] != nil && failures[method] == nil && !dmarcFailed
+        }
+        strongBasis = holds("dkim", in: passes) ? .dkim : holds("dmarc", in: passes) ? .dmarc : nil
+        vouched = ["dkim", "dmarc", "spf"].contains { holds($0, in: passes) || holds($0, in: vouchers) }
+        evidence = ["dkim", "dmarc", "spf"].flatMap { method in
+            (failures[method] ?? []) + [passes, vouchers].flatMap { holds(method, in: $0) ? $0[method] ?? [] : [] }
+        }
     }
 
-    /// Whether `domain` is `signer` or below it, with a signer of at least two labels (`lip.example.org` signs
-    /// for `mail.lip.example.org`; `org` signs for nobody).
+    /// Whether `domain` is `signer` or below it, with a signer of at least two labels (`lip.example.org` is above
+    /// `mail.lip.example.org`; `org` is above nobody): how SPF results and failures are related to the sender.
     static func aligned(_ domain: String, _ signer: String) -> Bool {
         guard !domain.isEmpty, signer.split(separator: ".").count >= 2 else { return false }
         let domain = domain.lowercased()

@@ -19,13 +19,17 @@ public struct GatewayIdentity: Sendable, Equatable {
     /// The addresses the EA lists' server connects from (`inbound.list_hosts`): a message our MTA took from one of
     /// them came through a list.
     public var listHosts: [String]
+    /// How a DKIM signing domain must match the From's domain (`inbound.dkim_alignment`).
+    public var dkimAlignment: DKIMAlignment
 
     public init(
         addresses: [EmailAddress], messageIDDomain: String, loopValues: [String] = [], trustedAuthservIDs: [String] = [],
-        listAddresses: [EmailAddress] = [], internalHosts: [String] = [], listHosts: [String] = []
+        listAddresses: [EmailAddress] = [], internalHosts: [String] = [], listHosts: [String] = [],
+        dkimAlignment: DKIMAlignment = .strict
     ) {
         self.listHosts = listHosts
         self.internalHosts = internalHosts
+        self.dkimAlignment = dkimAlignment
         self.addresses = addresses
         self.messageIDDomain = messageIDDomain
         self.loopValues = loopValues

@@ -90,7 +90,8 @@ public struct MessageClassifier: Sendable, Equatable {
             kind = .reply
         }
         if rewritten && sender == nil { reasons.append("a list rewrote From and named no person") }
-        let verdictTrust = AuthenticationVerdict.Trust(authservIDs: identity.trustedAuthservIDs, internalHosts: identity.internalHosts)
+        let verdictTrust = AuthenticationVerdict.Trust(
+            authservIDs: identity.trustedAuthservIDs, internalHosts: identity.internalHosts, dkimAlignment: identity.dkimAlignment)
         var verdict = AuthenticationVerdict(trace: headers.traceFields, sender: sender?.address, trust: verdictTrust)
         let throughList = cameThroughList(headers, trust: verdictTrust)
         let repeated = headers.repeatedFields.filter { Self.authorFields.contains($0) }

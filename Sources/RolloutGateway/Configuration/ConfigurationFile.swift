@@ -124,6 +124,7 @@ struct ConfigurationFile: Decodable {
         var trustedAuthservIDs: [String]?
         var internalHosts: [String]?
         var strongBy: [String]?
+        var dkimAlignment: String?
         var maxMessageBytes: Int?
         var repliesPerHour: Int?
         var setAsideMaxBytes: Int?
@@ -131,6 +132,7 @@ struct ConfigurationFile: Decodable {
         var listHosts: [String]?
         enum CodingKeys: String, CodingKey, CaseIterable {
             case trustedAuthservIDs = "trusted_authserv_ids", internalHosts = "internal_hosts", strongBy = "strong_by"
+            case dkimAlignment = "dkim_alignment"
             case maxMessageBytes = "max_message_bytes"
             case repliesPerHour = "replies_per_hour"
             case setAsideMaxBytes = "set_aside_max_bytes"
@@ -142,6 +144,7 @@ struct ConfigurationFile: Decodable {
             trustedAuthservIDs = try c.decodeIfPresent([String].self, forKey: .trustedAuthservIDs)
             internalHosts = try c.decodeIfPresent([String].self, forKey: .internalHosts)
             strongBy = try c.decodeIfPresent([String].self, forKey: .strongBy)
+            dkimAlignment = try c.decodeIfPresent(String.self, forKey: .dkimAlignment)
             maxMessageBytes = try c.decodeIfPresent(Int.self, forKey: .maxMessageBytes)
             repliesPerHour = try c.decodeIfPresent(Int.self, forKey: .repliesPerHour)
             setAsideMaxBytes = try c.decodeIfPresent(Int.self, forKey: .setAsideMaxBytes)

@@ -37,6 +37,11 @@ extension GatewayConfiguration {
         self.metricsTextfile = raw.metrics?.textfile.map(path)
         self.trustedAuthservIDs = raw.inbound?.trustedAuthservIDs ?? []
         self.internalHosts = raw.inbound?.internalHosts ?? []
+        let alignment = raw.inbound?.dkimAlignment ?? DKIMAlignmentMode.strict.rawValue
+        guard let dkimAlignment = DKIMAlignmentMode(rawValue: alignment) else {
+            throw ConfigurationProblem(["inbound", "dkim_alignment"], "'\(alignment)' is no DKIM alignment; expected strict or relaxed")
+        }
+        self.dkimAlignment = dkimAlignment
         let allowed: [AuthenticationBasis] = [.token, .dkim, .dmarc]
         self.strongBases = Set(
             try (raw.inbound?.strongBy ?? [AuthenticationBasis.token.rawValue]).enumerated().map { index, name in

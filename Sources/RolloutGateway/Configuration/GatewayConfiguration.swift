@@ -39,6 +39,9 @@ public struct GatewayConfiguration: Sendable {
     public var trustedAuthservIDs: [String]
     /// The operator's other hosts on the way in (content filters, the IMAP server's LMTP): names or addresses.
     public var internalHosts: [String]
+    /// How a DKIM signing domain must match the From's domain (`inbound.dkim_alignment`): strict (equal) by
+    /// default, or relaxed (the same organizational domain, from the Public Suffix List the composition root brings).
+    public var dkimAlignment: DKIMAlignmentMode
     /// What may make a sender strong (`inbound.strong_by`): by default a reply token only (DKIM proves a domain,
     /// not a person: `dkim` and `dmarc` are the operator's choice).
     public var strongBases: Set<AuthenticationBasis>

@@ -12,13 +12,21 @@ public struct Gateway: Sendable {
     public let clock: DateSource
     public let renderer: NotificationRenderer
     public let logger: Logger
+    /// How DKIM signing domains align with the From's (``GatewayConfiguration/dkimAlignment``). Relaxed needs the
+    /// organizational domains the composition root brings; without them it stays strict (never looser than asked).
+    public let dkimAlignment: DKIMAlignment
 
     public init(
         configuration: GatewayConfiguration, store: any TicketStore, hooks: any HookRunner, clock: DateSource,
         templates: TemplateLibrary, logger: Logger, signer: ReplyAddressSigner? = nil,
-        writer: any MessageWriter
+        writer: any MessageWriter, organizationalDomains: (any OrganizationalDomains)? = nil
     ) {
         self.configuration = configuration
+        if configuration.dkimAlignment == .relaxed, let organizationalDomains {
+            self.dkimAlignment = .relaxed(organizationalDomains)
+        } else {
+            self.dkimAlignment = .strict
+        }
         self.store = store
         self.hooks = hooks
         self.clock = clock

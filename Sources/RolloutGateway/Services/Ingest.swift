@@ -28,7 +28,7 @@ public struct Ingest: Sendable {
             addresses: [configuration.address], messageIDDomain: configuration.address.domain,
             loopValues: [configuration.address.value], trustedAuthservIDs: configuration.trustedAuthservIDs,
             listAddresses: registry.stacks.values.flatMap(\.lists), internalHosts: configuration.internalHosts,
-            listHosts: configuration.listHosts)
+            listHosts: configuration.listHosts, dkimAlignment: gateway.dkimAlignment)
     }
 
     var finder: TicketReferenceFinder {
