@@ -124,7 +124,9 @@ struct AttackCorpusTests {
         let before = try await world.store.pendingOutbox(at: world.clock.now, limit: 10_000).count
         for file in Self.files where !file.hasPrefix("control-") {
             let outcome = try await world.ingest.ingest([UInt8](try Data(contentsOf: attacks.appendingPathComponent(file))))
-            #expect(outcome.disposition == .applied || outcome.disposition == .setAside, "\(file)")
+            // Several fixtures are the manager's own mail with one Date and the same words of his: after the first, the
+            // same mail again (ReplayIdentity) — a duplicate, which applies nothing either.
+            #expect([.applied, .setAside, .duplicate].contains(outcome.disposition), "\(file)")
         }
         #expect(!hooks.ran.contains(.production))
         let rollout = try #require(try await world.store.load(TicketID(12))?.rolloutCase.rollout)
