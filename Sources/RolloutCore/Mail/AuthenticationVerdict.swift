@@ -63,45 +63,36 @@ public struct AuthenticationVerdict: Sendable, Equatable {
     ///   - sender: the address the message is attributed to (its From).
     public init(trace: [TraceField], sender: EmailAddress?, trust: Trust) {
         self.init()
+        let hop = BoundaryHop(trace: trace, internalHosts: trust.internalHosts)
         var counting: [AuthenticationResults] = []
-        var passedBoundary = false
-        for (position, field) in trace.enumerated() {
+        for (position, field) in trace.enumerated() where field.name == .authenticationResults {
             let place = "\(field.name.rawValue) #\(position + 1)"
-            switch field.name {
-            case .authenticationResults:
-                let parsed = AuthenticationResults(parsing: field.value)
-                let writer = parsed.unreadable == nil ? parsed.authservID : "no authserv-id"
-                if passedBoundary {
-                    ignored.append("\(place) (\(writer)): below the boundary, written before our MTA took the message")
-                } else if let unreadable = parsed.unreadable {
-                    ignored.append("\(place): cannot be read (\(unreadable)), counts for nothing")
-                } else if !trust.authservIDs.contains(parsed.authservID) {
-                    ignored.append("\(place) (\(writer)): not a trusted authserv-id")
-                } else {
-                    counting.append(parsed)
-                    // A statement of ours that cannot be read whole counts neither way: say so, never guess.
-                    ignored += parsed.dropped.map {
-                        "\(place) (\(parsed.authservID)): unreadable result \"\(Self.excerpt($0.text))\" counts for nothing: \($0.reason)"
-                    }
+            let parsed = AuthenticationResults(parsing: field.value)
+            let writer = parsed.unreadable == nil ? parsed.authservID : "no authserv-id"
+            if let hop, position > hop.position {
+                ignored.append("\(place) (\(writer)): below the boundary, written before our MTA took the message")
+            } else if let unreadable = parsed.unreadable {
+                ignored.append("\(place): cannot be read (\(unreadable)), counts for nothing")
+            } else if !trust.authservIDs.contains(parsed.authservID) {
+                ignored.append("\(place) (\(writer)): not a trusted authserv-id")
+            } else {
+                counting.append(parsed)
+                // A statement of ours that cannot be read whole counts neither way: say so, never guess.
+                ignored += parsed.dropped.map {
+                    "\(place) (\(parsed.authservID)): unreadable result \"\(Self.excerpt($0.text))\" counts for nothing: \($0.reason)"
                 }
-            case .received:
-                guard !passedBoundary else { continue }
-                let hop = ReceivedField(parsing: field.value)
-                let by = hop.byHost ?? "?"
-                if let host = hop.byHost, trust.internalHosts.contains(host) {
-                    if hop.fromIsInternal(trust.internalHosts) { continue }
-                    boundary = "\(place): \(by) took it from \(hop.describeSource)"
-                } else {
-                    // A host we do not know handled the message after ours: what stands above was not written by
-                    // us, and what stands below cannot be placed. Nothing counts.
-                    boundary = "\(place): received by \(by), which is not one of our hosts (inbound.internal_hosts); nothing counts"
-                    ignored += counting.map { "\($0.authservID): stands above a hop by a host that is not ours" }
-                    counting = []
-                }
-                passedBoundary = true
             }
         }
-        if !passedBoundary {
+        switch hop {
+        case let hop? where hop.isOurs:
+            boundary = "Received #\(hop.position + 1): \(hop.field.byHost ?? "?") took it from \(hop.field.describeSource)"
+        case let hop?:
+            // A host we do not know handled the message after ours: what stands above was not written by us, and
+            // what stands below cannot be placed. Nothing counts.
+            boundary = "Received #\(hop.position + 1): received by \(hop.field.byHost ?? "?"), which is not one of our hosts (inbound.internal_hosts); nothing counts"
+            ignored += counting.map { "\($0.authservID): stands above a hop by a host that is not ours" }
+            counting = []
+        case nil:
             // No hop of ours took the message from outside: no field can be told from a forged one.
             ignored += counting.map { "\($0.authservID): no Received field of ours marks where the message came in" }
             counting = []

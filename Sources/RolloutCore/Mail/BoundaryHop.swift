@@ -10,29 +10,39 @@ public struct BoundaryHop: Sendable, Equatable {
     /// The field's position among the trace fields, 0 at the top.
     public var position: Int
     public var field: ReceivedField
-    /// When our MTA took the message, as it wrote it.
+    /// When the receiving host took the message, as it wrote it.
     public var date: Date?
+    /// Whether one of our hosts took the message here from outside. False when the walk stopped at a hop received by
+    /// a host that is not ours: then what stands above was not written by us, what stands below cannot be placed,
+    /// and no field counts.
+    public var isOurs: Bool
 
-    /// Finds the boundary; nil when no hop of ours took the message from outside (none of our hosts wrote a field, or
-    /// a host that is not ours handled the message after ours).
+    /// Walks the `Received` fields top down over our own hops; nil when none of them took the message from outside
+    /// and no foreign host stopped the walk (the message has no hop of ours at all).
     ///
     /// - Parameter internalHosts: the operator's hosts (trusted authserv-ids and `inbound.internal_hosts`), lower-cased.
     public init?(trace: [TraceField], internalHosts: Set<String>) {
         for (position, traceField) in trace.enumerated() where traceField.name == .received {
             let hop = ReceivedField(parsing: traceField.value)
-            guard let host = hop.byHost, internalHosts.contains(host) else { return nil }
-            if hop.fromIsInternal(internalHosts) { continue }
+            let ours = hop.byHost.map(internalHosts.contains) ?? false
+            if ours, hop.fromIsInternal(internalHosts) { continue }
             self.position = position
             self.field = hop
             self.date = traceField.date
+            self.isOurs = ours
             return
         }
         return nil
     }
 
+    /// Our MTA's boundary hop only: nil when no host of ours took the message from outside.
+    public static func ours(trace: [TraceField], internalHosts: Set<String>) -> BoundaryHop? {
+        BoundaryHop(trace: trace, internalHosts: internalHosts).flatMap { $0.isOurs ? $0 : nil }
+    }
+
     /// Whether the host our MTA took the message from has one of `addresses`. Only the address our MTA saw on the
     /// connection counts: names in the `from` clause (HELO, reverse lookups) are the sender's to choose.
     public func cameFrom(_ addresses: Set<String>) -> Bool {
-        !field.addresses.isEmpty && field.addresses.allSatisfy { addresses.contains($0) }
+        isOurs && !field.addresses.isEmpty && field.addresses.allSatisfy { addresses.contains($0) }
     }
 }

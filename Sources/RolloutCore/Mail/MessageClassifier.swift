@@ -173,7 +173,7 @@ public struct MessageClassifier: Sendable, Equatable {
             named += identity.listAddresses.filter { $0.key.replacingOccurrences(of: "@", with: ".") == listID }
         }
         guard let list = named.first else { return false }
-        if let boundary = BoundaryHop(trace: headers.traceFields, internalHosts: trust.internalHosts),
+        if let boundary = BoundaryHop.ours(trace: headers.traceFields, internalHosts: trust.internalHosts),
             boundary.cameFrom(Set(identity.listHosts.map { $0.lowercased() }))
         {
             return true

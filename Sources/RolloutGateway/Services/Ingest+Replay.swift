@@ -25,7 +25,7 @@ extension Ingest {
             authservIDs: configuration.trustedAuthservIDs, internalHosts: configuration.internalHosts
         ).internalHosts
         // Our own MTA wrote that date: it is believed as written.
-        return BoundaryHop(trace: analysis.message.headers.traceFields, internalHosts: internalHosts)?.date ?? received
+        return BoundaryHop.ours(trace: analysis.message.headers.traceFields, internalHosts: internalHosts)?.date ?? received
     }
 
     /// Decides when the message counts as written and, for a strong sender whose commands need it, whether it is
