@@ -59,10 +59,8 @@ extension MessageReader {
                 }
             case "dkim-signature": headers.dkimSignatures.append(traceValue())
             case "x-mailfrom":
-                if headers.listEnvelopeSender == nil {
-                    let address = Self.unbracketed(value())
-                    if !address.isEmpty { headers.listEnvelopeSender = EmailAddress(address) }
-                }
+                let address = Self.unbracketed(value())
+                if !address.isEmpty { headers.listEnvelopeSenders.append(EmailAddress(address)) }
             default:
                 if Self.isAutoReplyMarker(name), headers.autoReplyMarkers[name] == nil {
                     headers.autoReplyMarkers[name] = value()

@@ -65,6 +65,22 @@ struct ReplayTests {
         #expect(try await world.ingest.ingest(replay).disposition == .duplicate)
     }
 
+    @Test("a genuine mail with a fresh Date and Message-ID put on top of its own is never strong, token or not")
+    func freshFieldsOnTop() async throws {
+        let world = try await attackWorld(strongBy: "")
+        defer { world.cleanUp() }
+        let date = "Tue, 01 Dec 2026 09:58:00 +0100"
+        #expect(try await world.ingest.ingest(try managerMail(world, id: "first", date: date, body: "outcome accept")).results.map(\.status) == [.applied])
+        #expect(try await world.ingest.ingest(try managerMail(world, id: "second", date: "Tue, 01 Dec 2026 09:59:00 +0100", body: "outcome reject")).results.map(\.status) == [.applied])
+        // The replayer's Date and Message-ID above the mail's own (a DKIM verifier checks the bottom copies).
+        let replay = try managerMail(
+            world, id: "first", date: date, body: "outcome accept",
+            extraHeaders: "Date: Tue, 01 Dec 2026 10:30:00 +0100\r\nMessage-ID: <fresh@attacker.example.net>\r\n")
+        let replayed = try await world.ingest.ingest(replay)
+        #expect(replayed.results.map(\.refusal) == [.needsStrongAuthentication])
+        #expect(try await outcome(world) == .reject)
+    }
+
     @Test("a forged weak copy sent first does not make the genuine mail a duplicate")
     func weakCopyFirst() async throws {
         let world = try await attackWorld(strongBy: "")

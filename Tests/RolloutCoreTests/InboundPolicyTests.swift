@@ -43,7 +43,7 @@ struct InboundPolicyTests {
             case "invalid token, stranger": (facts.invalidToken, facts.senderKnown, facts.vouched) = (true, false, true)
             case "no sender": facts.sender = nil
             case "forged From": facts.fromFailed = true
-            case "forged From through a list": (facts.fromFailed, facts.throughList) = (true, true)
+            case "forged From through a list": (facts.fromFailed, facts.genuineListCopy) = (true, true)
             case "list From not through the list": facts.listFromForged = true
             case "stranger, unvouched": facts.senderKnown = false
             case "stranger, vouched": (facts.senderKnown, facts.vouched) = (false, true)

@@ -36,7 +36,7 @@ struct MessageClassifierTests {
         headers.subject = "[Early-adopters-emi] Re: [staged-rollout #42] Staged Rollout CA 1.38"
         headers.returnPath = "early-adopters-emi-bounces@lists.egi.eu"
         headers.traceFields = [
-            TraceField(.authenticationResults, "mx.rollout.example.org; spf=pass smtp.mailfrom=early-adopters-emi-bounces@lists.egi.eu"),
+            TraceField(.authenticationResults, "mx.rollout.example.org; dkim=pass header.d=lists.egi.eu; spf=pass smtp.mailfrom=early-adopters-emi-bounces@lists.egi.eu"),
             TraceField(.received, "from mail.lists.egi.eu (mail.lists.egi.eu [192.0.2.9]) by mx.rollout.example.org (Postfix) id 1; Mon, 1 Dec 2025 15:00:01 +0100"),
         ]
         return headers
@@ -95,9 +95,9 @@ struct MessageClassifierTests {
         #expect(classifier.classify(InboundMessage(headers: viaCc)).sender == nil)
 
         var envelope = mailmanCopy()
-        envelope.listEnvelopeSender = EmailAddress("attacker@example.net")
+        envelope.listEnvelopeSenders = [EmailAddress("attacker@example.net")]
         #expect(classifier.classify(InboundMessage(headers: envelope)).sender == nil)
-        envelope.listEnvelopeSender = EmailAddress("Mario.Rossi@cnaf.infn.it")
+        envelope.listEnvelopeSenders = [EmailAddress("Mario.Rossi@cnaf.infn.it")]
         #expect(classifier.classify(InboundMessage(headers: envelope)).sender == mario)
     }
 
@@ -136,10 +136,46 @@ struct MessageClassifierTests {
         identity.listHosts = ["203.0.113.5"]
         forged.traceFields.removeFirst()
         #expect(MessageClassifier(identity: identity).classify(InboundMessage(headers: forged)).throughList)
+        // An SPF pass for the list's domain, or a DKIM pass of its parent, may come from any host those domains let
+        // send: not enough.
+        for field in [
+            "mx.rollout.example.org; spf=pass smtp.mailfrom=early-adopters-emi-bounces@lists.egi.eu",
+            "mx.rollout.example.org; dkim=pass header.d=egi.eu",
+        ] {
+            var weak = mailmanCopy()
+            weak.traceFields[0] = TraceField(.authenticationResults, field)
+            #expect(!classifier.classify(InboundMessage(headers: weak)).throughList, "\(field)")
+        }
         // A List-Id alone proves nothing.
         var listID = personalReply()
         listID.listID = "<early-adopters-emi.lists.egi.eu>"
         #expect(!classifier.classify(InboundMessage(headers: listID)).throughList)
+    }
+
+    @Test("Nothing makes strong — not a token either — a message that repeats an author field, hides a result of our MTA or carries a heap of signatures")
+    func neverStrong() {
+        var repeated = personalReply()
+        repeated.repeatedFields = ["date"]
+        #expect(classifier.classify(InboundMessage(headers: repeated)).authentication.neverStrong != nil)
+
+        var hidden = personalReply()
+        hidden.traceFields = [
+            TraceField(.authenticationResults, #"mx.rollout.example.org; dkim=pass header.d=cnaf.infn.it header.d=cnaf.infn.it; spf=pass smtp.mailfrom=cnaf.infn.it"#),
+            TraceField(.received, "from mail.cnaf.infn.it (mail.cnaf.infn.it [192.0.2.7]) by mx.rollout.example.org id 1; Mon, 1 Dec 2025 15:00:01 +0100"),
+        ]
+        let verdict = classifier.classify(InboundMessage(headers: hidden)).authentication
+        #expect(verdict.neverStrong != nil)
+        let token = InboundPolicy.strength(headers: verdict, tokenIssuedToSender: true, senderConcerned: true, accepted: [.token, .dkim])
+        #expect(token.level == .weak)
+
+        var signatures = personalReply()
+        signatures.dkimSignatures = Array(repeating: "v=1; d=attacker.example; b=AAAA", count: ReplayIdentity.signaturesRead + 1)
+        #expect(classifier.classify(InboundMessage(headers: signatures)).authentication.neverStrong != nil)
+
+        // Control: the plain reply may be made strong by its token.
+        let plain = classifier.classify(InboundMessage(headers: personalReply())).authentication
+        #expect(plain.neverStrong == nil)
+        #expect(InboundPolicy.strength(headers: plain, tokenIssuedToSender: true, senderConcerned: true, accepted: [.token]).level == .strong)
     }
 
     @Test("Reply-To pointing to the list names nobody, whatever the Cc says")

@@ -23,6 +23,10 @@ public struct AuthenticationVerdict: Sendable, Equatable {
     /// A counting field says the From address itself failed: `dmarc=fail` for its domain, or a DKIM signature of its
     /// domain that failed. Such a From was forged (or broken on the way): never strong, by any means.
     public var fromFailed: Bool
+    /// Why nothing may make this message strong — not a reply token either — when something in it could be a trick:
+    /// an author field given twice (which copy did the signature or the person write?), a result in our own MTA's
+    /// field that could not be read (it may hide a failure), more DKIM signatures than a mail carries. Nil otherwise.
+    public var neverStrong: String?
 
     public init(
         strongBasis: AuthenticationBasis? = nil, vouched: Bool = false, anyPass: Bool = false, evidence: [String] = [],
@@ -77,7 +81,12 @@ public struct AuthenticationVerdict: Sendable, Equatable {
                 ignored.append("\(place) (\(writer)): not a trusted authserv-id")
             } else {
                 counting.append(parsed)
-                // A statement of ours that cannot be read whole counts neither way: say so, never guess.
+                // A statement of ours that cannot be read whole counts neither way: say so, never guess. What it hid
+                // may have been a failure for the From (a writer that left the sender's text unescaped): the message
+                // is never strong.
+                if !parsed.dropped.isEmpty, neverStrong == nil {
+                    neverStrong = "\(place) (\(parsed.authservID)) holds a result that cannot be read, which may hide a failure"
+                }
                 ignored += parsed.dropped.map {
                     "\(place) (\(parsed.authservID)): unreadable result \"\(Self.excerpt($0.text))\" counts for nothing: \($0.reason)"
                 }

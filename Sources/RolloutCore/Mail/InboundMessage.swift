@@ -54,9 +54,9 @@ public struct InboundHeaders: Sendable, Equatable {
     /// Every `DKIM-Signature` value, unfolded, as written: the signature that made a sender strong (its `b=`) is
     /// remembered, so that the same signed mail sent again under a new Message-ID is a duplicate (SPEC §5).
     public var dkimSignatures: [String] = []
-    /// `X-MailFrom`, the envelope sender a Mailman 3 list recorded for a post; one of the hints that must agree with
-    /// the person a list copy names.
-    public var listEnvelopeSender: EmailAddress?
+    /// Every `X-MailFrom`, the envelope sender a Mailman 3 list recorded for a post (a poster can write one of their
+    /// own beside it): each is a hint that must agree with the person a list copy names.
+    public var listEnvelopeSenders: [EmailAddress] = []
 
     public init() {}
 }

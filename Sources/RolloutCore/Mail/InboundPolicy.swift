@@ -15,8 +15,10 @@ public enum InboundPolicy {
         public var senderKnown: Bool
         /// Our MTA saw the From domain's DMARC or signature fail.
         public var fromFailed: Bool
-        /// It demonstrably came through one of the configured EA lists (``MessageClassifier/Classification/throughList``).
-        public var throughList: Bool
+        /// A genuine list copy: its From is a configured EA list, which demonstrably handled it
+        /// (``MessageClassifier/Classification/throughList``). Lists break the poster's signature, so a failure for the
+        /// person's own domain is excused for it — and for nothing else (a `List-Id` alone excuses nothing).
+        public var genuineListCopy: Bool
         /// From names a configured EA list, but the message did not come through it.
         public var listFromForged: Bool
         /// Our MTA vouched for the sender's domain (DKIM, SPF or DMARC pass).
@@ -35,7 +37,7 @@ public enum InboundPolicy {
         public init(
             kind: MessageClassifier.Kind, duplicate: Bool = false, oversize: (bytes: Int, limit: Int)? = nil,
             invalidToken: Bool = false, sender: EmailAddress?, senderKnown: Bool, fromFailed: Bool = false,
-            throughList: Bool = false, listFromForged: Bool = false, vouched: Bool = false, answerable: Bool, answersLastHour: Int = 0, ticket: TicketID?,
+            genuineListCopy: Bool = false, listFromForged: Bool = false, vouched: Bool = false, answerable: Bool, answersLastHour: Int = 0, ticket: TicketID?,
             ticketExists: Bool?, gatewayAddress: EmailAddress, tag: String
         ) {
             self.kind = kind
@@ -45,7 +47,7 @@ public enum InboundPolicy {
             self.sender = sender
             self.senderKnown = senderKnown
             self.fromFailed = fromFailed
-            self.throughList = throughList
+            self.genuineListCopy = genuineListCopy
             self.listFromForged = listFromForged
             self.vouched = vouched
             self.answerable = answerable
@@ -60,7 +62,7 @@ public enum InboundPolicy {
             lhs.kind == rhs.kind && lhs.duplicate == rhs.duplicate && lhs.oversize?.bytes == rhs.oversize?.bytes
                 && lhs.oversize?.limit == rhs.oversize?.limit && lhs.invalidToken == rhs.invalidToken
                 && lhs.sender == rhs.sender && lhs.senderKnown == rhs.senderKnown && lhs.fromFailed == rhs.fromFailed
-                && lhs.throughList == rhs.throughList && lhs.listFromForged == rhs.listFromForged && lhs.vouched == rhs.vouched && lhs.answerable == rhs.answerable
+                && lhs.genuineListCopy == rhs.genuineListCopy && lhs.listFromForged == rhs.listFromForged && lhs.vouched == rhs.vouched && lhs.answerable == rhs.answerable
                 && lhs.answersLastHour == rhs.answersLastHour && lhs.ticket == rhs.ticket
                 && lhs.ticketExists == rhs.ticketExists && lhs.gatewayAddress == rhs.gatewayAddress && lhs.tag == rhs.tag
         }
@@ -119,7 +121,7 @@ public enum InboundPolicy {
                 "the sender cannot be told: From is missing or names several mailboxes, or a list copy names two different people",
                 answer: false)
         }
-        if facts.fromFailed, !facts.throughList {
+        if facts.fromFailed, !facts.genuineListCopy {
             // Our MTA saw the From domain's DMARC or signature fail: a forgery; an answer would go to its victim.
             return setAside("our mail server found the From address forged (DMARC or DKIM failed for \(sender.domain))", answer: false)
         }
@@ -143,6 +145,7 @@ public enum InboundPolicy {
         headers: AuthenticationVerdict, tokenIssuedToSender: Bool, senderConcerned: Bool,
         accepted: Set<AuthenticationBasis>
     ) -> (level: AuthenticationLevel, basis: AuthenticationBasis) {
+        if headers.neverStrong != nil { return (.weak, .fromOnly) }
         if tokenIssuedToSender, senderConcerned, !headers.fromFailed, accepted.contains(.token) { return (.strong, .token) }
         if let basis = headers.strongBasis, accepted.contains(basis) { return (.strong, basis) }
         return (.weak, .fromOnly)

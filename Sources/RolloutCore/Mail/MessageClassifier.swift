@@ -95,12 +95,18 @@ public struct MessageClassifier: Sendable, Equatable {
         var verdict = AuthenticationVerdict(trace: headers.traceFields, sender: sender?.address, trust: verdictTrust)
         let throughList = cameThroughList(headers, trust: verdictTrust)
         let repeated = headers.repeatedFields.filter { Self.authorFields.contains($0) }
-        if !repeated.isEmpty, verdict.strongBasis != nil {
-            // Which of two From (or Message-ID, …) fields a signature covered cannot be told: a colleague could
-            // put a From of his choosing above his own signed one.
+        if !repeated.isEmpty {
+            // Which of two From (or Date, Message-ID, …) fields a signature covered, or the person wrote, cannot be
+            // told: a replayer puts a fresh Date and Message-ID above a signed mail's own. Never strong, token or not.
             verdict.strongBasis = nil
+            verdict.neverStrong = verdict.neverStrong ?? "the message repeats \(repeated.joined(separator: ", "))"
             verdict.ignored.append("the message repeats \(repeated.joined(separator: ", ")): never strong")
         }
+        if headers.dkimSignatures.count > ReplayIdentity.signaturesRead {
+            verdict.strongBasis = nil
+            verdict.neverStrong = verdict.neverStrong ?? "the message carries \(headers.dkimSignatures.count) DKIM signatures"
+        }
+        if verdict.neverStrong != nil { verdict.strongBasis = nil }
         if rewritten, verdict.strongBasis != nil {
             // The person was named by a header the list copied (X-Original-From, Reply-To), which no signature
             // aligned with From covers: a list copy is never strong by DKIM.
@@ -159,14 +165,14 @@ public struct MessageClassifier: Sendable, Equatable {
         if let viaName = Self.viaName(from.name) {
             hints += headers.cc.filter { $0.name?.trimmingWhitespace().lowercased() == viaName.lowercased() }.map(\.address)
         }
-        if let envelope = headers.listEnvelopeSender { hints.append(envelope) }
+        hints += headers.listEnvelopeSenders
         guard hints.allSatisfy({ $0 == person.address }) else { return (nil, nil, true) }
         return (person, .replyTo, true)
     }
 
     /// Whether the message demonstrably came through one of the configured EA lists: From or `List-Id` names it,
-    /// and a counting `Authentication-Results` field shows a pass for the list's domain (DKIM, SPF or DMARC), or our
-    /// MTA took it from one of `inbound.list_hosts`.
+    /// and a counting `Authentication-Results` field shows a DKIM pass of exactly the list's domain or a DMARC pass for
+    /// it, or our MTA took it from one of `inbound.list_hosts`.
     func cameThroughList(_ headers: InboundHeaders, trust: AuthenticationVerdict.Trust) -> Bool {
         var named = headers.from.filter { identity.listAddresses.contains($0.address) }.map(\.address)
         if let listID = headers.listID.flatMap(Self.listIdentifier) {
@@ -178,8 +184,12 @@ public struct MessageClassifier: Sendable, Equatable {
         {
             return true
         }
-        let forList = AuthenticationVerdict(trace: headers.traceFields, sender: list, trust: trust)
-        return forList.vouched && !forList.fromFailed
+        // A DKIM signature of exactly the list's domain, or DMARC for it: an SPF pass, or a pass of a parent domain,
+        // may come from any host that domain lets send.
+        var exact = trust
+        exact.dkimAlignment = .strict
+        let forList = AuthenticationVerdict(trace: headers.traceFields, sender: list, trust: exact)
+        return forList.strongBasis != nil && !forList.fromFailed && forList.neverStrong == nil
     }
 
     /// X of a display name "X via List" (Mailman, Google Groups: `'Mario Rossi' via EA IT`).

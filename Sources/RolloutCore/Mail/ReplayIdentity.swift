@@ -11,8 +11,9 @@ import Foundation
 /// The texts returned are what the store keeps (hashed by the caller) next to the message's Message-ID — for a message
 /// applied from a strong sender only, so that a forged copy sent first cannot make the genuine mail a duplicate.
 public enum ReplayIdentity {
-    /// Signatures read per message at most (a message with hundreds is junk; the first ones are its own).
-    static let signaturesRead = 4
+    /// Signatures read per message at most: every one of them (a replayer may put junk signatures above the real
+    /// one); a message with more is never strong (``MessageClassifier``).
+    public static let signaturesRead = 16
 
     /// The identities of a message: one per DKIM signature, and one of sender, date and text when it has a date.
     public static func identities(

@@ -199,7 +199,7 @@ public struct Ingest: Sendable {
                 kind: classification.kind, duplicate: analysis.duplicate == true,
                 oversize: tooLarge ? (analysis.rawSize, configuration.maxMessageBytes) : nil,
                 invalidToken: analysis.invalidToken != nil, sender: sender, senderKnown: analysis.senderKnown,
-                fromFailed: classification.authentication.fromFailed, throughList: classification.throughList,
+                fromFailed: classification.authentication.fromFailed, genuineListCopy: classification.throughList && classification.listRewroteFrom,
                 listFromForged: classification.listFromForged,
                 vouched: classification.authentication.vouched, answerable: analysis.mayAnswer,
                 answersLastHour: analysis.answersToSender, ticket: analysis.ticket,
