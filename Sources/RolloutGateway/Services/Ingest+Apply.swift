@@ -62,20 +62,28 @@ extension Ingest {
         case .autoReply:
             return try await record(.autoReply, reason: analysis.classification.reasons.first)
         case .bounce:
-            let report = DeliveryReport(reading: message, finder: finder)
-            guard let ticket = analysis.ticket, !report.failedRecipients.isEmpty,
-                try await gateway.store.load(ticket) != nil
-            else {
-                return try await record(.bounce, reason: report.failedRecipients.isEmpty ? "no failed recipient named" : "names no ticket of ours")
+            // Only the address, action and status of a failure are recorded and told (Ingest+Bounce.swift); the
+            // report itself, with its free text, is kept for the operator with the set-aside mail.
+            let failed = analysis.bouncedRecipients
+            guard let ticket = analysis.ticket, !failed.isEmpty, try await gateway.store.load(ticket) != nil else {
+                return try await record(.bounce, reason: failed.isEmpty ? "no failed recipient named" : "names no ticket of ours")
             }
+            let reason = "delivery report recorded on ticket #\(ticket.rawValue), kept for its text: \(failed.map(\.address.value).joined(separator: ", "))"
             do {
-                _ = try await gateway.recordDeliveryFailure(
-                    on: ticket, recipients: report.failedRecipients, cause: .message(id: key), seen: seen(.bounce))
+                try await gateway.store.batch {
+                    _ = try await gateway.recordDeliveryFailure(on: ticket, recipients: failed, cause: .message(id: key), seen: seen(.bounce))
+                    _ = try await gateway.store.keepSetAside(
+                        SetAsideMessage(
+                            key: key, sender: analysis.sender?.value, subject: message.headers.subject, reason: reason,
+                            source: analysis.source, receivedAt: now, bytes: analysis.raw,
+                            messageSize: max(analysis.rawSize, analysis.raw.count)),
+                        limit: configuration.setAsideMaxBytes)
+                }
             } catch StoreError.alreadySeen {
                 return try await duplicate()
             }
             metadata["action"] = "bounce"
-            metadata["failed"] = "\(report.failedRecipients.map(\.address.value).joined(separator: ","))"
+            metadata["failed"] = "\(failed.map(\.address.value).joined(separator: ","))"
             logger.info("bounce recorded", metadata: metadata)
             return Outcome(disposition: .bounce, ticket: ticket, results: [], answered: false, reason: nil)
         case .setAside:
