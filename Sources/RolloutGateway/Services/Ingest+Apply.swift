@@ -89,7 +89,9 @@ extension Ingest {
         case .setAside:
             let reason = analysis.problem ?? "set aside"
             var answer: [OutgoingMessage] = []
-            if analysis.mayAnswer, let sender = analysis.sender, underReplyLimit(sender, answered: analysis.answersToSender) {
+            if analysis.mayAnswer, let sender = analysis.sender, underReplyLimit(sender, answered: analysis.answersToSender),
+                try await mayAnswerAboutInvalidAddress(analysis, sender: sender, now: now)
+            {
                 answer = [errorReply(to: sender, about: message, reason: reason, now: now)]
             }
             return try await record(.setAside, reason: reason, answer: answer)
@@ -143,6 +145,19 @@ extension Ingest {
             return false
         }
         return true
+    }
+
+    /// Mail to a reply address that does not verify is answered at most once an hour per sender (a flood of forged
+    /// mail "from" a team member to a mangled address must not make the gateway mail its victim again and again):
+    /// only when no error reply went to the sender in the last hour. `inbound.replies_per_hour` stays the general
+    /// limit on answers.
+    func mayAnswerAboutInvalidAddress(_ analysis: Analysis, sender: EmailAddress, now: Date) async throws -> Bool {
+        guard analysis.invalidToken != nil else { return true }
+        let answered = try await gateway.store.outboxCount(to: sender, kind: .errorReply, since: now.addingTimeInterval(-3600))
+        if answered > 0 {
+            logger.notice("no answer about an invalid reply address: one went to the sender within the hour", metadata: ["sender": "\(sender)"])
+        }
+        return answered == 0
     }
 
     /// An answer to a message that was set aside: what was wrong and what is expected.
