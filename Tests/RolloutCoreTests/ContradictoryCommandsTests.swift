@@ -49,7 +49,7 @@ struct ContradictoryCommandsTests {
 
     @Test("the contradictions are found in one pass over the lines")
     func finder() {
-        let lines = ["accept NGI_IT-INFN-T1", "I accept this", "outcome accept", "reject NGI_IT-INFN-T1"].map(ReadLine.init)
+        let lines = ["accept NGI_IT-INFN-T1", "I accept this", "outcome accept", "reject NGI_IT-INFN-T1"].map { ReadLine($0) }
         let found = ContradictoryCommands(lines)
         #expect(found.reason(forLine: 0) != nil && found.reason(forLine: 3) != nil)
         #expect(found.reason(forLine: 1) == nil && found.reason(forLine: 2) == nil)

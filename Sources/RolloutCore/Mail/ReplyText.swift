@@ -93,7 +93,7 @@ public struct ReplyText: Sendable, Equatable {
     }
 
     /// The new text's lines read through ``CommandGrammar``: quoted and other old lines are never commands.
-    public var readLines: [ReadLine] { newLines.map(ReadLine.init) }
+    public var readLines: [ReadLine] { newLines.map { ReadLine($0) } }
 
     /// The new text, joined with line feeds.
     public var newText: String { newLines.joined(separator: "\n") }
