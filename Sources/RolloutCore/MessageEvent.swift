@@ -11,6 +11,8 @@ public struct MessageEvent: Sendable, Equatable {
     public var attachments: [AttachmentFacts]
     /// The ID to give a staged-rollout ticket if this message stages the release.
     public var reservedTicketID: TicketID?
+    /// The sender's recent relays on the ticket, for the flood limit; nil when unknown (a dry run): relayed.
+    public var relayWindow: RelayWindow?
 
     public init(
         queue: Queue, sender: Sender, cause: Cause, lines: [ReadLine], attachments: [AttachmentFacts] = [],

@@ -71,6 +71,10 @@ public struct Gateway: Sendable {
             var event = MessageEvent(
                 queue: stored.queue, sender: sender, cause: cause, lines: lines,
                 attachments: attachments.map { AttachmentFacts(fileName: $0.fileName, head: $0.bytes) })
+            if !event.conversationText.isEmpty {
+                // The flood limit on relays reads the sender's recent mail from the ticket's history (Workflow+Relay).
+                event.relayWindow = RelayWindow(history: try await store.history(of: ticket), sender: sender.address, now: clock.now())
+            }
             let stages = event.lines.contains { if case .command(.status) = $0.reading { true } else { false } }
             if stages, stored.queue == .release, stored.rolloutCase.release.status == .inVerification {
                 event.reservedTicketID = try await store.reserveTicketID()
@@ -102,7 +106,8 @@ public struct Gateway: Sendable {
             let key = timer.key
             do {
                 let event = try await decideAndCommit(key.ticket, cause: .timer(key.kind), firedTimer: key, dueAt: timer.dueAt, at: now) { _ in
-                    .timerFired(key)
+                    guard key.kind == .heldRelays else { return .timerFired(key) }
+                    return .heldRelaysDue(key, held: RelayWindow.heldSinceSent(in: try await store.history(of: key.ticket)))
                 }
                 report.fired.append(timer)
                 report.notifications += event.notifications
