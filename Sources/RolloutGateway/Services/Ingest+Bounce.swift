@@ -23,7 +23,7 @@ extension Ingest {
                     analysis.foundBy = .returnPath
                 }
             }
-            analysis.bouncedRecipients = report.failedRecipients.map(Self.withoutFreeText)
+            analysis.bouncedRecipients = report.failedRecipients.map(DeliveryReport.withoutFreeText)
             return
         }
         let addresses = (message.headers.to + message.headers.cc + message.headers.envelopeRecipients).map(\.address)
@@ -39,7 +39,7 @@ extension Ingest {
         analysis.ticket = ticket
         analysis.queue = nil
         analysis.foundBy = ticket == nil ? nil : .returnPath
-        analysis.bouncedRecipients = report.failedRecipients.filter { counted.contains($0.address) }.map(Self.withoutFreeText)
+        analysis.bouncedRecipients = report.failedRecipients.filter { counted.contains($0.address) }.map(DeliveryReport.withoutFreeText)
     }
 
     /// Sets aside, changing nothing, a delivery report that no copy of ours vouches for.
@@ -49,21 +49,5 @@ extension Ingest {
         analysis.problem =
             "a delivery report that did not come to the bounce address of the copy it reports on (a plain address, another copy's or a forged one): nothing recorded"
         analysis.mayAnswer = false
-    }
-
-    /// A failure as it may be recorded and told: address, action and status; never the remote server's text.
-    static func withoutFreeText(_ recipient: FailedRecipient) -> FailedRecipient {
-        FailedRecipient(
-            address: recipient.address, action: recipient.action == "failed" ? "failed" : "",
-            status: recipient.status.flatMap(statusCode), diagnostic: nil)
-    }
-
-    /// An RFC 3463 status code (`5.1.1`), or nil for anything else written where it stands.
-    static func statusCode(_ text: String) -> String? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, ["2", "4", "5"].contains(parts[0]),
-            parts.dropFirst().allSatisfy({ (1...3).contains($0.count) && $0.allSatisfy { $0.isASCII && $0.isNumber } })
-        else { return nil }
-        return text
     }
 }
