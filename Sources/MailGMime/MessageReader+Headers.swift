@@ -36,6 +36,7 @@ extension MessageReader {
             case "reply-to": headers.replyTo += mailboxes(raw)
             case "to": headers.to += mailboxes(raw)
             case "cc": headers.cc += mailboxes(raw)
+            case "delivered-to", "x-original-to": headers.envelopeRecipients += mailboxes(raw)
             case "x-original-from": headers.originalFrom += mailboxes(raw)
             case "list-id": if headers.listID == nil { headers.listID = value() }
             case "message-id": if headers.messageID == nil { headers.messageID = messageID(raw) }

@@ -13,6 +13,8 @@ public struct MessageEvent: Sendable, Equatable {
     public var reservedTicketID: TicketID?
     /// When the mail was written (``MessageFreshness/written(_:arrival:)``), kept with the history it causes.
     public var writtenAt: Date?
+    /// The sender's recent relays on the ticket, for the flood limit; nil when unknown (a dry run): relayed.
+    public var relayWindow: RelayWindow?
 
     public init(
         queue: Queue, sender: Sender, cause: Cause, lines: [ReadLine], attachments: [AttachmentFacts] = [],

@@ -10,4 +10,7 @@ public enum TimerKind: String, Sendable, Codable, CaseIterable {
     case testingMinimum = "testing-minimum"
     /// The end of a team's maximum testing period.
     case testingMaximum = "testing-maximum"
+    /// The hour after the first conversation mail held back by the flood limit: the held mail goes out as one relay
+    /// per sender (``WorkflowPolicy/relaysPerSenderPerHour``).
+    case heldRelays = "held-relays"
 }

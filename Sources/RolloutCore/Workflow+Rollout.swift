@@ -452,6 +452,8 @@ extension Run {
                 rollout.escalationDueAt = nil
                 record(id, "escalation.limit", "escalation limit of \(policy.escalationLimit) reached; no more escalations")
             }
+        case .heldRelays:
+            return  // fired with the held mail, as `.heldRelaysDue` (Workflow+Relay.swift)
         case .testingMinimum, .testingMaximum:
             guard let team = key.team, let assignment = rollout.assignment(of: team), assignment.hasAccepted,
                 assignment.report == nil

@@ -30,6 +30,9 @@ public struct Workflow: Sendable {
         case .timerFired(let key):
             run.cause = .timer(key.kind)
             run.fire(key)
+        case .heldRelaysDue(let key, let held):
+            run.cause = .timer(key.kind)
+            run.relayHeld(held, on: key.ticket)
         case .deliveryFailed(let recipients, let cause):
             run.cause = cause
             run.recordDeliveryFailure(recipients)
@@ -169,8 +172,7 @@ struct Run {
         for attachment in message.attachments { receive(attachment) }
         let text = message.conversationText
         if !text.isEmpty, let ticket = message.queue == .stagedRollout ? decision.state.rollout?.id : release.id {
-            record(ticket, "comment", text)
-            notify(.conversation, ticket: ticket, queue: message.queue, facts: ["text": text, "author": sender?.address.value ?? ""])
+            relay(text, on: ticket, queue: message.queue, window: message.relayWindow)
         }
     }
 

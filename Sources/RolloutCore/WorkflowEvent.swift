@@ -10,6 +10,9 @@ public enum WorkflowEvent: Sendable, Equatable {
     case stageRelease(operator: String, reservedTicketID: TicketID)
     /// A due timer.
     case timerFired(TimerKey)
+    /// The held-relays timer (``TimerKind/heldRelays``) with the conversation mail held since the last time it fired:
+    /// the `comment.held` entries of the ticket's history.
+    case heldRelaysDue(TimerKey, held: [HistoryEntry])
     /// Mail about this ticket could not be delivered to these recipients (a bounce, or a permanent SMTP refusal).
     case deliveryFailed([FailedRecipient], cause: Cause)
     /// The volume caps hold back outbound mail of this ticket (`held` messages, the addresses concerned).

@@ -10,6 +10,9 @@ public struct WorkflowPolicy: Sendable, Equatable {
     public var testingMaximumDays: Int
     /// Verbs that need a strongly authenticated sender.
     public var strongAuthenticationVerbs: Set<Verb>
+    /// How many of one sender's conversation mails on one ticket are relayed one by one within an hour; the rest
+    /// stay on the ticket and go out together an hour after the first one held (`outbox.relays_per_sender_per_hour`).
+    public var relaysPerSenderPerHour: Int = 5
 
     public init(
         calendar: BusinessCalendar = BusinessCalendar(), answerWorkingDays: Int = 1, escalationLimit: Int = 3,

@@ -222,12 +222,20 @@ public final class MemoryTicketStore: TicketStore {
         }
     }
 
-    public func deliveredCount(to address: EmailAddress, since: Date) async throws -> Int {
-        read { state in state.outbox.filter { ($0.sentAt ?? .distantPast) >= since && $0.message.recipients.contains(address) }.count }
+    public func deliveredCount(to address: EmailAddress, kinds: [OutboxKind]?, since: Date) async throws -> Int {
+        read { state in
+            state.outbox.filter {
+                ($0.sentAt ?? .distantPast) >= since && $0.message.recipients.contains(address) && kinds?.contains($0.message.kind) != false
+            }.count
+        }
     }
 
-    public func deliveredCount(ticket: TicketID, since: Date) async throws -> Int {
-        read { state in state.outbox.filter { ($0.sentAt ?? .distantPast) >= since && $0.message.ticket == ticket }.count }
+    public func deliveredCount(ticket: TicketID, kinds: [OutboxKind]?, since: Date) async throws -> Int {
+        read { state in
+            state.outbox.filter {
+                ($0.sentAt ?? .distantPast) >= since && $0.message.ticket == ticket && kinds?.contains($0.message.kind) != false
+            }.count
+        }
     }
 
     public func queuedCount(ticket: TicketID, kind: OutboxKind, since: Date) async throws -> Int {

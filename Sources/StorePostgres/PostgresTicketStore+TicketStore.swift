@@ -223,17 +223,22 @@ extension PostgresTicketStore {
         }
     }
 
-    public func deliveredCount(to address: EmailAddress, since: Date) async throws -> Int {
-        try await connection { connection in
+    public func deliveredCount(to address: EmailAddress, kinds: [OutboxKind]?, since: Date) async throws -> Int {
+        let every = kinds == nil
+        let names = (kinds ?? []).map(\.rawValue)
+        return try await connection { connection in
             try await connection.rows(
-                "SELECT COUNT(*) AS n FROM outbox WHERE sent_at >= \(since) AND strpos(E'\\n' || lower(recipients) || E'\\n', \("\n\(address.key)\n")) > 0")[0]
+                "SELECT COUNT(*) AS n FROM outbox WHERE sent_at >= \(since) AND strpos(E'\\n' || lower(recipients) || E'\\n', \("\n\(address.key)\n")) > 0 AND (\(every) OR kind = ANY(\(names)))")[0]
                 .get("n")
         }
     }
 
-    public func deliveredCount(ticket: TicketID, since: Date) async throws -> Int {
-        try await connection { connection in
-            try await connection.rows("SELECT COUNT(*) AS n FROM outbox WHERE sent_at >= \(since) AND ticket_id = \(ticket.rawValue)")[0].get("n")
+    public func deliveredCount(ticket: TicketID, kinds: [OutboxKind]?, since: Date) async throws -> Int {
+        let every = kinds == nil
+        let names = (kinds ?? []).map(\.rawValue)
+        return try await connection { connection in
+            try await connection.rows(
+                "SELECT COUNT(*) AS n FROM outbox WHERE sent_at >= \(since) AND ticket_id = \(ticket.rawValue) AND (\(every) OR kind = ANY(\(names)))")[0].get("n")
         }
     }
 

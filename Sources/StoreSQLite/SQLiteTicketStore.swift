@@ -350,21 +350,28 @@ public final class SQLiteTicketStore: TicketStore {
         }
     }
 
-    public func deliveredCount(to address: EmailAddress, since: Date) async throws -> Int {
+    public func deliveredCount(to address: EmailAddress, kinds: [OutboxKind]?, since: Date) async throws -> Int {
         try await read { db in
             try Int.fetchOne(
                 db.cachedStatement(
-                    sql: "SELECT COUNT(*) FROM outbox WHERE sent_at >= ? AND instr(char(10) || lower(recipients) || char(10), ?) > 0"),
-                arguments: [since, "\n\(address.key)\n"]) ?? 0
+                    sql: "SELECT COUNT(*) FROM outbox WHERE sent_at >= ? AND instr(char(10) || lower(recipients) || char(10), ?) > 0"
+                        + Self.kindFilter(kinds)),
+                arguments: StatementArguments([since, "\n\(address.key)\n"] + (kinds ?? []).map(\.rawValue))) ?? 0
         }
     }
 
-    public func deliveredCount(ticket: TicketID, since: Date) async throws -> Int {
+    public func deliveredCount(ticket: TicketID, kinds: [OutboxKind]?, since: Date) async throws -> Int {
         try await read { db in
             try Int.fetchOne(
-                db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox WHERE sent_at >= ? AND ticket_id = ?"),
-                arguments: [since, ticket.rawValue]) ?? 0
+                db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox WHERE sent_at >= ? AND ticket_id = ?" + Self.kindFilter(kinds)),
+                arguments: StatementArguments([since, ticket.rawValue] + (kinds ?? []).map(\.rawValue))) ?? 0
         }
+    }
+
+    /// ` AND kind IN (?, …)` for the kinds given, nothing for nil.
+    static func kindFilter(_ kinds: [OutboxKind]?) -> String {
+        guard let kinds else { return "" }
+        return kinds.isEmpty ? " AND 0" : " AND kind IN (" + Array(repeating: "?", count: kinds.count).joined(separator: ", ") + ")"
     }
 
     public func queuedCount(ticket: TicketID, kind: OutboxKind, since: Date) async throws -> Int {

@@ -33,4 +33,22 @@ public struct DeliveryReport: Sendable, Equatable {
         self.failedRecipients = failed
         self.delayedRecipients = delayed
     }
+
+    /// A failure as it may be recorded on a ticket and told to its managers: the address, `failed`, and an RFC 3463
+    /// status code (`5.1.1`); never the `Diagnostic-Code` or other text, which whoever wrote the report chose.
+    public static func withoutFreeText(_ recipient: FailedRecipient) -> FailedRecipient {
+        FailedRecipient(
+            address: recipient.address, action: recipient.action == "failed" ? "failed" : "",
+            status: recipient.status.flatMap(statusCode), diagnostic: nil)
+    }
+
+    /// An RFC 3463 status code (`class.subject.detail`, class 2, 4 or 5, each part of one to three digits), or nil
+    /// for anything else written where one stands.
+    public static func statusCode(_ text: String) -> String? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, ["2", "4", "5"].contains(parts[0]),
+            parts.dropFirst().allSatisfy({ (1...3).contains($0.count) && $0.allSatisfy { $0.isASCII && $0.isNumber } })
+        else { return nil }
+        return text
+    }
 }

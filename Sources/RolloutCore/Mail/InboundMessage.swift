@@ -17,6 +17,9 @@ public struct InboundHeaders: Sendable, Equatable {
     public var replyTo: [Mailbox] = []
     public var to: [Mailbox] = []
     public var cc: [Mailbox] = []
+    /// `Delivered-To` and `X-Original-To`: the envelope recipient as the receiving MTA wrote it (where a delivery
+    /// report to a bounce address shows which one it came to).
+    public var envelopeRecipients: [Mailbox] = []
     /// `X-Original-From`, set by some list managers when they rewrite From.
     public var originalFrom: [Mailbox] = []
     /// `List-Id` as written (`Early adopters <early-adopters-emi.lists.egi.eu>`).

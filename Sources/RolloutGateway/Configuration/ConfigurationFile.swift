@@ -62,9 +62,11 @@ struct ConfigurationFile: Decodable {
         var maxAttempts: Int?
         var perRecipientPerHour: Int?
         var perTicketPerHour: Int?
+        var relaysPerSenderPerHour: Int?
         enum CodingKeys: String, CodingKey, CaseIterable {
             case maildir, maxAttempts = "max_attempts", perRecipientPerHour = "per_recipient_per_hour"
             case perTicketPerHour = "per_ticket_per_hour"
+            case relaysPerSenderPerHour = "relays_per_sender_per_hour"
         }
         init(from decoder: any Decoder) throws {
             let c = try decoder.strictContainer(CodingKeys.self)
@@ -72,6 +74,7 @@ struct ConfigurationFile: Decodable {
             maxAttempts = try c.decodeIfPresent(Int.self, forKey: .maxAttempts)
             perRecipientPerHour = try c.decodeIfPresent(Int.self, forKey: .perRecipientPerHour)
             perTicketPerHour = try c.decodeIfPresent(Int.self, forKey: .perTicketPerHour)
+            relaysPerSenderPerHour = try c.decodeIfPresent(Int.self, forKey: .relaysPerSenderPerHour)
         }
     }
 

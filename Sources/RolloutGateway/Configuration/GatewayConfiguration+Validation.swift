@@ -77,7 +77,7 @@ extension GatewayConfiguration {
 
         let calendar = try Self.calendar(raw.calendar)
         let workflow = raw.workflow
-        let policy = WorkflowPolicy(
+        var policy = WorkflowPolicy(
             calendar: calendar,
             answerWorkingDays: try Self.positive(workflow?.answerWorkingDays, default: 1, ["workflow", "answer_working_days"]),
             escalationLimit: try Self.positive(workflow?.escalationLimit, default: 3, ["workflow", "escalation_limit"]),
@@ -92,6 +92,8 @@ extension GatewayConfiguration {
                     }
                     return found
                 }))
+        policy.relaysPerSenderPerHour = try Self.positive(
+            raw.outbox?.relaysPerSenderPerHour, default: 5, ["outbox", "relays_per_sender_per_hour"])
         guard policy.testingMinimumDays <= policy.testingMaximumDays else {
             throw ConfigurationProblem(["workflow", "testing_maximum_days"], "is shorter than testing_minimum_days")
         }

@@ -28,6 +28,16 @@ public struct MailComposer: Sendable {
         return EmailAddress("\(local)+bounces-t\(ticket.rawValue)@\(domain)")
     }
 
+    /// The envelope sender of one copy of a ticket's mail: with a signer, the copy's own signed bounce address
+    /// (``BounceAddress``), so that a delivery report counts only for that copy's recipient; without one (the demo),
+    /// the ticket's return path.
+    public func returnPath(
+        for ticket: TicketID?, copy messageID: String, to recipient: EmailAddress, signer: ReplyAddressSigner?
+    ) -> EmailAddress {
+        guard let ticket, let signer else { return returnPath(for: ticket) }
+        return signer.bounceAddress(ticket: ticket, messageID: messageID, recipient: recipient)
+    }
+
     /// The ticket a return path names, when it is one of ours.
     public func ticket(inReturnPath address: EmailAddress) -> TicketID? {
         let local = from.key.split(separator: "@").first.map(String.init) ?? ""

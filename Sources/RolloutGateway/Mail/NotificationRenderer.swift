@@ -99,7 +99,8 @@ public struct NotificationRenderer: Sendable {
             }
             var message = OutgoingMessage(
                 messageID: copy.messageID, ticket: notification.ticket, kind: .notification(notification.kind),
-                sender: composer.returnPath(for: notification.ticket), recipients: [recipient], data: [], createdAt: now)
+                sender: composer.returnPath(for: notification.ticket, copy: copy.messageID, to: recipient, signer: signer),
+                recipients: [recipient], data: [], createdAt: now)
             if composeLater {
                 message.composing = ComposedBytes(compose)
             } else {

@@ -36,7 +36,8 @@ public struct ReplyAddressSigner: Sendable {
         }
     }
 
-    private let keys: [Key]
+    /// Newest first; the bounce addresses (``BounceAddress``) are signed with the same keys.
+    let keys: [Key]
     /// The keys before this scheme signed `t<N>-<16 hex>` for the whole ticket: still read, as list tokens.
     private let legacyKeys: [[UInt8]]
     public let base: EmailAddress
@@ -80,7 +81,7 @@ public struct ReplyAddressSigner: Sendable {
         return bytes
     }
 
-    private var localPart: String { String(base.value.split(separator: "@").first ?? "") }
+    var localPart: String { String(base.value.split(separator: "@").first ?? "") }
 
     private func ticketMAC(_ key: Key, _ ticket: TicketID) -> String { key.mac("ticket:\(ticket.rawValue)", bytes: 6) }
 
@@ -130,7 +131,8 @@ public struct ReplyAddressSigner: Sendable {
             let plus = parts[0].firstIndex(of: "+"), String(parts[0][..<plus]) == localPart.lowercased()
         else { return .notSigned }
         let token = String(parts[0][parts[0].index(after: plus)...])
-        if token.hasPrefix("bounces-") { return .notSigned }
+        // A return path, signed (`b-`, ``BounceAddress``) or not (`bounces-`), is no reply token.
+        if token.hasPrefix("bounces-") || token.hasPrefix(BounceAddress.prefix) { return .notSigned }
         let fields = token.split(separator: "-", omittingEmptySubsequences: false)
         guard fields.count >= 2, fields[0].hasPrefix("t"), let number = Int(fields[0].dropFirst()), number > 0 else {
             return .invalid(token)

@@ -82,6 +82,10 @@ public struct Gateway: Sendable {
             var event = MessageEvent(
                 queue: stored.queue, sender: sender, cause: cause, lines: lines,
                 attachments: attachments.map { AttachmentFacts(fileName: $0.fileName, head: $0.bytes) }, writtenAt: writtenAt)
+            if !event.conversationText.isEmpty {
+                // The flood limit on relays reads the sender's recent mail from the ticket's history (Workflow+Relay).
+                event.relayWindow = RelayWindow(history: try await store.history(of: ticket), sender: sender.address, now: clock.now())
+            }
             let stages = event.lines.contains { if case .command(.status) = $0.reading { true } else { false } }
             if stages, stored.queue == .release, stored.rolloutCase.release.status == .inVerification {
                 event.reservedTicketID = try await store.reserveTicketID()
@@ -113,7 +117,8 @@ public struct Gateway: Sendable {
             let key = timer.key
             do {
                 let event = try await decideAndCommit(key.ticket, cause: .timer(key.kind), firedTimer: key, dueAt: timer.dueAt, at: now) { _ in
-                    .timerFired(key)
+                    guard key.kind == .heldRelays else { return .timerFired(key) }
+                    return .heldRelaysDue(key, held: RelayWindow.heldSinceSent(in: try await store.history(of: key.ticket)))
                 }
                 report.fired.append(timer)
                 report.notifications += event.notifications
@@ -259,31 +264,45 @@ public struct Gateway: Sendable {
     }
 
     /// Counts what one `send` run hands to the transport, on top of what the store says was delivered in the window.
+    /// Each class of mail (``OutboxKind/CapClass``) has the caps to itself: relays and answers never hold back the
+    /// workflow's notifications, nor the other way round.
     struct CapCounter {
         let perRecipient: Int
         let perTicket: Int
-        var stored: [EmailAddress: Int] = [:]
-        var storedTickets: [TicketID: Int] = [:]
+        struct RecipientCount: Hashable {
+            var recipient: EmailAddress
+            var capClass: OutboxKind.CapClass
+        }
+        struct TicketCount: Hashable {
+            var ticket: TicketID
+            var capClass: OutboxKind.CapClass
+        }
+        var stored: [RecipientCount: Int] = [:]
+        var storedTickets: [TicketCount: Int] = [:]
 
         /// The addresses over their cap (all of them when the ticket is over its cap), or nil when `message` may go.
         mutating func over(_ message: OutgoingMessage, store: any TicketStore, since window: Date) async throws -> Set<EmailAddress>? {
             guard !Gateway.uncappedKinds.contains(message.kind) else { return nil }
+            let capClass = message.kind.capClass
             var over = Set<EmailAddress>()
             for recipient in message.recipients {
-                if stored[recipient] == nil { stored[recipient] = try await store.deliveredCount(to: recipient, since: window) }
-                if stored[recipient]! >= perRecipient { over.insert(recipient) }
+                let key = RecipientCount(recipient: recipient, capClass: capClass)
+                if stored[key] == nil { stored[key] = try await store.deliveredCount(to: recipient, kinds: capClass.kinds, since: window) }
+                if stored[key]! >= perRecipient { over.insert(recipient) }
             }
             if let ticket = message.ticket {
-                if storedTickets[ticket] == nil { storedTickets[ticket] = try await store.deliveredCount(ticket: ticket, since: window) }
-                if storedTickets[ticket]! >= perTicket { over.formUnion(message.recipients) }
+                let key = TicketCount(ticket: ticket, capClass: capClass)
+                if storedTickets[key] == nil { storedTickets[key] = try await store.deliveredCount(ticket: ticket, kinds: capClass.kinds, since: window) }
+                if storedTickets[key]! >= perTicket { over.formUnion(message.recipients) }
             }
             return over.isEmpty ? nil : over
         }
 
         /// Notes a message handed to the transport.
         mutating func count(_ message: OutgoingMessage) {
-            for recipient in message.recipients { stored[recipient, default: 0] += 1 }
-            if let ticket = message.ticket { storedTickets[ticket, default: 0] += 1 }
+            let capClass = message.kind.capClass
+            for recipient in message.recipients { stored[RecipientCount(recipient: recipient, capClass: capClass), default: 0] += 1 }
+            if let ticket = message.ticket { storedTickets[TicketCount(ticket: ticket, capClass: capClass), default: 0] += 1 }
         }
     }
 

@@ -62,26 +62,36 @@ extension Ingest {
         case .autoReply:
             return try await record(.autoReply, reason: analysis.classification.reasons.first)
         case .bounce:
-            let report = DeliveryReport(reading: message, finder: finder)
-            guard let ticket = analysis.ticket, !report.failedRecipients.isEmpty,
-                try await gateway.store.load(ticket) != nil
-            else {
-                return try await record(.bounce, reason: report.failedRecipients.isEmpty ? "no failed recipient named" : "names no ticket of ours")
+            // Only the address, action and status of a failure are recorded and told (Ingest+Bounce.swift); the
+            // report itself, with its free text, is kept for the operator with the set-aside mail.
+            let failed = analysis.bouncedRecipients
+            guard let ticket = analysis.ticket, !failed.isEmpty, try await gateway.store.load(ticket) != nil else {
+                return try await record(.bounce, reason: failed.isEmpty ? "no failed recipient named" : "names no ticket of ours")
             }
+            let reason = "delivery report recorded on ticket #\(ticket.rawValue), kept for its text: \(failed.map(\.address.value).joined(separator: ", "))"
             do {
-                _ = try await gateway.recordDeliveryFailure(
-                    on: ticket, recipients: report.failedRecipients, cause: .message(id: key), seen: seen(.bounce))
+                try await gateway.store.batch {
+                    _ = try await gateway.recordDeliveryFailure(on: ticket, recipients: failed, cause: .message(id: key), seen: seen(.bounce))
+                    _ = try await gateway.store.keepSetAside(
+                        SetAsideMessage(
+                            key: key, sender: analysis.sender?.value, subject: message.headers.subject, reason: reason,
+                            source: analysis.source, receivedAt: now, bytes: analysis.raw,
+                            messageSize: max(analysis.rawSize, analysis.raw.count)),
+                        limit: configuration.setAsideMaxBytes)
+                }
             } catch StoreError.alreadySeen {
                 return try await duplicate()
             }
             metadata["action"] = "bounce"
-            metadata["failed"] = "\(report.failedRecipients.map(\.address.value).joined(separator: ","))"
+            metadata["failed"] = "\(failed.map(\.address.value).joined(separator: ","))"
             logger.info("bounce recorded", metadata: metadata)
             return Outcome(disposition: .bounce, ticket: ticket, results: [], answered: false, reason: nil)
         case .setAside:
             let reason = analysis.problem ?? "set aside"
             var answer: [OutgoingMessage] = []
-            if analysis.mayAnswer, let sender = analysis.sender, underReplyLimit(sender, answered: analysis.answersToSender) {
+            if analysis.mayAnswer, let sender = analysis.sender, underReplyLimit(sender, answered: analysis.answersToSender),
+                try await mayAnswerAboutInvalidAddress(analysis, sender: sender, now: now)
+            {
                 answer = [errorReply(to: sender, about: message, reason: reason, now: now)]
             }
             return try await record(.setAside, reason: reason, answer: answer)
@@ -139,6 +149,19 @@ extension Ingest {
             return false
         }
         return true
+    }
+
+    /// Mail to a reply address that does not verify is answered at most once an hour per sender (a flood of forged
+    /// mail "from" a team member to a mangled address must not make the gateway mail its victim again and again):
+    /// only when no error reply went to the sender in the last hour. `inbound.replies_per_hour` stays the general
+    /// limit on answers.
+    func mayAnswerAboutInvalidAddress(_ analysis: Analysis, sender: EmailAddress, now: Date) async throws -> Bool {
+        guard analysis.invalidToken != nil else { return true }
+        let answered = try await gateway.store.outboxCount(to: sender, kind: .errorReply, since: now.addingTimeInterval(-3600))
+        if answered > 0 {
+            logger.notice("no answer about an invalid reply address: one went to the sender within the hour", metadata: ["sender": "\(sender)"])
+        }
+        return answered == 0
     }
 
     /// An answer to a message that was set aside: what was wrong and what is expected.

@@ -69,6 +69,8 @@ public struct Ingest: Sendable {
         public var stored: StoredCase?
         /// Answers queued to the sender in the last hour (for the rate limit).
         public var answersToSender = 0
+        /// The failures of a delivery report that may be recorded (``readDeliveryReport(_:)``), without free text.
+        public var bouncedRecipients: [FailedRecipient] = []
         /// A reply-address token that did not verify (and no other did).
         public var invalidToken: String?
         /// The size of the message as received.
@@ -137,17 +139,7 @@ public struct Ingest: Sendable {
             analysis.queue = reference.queue
             analysis.foundBy = Self.describe(reference.source)
         }
-        if classification.kind == .bounce, analysis.ticket == nil {
-            if let reference = finder.returnedReference(in: message) {
-                analysis.ticket = reference.ticket
-                analysis.foundBy = .returnedMessage
-            } else if let ticket = (message.headers.to + message.headers.cc).lazy
-                .compactMap({ self.gateway.renderer.composer.ticket(inReturnPath: $0.address) }).first
-            {
-                analysis.ticket = ticket
-                analysis.foundBy = .returnPath
-            }
-        }
+        if classification.kind == .bounce { readDeliveryReport(&analysis) }  // issue 17: Ingest+Bounce.swift
         return analysis
     }
 
@@ -208,6 +200,7 @@ public struct Ingest: Sendable {
         analysis.disposition = verdict.disposition
         analysis.problem = verdict.reason
         analysis.mayAnswer = verdict.mayAnswer
+        judgeDeliveryReport(&analysis)
 
         if dryRun, analysis.disposition == .applied, let stored, let sender {
             let event = MessageEvent(

@@ -1,0 +1,34 @@
+import Foundation
+
+/// What a ticket's history says about one sender's conversation mail, for the flood limit
+/// (``WorkflowPolicy/relaysPerSenderPerHour``): how much of it was relayed in the last hour, and whether mail held back
+/// waits for the held-relays timer.
+public struct RelayWindow: Sendable, Equatable {
+    /// The sender's mails relayed one by one on the ticket within the hour before now.
+    public var relayedLastHour: Int
+    /// Whether mail (of anyone) is held on the ticket since the held mail last went out: the timer is set.
+    public var heldWaiting: Bool
+
+    public init(relayedLastHour: Int, heldWaiting: Bool) {
+        self.relayedLastHour = relayedLastHour
+        self.heldWaiting = heldWaiting
+    }
+
+    /// The history action of a relayed mail, of one held back, and of the held mail sent together.
+    public static let relayed = "comment"
+    public static let held = "comment.held"
+    public static let heldSent = "comment.held-sent"
+
+    /// Reads the window from a ticket's history, oldest entry first.
+    public init(history: [HistoryEntry], sender: EmailAddress, now: Date) {
+        let since = now.addingTimeInterval(-3600)
+        relayedLastHour = history.filter { $0.action == Self.relayed && $0.actor == sender && $0.at > since }.count
+        heldWaiting = !Self.heldSinceSent(in: history).isEmpty
+    }
+
+    /// The held mail that has not gone out yet: the `comment.held` entries after the last `comment.held-sent` one.
+    public static func heldSinceSent(in history: [HistoryEntry]) -> [HistoryEntry] {
+        let start = history.lastIndex { $0.action == heldSent }.map { $0 + 1 } ?? history.startIndex
+        return history[start...].filter { $0.action == held }
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+
+/// Conversation relays, and the flood limit on them (SPEC §5 "Floods stay small"): one sender's mail on one ticket is
+/// relayed one by one up to ``WorkflowPolicy/relaysPerSenderPerHour`` within an hour; the rest is recorded on the
+/// ticket (`comment.held`) and goes out as one "N more messages from X" relay per sender when the held-relays timer
+/// fires, an hour after the first mail held.
+extension Run {
+    /// The most of one held mail's text, and of all held text of one sender, put into the relay that sends it.
+    static let heldTextLimit = 2_000
+    static let heldRelayLimit = 10_000
+
+    /// Relays a message's conversation text to the ticket's watchers, or holds it when its sender is over the limit.
+    mutating func relay(_ text: String, on ticket: TicketID, queue: Queue, window: RelayWindow?) {
+        if let window, window.relayedLastHour >= policy.relaysPerSenderPerHour {
+            record(ticket, RelayWindow.held, text)
+            if !window.heldWaiting {
+                decision.timers.append(.schedule(TimerKey(ticket: ticket, kind: .heldRelays), at: now.addingTimeInterval(3600)))
+            }
+            return
+        }
+        record(ticket, RelayWindow.relayed, text)
+        notify(.conversation, ticket: ticket, queue: queue, facts: ["text": text, "author": sender?.address.value ?? ""])
+    }
+
+    /// Sends the held mail: one relay per sender, in the order they first wrote, with their texts (bounded).
+    mutating func relayHeld(_ held: [HistoryEntry], on ticket: TicketID) {
+        let queue: Queue = decision.state.rollout?.id == ticket ? .stagedRollout : .release
+        var authors: [EmailAddress] = []
+        for entry in held { if let actor = entry.actor, !authors.contains(actor) { authors.append(actor) } }
+        for author in authors {
+            let texts = held.filter { $0.actor == author }
+            var body = ""
+            var shown = 0
+            for entry in texts {
+                var text = entry.detail
+                if text.count > Self.heldTextLimit { text = String(text.prefix(Self.heldTextLimit)) + " […]" }
+                guard body.count + text.count <= Self.heldRelayLimit else { break }
+                body += (body.isEmpty ? "" : "\n\n") + "(\(describe(entry.at)))\n" + text
+                shown += 1
+            }
+            if shown < texts.count {
+                body += "\n\n… and \(texts.count - shown) more, kept on the ticket."
+            }
+            decision.history.append(
+                HistoryEntry(
+                    ticket: ticket, at: now, cause: cause, actor: author, action: RelayWindow.heldSent,
+                    detail: "\(texts.count) held messages of \(author) relayed together"))
+            let notice = Notice(
+                kind: .conversation, ticket: ticket, queue: queue,
+                facts: ["text": body, "author": author.value, "held": String(texts.count)])
+            decision.notifications += context.routing.route(
+                notice, in: decision.state, registry: registry, sender: author, excluding: context.gatewayAddresses)
+        }
+    }
+}
