@@ -19,11 +19,13 @@ public struct RelayWindow: Sendable, Equatable {
     public static let held = "comment.held"
     public static let heldSent = "comment.held-sent"
 
-    /// Reads the window from a ticket's history, oldest entry first.
-    public init(history: [HistoryEntry], sender: EmailAddress, now: Date) {
+    /// Reads the window from the ticket's history of the last hour and whether its held-relays timer is pending (it
+    /// is from the first mail held until the held mail goes out): the cost of a message does not grow with the
+    /// ticket's age.
+    public init(lastHour: [HistoryEntry], heldRelaysPending: Bool, sender: EmailAddress, now: Date) {
         let since = now.addingTimeInterval(-3600)
-        relayedLastHour = history.filter { $0.action == Self.relayed && $0.actor == sender && $0.at > since }.count
-        heldWaiting = !Self.heldSinceSent(in: history).isEmpty
+        relayedLastHour = lastHour.filter { $0.action == Self.relayed && $0.actor == sender && $0.at > since }.count
+        heldWaiting = heldRelaysPending
     }
 
     /// The held mail that has not gone out yet: the `comment.held` entries after the last `comment.held-sent` one.

@@ -144,6 +144,10 @@ public final class MemoryTicketStore: TicketStore {
         read { $0.history[ticket] ?? [] }
     }
 
+    public func history(of ticket: TicketID, since: Date) async throws -> [HistoryEntry] {
+        read { ($0.history[ticket] ?? []).filter { $0.at > since } }
+    }
+
     public func timers(of ticket: TicketID) async throws -> [DueTimer] {
         read { state in state.pendingTimers { $0.ticket == ticket } }
     }

@@ -172,6 +172,13 @@ extension PostgresTicketStore {
         }
     }
 
+    public func history(of ticket: TicketID, since: Date) async throws -> [HistoryEntry] {
+        try await connection { connection in
+            try await connection.rows("SELECT * FROM history WHERE ticket_id = \(ticket.rawValue) AND at > \(since) ORDER BY id")
+                .map(Self.historyEntry)
+        }
+    }
+
     public func attachments(of ticket: TicketID) async throws -> [StoredAttachment] {
         try await connection { connection in
             try await connection.rows("SELECT * FROM attachments WHERE ticket_id = \(ticket.rawValue) ORDER BY id").map { row in

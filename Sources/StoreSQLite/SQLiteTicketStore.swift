@@ -43,10 +43,23 @@ public final class SQLiteTicketStore: TicketStore {
         configuration.allowsUnsafeTransactions = true
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            try Schema.migrator.migrate(pool)
+            // GRDB reads which migrations were applied before it takes the write lock of each: two processes opening
+            // a store at once would both run the next one. An exclusive lock on the file around it keeps them apart
+            // (flock, not fcntl: SQLite's own locks on the same file are untouched).
+            try Self.whileLocked(path) { try Schema.migrator.migrate(pool) }
         } catch {
             throw Self.translate(error, opening: path)
         }
+    }
+
+    /// Runs `body` holding an exclusive `flock` on the file at `path`.
+    static func whileLocked(_ path: String, _ body: () throws -> Void) throws {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return try body() }
+        defer { close(descriptor) }
+        while flock(descriptor, LOCK_EX) != 0, errno == EINTR {}
+        defer { flock(descriptor, LOCK_UN) }
+        try body()
     }
 
     static func translate(_ error: any Error, opening path: String? = nil) -> any Error {
@@ -308,6 +321,15 @@ public final class SQLiteTicketStore: TicketStore {
         try await read { db in
             try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM history WHERE ticket_id = ? ORDER BY id"), arguments: [ticket.rawValue])
                 .map(Self.historyEntry)
+        }
+    }
+
+    public func history(of ticket: TicketID, since: Date) async throws -> [HistoryEntry] {
+        try await read { db in
+            try Row.fetchAll(
+                try db.cachedStatement(sql: "SELECT * FROM history WHERE ticket_id = ? AND at > ? ORDER BY id"),
+                arguments: [ticket.rawValue, Self.storedDate(since)]
+            ).map(Self.historyEntry)
         }
     }
 

@@ -48,10 +48,13 @@ struct RelayFloodTests {
             entry("comment.held-sent", World.italyMember, "2026-11-30 09:45"),
             entry("comment", World.italyMember, "2026-11-30 09:50"),
         ]
-        let window = RelayWindow(history: history, sender: World.italyMember, now: World.at("2026-11-30 10:00"))
+        let window = RelayWindow(lastHour: history, heldRelaysPending: false, sender: World.italyMember, now: World.at("2026-11-30 10:00"))
         #expect(window == RelayWindow(relayedLastHour: 2, heldWaiting: false))
-        let waiting = RelayWindow(history: history + [entry("comment.held", World.manager, "2026-11-30 09:55")], sender: World.italyMember, now: World.at("2026-11-30 10:00"))
+        let waiting = RelayWindow(lastHour: history, heldRelaysPending: true, sender: World.italyMember, now: World.at("2026-11-30 10:00"))
         #expect(waiting.heldWaiting)
+        // The held mail waiting is what the timer holds: the held entries after the last ones sent.
+        #expect(RelayWindow.heldSinceSent(in: history).isEmpty)
+        #expect(RelayWindow.heldSinceSent(in: history + [entry("comment.held", World.manager, "2026-11-30 09:55")]).count == 1)
     }
 
     @Test("when the timer fires, each sender's held mail goes out as one relay, not to its author, bounded")

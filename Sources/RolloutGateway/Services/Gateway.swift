@@ -84,7 +84,11 @@ public struct Gateway: Sendable {
                 attachments: attachments.map { AttachmentFacts(fileName: $0.fileName, head: $0.bytes) }, writtenAt: writtenAt)
             if !event.conversationText.isEmpty {
                 // The flood limit on relays reads the sender's recent mail from the ticket's history (Workflow+Relay).
-                event.relayWindow = RelayWindow(history: try await store.history(of: ticket), sender: sender.address, now: clock.now())
+                let now = clock.now()
+                event.relayWindow = RelayWindow(
+                    lastHour: try await store.history(of: ticket, since: now.addingTimeInterval(-3600)),
+                    heldRelaysPending: try await store.timers(of: ticket).contains { $0.key.kind == .heldRelays },
+                    sender: sender.address, now: now)
             }
             let stages = event.lines.contains { if case .command(.status) = $0.reading { true } else { false } }
             if stages, stored.queue == .release, stored.rolloutCase.release.status == .inVerification {

@@ -16,6 +16,8 @@ public protocol TicketRepository: Sendable {
     func ticketSummaries() async throws -> [TicketSummary]
     /// A ticket's history, oldest first.
     func history(of ticket: TicketID) async throws -> [HistoryEntry]
+    /// A ticket's history after a time, oldest first: what a rule over the last hour reads, whatever the ticket's age.
+    func history(of ticket: TicketID, since: Date) async throws -> [HistoryEntry]
     /// A ticket's pending timers, soonest first.
     func timers(of ticket: TicketID) async throws -> [DueTimer]
     func attachments(of ticket: TicketID) async throws -> [StoredAttachment]
