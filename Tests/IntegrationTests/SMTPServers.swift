@@ -79,6 +79,8 @@ final class MisbehavingSMTPServer: @unchecked Sendable {
         let mail_from: String?
         let rcpt_tos: [String]?
         let data: String?
+        /// When the server logged it, in monotonic seconds.
+        let at: Double?
     }
 
     enum PeerPart: Decodable {

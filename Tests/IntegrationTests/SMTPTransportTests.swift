@@ -286,14 +286,18 @@ extension SMTPTransportTests {
             Self.message("slow-first", to: ["a@example.org"], body: ["x"]),
             Self.message("quick-second", to: ["b@example.org"], body: ["y"]),
         ]
-        let clock = ContinuousClock()
-        let start = clock.now
-
         let outcomes = try await Self.transport(server.url, messageTimeout: .milliseconds(800)).deliver(messages)
 
-        // The server stalls 30 s: finishing well before that shows nothing waited for the stalled reply (alone this takes
-        // about 1 s; with the whole suite running in parallel on two cores up to 20 s were seen).
-        #expect(clock.now - start < .seconds(25), "neither the next message nor QUIT waits for the stalled reply")
+        // The server stalls 30 s: the second message and every QUIT reaching it well before that shows nothing waited
+        // for the stalled reply. Told by the server's own clock, so that a test process waiting for a thread to run
+        // on (the whole suite runs on two cores) cannot pass for waiting on the server, nor hide it.
+        let events = server.events()
+        let stalled = try #require(events.first { $0.event == "message" }?.at)
+        let second = try #require(events.last { $0.event == "message" }?.at)
+        #expect(second - stalled < 25, "the next message did not wait for the stalled reply")
+        let quits = events.filter { $0.event == "quit" }.compactMap(\.at).filter { $0 > stalled }
+        #expect(!quits.isEmpty)
+        #expect(quits.allSatisfy { $0 - stalled < 25 }, "no QUIT waited for the stalled reply")
         #expect(outcomes.count == 2)
         if case .temporaryFailure = outcomes.first {} else { Issue.record("expected a temporary failure, got \(outcomes)") }
         #expect(outcomes.last == .delivered)

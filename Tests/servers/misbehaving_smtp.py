@@ -26,6 +26,7 @@ import asyncio
 import json
 import signal
 import sys
+import time
 
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
@@ -54,6 +55,8 @@ class Recorder:
         self.file = open(path, "a", encoding="utf-8")
 
     def write(self, **event):
+        # When the server saw it (monotonic seconds): timing told by the server, not by a client that may wait to run.
+        event["at"] = time.monotonic()
         self.file.write(json.dumps(event) + "\n")
         self.file.flush()
 
@@ -111,6 +114,10 @@ class MisbehavingSMTP(SMTP):
             self.transport.close()
             return
         await super()._handle_client()
+
+    async def smtp_QUIT(self, arg):
+        self.recorder.write(event="quit", peer=list(self.session.peer))
+        await super().smtp_QUIT(arg)
 
     async def smtp_DATA(self, arg):
         if self.options.refuse_data_451 and self.envelope.rcpt_tos:
