@@ -44,6 +44,7 @@ let package = Package(
                 .embedInCode("Templates/report-received.mustache"),
                 .embedInCode("Templates/report-refused.mustache"),
                 .embedInCode("Templates/resolved.mustache"),
+                .embedInCode("Templates/sent-in-your-name.mustache"),
                 .embedInCode("Templates/team-accepted.mustache"),
                 .embedInCode("Templates/team-assigned.mustache"),
                 .embedInCode("Templates/team-rejected.mustache"),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages rollout-gateway needs, only those missing.
 #   scripts/install-deps.sh          build dependencies
-#   scripts/install-deps.sh --test   plus the servers the tests start (Postfix's smtp-sink, aiosmtpd, Dovecot, isync; python3-authres for the
+#   scripts/install-deps.sh --test   plus the servers the tests start (Postfix's smtp-sink, aiosmtpd, Dovecot, isync; systemd for
+#                                    systemd-analyze verify of the unit and its drop-ins; python3-authres for the
 #                                    Authentication-Results differential test; sqlite3 for the kill
 #                                    campaigns; PostgreSQL: the tests run initdb and pg_ctl themselves, as the postgres user)
 set -euo pipefail

@@ -53,14 +53,18 @@ public struct MaildirSource: Sendable {
     /// Moves a message that could not be processed to `failed/`, with the reason in `<name>.reason`.
     public func setAside(_ entry: Entry, reason: String) throws {
         let folder = "\(root)/failed"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try move(entry, to: "\(folder)/\(entry.name)")
-        try Data((reason + "\n").utf8).write(to: URL(fileURLWithPath: "\(folder)/\(entry.name).reason"))
+        let reasonPath = "\(folder)/\(entry.name).reason"
+        guard FileManager.default.createFile(atPath: reasonPath, contents: Data((reason + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw MaildirError(path: reasonPath, problem: "cannot be written")
+        }
     }
 
     private func move(_ entry: Entry, to destination: String) throws {
         try FileManager.default.createDirectory(
-            atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
         guard rename(entry.path, destination) == 0 else {
             throw MaildirError(path: entry.path, problem: "cannot be moved to \(destination): \(String(cString: strerror(errno)))")
         }

@@ -15,10 +15,11 @@ public struct MaildirTransport: MailTransport {
 
     public var name: String { "maildir \(root)" }
 
-    /// Creates `tmp/`, `new/` and `cur/` when missing.
+    /// Creates `tmp/`, `new/` and `cur/` when missing, private (0700) whatever the umask.
     public func prepare() throws {
         for folder in ["tmp", "new", "cur"] {
-            try FileManager.default.createDirectory(atPath: "\(root)/\(folder)", withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: "\(root)/\(folder)", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
     }
 
@@ -45,7 +46,8 @@ public struct MaildirTransport: MailTransport {
         var envelope = "Return-Path: <\(message.sender.value)>\r\n"
         envelope += "X-Original-To: \(message.recipients.map(\.value).joined(separator: ", "))\r\n"
         let bytes = Array(envelope.utf8) + message.data
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o640)
+        // Private whatever the umask: the umask can only take bits away from 0600.
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard descriptor >= 0 else {
             return .temporaryFailure("cannot create \(temporary): \(String(cString: strerror(errno)))")
         }

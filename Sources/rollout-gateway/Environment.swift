@@ -90,38 +90,13 @@ extension Environment {
                 file: configuration.file, key: "smtp", line: nil,
                 problem: "neither an SMTP server nor an outbox Maildir is configured; expected smtp: { url: … } or outbox: { maildir: PATH }")
         }
-        do {
-            let credentials =
-                try smtp.credentialsFile.map { try SMTPConfiguration.credentials(fromFile: $0) }
-                ?? SMTPConfiguration.credentials(fromEnvironment: ProcessInfo.processInfo.environment)
-            let settings = try SMTPConfiguration(
-                url: smtp.url, ehloName: smtp.helo, startTLS: SMTPConfiguration.STARTTLSPolicy(rawValue: smtp.startTLS) ?? .required,
-                credentials: credentials, verifyCertificates: smtp.verifyCertificates, caFile: smtp.caFile)
-            return SMTPTransport(configuration: settings, logger: gateway.logger)
-        } catch let error as SMTPConfigurationError {
-            throw ConfigurationError(file: configuration.file, key: "smtp", line: nil, problem: error.message)
-        }
+        return SMTPTransport(configuration: try Self.smtpConfiguration(configuration, smtp), logger: gateway.logger)
     }
 }
 
 extension Environment {
     /// The IMAP adapter for the configured mailbox.
     func imapFetcher(_ settings: MailServerSettings) throws -> any MailFetcher {
-        do {
-            let credentials =
-                try settings.credentialsFile.map { path throws(IMAPConfigurationError) in try IMAPConfiguration.credentials(fromFile: path) }
-                ?? IMAPConfiguration.credentials(fromEnvironment: ProcessInfo.processInfo.environment)
-            guard let credentials else {
-                throw IMAPConfigurationError("no IMAP credentials: set imap.credentials_file, or ROLLOUT_IMAP_USER and ROLLOUT_IMAP_PASSWORD")
-            }
-            let imap = try IMAPConfiguration(
-                url: settings.url, startTLS: IMAPConfiguration.STARTTLSPolicy(rawValue: settings.startTLS) ?? .required,
-                credentials: credentials, verifyCertificates: settings.verifyCertificates, caFile: settings.caFile,
-                processed: settings.processedKeyword.map { .keyword($0) } ?? .folder(settings.processedFolder ?? "processed"),
-                quarantineFolder: settings.quarantineFolder, connections: settings.connections)
-            return IMAPFetcher(configuration: imap, logger: gateway.logger)
-        } catch let error as IMAPConfigurationError {
-            throw ConfigurationError(file: configuration.file, key: "imap", line: nil, problem: error.message)
-        }
+        IMAPFetcher(configuration: try Self.imapConfiguration(configuration, settings), logger: gateway.logger)
     }
 }

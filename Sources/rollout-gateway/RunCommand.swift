@@ -138,6 +138,8 @@ enum Metrics {
         }
         let temporary = path + ".tmp.\(getpid())"
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: temporary))
+        // Counts only, for node_exporter (another user): readable by all, unlike the gateway's other files.
+        chmod(temporary, 0o644)
         guard rename(temporary, path) == 0 else {
             throw GatewayError.invalidInput("cannot move the metrics file into \(path): \(String(cString: strerror(errno)))")
         }

@@ -54,6 +54,8 @@ struct SetAsideCommand: AsyncParsableCommand {
 
                         """)
                 }
+                // print() is buffered and the raw write is not: out with the header first, or a pipe gets it last.
+                fflush(stdout)
                 FileHandle.standardOutput.write(Data(message.bytes))
             }
         }

@@ -60,9 +60,16 @@ struct ConfigCommand: AsyncParsableCommand {
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Read and validate the configuration file and templates; exit 78 naming the first mistake.")
+            abstract: "Read and validate the configuration file and templates; exit 78 naming the first mistake.",
+            discussion: """
+                With --connect, also log in to the IMAP and SMTP servers (with the configured TLS settings) and to \
+                PostgreSQL, one line each: OK or the exact failure. Exit status: 0 all OK; 78 a configuration \
+                mistake (also a refused login or TLS required and not offered); 75 a server that cannot be \
+                reached now.
+                """)
 
         @OptionGroup var options: GlobalOptions
+        @Flag(help: "Also log in to the configured IMAP, SMTP and PostgreSQL servers.") var connect = false
 
         func run() async throws {
             try await guarded {
@@ -84,6 +91,10 @@ struct ConfigCommand: AsyncParsableCommand {
                 print("  store \(store); outbox \(configuration.outboxMaildir ?? "(none)")")
                 print("  \(configuration.workflow.routing.rules.count) notification rules, \(templates.names.count) templates")
                 for warning in configuration.warnings { print("warning: \(warning)") }
+                if connect {
+                    let status = try await Self.checkConnections(configuration)
+                    if status != 0 { throw ExitCode(status) }
+                }
             }
         }
     }

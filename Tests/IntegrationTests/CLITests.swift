@@ -186,6 +186,12 @@ struct CLITests {
         #expect(json.stdout.contains("\"source\" : \"stdin\""))
         let show = try Self.run(["set-aside", "show", "--raw", "-c", config, "1"])
         #expect(show.stdout == mail)
+        // Through a pipe, as an operator pipes it to less: why it was set aside comes first, then the message.
+        let described = try Self.run(["set-aside", "show", "-c", config, "1"])
+        let reason = try #require(described.stdout.range(of: "Reason: "), "\(described.stdout)")
+        let message = try #require(described.stdout.range(of: mail), "\(described.stdout)")
+        #expect(reason.lowerBound < message.lowerBound)
+        #expect(described.stdout.hasPrefix("Set aside: "))
         #expect(try Self.run(["set-aside", "replay", "-c", config, "7"]).status == 65)
         #expect(try Self.run(["set-aside", "drop", "-c", config, "1"]).status == 0)
         #expect(try Self.run(["set-aside", "list", "-c", config]).stdout.isEmpty)
@@ -233,5 +239,18 @@ struct CLITests {
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(output)")
         #expect(output.isEmpty, "\(output)")
+    }
+
+    @Test("the README's command list names every command the binary has")
+    func readmeCommandList() throws {
+        let help = try Self.run(["--help"])
+        #expect(help.status == 0)
+        let subcommands = help.stdout.components(separatedBy: "SUBCOMMANDS:").last?.split(separator: "\n")
+            .compactMap { $0.split(separator: " ").first.map(String.init) }.filter { !$0.isEmpty && $0 != "help" && $0 != "See" } ?? []
+        #expect(subcommands.contains("run"))
+        #expect(subcommands.count >= 12, "\(help.stdout)")
+        let readme = try String(contentsOf: Self.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let section = try #require(readme.components(separatedBy: "## Commands").dropFirst().first?.components(separatedBy: "\n## ").first)
+        for name in subcommands { #expect(section.contains("rollout-gateway \(name) ") || section.contains("rollout-gateway \(name)\n"), "README lacks \(name)") }
     }
 }

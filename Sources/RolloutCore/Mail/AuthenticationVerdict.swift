@@ -94,11 +94,15 @@ public struct AuthenticationVerdict: Sendable, Equatable {
         }
         switch hop {
         case let hop? where hop.isOurs:
-            boundary = "Received #\(hop.position + 1): \(hop.field.byHost ?? "?") took it from \(hop.field.describeSource)"
+            boundary = "Received #\(hop.number): \(hop.field.byHost ?? "?") took it from \(hop.field.describeSource)"
+                + Self.lmtpAdvice(hop.field)
         case let hop?:
             // A host we do not know handled the message after ours: what stands above was not written by us, and
             // what stands below cannot be placed. Nothing counts.
-            boundary = "Received #\(hop.position + 1): received by \(hop.field.byHost ?? "?"), which is not one of our hosts (inbound.internal_hosts); nothing counts"
+            let host = hop.field.byHost ?? "?"
+            boundary = "Received #\(hop.number): received by \(host), which is not one of our hosts; nothing counts. "
+                + "If \(host) is yours (behind Dovecot's LMTP it is the IMAP server, which writes the top Received line), "
+                + "add \(host) to inbound.internal_hosts"
             ignored += counting.map { "\($0.authservID): stands above a hop by a host that is not ours" }
             counting = []
         case nil:
@@ -189,5 +193,15 @@ extension ReceivedField {
         let addresses = self.addresses.map { "[\($0)]" }.joined(separator: " ")
         let text = [names, addresses].filter { !$0.isEmpty }.joined(separator: " ")
         return text.isEmpty ? "the host itself (no from clause)" : text
+    }
+}
+
+extension AuthenticationVerdict {
+    /// When our boundary hop is an LMTP delivery from an address we do not list, the MTA handing mail to the IMAP
+    /// server over TCP: its address must be listed too, else the hop inside is taken for the one from outside.
+    static func lmtpAdvice(_ field: ReceivedField) -> String {
+        guard ["lmtp", "lmtps", "lmtpa", "lmtpsa"].contains(field.protocolName ?? ""), !field.addresses.isEmpty else { return "" }
+        let addresses = field.addresses.joined(separator: ", ")
+        return "; this is an LMTP delivery: if \(addresses) is your MTA, add \(addresses) to inbound.internal_hosts"
     }
 }

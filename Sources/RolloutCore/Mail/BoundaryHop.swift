@@ -7,8 +7,11 @@ import Foundation
 /// What stands above the boundary was written by our hosts; what stands below it was in the message before our MTA
 /// saw it. Its date is when the message arrived, its sending host the one our MTA talked to.
 public struct BoundaryHop: Sendable, Equatable {
-    /// The field's position among the trace fields, 0 at the top.
+    /// The field's position among the trace fields (`Authentication-Results` included), 0 at the top.
     public var position: Int
+    /// The field's number among the `Received` fields only, 1 at the top: "Received #2" is the second `Received` line
+    /// a reader counts in the header, whatever other trace fields stand between.
+    public var number: Int
     public var field: ReceivedField
     /// When the receiving host took the message, as it wrote it.
     public var date: Date?
@@ -22,11 +25,14 @@ public struct BoundaryHop: Sendable, Equatable {
     ///
     /// - Parameter internalHosts: the operator's hosts (trusted authserv-ids and `inbound.internal_hosts`), lower-cased.
     public init?(trace: [TraceField], internalHosts: Set<String>) {
+        var number = 0
         for (position, traceField) in trace.enumerated() where traceField.name == .received {
+            number += 1
             let hop = ReceivedField(parsing: traceField.value)
             let ours = hop.byHost.map(internalHosts.contains) ?? false
             if ours, hop.fromIsInternal(internalHosts) { continue }
             self.position = position
+            self.number = number
             self.field = hop
             self.date = traceField.date
             self.isOurs = ours

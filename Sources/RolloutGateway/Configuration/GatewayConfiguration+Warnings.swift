@@ -14,6 +14,23 @@ extension GatewayConfiguration {
             warnings.append(
                 "inbound.strong_by includes \(strongBases.filter { $0 != .token }.map(\.rawValue).sorted().joined(separator: " and ")): a DKIM or DMARC pass proves the sender's domain, not the person; anyone who can send through that domain's mail server counts as strong")
         }
+        warnings += roleAddressWarnings
         return warnings
+    }
+
+    /// A registered person whose address the gateway reads as automatic mail: what they send is never applied.
+    var roleAddressWarnings: [String] {
+        let registry = workflow.registry
+        let people: [(role: String, address: EmailAddress)] =
+            registry.releaseManagers.map { ("release manager", $0) }
+            + registry.stacks.sorted { $0.key < $1.key }.flatMap { stack in stack.value.managers.map { ("manager of \(stack.key)", $0) } }
+            + registry.teams.values.sorted { $0.name.description < $1.name.description }.flatMap { team in
+                team.members.map { ("member of \(team.name)", $0) }
+            }
+        return people.compactMap { person in
+            MessageClassifier.automaticSenderReason(person.address).map {
+                "\(person.address.value) (\(person.role)) is \($0), which the gateway reads as automatic mail: whatever is sent from it is never applied; register the person's own address"
+            }
+        }
     }
 }

@@ -20,6 +20,7 @@ enum DefaultTemplates {
         "report-received": text(PackageResources.report_received_mustache),
         "report-refused": text(PackageResources.report_refused_mustache),
         "resolved": text(PackageResources.resolved_mustache),
+        "sent-in-your-name": text(PackageResources.sent_in_your_name_mustache),
         "team-accepted": text(PackageResources.team_accepted_mustache),
         "team-assigned": text(PackageResources.team_assigned_mustache),
         "team-rejected": text(PackageResources.team_rejected_mustache),

@@ -128,9 +128,11 @@ extension Ingest {
                 to: ticket, sender: analysis.actingSender(sender), lines: analysis.lines,
                 attachments: attachments, cause: .message(id: key), seen: applied,
                 answer: answer, preloaded: analysis.stored, writtenAt: analysis.writtenAt)
-            metadata["action"] = "applied"
+            let refused = report.results.filter { $0.status == CommandResult.Status.refused }.count
+            // "applied" would read as if something changed: when every command was refused, the log says so.
+            metadata["action"] = !report.results.isEmpty && refused == report.results.count ? "refused" : "applied"
             metadata["commands"] = "\(report.results.count)"
-            metadata["refused"] = "\(report.results.filter { $0.status == CommandResult.Status.refused }.count)"
+            metadata["refused"] = "\(refused)"
             logger.info("message applied", metadata: metadata)
             if !mayAnswer, !report.results.isEmpty || !report.attachments.isEmpty {
                 if analysis.mayAnswer { _ = underReplyLimit(sender, answered: analysis.answersToSender) }

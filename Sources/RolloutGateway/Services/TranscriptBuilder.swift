@@ -15,13 +15,30 @@ struct TranscriptBuilder: Sendable {
         let headers = message.headers
         // The sender's chain, bounded here already: a message may name thousands of references.
         let chain = ReferenceList(chain: ReferenceList.chain(references: headers.references, inReplyTo: headers.inReplyTo)).ids
+        let queue: Queue = decision.state.rollout?.id == ticket ? .stagedRollout : .release
+        let threading = ["in_reply_to": headers.messageID ?? "", "references": chain.joined(separator: " ")]
+        if Self.refusedForWantOfProof(decision, folded: folded) {
+            // The From may be forged: the person it names gets a plain notice, not a transcript of someone else's
+            // commands as if they were theirs.
+            return RoutedNotification(
+                kind: .transcript, template: Self.inYourNameTemplate, ticket: ticket, queue: queue, team: nil, recipients: [sender],
+                facts: threading.merging(["message_id": headers.messageID ?? "", "refused_count": "\(decision.results.count)"]) { $1 })
+        }
         return RoutedNotification(
-            kind: .transcript, template: NotificationKind.transcript.rawValue, ticket: ticket,
-            queue: decision.state.rollout?.id == ticket ? .stagedRollout : .release, team: nil, recipients: [sender],
-            facts: [
-                "transcript": text(for: decision, folded: folded), "in_reply_to": headers.messageID ?? "",
-                "references": chain.joined(separator: " "),
-            ])
+            kind: .transcript, template: NotificationKind.transcript.rawValue, ticket: ticket, queue: queue, team: nil,
+            recipients: [sender], facts: threading.merging(["transcript": text(for: decision, folded: folded)]) { $1 })
+    }
+
+    /// The notice to a person in whose name a message came without proof, when nothing of it applied.
+    static let inYourNameTemplate = "sent-in-your-name"
+
+    /// Whether nothing of the message applied because its sender was not proven (a weak From, or a stale or replayed
+    /// mail): every command refused, at least one for that reason, no attachment and nothing else to tell.
+    static func refusedForWantOfProof(_ decision: Decision, folded: [RoutedNotification]) -> Bool {
+        let results = decision.results
+        return !results.isEmpty && folded.isEmpty && decision.attachments.isEmpty
+            && results.allSatisfy { $0.status == .refused }
+            && results.contains { $0.refusal == .needsStrongAuthentication || $0.refusal == .staleOrReplayed }
     }
 
     func text(for decision: Decision, folded: [RoutedNotification] = []) -> String {

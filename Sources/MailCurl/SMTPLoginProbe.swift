@@ -1,0 +1,60 @@
+import Foundation
+internal import CCurl
+
+/// One libcurl handle that opens an SMTP session as ``CurlSMTPSession`` does (greeting, EHLO, STARTTLS, AUTH) and
+/// stops there (`CURLOPT_CONNECT_ONLY`): the session's setup checked, no transaction started.
+///
+/// Not thread-safe: created, used and released on one thread.
+final class SMTPLoginProbe {
+    private let handle: UnsafeMutableRawPointer
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+
+    init(configuration: SMTPConfiguration) throws(CurlError) {
+        (handle, errorBuffer) = try CurlGlobal.makeHandle()
+        try check(CCurl_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1), "CURLOPT_NOSIGNAL")
+        try check(CCurl_easy_setopt_string(handle, CURLOPT_URL, configuration.curlURL), "CURLOPT_URL")
+        try check(CCurl_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "smtp,smtps"), "CURLOPT_PROTOCOLS_STR")
+        try check(CCurl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
+        try check(CCurl_easy_setopt_long(handle, CURLOPT_CONNECT_ONLY, 1), "CURLOPT_CONNECT_ONLY")
+        let (seconds, _) = configuration.connectTimeout.components
+        try check(CCurl_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, max(1, Int(seconds))), "CURLOPT_CONNECTTIMEOUT")
+        let (total, _) = configuration.messageTimeout.components
+        try check(CCurl_easy_setopt_long(handle, CURLOPT_TIMEOUT, max(1, Int(total))), "CURLOPT_TIMEOUT")
+        if !configuration.isImplicitTLS {
+            let useSSL: curl_usessl =
+                switch configuration.startTLS {
+                case .required: CURLUSESSL_ALL
+                case .opportunistic: CURLUSESSL_TRY
+                case .off: CURLUSESSL_NONE
+                }
+            try check(CCurl_easy_setopt_long(handle, CURLOPT_USE_SSL, Int(useSSL.rawValue)), "CURLOPT_USE_SSL")
+        }
+        try check(CCurl_easy_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, configuration.verifyCertificates ? 1 : 0), "CURLOPT_SSL_VERIFYPEER")
+        try check(CCurl_easy_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, configuration.verifyCertificates ? 2 : 0), "CURLOPT_SSL_VERIFYHOST")
+        if let caFile = configuration.caFile {
+            try check(CCurl_easy_setopt_string(handle, CURLOPT_CAINFO, caFile), "CURLOPT_CAINFO")
+        }
+        if let credentials = configuration.credentials {
+            try check(CCurl_easy_setopt_string(handle, CURLOPT_USERNAME, credentials.username), "CURLOPT_USERNAME")
+            try check(CCurl_easy_setopt_string(handle, CURLOPT_PASSWORD, credentials.password), "CURLOPT_PASSWORD")
+        }
+    }
+
+    deinit {
+        // Sends QUIT on the open connection.
+        curl_easy_cleanup(handle)
+        errorBuffer.deallocate()
+    }
+
+    /// Opens the session; throws libcurl's failure with the last reply code the server gave.
+    func perform() throws(CurlError) {
+        errorBuffer[0] = 0
+        let code = curl_easy_perform(handle)
+        guard code != CURLE_OK else { return }
+        var responseCode = 0
+        _ = CCurl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &responseCode)
+        let buffered = String(cString: errorBuffer)
+        let text = buffered.isEmpty ? String(cString: curl_easy_strerror(code)) : buffered
+        throw CurlError(code: code.rawValue, text: text, responseCode: responseCode)
+    }
+}
