@@ -297,14 +297,18 @@ extension MemoryTicketStore {
     public func keepSetAside(_ message: SetAsideMessage, limit: Int) async throws -> [SetAsideMessage] {
         write { state in
             guard !state.setAside.contains(where: { $0.key == message.key }) else { return [] }
-            state.lastSetAsideID += 1
             var kept = message
-            kept.id = state.lastSetAsideID
+            if kept.id == nil {
+                state.lastSetAsideID += 1
+                kept.id = state.lastSetAsideID
+            }
             kept.size = message.bytes.count
-            state.setAside.append(kept)
+            // A replayed message set aside again keeps its number, and its place among the others.
+            state.setAside.insert(kept, at: state.setAside.firstIndex { ($0.id ?? 0) > (kept.id ?? 0) } ?? state.setAside.endIndex)
             var dropped: [SetAsideMessage] = []
             while state.setAside.reduce(0, { $0 + $1.size }) > limit, state.setAside.count > 1 {
-                var oldest = state.setAside.removeFirst()
+                guard let index = state.setAside.firstIndex(where: { $0.id != kept.id }) else { break }
+                var oldest = state.setAside.remove(at: index)
                 oldest.bytes = []
                 dropped.append(oldest)
             }

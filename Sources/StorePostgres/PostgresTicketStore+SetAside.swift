@@ -9,8 +9,8 @@ extension PostgresTicketStore {
         try await transaction { connection in
             let inserted = try await connection.rows(
                 """
-                INSERT INTO set_aside (message_key, sender, subject, reason, source, received_at, size, message_size, data)
-                VALUES (\(message.key), \(message.sender), \(message.subject), \(message.reason), \(message.source),
+                INSERT INTO set_aside (id, message_key, sender, subject, reason, source, received_at, size, message_size, data)
+                VALUES (COALESCE(\(message.id), nextval(pg_get_serial_sequence('set_aside', 'id'))), \(message.key), \(message.sender), \(message.subject), \(message.reason), \(message.source),
                         \(message.receivedAt), \(message.bytes.count), \(message.messageSize), \(ByteBuffer(bytes: message.bytes)))
                 ON CONFLICT (message_key) DO NOTHING RETURNING id
                 """)

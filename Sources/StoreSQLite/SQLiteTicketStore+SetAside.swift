@@ -8,11 +8,11 @@ extension SQLiteTicketStore {
     public func keepSetAside(_ message: SetAsideMessage, limit: Int) async throws -> [SetAsideMessage] {
         try await write { db in
             try db.cachedStatement(sql: """
-                    INSERT INTO set_aside (message_key, sender, subject, reason, source, received_at, size, message_size, data)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO set_aside (id, message_key, sender, subject, reason, source, received_at, size, message_size, data)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (message_key) DO NOTHING
                     """).execute(arguments: [
-                    message.key, message.sender, message.subject, message.reason, message.source,
+                    message.id, message.key, message.sender, message.subject, message.reason, message.source,
                     Self.storedDate(message.receivedAt), message.bytes.count, message.messageSize, Data(message.bytes),
                 ])
             guard db.changesCount == 1 else { return [] }

@@ -69,7 +69,9 @@ struct SetAsideTests {
         #expect(listed.first?.key == "<again@cnaf.example.org>")
         #expect(listed.first?.source.hasPrefix("replay of set-aside \(id)") == true)
         #expect(try await world.store.setAsideMessage(try #require(listed.first?.id))?.bytes == raw)
-        #expect(try await world.ingest.replaySetAside(id) == nil)  // the old number is gone
+        // It keeps its number (issue 20): the operator can replay it again by the number they know.
+        #expect(listed.first?.id == id)
+        #expect(try await world.ingest.replaySetAside(id)?.disposition == .setAside)
     }
 
     @Test("past inbound.set_aside_max_bytes the oldest set-aside messages are dropped, each with a log line")

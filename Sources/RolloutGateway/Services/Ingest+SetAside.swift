@@ -11,7 +11,7 @@ extension Ingest {
         guard let analysis else { return try await gateway.store.recordSeen(seen, at: now, outbox: outbox) }
         let store = gateway.store
         let kept = SetAsideMessage(
-            key: seen.key, sender: analysis.sender?.value, subject: analysis.message.headers.subject,
+            id: analysis.setAsideID, key: seen.key, sender: analysis.sender?.value, subject: analysis.message.headers.subject,
             reason: analysis.problem ?? seen.disposition, source: analysis.source, receivedAt: now, bytes: analysis.raw,
             messageSize: max(analysis.rawSize, analysis.raw.count))
         let limit = configuration.setAsideMaxBytes
@@ -41,6 +41,8 @@ extension Ingest {
         var analysis = prepare(entry.bytes, declaredSize: entry.messageSize > entry.bytes.count ? entry.messageSize : nil)
         analysis.source = "replay of set-aside \(id) (\(entry.source))"
         analysis.receivedAt = entry.receivedAt
+        // Set aside again, it keeps its number: the operator's notes and commands about "set-aside 7" stay true.
+        analysis.setAsideID = id
         if let ticket {
             analysis.ticket = ticket
             analysis.queue = nil

@@ -81,6 +81,8 @@ public struct Ingest: Sendable {
         /// When the gateway first received the message, when that was earlier than now (a set-aside message
         /// replayed): its arrival when no hop of ours dated it.
         public var receivedAt: Date?
+        /// For a replay: the set-aside number the message keeps if it is set aside again.
+        public var setAsideID: Int64?
         /// The keys under which the message is recorded besides its Message-ID (``ReplayIdentity``, hashed).
         public var replayKeys: [String] = []
         /// When the message counts as written (``MessageFreshness``): kept with the history it causes.
