@@ -23,7 +23,7 @@ public struct ConnectionCheck: Sendable, Equatable {
         CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT, CURLE_LOGIN_DENIED, CURLE_AUTH_ERROR, CURLE_USE_SSL_FAILED,
         CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CONNECT_ERROR,
         CURLE_REMOTE_FILE_NOT_FOUND,
-    ].reduce(into: []) { $0.insert($1.rawValue) }
+    ].reduce(into: Set<UInt32>()) { $0.insert($1.rawValue) }
 
     /// The verdict on a libcurl failure: a 4xx reply is temporary whatever libcurl calls it (`454 4.7.0` to AUTH),
     /// a 5xx one the configuration's.

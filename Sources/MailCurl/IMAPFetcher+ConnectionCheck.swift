@@ -5,7 +5,7 @@ extension IMAPFetcher {
     /// the ones `run` fetches with.
     public static func checkConnection(_ configuration: IMAPConfiguration, mailbox: String) async -> ConnectionCheck {
         await ConnectionCheck.onOwnThread("imap check \(configuration.server)") {
-            do {
+            do throws(CurlError) {
                 let session = try IMAPSession(configuration: configuration)
                 let capabilities = try session.capabilities()
                 _ = try session.command("NOOP", mailbox: mailbox)

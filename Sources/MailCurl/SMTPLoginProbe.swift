@@ -21,13 +21,7 @@ final class SMTPLoginProbe {
         let (total, _) = configuration.messageTimeout.components
         try check(CCurl_easy_setopt_long(handle, CURLOPT_TIMEOUT, max(1, Int(total))), "CURLOPT_TIMEOUT")
         if !configuration.isImplicitTLS {
-            let useSSL: curl_usessl =
-                switch configuration.startTLS {
-                case .required: CURLUSESSL_ALL
-                case .opportunistic: CURLUSESSL_TRY
-                case .off: CURLUSESSL_NONE
-                }
-            try check(CCurl_easy_setopt_long(handle, CURLOPT_USE_SSL, Int(useSSL.rawValue)), "CURLOPT_USE_SSL")
+            try check(CCurl_easy_setopt_long(handle, CURLOPT_USE_SSL, configuration.startTLS.curlUseSSL), "CURLOPT_USE_SSL")
         }
         try check(CCurl_easy_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, configuration.verifyCertificates ? 1 : 0), "CURLOPT_SSL_VERIFYPEER")
         try check(CCurl_easy_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, configuration.verifyCertificates ? 2 : 0), "CURLOPT_SSL_VERIFYHOST")

@@ -4,7 +4,7 @@ extension SMTPTransport {
     /// Greets, says EHLO, STARTTLS and AUTH as `send` would, and quits: no mail is sent.
     public static func checkConnection(_ configuration: SMTPConfiguration) async -> ConnectionCheck {
         await ConnectionCheck.onOwnThread("smtp check \(configuration.server)") {
-            do {
+            do throws(CurlError) {
                 try SMTPLoginProbe(configuration: configuration).perform()
                 let login = configuration.credentials.map { " and logged in as \($0.username)" } ?? " (no login configured)"
                 return ConnectionCheck(.ok, "\(configuration.server): greeted\(login), starttls \(configuration.startTLS.rawValue)")

@@ -55,7 +55,7 @@ struct SetAsideCommand: AsyncParsableCommand {
                         """)
                 }
                 // print() is buffered and the raw write is not: out with the header first, or a pipe gets it last.
-                fflush(stdout)
+                fflush(nil)  // every output stream (`stdout` itself is not concurrency-safe to name)
                 FileHandle.standardOutput.write(Data(message.bytes))
             }
         }

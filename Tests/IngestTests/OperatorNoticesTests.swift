@@ -3,9 +3,10 @@ import RolloutCore
 import RolloutGateway
 import Testing
 
-/// Mail text as a person reads it: soft line breaks (quoted-printable, format=flowed) undone.
+/// Mail text as a person reads it: folded header fields and soft line breaks (quoted-printable, format=flowed) undone.
 private func readable(_ message: OutgoingMessage) -> String {
-    String(decoding: message.data, as: UTF8.self).replacingOccurrences(of: "=\r\n", with: "").replacingOccurrences(of: " \r\n", with: " ")
+    String(decoding: message.data, as: UTF8.self).replacingOccurrences(of: "=\r\n", with: "")
+        .replacingOccurrences(of: "\r\n ", with: " ").replacingOccurrences(of: "\r\n\t", with: " ").replacingOccurrences(of: " \r\n", with: " ")
 }
 
 /// What people and the log are told when nothing happened, and the escalation's wording (issue 20, item 9).
@@ -25,7 +26,7 @@ struct OperatorNoticesTests {
             .filter { $0.recipients == [manager] && $0.kind == .notification(.transcript) }
         #expect(toManager.count == 1)
         let notice = readable(try #require(toManager.first))
-        #expect(notice.contains("Subject: Not applied: a message in your name about"))
+        #expect(notice.contains("Subject: [staged-rollout #12] Not applied: a message in your name about Staged Rollout EMI-1.0"))
         #expect(notice.contains("someone sent this in your name; nothing was applied"))
         #expect(notice.contains("forged-1@attacker.example.net"))
         #expect(!notice.contains("Processed"))
@@ -42,7 +43,7 @@ struct OperatorNoticesTests {
         let transcripts = try await world.store.pendingOutbox(at: world.clock.now, limit: 1_000)
             .filter { $0.recipients == [manager] && $0.kind == .notification(.transcript) }.map(readable)
         #expect(transcripts.count == 2)
-        #expect(transcripts.contains { $0.contains("Subject: Processed: ") && $0.contains("> outcome accept") })
+        #expect(transcripts.contains { $0.contains("Subject: [staged-rollout #12] Processed: ") && $0.contains("> outcome accept") })
         #expect(world.logs.entries.filter { $0.message.description == "message applied" }.last?.metadata["action"]?.description == "applied")
     }
 
@@ -57,7 +58,7 @@ struct OperatorNoticesTests {
         let answers = try await world.store.pendingOutbox(at: world.clock.now, limit: 1_000)
             .filter { $0.recipients == [member] && $0.kind == .notification(.transcript) }.map(readable)
         #expect(answers.count == 1)
-        #expect(answers.first?.contains("Subject: Processed: ") == true)
+        #expect(answers.first?.contains("Subject: [staged-rollout #12] Processed: ") == true)
         #expect(world.logs.entries.filter { $0.message.description == "message applied" }.last?.metadata["action"]?.description == "refused")
     }
 

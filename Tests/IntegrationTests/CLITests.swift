@@ -245,8 +245,12 @@ struct CLITests {
     func readmeCommandList() throws {
         let help = try Self.run(["--help"])
         #expect(help.status == 0)
-        let subcommands = help.stdout.components(separatedBy: "SUBCOMMANDS:").last?.split(separator: "\n")
-            .compactMap { $0.split(separator: " ").first.map(String.init) }.filter { !$0.isEmpty && $0 != "help" && $0 != "See" } ?? []
+        let listing: String = help.stdout.components(separatedBy: "SUBCOMMANDS:").last ?? ""
+        var subcommands: [String] = []
+        for line in listing.split(separator: "\n") {
+            guard let word = line.split(separator: " ").first.map(String.init), !["help", "See"].contains(word) else { continue }
+            subcommands.append(word)
+        }
         #expect(subcommands.contains("run"))
         #expect(subcommands.count >= 12, "\(help.stdout)")
         let readme = try String(contentsOf: Self.repository.appendingPathComponent("README.md"), encoding: .utf8)

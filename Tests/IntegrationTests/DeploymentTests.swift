@@ -7,13 +7,19 @@ struct DeploymentTests {
     static let chain = CLITests.repository.appendingPathComponent("fixtures/deployment/postfix-opendkim-dovecot-lmtp.eml")
     static let readme = CLITests.repository.appendingPathComponent("README.md")
 
-    /// `explain --no-store` of the example chain with this `inbound:` section; its `came in at:` line.
-    static func boundary(inbound: String) throws -> String {
+    /// What `explain --no-store` prints for the example chain with this `inbound:` section.
+    static func explain(inbound: String) throws -> String {
         let folder = try CLITests.scratch()
         let config = try CLITests.configuration(in: folder, extra: "\ninbound:\n  trusted_authserv_ids: [mx.rollout.example.org]\n" + inbound)
         let result = try CLITests.run(["explain", "--no-store", "-c", config, chain.path])
         #expect(result.status == 0, "\(result.stderr)")
-        return try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("came in at: ") }.map(String.init), "\(result.stdout)")
+        return result.stdout
+    }
+
+    /// The `came in at:` line of ``explain(inbound:)``.
+    static func boundary(inbound: String) throws -> String {
+        let output = try explain(inbound: inbound)
+        return try #require(output.split(separator: "\n").first { $0.hasPrefix("came in at: ") }.map(String.init), "\(output)")
     }
 
     @Test("Postfix + OpenDKIM + Dovecot LMTP: explain names the IMAP server, then the MTA's address, then finds Postfix's hop as Received #2")
@@ -34,6 +40,9 @@ struct DeploymentTests {
         #expect(both.hasPrefix("came in at: Received #2: mx.rollout.example.org took it from"))
         #expect(both.contains("192.0.2.63"))
         #expect(!both.contains("internal_hosts"))
+        // OpenDKIM's field now counts; with only the IMAP server listed it did not.
+        #expect(try Self.explain(inbound: "  internal_hosts: [imap.rollout.example.org, 10.1.2.3]\n").contains("mx.rollout.example.org: dkim=pass"))
+        #expect(!(try Self.explain(inbound: "  internal_hosts: [imap.rollout.example.org]\n").contains("mx.rollout.example.org: dkim=pass")))
     }
 
     @Test("the README shows the same chain and the same internal_hosts as the test above")
