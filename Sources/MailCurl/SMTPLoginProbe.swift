@@ -8,6 +8,8 @@ internal import CCurl
 final class SMTPLoginProbe {
     private let handle: UnsafeMutableRawPointer
     private let errorBuffer: UnsafeMutablePointer<CChar>
+    /// The server's last reply line (`535 5.7.8 Authentication credentials invalid`), for the failure's text.
+    fileprivate var lastReply: String?
 
     init(configuration: SMTPConfiguration) throws(CurlError) {
         (handle, errorBuffer) = try CurlGlobal.makeHandle()
@@ -16,6 +18,9 @@ final class SMTPLoginProbe {
         try check(CCurl_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "smtp,smtps"), "CURLOPT_PROTOCOLS_STR")
         try check(CCurl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
         try check(CCurl_easy_setopt_long(handle, CURLOPT_CONNECT_ONLY, 1), "CURLOPT_CONNECT_ONLY")
+        // The debug callback sees the server's replies (libcurl's error text does not carry them).
+        try check(CCurl_easy_setopt_debug_function(handle, loginProbeDebugCallback), "CURLOPT_DEBUGFUNCTION")
+        try check(CCurl_easy_setopt_long(handle, CURLOPT_VERBOSE, 1), "CURLOPT_VERBOSE")
         let (seconds, _) = configuration.connectTimeout.components
         try check(CCurl_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, max(1, Int(seconds))), "CURLOPT_CONNECTTIMEOUT")
         let (total, _) = configuration.messageTimeout.components
@@ -40,15 +45,33 @@ final class SMTPLoginProbe {
         errorBuffer.deallocate()
     }
 
-    /// Opens the session; throws libcurl's failure with the last reply code the server gave.
+    /// Opens the session; throws libcurl's failure with the last reply the server gave.
     func perform() throws(CurlError) {
         errorBuffer[0] = 0
+        lastReply = nil
+        try check(CCurl_easy_setopt_pointer(handle, CURLOPT_DEBUGDATA, Unmanaged.passUnretained(self).toOpaque()), "CURLOPT_DEBUGDATA")
         let code = curl_easy_perform(handle)
         guard code != CURLE_OK else { return }
         var responseCode = 0
         _ = CCurl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &responseCode)
         let buffered = String(cString: errorBuffer)
-        let text = buffered.isEmpty ? String(cString: curl_easy_strerror(code)) : buffered
+        var text = buffered.isEmpty ? String(cString: curl_easy_strerror(code)) : buffered
+        if let lastReply, let first = lastReply.first, first == "4" || first == "5" { text += " (server: \(lastReply))" }
         throw CurlError(code: code.rawValue, text: text, responseCode: responseCode)
     }
+
+    /// Keeps the last complete reply line (`250 OK`, `535 5.7.8 …`; not the `250-` lines before a last one).
+    fileprivate func observe(_ type: curl_infotype, _ bytes: UnsafeRawBufferPointer) {
+        guard type == CURLINFO_HEADER_IN else { return }
+        let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let characters = Array(line.prefix(4))
+        guard characters.count == 4, characters[0...2].allSatisfy(\.isNumber), characters[3] == " " else { return }
+        lastReply = line
+    }
+}
+
+private let loginProbeDebugCallback: curl_debug_callback = { _, type, data, size, userdata in
+    guard let data, let userdata else { return 0 }
+    Unmanaged<SMTPLoginProbe>.fromOpaque(userdata).takeUnretainedValue().observe(type, UnsafeRawBufferPointer(start: data, count: size))
+    return 0
 }

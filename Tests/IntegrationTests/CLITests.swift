@@ -247,7 +247,8 @@ struct CLITests {
         #expect(help.status == 0)
         let listing: String = help.stdout.components(separatedBy: "SUBCOMMANDS:").last ?? ""
         var subcommands: [String] = []
-        for line in listing.split(separator: "\n") {
+        // A command's line is indented by two spaces; its description's continuation lines by more.
+        for line in listing.split(separator: "\n") where line.hasPrefix("  ") && !line.hasPrefix("   ") {
             guard let word = line.split(separator: " ").first.map(String.init), !["help", "See"].contains(word) else { continue }
             subcommands.append(word)
         }
