@@ -193,6 +193,11 @@ struct CLITests {
         #expect(reason.lowerBound < message.lowerBound)
         #expect(described.stdout.hasPrefix("Set aside: "))
         #expect(try Self.run(["set-aside", "replay", "-c", config, "7"]).status == 65)
+        // Replayed while its cause remains, it is set aside again under the same number.
+        #expect(try Self.run(["set-aside", "replay", "-c", config, "1"]).status == 65)
+        let again = try Self.run(["set-aside", "list", "-c", config]).stdout.split(separator: "\n")
+        #expect(again.count == 1)
+        #expect(again.first?.hasPrefix("1\t") == true)
         #expect(try Self.run(["set-aside", "drop", "-c", config, "1"]).status == 0)
         #expect(try Self.run(["set-aside", "list", "-c", config]).stdout.isEmpty)
     }
