@@ -221,9 +221,10 @@ public final class MemoryTicketStore: TicketStore {
     public func releaseHeld(to address: EmailAddress?, at now: Date) async throws -> [OutgoingMessage] {
         write { state in
             var released: [OutgoingMessage] = []
-            for index in state.outbox.indices where state.outbox[index].heldReason != nil && state.outbox[index].sentAt == nil
-                && state.outbox[index].failedAt == nil && address.map(state.outbox[index].message.recipients.contains) != false
-            {
+            for index in state.outbox.indices {
+                let row = state.outbox[index]
+                guard row.heldReason != nil, row.sentAt == nil, row.failedAt == nil else { continue }
+                if let address, !row.message.recipients.contains(address) { continue }
                 state.outbox[index].heldReason = nil
                 state.outbox[index].message.nextAttemptAt = now
                 released.append(state.outbox[index].message)

@@ -26,7 +26,8 @@ extension SQLiteTicketStore {
         return try await write { db in
             let condition =
                 Self.heldCondition + (recipient == nil ? "" : " AND instr(char(10) || lower(recipients) || char(10), ?) > 0")
-            let arguments = StatementArguments([DeliveryRecord.heldMark + "%"] + (recipient.map { [$0] } ?? []))
+            let values: [String] = [DeliveryRecord.heldMark + "%"] + (recipient.map { [$0] } ?? [])
+            let arguments = StatementArguments(values)
             let released = try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE \(condition) ORDER BY id", arguments: arguments)
                 .map(Self.outgoing)
             try db.execute(

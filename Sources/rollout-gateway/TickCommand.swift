@@ -53,7 +53,7 @@ struct SendCommand: AsyncParsableCommand {
             }
             defer { lock??.release() }
             let gateway = environment.gateway
-            let released = releaseHeld ? try await gateway.releaseHeld(to: to.map(EmailAddress.init)) : []
+            let released = releaseHeld ? try await gateway.releaseHeld(to: to.map { EmailAddress($0) }) : []
             let report = try await gateway.send(through: try environment.transport(maildir: maildir), releasing: released)
             try await gateway.store.flush()
             let held = report.heldMail.reduce(0) { $0 + $1.count }

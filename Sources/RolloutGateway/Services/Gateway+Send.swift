@@ -55,7 +55,7 @@ extension Gateway {
                 "outbound mail held by the volume caps",
                 metadata: [
                     "to": "\(held.recipient.value)", "held": "\(held.count)", "tickets": "\(held.tickets.map { "\($0.rawValue)" }.joined(separator: ","))",
-                    "next-try": "\(held.nextTry.formatted(.iso8601))",
+                    "next-try": "\(HeldMail.timestamp(held.nextTry))",
                 ])
         }
         report.stillQueued = try await store.outboxCounts().queued
@@ -102,6 +102,7 @@ extension Gateway {
 
     /// Offers every message ready now and not yet tried in this run, in batches, until none is left or the session fails.
     private func deliverPending(through transport: any MailTransport, run: inout SendRun, batchSize: Int) async throws {
+        let window = run.window
         while run.report.sessionFailure == nil {
             let pending = try await store.pendingOutbox(at: run.now, limit: batchSize).filter { message in
                 message.rowID.map { !run.attempted.contains($0) } ?? false
@@ -110,7 +111,7 @@ extension Gateway {
             var batch: [OutgoingMessage] = []
             for message in pending {
                 run.attempted.insert(message.rowID!)
-                if !run.released.contains(message.rowID!), let over = try await run.caps.over(message, store: store, since: run.window) {
+                if !run.released.contains(message.rowID!), let over = try await run.caps.over(message, store: store, since: window) {
                     run.report.held += 1
                     try await store.hold(message, until: run.now.addingTimeInterval(Self.holdInterval), reason: over)
                     if let ticket = message.ticket { run.heldTickets.insert(ticket) }

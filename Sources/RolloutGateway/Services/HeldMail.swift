@@ -31,6 +31,9 @@ public struct HeldMail: Sendable, Equatable {
 
     /// One line for the operator: `mario.david@… 300 held (tickets 2, 7), next try 2026-…Z`.
     public var summary: String {
-        "\(recipient.value): \(count) held (ticket\(tickets.count == 1 ? "" : "s") \(tickets.map { "#\($0.rawValue)" }.joined(separator: ", "))), next try \(nextTry.formatted(.iso8601))"
+        "\(recipient.value): \(count) held (ticket\(tickets.count == 1 ? "" : "s") \(tickets.map { "#\($0.rawValue)" }.joined(separator: ", "))), next try \(Self.timestamp(nextTry))"
     }
+
+    /// `2026-11-26T09:15:00Z`.
+    public static func timestamp(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
 }
