@@ -158,18 +158,13 @@ extension Gateway {
                 run.report.failed += 1
                 logger.error("delivery failed: \(reason)", metadata: metadata)
                 try await recordFailure(of: message, message.recipients.map { FailedRecipient(address: $0, action: "failed", diagnostic: reason) })
-            case .sessionRefused(let reason):
+            case .sessionRefused(let reason), .sessionUnavailable(let reason):
                 // One line for the whole run: the messages stay queued as they were, attempts unchanged.
                 guard run.report.sessionFailure == nil else { continue }
-                run.report.sessionRefused = reason
+                let refused = outcome == .sessionRefused(reason)
+                if refused { run.report.sessionRefused = reason } else { run.report.sessionUnavailable = reason }
                 logger.error(
-                    "the mail server refused the session; nothing more sent, every message stays queued: \(reason)",
-                    metadata: ["transport": "\(transport.name)"])
-            case .sessionUnavailable(let reason):
-                guard run.report.sessionFailure == nil else { continue }
-                run.report.sessionUnavailable = reason
-                logger.error(
-                    "the mail server is unavailable; nothing more sent, every message stays queued: \(reason)",
+                    "the mail server \(refused ? "refused the session" : "is unavailable"); nothing more sent, every message stays queued: \(reason)",
                     metadata: ["transport": "\(transport.name)"])
             }
         }
