@@ -31,8 +31,8 @@ public struct GatewayConfiguration: Sendable {
     public var perRecipientPerHour: Int
     /// …and notifications about one ticket (per-person copies counted once).
     public var perTicketPerHour: Int
-    /// Sized for a real burst: 200 replies in an hour from 100 people in 50 teams on one ticket put 100 relays and 50
-    /// acceptances in a manager's mailbox and 200 answers on the ticket; twice that still goes out at once.
+    /// Sized for a real burst: 200 replies in an hour from 100 people in 50 teams on one ticket put 50 acceptances and
+    /// the relays in a manager's mailbox and up to 200 answers on the ticket; several times that still goes out at once.
     public static let defaultPerRecipientPerHour = 300
     public static let defaultPerTicketPerHour = 1000
     /// The SMTP server `send` delivers through; without it, the outbox goes into `outboxMaildir`.
