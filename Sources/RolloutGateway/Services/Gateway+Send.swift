@@ -50,12 +50,14 @@ extension Gateway {
         }
         var report = run.report
         report.heldMail = try await heldMail()
-        for held in report.heldMail {
+        if let nextTry = report.heldMail.map(\.nextTry).min() {
+            // One line however many are held: the most held first (`status` lists them all).
+            let most = report.heldMail.prefix(5).map { "\($0.recipient.value) \($0.count)" }.joined(separator: ", ")
             logger.warning(
                 "outbound mail held by the volume caps",
                 metadata: [
-                    "to": "\(held.recipient.value)", "held": "\(held.count)", "tickets": "\(held.tickets.map { "\($0.rawValue)" }.joined(separator: ","))",
-                    "next-try": "\(HeldMail.timestamp(held.nextTry))",
+                    "held": "\(report.heldMail.reduce(0) { $0 + $1.count })", "recipients": "\(report.heldMail.count)",
+                    "most": "\(most)\(report.heldMail.count > 5 ? ", …" : "")", "next-try": "\(HeldMail.timestamp(nextTry))",
                 ])
         }
         report.stillQueued = try await store.outboxCounts().queued
