@@ -150,6 +150,10 @@ struct VolumeCapTests {
         #expect(report.heldMail.allSatisfy { $0.count == 50 && $0.tickets == [TicketID(2)] })
         #expect(report.heldMail.allSatisfy { $0.nextTry == world.clock.now.addingTimeInterval(15 * 60) })
         #expect(report.heldMail[0].summary.contains(": 50 held (ticket #2), next try "))
+        // in one log line, however many recipients
+        let heldLines = world.logs.entries.filter { $0.message.description == "outbound mail held by the volume caps" }
+        #expect(heldLines.count == 1)
+        #expect(heldLines.first?.metadata["held"]?.description == "100" && heldLines.first?.metadata["recipients"]?.description == "2")
         // and the managers' notice gives the true number, all 100 held, and to whom
         let notices = transport.delivered.filter { $0.kind == .notification(.volumeCapped) }
         #expect(notices.count == 2)
