@@ -61,7 +61,11 @@ struct SendCommand: AsyncParsableCommand {
                 "delivered \(report.delivered), deferred \(report.deferred), failed \(report.failed), held \(held), still queued \(report.stillQueued)"
                     + (releaseHeld ? ", released \(report.released)" : ""))
             printHeld(report.heldMail)
-            if let failure = report.sessionFailure { print("not sent: \(failure)") }
+            if let failure = report.sessionFailure {
+                print("  not sent: \(failure)")
+            } else if report.stillQueued > held {
+                print("  \(report.stillQueued - held) waiting for their next try after a temporary failure (see the log's \"delivery deferred\")")
+            }
             if report.sessionRefused != nil { throw ExitCode(ExitStatus.configuration) }
             if report.sessionUnavailable != nil || report.deferred > 0 { throw ExitCode(ExitStatus.temporaryFailure) }
         }
