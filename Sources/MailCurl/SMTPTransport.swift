@@ -172,8 +172,9 @@ public final class SMTPTransport: MailTransport {
     }
 
     /// Why the server is unavailable for any message, if it is: it cannot be reached (connection refused or
-    /// timed out, a name that does not resolve, no greeting in time, closed before the greeting), it answers 421 at any step
-    /// (RFC 5321 §3.8: the service is closing the channel), or a 4xx to the greeting, EHLO, STARTTLS or AUTH
+    /// timed out, a name that does not resolve, no greeting in time, closed before the greeting), it answers 421 before the
+    /// message's data went (RFC 5321 §3.8: the service is closing the channel; a 421 to the data itself is the
+    /// message's, so that one message the server always puts off cannot stop every run), or a 4xx to the greeting, EHLO, STARTTLS or AUTH
     /// (`454 4.7.0 Temporary authentication failure` when the MTA's login service is down). libcurl reports a
     /// 4xx to AUTH as `CURLE_LOGIN_DENIED` and a 4xx to STARTTLS as `CURLE_USE_SSL_FAILED`, like their 5xx: the
     /// reply code read from the dialogue tells them apart.
@@ -183,7 +184,7 @@ public final class SMTPTransport: MailTransport {
         switch (failure.code, session.lastReplyStep) {
         case (CURLE_COULDNT_CONNECT.rawValue, _), (CURLE_COULDNT_RESOLVE_HOST.rawValue, _), (CURLE_COULDNT_RESOLVE_PROXY.rawValue, _):
             what = "cannot connect"
-        case (_, _) where reply?.code == 421: what = "service not available"
+        case (_, let step) where reply?.code == 421 && step != .endOfData: what = "service not available"
         case (_, .greeting) where reply != nil: what = "greeting deferred"
         case (_, .hello) where reply != nil: what = "EHLO deferred"
         case (_, .startTLS) where reply != nil: what = "STARTTLS deferred"

@@ -15,7 +15,7 @@ public enum DeliveryOutcome: Sendable, Equatable {
     /// not the message's: it stays queued as it was, no attempt counted, and `send` stops (exit 78).
     case sessionRefused(String)
     /// Not offered: the server could not be reached or put the session off (connection refused or timed out before
-    /// the greeting; a 421 at any step; a 4xx to the greeting, EHLO, STARTTLS or AUTH, such as `454 4.7.0` when the
+    /// the greeting; a 421 before the message's data; a 4xx to the greeting, EHLO, STARTTLS or AUTH, such as `454 4.7.0` when the
     /// MTA's authentication service is down). The outage is the server's, not the message's: it stays queued as it
     /// was, no attempt counted (a long outage never exhausts `outbox.max_attempts`), and `send` stops (exit 75).
     case sessionUnavailable(String)
