@@ -34,6 +34,9 @@ final class CurlSMTPSession {
     }
     /// The step being answered: set when a command goes out, read when its reply comes in.
     private var step: Step = .greeting
+    /// Whether the last transfer failed before the server said anything: while connecting (no command went out
+    /// yet), or connected and waiting for the greeting.
+    var beforeGreeting: Bool { (step == .greeting || step == .other) && lastReply == nil }
     /// The step the last complete reply answered.
     private(set) var lastReplyStep: Step?
     /// Connections opened by this handle (libcurl's "Connected to" notes).

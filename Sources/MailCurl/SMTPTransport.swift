@@ -22,10 +22,13 @@ public final class SMTPTransport: MailTransport {
     /// `smtp://host:port` (no credentials).
     public var name: String { configuration.server }
 
-    /// Delivers the messages in order over one connection; every message is tried, whatever befell the previous one.
+    /// Delivers the messages in order over one connection; every message is tried, whatever befell the previous one,
+    /// unless the session failed (then the rest gets the same session outcome, untried).
     ///
-    /// 4xx replies, connection failures and timeouts give `.temporaryFailure`; 5xx replies give
-    /// `.permanentFailure`; recipients refused while others were accepted give `.partiallyDelivered`.
+    /// 4xx replies to a message and timeouts give `.temporaryFailure`; 5xx replies give `.permanentFailure`;
+    /// recipients refused while others were accepted give `.partiallyDelivered`. A failure of the session itself
+    /// gives `.sessionUnavailable` (server down, 421, 4xx before MAIL FROM) or `.sessionRefused` (5xx before MAIL
+    /// FROM, login refused), and the rest of the batch is not offered.
     public func deliver(_ messages: [OutgoingMessage]) async -> [DeliveryOutcome] {
         await deliver(messages, recording: nil)
     }
@@ -78,21 +81,21 @@ public final class SMTPTransport: MailTransport {
         do {
             session = try CurlSMTPSession(configuration: configuration)
         } catch {
+            // Nothing was offered: the caller logs the one line naming the server.
             let reason = "\(configuration.server): cannot set up libcurl: \(error)"
-            logger.error("SMTP setup failed", metadata: ["server": "\(configuration.server)", "error": "\(error)"])
-            let outcomes = messages.map { _ in DeliveryOutcome.temporaryFailure(reason) }
+            let outcomes = messages.map { _ in DeliveryOutcome.sessionUnavailable(reason) }
             for (message, outcome) in zip(messages, outcomes) { record?(message, outcome) }
             return outcomes
         }
         var outcomes: [DeliveryOutcome] = []
         outcomes.reserveCapacity(messages.count)
-        var refusal: String?
+        var sessionFailure: DeliveryOutcome?
         for message in messages {
             let outcome: DeliveryOutcome
-            if let refusal {
-                // The server refused the session: the next message would meet the same refusal (and a wrong
-                // password tried again and again can lock the account).
-                outcome = .sessionRefused(refusal)
+            if let sessionFailure {
+                // The server refused or put off the session: the next message would meet the same (a wrong password
+                // tried again and again can lock the account; a server that is down is down for all of them).
+                outcome = sessionFailure
             } else if let problem = envelopeProblem(message) {
                 outcome = .permanentFailure("\(configuration.server): \(problem)")
             } else {
@@ -112,8 +115,9 @@ public final class SMTPTransport: MailTransport {
             case .temporaryFailure(let reason), .permanentFailure(let reason):
                 logger.warning(
                     "delivery failed", metadata: ["message-id": "\(message.messageID)", "reason": "\(reason)"])
-            case .sessionRefused(let reason):
-                refusal = reason
+            case .sessionRefused, .sessionUnavailable:
+                // One line for the whole batch, the caller's: the messages were not offered.
+                sessionFailure = outcome
             }
             record?(message, outcome)
             outcomes.append(outcome)
@@ -153,6 +157,7 @@ public final class SMTPTransport: MailTransport {
         guard let failure else {
             return refused.isEmpty ? .delivered : .partiallyDelivered(refused: refused)
         }
+        if let outage = sessionUnavailability(failure, session: session, server: server) { return .sessionUnavailable(outage) }
         if let refusal = sessionRefusal(failure, session: session, server: server) { return .sessionRefused(refusal) }
         if matched, !message.recipients.isEmpty, refused.count == message.recipients.count {
             let list = message.recipients.map { "\($0.value): \(refused[$0] ?? "")" }.joined(separator: "; ")
@@ -164,6 +169,34 @@ public final class SMTPTransport: MailTransport {
         if let reply = session.lastReply, reply.code >= 400 { reason += " (server: \(reply.text))" }
         reason = oneLine(reason)
         return (500...599).contains(failure.responseCode) ? .permanentFailure(reason) : .temporaryFailure(reason)
+    }
+
+    /// Why the server is unavailable for any message, if it is: it cannot be reached (connection refused or
+    /// timed out, a name that does not resolve, no greeting in time, closed before the greeting), it answers 421 before the
+    /// message's data went (RFC 5321 §3.8: the service is closing the channel; a 421 to the data itself is the
+    /// message's, so that one message the server always puts off cannot stop every run), or a 4xx to the greeting, EHLO, STARTTLS or AUTH
+    /// (`454 4.7.0 Temporary authentication failure` when the MTA's login service is down). libcurl reports a
+    /// 4xx to AUTH as `CURLE_LOGIN_DENIED` and a 4xx to STARTTLS as `CURLE_USE_SSL_FAILED`, like their 5xx: the
+    /// reply code read from the dialogue tells them apart.
+    static func sessionUnavailability(_ failure: CurlError, session: CurlSMTPSession, server: String) -> String? {
+        let reply = session.lastReply.flatMap { (400...499).contains($0.code) ? $0 : nil }
+        let what: String
+        switch (failure.code, session.lastReplyStep) {
+        case (CURLE_COULDNT_CONNECT.rawValue, _), (CURLE_COULDNT_RESOLVE_HOST.rawValue, _), (CURLE_COULDNT_RESOLVE_PROXY.rawValue, _):
+            what = "cannot connect"
+        case (_, let step) where reply?.code == 421 && step != .endOfData: what = "service not available"
+        case (_, .greeting) where reply != nil: what = "greeting deferred"
+        case (_, .hello) where reply != nil: what = "EHLO deferred"
+        case (_, .startTLS) where reply != nil: what = "STARTTLS deferred"
+        case (_, .authentication) where reply != nil: what = "login deferred"
+        case (CURLE_OPERATION_TIMEDOUT.rawValue, nil) where session.beforeGreeting,
+            (CURLE_GOT_NOTHING.rawValue, nil) where session.beforeGreeting,
+            (CURLE_RECV_ERROR.rawValue, nil) where session.beforeGreeting:
+            what = "no greeting"
+        default: return nil
+        }
+        let detail = reply.map { " (server: \($0.text))" } ?? (failure.text.isEmpty ? "" : " (\(failure.text))")
+        return oneLine("\(server): \(what)\(detail); try again later")
     }
 
     /// Why the failure is the session's rather than the message's, if it is: a login refused (or TLS required and

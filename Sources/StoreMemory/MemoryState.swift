@@ -28,6 +28,8 @@ struct MemoryState: Sendable {
         var message: OutgoingMessage
         var sentAt: Date?
         var failedAt: Date?
+        /// Why the volume caps hold it, while they do.
+        var heldReason: String?
         /// Of the message's text, to find it again in replies.
         var fingerprint: OwnTextFingerprint?
     }

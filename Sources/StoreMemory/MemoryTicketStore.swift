@@ -201,6 +201,35 @@ public final class MemoryTicketStore: TicketStore {
             state.outbox[index].failedAt = record.failedAt
             state.outbox[index].message.attempts = record.attempts
             state.outbox[index].message.nextAttemptAt = record.nextAttemptAt
+            state.outbox[index].heldReason = nil
+        }
+    }
+
+    public func hold(_ message: OutgoingMessage, until date: Date, reason: String) async throws {
+        guard let rowID = message.rowID else { return }
+        write { state in
+            guard let index = state.outboxIndex[rowID] else { return }
+            state.outbox[index].message.nextAttemptAt = date
+            state.outbox[index].heldReason = reason
+        }
+    }
+
+    public func heldOutbox() async throws -> [OutgoingMessage] {
+        read { state in state.outbox.filter { $0.sentAt == nil && $0.failedAt == nil && $0.heldReason != nil }.map(\.message) }
+    }
+
+    public func releaseHeld(to address: EmailAddress?, at now: Date) async throws -> [OutgoingMessage] {
+        write { state in
+            var released: [OutgoingMessage] = []
+            for index in state.outbox.indices {
+                let row = state.outbox[index]
+                guard row.heldReason != nil, row.sentAt == nil, row.failedAt == nil else { continue }
+                if let address, !row.message.recipients.contains(address) { continue }
+                state.outbox[index].heldReason = nil
+                state.outbox[index].message.nextAttemptAt = now
+                released.append(state.outbox[index].message)
+            }
+            return released
         }
     }
 
@@ -236,9 +265,11 @@ public final class MemoryTicketStore: TicketStore {
 
     public func deliveredCount(ticket: TicketID, kinds: [OutboxKind]?, since: Date) async throws -> Int {
         read { state in
-            state.outbox.filter {
-                ($0.sentAt ?? .distantPast) >= since && $0.message.ticket == ticket && kinds?.contains($0.message.kind) != false
-            }.count
+            Set(
+                state.outbox.filter {
+                    ($0.sentAt ?? .distantPast) >= since && $0.message.ticket == ticket && kinds?.contains($0.message.kind) != false
+                }.map { "\($0.message.kind.rawValue) \($0.message.createdAt.timeIntervalSince1970)" }
+            ).count
         }
     }
 

@@ -245,7 +245,7 @@ extension PostgresTicketStore {
         let names = (kinds ?? []).map(\.rawValue)
         return try await connection { connection in
             try await connection.rows(
-                "SELECT COUNT(*) AS n FROM outbox WHERE sent_at >= \(since) AND ticket_id = \(ticket.rawValue) AND (\(every) OR kind = ANY(\(names)))")[0].get("n")
+                "SELECT COUNT(DISTINCT (kind, created_at)) AS n FROM outbox WHERE sent_at >= \(since) AND ticket_id = \(ticket.rawValue) AND (\(every) OR kind = ANY(\(names)))")[0].get("n")
         }
     }
 

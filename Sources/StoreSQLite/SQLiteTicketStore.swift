@@ -385,7 +385,9 @@ public final class SQLiteTicketStore: TicketStore {
     public func deliveredCount(ticket: TicketID, kinds: [OutboxKind]?, since: Date) async throws -> Int {
         try await read { db in
             try Int.fetchOne(
-                db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox WHERE sent_at >= ? AND ticket_id = ?" + Self.kindFilter(kinds)),
+                db.cachedStatement(
+                    sql: "SELECT COUNT(*) FROM (SELECT DISTINCT kind, created_at FROM outbox WHERE sent_at >= ? AND ticket_id = ?"
+                        + Self.kindFilter(kinds) + ")"),
                 arguments: StatementArguments([since, ticket.rawValue] + (kinds ?? []).map(\.rawValue))) ?? 0
         }
     }

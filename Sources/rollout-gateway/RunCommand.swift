@@ -75,7 +75,8 @@ struct RunCommand: AsyncParsableCommand {
             case .temporary: ExitStatus.temporaryFailure
             case nil:
                 report.send.sessionRefused != nil
-                    ? ExitStatus.configuration : report.send.deferred > 0 ? ExitStatus.temporaryFailure : 0
+                    ? ExitStatus.configuration
+                    : report.send.sessionUnavailable != nil || report.send.deferred > 0 ? ExitStatus.temporaryFailure : 0
             }
         if let path = configuration.metricsTextfile {
             try Metrics.write(report, status: status, duration: Date().timeIntervalSince(started), to: path)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RolloutCore
 import RolloutGateway
 
 struct TickCommand: AsyncParsableCommand {
@@ -30,6 +31,13 @@ struct SendCommand: AsyncParsableCommand {
 
     @OptionGroup var options: GlobalOptions
     @Option(help: "Deliver into this Maildir instead.") var maildir: String?
+    @Flag(help: "Send the mail the volume caps hold now, whatever the caps say (see `status` first); logged.")
+    var releaseHeld = false
+    @Option(help: "With --release-held: only the mail held for this address.") var to: String?
+
+    func validate() throws {
+        if to != nil, !releaseHeld { throw ValidationError("--to goes with --release-held") }
+    }
 
     func run() async throws {
         try await guarded {
@@ -44,12 +52,22 @@ struct SendCommand: AsyncParsableCommand {
                 return
             }
             defer { lock??.release() }
-            let report = try await environment.gateway.send(through: try environment.transport(maildir: maildir))
-            try await environment.gateway.store.flush()
+            let gateway = environment.gateway
+            let released = releaseHeld ? try await gateway.releaseHeld(to: to.map { EmailAddress($0) }) : []
+            let report = try await gateway.send(through: try environment.transport(maildir: maildir), releasing: released)
+            try await gateway.store.flush()
+            let held = report.heldMail.reduce(0) { $0 + $1.count }
             print(
-                "delivered \(report.delivered), deferred \(report.deferred), failed \(report.failed), held \(report.held), still queued \(report.stillQueued)")
+                "delivered \(report.delivered), deferred \(report.deferred), failed \(report.failed), held \(held), still queued \(report.stillQueued)"
+                    + (releaseHeld ? ", released \(report.released)" : ""))
+            printHeld(report.heldMail)
+            if let failure = report.sessionFailure {
+                print("  not sent: \(failure)")
+            } else if report.stillQueued > held {
+                print("  \(report.stillQueued - held) waiting for their next try after a temporary failure (see the log's \"delivery deferred\")")
+            }
             if report.sessionRefused != nil { throw ExitCode(ExitStatus.configuration) }
-            if report.deferred > 0 { throw ExitCode(ExitStatus.temporaryFailure) }
+            if report.sessionUnavailable != nil || report.deferred > 0 { throw ExitCode(ExitStatus.temporaryFailure) }
         }
     }
 }

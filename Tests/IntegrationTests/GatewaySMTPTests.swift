@@ -141,11 +141,14 @@ struct GatewaySMTPTests {
         #expect(sink.captures().count == 4)
     }
 
-    @Test("a server that is down loses nothing: every notification stays queued")
+    @Test("a server that is down loses nothing: every notification stays queued, no attempt counted")
     func serverDown() async throws {
         let world = try await World()
         let report = try await world.gateway.send(through: try world.transport("smtp://127.0.0.1:1/gateway.example.org"))
-        #expect(report.deferred == 4 && report.stillQueued == 4)
+        #expect(report.sessionUnavailable?.contains("smtp://127.0.0.1:1") == true)
+        #expect(report.sessionRefused == nil)
+        #expect(report.deferred == 0 && report.failed == 0 && report.stillQueued == 4)
+        try await world.expectAllQueuedUntouched(4)
     }
 
     @Test("over the per-recipient cap mail waits in the outbox and the managers are told once")

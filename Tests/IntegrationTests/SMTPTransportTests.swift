@@ -100,20 +100,41 @@ struct SMTPTransportTests {
         #expect(received.data == text.replacingOccurrences(of: "\n", with: "\r\n"))
     }
 
-    @Test("421 at the greeting is a temporary failure naming the server")
+    @Test("421 at the greeting makes the session unavailable, naming the server: one connection, the rest not offered")
     func greeting421() async throws {
         let server = try MisbehavingSMTPServer(["--greeting-421"])
         defer { server.stop() }
+        let messages = (1...3).map { Self.message("g421-\($0)", to: ["a@example.org"], body: ["x"]) }
 
-        let outcomes = try await Self.transport(server.url).deliver([Self.message("g421", to: ["a@example.org"], body: ["x"])])
+        let outcomes = try await Self.transport(server.url).deliver(messages)
 
-        guard case .temporaryFailure(let reason) = try #require(outcomes.first) else {
-            Issue.record("expected a temporary failure, got \(outcomes)")
-            return
-        }
+        #expect(outcomes.count == 3)
+        let reason = try #require(outcomes.first?.sessionFailure)
+        #expect(outcomes.allSatisfy { $0 == .sessionUnavailable(reason) }, "\(outcomes)")
         #expect(reason.hasPrefix("smtp://127.0.0.1:\(server.port): "))
         #expect(reason.contains("421"))
         #expect(server.messages().isEmpty)
+        #expect(server.clientConnections() == 1)
+    }
+
+    @Test("454 4.7.0 to AUTH makes the session unavailable (libcurl says login denied, the reply code says temporary)")
+    func authentication454() async throws {
+        let server = try MisbehavingSMTPServer(["--auth-454"])
+        defer { server.stop() }
+        let configuration = try SMTPConfiguration(
+            url: server.url, startTLS: .off, credentials: SMTPCredentials(username: "gateway", password: "secret"),
+            connectTimeout: .seconds(2), messageTimeout: .seconds(10))
+        let transport = SMTPTransport(configuration: configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+
+        let outcomes = await transport.deliver((1...2).map { Self.message("a454-\($0)", to: ["a@example.org"], body: ["x"]) })
+
+        guard case .sessionUnavailable(let reason) = try #require(outcomes.first) else {
+            Issue.record("expected the session unavailable, got \(outcomes)")
+            return
+        }
+        #expect(reason.contains("login deferred") && reason.contains("454 4.7.0"), "\(reason)")
+        #expect(outcomes.last == .sessionUnavailable(reason))
+        #expect(server.events().filter { $0.event == "auth-454" }.count == 1)
     }
 
     @Test("451 on DATA is a temporary failure, for every message of the batch")
@@ -238,7 +259,7 @@ struct SMTPTransportTests {
         #expect(server.clientConnections() == 2)
     }
 
-    @Test("an unreachable port is a temporary failure with a one-line reason naming the server, for each message")
+    @Test("an unreachable port makes the session unavailable, with a one-line reason naming the server")
     func unreachable() async throws {
         let port = try ServerFixtures.freeLoopbackPort()
         let messages = (1...2).map { Self.message("u\($0)", to: ["a@example.org"], body: ["x"]) }
@@ -247,8 +268,8 @@ struct SMTPTransportTests {
 
         #expect(outcomes.count == 2)
         for outcome in outcomes {
-            guard case .temporaryFailure(let reason) = outcome else {
-                Issue.record("expected a temporary failure, got \(outcome)")
+            guard case .sessionUnavailable(let reason) = outcome else {
+                Issue.record("expected the session unavailable, got \(outcome)")
                 continue
             }
             #expect(reason.hasPrefix("smtp://127.0.0.1:\(port): "))

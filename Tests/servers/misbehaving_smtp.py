@@ -19,6 +19,7 @@ Behaviours (combinable):
   --greeting-554          answer every connection with 554 (no SMTP service here) and close it
   --refuse-mail-from TEXT answer MAIL FROM with 550 5.7.1 when the address contains TEXT (repeatable)
   --refuse-data-554       answer the end of data with 554 5.6.0 (the message is refused)
+  --auth-454              offer AUTH and answer every attempt 454 4.7.0 (the MTA's login service is down)
 """
 
 import argparse
@@ -47,6 +48,7 @@ def parse_arguments():
     parser.add_argument("--greeting-554", action="store_true")
     parser.add_argument("--refuse-mail-from", action="append", default=[])
     parser.add_argument("--refuse-data-554", action="store_true")
+    parser.add_argument("--auth-454", action="store_true")
     return parser.parse_args()
 
 
@@ -151,6 +153,13 @@ async def main():
             return AuthResult(success=ok, handled=False)
 
         authentication = dict(authenticator=authenticator, auth_required=True, auth_require_tls=False)
+    if options.auth_454:
+
+        def unavailable(server, session, envelope, mechanism, auth_data):
+            recorder.write(event="auth-454", peer=list(session.peer))
+            return AuthResult(success=False, handled=False, message="454 4.7.0 Temporary authentication failure")
+
+        authentication = dict(authenticator=unavailable, auth_required=True, auth_require_tls=False)
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
         lambda: MisbehavingSMTP(

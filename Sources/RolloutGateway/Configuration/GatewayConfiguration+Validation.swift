@@ -30,8 +30,8 @@ extension GatewayConfiguration {
         self.outboxMaildir = raw.outbox?.maildir.map(path)
         self.maxDeliveryAttempts = raw.outbox?.maxAttempts ?? 10
         self.templatesDirectory = raw.templates.map(path)
-        self.perRecipientPerHour = try Self.positive(raw.outbox?.perRecipientPerHour, default: 30, ["outbox", "per_recipient_per_hour"])
-        self.perTicketPerHour = try Self.positive(raw.outbox?.perTicketPerHour, default: 200, ["outbox", "per_ticket_per_hour"])
+        self.perRecipientPerHour = try Self.positive(raw.outbox?.perRecipientPerHour, default: Self.defaultPerRecipientPerHour, ["outbox", "per_recipient_per_hour"])
+        self.perTicketPerHour = try Self.positive(raw.outbox?.perTicketPerHour, default: Self.defaultPerTicketPerHour, ["outbox", "per_ticket_per_hour"])
         self.smtp = try raw.smtp.map { try Self.server($0, key: "smtp", schemes: ["smtp", "smtps"], path: path) }
         self.imap = try raw.imap.map { try Self.server($0, key: "imap", schemes: ["imap", "imaps"], path: path) }
         self.metricsTextfile = raw.metrics?.textfile.map(path)

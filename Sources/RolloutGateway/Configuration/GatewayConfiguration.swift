@@ -26,9 +26,15 @@ public struct GatewayConfiguration: Sendable {
     public var hookTimeoutSeconds: Int
     public var templatesDirectory: String?
     public var workflow: WorkflowContext
-    /// Outbound volume caps over a sliding hour: no fault may turn the gateway into a mail cannon.
+    /// Outbound volume caps over a sliding hour, each class of mail apart (``OutboxKind/CapClass``): no fault may turn
+    /// the gateway into a mail cannon. Messages to one address (a manager gets one per team answer in a burst)…
     public var perRecipientPerHour: Int
+    /// …and notifications about one ticket (per-person copies counted once).
     public var perTicketPerHour: Int
+    /// Sized for a real burst: 200 replies in an hour from 100 people in 50 teams on one ticket put 50 acceptances and
+    /// the relays in a manager's mailbox and up to 200 answers on the ticket; several times that still goes out at once.
+    public static let defaultPerRecipientPerHour = 300
+    public static let defaultPerTicketPerHour = 1000
     /// The SMTP server `send` delivers through; without it, the outbox goes into `outboxMaildir`.
     public var smtp: MailServerSettings?
     /// The IMAP mailbox `run` fetches from.

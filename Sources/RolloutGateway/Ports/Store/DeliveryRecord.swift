@@ -8,8 +8,14 @@ public struct DeliveryRecord: Sendable, Equatable {
     public var nextAttemptAt: Date
     public var lastError: String?
 
-    /// The row after `outcome`; nil when the row stays as it was (a refused session is not the message's fault:
-    /// no attempt is counted). A temporary failure is retried after 1, 2, 4, … minutes (at most 4 hours) until
+    /// How a row's last error marks it held by the volume caps (every driver stores the mark in `last_error`).
+    public static let heldMark = "held by the volume caps"
+
+    /// The last error of a message the caps hold, for `reason`.
+    public static func held(_ reason: String) -> String { "\(heldMark): \(reason)" }
+
+    /// The row after `outcome`; nil when the row stays as it was (a session refused or unavailable is not the
+    /// message's fault: no attempt is counted). A temporary failure is retried after 1, 2, 4, … minutes (at most 4 hours) until
     /// `maxAttempts`, then given up.
     public static func after(_ outcome: DeliveryOutcome, of message: OutgoingMessage, at date: Date, maxAttempts: Int) -> DeliveryRecord? {
         let attempts = message.attempts + 1
@@ -31,7 +37,7 @@ public struct DeliveryRecord: Sendable, Equatable {
         case .permanentFailure(let reason):
             record.failedAt = date
             record.lastError = reason
-        case .sessionRefused:
+        case .sessionRefused, .sessionUnavailable:
             return nil
         }
         return record
