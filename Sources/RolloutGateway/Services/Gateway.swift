@@ -338,7 +338,9 @@ public struct Gateway: Sendable {
                 try await hooks.run(hook)
                 hooksRun.append(hook)
             }
-            let outbox = try renderer.render(decision, cause: cause, now: now, composeLater: store.takesComposingMessages)
+            let rootsSent = try await store.outboxMessageIDs(among: renderer.threadRoots(of: decision))
+            let outbox = try renderer.render(
+                decision, cause: cause, now: now, composeLater: store.takesComposingMessages, rootsSent: rootsSent)
             let storedAttachments = zip(attachments, decision.attachments).map { incoming, verdict in
                 StoredAttachment(verdict: verdict, contentType: incoming.contentType, bytes: incoming.bytes)
             }
