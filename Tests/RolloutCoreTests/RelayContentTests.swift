@@ -123,7 +123,7 @@ struct RelayContentTests {
         let assigned = RelayAuthor(name: nil, address: World.italyMember, registry: registry, stack: "EMI-1.0", rollout: rollout)
         #expect(assigned.roles == ["ea-NGI_IT-INFN-T1"])
         let unassigned = RelayAuthor(name: nil, address: World.italyMember, registry: registry, stack: "EMI-1.0", rollout: nil)
-        #expect(unassigned.roles == ["ea-NGI_IT-INFN-T1", "ea-NGI_FRANCE-IN2P3-CC"])
+        #expect(Set(unassigned.roles) == ["ea-NGI_IT-INFN-T1", "ea-NGI_FRANCE-IN2P3-CC"])
         let releaseManager = RelayAuthor(name: "Rel", address: World.releaseManager, registry: registry, stack: "EMI-1.0", rollout: rollout)
         #expect(releaseManager.label == "Rel (release manager)")
     }
