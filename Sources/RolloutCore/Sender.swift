@@ -10,13 +10,17 @@ public struct Sender: Sendable, Equatable {
     /// than `inbound.max_age`, or older than a command of the same sender applied strongly on the ticket ("stale or
     /// replayed", SPEC §5 "Each message once"); nil for a fresh message.
     public var staleReason: String?
+    /// The display name the mail gave with the address (`Mario Rossi`), as written: only shown, never trusted
+    /// (``RelayAuthor`` cleans it and always shows the address beside it).
+    public var name: String?
 
     /// - Parameter basis: defaults to `from-only` for a weak sender and `operator` for a local one.
     public init(
         address: EmailAddress, authentication: AuthenticationLevel, basis: AuthenticationBasis? = nil,
-        staleReason: String? = nil
+        staleReason: String? = nil, name: String? = nil
     ) {
         self.address = address
+        self.name = name
         self.authentication = authentication
         self.staleReason = staleReason
         self.basis =

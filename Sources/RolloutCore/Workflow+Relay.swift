@@ -9,17 +9,32 @@ extension Run {
     static let heldTextLimit = 2_000
     static let heldRelayLimit = 10_000
 
-    /// Relays a message's conversation text to the ticket's watchers, or holds it when its sender is over the limit.
-    mutating func relay(_ text: String, on ticket: TicketID, queue: Queue, window: RelayWindow?) {
-        if let window, window.relayedLastHour >= policy.relaysPerSenderPerHour {
+    /// Relays a message's new text to the ticket's watchers — its author named, each command line replaced by what
+    /// it did (``RelayText``) — or holds it when its sender is over the limit. The history's `comment` keeps the
+    /// conversation text alone (the commands have entries of their own); a held mail keeps the text to relay.
+    mutating func relay(_ message: MessageEvent, on ticket: TicketID) {
+        let text = RelayText.text(lines: message.lines, results: decision.results)
+        if let window = message.relayWindow, window.relayedLastHour >= policy.relaysPerSenderPerHour {
             record(ticket, RelayWindow.held, text)
             if !window.heldWaiting {
                 decision.timers.append(.schedule(TimerKey(ticket: ticket, kind: .heldRelays), at: now.addingTimeInterval(3600)))
             }
             return
         }
-        record(ticket, RelayWindow.relayed, text)
-        notify(.conversation, ticket: ticket, queue: queue, facts: ["text": text, "author": sender?.address.value ?? ""])
+        record(ticket, RelayWindow.relayed, message.conversationText)
+        let author = relayAuthor(message.sender.address, name: message.sender.name)
+        notify(.conversation, ticket: ticket, queue: message.queue, facts: Self.facts(of: author).merging(["text": text]) { $1 })
+    }
+
+    /// The author as the ticket's readers are told: name, address and what they are on this ticket.
+    func relayAuthor(_ address: EmailAddress, name: String?) -> RelayAuthor {
+        RelayAuthor(name: name, address: address, registry: registry, stack: stack, rollout: decision.state.rollout)
+    }
+
+    /// The template values naming the author: `author` (the address), `author_name`, `author_label` (for the
+    /// subject) and `attribution` (the line above the text).
+    static func facts(of author: RelayAuthor) -> [String: String] {
+        ["author": author.address.value, "author_name": author.name ?? "", "author_label": author.label, "attribution": author.attribution]
     }
 
     /// Sends the held mail: one relay per sender, in the order they first wrote, with their texts (bounded).
@@ -45,9 +60,8 @@ extension Run {
                 HistoryEntry(
                     ticket: ticket, at: now, cause: cause, actor: author, action: RelayWindow.heldSent,
                     detail: "\(texts.count) held messages of \(author) relayed together"))
-            let notice = Notice(
-                kind: .conversation, ticket: ticket, queue: queue,
-                facts: ["text": body, "author": author.value, "held": String(texts.count)])
+            let facts = Self.facts(of: relayAuthor(author, name: nil)).merging(["text": body, "held": String(texts.count)]) { $1 }
+            let notice = Notice(kind: .conversation, ticket: ticket, queue: queue, facts: facts)
             decision.notifications += context.routing.route(
                 notice, in: decision.state, registry: registry, sender: author, excluding: context.gatewayAddresses)
         }

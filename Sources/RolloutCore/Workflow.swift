@@ -170,9 +170,8 @@ struct Run {
             }
         }
         for attachment in message.attachments { receive(attachment) }
-        let text = message.conversationText
-        if !text.isEmpty, let ticket = message.queue == .stagedRollout ? decision.state.rollout?.id : release.id {
-            relay(text, on: ticket, queue: message.queue, window: message.relayWindow)
+        if !message.conversationText.isEmpty, let ticket = message.queue == .stagedRollout ? decision.state.rollout?.id : release.id {
+            relay(message, on: ticket)
         }
     }
 

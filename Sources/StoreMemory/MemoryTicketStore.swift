@@ -18,7 +18,7 @@ public final class MemoryTicketStore: TicketStore {
         self.maxDeliveryAttempts = maxDeliveryAttempts
     }
 
-    private func read<T>(_ body: (MemoryState) throws -> T) rethrows -> T {
+    func read<T>(_ body: (MemoryState) throws -> T) rethrows -> T {
         try state.withLock { try body($0) }
     }
 

@@ -21,6 +21,7 @@ enum FanOutBenchmark {
                 body: body, messageID: "rg.12.team-assigned.1764600000.k3x9.\(String(format: "%013d", index))@rollout.example.org",
                 ticket: TicketID(12), date: Date(timeIntervalSince1970: 1_764_600_000))
             draft.replyTo = signer.address(for: TicketID(12), recipient: recipient)
+            draft.threadRoot = composer.threadRoot(of: TicketID(12), for: recipient)
             return draft
         }
         func time(_ body: () -> Int) -> (Double, Int) {

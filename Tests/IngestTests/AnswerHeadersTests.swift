@@ -31,7 +31,9 @@ struct AnswerHeadersTests {
             #expect(!lines.contains { $0.contains("hhhhhhhhhh") }, "\(answer.kind)")
         }
         let transcript = String(decoding: try #require(answers.first { $0.kind.rawValue == "transcript" }).data, as: UTF8.self)
-        #expect(unfolded(transcript, "References") == "<ticket-12@rollout.example.org> <a@cnaf.example.org>")
+        // Paolo's thread root of the ticket (his team-assigned notification), then the chain kept.
+        let root = world.gateway.renderer.composer.threadRoot(of: TicketID(12), for: EmailAddress("paolo.veronesi@cnaf.example.org"))
+        #expect(unfolded(transcript, "References") == "<\(root)> <a@cnaf.example.org>")
     }
 
     @Test(

@@ -76,7 +76,8 @@ struct OneAnswerTests {
         #expect(transcript.contains("downtime NGI_IT-INFN-T1 on"))
         #expect(transcript.contains("In-Reply-To: <accept-1@cnaf.example.org>"))
         let references = try #require(unfolded(transcript, "References"))
-        #expect(references == "<ticket-12@rollout.example.org> <first@cnaf.example.org> <rg.12.team-assigned.1.abc@rollout.example.org> <accept-1@cnaf.example.org>")
+        let root = world.gateway.renderer.composer.threadRoot(of: TicketID(12), for: EmailAddress("paolo.veronesi@cnaf.example.org"))
+        #expect(references == "<\(root)> <first@cnaf.example.org> <rg.12.team-assigned.1.abc@rollout.example.org> <accept-1@cnaf.example.org>")
         #expect(new.contains { $0.kind.rawValue == "team-accepted" && $0.recipients == [EmailAddress("andrea.chierici@cnaf.example.org")] })
         #expect(new.contains { $0.kind.rawValue == "team-accepted" && $0.recipients.contains(EmailAddress(IngestWorld.managers)) })
     }

@@ -9,11 +9,12 @@ struct MailComposerTests {
     let composer = MailComposer(
         from: EmailAddress("staged-rollout@rollout.example.org"), displayName: "EGI Staged Rollout", writer: GMimeMessageWriter())
 
-    func compose(subject: String, body: String = "Hello", to: [String] = ["a@example.org"]) -> String {
+    func compose(subject: String, body: String = "Hello", to: [String] = ["a@example.org"], threadRoot: String? = nil) -> String {
         var draft = MailComposer.Draft(
             to: to.map(EmailAddress.init), subject: subject, body: body, messageID: "m1@rollout.example.org", ticket: TicketID(7),
             date: Date(timeIntervalSince1970: 1_795_788_000))  // 2026-11-27 15:00 in Amsterdam
         draft.bulk = false
+        draft.threadRoot = threadRoot
         return String(decoding: composer.compose(draft), as: UTF8.self)
     }
 
@@ -36,11 +37,18 @@ struct MailComposerTests {
         #expect(mail.header("Content-Transfer-Encoding") == "quoted-printable")
     }
 
-    @Test("every message of a ticket refers to the ticket's thread root")
+    @Test("a message of a ticket refers to the recipient's thread root; the root itself refers to nothing")
     func threading() {
-        let mail = compose(subject: "x")
-        #expect(mail.header("In-Reply-To") == "<ticket-7@rollout.example.org>")
-        #expect(mail.header("References") == "<ticket-7@rollout.example.org>")
+        let root = composer.threadRoot(of: TicketID(7), for: EmailAddress("a@example.org"))
+        #expect(root.hasPrefix("rg.7.thread.") && root.hasSuffix("@rollout.example.org"))
+        #expect(root == composer.threadRoot(of: TicketID(7), for: EmailAddress("A@Example.org")), "one root per address, whatever its case")
+        #expect(root != composer.threadRoot(of: TicketID(7), for: EmailAddress("b@example.org")))
+        #expect(root.count == composer.threadRoot(of: TicketID(7), for: EmailAddress("someone.else@elsewhere.example.org")).count)
+        let mail = compose(subject: "x", threadRoot: root)
+        #expect(mail.header("In-Reply-To") == "<\(root)>")
+        #expect(mail.header("References") == "<\(root)>")
+        let first = compose(subject: "x")
+        #expect(first.header("In-Reply-To") == nil && first.header("References") == nil)
     }
 }
 

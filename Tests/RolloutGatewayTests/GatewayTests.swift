@@ -89,12 +89,20 @@ struct GatewayTests {
         #expect(mails.count == 8)
         for mail in mails {
             #expect(mail.header("Subject")?.hasPrefix("[staged-rollout #2] ") == true)
-            #expect(mail.header("References")?.contains("<ticket-2@rollout.example.org>") == true)
+            // Each person's first mail of the ticket is their thread root; every later one refers to it.
+            let root = test.gateway.renderer.composer.threadRoot(of: TicketID(2), for: EmailAddress(try #require(mail.header("To"))))
+            if mail.header("Message-ID") != "<\(root)>" {
+                #expect(mail.header("References")?.hasPrefix("<\(root)>") == true)
+            }
             #expect(mail.header("Message-ID")?.hasSuffix("@rollout.example.org>") == true)
             #expect(mail.header("Auto-Submitted") == "auto-generated")
             #expect(mail.header("X-Auto-Response-Suppress") == "All")
             #expect(mail.header("X-Loop") == "staged-rollout@rollout.example.org")
             #expect(mail.header("Reply-To")?.contains("staged-rollout@rollout.example.org") == true)
+        }
+        for person in Set(mails.compactMap { $0.header("To") }) {
+            let root = "<\(test.gateway.renderer.composer.threadRoot(of: TicketID(2), for: EmailAddress(person)))>"
+            #expect(mails.filter { $0.header("Message-ID") == root }.count == 1, "\(person) has one thread root")
         }
         let assigned = try #require(mails.first { $0.header("To") == "paolo.veronesi@cnaf.example.org" })
         #expect(assigned.contains("accept NGI_IT-INFN-T1"))

@@ -30,7 +30,9 @@ public struct TicketReference: Sendable, Equatable {
 }
 
 /// Finds the ticket a message names: its subject tag, else `In-Reply-To`/`References` naming a Message-ID the
-/// gateway issued (`ticket-<N>@<domain>`, the thread root, or `rg.<N>.<…>@<domain>`, one notification).
+/// gateway issued: `rg.<N>.<…>@<domain>`, one notification or a person's thread root (`rg.<N>.thread.<…>`, their
+/// first message of the ticket, which every later one refers to), or `ticket-<N>@<domain>`, the thread root that
+/// mail sent before issue 20 referred to (never sent itself, still named by replies in people's mailboxes).
 ///
 /// The signed reply address comes first in SPEC §5's order but is read elsewhere.
 public struct TicketReferenceFinder: Sendable, Equatable {
@@ -107,7 +109,8 @@ public struct TicketReferenceFinder: Sendable, Equatable {
         return nil
     }
 
-    /// The ticket of a Message-ID the gateway issued (`ticket-42@…`, `rg.42.notified.…@…`), with or without `<>`.
+    /// The ticket of a Message-ID the gateway issued (`rg.42.team-assigned.…@…`, `rg.42.thread.…@…`, the older
+    /// `ticket-42@…`), with or without `<>`.
     public func ticket(inMessageID id: String) -> TicketID? {
         var id = id.trimmingWhitespace()
         if id.hasPrefix("<") && id.hasSuffix(">") { id = String(id.dropFirst().dropLast()) }

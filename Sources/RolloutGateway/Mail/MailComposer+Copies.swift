@@ -2,8 +2,9 @@ import Foundation
 import RolloutCore
 
 extension MailComposer {
-    /// Another recipient's copy of a composed message, made by replacing the three header values that differ
-    /// (To, Reply-To, Message-ID) in the first copy's bytes: one MIME write per notification, not per person.
+    /// Another recipient's copy of a composed message, made by replacing the header values that differ (To,
+    /// Reply-To, Message-ID, and the recipient's thread root in References and In-Reply-To) in the first copy's
+    /// bytes: one MIME write per notification, not per person.
     ///
     /// Returns nil when the copies differ in anything else, or a value cannot be replaced as plain ASCII exactly
     /// once in its field; the caller then composes the copy in full.
@@ -20,6 +21,17 @@ extension MailComposer {
         switch (original.replyTo, copy.replyTo) {
         case (nil, nil): break
         case (let old?, let new?): replacements["reply-to"] = (Array(old.value.utf8), Array(new.value.utf8))
+        default: return nil
+        }
+        switch (original.threadRoot, copy.threadRoot) {
+        case (nil, nil): break
+        case (let old?, let new?) where old != new:
+            // The same chain with the one root swapped, or the copy is written in full.
+            let ids = original.referenceList.ids
+            guard copy.referenceList.ids == ids.map({ $0 == old ? new : $0 }) else { return nil }
+            replacements["references"] = (Array(old.utf8), Array(new.utf8))
+            if ids.last == old { replacements["in-reply-to"] = (Array(old.utf8), Array(new.utf8)) }
+        case (_?, _?): break
         default: return nil
         }
         guard replacements.values.allSatisfy({ $0.old.allSatisfy(Self.isPlain) && $0.new.allSatisfy(Self.isPlain) && !$0.old.isEmpty })

@@ -47,8 +47,15 @@ public struct MailComposer: Sendable {
         return Int(number).flatMap { $0 > 0 ? TicketID($0) : nil }
     }
 
-    /// The Message-ID every message of a ticket refers to, so that mail clients thread them.
-    public func threadRoot(of ticket: TicketID) -> String { "ticket-\(ticket.rawValue)@\(domain)" }
+    /// The Message-ID of one person's first message of a ticket, which every later one to them refers to (issue 20
+    /// #8): a root they received, so that a mail client threads the ticket under it with no missing parent.
+    /// `rg.<N>.thread.<hash of the address>@<domain>`: the same for the same person and ticket (no look-up needed to
+    /// name it), one length for every person (copies of one notification differ only in it), and found again by
+    /// ``TicketReferenceFinder`` like every `rg.<N>.…` ID. Mail sent before it referred to `ticket-<N>@<domain>`, a
+    /// message never sent; replies naming that are still found.
+    public func threadRoot(of ticket: TicketID, for recipient: EmailAddress) -> String {
+        "rg.\(ticket.rawValue).thread.\(MessageIDHash.fixedWidth(recipient))@\(domain)"
+    }
 
     /// A message to compose.
     public struct Draft: Sendable {
@@ -68,6 +75,9 @@ public struct MailComposer: Sendable {
         public var references: [String] = []
         /// The address replies should go to: the ticket's signed reply address when one is issued.
         public var replyTo: EmailAddress?
+        /// The recipient's thread root (``MailComposer/threadRoot(of:for:)``), the first ID of `References`; nil
+        /// when this message is that root, or belongs to no ticket.
+        public var threadRoot: String?
 
         public init(to: [EmailAddress], subject: String, body: String, messageID: String, ticket: TicketID?, date: Date) {
             self.to = to
@@ -77,11 +87,17 @@ public struct MailComposer: Sendable {
             self.ticket = ticket
             self.date = date
         }
+
+        /// `References` (RFC 5322 §3.6.4): the thread root, the answered message's chain, the answered message; the
+        /// last is `In-Reply-To` (the root itself for a notification that answers nothing).
+        public var referenceList: ReferenceList {
+            ReferenceList(root: threadRoot, chain: references, answered: inReplyTo)
+        }
     }
 
     /// The message's bytes, CRLF line ends: the headers this gateway sets, written by the ``MessageWriter``.
     public func compose(_ draft: Draft) -> [UInt8] {
-        let references = ReferenceList(root: draft.ticket.map(threadRoot), chain: draft.references, answered: draft.inReplyTo).ids
+        let references = draft.referenceList.ids
         var extra: [(String, String)] = [
             ("Auto-Submitted", draft.autoSubmitted),
             ("X-Auto-Response-Suppress", "All"),

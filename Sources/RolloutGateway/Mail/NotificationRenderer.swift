@@ -26,28 +26,51 @@ public struct NotificationRenderer: Sendable {
         "[\(tags[queue] ?? queue.rawValue) #\(ticket.rawValue)]"
     }
 
+    /// The thread roots the notifications of a decision may refer to (``MailComposer/threadRoot(of:for:)``), one per
+    /// ticket and recipient: the caller asks the store which of them were sent (``ThreadRootStore``).
+    public func threadRoots(of decision: Decision) -> [String] {
+        var roots: [String] = []
+        var seen = Set<String>()
+        for notification in decision.notifications {
+            for recipient in notification.recipients {
+                let root = composer.threadRoot(of: notification.ticket, for: recipient)
+                if seen.insert(root).inserted { roots.append(root) }
+            }
+        }
+        return roots
+    }
+
     /// Renders the notifications of one decision, one copy per recipient; `cause` and `now` make the Message-IDs
     /// stable. With `composeLater`, each message's bytes are written on another thread (``OutgoingMessage/composing``).
-    public func render(_ decision: Decision, cause: Cause, now: Date, composeLater: Bool = false) throws -> [OutgoingMessage] {
+    ///
+    /// - Parameter rootsSent: the thread roots of ``threadRoots(of:)`` already in the outbox. A person's first
+    ///   message of a ticket becomes their root (its Message-ID is the root's); every later one refers to it.
+    public func render(
+        _ decision: Decision, cause: Cause, now: Date, composeLater: Bool = false, rootsSent: Set<String> = []
+    ) throws -> [OutgoingMessage] {
         // The ticket's values are the same for every notification of one decision: made once per ticket.
         var bases: [TicketID: [String: String]] = [:]
         var messages: [OutgoingMessage] = []
+        var roots = rootsSent
         for (index, notification) in decision.notifications.enumerated() {
             if bases[notification.ticket] == nil {
                 bases[notification.ticket] = baseValues(ticket: notification.ticket, queue: notification.queue, in: decision.state)
             }
             messages += try render(
                 notification, in: decision.state, index: index, cause: cause, now: now, base: bases[notification.ticket],
-                composeLater: composeLater)
+                composeLater: composeLater, roots: &roots)
         }
         return messages
     }
 
     /// Renders one notification: the template once, then a copy per recipient that differs only in its headers
-    /// (To, Message-ID, and the Reply-To address issued to that recipient, or the list's).
+    /// (To, Message-ID, the Reply-To address issued to that recipient, or the list's, and the recipient's thread
+    /// root).
+    ///
+    /// - Parameter roots: the thread roots sent so far; those this notification issues are added.
     public func render(
         _ notification: RoutedNotification, in rolloutCase: RolloutCase, index: Int, cause: Cause, now: Date,
-        base: [String: String]? = nil, composeLater: Bool = false
+        base: [String: String]? = nil, composeLater: Bool = false, roots: inout Set<String>
     ) throws -> [OutgoingMessage] {
         let values = self.values(for: notification, in: rolloutCase, base: base)
         let messageID = self.messageID(for: notification, index: index, cause: cause, now: now)
@@ -76,6 +99,12 @@ public struct NotificationRenderer: Sendable {
                 copy.bulk
                 ? signer?.listAddress(for: notification.ticket)
                 : signer?.address(for: notification.ticket, recipient: recipient)
+            let root = composer.threadRoot(of: notification.ticket, for: recipient)
+            if roots.insert(root).inserted {
+                copy.messageID = root
+            } else {
+                copy.threadRoot = root
+            }
             return copy
         }
         let tag = values["tag"]!
@@ -87,13 +116,19 @@ public struct NotificationRenderer: Sendable {
             draft.body = body
             return draft
         }
-        // The first copy is written through the MIME writer; the others are made from its bytes.
-        let first = drafts[0]
-        let firstBytes = SharedBytes { filled(first).map(composer.compose) ?? [] }
+        // The first copy of each shape (a person's thread root, or a message referring to one) is written through the
+        // MIME writer; the others are made from its bytes.
+        let firstRoot = drafts.firstIndex { $0.threadRoot == nil }
+        let firstReferring = drafts.firstIndex { $0.threadRoot != nil }
+        let written = drafts.indices.map { position in
+            position == firstRoot || position == firstReferring ? SharedBytes { filled(drafts[position]).map(composer.compose) ?? [] } : nil
+        }
         return zip(recipients, drafts).enumerated().map { position, pair in
             let (recipient, copy) = pair
+            let model = (copy.threadRoot == nil ? firstRoot : firstReferring)!
+            let (first, firstBytes) = (drafts[model], written[model]!)
             @Sendable func compose() -> [UInt8] {
-                if position == 0 { return firstBytes.value() }
+                if position == model { return firstBytes.value() }
                 guard let original = filled(first), let draft = filled(copy) else { return [] }
                 return MailComposer.copy(of: firstBytes.value(), composedFrom: original, as: draft) ?? composer.compose(draft)
             }
@@ -112,21 +147,14 @@ public struct NotificationRenderer: Sendable {
 
     /// The Message-ID of one recipient's copy: the notification's, told apart by a hash of the address.
     static func copyID(_ messageID: String, _ recipient: EmailAddress) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
-        for byte in recipient.key.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
         // Fixed width, so that every copy's Message-ID line folds alike (MailComposer.copy).
-        let digits = String(hash, radix: 36)
-        let suffix = String(repeating: "0", count: max(0, 13 - digits.count)) + digits
+        let suffix = MessageIDHash.fixedWidth(recipient)
         guard let at = messageID.lastIndex(of: "@") else { return messageID + ".\(suffix)" }
         return "\(messageID[..<at]).\(suffix)\(messageID[at...])"
     }
 
     /// A Message-ID that the same notification of the same event always gets.
     func messageID(for notification: RoutedNotification, index: Int, cause: Cause, now: Date) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
         // Two notices of one event to the same people (two teams' no-answer at one deadline) differ by team and facts.
         let facts = notification.facts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
         // The recipients as an array prints them (`["a@b", "c@d"]`), spelt out element by element because printing
@@ -135,10 +163,7 @@ public struct NotificationRenderer: Sendable {
         let seed =
             "\(cause)|\(notification.kind.rawValue)|\(notification.template)|\(recipients)|\(index)"
             + "|\(notification.team?.key ?? "")|\(notification.ticket.rawValue)|\(facts)"
-        for byte in seed.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
+        let hash = MessageIDHash.of(seed)
         let stamp = Int(now.timeIntervalSince1970)
         return "rg.\(notification.ticket.rawValue).\(notification.template).\(stamp).\(String(hash, radix: 36))@\(composer.domain)"
     }

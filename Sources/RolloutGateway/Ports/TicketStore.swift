@@ -6,7 +6,7 @@ import RolloutCore
 /// (`StoreMemory`), PostgreSQL.
 public protocol TicketStore:
     TicketRepository, SeenMessageStore, OutboxStore, SentTextStore, TimerStore, MailboxStateStore, UnitOfWork,
-    SetAsideStore
+    SetAsideStore, ThreadRootStore
 {}
 
 extension TicketStore {

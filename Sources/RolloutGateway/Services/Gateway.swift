@@ -15,6 +15,8 @@ public struct Gateway: Sendable {
     /// How DKIM signing domains align with the From's (``GatewayConfiguration/dkimAlignment``). Relaxed needs the
     /// organizational domains the composition root brings; without them it stays strict (never looser than asked).
     public let dkimAlignment: DKIMAlignment
+    /// Thread roots known to be queued, so that most decisions need no look-up for them.
+    let sentThreadRoots = SentThreadRoots()
 
     public init(
         configuration: GatewayConfiguration, store: any TicketStore, hooks: any HookRunner, clock: DateSource,
@@ -169,7 +171,14 @@ public struct Gateway: Sendable {
                 try await hooks.run(hook)
                 hooksRun.append(hook)
             }
-            let outbox = try renderer.render(decision, cause: cause, now: now, composeLater: store.takesComposingMessages)
+            let roots = renderer.threadRoots(of: decision)
+            let unknown = sentThreadRoots.unknown(among: roots)
+            let found = unknown.isEmpty ? [] : try await store.outboxMessageIDs(among: unknown)
+            // Remembered only from a store whose reads are committed rows: within a batch they may be rolled back.
+            if !store.takesComposingMessages { sentThreadRoots.remember(found) }
+            let rootsSent = Set(roots).subtracting(unknown).union(found)
+            let outbox = try renderer.render(
+                decision, cause: cause, now: now, composeLater: store.takesComposingMessages, rootsSent: rootsSent)
             let storedAttachments = zip(attachments, decision.attachments).map { incoming, verdict in
                 StoredAttachment(verdict: verdict, contentType: incoming.contentType, bytes: incoming.bytes)
             }

@@ -245,7 +245,9 @@ extension Ingest.Analysis {
     /// The sender as the workflow sees it: address, level, how the level was established, and whether the message
     /// is too old to carry commands that need a strong sender.
     func actingSender(_ address: EmailAddress) -> Sender {
-        Sender(address: address, authentication: authentication, basis: basis, staleReason: staleReason)
+        Sender(
+            address: address, authentication: authentication, basis: basis, staleReason: staleReason,
+            name: classification.sender?.address == address ? classification.sender?.name : nil)
     }
 }
 

@@ -1,0 +1,47 @@
+import Foundation
+
+/// The text a conversation relay carries (issue 20 #7): the sender's new text as written, where each command line
+/// is replaced by one line saying what it did — `→ ggus 123456: GGUS ticket 123456 linked`,
+/// `→ resolve: refused (…)` — so that "I opened the GGUS ticket above" still points at something, and a co-manager
+/// reading "Thanks all, releasing." sees what was released.
+public enum RelayText {
+    /// The most characters of a command line echoed, and of what it did.
+    public static let lineLimit = 200
+
+    /// - Parameters:
+    ///   - lines: the message's new text, line by line.
+    ///   - results: one result per line that is not text, in order (as ``Workflow`` makes them).
+    /// - Returns: the text, trimmed of leading and trailing blank lines.
+    public static func text(lines: [ReadLine], results: [CommandResult]) -> String {
+        var remaining = results[...]
+        var out: [String] = []
+        for line in lines {
+            guard line.reading != .text else {
+                out.append(line.text)
+                continue
+            }
+            let command = bounded(line.text.trimmingWhitespace())
+            guard let result = remaining.popFirst() else {
+                out.append("→ \(command)")
+                continue
+            }
+            out.append("→ \(command): \(bounded(outcome(of: result)))")
+        }
+        let trimmed = out.drop { $0.trimmingWhitespace().isEmpty }.reversed().drop { $0.trimmingWhitespace().isEmpty }.reversed()
+        return trimmed.joined(separator: "\n")
+    }
+
+    /// What a command did, in one line.
+    static func outcome(of result: CommandResult) -> String {
+        switch result.status {
+        case .applied: result.message
+        case .unchanged: "nothing to change (\(result.message))"
+        case .refused: "refused (\(result.message))"
+        }
+    }
+
+    private static func bounded(_ text: String) -> String {
+        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return flat.count > lineLimit ? String(flat.prefix(lineLimit)) + "…" : flat
+    }
+}

@@ -1,0 +1,21 @@
+import RolloutCore
+
+/// The stable hash the gateway's Message-IDs are made with: FNV-1a over 64 bits, written in base 36.
+enum MessageIDHash {
+    /// FNV-1a of the text's UTF-8 bytes.
+    static func of(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return hash
+    }
+
+    /// The hash of an address in 13 base-36 digits, zero-padded: every ID made with it has one length, so that a
+    /// header holding it folds alike in every copy (``MailComposer/copy(of:composedFrom:as:)``).
+    static func fixedWidth(_ recipient: EmailAddress) -> String {
+        let digits = String(of(recipient.key), radix: 36)
+        return String(repeating: "0", count: max(0, 13 - digits.count)) + digits
+    }
+}
