@@ -108,6 +108,10 @@ public final class MemoryTicketStore: TicketStore {
                 case .cancel(let key): if state.timers[key]?.state == .pending { state.timers[key]?.state = .cancelled }
                 }
             }
+            // Another writer queued this person's thread root first: decide again (``OutgoingMessage/opensThread``).
+            if let lost = outbox.first(where: { $0.opensThread && state.messageIDs[$0.messageID] != nil }), let ticket = lost.ticket {
+                throw StoreError.conflict(ticket)
+            }
             for message in outbox { state.enqueue(message) }
             let ticket = after.rollout?.id ?? after.release.id
             state.attachments[ticket, default: []] += commit.attachments

@@ -319,6 +319,11 @@ extension PostgresTicketStore {
                 try await connection.rows(RowValues.insert(into: "outbox", rows: chunk.map(outboxRow), onConflict: ["message_id"], returning: "message_id"))
                     .map { try $0.get("message_id", as: String.self) })
             try await countAnswers(chunk.filter { $0.kind.isAnswer && inserted.contains($0.messageID) }, connection)
+            // Another instance queued this person's thread root first: the transaction fails as a conflict and the
+            // event is decided again, the root then known (``OutgoingMessage/opensThread``).
+            if let lost = chunk.first(where: { $0.opensThread && !inserted.contains($0.messageID) }), let ticket = lost.ticket {
+                throw StoreError.conflict(ticket)
+            }
         }
     }
 

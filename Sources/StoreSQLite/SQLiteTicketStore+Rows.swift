@@ -245,7 +245,9 @@ extension SQLiteTicketStore {
 
     /// Inserts an outbox message; one still being written gets its bytes now, or, given `composing`, when the batch
     /// commits (its row is noted there).
-    static func insert(_ message: OutgoingMessage, _ db: Database, composing: ComposingRows? = nil) throws {
+    /// Returns whether the row was inserted (false: a message with its Message-ID was already there).
+    @discardableResult
+    static func insert(_ message: OutgoingMessage, _ db: Database, composing: ComposingRows? = nil) throws -> Bool {
         let later = composing != nil && message.composing != nil
         let data = later ? [] : message.composing?.bytes ?? message.data
         try db.cachedStatement(sql: """
@@ -263,6 +265,7 @@ extension SQLiteTicketStore {
         if inserted, message.kind.isAnswer {
             for recipient in message.recipients { try countAnswer(to: recipient, at: message.createdAt, db) }
         }
+        return inserted
     }
 
     /// Counts one answer to `recipient` in the minute of `date`, and forgets the counts older than a day.

@@ -227,7 +227,11 @@ public final class SQLiteTicketStore: TicketStore {
                 guard db.changesCount == 1 else { throw StoreError.alreadySeen("timer \(fired.kind.rawValue) of ticket \(fired.ticket)") }
             }
             for change in commit.decision.timers { try Self.apply(change, db, at: now) }
-            for message in commit.outbox { try Self.insert(message, db, composing: composing) }
+            for message in commit.outbox {
+                let inserted = try Self.insert(message, db, composing: composing)
+                // Another writer queued this person's thread root first: decide again (the root is then known).
+                if !inserted, message.opensThread, let ticket = message.ticket { throw StoreError.conflict(ticket) }
+            }
             let attachmentTicket = after.rollout?.id ?? after.release.id
             for attachment in commit.attachments {
                 try Self.insert(attachment, ticket: attachmentTicket, messageKey: commit.seen?.key, db, at: now)
