@@ -30,7 +30,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             // The shipped templates: readable files in Templates/, compiled into the binary (no bundle to install);
-            // DefaultTemplates names them (the one list: a file it does not name fails TemplateLibraryTests).
+            // DefaultTemplates names them (the one list: a file it does not name fails TemplatesExportTests).
             resources: [.embedInCode("Templates")]
         ),
         // The SQLite ticket store (GRDB) and its migrations.

@@ -21,7 +21,7 @@ cd "$(dirname "$0")/.."
 export LSAN_OPTIONS="suppressions=$PWD/Fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 export PATH="/opt/swift/usr/bin:$PATH"
 
-ALL=(mime reply-text command-grammar authentication-results imap-responses configuration templates)
+source scripts/fuzz-targets.sh
 TARGET=${1:-}
 SECONDS_EACH=${2:-}
 if [[ -z "$TARGET" || ! "$SECONDS_EACH" =~ ^[0-9]+$ ]]; then sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 64; fi
@@ -30,13 +30,6 @@ for t in "${targets[@]}"; do
     [[ " ${ALL[*]} " == *" $t "* ]] || { echo "unknown target $t; expected one of ${ALL[*]}" >&2; exit 64; }
 done
 
-product() { # mime → FuzzMIME, reply-text → FuzzReplyText …
-    case "$1" in
-        mime) echo FuzzMIME ;; reply-text) echo FuzzReplyText ;; command-grammar) echo FuzzCommandGrammar ;;
-        authentication-results) echo FuzzAuthenticationResults ;; imap-responses) echo FuzzIMAPResponses ;;
-        configuration) echo FuzzConfiguration ;; templates) echo FuzzTemplates ;;
-    esac
-}
 seeds() { # the seed folders and files of a target
     case "$1" in
         mime | reply-text) echo fixtures/mail fixtures/attacks fixtures/demo/inbox ;;
@@ -66,7 +59,6 @@ fi
 
 MAX_MS_PER_MB=${FUZZ_MAX_MS_PER_MB:-1000}
 PROBE_SECONDS=${FUZZ_PROBE_SECONDS:-$((MAX_MS_PER_MB / 1000 + 10))}
-PYTHON_BIN=/usr/bin/python3
 FLAGS=(-c release --scratch-path "$SCRATCH" --manifest-cache none
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -enable-testing -Xswiftc -use-ld=lld)
 for t in "${targets[@]}"; do
@@ -123,29 +115,18 @@ for t in "${targets[@]}"; do
         while read -r file ms; do echo "$ms $(stat -c %s "$file") $file"; done > "$timings" || true
     slowest=$(sort -k1,1nr "$timings" | awk 'NR == 1')
     worst=0 worst_line="" worst_ratio=0
-    # time_best FILE: the best of three runs, after a warm-up on the input it was made from (one-time set-up: GMime,
-    # Yams), since the machine is shared and a neighbour's build is not ours. Bounded: runs not done within
-    # PROBE_SECONDS are not waited for; with none done it prints "timeout", which fails the target (PROBE_SECONDS is
-    # the bound plus 10 s: a run that did not finish in that time was over the bound).
-    time_best() {
-        # (`|| true`: the time-out's status 124 is expected here, and must not end the script under pipefail.)
-        { { echo "$2"; echo "$1"; echo "$1"; echo "$1"; } | SWIFT_BACKTRACE=enable=no timeout -k 5 "$PROBE_SECONDS" xargs "$exe" -runs=1 2>&1 || true; } |
-            sed -n 's/^Executed .* in \([0-9]*\) ms$/\1/p' | tail -n +2 | sort -n |
-            awk 'NR == 1 { print } END { if (NR == 0) print "timeout" }'
-    }
-    # probe FILE: times FILE repeated to 256 KiB and to 1 MiB; sets quarter, ms and ratio (ratio "-" after a timeout).
+    # probe FILE: times FILE repeated to 256 KiB and to 1 MiB (time_best: the best of three after a warm-up, "timeout"
+    # when none finished within PROBE_SECONDS, the bound plus 10 s: over the bound); sets quarter, ms and ratio
+    # (ratio "-" after a timeout).
     probe() {
-        quarter=$(time_best "$SCRATCH/logs/$t.262144" "$1")
-        ms=$(time_best "$SCRATCH/logs/$t.1048576" "$1")
+        quarter=$(time_best "$exe" "$SCRATCH/logs/$t.262144" "$1")
+        ms=$(time_best "$exe" "$SCRATCH/logs/$t.1048576" "$1")
         if [[ $quarter == timeout || $ms == timeout ]]; then ratio=-; return; fi
         ratio=$(awk -v a="$quarter" -v b="$ms" 'BEGIN { printf "%.1f", b / (a > 0 ? a : 1) }')
     }
     timed_out=""
     for file in $(awk '$2 >= 64 { print ($1 + 1) / $2, $3 }' "$timings" | sort -k1,1gr | awk 'NR <= 3 { print $2 }'); do
-        for size in 262144 1048576; do
-            $PYTHON_BIN -c 'import sys; d = open(sys.argv[1], "rb").read(); n = int(sys.argv[3]); open(sys.argv[2], "wb").write((d * (n // len(d) + 1))[:n])' \
-                "$file" "$SCRATCH/logs/$t.$size" "$size"
-        done
+        for size in 262144 1048576; do repeat_to "$file" "$SCRATCH/logs/$t.$size" "$size"; done
         probe "$file"
         if [[ $ratio != - ]] && ((ms > 200)) && awk -v r="$ratio" 'BEGIN { exit !(r > 8) }'; then
             # Measured once more before it counts: a load spike during one size looks like super-linear cost.

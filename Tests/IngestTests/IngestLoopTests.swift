@@ -17,6 +17,25 @@ struct IngestLoopTests {
         RecordingIngestSource(storePath: world.configuration.storePath, keys: ids.map { "<\($0)>" })
     }
 
+    struct Unreadable: Error {}
+
+    /// Hands `messages` over, in one run of a loop of groups of `groupSize`; reading those of `unreadable` fails.
+    static func run(
+        _ world: IngestWorld, _ ids: [String], _ messages: [[UInt8]], groupSize: Int, unreadable: Set<Int> = []
+    ) async throws -> (RecordingIngestSource, IngestLoop<RecordingIngestSource>) {
+        let source = Self.source(world, ids)
+        let loop = IngestLoop(ingest: world.ingest, source: source, groupSize: groupSize)
+        try await loop.run {
+            for (index, bytes) in messages.enumerated() {
+                try await loop.add(index, size: bytes.count, source: "test \(index)") {
+                    if unreadable.contains(index) { throw Unreadable() }
+                    return bytes
+                }
+            }
+        }
+        return (source, loop)
+    }
+
     /// The messages of `ids` in the order the ticket's history names them first.
     static func historyOrder(_ world: IngestWorld, _ ids: [String]) async throws -> [String] {
         var order: [String] = []
@@ -32,13 +51,7 @@ struct IngestLoopTests {
         let world = try await IngestWorld(groupCommits: true)
         defer { world.cleanUp() }
         let (ids, messages) = Self.replies(10)
-        let source = Self.source(world, ids)
-        let loop = IngestLoop(ingest: world.ingest, source: source, groupSize: 3)
-        try await loop.run {
-            for (index, bytes) in messages.enumerated() {
-                try await loop.add(index, size: bytes.count, source: "test \(index)", read: { bytes })
-            }
-        }
+        let (source, loop) = try await Self.run(world, ids, messages, groupSize: 3)
         #expect(await source.released == Array(0..<10))
         #expect(await source.failures.isEmpty)
         // released only after the flush: every released message was already in the store's main file
@@ -52,17 +65,7 @@ struct IngestLoopTests {
         let world = try await IngestWorld(groupCommits: true)
         defer { world.cleanUp() }
         let (ids, messages) = Self.replies(5)
-        let source = Self.source(world, ids)
-        let loop = IngestLoop(ingest: world.ingest, source: source, groupSize: 2)
-        struct Vanished: Error {}
-        try await loop.run {
-            for (index, bytes) in messages.enumerated() {
-                try await loop.add(index, size: bytes.count, source: "test \(index)") {
-                    if index == 2 { throw Vanished() }
-                    return bytes
-                }
-            }
-        }
+        let (source, loop) = try await Self.run(world, ids, messages, groupSize: 2, unreadable: [2])
         #expect(await source.failures == [2])
         #expect(await source.released == [0, 1, 3, 4])
         #expect(await source.durableWhenReleased == [0, 1, 3, 4])
