@@ -25,7 +25,7 @@ set -euo pipefail
 # A command that fails inside $(…) fails the substitution too (bash runs it without -e otherwise), and so the script.
 shopt -s inherit_errexit
 # The script's own standard error, for messages from inside a $(…) whose standard error goes to a log.
-exec 3>&2
+exec 9>&2
 cd "$(dirname "$0")/.."
 REPO=$PWD
 source scripts/dovecot-conf.sh
@@ -208,7 +208,7 @@ time_of() {
     start=$(now_s)
     "$@" >/dev/null || status=$?
     if ((status != 0)); then
-        echo "  FAIL: the clean run '${*:4}' in $2 exited $status; the campaign stops here (its log: $2/log)" >&3
+        echo "  FAIL: the clean run '${*:4}' in $2 exited $status; the campaign stops here (its log: $2/log)" >&9
         exit 1
     fi
     end=$(now_s)
