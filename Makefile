@@ -33,14 +33,14 @@ kill-campaigns:
 	GATEWAY="$$($(SWIFT) build --show-bin-path)/rollout-gateway" N=$${N:-250} M=$${M:-10} SEND_REPEATS=$(SEND_REPEATS) \
 		scripts/kill-campaign.sh all $(KILLS)
 
-## libFuzzer over every target in Fuzz/ for FUZZ_SECONDS each (CI: 30); says so loudly, and passes, when the
-## toolchain has no libFuzzer.
+## libFuzzer over every target in Fuzz/ for FUZZ_SECONDS each (CI: 30); when the toolchain has no libFuzzer it
+## says so loudly (and .ci/run says it again at the end) and passes.
 FUZZ_SECONDS ?= 30
-# CI gates on crashes, leaks, timeouts and super-linear cost (4 times the input taking over 8 times as long); how
-# fast 1 MiB goes under AddressSanitizer on a shared machine is a figure (RELIABILITY.md), not a gate.
-FUZZ_MAX_MS_PER_MB ?= 60000
-# A super-linear input is reported, not failed on, until the one the templates target found under AddressSanitizer
-# (GMime's buffers grown by g_realloc, RELIABILITY.md) is understood; FUZZ_SUPERLINEAR=fail makes it a gate again.
-FUZZ_SUPERLINEAR ?= report
+# CI fails on crashes, leaks, timeouts, an input over 1 s, super-linear cost (4 times the input taking over 8 times
+# as long) and on 1 MiB of the costliest inputs taking over FUZZ_MAX_MS_PER_MB under AddressSanitizer; a probe
+# that does not finish within that bound plus 10 s fails too. The bound is not the 1 s per MB of SPEC (RELIABILITY.md
+# "Not held yet": reply reading takes about 5 s per MiB without AddressSanitizer, 3.5 times that with it): it
+# is the ceiling the slowest target keeps with a margin for the shared machine, so that a cost that grows is caught.
+FUZZ_MAX_MS_PER_MB ?= 30000
 fuzz:
-	FUZZ_BUILD_OPTIONAL=1 FUZZ_SUPERLINEAR=$(FUZZ_SUPERLINEAR) FUZZ_MAX_MS_PER_MB=$(FUZZ_MAX_MS_PER_MB) scripts/fuzz.sh all $(FUZZ_SECONDS)
+	FUZZ_BUILD_OPTIONAL=1 FUZZ_MAX_MS_PER_MB=$(FUZZ_MAX_MS_PER_MB) scripts/fuzz.sh all $(FUZZ_SECONDS)

@@ -4,12 +4,15 @@
 # found (.build-fuzz/corpus, not in git). Fails on a crash, a leak, a timeout (an input that took 5 s), an input
 # that took over 1 s, or one slower than 1 s per MB: after the run the corpus is replayed input by input, and the
 # three inputs that cost the most per byte are repeated up to 256 KiB and 1 MiB and timed: 1 MiB must take at most
-# FUZZ_MAX_MS_PER_MB (default 1000; under AddressSanitizer) and at most 8 times as long as 256 KiB (linear cost; quadratic is 16).
+# FUZZ_MAX_MS_PER_MB (default 1000; under AddressSanitizer) and at most 8 times as long as 256 KiB (linear cost;
+# quadratic is 16). A probe is given FUZZ_MAX_MS_PER_MB plus 10 s (FUZZ_PROBE_SECONDS): one that has not finished
+# by then fails as over the bound.
 #
 # Usage: scripts/fuzz.sh TARGET|all SECONDS
 #   TARGET: mime reply-text command-grammar authentication-results imap-responses configuration templates
-# Environment: FUZZ_BUILD_OPTIONAL=1 (CI: when the toolchain has no libFuzzer, say so loudly and exit 0 instead
-# of failing; a build error of our code still fails).
+# Environment: FUZZ_BUILD_OPTIONAL=1 (CI: when the toolchain has no libFuzzer, say so loudly, leave
+# .build-fuzz/NOT-RUN for .ci/run to say again at the end, and exit 0 instead of failing; a build error of our
+# code still fails). FUZZ_TOOLCHAIN: the toolchain to look in (default the one of swiftc).
 # A crash leaves its input in .build-fuzz/findings/TARGET/ (not artifacts/: SwiftPM empties that one): copy it to
 # fixtures/fuzz/TARGET/, replay it in a FuzzRegressionTests suite (Tests/RolloutCoreTests has one), and fix it.
 set -euo pipefail
@@ -18,22 +21,15 @@ cd "$(dirname "$0")/.."
 export LSAN_OPTIONS="suppressions=$PWD/Fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 export PATH="/opt/swift/usr/bin:$PATH"
 
-ALL=(mime reply-text command-grammar authentication-results imap-responses configuration templates)
+source scripts/fuzz-targets.sh
 TARGET=${1:-}
 SECONDS_EACH=${2:-}
-if [[ -z "$TARGET" || ! "$SECONDS_EACH" =~ ^[0-9]+$ ]]; then sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 64; fi
+if [[ -z "$TARGET" || ! "$SECONDS_EACH" =~ ^[0-9]+$ ]]; then sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 64; fi
 if [[ "$TARGET" == all ]]; then targets=("${ALL[@]}"); else targets=("$TARGET"); fi
 for t in "${targets[@]}"; do
     [[ " ${ALL[*]} " == *" $t "* ]] || { echo "unknown target $t; expected one of ${ALL[*]}" >&2; exit 64; }
 done
 
-product() { # mime → FuzzMIME, reply-text → FuzzReplyText …
-    case "$1" in
-        mime) echo FuzzMIME ;; reply-text) echo FuzzReplyText ;; command-grammar) echo FuzzCommandGrammar ;;
-        authentication-results) echo FuzzAuthenticationResults ;; imap-responses) echo FuzzIMAPResponses ;;
-        configuration) echo FuzzConfiguration ;; templates) echo FuzzTemplates ;;
-    esac
-}
 seeds() { # the seed folders and files of a target
     case "$1" in
         mime | reply-text) echo fixtures/mail fixtures/attacks fixtures/demo/inbox ;;
@@ -44,22 +40,25 @@ seeds() { # the seed folders and files of a target
 max_len() { case "$1" in mime) echo 131072 ;; *) echo 65536 ;; esac; }
 
 # Does this toolchain have libFuzzer at all? (Swift on Linux ships it in its clang resource folder.)
+SCRATCH=.build-fuzz
+rm -f "$SCRATCH/NOT-RUN"
 swiftc_path=$(command -v swiftc || true)
-toolchain=$(dirname "$(dirname "${swiftc_path:-/nonexistent/bin/swiftc}")")
+toolchain=${FUZZ_TOOLCHAIN:-$(dirname "$(dirname "${swiftc_path:-/nonexistent/bin/swiftc}")")}
 if ! ls "$toolchain"/lib/swift/clang/lib/linux/libclang_rt.fuzzer-*.a "$toolchain"/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1; then
     message="FUZZING NOT RUN: the Swift toolchain at $toolchain has no libFuzzer (libclang_rt.fuzzer); -sanitize=fuzzer is impossible here"
     if [[ "${FUZZ_BUILD_OPTIONAL:-}" == 1 ]]; then
-        printf '\n*** %s ***\n\n' "$message" >&2
+        mkdir -p "$SCRATCH"
+        echo "$message" > "$SCRATCH/NOT-RUN"
+        banner=$(printf '*%.0s' {1..100})
+        printf '\n%s\n*** %s\n*** No target was fuzzed: this passes only because FUZZ_BUILD_OPTIONAL=1.\n%s\n\n' "$banner" "$message" "$banner" | tee /dev/stderr
         exit 0
     fi
     echo "$message" >&2
     exit 69
 fi
 
-SCRATCH=.build-fuzz
 MAX_MS_PER_MB=${FUZZ_MAX_MS_PER_MB:-1000}
-PROBE_SECONDS=${FUZZ_PROBE_SECONDS:-20}
-PYTHON_BIN=/usr/bin/python3
+PROBE_SECONDS=${FUZZ_PROBE_SECONDS:-$((MAX_MS_PER_MB / 1000 + 10))}
 FLAGS=(-c release --scratch-path "$SCRATCH" --manifest-cache none
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -enable-testing -Xswiftc -use-ld=lld)
 for t in "${targets[@]}"; do
@@ -116,50 +115,43 @@ for t in "${targets[@]}"; do
         while read -r file ms; do echo "$ms $(stat -c %s "$file") $file"; done > "$timings" || true
     slowest=$(sort -k1,1nr "$timings" | awk 'NR == 1')
     worst=0 worst_line="" worst_ratio=0
-    # time_best FILE: the best of three runs after a warm-up (the machine is shared: a neighbour's build is not ours).
-    # Bounded: runs not done within PROBE_SECONDS (default 20) are not waited for; with none done the time is
-    # PROBE_SECONDS itself, far over any bound, so a very slow input costs a CI run seconds, not minutes.
-    time_best() {
-        # (`|| true`: the time-out's status 124 is expected here, and must not end the script under pipefail.)
-        { { echo "$1"; echo "$1"; echo "$1"; echo "$1"; } | SWIFT_BACKTRACE=enable=no timeout -k 5 "$PROBE_SECONDS" xargs "$exe" -runs=1 2>&1 || true; } |
-            sed -n 's/^Executed .* in \([0-9]*\) ms$/\1/p' | tail -n +2 | sort -n |
-            awk -v cap="$((PROBE_SECONDS * 1000))" 'NR == 1 { print } END { if (NR == 0) print cap }'
-    }
-    for file in $(awk '$2 >= 64 { print ($1 + 1) / $2, $3 }' "$timings" | sort -k1,1gr | awk 'NR <= 3 { print $2 }'); do
-        for size in 262144 1048576; do
-            $PYTHON_BIN -c 'import sys; d = open(sys.argv[1], "rb").read(); n = int(sys.argv[3]); open(sys.argv[2], "wb").write((d * (n // len(d) + 1))[:n])' \
-                "$file" "$SCRATCH/logs/$t.$size" "$size"
-        done
-        quarter=$(time_best "$SCRATCH/logs/$t.262144")
-        ms=$(time_best "$SCRATCH/logs/$t.1048576")
+    # probe FILE: times FILE repeated to 256 KiB and to 1 MiB (time_best: the best of three after a warm-up, "timeout"
+    # when none finished within PROBE_SECONDS, the bound plus 10 s: over the bound); sets quarter, ms and ratio
+    # (ratio "-" after a timeout).
+    probe() {
+        quarter=$(time_best "$exe" "$SCRATCH/logs/$t.262144" "$1")
+        ms=$(time_best "$exe" "$SCRATCH/logs/$t.1048576" "$1")
+        if [[ $quarter == timeout || $ms == timeout ]]; then ratio=-; return; fi
         ratio=$(awk -v a="$quarter" -v b="$ms" 'BEGIN { printf "%.1f", b / (a > 0 ? a : 1) }')
-        if ((ms > 200 && ms < PROBE_SECONDS * 1000)) && awk -v r="$ratio" 'BEGIN { exit !(r > 8) }'; then
+    }
+    timed_out=""
+    for file in $(awk '$2 >= 64 { print ($1 + 1) / $2, $3 }' "$timings" | sort -k1,1gr | awk 'NR <= 3 { print $2 }'); do
+        for size in 262144 1048576; do repeat_to "$file" "$SCRATCH/logs/$t.$size" "$size"; done
+        probe "$file"
+        if [[ $ratio != - ]] && ((ms > 200)) && awk -v r="$ratio" 'BEGIN { exit !(r > 8) }'; then
             # Measured once more before it counts: a load spike during one size looks like super-linear cost.
-            quarter=$(time_best "$SCRATCH/logs/$t.262144")
-            ms=$(time_best "$SCRATCH/logs/$t.1048576")
-            ratio=$(awk -v a="$quarter" -v b="$ms" 'BEGIN { printf "%.1f", b / (a > 0 ? a : 1) }')
+            probe "$file"
+        fi
+        if [[ $ratio == - ]]; then
+            timed_out="$(basename "$file") (256 KiB: ${quarter/timeout/not done} ms, 1 MiB: ${ms/timeout/not done} ms)"
+            cp "$file" "$artifacts/slow-$(basename "$file")"
+            break
         fi
         if ((ms > worst)); then worst=$ms worst_line="$(basename "$file")" worst_ratio=$ratio; fi
     done
+    # A probe not done within PROBE_SECONDS: over the bound, however long it would have taken.
+    if [[ -n "$timed_out" ]]; then
+        verdict="FAILED (a probe did not finish within $PROBE_SECONDS s, over the bound of $MAX_MS_PER_MB ms per MB: input $timed_out; kept in $artifacts/)"
+        status=1
     # Super-linear cost: 4 times the input taking over 8 times as long (quadratic would be 16) (only measured above 200 ms, below is noise).
-    if ((worst > 200)) && awk -v r="$worst_ratio" 'BEGIN { exit !(r > 8) }'; then
+    elif ((worst > 200)) && awk -v r="$worst_ratio" 'BEGIN { exit !(r > 8) }'; then
         verdict="FAILED (super-linear: 1 MiB took $worst_ratio× the time of 256 KiB, $worst ms, input $worst_line)"
-        # FUZZ_SUPERLINEAR=report (CI): printed loudly, kept in findings/, not failed on (RELIABILITY.md "Not held yet").
-        if [[ ${FUZZ_SUPERLINEAR:-fail} == report ]]; then
-            verdict="REPORTED, NOT FAILED: ${verdict#FAILED }"
-            cp "$corpus/$worst_line" "$artifacts/superlinear-$worst_line" 2>/dev/null || true
-        else
-            status=1
-        fi
+        cp "$corpus/$worst_line" "$artifacts/superlinear-$worst_line"
+        status=1
     elif ((worst > MAX_MS_PER_MB)); then
         verdict="FAILED (slower than $MAX_MS_PER_MB ms per MB: $worst ms for input $worst_line × 1 MiB)"
-        # The same input as a super-linear one measured a second time just under the ratio: reported alike.
-        if [[ ${FUZZ_SUPERLINEAR:-fail} == report ]]; then
-            verdict="REPORTED, NOT FAILED: ${verdict#FAILED }"
-            cp "$corpus/$worst_line" "$artifacts/slow-$worst_line" 2>/dev/null || true
-        else
-            status=1
-        fi
+        cp "$corpus/$worst_line" "$artifacts/slow-$worst_line"
+        status=1
     fi
     ((slow > 0)) && { verdict="FAILED ($slow inputs took over 1 s)"; status=1; }
     summary+=("$(printf '%-22s %4s s %8s runs  cov %5s  corpus %5s  crashes/leaks/timeouts %s  slowest input %s ms (%s bytes)  worst 1 MiB %s ms (%s× 256 KiB)  %s' \

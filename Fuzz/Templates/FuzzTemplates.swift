@@ -5,7 +5,7 @@ import RolloutCore
 import RolloutGateway
 
 /// libFuzzer entry: every shipped template rendered with hostile values (the input, cut at NUL bytes, gives the
-/// values in turn: CR/LF, Mustache delimiters, encoded words, long lines…), the result composed into a message as
+/// values of the keys in order: CR/LF, Mustache delimiters, encoded words, long lines…), the result composed into a message as
 /// `send` does and read back with GMime. A value must never add a header field: the message read back has the
 /// gateway's From, one Subject, and no field the composer did not write.
 private let templates = try! TemplateLibrary()
@@ -27,7 +27,10 @@ func fuzzTemplates(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let first = bytes.first else { return 0 }
     let pieces = bytes.dropFirst().split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
     var values: [String: String] = [:]
-    for (index, key) in keys.enumerated() { values[key] = pieces.isEmpty ? "" : pieces[index % pieces.count] }
+    // Each piece fills one key (the first piece the first key, …): the values together are the input, so that the
+    // cost per byte is the renderer's, not 35 copies of the input (one 1 MiB piece in every key rendered, composed
+    // and parsed back 35 MiB of values: 88 s per MiB of input without AddressSanitizer, linear, RELIABILITY.md).
+    for (index, key) in keys.enumerated() { values[key] = index < pieces.count ? pieces[index] : "" }
     let name = names[Int(first) % names.count]
     guard name != TemplateLibrary.footer else { return 0 }
     guard let (subject, body) = try? templates.render(name, values) else { fatalError("template \(name) failed to render") }

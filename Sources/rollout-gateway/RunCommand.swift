@@ -27,11 +27,8 @@ struct RunCommand: AsyncParsableCommand {
             let started = Date()
             let environment = try Environment(options, label: "run", groupCommits: true)
             let configuration = environment.configuration
-            if let lockPath = environment.localLockPath {
-                guard let lock = try RunLock(path: lockPath, waiting: wait) else {
-                    environment.gateway.logger.notice("another run holds the lock; nothing done", metadata: ["lock": "\(lockPath)"])
-                    return
-                }
+            if environment.localLockPath != nil {
+                guard let lock = try environment.takeRunLock(waiting: wait) else { return }
                 defer { lock.release() }
                 try await Self.cycle(environment, fetching: true, started: started)
             } else if let mailboxLock = environment.mailboxLock, let imap = configuration.imap {
@@ -82,32 +79,6 @@ struct RunCommand: AsyncParsableCommand {
             try Metrics.write(report, status: status, duration: Date().timeIntervalSince(started), to: path)
         }
         if status != 0 { throw ExitCode(status) }
-    }
-}
-
-/// An exclusive `flock` on a file beside the store, so that two overlapping runs never work at once.
-final class RunLock {
-    private let descriptor: Int32
-
-    /// Takes the lock, waiting up to `waiting` seconds; nil when another run kept it.
-    init?(path: String, waiting: Int) throws {
-        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw GatewayError.invalidInput("cannot open the lock file \(path): \(String(cString: strerror(errno)))")
-        }
-        let deadline = Date().addingTimeInterval(Double(waiting))
-        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
-            guard errno == EWOULDBLOCK, Date() < deadline else {
-                close(descriptor)
-                return nil
-            }
-            usleep(100_000)
-        }
-    }
-
-    func release() {
-        flock(descriptor, LOCK_UN)
-        close(descriptor)
     }
 }
 

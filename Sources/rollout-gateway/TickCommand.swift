@@ -13,12 +13,8 @@ struct TickCommand: AsyncParsableCommand {
         try await guarded {
             let environment = try Environment(options, label: "tick")
             // On a shared database, due timers are claimed one by one instead.
-            let lock = try environment.localLockPath.map { try RunLock(path: $0, waiting: 10) }
-            if case .some(nil) = lock {
-                environment.gateway.logger.notice("another run holds the lock; nothing done")
-                return
-            }
-            defer { lock??.release() }
+            guard let lock = try environment.takeRunLock() else { return }
+            defer { lock.release() }
             let report = try await environment.gateway.tick()
             print("fired \(report.fired.count) timers, queued \(report.notifications) notifications")
         }
@@ -46,12 +42,8 @@ struct SendCommand: AsyncParsableCommand {
             let environment = try Environment(options, label: "send", groupCommits: true)
             // One sender at a time on a SQLite store: two would both read the same queued messages. On a shared
             // database, outbox messages are claimed one by one instead.
-            let lock = try environment.localLockPath.map { try RunLock(path: $0, waiting: 10) }
-            if case .some(nil) = lock {
-                environment.gateway.logger.notice("another run holds the lock; nothing done")
-                return
-            }
-            defer { lock??.release() }
+            guard let lock = try environment.takeRunLock() else { return }
+            defer { lock.release() }
             let gateway = environment.gateway
             let released = releaseHeld ? try await gateway.releaseHeld(to: to.map { EmailAddress($0) }) : []
             let report = try await gateway.send(through: try environment.transport(maildir: maildir), releasing: released)

@@ -6,6 +6,7 @@ import RolloutCore
 import RolloutGateway
 import StoreSQLite
 import Synchronization
+import TestSupport
 
 let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let corpus = repository.appendingPathComponent("fixtures/mail")
@@ -18,16 +19,6 @@ func corpusFiles() -> [String] {
         if path.hasSuffix(".eml") { files.append(path) }
     }
     return files.sorted()
-}
-
-final class TestClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Date
-    init(_ start: Date) { current = start }
-    var now: Date {
-        get { lock.withLock { current } }
-        set { lock.withLock { current = newValue } }
-    }
 }
 
 /// A gateway on a scratch SQLite file with the demo's people, where ticket #12 is the staged rollout of
@@ -46,9 +37,10 @@ struct IngestWorld {
     /// - Parameters:
     ///   - routing: rules put first into the demo's `notifications:` list (`  - when: …\n    to: […]\n`).
     ///   - edit: a last change to the configuration text.
+    ///   - groupCommits, busyTimeout: the store's (``SQLiteTicketStore/init(path:busyTimeout:maxDeliveryAttempts:groupCommits:clock:)``).
     init(
         extra: String = "", extraGateway: String = "", routing: String = "", edit: (String) -> String = { $0 },
-        hooks: any HookRunner = NoHooks()
+        hooks: any HookRunner = NoHooks(), groupCommits: Bool = false, busyTimeout: TimeInterval = 5
     ) async throws {
         folder = NSTemporaryDirectory() + "rollout-ingest-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -60,7 +52,7 @@ struct IngestWorld {
         text += "\ninbound:\n  trusted_authserv_ids: [mx.rollout.example.org]\n" + extra
         text = edit(text)
         configuration = try GatewayConfiguration.parse(text, file: repository.appendingPathComponent("fixtures/demo/gateway.yaml").path)
-        store = try SQLiteTicketStore(path: configuration.storePath)
+        store = try SQLiteTicketStore(path: configuration.storePath, busyTimeout: busyTimeout, groupCommits: groupCommits)
         let handler = logs
         let clock = self.clock
         gateway = Gateway(

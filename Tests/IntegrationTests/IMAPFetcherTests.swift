@@ -3,6 +3,7 @@ import Logging
 import MailCurl
 import RolloutGateway
 import Testing
+import TestSupport
 
 /// IMAPFetcher against a real Dovecot on loopback. Assertions about what happened to the mail are
 /// about what the server holds afterwards: its Maildir on disk.
@@ -304,7 +305,7 @@ struct IMAPFetcherTests {
     @Test("nothing listening is a temporary failure naming the server")
     func nothingListening() async throws {
         // Given
-        let port = try ServerFixtures.freeLoopbackPort()
+        let port = try freeLoopbackPort()
         let configuration = try IMAPConfiguration(
             url: "imap://127.0.0.1:\(port)", startTLS: .off, credentials: IMAPCredentials(username: "u", password: "p"),
             connectTimeout: .seconds(2), commandTimeout: .seconds(5))

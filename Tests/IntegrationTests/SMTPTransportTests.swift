@@ -4,6 +4,7 @@ import MailCurl
 import RolloutCore
 import RolloutGateway
 import Testing
+import TestSupport
 
 /// SMTPTransport against real servers on loopback: Postfix's smtp-sink and a misbehaving aiosmtpd.
 /// Every assertion about content is about what the server received.
@@ -261,7 +262,7 @@ struct SMTPTransportTests {
 
     @Test("an unreachable port makes the session unavailable, with a one-line reason naming the server")
     func unreachable() async throws {
-        let port = try ServerFixtures.freeLoopbackPort()
+        let port = try freeLoopbackPort()
         let messages = (1...2).map { Self.message("u\($0)", to: ["a@example.org"], body: ["x"]) }
 
         let outcomes = try await Self.transport("smtp://127.0.0.1:\(port)/gateway.example.org").deliver(messages)

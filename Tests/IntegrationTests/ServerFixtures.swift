@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -26,27 +27,6 @@ enum ServerFixtures {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         guard chmod(url.path, 0o777) == 0 else { throw Failure("cannot chmod \(url.path)") }
         return url
-    }
-
-    /// A TCP port on 127.0.0.1 that nothing listens on right now (the kernel's choice).
-    static func freeLoopbackPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure("socket() failed: errno \(errno)") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0 else { throw Failure("bind() failed: errno \(errno)") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        guard named == 0 else { throw Failure("getsockname() failed: errno \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// Connects to 127.0.0.1:port and returns the first line the server sends, or `nil` when nothing listens.
@@ -144,7 +124,7 @@ final class ServerProcess: @unchecked Sendable {
         let directory = try directory ?? ServerFixtures.makeScratchDirectory(label)
         var lastError = ""
         for _ in 0..<3 {
-            let port = try ServerFixtures.freeLoopbackPort()
+            let port = try freeLoopbackPort()
             let server = try ServerProcess(
                 port: port, directory: directory, executable: executable, arguments: arguments(port, directory))
             let clock = ContinuousClock()

@@ -1,5 +1,6 @@
 import Foundation
 import RolloutGateway
+import TestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -63,7 +64,7 @@ public final class PostgresServer: Sendable {
         var lastError = ""
         var started: Int?
         for _ in 0..<3 {
-            let port = try Self.freeLoopbackPort()
+            let port = try freeLoopbackPort()
             let options = [
                 "-c listen_addresses=127.0.0.1", "-p \(port)", "-k \(directory.path)", "-c fsync=off", "-c synchronous_commit=off",
                 "-c full_page_writes=off", "-c max_connections=200", "-c shared_buffers=64MB",
@@ -184,26 +185,5 @@ public final class PostgresServer: Sendable {
             if FileManager.default.isExecutableFile(atPath: bin.appendingPathComponent("initdb").path) { return bin }
         }
         return nil
-    }
-
-    /// A TCP port on 127.0.0.1 that nothing listens on right now (the kernel's choice).
-    public static func freeLoopbackPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure("socket() failed: errno \(errno)") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0 else { throw Failure("bind() failed: errno \(errno)") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        guard named == 0 else { throw Failure("getsockname() failed: errno \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -7,6 +7,7 @@ import RolloutCore
 import RolloutGateway
 import StoreMemory
 import StoreSQLite
+import TestSupport
 
 /// A scratch folder removed when the test ends.
 final class ScratchFolder {
@@ -53,21 +54,6 @@ func testConfigurationText(store: String, outbox: String, extra: String = "", ho
             stacks: [EMI]
         \(extra)
         """
-}
-
-/// A mutable clock for tests.
-final class TestClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Date
-
-    init(_ start: Date) { current = start }
-
-    var now: Date {
-        get { lock.withLock { current } }
-        set { lock.withLock { current = newValue } }
-    }
-
-    var source: DateSource { DateSource { [unowned self] in self.now } }
 }
 
 /// A wall-clock time in Amsterdam.

@@ -4,6 +4,7 @@ import RolloutCore
 import RolloutGateway
 @testable import StorePostgres
 import Testing
+import TestSupport
 
 /// What only the PostgreSQL driver does: several instances, claims that expire, the per-mailbox lock, its errors.
 @Suite("PostgreSQL store: several instances on one database")
@@ -107,7 +108,7 @@ struct PostgresStoreTests {
         #expect(!refused.contains("not-the-password"))
 
         var nowhere = settings
-        nowhere.port = try PostgresServer.freeLoopbackPort()
+        nowhere.port = try freeLoopbackPort()
         var unreachable = ""
         do {
             _ = try await store(nowhere).ticketSummaries()

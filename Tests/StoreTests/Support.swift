@@ -3,21 +3,7 @@ import Logging
 import MailGMime
 import RolloutCore
 import RolloutGateway
-
-/// A mutable clock for tests.
-final class TestClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Date
-
-    init(_ start: Date) { current = start }
-
-    var now: Date {
-        get { lock.withLock { current } }
-        set { lock.withLock { current = newValue } }
-    }
-
-    var source: DateSource { DateSource { [unowned self] in self.now } }
-}
+import TestSupport
 
 /// A wall-clock time in Amsterdam.
 func amsterdam(_ text: String) -> Date {

@@ -1,0 +1,41 @@
+import Foundation
+import RolloutGateway
+import StoreSQLite
+
+/// A fake source of numbered messages for an ``IngestLoop`` over a real SQLite store: it records what the loop tells
+/// it and, at each release, which of the released messages the store's main file already holds. That file alone
+/// (copied without its write-ahead log) is what survives a power loss once the log is lost: a message released
+/// before its commit reached it could be lost with the commit.
+actor RecordingIngestSource: IngestSource {
+    let storePath: String
+    /// The seen-message key of each handle (`<Message-ID>`).
+    let keys: [String]
+    /// The `done` of each release, in order.
+    private(set) var releases: [[Int]] = []
+    private(set) var failures: [Int] = []
+    /// Released messages found recorded in the store's main file when they were released.
+    private(set) var durableWhenReleased: [Int] = []
+
+    init(storePath: String, keys: [String]) {
+        self.storePath = storePath
+        self.keys = keys
+    }
+
+    var released: [Int] { releases.flatMap { $0 } }
+
+    func failed(_ handle: Int, error: any Error) async throws -> IngestFailure {
+        failures.append(handle)
+        return .keptAside(place: "test")
+    }
+
+    func release(done: [Int], quarantined: [Int], retry: [Int]) async throws {
+        releases.append(done)
+        let copy = NSTemporaryDirectory() + "rollout-durable-" + UUID().uuidString + ".sqlite"
+        try FileManager.default.copyItem(atPath: storePath, toPath: copy)
+        defer { for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: copy + suffix) } }
+        let store = try SQLiteTicketStore(path: copy)
+        for handle in done {
+            if try await store.hasSeen(keys[handle]) { durableWhenReleased.append(handle) }
+        }
+    }
+}
