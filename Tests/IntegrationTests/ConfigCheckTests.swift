@@ -1,6 +1,7 @@
 import Foundation
 import PostgresTestServer
 import Testing
+import TestSupport
 
 /// `config check --connect` against the real servers: Dovecot, aiosmtpd, PostgreSQL, a closed port.
 @Suite("config check --connect logs in to each server and names the exact failure")
@@ -93,7 +94,7 @@ struct ConfigCheckTests {
         #expect(Self.line(refused, "connect smtp: ").contains("535"))
         #expect(!refused.stdout.contains("wrong-password"))
 
-        let closed = try ServerFixtures.freeLoopbackPort()
+        let closed = try freeLoopbackPort()
         let down = try CLITests.run([
             "config", "check", "--connect", "-c",
             try CLITests.configuration(in: folder, extra: Self.smtp(port: closed, starttls: "off")),

@@ -3,6 +3,7 @@ import RolloutCore
 import RolloutGateway
 import StoreSQLite
 import Testing
+import TestSupport
 
 /// `rollout-gateway send` when the mail server cannot take a session (issue 20, item 2): one log line naming the
 /// server, exit 75, the run stops, and no message's attempt counter moves, so an outage never gives mail up.
@@ -73,7 +74,7 @@ struct SendSessionFailureTests {
 
     @Test("a closed port (connection refused) stops the run with one line; a long outage never exhausts max_attempts")
     func connectionRefused() async throws {
-        let port = try ServerFixtures.freeLoopbackPort()
+        let port = try freeLoopbackPort()
         let (config, store) = try Self.queued(smtp: "smtp://127.0.0.1:\(port)/gateway.example.org")
         try await Self.expectOneSessionFailure(config: config, store: store, server: "smtp://127.0.0.1:\(port)", reason: "cannot connect")
         // Twelve more runs of an outage (more than outbox.max_attempts, 10): still nothing given up or counted.

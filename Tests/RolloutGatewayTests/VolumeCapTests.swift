@@ -5,6 +5,7 @@ import MailGMime
 import RolloutCore
 import RolloutGateway
 import StoreMemory
+import TestSupport
 import Testing
 
 /// Takes every message, remembering each.
