@@ -419,7 +419,11 @@ send_campaign() {
     local n=${N:-2000}
     echo "== send over smtp-sink: the outbox of $n ingested replies, $KILLS kills"
     local base=$SCRATCH/send-base clean=$SCRATCH/send-clean victim=$SCRATCH/send-campaign
-    configure "$base"
+    # Every reply answered and every conversation relayed (the per-sender limits raised): an outbox that grows with
+    # N, so that kills land while it is sent (at the defaults a few senders' limits cap it near 200 whatever N).
+    configure "$base" "$(printf 'inbound:\n  replies_per_hour: 1000000\n')"
+    sed -i 's|^  per_ticket_per_hour: 1000000$|&\n  relays_per_sender_per_hour: 1000000|' "$base/gateway.yaml"
+    grep -q '^  relays_per_sender_per_hour: 1000000$' "$base/gateway.yaml" || fail "send: the relay limit was not raised"
     stage "$base" 1
     $PYTHON benchmarks/generate_replies.py "$n" "$base/inbox"
     gw "$base" "$REPLY_TIME" ingest --maildir "$base/inbox" 2>"$base/log"
