@@ -11,7 +11,7 @@ import Testing
 @Suite("Reading replies: the public corpora of email_reply_trimmer and talon (issue 18)")
 struct ReplyReadingCorpusTests {
     /// The fewest exact cases per corpus (the issue's goals are 58/64 and 70/79).
-    static let floors = ["email_reply_trimmer": 55, "talon": 73]
+    static let floors = ["email_reply_trimmer": 56, "talon": 73]
 
     /// Every case whose new text differs from the library's, each with the rule of ours that makes it differ.
     static let differences: [String: String] = [
@@ -22,7 +22,6 @@ struct ReplyReadingCorpusTests {
         "email_reply_trimmer/embedded_email_17": "an attribution on the first line ends the new text there (nothing above it); the library keeps what follows",
         "email_reply_trimmer/embedded_email_18": "an attribution on the first line ends the new text there (nothing above it); the library keeps what follows",
         "email_reply_trimmer/forwarded_message": "a forwarded message is old text from its separator on; the library keeps the forward's body",
-        "email_reply_trimmer/embedded_email_11": "a date-time-zone line with a name but no address, colon or quote below is no attribution to us: text below it could be commands",
         "email_reply_trimmer/embedded_email_19": "a dashed name ('—Ryan') ending the message is a sign-off, cut (README); the library keeps it",
         "talon/quot-reply_wraps_nested_quotations-1": "blank lines below a quote stay in the new text; the library drops them",
         "talon/quot-quotation_marker_false_positive-1": "a line starting with '>' is quoted (SPEC §5), whatever follows the mark",

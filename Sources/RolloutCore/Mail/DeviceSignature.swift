@@ -4,7 +4,7 @@
 ///
 /// Read by shape where it can be: a verb of sending (at most one word after it), a preposition, and a product name — a
 /// word with a capital letter or a digit ("iPhone", "BlackBerry", "HTC", "Mailbox"); the known forms of
-/// ``OldText/mobileSignaturePrefixes`` need no product name. A line that goes on after a comma or semicolon ("Sent
+/// ``OldText/mobileSignaturePrefixes`` too need a product name ("Sent from my desk at home" is a sentence). A line that goes on after a comma or semicolon ("Sent
 /// from my laptop, which is easier than…", "Sent from my iPhone, but I will test from the office") is a sentence.
 enum DeviceSignature {
     static let maximumWords = 12
@@ -16,20 +16,21 @@ enum DeviceSignature {
         while let first = text.first, brackets.contains(first) { text = text.dropFirst() }
         while let last = text.last, brackets.contains(last) || last == "." || last == "!" { text = text.dropLast() }
         guard text.count >= 6, text.count <= maximumLength, !text.contains(", "), !text.contains("; ") else { return false }
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        guard words.count <= maximumWords else { return false }
+        // A product name after the first word ("从我的iPhone发送" is one word: all of it).
+        let named = (words.count > 1 ? words.dropFirst().joined() : String(text)).contains { $0.isUppercase || $0.isNumber }
         let lower = text.lowercased()
         if OldText.mobileSignaturePrefixes.contains(where: { lower.hasPrefix($0) })
             || OldText.mobileSignatureSuffixes.contains(where: { lower.hasSuffix($0) })
         {
-            return true
+            return named
         }
-        let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
-        guard words.count >= 3, words.count <= maximumWords, sendingVerbs.contains(words[0].lowercased()) else { return false }
-        // "Sent from …", "Sent wirelessly from …": the preposition is the second or third word.
+        guard words.count >= 3, sendingVerbs.contains(words[0].lowercased()) else { return false }
+        // "Sent from …", "Sent wirelessly from …": the preposition is the second or third word, the name after it.
         let preposition = prepositions.contains(words[1].lowercased()) ? 1 : (prepositions.contains(words[2].lowercased()) ? 2 : nil)
         guard let preposition else { return false }
-        return words[(preposition + 1)...].contains { word in
-            word.contains(where: { $0.isUppercase || $0.isNumber })
-        }
+        return words[(preposition + 1)...].contains { word in word.contains(where: { $0.isUppercase || $0.isNumber }) }
     }
 
     /// "Sent" in the languages of ``OldText/mobileSignaturePrefixes``.

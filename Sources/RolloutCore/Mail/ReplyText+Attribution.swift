@@ -101,3 +101,21 @@ extension ReplyText {
         return nil
     }
 }
+
+extension ReplyText {
+    /// Gmail's date-first attribution that lost its address and colon on the way to text ("2016-03-03 17:21 GMT+01:00
+    /// Some One"): a date, a time and a zone offset, then a name. It introduces the quote below it; without one, it ends
+    /// the new text only when no line below reads as a command (it may be a line of a log the sender pasted).
+    static func bareDateFirstAttribution(_ reading: Reading, _ index: Int) -> Match? {
+        let line = reading.lines[index].trimmingWhitespace()
+        guard line.count <= 120, line.first?.isNumber == true, OldText.matches(OldText.bareDateFirst, line) else { return nil }
+        if let quoted = introduced(reading.lines, by: [line], form: .colonless, after: index + 1) { return quoted }
+        return reading.commandBelow(index) ? nil : .restOfMessage
+    }
+}
+
+extension OldText {
+    /// A date, a time, a zone offset and a name without address or colon: "2016-03-03 17:21 GMT+01:00 Some One".
+    static let bareDateFirst = try! NSRegularExpression(
+        pattern: #"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}(:\d{2})?\s+(GMT|UTC)\s?[+-]\d{1,2}(:?\d{2})?\s+[^:@<>]+$"#)
+}

@@ -205,6 +205,7 @@ extension ReplyText {
         Recogniser(reason: .headerBlock, lines: lotusNotesSentBy),
         Recogniser(reason: .attribution, lines: attributionAmidLine),
         Recogniser(reason: .attribution, lines: attribution),
+        Recogniser(reason: .attribution, match: bareDateFirstAttribution),
         Recogniser(reason: .quote, lines: quote),
         Recogniser(reason: .signature, lines: underscoreRule),
         Recogniser(reason: .signature, match: deviceSignature),
@@ -532,8 +533,9 @@ enum OldText {
         if text.contains(">") { text = spacedAfterAngle(text) }
         guard text.hasSuffix(":") || text.hasSuffix("：") else {
             // Without a colon ("On … Mario <m@x> wrote"): only the forms that open with a word and end in the verb,
-            // naming an address or a time.
-            if matches(openingWords, text), text.last?.isLetter == true, namesAddressOrTime(text),
+            // naming an address or a time (not an address that goes on on the next line: "… <m@x" / ">:").
+            let balanced = text.filter { $0 == "<" }.count == text.filter { $0 == ">" }.count
+            if matches(openingWords, text), text.last?.isLetter == true, balanced, namesAddressOrTime(text),
                 openingAttributions.contains(where: { matches($0, text + ":") })
             {
                 return .opening
