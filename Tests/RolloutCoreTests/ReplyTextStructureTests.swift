@@ -5,12 +5,6 @@ import Testing
 /// Where the new text ends, read from the shape of lines, their place and what follows them (issue 18).
 @Suite("Reply text, round 2: wrapped attributions, glued lines, lost quote marks, device signatures, sign-offs")
 struct ReplyTextStructureTests {
-    private func commands(_ text: String) -> [Command] {
-        ReplyText(text).readLines.compactMap {
-            if case .command(let command) = $0.reading { return command }
-            return nil
-        }
-    }
 
     private let accept = Command.accept(team: "NGI_IT-INFN-T1")
 
@@ -31,14 +25,14 @@ struct ReplyTextStructureTests {
     func wrappedAttribution(attribution: [String]) {
         let text = (["accept NGI_IT-INFN-T1", ""] + attribution + ["", "Please answer with one line:", "reject NGI_IT-INFN-T1"])
             .joined(separator: "\n")
-        #expect(commands(text) == [accept])
+        #expect(replyCommands(text) == [accept])
         #expect(ReplyText(text).newLines.filter { !$0.isEmpty } == ["accept NGI_IT-INFN-T1"])
     }
 
     @Test("a line glued directly above an attribution is the sender's: kept, and read when it is a command")
     func gluedAboveAttribution() {
         let glued = "accept NGI_IT-INFN-T1\nDen 30 november, 2026 15:02:18, Staged Rollout (staged-rollout@rollout.example.org) skrev:\n\nreject NGI_IT-INFN-T1"
-        #expect(commands(glued) == [accept])
+        #expect(replyCommands(glued) == [accept])
         let prose = "Lorem ipsum\nOn Mon, 30 Nov 2026 at 15:02, Staged Rollout <\nstaged-rollout@rollout.example.org> wrote:\n> reject NGI_IT-INFN-T1"
         #expect(ReplyText(prose).newLines == ["Lorem ipsum"])
     }
@@ -47,7 +41,7 @@ struct ReplyTextStructureTests {
     func attributionAmidLine() {
         let text = "accept NGI_IT-INFN-T1 --- On Mon, 30 Nov 2026 at 15:02, staged-rollout@rollout.example.org wrote:\n> reject NGI_IT-INFN-T1"
         #expect(ReplyText(text).newLines == ["accept NGI_IT-INFN-T1"])
-        #expect(commands(text) == [accept])
+        #expect(replyCommands(text) == [accept])
         #expect(ReplyText(text).cuts.first?.text.first == "On Mon, 30 Nov 2026 at 15:02, staged-rollout@rollout.example.org wrote:")
         // A sentence that merely mentions a day is no attribution.
         let sentence = "We met on Monday and I wrote: accept it"
@@ -58,7 +52,7 @@ struct ReplyTextStructureTests {
         arguments: ["-----Reply Message-----", "-----Antwort Nachricht-----", "----- Oprindelig besked -----", "*-----Original Email-----*"])
     func messageSeparator(separator: String) {
         let text = "accept NGI_IT-INFN-T1\n\n\(separator)\n\nreject NGI_IT-INFN-T1"
-        #expect(commands(text) == [accept])
+        #expect(replyCommands(text) == [accept])
         #expect(ReplyText(text).cuts.map(\.reason) == [.originalMessage])
         #expect(ReplyText("accept NGI_IT-INFN-T1\n----- Update -----\nreject NGI_IT-INFN-T1").cuts.isEmpty)
     }
@@ -66,9 +60,9 @@ struct ReplyTextStructureTests {
     @Test("a header field whose value the client wrapped stays in the block (bold form from HTML, French spacing)")
     func wrappedHeaderField() {
         let bold = "accept NGI_IT-INFN-T1\n\n  *From:* rollout@example.org [mailto:\n  rollout@example.org]\n  *Sent:* Monday, November 30, 2026 3:05 PM\n  *To:* paolo@example.org\n  *Subject:* Please test\n\nreject NGI_IT-INFN-T1"
-        #expect(commands(bold) == [accept])
+        #expect(replyCommands(bold) == [accept])
         let french = "accept NGI_IT-INFN-T1\n\nDe : Staged Rollout <staged-rollout@rollout.example.org>\nEnvoyé le : lundi 30 novembre 2026 15:02\nÀ : paolo@example.org\nObjet : Please test\n\nreject NGI_IT-INFN-T1"
-        #expect(commands(french) == [accept])
+        #expect(replyCommands(french) == [accept])
     }
 
     @Test("a quoted line that lost its '>' in re-wrapping is quoted; an inline answer between quotes stays new text")
@@ -86,7 +80,7 @@ struct ReplyTextStructureTests {
         let inline = "> Which teams?\nassign NGI_DE-KIT\n> And when?\ntoday, at noon\n> Fine."
         #expect(ReplyText(inline).newLines == ["assign NGI_DE-KIT", "today, at noon"])
         let answer = "> Please answer by Monday with one line, accept or reject and the name of your\naccept NGI_IT-INFN-T1\n> team."
-        #expect(commands(answer) == [accept])
+        #expect(replyCommands(answer) == [accept])
     }
 
     @Test("a device signature ends the new text, in its shapes; a sentence that starts like one stays",
@@ -106,7 +100,7 @@ struct ReplyTextStructureTests {
         let noProduct = "Sent from my desk at home today\nthe tests ran all night"
         #expect(ReplyText(noProduct).cuts.isEmpty)
         let commandBelow = "Sent from my iPhone\n\naccept NGI_IT-INFN-T1"
-        #expect(commands(commandBelow) == [accept])
+        #expect(replyCommands(commandBelow) == [accept])
     }
 
     @Test("a sign-off at the very end of the message is cut; never above old text, never a command, never the first line")
@@ -122,7 +116,7 @@ struct ReplyTextStructureTests {
         #expect(ReplyText("Tests ran.\n\nThanks for the quick fix\nPaolo").cuts.isEmpty)
         #expect(ReplyText("Thanks,\nPaolo").cuts.isEmpty)
         #expect(ReplyText("To do:\n- upgrade\n- reboot").cuts.isEmpty)
-        #expect(commands("Tests ran.\n\nThanks!\naccept NGI_IT-INFN-T1") == [accept])
+        #expect(replyCommands("Tests ran.\n\nThanks!\naccept NGI_IT-INFN-T1") == [accept])
     }
 
     @Test("the new lookaheads keep reading linear: four times the lines cost about four times as much, not sixteen")
@@ -148,7 +142,7 @@ struct ReplyTextStructureTests {
             smallTime = min(smallTime, seconds { _ = ReplyText(small).readLines })
             largeTime = min(largeTime, seconds { _ = ReplyText(large).readLines })
         }
-        #expect(commands(large) == [accept])
+        #expect(replyCommands(large) == [accept])
         print("reply text 1,800 lines \(smallTime) s, 7,200 lines \(largeTime) s, ratio \(largeTime / smallTime)")
         #expect(largeTime / smallTime < 8, "1,800 lines \(smallTime) s, 7,200 lines \(largeTime) s")
     }
