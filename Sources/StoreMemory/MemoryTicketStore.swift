@@ -292,13 +292,16 @@ public final class MemoryTicketStore: TicketStore {
         return read { state in
             var found: [Int64: OwnTextFingerprint] = [:]
             for id in ids {
-                if let rowID = state.messageIDs[id], let fingerprint = state.outbox[state.outboxIndex[rowID]!].fingerprint {
+                guard let rowID = state.messageIDs[id] else { continue }
+                let row = state.outbox[state.outboxIndex[rowID]!]
+                if let fingerprint = row.fingerprint, !OutboxKind.relaysOthersWords.contains(row.message.kind) {
                     found[rowID] = fingerprint
                 }
             }
             if let ticket, let recipient, limit > 0 {
                 let recent = state.outbox.reversed().lazy.filter {
                     $0.message.ticket == ticket && $0.fingerprint != nil && !$0.message.kind.isAnswer
+                        && !OutboxKind.relaysOthersWords.contains($0.message.kind)
                         && $0.message.recipients.contains(recipient)
                 }
                 for row in recent.prefix(limit) { found[row.message.rowID!] = row.fingerprint }

@@ -13,7 +13,11 @@ extension PostgresTicketStore {
             var found: [Int64: [UInt8]] = [:]
             if !ids.isEmpty {
                 for row in try await connection.rows(
-                    "SELECT id, text_fingerprint FROM outbox WHERE message_id = ANY(\(ids)) AND text_fingerprint IS NOT NULL")
+                    """
+                    SELECT id, text_fingerprint FROM outbox
+                    WHERE message_id = ANY(\(ids)) AND text_fingerprint IS NOT NULL
+                      AND kind <> ALL(\(OutboxKind.relaysOthersWords.map(\.rawValue)))
+                    """)
                 {
                     found[try row.get("id")] = try row.bytes("text_fingerprint")
                 }
@@ -22,7 +26,7 @@ extension PostgresTicketStore {
                 for row in try await connection.rows(
                     """
                     SELECT id, text_fingerprint FROM outbox
-                    WHERE ticket_id = \(ticket.rawValue) AND text_fingerprint IS NOT NULL AND kind <> ALL(\(OutboxKind.answers.map(\.rawValue)))
+                    WHERE ticket_id = \(ticket.rawValue) AND text_fingerprint IS NOT NULL AND kind <> ALL(\((OutboxKind.answers + OutboxKind.relaysOthersWords).map(\.rawValue)))
                       AND strpos(E'\\n' || lower(recipients) || E'\\n', \("\n\(recipient.key)\n")) > 0
                     ORDER BY id DESC LIMIT \(limit)
                     """)

@@ -10,6 +10,9 @@ extension SQLiteTicketStore {
         return Data(OutgoingMessage.textFingerprint(of: bytes).bytes)
     }
 
+    /// ``OutboxKind/relaysOthersWords`` as an SQL list.
+    static let othersWordsKinds = OutboxKind.relaysOthersWords.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+
     public func sentTextFingerprints(messageIDs: [String], ticket: TicketID?, recipient: EmailAddress?, limit: Int)
         async throws -> [OwnTextFingerprint]
     {
@@ -19,7 +22,10 @@ extension SQLiteTicketStore {
             for id in ids {
                 if let row = try Row.fetchOne(
                     db.cachedStatement(
-                        sql: "SELECT id, text_fingerprint FROM outbox WHERE message_id = ? AND text_fingerprint IS NOT NULL"),
+                        sql: """
+                            SELECT id, text_fingerprint FROM outbox
+                            WHERE message_id = ? AND text_fingerprint IS NOT NULL AND kind NOT IN (\(Self.othersWordsKinds))
+                            """),
                     arguments: [id])
                 {
                     found[row["id"]] = row["text_fingerprint"]
@@ -30,7 +36,8 @@ extension SQLiteTicketStore {
                     db.cachedStatement(
                         sql: """
                             SELECT id, text_fingerprint FROM outbox
-                            WHERE ticket_id = ? AND text_fingerprint IS NOT NULL AND kind NOT IN (\(OutboxKind.answers.map { "'\($0.rawValue)'" }.joined(separator: ", ")))
+                            WHERE ticket_id = ? AND text_fingerprint IS NOT NULL
+                              AND kind NOT IN (\((OutboxKind.answers + OutboxKind.relaysOthersWords).map { "'\($0.rawValue)'" }.joined(separator: ", ")))
                               AND instr(char(10) || lower(recipients) || char(10), ?) > 0
                             ORDER BY id DESC LIMIT ?
                             """),

@@ -4,13 +4,6 @@ import Testing
 /// Issue 17, class 3: a quoted original under a header block in a language the tables do not list.
 @Suite("Reply text: a header-like block ends the new text, in any language")
 struct ReplyTextHeaderLikeBlockTests {
-    private func commands(_ text: String) -> [Command] {
-        ReplyText(text).readLines.compactMap {
-            if case .command(let command) = $0.reading { return command }
-            return nil
-        }
-    }
-
     /// Outlook's header block as it writes it in each language (from, sent, to, subject), and one made up.
     static let blocks: [[String]] = [
         ["Od: Staged Rollout <staged-rollout@rollout.example.org>", "Poslano: petek, 27. november 2026 15:00",
@@ -36,7 +29,7 @@ struct ReplyTextHeaderLikeBlockTests {
         let text = (["accept NGI_IT-INFN-T1", "", "Mario", ""] + block + ["", "outcome accept", "docid 1234", "resolve"])
             .joined(separator: "\n")
         let reply = ReplyText(text)
-        #expect(commands(text) == [.accept(team: "NGI_IT-INFN-T1")])
+        #expect(replyCommands(text) == [.accept(team: "NGI_IT-INFN-T1")])
         #expect(reply.cuts.map(\.reason) == [.headerBlock])
         #expect(reply.cuts.first?.text.first == block[0])
     }
@@ -48,27 +41,27 @@ struct ReplyTextHeaderLikeBlockTests {
     func ruleAbove(rule: String) {
         let text = "accept NGI_IT-INFN-T1\n\(rule)\n\nNuo: staged-rollout@rollout.example.org\nIšsiųsta: 2026-11-27 15:00\n\nresolve"
         let reply = ReplyText(text)
-        #expect(commands(text) == [.accept(team: "NGI_IT-INFN-T1")])
+        #expect(replyCommands(text) == [.accept(team: "NGI_IT-INFN-T1")])
         #expect(reply.cuts.first?.text.first == rule)
     }
 
     @Test("lines that read as commands are never a header block, even with a colon after the verb and a date")
     func commandsAreNoHeaderBlock() {
         let text = "outcome: accept\ndocid: 27/11/2026\nresolve\nstatus: StageRollOut"
-        #expect(commands(text) == [.outcome(.accept), .docid("27/11/2026"), .resolve, .status("StageRollOut")])
+        #expect(replyCommands(text) == [.outcome(.accept), .docid("27/11/2026"), .resolve, .status("StageRollOut")])
         #expect(ReplyText(text).cuts.isEmpty)
     }
 
     @Test("label lines without an address or a date, or a single one, are the sender's text")
     func notAHeaderBlock() {
         let list = "Status: installed on the test node\nProblems: none so far\naccept NGI_IT-INFN-T1"
-        #expect(commands(list) == [.accept(team: "NGI_IT-INFN-T1")])
+        #expect(replyCommands(list) == [.accept(team: "NGI_IT-INFN-T1")])
         let single = "Date: 27/11/2026 15:00\naccept NGI_IT-INFN-T1"
-        #expect(commands(single) == [.accept(team: "NGI_IT-INFN-T1")])
+        #expect(replyCommands(single) == [.accept(team: "NGI_IT-INFN-T1")])
         let url = "https://ggus.eu/?mode=ticket_info&ticket_id=123456\nmailto:paolo@cnaf.example.org\naccept NGI_IT-INFN-T1"
-        #expect(commands(url) == [.ggus(ticket: "123456"), .accept(team: "NGI_IT-INFN-T1")])
+        #expect(replyCommands(url) == [.ggus(ticket: "123456"), .accept(team: "NGI_IT-INFN-T1")])
         let long = "The test node we installed: staged-rollout@x.org\nAnd the other one we used: 15:00\nresolve"
-        #expect(commands(long) == [.resolve], "labels longer than three words")
+        #expect(replyCommands(long) == [.resolve], "labels longer than three words")
     }
 
     @Test("a long run of header-like lines without an address or date is new text, read in linear time", .timeLimit(.minutes(1)))

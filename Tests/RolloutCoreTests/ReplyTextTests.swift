@@ -3,13 +3,6 @@ import Testing
 
 @Suite("Reply text: new text and commands, old text cut")
 struct ReplyTextTests {
-    /// The commands a reply's text yields.
-    private func commands(_ text: String) -> [Command] {
-        ReplyText(text).readLines.compactMap {
-            if case .command(let command) = $0.reading { return command }
-            return nil
-        }
-    }
 
     private let accept = Command.accept(team: "NGI_IT-INFN-T1")
 
@@ -33,7 +26,7 @@ struct ReplyTextTests {
         // When
         let reply = ReplyText(text)
         // Then
-        #expect(commands(text) == [accept])
+        #expect(replyCommands(text) == [accept])
         #expect(reply.newLines == ["accept NGI_IT-INFN-T1", "", "Thanks, Mario", ""])
         #expect(reply.cuts.map(\.reason) == [.attribution])
         #expect(reply.cuts.first?.text.last == "> reject NGI_IT-INFN-T1")
@@ -49,7 +42,7 @@ struct ReplyTextTests {
 
             accept NGI_IT-INFN-T1
             """
-        #expect(commands(text) == [accept])
+        #expect(replyCommands(text) == [accept])
         #expect(ReplyText(text).newLines == ["", "accept NGI_IT-INFN-T1"])
     }
 
@@ -63,7 +56,7 @@ struct ReplyTextTests {
               docid 1234
             > outcome reject
             """
-        #expect(commands(text) == [.assign(teams: ["NGI_DE-KIT", "NGI_IT-INFN-T1"]), .docid("1234")])
+        #expect(replyCommands(text) == [.assign(teams: ["NGI_DE-KIT", "NGI_IT-INFN-T1"]), .docid("1234")])
         #expect(ReplyText(text).cuts.map(\.reason) == [.quote, .quote, .quote])
     }
 
@@ -104,7 +97,7 @@ struct ReplyTextTests {
         // When
         let reply = ReplyText(text)
         // Then
-        #expect(commands(text) == [.reject(team: "NGI_IT-INFN-T1")])
+        #expect(replyCommands(text) == [.reject(team: "NGI_IT-INFN-T1")])
         #expect(reply.cuts.map(\.reason) == [.attribution])
         #expect(reply.cuts.first?.text.first == attribution)
         #expect(reply.newLines.last == "Kind regards", "the text below the quote stays new")
@@ -134,14 +127,14 @@ struct ReplyTextTests {
             Dear EA team, please answer with
             reject NGI_IT-INFN-T1
             """
-        #expect(commands(text) == [accept])
+        #expect(replyCommands(text) == [accept])
         #expect(ReplyText(text).cuts.map(\.reason) == [.attribution])
     }
 
     @Test("A sentence ending in 'wrote:' without a quote, address or time below it is new text")
     func closingFormWithoutQuote() {
         let text = "As Mario wrote:\naccept NGI_IT-INFN-T1"
-        #expect(commands(text) == [accept])
+        #expect(replyCommands(text) == [accept])
         #expect(ReplyText(text).cuts.isEmpty)
     }
 
@@ -165,7 +158,7 @@ struct ReplyTextTests {
             reject NGI_IT-INFN-T1
             """
         let reply = ReplyText(text)
-        #expect(commands(text) == [accept])
+        #expect(replyCommands(text) == [accept])
         #expect(reply.cuts.count == 1)
         #expect(reply.cuts.first?.text.first == separator)
     }
@@ -199,7 +192,7 @@ struct ReplyTextTests {
             accept NGI_IT-INFN-T1
             """
         let reply = ReplyText(text)
-        #expect(commands(text) == [.reject(team: "NGI_IT-INFN-T1")])
+        #expect(replyCommands(text) == [.reject(team: "NGI_IT-INFN-T1")])
         #expect(reply.cuts.map(\.reason) == [.headerBlock])
         #expect(reply.newLines.last == "")
     }
@@ -217,7 +210,7 @@ struct ReplyTextTests {
 
             reject NGI_IT-INFN-T1
             """
-        #expect(commands(text) == [accept])
+        #expect(replyCommands(text) == [accept])
         #expect(ReplyText(text).cuts.first?.text.first == "________________________________")
     }
 
@@ -232,13 +225,13 @@ struct ReplyTextTests {
             Betreff: [staged-rollout #42] Staged Rollout CA 1.38
             resolve
             """
-        #expect(commands(text) == [.accept(team: "NGI_DE-KIT")])
+        #expect(replyCommands(text) == [.accept(team: "NGI_DE-KIT")])
     }
 
     @Test("A single 'To:' line in the new text is not a header block")
     func singleHeaderLikeLine() {
         let text = "To: whom it may concern\naccept NGI_IT-INFN-T1"
-        #expect(commands(text) == [accept])
+        #expect(replyCommands(text) == [accept])
         #expect(ReplyText(text).cuts.isEmpty)
     }
 
@@ -262,7 +255,7 @@ struct ReplyTextTests {
 
             reject NGI_IT-INFN-T1
             """
-        #expect(commands(sentBy) == [accept])
+        #expect(replyCommands(sentBy) == [accept])
         #expect(ReplyText(sentBy).cuts.first?.text.first == "Mario Rossi/INFN@INFN")
 
         let forwarded = """
@@ -270,11 +263,11 @@ struct ReplyTextTests {
             ----- Forwarded by Mario Rossi/INFN on 30/11/2026 15:02 -----
             reject NGI_IT-INFN-T1
             """
-        #expect(commands(forwarded) == [accept])
+        #expect(replyCommands(forwarded) == [accept])
         #expect(ReplyText(forwarded).cuts.map(\.reason) == [.forwarded])
 
         let table = "accept NGI_IT-INFN-T1\n\nFrom:\tStaged Rollout/EGI\nTo:\tea-it@cnaf.infn.it\ncc:\t\nSubject:\t[staged-rollout #42]\n\nresolve"
-        #expect(commands(table) == [accept])
+        #expect(replyCommands(table) == [accept])
         #expect(ReplyText(table).cuts.map(\.reason) == [.headerBlock])
     }
 
@@ -283,7 +276,7 @@ struct ReplyTextTests {
     @Test("A signature's lines are not commands", arguments: ["-- ", "--"])
     func signature(separator: String) {
         let text = "accept NGI_IT-INFN-T1\n\(separator)\nMario Rossi, INFN-T1\nresolve\n"
-        #expect(commands(text) == [accept])
+        #expect(replyCommands(text) == [accept])
         #expect(ReplyText(text).cuts.map(\.reason) == [.signature])
     }
 
@@ -297,11 +290,11 @@ struct ReplyTextTests {
             To unsubscribe send an email to early-adopters-emi-leave@lists.egi.eu
             """
         let reply = ReplyText(text)
-        #expect(commands(text) == [accept])
+        #expect(replyCommands(text) == [accept])
         #expect(reply.cuts.map(\.reason) == [.quote, .listFooter])
 
         let rule = "__________\naccept NGI_IT-INFN-T1"
-        #expect(commands(rule) == [accept])
+        #expect(replyCommands(rule) == [accept])
     }
 
     @Test("Google Groups' footer after '-- ' is a list footer")
@@ -313,7 +306,7 @@ struct ReplyTextTests {
             You received this message because you are subscribed to the Google Groups "EA IT" group.
             To unsubscribe from this group and stop receiving emails from it, send an email to ea-it+unsubscribe@googlegroups.com.
             """
-        #expect(commands(text) == [accept])
+        #expect(replyCommands(text) == [accept])
         #expect(ReplyText(text).cuts.map(\.reason) == [.listFooter])
     }
 
@@ -322,13 +315,13 @@ struct ReplyTextTests {
     @Test("Outlook top-post with CRLF line ends: only the top line counts")
     func outlookCRLF() {
         let text = "Accept NGI_IT-INFN-T1.\r\n\r\nMario\r\n\r\n-----Original Message-----\r\nFrom: Staged Rollout\r\nSent: Monday\r\nTo: Mario\r\nSubject: x\r\n\r\naccept NGI_DE-KIT\r\n"
-        #expect(commands(text) == [accept])
+        #expect(replyCommands(text) == [accept])
     }
 
     @Test("A reply of only quoted text has no commands and no new lines but blanks")
     func onlyQuote() {
         let text = "On Mon, 30 Nov 2026 at 15:02, Staged Rollout <s@r.example.org> wrote:\n> accept NGI_IT-INFN-T1\n"
-        #expect(commands(text).isEmpty)
+        #expect(replyCommands(text).isEmpty)
         #expect(ReplyText(text).newLines.allSatisfy { $0.isEmpty })
     }
 
@@ -336,6 +329,6 @@ struct ReplyTextTests {
     func allNew() {
         let text = "escalate\nextend all 5\nI cannot accept this yet"
         #expect(ReplyText(text).newLines == ["escalate", "extend all 5", "I cannot accept this yet"])
-        #expect(commands(text) == [.escalate, .extend(team: nil, days: 5)])
+        #expect(replyCommands(text) == [.escalate, .extend(team: nil, days: 5)])
     }
 }

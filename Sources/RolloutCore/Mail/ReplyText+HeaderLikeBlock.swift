@@ -15,12 +15,26 @@ extension ReplyText {
         var namesAddressOrDate = false
         var probe = start
         // Bounded like ``headerBlock``: a run of header-like lines is read for its first lines only.
-        while probe < lines.count, probe - start < maximumHeaderBlockLines, let field = HeaderLikeLine(lines[probe]) {
-            fields += 1
-            namesAddressOrDate = namesAddressOrDate || field.namesAddressOrDate
+        while probe < lines.count, probe - start < maximumHeaderBlockLines {
+            if let field = HeaderLikeLine(lines[probe]) {
+                fields += 1
+                namesAddressOrDate = namesAddressOrDate || field.namesAddressOrDate
+            } else if fields == 0 || !isHeaderContinuation(lines, probe, isField: { HeaderLikeLine($0) != nil }) {
+                break
+            }
             probe += 1
         }
         return fields >= 2 && namesAddressOrDate ? .restOfMessage : nil
+    }
+
+    /// Whether line `index`, inside a header block, continues the field above it: a wrapped address ("*From:* bob@x
+    /// [mailto:" / "bob@x]") or subject — not blank, not quoted, short, no command, with a field directly below it.
+    static func isHeaderContinuation(_ lines: [String], _ index: Int, isField: (String) -> Bool) -> Bool {
+        let line = lines[index]
+        guard index + 1 < lines.count, !isBlank(line), !isQuoted(line), line.count <= 80, isField(lines[index + 1]) else {
+            return false
+        }
+        return CommandGrammar.read(line) == .text
     }
 
     /// The most blank lines between a rule and the header block below it.

@@ -80,29 +80,54 @@ public struct ReplyText: Sendable, Equatable {
 
     private init(lines all: [String], ownTextStart: Int?) {
         let lines = ownTextStart.map { Array(all[..<$0]) } ?? all
+        let reading = Reading(lines)
         var newLines: [String] = []
+        var origins: [Int] = []  // each new line's position in `lines`
         var cuts: [Cut] = []
         // Runs of new lines between cuts, as ranges of `newLines`, each with the reason of the cut just above it.
         var runs: [(lines: Range<Int>, below: CutReason?)] = [(0..<0, nil)]
         var index = 0
         scan: while index < lines.count {
             for recogniser in Self.recognisers {
-                guard let match = recogniser.match(lines, index) else { continue }
+                guard let match = recogniser.match(reading, index) else { continue }
                 let end = match.toEnd ? lines.count : max(match.end, index + 1)
-                cuts.append(Cut(reason: recogniser.reason, lines: index..<end, text: Array(lines[index..<end])))
+                var text = Array(lines[index..<end])
+                if let head = match.head {
+                    // The sender's words on the line where the old text starts stay new text.
+                    newLines.append(head)
+                    origins.append(index)
+                    runs[runs.count - 1].lines = runs[runs.count - 1].lines.lowerBound..<newLines.count
+                    text[0] = String(lines[index].dropFirst(match.headLength))
+                }
+                cuts.append(Cut(reason: recogniser.reason, lines: index..<end, text: text))
                 runs.append((newLines.count..<newLines.count, recogniser.reason))
                 index = end
                 continue scan
             }
             newLines.append(lines[index])
+            origins.append(index)
             runs[runs.count - 1].lines = runs[runs.count - 1].lines.lowerBound..<newLines.count
             index += 1
+        }
+        // A sign-off is cut only where the message ends with it: above the quoted original (or any old text but a
+        // signature) the sender's lines are never cut.
+        let lastNewLine = newLines.lastIndex(where: { !Self.isBlank($0) }).map { origins[$0] } ?? -1
+        let endsMessage = ownTextStart == nil && !cuts.contains { $0.reason != .signature && $0.lines.lowerBound >= lastNewLine }
+        if let signOff = SignOff.start(in: newLines, signOffs: endsMessage) {
+            let from = origins[signOff]
+            let through = origins[newLines.count - 1] + 1
+            cuts.append(Cut(reason: .signature, lines: from..<through, text: Array(lines[from..<through])))
+            newLines.removeSubrange(signOff...)
+            for run in runs.indices {
+                let bounds = runs[run].lines.clamped(to: 0..<newLines.count)
+                runs[run].lines = bounds.isEmpty ? newLines.count..<newLines.count : bounds
+            }
         }
         if let start = ownTextStart {
             cuts.append(Cut(reason: .ownText, lines: start..<all.count, text: Array(all[start...])))
         }
         self.newLines = newLines
-        self.cuts = cuts
+        self.cuts = cuts.sorted { $0.lines.lowerBound < $1.lines.lowerBound }
         self.openingRun = Self.openingRun(runs, newLines)
     }
 
@@ -142,32 +167,52 @@ extension ReplyText {
         var end: Int
         /// Whether everything from the match down is old text.
         var toEnd: Bool
+        /// The sender's words at the start of the first line, when the old text starts amid it ("reply On … wrote:"),
+        /// and how many characters of the line they and what separates them from the old text take.
+        var head: String? = nil
+        var headLength = 0
 
         static let restOfMessage = Match(end: .max, toEnd: true)
         static func through(_ end: Int) -> Match { Match(end: end, toEnd: false) }
     }
 
-    /// One kind of old text: given all lines and the current line's index, whether old text starts there.
+    /// One kind of old text: given the reply and the current line's index, whether old text starts there.
     struct Recogniser: Sendable {
         var reason: CutReason
-        var match: @Sendable (_ lines: [String], _ index: Int) -> Match?
+        var match: @Sendable (_ reading: Reading, _ index: Int) -> Match?
+
+        init(reason: CutReason, match: @escaping @Sendable (_ reading: Reading, _ index: Int) -> Match?) {
+            self.reason = reason
+            self.match = match
+        }
+
+        init(reason: CutReason, lines match: @escaping @Sendable (_ lines: [String], _ index: Int) -> Match?) {
+            self.reason = reason
+            self.match = { match($0.lines, $1) }
+        }
     }
 
     /// The recognisers, most specific first.
     static let recognisers: [Recogniser] = [
-        Recogniser(reason: .listFooter, match: listFooter),
-        Recogniser(reason: .signature, match: signature),
-        Recogniser(reason: .originalMessage, match: separator(OldText.originalMessageSeparators)),
-        Recogniser(reason: .forwarded, match: separator(OldText.forwardSeparators)),
-        Recogniser(reason: .forwarded, match: forwardIntro),
-        Recogniser(reason: .headerBlock, match: headerBlock),
-        Recogniser(reason: .headerBlock, match: headerLikeBlock),
-        Recogniser(reason: .headerBlock, match: lotusNotesSentBy),
-        Recogniser(reason: .attribution, match: attribution),
-        Recogniser(reason: .quote, match: quote),
-        Recogniser(reason: .signature, match: underscoreRule),
-        Recogniser(reason: .signature, match: mobileSignature),
+        Recogniser(reason: .listFooter, lines: listFooter),
+        Recogniser(reason: .signature, lines: signature),
+        Recogniser(reason: .originalMessage, lines: separator(OldText.originalMessageSeparators)),
+        Recogniser(reason: .forwarded, lines: separator(OldText.forwardSeparators)),
+        Recogniser(reason: .originalMessage, lines: messageSeparator),
+        Recogniser(reason: .forwarded, lines: forwardIntro),
+        Recogniser(reason: .headerBlock, lines: headerBlock),
+        Recogniser(reason: .headerBlock, lines: headerLikeBlock),
+        Recogniser(reason: .headerBlock, lines: lotusNotesSentBy),
+        Recogniser(reason: .attribution, lines: attributionAmidLine),
+        Recogniser(reason: .attribution, lines: attribution),
+        Recogniser(reason: .attribution, match: bareDateFirstAttribution),
+        Recogniser(reason: .quote, lines: quote),
+        Recogniser(reason: .signature, lines: underscoreRule),
+        Recogniser(reason: .signature, match: deviceSignature),
     ]
+
+    /// The recognisers of old text that a device signature may stand above.
+    static var oldTextRecognisers: ArraySlice<Recogniser> { recognisers.dropLast(2) }
 
     // MARK: Quotes
 
@@ -183,39 +228,23 @@ extension ReplyText {
         return .through(endOfQuote(lines, from: index))
     }
 
-    /// The line after a quote starting at `index`: quoted lines, and blank lines followed by more quoted lines.
+    /// The line after a quote starting at `index`: quoted lines, blank lines followed by more quoted lines, and lines
+    /// that lost their `>` when a client re-wrapped the quote (``isLostQuoteLine``).
     static func endOfQuote(_ lines: [String], from index: Int) -> Int {
         var end = index
         var probe = index
-        while probe < lines.count, isQuoted(lines[probe]) || isBlank(lines[probe]) {
-            if isQuoted(lines[probe]) { end = probe + 1 }
+        while probe < lines.count {
+            if isQuoted(lines[probe]) {
+                end = probe + 1
+            } else if !isBlank(lines[probe]) {
+                guard probe == end, probe + 1 < lines.count, isQuoted(lines[probe + 1]),
+                    isLostQuoteLine(lines[probe], below: lines[probe - 1])
+                else { break }
+                end = probe + 1
+            }
             probe += 1
         }
         return end
-    }
-
-    // MARK: Attributions
-
-    /// "On … wrote:" and its forms: the attribution and the quote directly below it, or, when no quote follows
-    /// (clients that do not mark quotes), everything below.
-    static func attribution(_ lines: [String], _ index: Int) -> Match? {
-        guard !isQuoted(lines[index]), !isBlank(lines[index]) else { return nil }
-        let form: OldText.AttributionForm
-        let afterAttribution: Int
-        if let single = OldText.attributionForm(lines[index]) {
-            (form, afterAttribution) = (single, index + 1)
-        } else if index + 1 < lines.count, !isQuoted(lines[index + 1]), !isBlank(lines[index + 1]),
-            OldText.isWrappedAttribution(lines[index], lines[index + 1])
-        {
-            (form, afterAttribution) = (.opening, index + 2)
-        } else {
-            return nil
-        }
-        var next = afterAttribution
-        while next < lines.count, isBlank(lines[next]) { next += 1 }
-        if next < lines.count, isQuoted(lines[next]) { return .through(endOfQuote(lines, from: next)) }
-        if form == .opening || OldText.namesAddressOrTime(lines[index]) { return .restOfMessage }
-        return nil
     }
 
     // MARK: Separators and header blocks
@@ -253,9 +282,15 @@ extension ReplyText {
         var probe = start
         // Looked for in the first lines of a run only: read to its end from every line, a run of header-like
         // lines costs the square of its length (2,000 "Subject:" lines took 20 s; found by Fuzz/MIME).
-        while probe < lines.count, probe - start < maximumHeaderBlockLines, let name = OldText.headerName(of: lines[probe]) {
-            names.append(name)
-            probe += 1
+        while probe < lines.count, probe - start < maximumHeaderBlockLines {
+            if let name = OldText.headerName(of: lines[probe]) {
+                names.append(name)
+                probe += 1
+            } else if !names.isEmpty, isHeaderContinuation(lines, probe, isField: { OldText.headerName(of: $0) != nil }) {
+                probe += 1
+            } else {
+                break
+            }
         }
         guard names.count >= 2, names.contains(.from), names.contains(where: { $0 != .from }) else { return nil }
         return .restOfMessage
@@ -287,18 +322,6 @@ extension ReplyText {
     /// signature unless a header block or list footer follows it (those recognisers come first).
     static func underscoreRule(_ lines: [String], _ index: Int) -> Match? {
         lines[index] == "__" || lines[index] == "__ " ? .restOfMessage : nil
-    }
-
-    /// A mobile mail program's signature ("Sent from my iPhone", "Von meinem iPhone gesendet", "Get Outlook for
-    /// Android"): cut when nothing but old text (or nothing) follows it, so that a sentence starting "Sent from" in
-    /// the middle of what a person wrote stays.
-    static func mobileSignature(_ lines: [String], _ index: Int) -> Match? {
-        guard OldText.isMobileSignature(lines[index]) else { return nil }
-        var next = index + 1
-        while next < lines.count, isBlank(lines[next]) { next += 1 }
-        guard next < lines.count else { return .through(next) }
-        let oldTextFollows = recognisers.dropLast(2).contains { $0.match(lines, next) != nil }
-        return oldTextFollows ? .through(next) : nil
     }
 
     /// A list footer: Mailman's underscore line followed by list information, Google Groups' "You received this
@@ -425,14 +448,6 @@ enum OldText {
         " gesendet", " küldve", "'dan gönderildi", "'umdan gönderildi", "’dan gönderildi", "から送信", "에서 보냄",
     ]
 
-    /// A mobile mail program's signature line: short, and one of the forms above.
-    static func isMobileSignature(_ line: String) -> Bool {
-        let text = line.trimmingWhitespace().lowercased()
-        guard text.count >= 6, text.count <= 60 else { return false }
-        let bare = text.hasSuffix(".") ? String(text.dropLast()) : text
-        return mobileSignaturePrefixes.contains { bare.hasPrefix($0) } || mobileSignatureSuffixes.contains { bare.hasSuffix($0) }
-    }
-
     /// Lotus Notes' "Sent by:" cell.
     static func isSentBy(_ line: String) -> Bool {
         line.trimmingWhitespace().lowercased().hasPrefix("sent by:")
@@ -451,15 +466,16 @@ enum OldText {
     /// address and a date: distinctive enough to cut everything below them when no quote follows, and recognised when a
     /// client wraps them over two lines.
     static let openingAttributions: [NSRegularExpression] = compile([
-        #"^On\s.+\swrote\s*:$"#,  // English: Gmail, Thunderbird, Apple Mail, mutt, Yahoo
+        #"^On\s.+\s(wrote|sent)\s*:$"#,  // English: Gmail, Thunderbird, Apple Mail, mutt, Yahoo; "sent:" (Apple Mail)
         #"^Am\s.+\sschrieb(\s.*)?:$"#,  // German
         #"^Le\s.+\sa\s+écrit\s*:$"#,  // French
         #"^Il\s.+\sha\s+scritto\s*:$"#,  // Italian
-        #"^El\s.+\sescribió\s*:$"#,  // Spanish
+        #"^El\s.+\s(escribió|ha\s+escrit)\s*:$"#,  // Spanish, Catalan
         #"^W\s+dniu\s.+\s(pisze|napisał\(a\)|napisał|napisała)\s*:$"#,  // Polish
         #"^Dne\s.+\snapsal(\(a\)|a)?\s*:$"#,  // Czech
-        #"^Op\s.+\sschreef(\s.*)?:$"#,  // Dutch
-        #"^Den\s.+\sskrev(\s.*)?:$"#,  // Swedish, Danish, Norwegian
+        #"^Op\s.+\s(schreef|geschreven)(\s.*)?:$"#,  // Dutch ("… heeft X het volgende geschreven:")
+        #"^(Den|På)\s.+\sskrev(\s.*)?:$"#,  // Swedish, Danish, Norwegian
+        #"^Vào\s.+\sđã\s+viết\s*:$"#,  // Vietnamese
         #"^Em\s.+\sescreveu\s*:$"#,  // Portuguese
         #"^În\s.+\sa\s+scris\s*:$"#,  // Romanian
         #"^Στις\s.+\sέγραψε\s*:$"#,  // Greek
@@ -480,21 +496,27 @@ enum OldText {
         // The verb of each language at the end: English, German, French, Italian, Spanish, Polish, Czech, Dutch,
         // Swedish/Danish/Norwegian, Portuguese, Finnish, Hungarian ("ezt írta (időpont: …):"), Romanian, Greek, Turkish,
         // Russian, Ukrainian, Bulgarian.
-        #"^.+\s(wrote|schrieb|a\s+écrit|ha\s+scritto|escribió|pisze|napisał\(a\)|napisał|napisała|napsal\(a\)|napsala|napsal|schreef|skrev|escreveu|kirjoitti|(ezt\s+)?írta(\s*\(.+\))?|a\s+scris|έγραψε|(şunu\s+)?yazdı|написал\(а\)|написала|написал|пишет|пише|написав\(ла\)|написала|написав|написа)\s*:$"#,
+        #"^.+\s(wrote|schrieb|a\s+écrit|ha\s+scritto|escribió|pisze|napisał\(a\)|napisał|napisała|napsal\(a\)|napsala|napsal|schreef|geschreven|skrev|escreveu|ha\s+escrit|đã\s+viết|kirjoitti|(ezt\s+)?írta(\s*\(.+\))?|a\s+scris|έγραψε|(şunu\s+)?yazdı|написал\(а\)|написала|написал|пишет|пише|написав\(ла\)|написала|написав|написа)\s*:$"#,
         #"^.+(写道|寫道|님이\s*작성|작성|のメッセージ)\s*[:：]$"#,  // Chinese, Korean, Japanese
         #"^(Quoting|Zitat von|Citando|Citation de|Cytat|Цитата)\s.+:$"#,  // Horde and other webmail
         #"^\*\s.+\s\[.+\]\s*:$"#,  // mutt's "* Mario Rossi <m@x> [2026-11-30 15:02]:"
     ])
 
     /// Words that open an attribution, for the first line of one wrapped over two lines.
-    static let openingWords: NSRegularExpression = compile([#"^(On|Am|Le|Il|El|W\s+dniu|Dne|Op|Den|Em|În|Στις|На|在)\s"#])[0]
+    static let openingWords: NSRegularExpression = compile([#"^(On|Am|Le|Il|El|W\s+dniu|Dne|Op|Den|På|Em|În|Στις|На|Vào|在)\s"#])[0]
+
+    /// The same words amid a line, after a blank or a dash: where an attribution glued to the sender's words starts.
+    static let openingWordsAmidLine: NSRegularExpression = compile([
+        #"(?<=[\s\-])(On|Am|Le|Il|El|W\s+dniu|Dne|Op|Den|På|Em|În|Στις|На|Vào)\s"#
+    ])[0]
 
     private static func compile(_ patterns: [String]) -> [NSRegularExpression] {
         patterns.compactMap { try? NSRegularExpression(pattern: $0, options: [.caseInsensitive]) }
     }
 
-    /// How sure a line is an attribution.
-    enum AttributionForm { case opening, closing }
+    /// How sure a line is an attribution: ``opening`` and ``closing`` as above; ``colonless`` is Gmail's date-first
+    /// form without its colon ("2011/4/7 Nathan <n@x>"), an attribution only directly above a quote.
+    enum AttributionForm { case opening, closing, colonless }
 
     /// Whether a line is an attribution, and of which form. Long lines are never attributions.
     static func attributionForm(_ line: String) -> AttributionForm? {
@@ -505,23 +527,39 @@ enum OldText {
         } else if text.hasPrefix("*"), text.hasSuffix("*") {
             text = text.trimmingCharacters(in: CharacterSet(charactersIn: "* "))
         }
-        guard text.hasSuffix(":") || text.hasSuffix("："), text.count <= 240 else { return nil }
+        guard text.count <= 240 else { return nil }
+        // A client that wrapped the address ("<" / "m@x>") or wrote no space before the verb ("<m@x>wrote:").
+        text = text.replacingOccurrences(of: "< ", with: "<").replacingOccurrences(of: " >", with: ">")
+        if text.contains(">") { text = spacedAfterAngle(text) }
+        guard text.hasSuffix(":") || text.hasSuffix("：") else {
+            // Without a colon ("On … Mario <m@x> wrote"): only the forms that open with a word and end in the verb,
+            // naming an address or a time (not an address that goes on on the next line: "… <m@x" / ">:").
+            let balanced = text.filter { $0 == "<" }.count == text.filter { $0 == ">" }.count
+            if matches(openingWords, text), text.last?.isLetter == true, balanced, namesAddressOrTime(text),
+                openingAttributions.contains(where: { matches($0, text + ":") })
+            {
+                return .opening
+            }
+            return matches(colonlessDateFirst, text) ? .colonless : nil
+        }
         if openingAttributions.contains(where: { matches($0, text) }) { return .opening }
         if closingAttributions.contains(where: { matches($0, text) }) { return .closing }
         return nil
     }
 
-    /// Whether two lines are one attribution that a client wrapped ("On Mon, 30 Nov 2026 at 15:02, Mario Rossi <" /
-    /// "mario@x> wrote:", German Gmail's "X <x@y> schrieb am Fr., 27. Nov. 2026" / "um 15:00 Uhr:"): the first line
-    /// opens with an attribution's word, or the joined line names an address.
-    static func isWrappedAttribution(_ first: String, _ second: String) -> Bool {
-        let head = first.trimmingWhitespace()
-        let tail = second.trimmingWhitespace()
-        guard !head.hasSuffix(":"), !head.isEmpty, tail.count <= 80 else { return false }
-        let joined = head + " " + tail
-        guard let form = attributionForm(joined) else { return false }
-        if matches(openingWords, head) { return form == .opening }
-        return joined.contains("@")
+    /// Gmail's date-first attribution without its colon: a date, a name and an address in angle brackets at the end.
+    static let colonlessDateFirst: NSRegularExpression = compile([#"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\s.*<[^<>\s]+@[^<>\s]+>$"#])[0]
+
+    /// The text with a space after every `>` that a letter follows directly.
+    static func spacedAfterAngle(_ text: String) -> String {
+        var out = ""
+        var previous: Character?
+        for character in text {
+            if previous == ">", character.isLetter { out.append(" ") }
+            out.append(character)
+            previous = character
+        }
+        return out
     }
 
     /// Whether a line names an address (`<m@x>`, `m@x`) or a time (`15:02`): what makes a closing form an attribution

@@ -20,6 +20,12 @@ public enum SentMessageText {
         }
     }
 
+    /// The gateway's own words in a message it wrote: its text without the lines it echoes with `>` (a transcript echoes
+    /// the sender's command lines so; a person's words are never ours).
+    public static func ownText(of message: [UInt8]) -> String {
+        text(of: message).physicalLines.filter { !ReplyText.isQuoted($0) }.joined(separator: "\n")
+    }
+
     /// The unfolded header block and where the body starts.
     static func headerBlock(of message: [UInt8]) -> (String, Int) {
         var index = 0
