@@ -172,9 +172,11 @@ public final class SMTPTransport: MailTransport {
     }
 
     /// Why the server is unavailable for any message, if it is: it cannot be reached (connection refused or
-    /// timed out, a name that does not resolve, no greeting in time, closed before the greeting), it answers 421 before the
-    /// message's data went (RFC 5321 §3.8: the service is closing the channel; a 421 to the data itself is the
-    /// message's, so that one message the server always puts off cannot stop every run), or a 4xx to the greeting, EHLO, STARTTLS or AUTH
+    /// timed out, a name that does not resolve, no greeting in time, closed before the greeting), it answers 421 before
+    /// any message was begun (RFC 5321 §3.8: the service is closing the channel; a 421 to MAIL FROM, RCPT TO or the
+    /// data is the message's — an access map or a policy service may put off one sender or recipient — so that one
+    /// message the server always puts off cannot stop every run: it is deferred with its backoff and counted, and the
+    /// next message goes over a new connection), or a 4xx to the greeting, EHLO, STARTTLS or AUTH
     /// (`454 4.7.0 Temporary authentication failure` when the MTA's login service is down). libcurl reports a
     /// 4xx to AUTH as `CURLE_LOGIN_DENIED` and a 4xx to STARTTLS as `CURLE_USE_SSL_FAILED`, like their 5xx: the
     /// reply code read from the dialogue tells them apart.
@@ -184,7 +186,8 @@ public final class SMTPTransport: MailTransport {
         switch (failure.code, session.lastReplyStep) {
         case (CURLE_COULDNT_CONNECT.rawValue, _), (CURLE_COULDNT_RESOLVE_HOST.rawValue, _), (CURLE_COULDNT_RESOLVE_PROXY.rawValue, _):
             what = "cannot connect"
-        case (_, let step) where reply?.code == 421 && step != .endOfData: what = "service not available"
+        case (_, let step) where reply?.code == 421 && [nil, .greeting, .hello, .startTLS, .authentication, .other].contains(step):
+            what = "service not available"
         case (_, .greeting) where reply != nil: what = "greeting deferred"
         case (_, .hello) where reply != nil: what = "EHLO deferred"
         case (_, .startTLS) where reply != nil: what = "STARTTLS deferred"

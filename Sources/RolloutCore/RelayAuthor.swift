@@ -13,6 +13,8 @@ public struct RelayAuthor: Sendable, Equatable {
     public var address: EmailAddress
     /// What the person is on the ticket, most telling first: `staged-rollout manager`, `release manager`, the teams.
     public var roles: [String]
+    /// False when only the From address vouches for the author (a weak sender, SPEC §5): readers are told.
+    public var verified: Bool = true
 
     /// The most characters of a display name shown.
     public static let nameLimit = 64
@@ -40,9 +42,12 @@ public struct RelayAuthor: Sendable, Equatable {
         (name ?? address.value) + roleSuffix
     }
 
+    /// Said after the attribution when only the From address vouches for the author.
+    static let unverifiedMark = " [From address only, not verified]"
+
     /// `Mario Rossi <mario.rossi@mi.infn.example.org> (ea-NGI_IT-INFN-MILANO)`: the relay's attribution line.
     public var attribution: String {
-        (name.map { "\($0) <\(address.value)>" } ?? address.value) + roleSuffix
+        (name.map { "\($0) <\(address.value)>" } ?? address.value) + roleSuffix + (verified ? "" : Self.unverifiedMark)
     }
 
     private var roleSuffix: String { roles.isEmpty ? "" : " (\(roles.joined(separator: ", ")))" }
@@ -50,7 +55,7 @@ public struct RelayAuthor: Sendable, Equatable {
     /// The name as shown, or nil: letters, digits, spaces and plain punctuation only, whitespace collapsed, at most
     /// ``nameLimit`` characters; a name holding `@` (an address posing as a name) is not shown.
     static func cleanName(_ raw: String) -> String? {
-        let forbidden: Set<Character> = ["<", ">", "(", ")", "[", "]", "\"", "\\", ":", ";", ","]
+        let forbidden: Set<Character> = ["<", ">", "(", ")", "[", "]", "\"", "\\", ":", ";", ",", "=", "?"]
         guard !raw.contains("@") else { return nil }
         var words: [String] = []
         var word = ""

@@ -17,18 +17,29 @@ public enum RelayText {
         var out: [String] = []
         for line in lines {
             guard line.reading != .text else {
-                out.append(line.text)
+                out.append(senderLine(line.text))
                 continue
             }
             let command = bounded(line.text.trimmingWhitespace())
             guard let result = remaining.popFirst() else {
-                out.append("→ \(command)")
+                out.append("\(gatewayMark) \(command)")
                 continue
             }
-            out.append("→ \(command): \(bounded(outcome(of: result)))")
+            out.append("\(gatewayMark) \(command): \(bounded(outcome(of: result)))")
         }
         let trimmed = out.drop { $0.trimmingWhitespace().isEmpty }.reversed().drop { $0.trimmingWhitespace().isEmpty }.reversed()
         return trimmed.joined(separator: "\n")
+    }
+
+    /// The gateway's own lines start with `→`; a line of the sender's that starts so is shown with `->` instead, so
+    /// that nobody can write a line that reads as the gateway's report of what a command did.
+    static let gatewayMark: Character = "→"
+
+    static func senderLine(_ text: String) -> String {
+        let indent = text.prefix { $0 == " " || $0 == "\t" }
+        let rest = text.dropFirst(indent.count)
+        guard rest.first == gatewayMark else { return text }
+        return indent + "->" + rest.dropFirst()
     }
 
     /// What a command did, in one line.

@@ -22,7 +22,8 @@ extension Run {
             return
         }
         record(ticket, RelayWindow.relayed, message.conversationText)
-        let author = relayAuthor(message.sender.address, name: message.sender.name)
+        var author = relayAuthor(message.sender.address, name: message.sender.name)
+        author.verified = message.sender.authentication != .weak
         notify(.conversation, ticket: ticket, queue: message.queue, facts: Self.facts(of: author).merging(["text": text]) { $1 })
     }
 

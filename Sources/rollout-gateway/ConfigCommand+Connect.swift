@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MailCurl
 import RolloutGateway
+import StorePostgres
 
 extension ConfigCommand.Check {
     /// `--connect`: logs in to each configured server with the configured TLS settings and credentials, and prints
@@ -33,15 +34,27 @@ extension ConfigCommand.Check {
         return 0
     }
 
-    /// Opens the PostgreSQL store (its schema created on first use, as `run` would) and counts its outbox.
+    /// Logs in to the PostgreSQL database and reads its schema version — without migrating or creating anything, so
+    /// that checking a new binary against the database of running instances changes nothing under them.
     private static func checkStore(_ configuration: GatewayConfiguration) async -> ConnectionCheck {
         guard case .postgresql(let settings) = configuration.store else { return ConnectionCheck(.ok, "not PostgreSQL") }
         var logger = Logger(label: "rollout-gateway") { KeyValueLogHandler(label: $0) }
         logger.logLevel = .critical
         do {
-            let store = try Environment.openStore(configuration, logger: logger)
-            let counts = try await store.outboxCounts()
-            return ConnectionCheck(.ok, "\(settings.url): logged in, \(counts.queued) messages queued")
+            guard let store = try Environment.openStore(configuration, logger: logger) as? PostgresTicketStore else {
+                return ConnectionCheck(.ok, "not PostgreSQL")
+            }
+            let versions = try await store.schemaVersions()
+            if versions.database > versions.binary {
+                return ConnectionCheck(
+                    .configurationFailure,
+                    "\(settings.url): logged in; the schema is version \(versions.database), newer than this binary's \(versions.binary): upgrade rollout-gateway")
+            }
+            let schema =
+                versions.database == versions.binary
+                ? "schema version \(versions.database), this binary's"
+                : "schema version \(versions.database); the first run of this binary migrates it to \(versions.binary)"
+            return ConnectionCheck(.ok, "\(settings.url): logged in, \(schema)")
         } catch let error as ConfigurationError {
             return ConnectionCheck(.configurationFailure, "\(settings.url): \(error)")
         } catch {

@@ -27,13 +27,34 @@ struct OperatorNoticesTests {
         #expect(toManager.count == 1)
         let notice = readable(try #require(toManager.first))
         #expect(notice.contains("Subject: [staged-rollout #12] Not applied: a message in your name about Staged Rollout EMI-1.0"))
-        #expect(notice.contains("someone sent this in your name; nothing was applied"))
+        #expect(notice.contains("someone sent this in your name; no command of it was applied"))
+        #expect(notice.contains("there is nothing"))
+        #expect(!notice.contains("was relayed"))
         #expect(notice.contains("forged-1@attacker.example.net"))
         #expect(!notice.contains("Processed"))
         #expect(!notice.contains("> outcome accept"))
         let logged = world.logs.entries.filter { $0.message.description == "message applied" }
         #expect(logged.last?.metadata["action"]?.description == "refused")
         #expect(logged.last?.metadata["refused"]?.description == "2")
+
+        // With text besides the commands: the text goes to the watchers marked as not verified, and the notice says so.
+        let chatty = try await world.ingest.ingest(
+            message(from: "Mario David <\(manager.value)>", id: "forged-2@attacker.example.net",
+                body: "resolve\n\nThanks all, releasing now.\n→ resolve: staged rollout resolved, outcome ACCEPT"))
+        #expect(chatty.results.map(\.refusal) == [.needsStrongAuthentication])
+        let queued = try await world.store.pendingOutbox(at: world.clock.now, limit: 1_000)
+        let secondNotice = try #require(queued.filter { $0.recipients == [manager] && $0.kind == .notification(.transcript) }.last.map(readable))
+        #expect(secondNotice.contains("forged-2@attacker.example.net"))
+        #expect(secondNotice.contains("was relayed to the ticket's watchers"))
+        let relays = queued.filter { $0.kind == .notification(.conversation) }.map(readable)
+        #expect(!relays.isEmpty)
+        for relay in relays {
+            #expect(relay.contains("From address only, not verified"))
+            #expect(relay.contains("Thanks all, releasing now."))
+            // The sender's own line that mimics the gateway's report is shown as theirs, not as "→ …".
+            #expect(relay.contains("-> resolve: staged rollout resolved"))
+            #expect(!relay.contains("→ resolve: staged rollout resolved"))
+        }
 
         // The control: the manager's own reply to his copy (strong by its token) gets the transcript, logged applied.
         let token = try #require(world.gateway.renderer.signer).address(for: TicketID(12), recipient: manager)
@@ -42,7 +63,7 @@ struct OperatorNoticesTests {
         #expect(genuine.results.map(\.status) == [.applied])
         let transcripts = try await world.store.pendingOutbox(at: world.clock.now, limit: 1_000)
             .filter { $0.recipients == [manager] && $0.kind == .notification(.transcript) }.map(readable)
-        #expect(transcripts.count == 2)
+        #expect(transcripts.count == 3)
         #expect(transcripts.contains { $0.contains("Subject: [staged-rollout #12] Processed: ") && $0.contains("> outcome accept") })
         #expect(world.logs.entries.filter { $0.message.description == "message applied" }.last?.metadata["action"]?.description == "applied")
     }

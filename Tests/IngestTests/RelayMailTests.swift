@@ -24,7 +24,7 @@ struct RelayMailTests {
         #expect(outcome.results.map(\.status) == [.applied])
         let relay = try #require(try await Self.relays(to: IngestWorld.managers, in: world, after: before).first)
         #expect(relay.headers.subject == "[staged-rollout #12] Paolo Veronesi (ea-NGI_IT-INFN-T1) wrote on Staged Rollout EMI-1.0 SE-DPM_mysql 1.8.0-1 SL5 x86_64")
-        #expect(relay.text.contains("Paolo Veronesi <paolo.veronesi@cnaf.example.org> (ea-NGI_IT-INFN-T1) wrote on ticket #12:"))
+        #expect(relay.text.contains("Paolo Veronesi <paolo.veronesi@cnaf.example.org> (ea-NGI_IT-INFN-T1) [From address only, not verified] wrote on ticket #12:"))
         #expect(relay.text.contains("→ ggus 123456: GGUS ticket 123456 linked\nI opened the GGUS ticket above for the SRM crash.\n\nPaolo"))
     }
 
@@ -52,7 +52,7 @@ struct RelayMailTests {
         let relay = try #require(try await Self.relays(to: IngestWorld.managers, in: world, after: before).first)
         #expect(!relay.headers.subject.contains("<") && !relay.headers.subject.contains("(staged-rollout manager)"))
         // A name holding an address is not shown at all: the address alone names the author.
-        #expect(relay.text.hasPrefix("paolo.veronesi@cnaf.example.org (ea-NGI_IT-INFN-T1) wrote on ticket #12:"))
+        #expect(relay.text.hasPrefix("paolo.veronesi@cnaf.example.org (ea-NGI_IT-INFN-T1) [From address only, not verified] wrote on ticket #12:"))
         #expect(!relay.text.contains("Mario David"))
     }
 }

@@ -46,6 +46,10 @@ struct ConfigCheckTests {
         #expect(Self.line(result, "connect imap: ").hasPrefix("connect imap: OK \(dovecot.url): logged in as gateway, INBOX selected"))
         #expect(Self.line(result, "connect smtp: ").hasPrefix("connect smtp: OK smtp://127.0.0.1:\(smtp.port): greeted and logged in as gateway"))
         #expect(Self.line(result, "connect store: ").hasPrefix("connect store: OK postgresql://"))
+        // Checked, not migrated: a new binary checked against the database of running instances changes nothing.
+        #expect(Self.line(result, "connect store: ").contains("schema version 0; the first run of this binary migrates it"))
+        #expect(try postgres.psql("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", database: settings.database)
+            .trimmingCharacters(in: .whitespacesAndNewlines) == "0")
         // The SMTP login really happened (aiosmtpd logged the session), and no mail was sent.
         #expect(smtp.clientConnections() == 1)
         #expect(smtp.messages().isEmpty)

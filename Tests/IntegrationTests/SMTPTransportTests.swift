@@ -214,6 +214,27 @@ struct SMTPTransportTests {
         #expect(received.data?.contains("Message-ID: <partial@gateway.example.org>") == true)
     }
 
+    @Test("a 421 to one message's RCPT TO is that message's (deferred), not the session's: the next message is still delivered")
+    func recipient421IsTheMessages() async throws {
+        let server = try MisbehavingSMTPServer(["--rcpt-421", "bob@example.org"])
+        defer { server.stop() }
+        let messages = [
+            Self.message("put-off", to: ["bob@example.org"], body: ["x"]),
+            Self.message("after-it", to: ["alice@example.org"], body: ["y"]),
+        ]
+
+        let outcomes = try await Self.transport(server.url).deliver(messages)
+
+        #expect(outcomes.count == 2)
+        guard case .temporaryFailure(let reason) = outcomes.first else {
+            Issue.record("expected the message's temporary failure, got \(outcomes)")
+            return
+        }
+        #expect(reason.contains("421"))
+        #expect(outcomes.last == .delivered)
+        #expect(server.messages().map(\.rcpt_tos) == [["alice@example.org"]])
+    }
+
     @Test("every recipient refused with 5xx is a permanent failure; the next message is still delivered")
     func allRecipientsRefused() async throws {
         let server = try MisbehavingSMTPServer(["--refuse-rcpt", "bob@example.org", "--refuse-rcpt", "eve@example.org"])

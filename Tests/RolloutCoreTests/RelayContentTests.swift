@@ -21,7 +21,7 @@ struct RelayContentTests {
         var scenario = Scenario.assigned()
         let decision = mail("Installed on se-test01; looks fine so far.", from: World.italyMember, name: "Paolo Veronesi", in: &scenario, at: "2026-11-30 10:00")
         let relay = try #require(decision.notifications.first { $0.kind == .conversation })
-        #expect(relay.facts["attribution"] == "Paolo Veronesi <paolo.veronesi@cnaf.example.org> (ea-NGI_IT-INFN-T1)")
+        #expect(relay.facts["attribution"] == "Paolo Veronesi <paolo.veronesi@cnaf.example.org> (ea-NGI_IT-INFN-T1) [From address only, not verified]")
         #expect(relay.facts["author_label"] == "Paolo Veronesi (ea-NGI_IT-INFN-T1)")
         #expect(relay.facts["author"] == "paolo.veronesi@cnaf.example.org")
         #expect(relay.facts["text"] == "Installed on se-test01; looks fine so far.")
@@ -32,7 +32,7 @@ struct RelayContentTests {
         var scenario = Scenario.assigned()
         let decision = mail("Any news from the sites?", from: World.manager, name: nil, in: &scenario, at: "2026-11-30 10:00")
         let relay = try #require(decision.notifications.first { $0.kind == .conversation })
-        #expect(relay.facts["attribution"] == "mario.david@lip.example.org (staged-rollout manager)")
+        #expect(relay.facts["attribution"] == "mario.david@lip.example.org (staged-rollout manager) [From address only, not verified]")
         #expect(relay.facts["author_label"] == "mario.david@lip.example.org (staged-rollout manager)")
     }
 

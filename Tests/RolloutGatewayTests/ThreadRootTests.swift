@@ -75,4 +75,24 @@ struct ThreadRootTests {
             #expect(finder.ticket(inMessageID: "ticket-\(ticket.rawValue)@rollout.example.org") == ticket)
         }
     }
+
+    @Test("with reply-address secrets a root cannot be named without the key: not the address's plain hash, another per key, one length")
+    func rootsAreKeyed() throws {
+        let person = EmailAddress("paolo.veronesi@cnaf.example.org")
+        let signer = try ReplyAddressSigner(secret: Array("0123456789abcdef0123456789abcdef".utf8), base: composer.from)
+        let other = try ReplyAddressSigner(secret: Array("fedcba9876543210fedcba9876543210".utf8), base: composer.from)
+        var keyed = composer
+        keyed.threadRootSigner = signer
+        var otherKey = composer
+        otherKey.threadRootSigner = other
+        let plain = composer.threadRoot(of: TicketID(12), for: person)
+        let root = keyed.threadRoot(of: TicketID(12), for: person)
+        #expect(root != plain)
+        #expect(root != otherKey.threadRoot(of: TicketID(12), for: person))
+        #expect(root == keyed.threadRoot(of: TicketID(12), for: EmailAddress("Paolo.Veronesi@CNAF.example.org")))
+        #expect(root != keyed.threadRoot(of: TicketID(14), for: person))
+        #expect(root.count == plain.count)
+        #expect(root.hasPrefix("rg.12.thread.") && root.hasSuffix("@rollout.example.org"))
+        #expect(TicketReferenceFinder(messageIDDomain: "rollout.example.org").ticket(inMessageID: root) == TicketID(12))
+    }
 }

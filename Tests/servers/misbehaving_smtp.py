@@ -49,6 +49,7 @@ def parse_arguments():
     parser.add_argument("--refuse-mail-from", action="append", default=[])
     parser.add_argument("--refuse-data-554", action="store_true")
     parser.add_argument("--auth-454", action="store_true")
+    parser.add_argument("--rcpt-421", action="append", default=[], help="answer RCPT TO this address with 421")
     return parser.parse_args()
 
 
@@ -81,6 +82,9 @@ class Handler:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.refused:
             return "550 5.1.1 <%s>: Recipient address rejected: User unknown" % address
+        if address.lower() in {text.lower() for text in self.options.rcpt_421}:
+            self.recorder.write(event="rcpt-421", peer=list(session.peer), rcpt=address)
+            return "421 4.7.0 <%s>: policy service busy, try again later" % address
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"
 

@@ -11,11 +11,15 @@ public struct MailComposer: Sendable {
     public var displayName: String
     /// Turns the resolved message into bytes (MIME, encodings).
     public var writer: any MessageWriter
+    /// Keys the thread roots (``threadRoot(of:for:)``); nil without reply-address secrets (the demo), where roots are
+    /// a plain hash of the address.
+    public var threadRootSigner: ReplyAddressSigner?
 
-    public init(from: EmailAddress, displayName: String, writer: any MessageWriter) {
+    public init(from: EmailAddress, displayName: String, writer: any MessageWriter, threadRootSigner: ReplyAddressSigner? = nil) {
         self.from = from
         self.displayName = displayName
         self.writer = writer
+        self.threadRootSigner = threadRootSigner
     }
 
     public var domain: String { from.domain.isEmpty ? "localhost" : from.domain }
@@ -49,12 +53,14 @@ public struct MailComposer: Sendable {
 
     /// The Message-ID of one person's first message of a ticket, which every later one to them refers to (issue 20
     /// #8): a root they received, so that a mail client threads the ticket under it with no missing parent.
-    /// `rg.<N>.thread.<hash of the address>@<domain>`: the same for the same person and ticket (no look-up needed to
+    /// `rg.<N>.thread.<keyed hash of the ticket and address>@<domain>` (keyed by ``threadRootSigner``, so that no
+    /// stranger can name it first): the same for the same person and ticket (no look-up needed to
     /// name it), one length for every person (copies of one notification differ only in it), and found again by
     /// ``TicketReferenceFinder`` like every `rg.<N>.…` ID. Mail sent before it referred to `ticket-<N>@<domain>`, a
     /// message never sent; replies naming that are still found.
     public func threadRoot(of ticket: TicketID, for recipient: EmailAddress) -> String {
-        "rg.\(ticket.rawValue).thread.\(MessageIDHash.fixedWidth(recipient))@\(domain)"
+        let hash = threadRootSigner.map { MessageIDHash.fixedWidth($0.threadRootHash(ticket: ticket, recipient: recipient)) }
+        return "rg.\(ticket.rawValue).thread.\(hash ?? MessageIDHash.fixedWidth(recipient))@\(domain)"
     }
 
     /// A message to compose.

@@ -15,7 +15,12 @@ enum MessageIDHash {
     /// The hash of an address in 13 base-36 digits, zero-padded: every ID made with it has one length, so that a
     /// header holding it folds alike in every copy (``MailComposer/copy(of:composedFrom:as:)``).
     static func fixedWidth(_ recipient: EmailAddress) -> String {
-        let digits = String(of(recipient.key), radix: 36)
+        fixedWidth(of(recipient.key))
+    }
+
+    /// A 64-bit hash in 13 base-36 digits, zero-padded.
+    static func fixedWidth(_ hash: UInt64) -> String {
+        let digits = String(hash, radix: 36)
         return String(repeating: "0", count: max(0, 13 - digits.count)) + digits
     }
 }

@@ -35,7 +35,8 @@ public struct Gateway: Sendable {
         self.logger = logger
         self.renderer = NotificationRenderer(
             templates: templates,
-            composer: MailComposer(from: configuration.address, displayName: configuration.displayName, writer: writer),
+            composer: MailComposer(
+                from: configuration.address, displayName: configuration.displayName, writer: writer, threadRootSigner: signer),
             tags: configuration.tags, context: configuration.workflow, signer: signer)
     }
 

@@ -20,9 +20,13 @@ struct TranscriptBuilder: Sendable {
         if Self.refusedForWantOfProof(decision, folded: folded) {
             // The From may be forged: the person it names gets a plain notice, not a transcript of someone else's
             // commands as if they were theirs.
+            var facts = threading.merging(["message_id": headers.messageID ?? "", "refused_count": "\(decision.results.count)"]) { $1 }
+            // Its conversation text, if any, went to the watchers (marked as not verified): say so (a fact only when
+            // it did: a template section takes any value given, an empty one too).
+            if decision.notifications.contains(where: { $0.kind == .conversation }) { facts["relayed"] = "yes" }
             return RoutedNotification(
                 kind: .transcript, template: Self.inYourNameTemplate, ticket: ticket, queue: queue, team: nil, recipients: [sender],
-                facts: threading.merging(["message_id": headers.messageID ?? "", "refused_count": "\(decision.results.count)"]) { $1 })
+                facts: facts)
         }
         return RoutedNotification(
             kind: .transcript, template: NotificationKind.transcript.rawValue, ticket: ticket, queue: queue, team: nil,
