@@ -1,0 +1,18 @@
+import Foundation
+import RolloutCore
+
+/// What a change reads and writes of the store, within one transaction (issue 19): `store.withTransaction { tx in … }`.
+///
+/// The store itself offers the same operations, each its own transaction. Within `tx`, every read sees what `tx`
+/// wrote, and everything written through it is kept when the body returns and nothing when it throws. Each driver makes
+/// it atomic its own way: SQLite a transaction on the writer (a savepoint when nested), PostgreSQL one connection's
+/// transaction (a savepoint when nested), memory a private copy that touches nothing else until it is kept.
+///
+/// Inside a body, use `tx` only, never the store it came from.
+public protocol StoreTransaction:
+    TicketRepository, SeenMessageStore, OutboxStore, SentTextStore, TimerStore, SetAsideStore, ThreadRootStore
+{
+    /// Runs `body` in a transaction nested in this one (on the store: a transaction of its own). What `body` wrote is
+    /// kept, with this transaction, when it returns; undone when it throws, and nothing else with it.
+    func withTransaction<T: Sendable>(_ body: (any StoreTransaction) async throws -> T) async throws -> T
+}
