@@ -9,6 +9,12 @@ public enum CommandLineReading: Sendable, Equatable {
     case malformed(verb: Verb, problem: String)
     /// Conversation text.
     case text
+    /// A `>` quoted line the sender's words answer, kept in place as context (``ReplyText/shownLines``): never a
+    /// command, and never read as one (``CommandGrammar/read(_:)`` does not give it).
+    case quoted
+
+    /// Conversation text or quoted context: a line that is neither a command nor meant as one.
+    public var isConversation: Bool { self == .text || self == .quoted }
 }
 
 /// The mail command grammar (SPEC §5): one command per line, verbs case-insensitive,

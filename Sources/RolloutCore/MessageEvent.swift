@@ -42,12 +42,12 @@ public struct MessageEvent: Sendable, Equatable {
 
     /// The conversation part: every line that is not a command, trimmed of leading and trailing blank lines.
     public var conversationText: String {
-        let text = lines.filter { $0.reading == .text }.map(\.text)
+        let text = lines.filter { $0.reading.isConversation }.map(\.text)
         let trimmed = text.drop(while: { $0.trimmingWhitespace().isEmpty })
             .reversed().drop(while: { $0.trimmingWhitespace().isEmpty }).reversed()
         return trimmed.joined(separator: "\n")
     }
 
     /// Whether any line is (meant as) a command: such a message gets a transcript.
-    public var hasCommands: Bool { lines.contains { $0.reading != .text } }
+    public var hasCommands: Bool { lines.contains { !$0.reading.isConversation } }
 }

@@ -16,7 +16,7 @@ public enum RelayText {
         var remaining = results[...]
         var out: [String] = []
         for line in lines {
-            guard line.reading != .text else {
+            guard !line.reading.isConversation else {
                 out.append(senderLine(line.text))
                 continue
             }

@@ -149,7 +149,7 @@ struct Run {
                 continue
             }
             switch line.reading {
-            case .text:
+            case .text, .quoted:
                 continue
             case .malformed(let verb, let problem):
                 decision.results.append(

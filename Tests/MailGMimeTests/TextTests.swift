@@ -199,7 +199,7 @@ struct TextTests {
                 + "Content-Transfer-Encoding: 8bit\r\n\r\nThanks.\r\n> All fine.\(separator)resolve\r\n"
             let message = parser.parse(Array(raw.utf8))
             #expect(message.text == "Thanks.\n> All fine.\(separator)resolve\n")
-            #expect(ReplyText(message.text).readLines.allSatisfy { $0.reading == .text })
+            #expect(ReplyText(message.text).readLines.allSatisfy { $0.reading.isConversation })
         }
     }
 }

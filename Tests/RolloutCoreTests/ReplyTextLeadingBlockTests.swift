@@ -6,7 +6,7 @@ import Testing
 struct ReplyTextLeadingBlockTests {
     /// The command lines of a reply, each with whether it is leading.
     private func commandLines(_ text: String) -> [(String, Bool)] {
-        ReplyText(text).readLines.filter { $0.reading != .text }.map { ($0.text, $0.leading) }
+        ReplyText(text).readLines.filter { !$0.reading.isConversation }.map { ($0.text, $0.leading) }
     }
 
     private func leading(_ text: String) -> [Bool] { commandLines(text).map(\.1) }

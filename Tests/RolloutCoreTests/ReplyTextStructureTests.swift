@@ -152,4 +152,26 @@ struct ReplyTextStructureTests {
         work()
         return Date().timeIntervalSince(start)
     }
+
+    @Test("a bare quote the sender answers is shown in place as context, never read as a command; a quote an attribution introduces, or one nothing answers, is not shown")
+    func quotedContext() {
+        let leading = "> accept NGI_IT-INFN-T1\n\nThanks, installed on se-test01."
+        #expect(replyCommands(leading).isEmpty)
+        let read = ReplyText(leading).readLines
+        #expect(read.map(\.text) == ["> accept NGI_IT-INFN-T1", "", "Thanks, installed on se-test01."])
+        #expect(read.map(\.reading) == [.quoted, .text, .text])
+        #expect(ReplyText(leading).newLines == ["", "Thanks, installed on se-test01."])
+
+        let inline = "> Which version did you install?\n2.3.1\n> Any problem?\naccept NGI_IT-INFN-T1\n> Not shown: nothing answers it."
+        let reply = ReplyText(inline)
+        #expect(reply.shownLines == ["> Which version did you install?", "2.3.1", "> Any problem?", "accept NGI_IT-INFN-T1"])
+        #expect(replyCommands(inline) == [accept])
+        // The relay carries the questions with the answers; the command line is replaced by what it did.
+        #expect(RelayText.text(lines: reply.readLines, results: []) == "> Which version did you install?\n2.3.1\n> Any problem?\n→ accept NGI_IT-INFN-T1")
+
+        let attributed = "Thanks\nOn Mon, 30 Nov 2026 at 15:02, Staged Rollout <staged-rollout@rollout.example.org> wrote:\n> accept NGI_IT-INFN-T1\nsee above"
+        #expect(!ReplyText(attributed).shownLines.contains("> accept NGI_IT-INFN-T1"))
+        #expect(replyCommands(attributed).isEmpty)
+    }
 }
+

@@ -17,7 +17,7 @@ enum LeadingCommandBlock {
         var seenCommand = false
         for index in lines.indices {
             let line = lines[index]
-            if line.reading != .text {
+            if !line.reading.isConversation {
                 seenCommand = true
                 continue
             }

@@ -55,6 +55,19 @@ public struct ReplyText: Sendable, Equatable {
     public var newLines: [String]
     /// What was cut, in order.
     public var cuts: [Cut]
+    /// The new text as its reader sees it: ``newLines`` with the `>` quoted lines they answer in place — a quote
+    /// (with the attribution line above it left out) that stands above some of the new text, as in an inline or a
+    /// bottom-posted reply. Context only: commands are read from ``newLines`` alone, and quoted lines are never commands.
+    public var shownLines: [String] { shown.map(\.text) }
+    /// ``shownLines``, each with its place in ``newLines`` (nil for a quoted line of context).
+    var shown: [ShownLine]
+
+    /// A line of ``shownLines``.
+    struct ShownLine: Sendable, Equatable {
+        var text: String
+        /// Its index in ``newLines``; nil for a quoted line shown as context.
+        var newIndex: Int?
+    }
     /// The lines of ``newLines`` where the leading command block may stand: the new text's first run of lines, when the
     /// reply starts with it (top-posted), or the run just below the quoted original, when the reply starts with a quote
     /// (or an attribution and its quote) and no quote follows that run (bottom-posted; between two quotes is an inline
@@ -128,7 +141,20 @@ public struct ReplyText: Sendable, Equatable {
         }
         self.newLines = newLines
         self.cuts = cuts.sorted { $0.lines.lowerBound < $1.lines.lowerBound }
+        self.shown = Self.shown(newLines, at: origins, quotes: self.cuts, of: lines)
         self.openingRun = Self.openingRun(runs, newLines)
+    }
+
+    /// See ``shownLines``: the new lines (at their positions `origins` in `lines`) and, among them, the quoted lines of
+    /// the quotes and attributions cut above the last new line.
+    private static func shown(_ newLines: [String], at origins: [Int], quotes cuts: [Cut], of lines: [String]) -> [ShownLine] {
+        var shown = newLines.indices.map { (origin: origins[$0], line: ShownLine(text: newLines[$0], newIndex: $0)) }
+        guard let last = newLines.lastIndex(where: { !isBlank($0) }) else { return shown.map(\.line) }
+        // Only a bare quote: a quote an attribution introduces is the original answered, not a passage picked out.
+        for cut in cuts where cut.reason == .quote && cut.lines.upperBound <= origins[last] {
+            shown += cut.lines.map { (origin: $0, line: ShownLine(text: lines[$0], newIndex: nil)) }
+        }
+        return shown.sorted { $0.origin < $1.origin }.map(\.line)
     }
 
     /// See ``openingRun``.
@@ -142,17 +168,23 @@ public struct ReplyText: Sendable, Equatable {
         return runs[1].lines
     }
 
-    /// The new text's lines read through ``CommandGrammar``: quoted and other old lines are never commands. Lines of
-    /// the leading command block are marked ``ReadLine/leading`` (``LeadingCommandBlock``); all others are not.
+    /// The shown text's lines (``shownLines``): those of the new text read through ``CommandGrammar``, the quoted
+    /// lines of context as ``CommandLineReading/quoted`` (never commands). Lines of the leading command block are
+    /// marked ``ReadLine/leading`` (``LeadingCommandBlock``); all others are not.
     public var readLines: [ReadLine] {
         var read = newLines.map { ReadLine($0, leading: false) }
         let end = LeadingCommandBlock.end(of: read[openingRun])
         for index in openingRun.lowerBound..<end { read[index].leading = true }
-        return read
+        return shown.map { line in
+            line.newIndex.map { read[$0] } ?? ReadLine(text: line.text, reading: .quoted, leading: false)
+        }
     }
 
     /// The new text, joined with line feeds.
     public var newText: String { newLines.joined(separator: "\n") }
+
+    /// The shown text (``shownLines``), joined with line feeds.
+    public var shownText: String { shownLines.joined(separator: "\n") }
 
     /// The lines of a text: only LF and CRLF end a line (``Swift/String/physicalLines``).
     static func lines(of text: String) -> [String] { text.physicalLines }

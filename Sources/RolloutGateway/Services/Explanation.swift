@@ -63,7 +63,8 @@ public struct Explanation: Codable, Sendable, Equatable {
     public var failedRecipients: [Failed]
     public var defects: [String]
     public var textFromHtml: Bool
-    /// The new text the commands were read from.
+    /// The new text the commands were read from, with the quoted lines it answers shown in place as context
+    /// (``ReplyText/shownText``; quoted lines are never commands).
     public var newText: String
     /// What the gateway would do: `apply`, `record-duplicate`, `record-loop`, `record-auto-reply`, `record-bounce`, `set-aside`.
     public var action: String
@@ -138,7 +139,7 @@ extension Ingest.Analysis {
         let reachesSender =
             decision.map { decision in
                 !decision.results.isEmpty || decision.notifications.contains { note in sender.map(note.recipients.contains) ?? false }
-            } ?? (lines.contains { $0.reading != .text } || !message.attachments.isEmpty)
+            } ?? (lines.contains { !$0.reading.isConversation } || !message.attachments.isEmpty)
         let wantsAnswer = disposition == .setAside || (disposition == .applied && reachesSender)
         return Explanation(
             ticket: ticket?.rawValue, queue: queue?.rawValue, foundBy: foundBy?.rawValue, sender: sender?.value,
@@ -150,7 +151,7 @@ extension Ingest.Analysis {
             authenticationBoundary: classification.authentication.boundary, commands: commands, malformed: malformed, authorized: authorized,
             results: results, attachments: attachments,
             failedRecipients: message.failedRecipients.map { .init(address: $0.address.value, action: $0.action, status: $0.status) },
-            defects: message.defects, textFromHtml: message.textFromHTML, newText: reply.newText, action: action, problem: problem,
+            defects: message.defects, textFromHtml: message.textFromHTML, newText: reply.shownText, action: action, problem: problem,
             answer: wantsAnswer && mayAnswer)
     }
 
