@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // Pure: tickets, workflow rules, command grammar, calendar. No C, no I/O, no clock.
@@ -67,12 +68,16 @@ let package = Package(
             dependencies: ["RolloutGateway", "CCurl", .product(name: "Logging", package: "swift-log")]),
         // Maildir delivery and reading (the embedded default's mail in and out).
         .target(name: "MailMaildir", dependencies: ["RolloutGateway"]),
+        // ZIP archives (the report bundle of step 9) through ZIPFoundation.
+        .target(
+            name: "ArchiveZIP",
+            dependencies: ["RolloutGateway", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // The command-line tool: composition root only.
         .executableTarget(
             name: "rollout-gateway",
             dependencies: [
                 "RolloutCore", "RolloutGateway", "StoreSQLite", "StoreMemory", "StorePostgres", "MailMaildir", "MailGMime", "MailCurl",
-                "PublicSuffixPSL",
+                "PublicSuffixPSL", "ArchiveZIP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -94,7 +99,7 @@ let package = Package(
         .testTarget(
             name: "IngestTests",
             dependencies: [
-                "RolloutCore", "RolloutGateway", "StoreSQLite", "MailGMime", "MailMaildir", "TestSupport",
+                "RolloutCore", "RolloutGateway", "StoreSQLite", "MailGMime", "MailMaildir", "TestSupport", "ArchiveZIP",
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]),
         .testTarget(name: "MailGMimeTests", dependencies: ["MailGMime", "RolloutCore"]),

@@ -80,3 +80,7 @@ for mail in demo-out/outbox/new/*; do
     printf '%-60s %s\n' "$(header X-Original-To "$mail" | cut -c1-58)" "$(header Subject "$mail")"
 done
 printf '\n%s mail files; hook log: demo-out/hooks.log; gateway log: demo-out/gateway.log\n' "$(ls demo-out/outbox/new | wc -l)"
+printf '\n\033[1m== the report bundle for the document server (step 9b)\033[0m\n'
+run reports list 2
+run reports bundle 2 --output demo-out/staged-rollout-2-reports.zip
+

@@ -3,6 +3,7 @@ import MailGMime
 import MailMaildir
 import RolloutCore
 import RolloutGateway
+import TestSupport
 import Testing
 
 /// Delivers each message into its recipient's own Maildir (`root/<address>`), as the recipients' MTAs would, and
@@ -106,18 +107,9 @@ struct ThreadingTests {
 
     static func threads(in folders: [String]) throws -> Threads {
         let script = repository.appendingPathComponent("Tests/clients/mail_threads.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [script] + folders.filter { FileManager.default.fileExists(atPath: $0) }
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let problem = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "mail_threads.py failed (scripts/install-deps.sh --test installs threadweave): \(problem)")
+        let run = try ChildProcess.run("/usr/bin/python3", [script] + folders.filter { FileManager.default.fileExists(atPath: $0) })
+        try #require(run.status == 0, "mail_threads.py failed (scripts/install-deps.sh --test installs threadweave): \(run.errors)")
+        let data = run.output
         return try JSONDecoder().decode(Threads.self, from: data)
     }
 

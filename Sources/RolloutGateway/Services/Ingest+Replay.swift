@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import RolloutCore
 
@@ -9,7 +8,7 @@ extension Ingest {
         return ReplayIdentity.identities(
             of: analysis.message, sender: analysis.sender, ticket: analysis.ticket, newText: analysis.reply.newLines
         )
-            .map { "replay:" + SHA256.hash(data: Array($0.utf8)).map { String(format: "%02x", $0) }.joined() }
+            .map { "replay:" + SHA256Hex.of(Array($0.utf8)) }
     }
 
     /// Whether the store recorded any of `keys` (the same mail applied before under another Message-ID).
