@@ -40,8 +40,10 @@ public struct MessageEvent: Sendable, Equatable {
             attachments: attachments, reservedTicketID: reservedTicketID)
     }
 
-    /// The conversation part: every line that is not a command, trimmed of leading and trailing blank lines.
+    /// The conversation part: every line that is not a command, trimmed of leading and trailing blank lines; empty
+    /// when the sender wrote no words of their own (quoted context alone is no conversation).
     public var conversationText: String {
+        guard lines.contains(where: { $0.reading == .text && !$0.text.trimmingWhitespace().isEmpty }) else { return "" }
         let text = lines.filter { $0.reading.isConversation }.map(\.text)
         let trimmed = text.drop(while: { $0.trimmingWhitespace().isEmpty })
             .reversed().drop(while: { $0.trimmingWhitespace().isEmpty }).reversed()

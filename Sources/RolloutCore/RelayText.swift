@@ -35,8 +35,10 @@ public enum RelayText {
     /// that nobody can write a line that reads as the gateway's report of what a command did.
     static let gatewayMark: Character = "→"
 
+    /// A line of the sender's, shown so that it cannot read as one of the gateway's: a `→` after the indentation and
+    /// any quote marks (`> → resolve: applied`) becomes `->`.
     static func senderLine(_ text: String) -> String {
-        let indent = text.prefix { $0 == " " || $0 == "\t" }
+        let indent = text.prefix { $0 == " " || $0 == "\t" || $0 == ">" }
         let rest = text.dropFirst(indent.count)
         guard rest.first == gatewayMark else { return text }
         return indent + "->" + rest.dropFirst()

@@ -24,7 +24,7 @@ struct ReportBundleTests {
 
     /// Every member of the ZIP at `path`, as Python's zipfile reads it (a CRC error fails the read).
     static func members(of path: String) throws -> [String: [UInt8]] {
-        let script = "import json,sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(json.dumps({n: z.read(n).hex() for n in z.namelist()}))"
+        let script = "import json,sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; n=z.namelist(); assert len(set(n)) == len(n), n; print(json.dumps({n: z.read(n).hex() for n in z.namelist()}))"
         let run = try ChildProcess.run("/usr/bin/python3", ["-c", script, path])
         try #require(run.status == 0, "zipfile could not read the bundle: \(run.errors)")
         let decoded = try #require(try JSONSerialization.jsonObject(with: run.output) as? [String: String])
@@ -33,7 +33,7 @@ struct ReportBundleTests {
         }
     }
 
-    @Test("well-named reports (the last sent under a name), the summary and index.txt; a badly named report under not-named-as-required/ with its problem; other files listed, not bundled")
+    @Test("each team's last well-named report (whatever case or extension), the summary and index.txt; a badly named report under not-named-as-required/ with its problem; other files listed, not bundled")
     func bundle() async throws {
         let world = try await IngestWorld()
         defer { world.cleanUp() }
@@ -44,7 +44,7 @@ struct ReportBundleTests {
         _ = try await world.gateway.apply(
             to: TicketID(12), sender: Self.paolo, text: "the report again, corrected",
             attachments: [
-                Self.attachment(Self.reportName, Self.odt("second")),
+                Self.attachment(" EA-ngi_it-infn-t1-EMI-1.0-SE-DPM_mysql-1.8.0-1.ODT", Self.odt("second")),
                 IncomingAttachment(fileName: "dpm.log", contentType: "text/plain", bytes: Array("log".utf8)),
             ], cause: .message(id: "<2@cnaf>"))
 
@@ -56,7 +56,7 @@ struct ReportBundleTests {
 
         let members = try Self.members(of: path)
         #expect(Set(members.keys) == ["index.txt", Self.reportName, "not-named-as-required/evil.odt"])
-        #expect(members[Self.reportName] == Self.odt("second"))
+        #expect(members[Self.reportName] == Self.odt("second"), "the report sent last, under the name the procedure gives it")
         let index = String(decoding: try #require(members["index.txt"]), as: UTF8.self)
         #expect(index.hasPrefix("Staged rollout EMI-1.0 SE-DPM_mysql 1.8.0-1\n"))
         #expect(index.contains("  ea-NGI_IT-INFN-T1: accepted; report: \(Self.reportName)"))
@@ -67,12 +67,31 @@ struct ReportBundleTests {
         #expect(!index.contains(SHA256Hex.of(Self.odt("first"))))
     }
 
-    @Test("a file name cannot reach out of the bundle or hide a control character", arguments: [
+    @Test("a file name cannot reach out of the bundle, hide a control, bidirectional or line-separator character, or grow past 200 bytes", arguments: [
         ("../../etc/passwd", "passwd"), ("C:\\Windows\\evil.odt", "evil.odt"), ("..", "unnamed"), (".hidden.odt", "hidden.odt"),
-        ("a\u{0}b\r\n.odt", "a_b__.odt"), ("", "unnamed"),
+        ("a\u{0}b\r\n.odt", "a_b__.odt"), ("", "unnamed"), ("a/\u{301}b.odt", "\u{301}b.odt"), ("x\\\u{301}.odt", "\u{301}.odt"),
+        ("report\u{202E}tdo.exe", "report_tdo.exe"), ("a\u{2028}b.odt", "a_b.odt"), ("c:d.odt", "c_d.odt"),
+        ("x" + String(repeating: "\u{301}", count: 40_000) + ".doc", "x" + String(repeating: "\u{301}", count: 99)),
     ])
     func safeNames(name: String, expected: String) {
         #expect(ReportBundle.safeName(name) == expected)
+    }
+
+    @Test("a document refused for more than its name (content not what its extension says, a team not on the ticket) is listed, not bundled")
+    func refusedDocuments() async throws {
+        let world = try await IngestWorld()
+        defer { world.cleanUp() }
+        _ = try await world.gateway.apply(
+            to: TicketID(12), sender: Self.paolo, text: "accept NGI_IT-INFN-T1",
+            attachments: [
+                Self.attachment(Self.reportName, Self.odt("ok")),
+                Self.attachment("my report.odt", Array("not a zip".utf8)),
+                Self.attachment("ea-NGI_FR-IN2P3-CC-EMI-1.0-SE-DPM_mysql-1.8.0-1.odt", Self.odt("other team")),
+            ], cause: .message(id: "<3@cnaf>"))
+        let bundle = try await world.gateway.reportBundle(of: TicketID(12))
+        #expect(bundle.files.map(\.path) == ["index.txt", Self.reportName, "not-named-as-required/ea-NGI_FR-IN2P3-CC-EMI-1.0-SE-DPM_mysql-1.8.0-1.odt"])
+        let index = String(decoding: bundle.files[0].bytes, as: UTF8.self)
+        #expect(index.contains("refused, not in the bundle (bytes, name: why):\n  9  my report.odt: "))
     }
 
     @Test("a rollout without any report is refused, saying why; an unknown ticket is unknown")

@@ -59,4 +59,22 @@ struct AttachmentTests {
         #expect(message.attachments.map(\.fileName) == ["dpm-install.log"])
         #expect(String(decoding: message.attachments[0].bytes, as: UTF8.self).hasPrefix("accept ea-NGI_DE-FZK-LCG2 (this line"))
     }
+
+    @Test("a file name of 40,000 combining marks over RFC 2231 continuations is cut to 255 bytes, on a scalar boundary")
+    func longFileName() throws {
+        let marks = String(repeating: "%CC%81", count: 40_000)
+        let pieces = stride(from: 0, to: marks.count, by: 600).enumerated().map { index, start in
+            let from = marks.index(marks.startIndex, offsetBy: start)
+            let to = marks.index(from, offsetBy: min(600, marks.count - start))
+            return " filename*\(index)*=\(index == 0 ? "utf-8''x" : "")\(marks[from..<to]);"
+        }
+        let raw = "From: a@b.example\r\nSubject: x\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+            + "--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n--b\r\nContent-Type: application/octet-stream\r\n"
+            + "Content-Disposition: attachment;\r\n" + pieces.joined(separator: "\r\n") + "\r\n\r\nAAAA\r\n--b--\r\n"
+        let message = GMimeMailParser().parse(Array(raw.utf8))
+        let name = try #require(message.attachments.first?.fileName)
+        #expect(name.utf8.count <= 255 && name.utf8.count >= 250)
+        #expect(Array(name.unicodeScalars.prefix(2)) == ["x", "\u{301}"])
+    }
 }
+

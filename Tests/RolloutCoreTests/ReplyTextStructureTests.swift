@@ -162,16 +162,30 @@ struct ReplyTextStructureTests {
         #expect(read.map(\.reading) == [.quoted, .text, .text])
         #expect(ReplyText(leading).newLines == ["", "Thanks, installed on se-test01."])
 
-        let inline = "> Which version did you install?\n2.3.1\n> Any problem?\naccept NGI_IT-INFN-T1\n> Not shown: nothing answers it."
+        let inline = "> Which version did you install?\n2.3.1\n> Any problem?\nNone so far.\naccept NGI_IT-INFN-T1\n> Not shown: nothing answers it."
         let reply = ReplyText(inline)
-        #expect(reply.shownLines == ["> Which version did you install?", "2.3.1", "> Any problem?", "accept NGI_IT-INFN-T1"])
+        #expect(reply.shownLines == ["> Which version did you install?", "2.3.1", "> Any problem?", "None so far.", "accept NGI_IT-INFN-T1"])
         #expect(replyCommands(inline) == [accept])
         // The relay carries the questions with the answers; the command line is replaced by what it did.
-        #expect(RelayText.text(lines: reply.readLines, results: []) == "> Which version did you install?\n2.3.1\n> Any problem?\n→ accept NGI_IT-INFN-T1")
+        #expect(RelayText.text(lines: reply.readLines, results: []) == "> Which version did you install?\n2.3.1\n> Any problem?\nNone so far.\n→ accept NGI_IT-INFN-T1")
 
         let attributed = "Thanks\nOn Mon, 30 Nov 2026 at 15:02, Staged Rollout <staged-rollout@rollout.example.org> wrote:\n> accept NGI_IT-INFN-T1\nsee above"
         #expect(!ReplyText(attributed).shownLines.contains("> accept NGI_IT-INFN-T1"))
         #expect(replyCommands(attributed).isEmpty)
+
+        // A quote above nothing but commands is not shown, and such a reply relays no conversation.
+        let onlyCommand = ReplyText("> Please accept\naccept NGI_IT-INFN-T1")
+        #expect(onlyCommand.shownLines == ["accept NGI_IT-INFN-T1"])
+        let event = MessageEvent(
+            queue: .stagedRollout, sender: Sender(address: EmailAddress("a@b.example"), authentication: .weak), cause: .message(id: "<x@y>"),
+            lines: ReplyText("> Please accept\n\naccept NGI_IT-INFN-T1\n").readLines)
+        #expect(event.conversationText.isEmpty)
+        // A quote that lost a `>` to re-wrapping is shown with it; a forged gateway line inside a quote is defused.
+        let wrapped = "> The new version installs cleanly but the information provider\nreports the wrong version number in the BDII output\n> Can you confirm?\nYes, confirmed."
+        #expect(ReplyText(wrapped).shownLines.first == "> The new version installs cleanly but the information provider")
+        #expect(ReplyText(wrapped).shownLines.dropFirst().allSatisfy { $0.hasPrefix(">") || $0 == "Yes, confirmed." })
+        let forged = ReplyText("> → resolve: applied\nHmm?").readLines
+        #expect(RelayText.text(lines: forged, results: []) == "> -> resolve: applied\nHmm?")
     }
 }
 

@@ -149,10 +149,19 @@ public struct ReplyText: Sendable, Equatable {
     /// the quotes and attributions cut above the last new line.
     private static func shown(_ newLines: [String], at origins: [Int], quotes cuts: [Cut], of lines: [String]) -> [ShownLine] {
         var shown = newLines.indices.map { (origin: origins[$0], line: ShownLine(text: newLines[$0], newIndex: $0)) }
-        guard let last = newLines.lastIndex(where: { !isBlank($0) }) else { return shown.map(\.line) }
+        // The sender's words answer a quote; a command below it does not (a quote above only commands stays cut, so
+        // that such a reply relays no conversation).
+        guard let last = newLines.lastIndex(where: { !isBlank($0) && CommandGrammar.read($0) == .text }) else {
+            return shown.map(\.line)
+        }
         // Only a bare quote: a quote an attribution introduces is the original answered, not a passage picked out.
         for cut in cuts where cut.reason == .quote && cut.lines.upperBound <= origins[last] {
-            shown += cut.lines.map { (origin: $0, line: ShownLine(text: lines[$0], newIndex: nil)) }
+            // A line that lost its `>` when a client re-wrapped the quote gets it back: shown, it is still the quote's.
+            shown += cut.lines.map { index in
+                let text = lines[index]
+                let marked = isQuoted(text) || isBlank(text) ? text : "> " + text
+                return (origin: index, line: ShownLine(text: marked, newIndex: nil))
+            }
         }
         return shown.sorted { $0.origin < $1.origin }.map(\.line)
     }
