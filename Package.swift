@@ -68,6 +68,8 @@ let package = Package(
             dependencies: ["RolloutGateway", "CCurl", .product(name: "Logging", package: "swift-log")]),
         // Maildir delivery and reading (the embedded default's mail in and out).
         .target(name: "MailMaildir", dependencies: ["RolloutGateway"]),
+        // Beta downtimes from GOCDB's public read API: HTTP through libcurl (MailCurl), XML through libxml2.
+        .target(name: "DowntimesGOCDB", dependencies: ["RolloutGateway", "MailCurl", "CLibXML2"]),
         // ZIP archives (the report bundle of step 9) through ZIPFoundation.
         .target(
             name: "ArchiveZIP",
@@ -109,7 +111,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "MailCurl", "MailGMime", "RolloutCore", "RolloutGateway", "StoreSQLite", "StorePostgres", "MailMaildir",
-                "PostgresTestServer", "TestSupport",
+                "PostgresTestServer", "TestSupport", "DowntimesGOCDB",
             ]),
         // A real PostgreSQL for the tests (initdb + pg_ctl on loopback, one per test run).
         .target(name: "PostgresTestServer", dependencies: ["RolloutGateway", "TestSupport"], path: "Tests/PostgresTestServer"),

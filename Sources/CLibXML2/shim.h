@@ -17,4 +17,13 @@ static inline int CLibXML2_html_mail_options(void) {
         | HTML_PARSE_NODEFDTD | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT;
 }
 
+/* xmlFree is a global function pointer, which Swift 6 refuses to read from concurrent code. */
+static inline void CLibXML2_free(void *pointer) { xmlFree(pointer); }
+
+/* The options the gateway reads an XML API's answer with: never touch the network, print nothing, no entity
+   substitution (XML_PARSE_NOENT is not set), CDATA as text. */
+static inline int CLibXML2_api_answer_options(void) {
+    return XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
+}
+
 #endif
