@@ -65,8 +65,11 @@ extension Environment {
             } catch let problem as PostgreSQLSettings.URLProblem {
                 throw ConfigurationError(file: configuration.file, key: "store.postgresql.password_file", line: nil, problem: problem.message)
             }
-            return try PostgresTicketStore(
+            let store = try PostgresTicketStore(
                 settings: settings, password: password, maxDeliveryAttempts: configuration.maxDeliveryAttempts, clock: clock, logger: logger)
+            // Its connections are served by a child task of the command's task group, until the command's work ends.
+            ServiceHost.current?.run(try store.runner())
+            return store
         }
     }
 

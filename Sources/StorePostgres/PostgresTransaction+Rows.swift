@@ -5,7 +5,7 @@ import RolloutGateway
 
 /// Mapping between table rows and the core's types (as in the SQLite store, with the same tables and columns).
 /// A new column: add it to the migration, to the row's `columns(…)` here, and to its reading.
-extension PostgresTicketStore {
+extension PostgresTransaction {
     // MARK: Tickets
 
     static func componentRelease(_ row: PostgresRecord) throws -> ComponentRelease {
