@@ -220,14 +220,13 @@ public final class PostgresTicketStore: TicketStore {
         }
     }
 
-    // MARK: Batches
+    // MARK: Transactions
 
-    /// Every commit is its own transaction: instances interleave their commits, and a batch keeps no lock.
-    public func batch<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        try await body()
+    /// TEMP shim until part P's transaction lands: the body runs against the store, each write its own transaction
+    /// (not atomic).
+    public func withTransaction<T: Sendable>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
+        try await body(self)
     }
-
-    public var takesComposingMessages: Bool { false }
 
     /// Commits are durable when they return (synchronous commit): nothing to flush.
     public func flush() async throws {}
