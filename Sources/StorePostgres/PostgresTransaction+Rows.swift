@@ -334,7 +334,7 @@ extension PostgresTransaction {
         values.add("kind", message.kind.rawValue)
         values.add("sender", message.sender.value)
         values.add("recipients", message.recipients.map(\.value).joined(separator: "\n"))
-        let bytes = message.composing?.bytes ?? message.data
+        let bytes = message.data
         values.add("data", ByteBuffer(bytes: bytes))
         values.add("created_at", message.createdAt)
         values.add("attempts", message.attempts)
