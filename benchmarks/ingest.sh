@@ -8,7 +8,7 @@
 # A third line (`two`, PostgreSQL only) ingests the answered line's N messages split between two processes on the one
 # database at once (every second message to each, so both work on the same tickets), for the wall time of the two
 # against the one process of the answered line: several instances must not be slower than one.
-# Environment: SCRATCH (build folder, default .build); LINES (default "default answered", or with `two`: which lines
+# Environment: SCRATCH (build folder, default .build); GATEWAY (a rollout-gateway binary to run instead of building one); LINES (default "default answered", or with `two`: which lines
 # to run).
 # --store postgresql: each N is also ingested on PostgreSQL (a server started here by initdb/pg_ctl as the postgres
 # user, on loopback, with PostgreSQL's default durability: fsync and synchronous commit on), beside SQLite.
@@ -23,8 +23,12 @@ fi
 counts=("$@")
 [[ $# -eq 0 ]] && counts=(1000 10000)
 SCRATCH=${SCRATCH:-.build}
-swift build -c release --scratch-path "$SCRATCH" --product rollout-gateway >/dev/null
-gateway="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)/rollout-gateway"
+if [[ -n "${GATEWAY:-}" ]]; then
+    gateway=$GATEWAY  # a binary built before (a debug build is slower: compare only figures of one run)
+else
+    swift build -c release --scratch-path "$SCRATCH" --product rollout-gateway >/dev/null
+    gateway="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)/rollout-gateway"
+fi
 python=/usr/bin/python3
 source benchmarks/staged-ticket.sh
 
