@@ -174,7 +174,9 @@ extension PostgresTransaction {
 
     public func history(of ticket: TicketID, since: Date) async throws -> [HistoryEntry] {
         try await run { connection in
-            try await connection.rows("SELECT * FROM history WHERE ticket_id = \(ticket.rawValue) AND at > \(since) ORDER BY id")
+            var bindings = Self.binds(ticket.rawValue)
+            bindings.append(since)
+            return try await connection.rows(HotSQL.HistorySince.self, bindings)
                 .map(Self.historyEntry)
         }
     }

@@ -63,12 +63,6 @@ extension PostgresTransaction {
 
     private static let setAsideColumns = "id, message_key, sender, subject, reason, source, received_at, size, message_size"
 
-    private static func binds(_ id: Int64) -> PostgresBindings {
-        var binds = PostgresBindings()
-        binds.append(id)
-        return binds
-    }
-
     private static func setAside(_ row: PostgresRecord, bytes: [UInt8]) throws -> SetAsideMessage {
         SetAsideMessage(
             id: try row.get("id"), key: try row.get("message_key"), sender: try row.get("sender"), subject: try row.get("subject"),
