@@ -50,6 +50,8 @@ let package = Package(
             dependencies: [
                 "RolloutCore", "RolloutGateway",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // Its pool's typed error (ConnectionPoolError), which postgres-nio hands on as it is.
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

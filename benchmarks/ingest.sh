@@ -5,7 +5,11 @@
 # A second line per N ingests N command mails from 200 senders (200 teams) over 50 tickets with
 # `inbound.replies_per_hour` raised, so that every message is answered (a transcript each): its cost must stay
 # linear in N (the per-sender answer count once read every answer of the hour).
-# Environment: SCRATCH (build folder, default .build); LINES (default "default answered": which lines to run).
+# A third line (`two`, PostgreSQL only) ingests the answered line's N messages split between two processes on the one
+# database at once (every second message to each, so both work on the same tickets), for the wall time of the two
+# against the one process of the answered line: several instances must not be slower than one.
+# Environment: SCRATCH (build folder, default .build); GATEWAY (a rollout-gateway binary to run instead of building one); LINES (default "default answered", or with `two`: which lines
+# to run).
 # --store postgresql: each N is also ingested on PostgreSQL (a server started here by initdb/pg_ctl as the postgres
 # user, on loopback, with PostgreSQL's default durability: fsync and synchronous commit on), beside SQLite.
 set -euo pipefail
@@ -19,8 +23,12 @@ fi
 counts=("$@")
 [[ $# -eq 0 ]] && counts=(1000 10000)
 SCRATCH=${SCRATCH:-.build}
-swift build -c release --scratch-path "$SCRATCH" --product rollout-gateway >/dev/null
-gateway="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)/rollout-gateway"
+if [[ -n "${GATEWAY:-}" ]]; then
+    gateway=$GATEWAY  # a binary built before (a debug build is slower: compare only figures of one run)
+else
+    swift build -c release --scratch-path "$SCRATCH" --product rollout-gateway >/dev/null
+    gateway="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)/rollout-gateway"
+fi
 python=/usr/bin/python3
 source benchmarks/staged-ticket.sh
 
@@ -88,6 +96,24 @@ for count in "${counts[@]}"; do
     printf '%-10s N=%-6s every message answered (200 senders, 50 tickets): %6.2f s, %6.0f msg/s, %s answers, peak RSS %5.1f MB\n' \
         "$store" "$count" "$(echo "$end - $start" | bc -l)" "$(echo "$count / ($end - $start)" | bc -l)" "$answers" \
         "$(echo "$(cat "$work/rss") / 1024" | bc -l)"
+    rm -rf "$work"
+  fi
+  if [[ $lines == *" two "* && $store == postgresql ]]; then
+    work=$(mktemp -d)
+    fresh_store "$store"
+    stage_many_tickets "$gateway" "$work" 200 50
+    $python benchmarks/generate_replies.py --answered 200 50 "$count" "$work/inbox"
+    mkdir -p "$work/inbox2"/{new,cur,tmp}
+    ls "$work/inbox/new" | sort | awk 'NR % 2 == 0' | (cd "$work/inbox/new" && xargs mv -t "$work/inbox2/new/")
+    start=$(date +%s.%N)
+    "$gateway" ingest --maildir "$work/inbox" 2>"$work/log1" & first=$!
+    "$gateway" ingest --maildir "$work/inbox2" 2>"$work/log2" & second=$!
+    status=0; wait $first || status=$?; wait $second || status=$?
+    end=$(date +%s.%N)
+    left=$(( $(ls "$work/inbox/new" | wc -l) + $(ls "$work/inbox2/new" | wc -l) ))
+    answers=$(( $(grep -o 'answers-queued=[0-9]*' "$work/log1" | tail -1 | cut -d= -f2) + $(grep -o 'answers-queued=[0-9]*' "$work/log2" | tail -1 | cut -d= -f2) ))
+    printf '%-10s N=%-6s every message answered, two instances on one database (N/2 each): %6.2f s, %6.0f msg/s, %s answers, exit %s, %s left in new/\n' \
+        "$store" "$count" "$(echo "$end - $start" | bc -l)" "$(echo "$count / ($end - $start)" | bc -l)" "$answers" "$status" "$left"
     rm -rf "$work"
   fi
   done

@@ -1,6 +1,7 @@
 import Foundation
 import RolloutCore
 import RolloutGateway
+import Synchronization
 
 /// A value with the version the optimistic check of a commit compares.
 struct Versioned<Value: Sendable>: Sendable {
@@ -16,7 +17,7 @@ struct Versioned<Value: Sendable>: Sendable {
 }
 
 /// Everything a ``MemoryTicketStore`` holds: a value, so that a write works on a copy and keeps it whole or not at all.
-struct MemoryState: Sendable {
+public struct MemoryState: Sendable {
     struct Timer: Sendable {
         enum State: Sendable { case pending, fired, cancelled }
         var dueAt: Date
@@ -90,5 +91,17 @@ struct MemoryState: Sendable {
                 ($0.dueAt, $0.key.ticket.rawValue, $0.key.kind.rawValue, $0.key.team?.description ?? "")
                     < ($1.dueAt, $1.key.ticket.rawValue, $1.key.kind.rawValue, $1.key.team?.description ?? "")
             }
+    }
+}
+
+extension MemoryState {
+    /// Runs `body` on a copy of what `cell` holds and puts the copy in its place only when `body` returns.
+    static func change<T>(_ cell: borrowing Mutex<MemoryState>, _ body: (inout MemoryState) throws -> T) throws -> T {
+        try cell.withLock { current in
+            var copy = current
+            let result = try body(&copy)
+            current = copy
+            return result
+        }
     }
 }

@@ -11,6 +11,13 @@ extension PostgresConnection {
         _ = try await self.query(query, logger: Self.quiet).collect()
     }
 
+    /// Runs a prepared statement (``HotSQL``) with `bindings` and reads all its rows.
+    func rows<SQL: PreparedSQL>(_ sql: SQL.Type, _ bindings: PostgresBindings) async throws -> [PostgresRecord] {
+        var rows: [PostgresRecord] = []
+        for try await row in try await execute(PreparedQuery<SQL>(bindings: bindings), logger: Self.quiet) { rows.append(PostgresRecord(row)) }
+        return rows
+    }
+
     /// Runs a query and reads all its rows.
     func rows(_ query: PostgresQuery) async throws -> [PostgresRecord] {
         try await self.query(query, logger: Self.quiet).collect().map { PostgresRecord($0.makeRandomAccess()) }

@@ -15,7 +15,9 @@ import RolloutGateway
 ///   two instances never take the same ones, and a crashed instance's claims come back by themselves.
 ///
 /// Migrations run by themselves on first use (``migrate()``), under an advisory lock.
-public final class PostgresTicketStore: TicketStore {
+/// Its connections are served while ``withRunning(_:)`` runs (postgres-nio's `PostgresClient.run()`, a child task
+/// of the caller's): before and after, every use is refused as ``StoreError/unavailable(_:)``.
+public final class PostgresTicketStore: TicketStore, StoreTransaction {
     let client: PostgresClient
     let logger: Logger
     /// Where the database is, for messages (never with a password).
@@ -25,7 +27,8 @@ public final class PostgresTicketStore: TicketStore {
     public let claimSeconds: Int
     /// Where the store's own timestamps come from (a reserved number's time, a commit without a dated history).
     public let clock: DateSource
-    private let runner: Task<Void, Never>
+    /// Whether the pool runs: before ``withRunning(_:)``, during, after.
+    let running = PoolRun()
     private let migrated = MigrationGate()
 
     /// Connects (lazily: the first use opens connections and migrates) to the database of `settings`.
@@ -49,7 +52,6 @@ public final class PostgresTicketStore: TicketStore {
         self.location = settings.url
         self.maxDeliveryAttempts = maxDeliveryAttempts
         self.claimSeconds = settings.claimSeconds
-        self.runner = Task { await client.run() }
         var direct = PostgresConnection.Configuration(
             host: settings.host, port: settings.port, username: settings.user, password: password, database: settings.database,
             tls: try Self.connectionTLS(settings))
@@ -104,11 +106,6 @@ public final class PostgresTicketStore: TicketStore {
         }
     }
 
-    deinit {
-        runner.cancel()
-    }
-
-
     /// Runs pending migrations now (else the first use does). Refuses a schema newer than this binary.
     public func migrate() async throws {
         try await migrated.once {
@@ -133,104 +130,38 @@ public final class PostgresTicketStore: TicketStore {
         }
     }
 
-    /// The schema version the database is at (0 when empty), without migrating.
-    public func schemaVersion() async throws -> Int {
-        do {
-            return try await client.withConnection { connection in
-                let exists: Bool = try await connection.rows("SELECT to_regclass('schema_migrations') IS NOT NULL AS present")[0].get("present")
-                guard exists else { return 0 }
-                return try await connection.rows("SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations")[0].get("version")
+    // MARK: Transactions
+
+    /// Runs `body` in one transaction on one connection of the pool (postgres-nio's `withTransaction`): committed when
+    /// it returns, rolled back when it throws. A transaction nested in it is a savepoint (``PostgresTransaction``).
+    public func withTransaction<T: Sendable>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
+        try await transaction(singleCall: false) { try await body($0) }
+    }
+
+    /// Runs `body` in a transaction of its own; `singleCall` when it is one method of the store, atomic as a whole.
+    func transaction<T: Sendable>(singleCall: Bool = true, _ body: (PostgresTransaction) async throws -> T) async throws -> T {
+        try await pooled { client in
+            try await client.withTransaction(logger: PostgresConnection.quiet) { connection in
+                try await body(PostgresTransaction(connection: connection, store: self, depth: 0, singleCall: singleCall))
             }
-        } catch {
-            throw translate(error)
         }
     }
 
-    // MARK: Connections and transactions
-
-    /// Runs `body` on one connection, outside a transaction (each statement commits by itself).
+    /// Runs `body` on one connection of the pool, outside a transaction (each statement commits by itself).
     func connection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await pooled { client in try await client.withConnection { connection in try await body(connection) } }
+    }
+
+    /// Runs `body` with the pool, once the schema is migrated; refused unless the pool runs (``withRunning(_:)``).
+    private func pooled<T: Sendable>(_ body: (PostgresClient) async throws -> T) async throws -> T {
+        try running.check(location)
         try await migrate()
         do {
-            return try await client.withConnection { connection in try await body(connection) }
+            return try await body(client)
         } catch {
             throw translate(error)
         }
     }
-
-    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
-    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await connection { connection in
-            try await connection.execute("BEGIN")
-            do {
-                let result = try await body(connection)
-                try await connection.execute("COMMIT")
-                return result
-            } catch {
-                _ = try? await connection.execute("ROLLBACK")
-                throw error
-            }
-        }
-    }
-
-    /// The store's error for a database error: busy when waiting will do, unavailable when the database cannot be
-    /// reached or used. The text names the server's message and code, never the query's values.
-    func translate(_ error: any Error) -> any Error {
-        if error is StoreError { return error }
-        if String(describing: type(of: error)).contains("ConnectionPoolError") {
-            return StoreError.unavailable("\(location): no connection to the database could be made (\(error))")
-        }
-        if let error = error as? NIOConnectionError {
-            return StoreError.unavailable("\(location): the database cannot be reached (\(error.host):\(error.port)); expected a PostgreSQL server at that address")
-        }
-        if error is ChannelError || error is IOError {
-            return StoreError.unavailable("\(location): the database cannot be reached (\(error))")
-        }
-        guard let error = error as? PSQLError else { return error }
-        let place = location
-        if error.code == .server, let info = error.serverInfo {
-            let state = info[.sqlState] ?? ""
-            let text = "\(info[.message] ?? "server error") (SQLSTATE \(state))"
-            switch state {
-            // serialization failure, deadlock, lock not available, query cancelled, too many connections,
-            // starting up or shutting down
-            case "40001", "40P01", "55P03", "57014", "53300", "57P03", "57P01", "57P02":
-                return StoreError.busy("\(place): \(text)")
-            // authentication, no such database, no permission, disk full, read-only
-            case "28P01", "28000", "3D000", "42501", "53100", "25006":
-                return StoreError.unavailable("\(place): \(text)")
-            default:
-                if state.hasPrefix("08") { return StoreError.unavailable("\(place): \(text)") }
-                // A data exception (a NUL in text, a value out of range): this event's data, not the database.
-                if state.hasPrefix("22") { return StoreError.refused("\(place): \(text)") }
-                return StoreError.unavailable("\(place): unexpected database error: \(text)")
-            }
-        }
-        switch error.code {
-        case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed:
-            return StoreError.unavailable("\(place): the database cannot be reached (\(error.code)); expected a PostgreSQL server at that address")
-        case .sslUnsupported, .failedToAddSSLHandler:
-            return StoreError.unavailable("\(place): the server does not offer TLS (store.postgresql.tls is require)")
-        case .unsupportedAuthMechanism, .authMechanismRequiresPassword, .saslError:
-            return StoreError.unavailable("\(place): authentication failed (\(error.code)); set store.postgresql.password_file or $ROLLOUT_STORE_PASSWORD")
-        case .queryCancelled:
-            return StoreError.busy("\(place): the query was cancelled")
-        default:
-            return StoreError.unavailable("\(place): \(error.code)")
-        }
-    }
-
-    // MARK: Batches
-
-    /// Every commit is its own transaction: instances interleave their commits, and a batch keeps no lock.
-    public func batch<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        try await body()
-    }
-
-    public var takesComposingMessages: Bool { false }
-
-    /// Commits are durable when they return (synchronous commit): nothing to flush.
-    public func flush() async throws {}
 }
 
 /// Runs the migrations once per store, and again after a failure.

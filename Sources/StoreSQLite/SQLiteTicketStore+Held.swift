@@ -3,21 +3,21 @@ import GRDB
 import RolloutCore
 import RolloutGateway
 
-extension SQLiteTicketStore {
+extension SQLiteScope {
     public func hold(_ message: OutgoingMessage, until date: Date, reason: String) async throws {
         guard let rowID = message.rowID else { return }
         try await write { db in
             try db.cachedStatement(sql: "UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ?")
-                .execute(arguments: [Self.storedDate(date), DeliveryRecord.held(reason), rowID])
+                .execute(arguments: [SQLiteTicketStore.storedDate(date), DeliveryRecord.held(reason), rowID])
         }
     }
 
     public func heldOutbox() async throws -> [OutgoingMessage] {
         try await read { db in
             try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT * FROM outbox WHERE \(Self.heldCondition) ORDER BY id"),
+                db.cachedStatement(sql: "SELECT * FROM outbox WHERE \(SQLiteTicketStore.heldCondition) ORDER BY id"),
                 arguments: [DeliveryRecord.heldMark + "%"]
-            ).map(Self.outgoing)
+            ).map(SQLiteTicketStore.outgoing)
         }
     }
 
@@ -25,18 +25,20 @@ extension SQLiteTicketStore {
         let recipient = address.map { "\n\($0.key)\n" }
         return try await write { db in
             let condition =
-                Self.heldCondition + (recipient == nil ? "" : " AND instr(char(10) || lower(recipients) || char(10), ?) > 0")
+                SQLiteTicketStore.heldCondition + (recipient == nil ? "" : " AND instr(char(10) || lower(recipients) || char(10), ?) > 0")
             let values: [String] = [DeliveryRecord.heldMark + "%"] + (recipient.map { [$0] } ?? [])
             let arguments = StatementArguments(values)
             let released = try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE \(condition) ORDER BY id", arguments: arguments)
-                .map(Self.outgoing)
+                .map(SQLiteTicketStore.outgoing)
             try db.execute(
                 sql: "UPDATE outbox SET next_attempt_at = ?, last_error = NULL WHERE \(condition)",
-                arguments: [Self.storedDate(now)] + arguments)
+                arguments: [SQLiteTicketStore.storedDate(now)] + arguments)
             return released
         }
     }
+}
 
+extension SQLiteTicketStore {
     /// Queued rows marked held; one argument, the mark's `LIKE` pattern.
     static let heldCondition = "sent_at IS NULL AND failed_at IS NULL AND last_error LIKE ?"
 }

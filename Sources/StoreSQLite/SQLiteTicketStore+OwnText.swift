@@ -12,7 +12,9 @@ extension SQLiteTicketStore {
 
     /// ``OutboxKind/relaysOthersWords`` as an SQL list.
     static let othersWordsKinds = OutboxKind.relaysOthersWords.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+}
 
+extension SQLiteScope {
     public func sentTextFingerprints(messageIDs: [String], ticket: TicketID?, recipient: EmailAddress?, limit: Int)
         async throws -> [OwnTextFingerprint]
     {
@@ -24,7 +26,7 @@ extension SQLiteTicketStore {
                     db.cachedStatement(
                         sql: """
                             SELECT id, text_fingerprint FROM outbox
-                            WHERE message_id = ? AND text_fingerprint IS NOT NULL AND kind NOT IN (\(Self.othersWordsKinds))
+                            WHERE message_id = ? AND text_fingerprint IS NOT NULL AND kind NOT IN (\(SQLiteTicketStore.othersWordsKinds))
                             """),
                     arguments: [id])
                 {

@@ -243,13 +243,11 @@ extension SQLiteTicketStore {
             ])
     }
 
-    /// Inserts an outbox message; one still being written gets its bytes now, or, given `composing`, when the batch
-    /// commits (its row is noted there).
-    /// Returns whether the row was inserted (false: a message with its Message-ID was already there).
+    /// Inserts an outbox message. Returns whether the row was inserted (false: a message with its Message-ID was
+    /// already there).
     @discardableResult
-    static func insert(_ message: OutgoingMessage, _ db: Database, composing: ComposingRows? = nil) throws -> Bool {
-        let later = composing != nil && message.composing != nil
-        let data = later ? [] : message.composing?.bytes ?? message.data
+    static func insert(_ message: OutgoingMessage, _ db: Database) throws -> Bool {
+        let data = message.data
         try db.cachedStatement(sql: """
                 INSERT INTO outbox (message_id, ticket_id, kind, sender, recipients, data, created_at, attempts, next_attempt_at,
                   text_fingerprint)
@@ -258,10 +256,9 @@ extension SQLiteTicketStore {
                 """).execute(arguments: [
                 message.messageID, message.ticket?.rawValue, message.kind.rawValue, message.sender.value,
                 message.recipients.map(\.value).joined(separator: "\n"), Data(data), storedDate(message.createdAt),
-                message.attempts, storedDate(message.nextAttemptAt), later ? nil : fingerprintValue(of: data),
+                message.attempts, storedDate(message.nextAttemptAt), fingerprintValue(of: data),
             ])
         let inserted = db.changesCount == 1
-        if later, inserted, let bytes = message.composing { composing?.add(db.lastInsertedRowID, bytes) }
         if inserted, message.kind.isAnswer {
             for recipient in message.recipients { try countAnswer(to: recipient, at: message.createdAt, db) }
         }
@@ -305,27 +302,5 @@ private final class LastStoredDate: Sendable {
         let value = date.databaseValue
         last.withLock { $0 = (date, value) }
         return value
-    }
-}
-
-/// Outbox rows stored without their bytes, and the bytes being written for them (``OutgoingMessage/composing``).
-final class ComposingRows: Sendable {
-    private let rows = Mutex<[(Int64, ComposedBytes)]>([])
-
-    func add(_ rowID: Int64, _ bytes: ComposedBytes) {
-        rows.withLock { $0.append((rowID, bytes)) }
-    }
-
-    /// Takes over the rows of a commit whose savepoint was kept.
-    func adopt(_ other: ComposingRows) {
-        let taken = other.take()
-        rows.withLock { $0 += taken }
-    }
-
-    func take() -> [(Int64, ComposedBytes)] {
-        rows.withLock { rows in
-            defer { rows = [] }
-            return rows
-        }
     }
 }

@@ -4,7 +4,7 @@ import RolloutCore
 import RolloutGateway
 
 /// Set-aside messages: kept with their bytes, oldest dropped past a bound in bytes.
-extension SQLiteTicketStore {
+extension SQLiteScope {
     public func keepSetAside(_ message: SetAsideMessage, limit: Int) async throws -> [SetAsideMessage] {
         try await write { db in
             try db.cachedStatement(sql: """
@@ -13,19 +13,19 @@ extension SQLiteTicketStore {
                     ON CONFLICT (message_key) DO NOTHING
                     """).execute(arguments: [
                     message.id, message.key, message.sender, message.subject, message.reason, message.source,
-                    Self.storedDate(message.receivedAt), message.bytes.count, message.messageSize, Data(message.bytes),
+                    SQLiteTicketStore.storedDate(message.receivedAt), message.bytes.count, message.messageSize, Data(message.bytes),
                 ])
             guard db.changesCount == 1 else { return [] }
             let kept = db.lastInsertedRowID
             try db.cachedStatement(sql: "UPDATE set_aside_total SET bytes = bytes + ? WHERE id = 1").execute(arguments: [message.bytes.count])
             var dropped: [SetAsideMessage] = []
-            while try Self.setAsideBytes(db) > limit {
+            while try SQLiteTicketStore.setAsideBytes(db) > limit {
                 guard let oldest = try Row.fetchOne(
-                        db.cachedStatement(sql: "SELECT \(Self.setAsideColumns) FROM set_aside WHERE id <> ? ORDER BY id LIMIT 1"),
+                        db.cachedStatement(sql: "SELECT \(SQLiteTicketStore.setAsideColumns) FROM set_aside WHERE id <> ? ORDER BY id LIMIT 1"),
                         arguments: [kept])
                 else { break }
-                let entry = Self.setAside(oldest, bytes: [])
-                try Self.deleteSetAside(entry.id!, size: entry.size, db)
+                let entry = SQLiteTicketStore.setAside(oldest, bytes: [])
+                try SQLiteTicketStore.deleteSetAside(entry.id!, size: entry.size, db)
                 dropped.append(entry)
             }
             return dropped
@@ -34,14 +34,14 @@ extension SQLiteTicketStore {
 
     public func setAsideMessages() async throws -> [SetAsideMessage] {
         try await read { db in
-            try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.setAsideColumns) FROM set_aside ORDER BY id")).map { Self.setAside($0, bytes: []) }
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT \(SQLiteTicketStore.setAsideColumns) FROM set_aside ORDER BY id")).map { SQLiteTicketStore.setAside($0, bytes: []) }
         }
     }
 
     public func setAsideMessage(_ id: Int64) async throws -> SetAsideMessage? {
         try await read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.setAsideColumns), data FROM set_aside WHERE id = ?"), arguments: [id])
-                .map { Self.setAside($0, bytes: [UInt8]($0["data"] as Data)) }
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT \(SQLiteTicketStore.setAsideColumns), data FROM set_aside WHERE id = ?"), arguments: [id])
+                .map { SQLiteTicketStore.setAside($0, bytes: [UInt8]($0["data"] as Data)) }
         }
     }
 
@@ -49,14 +49,16 @@ extension SQLiteTicketStore {
         try await write { db in
             guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, message_key, size FROM set_aside WHERE id = ?"), arguments: [id])
             else { return false }
-            try Self.deleteSetAside(id, size: row["size"], db)
+            try SQLiteTicketStore.deleteSetAside(id, size: row["size"], db)
             if forgettingSeen {
                 try db.cachedStatement(sql: "DELETE FROM messages_seen WHERE message_key = ?").execute(arguments: [row["message_key"] as String])
             }
             return true
         }
     }
+}
 
+extension SQLiteTicketStore {
     static let setAsideColumns = "id, message_key, sender, subject, reason, source, received_at, size, message_size"
 
     static func setAside(_ row: Row, bytes: [UInt8]) -> SetAsideMessage {

@@ -3,7 +3,7 @@ import GRDB
 import RolloutGateway
 
 /// Thread roots sent (issue 20 #8): a look-up of the outbox's unique Message-IDs.
-extension SQLiteTicketStore {
+extension SQLiteScope {
     public func outboxMessageIDs(among messageIDs: [String]) async throws -> Set<String> {
         guard !messageIDs.isEmpty else { return [] }
         return try await read { db in

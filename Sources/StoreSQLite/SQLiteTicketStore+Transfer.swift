@@ -40,7 +40,7 @@ extension SQLiteTicketStore: StoreTransfer {
     public func importTables(_ tables: [StoreTable]) async throws {
         let path = self.path
         do {
-            try await pool.write { db in
+            try await write { db in
                 let tickets = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tickets") ?? 0
                 guard tickets == 0 else { throw StoreError.unavailable("\(path) already holds \(tickets) tickets; expected an empty store to copy into") }
                 for table in tables {

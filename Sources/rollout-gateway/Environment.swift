@@ -13,9 +13,11 @@ import StoreSQLite
 /// The composition root: configuration, store, clock, hooks and templates wired into a ``Gateway``.
 struct Environment {
     let configuration: GatewayConfiguration
+    /// The store, every port of it: commands take the ones they use.
+    let store: any TicketStore
     let gateway: Gateway
 
-    /// - Parameter groupCommits: the store syncs on ``Gateway/store``'s `flush()` instead of on every commit.
+    /// - Parameter groupCommits: the store syncs on its `flush()` instead of on every commit.
     init(_ options: GlobalOptions, label: String, openStore: Bool = true, groupCommits: Bool = false) throws {
         var logger = Logger(label: "rollout-gateway") { KeyValueLogHandler(label: $0) }
         logger.logLevel = options.verbose ? .debug : .info
@@ -24,7 +26,7 @@ struct Environment {
         self.configuration = configuration
         let templates = try TemplateLibrary(overridesIn: configuration.templatesDirectory)
         let clock = try options.fixedNow().map(DateSource.constant) ?? .system
-        let store: any TicketStore =
+        store =
             openStore
             ? try Self.openStore(configuration, groupCommits: groupCommits, clock: clock, logger: logger)
             : MemoryTicketStore()  // `explain --no-store`: an empty store that nothing is written to
@@ -65,8 +67,11 @@ extension Environment {
             } catch let problem as PostgreSQLSettings.URLProblem {
                 throw ConfigurationError(file: configuration.file, key: "store.postgresql.password_file", line: nil, problem: problem.message)
             }
-            return try PostgresTicketStore(
+            let store = try PostgresTicketStore(
                 settings: settings, password: password, maxDeliveryAttempts: configuration.maxDeliveryAttempts, clock: clock, logger: logger)
+            // Its connections are served by a child task of the command's task group, until the command's work ends.
+            ServiceHost.current?.run(try store.runner())
+            return store
         }
     }
 
@@ -78,7 +83,7 @@ extension Environment {
     }
 
     /// The lock that serialises `run` cycles per mailbox across instances, when the store offers one.
-    var mailboxLock: (any MailboxLock)? { gateway.store as? any MailboxLock }
+    var mailboxLock: (any MailboxLock)? { store as? any MailboxLock }
 
     /// The mail-out adapter: a Maildir when asked for (or when no SMTP server is configured), else SMTP.
     func transport(maildir: String? = nil) throws -> any MailTransport {

@@ -42,10 +42,11 @@ enum ExitStatus {
     }
 }
 
-/// Runs a command body, turning every error into one line on stderr and its exit status.
-func guarded(_ body: () async throws -> Void) async throws {
+/// Runs a command body, turning every error into one line on stderr and its exit status. The clients the body opens
+/// (PostgreSQL's pool) run beside it, in one task group, until it ends (``ServiceHost``).
+func guarded(isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> Void) async throws {
     do {
-        try await body()
+        try await ServiceHost.hosting(isolation: isolation, body)
     } catch let error as ExitCode {
         throw error
     } catch let error as ValidationError {

@@ -31,7 +31,7 @@ struct IngestCommand: AsyncParsableCommand {
                 // The MTA keeps the message and tries again later: nothing is lost.
                 throw ExitStatus.report(error, status: ExitStatus.temporaryFailure)
             }
-            let store = environment.gateway.store
+            let store: any UnitOfWork = environment.store
             let ingest = Ingest(gateway: environment.gateway, parser: GMimeMailParser())
             if let maildir {
                 let source = MaildirSource(root: maildir)

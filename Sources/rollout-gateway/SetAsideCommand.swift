@@ -19,7 +19,7 @@ struct SetAsideCommand: AsyncParsableCommand {
         func run() async throws {
             try await guarded {
                 let environment = try Environment(options, label: "set-aside list")
-                let messages = try await environment.gateway.store.setAsideMessages()
+                let messages = try await environment.store.setAsideMessages()
                 if json {
                     print(String(decoding: try TicketsCommand.encoder().encode(messages), as: UTF8.self))
                     return
@@ -41,7 +41,7 @@ struct SetAsideCommand: AsyncParsableCommand {
         func run() async throws {
             try await guarded {
                 let environment = try Environment(options, label: "set-aside show")
-                guard let message = try await environment.gateway.store.setAsideMessage(id) else {
+                guard let message = try await environment.store.setAsideMessage(id) else {
                     throw GatewayError.invalidInput("there is no set-aside message \(id); `rollout-gateway set-aside list` shows them")
                 }
                 if !raw {
@@ -96,7 +96,7 @@ struct SetAsideCommand: AsyncParsableCommand {
         func run() async throws {
             try await guarded {
                 let environment = try Environment(options, label: "set-aside drop")
-                guard try await environment.gateway.store.dropSetAside(id, forgettingSeen: false) else {
+                guard try await environment.store.dropSetAside(id, forgettingSeen: false) else {
                     throw GatewayError.invalidInput("there is no set-aside message \(id); `rollout-gateway set-aside list` shows them")
                 }
                 environment.gateway.logger.notice("set-aside message dropped by the operator", metadata: ["set-aside": "\(id)"])

@@ -12,7 +12,7 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         try await guarded {
             let environment = try Environment(options, label: "status")
-            let counts = try await environment.gateway.store.outboxCounts()
+            let counts = try await environment.store.outboxCounts()
             let held = try await environment.gateway.heldMail()
             print(
                 "outbox: \(counts.queued) queued (\(held.reduce(0) { $0 + $1.count }) held by the volume caps), \(counts.sent) sent, \(counts.failed) failed")

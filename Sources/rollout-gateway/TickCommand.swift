@@ -47,7 +47,7 @@ struct SendCommand: AsyncParsableCommand {
             let gateway = environment.gateway
             let released = releaseHeld ? try await gateway.releaseHeld(to: to.map { EmailAddress($0) }) : []
             let report = try await gateway.send(through: try environment.transport(maildir: maildir), releasing: released)
-            try await gateway.store.flush()
+            try await environment.store.flush()
             let held = report.heldMail.reduce(0) { $0 + $1.count }
             print(
                 "delivered \(report.delivered), deferred \(report.deferred), failed \(report.failed), held \(held), still queued \(report.stillQueued)"

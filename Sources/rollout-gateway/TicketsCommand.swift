@@ -23,7 +23,7 @@ struct TicketsCommand: AsyncParsableCommand {
         func run() async throws {
             try await guarded {
                 let environment = try Environment(options, label: "tickets list")
-                let tickets = try await environment.gateway.store.ticketSummaries()
+                let tickets = try await environment.store.ticketSummaries()
                 if json {
                     print(String(decoding: try TicketsCommand.encoder().encode(tickets), as: UTF8.self))
                     return

@@ -87,8 +87,8 @@ struct IngestLoopTests {
         let (letGo, lettingGo) = AsyncStream<Void>.makeStream()
         let blocker = Task {
             for await _ in go { break }
-            try await other.batch {
-                _ = try await other.reserveTicketID()
+            try await other.withTransaction { transaction in
+                _ = try await transaction.reserveTicketID()
                 holding.yield()
                 for await _ in letGo { break }
             }

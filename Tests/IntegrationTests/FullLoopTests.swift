@@ -157,7 +157,7 @@ struct IMAPRunSetting {
             connections: 2, connectTimeout: .seconds(3), commandTimeout: .seconds(5))
         let fetcher: any MailFetcher = IMAPFetcher(configuration: imap, logger: logger)
         return RunCycle(
-            ingest: Ingest(gateway: gateway, parser: GMimeMailParser()), fetcher: interfering?(fetcher) ?? fetcher,
+            ingest: Ingest(gateway: gateway, parser: GMimeMailParser()), mailboxes: store, fetcher: interfering?(fetcher) ?? fetcher,
             mailbox: "INBOX", maxAttempts: 5, transport: MaildirTransport(root: folder.appendingPathComponent("outbox").path))
     }
 

@@ -94,6 +94,13 @@ public final class PostgresServer: Sendable {
         return PostgreSQLSettings(host: "127.0.0.1", port: port, user: user, database: name, tls: .disable, claimSeconds: 300)
     }
 
+    /// Serves a store's connections (its `runner()`) for the rest of the test run, for the tests whose stores outlive
+    /// any scope they could be run in (the conformance suite opens a driver's store and hands it around). A test of the
+    /// store's own run uses `withRunning` instead.
+    public func keepRunning(_ runner: @escaping @Sendable () async -> Void) {
+        Task { await runner() }
+    }
+
     /// Runs SQL as the superuser over the Unix socket; returns what psql printed (unaligned, tuples only).
     @discardableResult
     public func psql(_ sql: String, database: String = "postgres") throws -> String {

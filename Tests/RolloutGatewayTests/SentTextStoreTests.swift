@@ -32,12 +32,13 @@ struct SentTextStoreTests {
         #expect(none.isEmpty)
     }
 
-    @Test("a message written while its batch commits gets its fingerprint with its bytes")
-    func composedLater() async throws {
+    @Test("a message committed within a transaction gets its fingerprint with its bytes")
+    func committedInTransaction() async throws {
         let test = try TestGateway()
         let ticket = try await test.staged()
-        try await test.store.batch {
-            _ = try await test.apply("assign NGI_IT-INFN-T1", to: ticket, as: "mario.david@lip.example.org", at: "2026-11-27 15:00")
+        try await test.store.withTransaction { transaction in
+            _ = try await test.apply(
+                "assign NGI_IT-INFN-T1", to: ticket, as: "mario.david@lip.example.org", at: "2026-11-27 15:00", within: transaction)
         }
         let queued = try await test.store.pendingOutbox(at: amsterdam("2026-12-31 00:00"), limit: 1000)
         let toPaolo = try #require(queued.first { $0.kind.rawValue == "team-assigned" && $0.recipients.contains(EmailAddress("paolo.veronesi@cnaf.example.org")) })

@@ -75,14 +75,15 @@ struct StoreDriverEquivalenceTests {
         #expect(memory == sqlite)
     }
 
-    @Test("a batch that throws keeps nothing of it")
+    @Test("a transaction that throws keeps nothing of it")
     func batchRollback() async throws {
         let test = try TestGateway(inMemory: true)
         let ticket = try await test.staged()
         struct Stop: Error {}
         await #expect(throws: Stop.self) {
-            try await test.store.batch {
-                _ = try await test.apply("assign NGI_IT-INFN-T1", to: ticket, as: "mario.david@lip.example.org", at: "2026-11-27 15:00")
+            try await test.store.withTransaction { transaction in
+                _ = try await test.apply(
+                    "assign NGI_IT-INFN-T1", to: ticket, as: "mario.david@lip.example.org", at: "2026-11-27 15:00", within: transaction)
                 throw Stop()
             }
         }

@@ -47,7 +47,7 @@ struct StoreTests {
         #expect(try await test.store.hasSeen("<x@y>") == false)
     }
 
-    @Test("a batch sees its own commits; other connections see them when it ends")
+    @Test("a transaction sees its own commits; other connections see them when it ends")
     func batchVisibility() async throws {
         // Given: a staged ticket, and a second store on the same file (another process)
         let test = try TestGateway()
@@ -55,11 +55,13 @@ struct StoreTests {
         let other = try SQLiteTicketStore(path: test.configuration.storePath)
         let historyBefore = try await other.history(of: ticket).count
 
-        // When: two commands in one batch
-        let inside = try await test.store.batch {
-            _ = try await test.apply("assign NGI_IT-INFN-T1", to: ticket, as: "mario.david@lip.example.org", at: "2026-11-27 15:00")
-            _ = try await test.apply("accept NGI_IT-INFN-T1", to: ticket, as: "paolo.veronesi@cnaf.example.org", at: "2026-11-27 16:00")
-            return (try await test.store.load(ticket), try await other.history(of: ticket).count)
+        // When: two commands in one transaction
+        let inside = try await test.store.withTransaction { transaction in
+            _ = try await test.apply(
+                "assign NGI_IT-INFN-T1", to: ticket, as: "mario.david@lip.example.org", at: "2026-11-27 15:00", within: transaction)
+            _ = try await test.apply(
+                "accept NGI_IT-INFN-T1", to: ticket, as: "paolo.veronesi@cnaf.example.org", at: "2026-11-27 16:00", within: transaction)
+            return (try await transaction.load(ticket), try await other.history(of: ticket).count)
         }
 
         // Then: the second command was decided on the first's state; the other store saw nothing until the end
@@ -69,7 +71,7 @@ struct StoreTests {
         #expect(try await other.load(ticket)?.rolloutCase == inside.0?.rolloutCase)
     }
 
-    @Test("a batch that throws keeps nothing of it")
+    @Test("a transaction that throws keeps nothing of it")
     func batchRolledBack() async throws {
         struct Stop: Error {}
         let test = try TestGateway()
@@ -78,9 +80,10 @@ struct StoreTests {
         let historyBefore = try await test.store.history(of: ticket).count
 
         await #expect(throws: Stop.self) {
-            try await test.store.batch {
-                _ = try await test.apply("assign NGI_IT-INFN-T1", to: ticket, as: "mario.david@lip.example.org", at: "2026-11-27 15:00")
-                try await test.store.recordSeen(SeenMessage(key: "<batch@test>", ticket: nil, sender: nil, disposition: "applied"), at: amsterdam("2026-11-27 15:00"))
+            try await test.store.withTransaction { transaction in
+                _ = try await test.apply(
+                    "assign NGI_IT-INFN-T1", to: ticket, as: "mario.david@lip.example.org", at: "2026-11-27 15:00", within: transaction)
+                try await transaction.recordSeen(SeenMessage(key: "<batch@test>", ticket: nil, sender: nil, disposition: "applied"), at: amsterdam("2026-11-27 15:00"))
                 throw Stop()
             }
         }
@@ -90,8 +93,8 @@ struct StoreTests {
         #expect(try await test.store.hasSeen("<batch@test>") == false)
     }
 
-    @Test("in a batch, outbox messages written meanwhile are stored whole, each in its own row, when it commits")
-    func batchStoresComposedMessages() async throws {
+    @Test("in a transaction, a commit refused for a stale case leaves none of its rows; every queued row holds its whole message")
+    func transactionRefusedCommit() async throws {
         // Given: a staged ticket, and a decision on a case that will be stale by the time it is committed
         let test = try TestGateway()
         let ticket = try await test.staged()
@@ -103,29 +106,26 @@ struct StoreTests {
             .message(MessageEvent(queue: .stagedRollout, sender: Sender(address: EmailAddress("mario.david@lip.example.org"), authentication: .weak), cause: cause, text: "assign NGI_DE-FZK-LCG2")),
             now: now)
 
-        // When: within one batch, an event is applied (its notifications written on other threads), a commit carrying
-        // messages still being written is refused, and another event is applied
-        let inBatch = try await test.store.batch {
-            _ = try await test.apply("assign NGI_IT-INFN-T1", to: ticket, as: "mario.david@lip.example.org", at: "2026-11-27 15:00")
-            let outbox = try test.gateway.renderer.render(decision, cause: cause, now: now, composeLater: true)
-            #expect(outbox.allSatisfy { $0.data.isEmpty && $0.composing != nil })
+        // When: within one transaction, an event is applied, a commit on the stale case is refused, and another
+        // event is applied
+        try await test.store.withTransaction { transaction in
+            _ = try await test.apply(
+                "assign NGI_IT-INFN-T1", to: ticket, as: "mario.david@lip.example.org", at: "2026-11-27 15:00", within: transaction)
+            let outbox = try test.gateway.renderer.render(decision, cause: cause, now: now)
             await #expect(throws: StoreError.conflict(ticket)) {
-                try await test.store.commit(StoreCommit(base: stale, decision: decision, outbox: outbox))
+                try await transaction.commit(StoreCommit(base: stale, decision: decision, outbox: outbox))
             }
-            _ = try await test.apply("accept NGI_IT-INFN-T1", to: ticket, as: "paolo.veronesi@cnaf.example.org", at: "2026-11-27 16:00")
-            return test.store.takesComposingMessages
+            _ = try await test.apply(
+                "accept NGI_IT-INFN-T1", to: ticket, as: "paolo.veronesi@cnaf.example.org", at: "2026-11-27 16:00", within: transaction)
         }
 
         // Then: every queued row holds the whole message that names it, and none of the refused commit's
-        #expect(inBatch)
-        #expect(!test.store.takesComposingMessages)
         let queued = try await test.store.pendingOutbox(at: amsterdam("2026-12-31 00:00"), limit: 1000)
         #expect(queued.count > 2)
         for message in queued {
             let text = String(decoding: message.data, as: UTF8.self)
             #expect(text.lowercased().contains("message-id: <\(message.messageID.lowercased())>\r\n"), "\(message.messageID)")
             #expect(text.contains("\r\n\r\n"))
-            #expect(message.composing == nil)
         }
         #expect(!queued.contains { $0.messageID.contains("<stale@test>") || $0.recipients.contains(EmailAddress("ea-NGI_DE-FZK-LCG2@example.org")) })
     }
@@ -194,12 +194,12 @@ struct StoreTests {
 
 @Suite("SQLite store: answers per sender")
 struct AnswerCountTests {
-    /// Records `count` answers (transcripts) at `date`, to `recipients` in turn, in one batch.
+    /// Records `count` answers (transcripts) at `date`, to `recipients` in turn, in one transaction.
     func answer(_ store: SQLiteTicketStore, count: Int, to recipients: [String], at date: Date, tag: String) async throws {
-        try await store.batch {
+        try await store.withTransaction { transaction in
             for index in 0..<count {
                 let recipient = EmailAddress(recipients[index % recipients.count])
-                try await store.recordSeen(
+                try await transaction.recordSeen(
                     SeenMessage(key: "<\(tag)-\(index)@test>", ticket: nil, sender: recipient, disposition: "applied"), at: date,
                     outbox: [
                         OutgoingMessage(

@@ -116,9 +116,12 @@ struct TestGateway {
         return report.createdTicket!
     }
 
-    func apply(_ text: String, to ticket: TicketID, as sender: String, at time: String) async throws -> EventReport {
+    /// Applies `text` as mailed by `sender` at `time`; within `transaction` when one is given.
+    func apply(
+        _ text: String, to ticket: TicketID, as sender: String, at time: String, within transaction: (any StoreTransaction)? = nil
+    ) async throws -> EventReport {
         clock.now = amsterdam(time)
-        return try await gateway.apply(
+        return try await (transaction.map(gateway.within) ?? gateway).apply(
             to: ticket, sender: Sender(address: EmailAddress(sender), authentication: .weak), text: text,
             cause: .message(id: "<\(UUID().uuidString)@test>"))
     }

@@ -13,8 +13,11 @@ struct PostgresStoreTests {
 
     init() throws { server = try PostgresServer.shared() }
 
+    /// A store on `settings`, its connections served for the rest of the test run.
     func store(_ settings: PostgreSQLSettings, password: String? = nil) throws -> PostgresTicketStore {
-        try PostgresTicketStore(settings: settings, password: password ?? server.password)
+        let store = try PostgresTicketStore(settings: settings, password: password ?? server.password)
+        server.keepRunning(try store.runner())
+        return store
     }
 
     @Test("a schema newer than the binary is refused with a clear error, and left as it is")

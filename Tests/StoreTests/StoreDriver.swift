@@ -84,6 +84,7 @@ extension StoreDriver {
         return StorePlace(
             open: {
                 let store = try PostgresTicketStore(settings: settings, password: server.password)
+                server.keepRunning(try store.runner())
                 try await store.migrate()
                 return store
             },

@@ -41,12 +41,12 @@ public struct NotificationRenderer: Sendable {
     }
 
     /// Renders the notifications of one decision, one copy per recipient; `cause` and `now` make the Message-IDs
-    /// stable. With `composeLater`, each message's bytes are written on another thread (``OutgoingMessage/composing``).
+    /// stable.
     ///
     /// - Parameter rootsSent: the thread roots of ``threadRoots(of:)`` already in the outbox. A person's first
     ///   message of a ticket becomes their root (its Message-ID is the root's); every later one refers to it.
     public func render(
-        _ decision: Decision, cause: Cause, now: Date, composeLater: Bool = false, rootsSent: Set<String> = []
+        _ decision: Decision, cause: Cause, now: Date, rootsSent: Set<String> = []
     ) throws -> [OutgoingMessage] {
         // The ticket's values are the same for every notification of one decision: made once per ticket.
         var bases: [TicketID: [String: String]] = [:]
@@ -58,7 +58,7 @@ public struct NotificationRenderer: Sendable {
             }
             messages += try render(
                 notification, in: decision.state, index: index, cause: cause, now: now, base: bases[notification.ticket],
-                composeLater: composeLater, roots: &roots)
+                roots: &roots)
         }
         return messages
     }
@@ -70,7 +70,7 @@ public struct NotificationRenderer: Sendable {
     /// - Parameter roots: the thread roots sent so far; those this notification issues are added.
     public func render(
         _ notification: RoutedNotification, in rolloutCase: RolloutCase, index: Int, cause: Cause, now: Date,
-        base: [String: String]? = nil, composeLater: Bool = false, roots: inout Set<String>
+        base: [String: String]? = nil, roots: inout Set<String>
     ) throws -> [OutgoingMessage] {
         let values = self.values(for: notification, in: rolloutCase, base: base)
         let messageID = self.messageID(for: notification, index: index, cause: cause, now: now)
@@ -82,12 +82,7 @@ public struct NotificationRenderer: Sendable {
         let lists = Set(context.registry.people(ofStack: rolloutCase.release.release.stack).lists)
         let (templates, composer, template) = (self.templates, self.composer, notification.template)
         let text = RenderedText { try templates.render(template, values) }
-        if composeLater {
-            // The only way rendering fails, checked now: what is written later cannot fail.
-            try templates.check(template)
-        } else {
-            _ = try text.value()
-        }
+        _ = try text.value()
         let recipients = notification.recipients
         guard !recipients.isEmpty else { return [] }
         let drafts = recipients.map { recipient in
@@ -132,16 +127,10 @@ public struct NotificationRenderer: Sendable {
                 guard let original = filled(first), let draft = filled(copy) else { return [] }
                 return MailComposer.copy(of: firstBytes.value(), composedFrom: original, as: draft) ?? composer.compose(draft)
             }
-            var message = OutgoingMessage(
+            return OutgoingMessage(
                 messageID: copy.messageID, ticket: notification.ticket, kind: .notification(notification.kind),
                 sender: composer.returnPath(for: notification.ticket, copy: copy.messageID, to: recipient, signer: signer),
-                recipients: [recipient], data: [], createdAt: now)
-            if composeLater {
-                message.composing = ComposedBytes(compose)
-            } else {
-                message.data = compose()
-            }
-            return message
+                recipients: [recipient], data: compose(), createdAt: now)
         }
     }
 

@@ -11,17 +11,15 @@ public struct OutgoingMessage: Sendable, Equatable {
     public var kind: OutboxKind
     public var sender: EmailAddress
     public var recipients: [EmailAddress]
-    /// The whole RFC 5322 message, CRLF line ends (empty while ``composing`` is set).
+    /// The whole RFC 5322 message, CRLF line ends.
     public var data: [UInt8]
-    /// The message's bytes while another thread writes them (see ``TicketStore/takesComposingMessages``).
-    public var composing: ComposedBytes?
     public var createdAt: Date
     public var attempts: Int
     public var nextAttemptAt: Date
 
     public init(
         rowID: Int64? = nil, messageID: String, ticket: TicketID?, kind: OutboxKind, sender: EmailAddress,
-        recipients: [EmailAddress], data: [UInt8], composing: ComposedBytes? = nil, createdAt: Date, attempts: Int = 0,
+        recipients: [EmailAddress], data: [UInt8], createdAt: Date, attempts: Int = 0,
         nextAttemptAt: Date? = nil
     ) {
         self.rowID = rowID
@@ -31,7 +29,6 @@ public struct OutgoingMessage: Sendable, Equatable {
         self.sender = sender
         self.recipients = recipients
         self.data = data
-        self.composing = composing
         self.createdAt = createdAt
         self.attempts = attempts
         self.nextAttemptAt = nextAttemptAt ?? createdAt

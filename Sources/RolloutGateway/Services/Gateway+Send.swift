@@ -31,6 +31,9 @@ extension Gateway {
     /// How long a message over the caps waits before the caps are asked again.
     static let holdInterval: TimeInterval = 15 * 60
 
+    /// The outbox, all that sending reads and writes: each message claimed and completed there, one by one.
+    var outbox: any OutboxStore { store }
+
     /// Delivers the outbox through a transport, recording each outcome. Per recipient and per ticket, mail over
     /// the configured hourly caps waits in the outbox, marked held (the managers are told once per hour, with the
     /// true numbers); `released` messages (``releaseHeld(to:)``) go whatever the caps say. Permanent failures and
@@ -60,7 +63,7 @@ extension Gateway {
                     "most": "\(most)\(report.heldMail.count > 5 ? ", …" : "")", "next-try": "\(HeldMail.timestamp(nextTry))",
                 ])
         }
-        report.stillQueued = try await store.outboxCounts().queued
+        report.stillQueued = try await outbox.outboxCounts().queued
         logger.info(
             "outbox sent",
             metadata: [
@@ -74,7 +77,7 @@ extension Gateway {
     /// Frees held mail (to one address, or all of it) for the next `send`, after an operator looked; logged with who
     /// it was for. Pass the result to ``send(through:releasing:batchSize:)`` so that the caps let it go.
     public func releaseHeld(to address: EmailAddress?) async throws -> [OutgoingMessage] {
-        let released = try await store.releaseHeld(to: address, at: clock.now())
+        let released = try await outbox.releaseHeld(to: address, at: clock.now())
         let recipients = Set(released.flatMap(\.recipients)).map(\.value).sorted()
         logger.notice(
             "held mail released by the operator",
@@ -86,7 +89,7 @@ extension Gateway {
 
     /// The mail the caps hold, by recipient, most held first.
     public func heldMail() async throws -> [HeldMail] {
-        HeldMail.byRecipient(try await store.heldOutbox())
+        HeldMail.byRecipient(try await outbox.heldOutbox())
     }
 
     /// One `send` run's state across its passes.
@@ -106,16 +109,16 @@ extension Gateway {
     private func deliverPending(through transport: any MailTransport, run: inout SendRun, batchSize: Int) async throws {
         let window = run.window
         while run.report.sessionFailure == nil {
-            let pending = try await store.pendingOutbox(at: run.now, limit: batchSize).filter { message in
+            let pending = try await outbox.pendingOutbox(at: run.now, limit: batchSize).filter { message in
                 message.rowID.map { !run.attempted.contains($0) } ?? false
             }
             guard !pending.isEmpty else { return }
             var batch: [OutgoingMessage] = []
             for message in pending {
                 run.attempted.insert(message.rowID!)
-                if !run.released.contains(message.rowID!), let over = try await run.caps.over(message, store: store, since: window) {
+                if !run.released.contains(message.rowID!), let over = try await run.caps.over(message, store: outbox, since: window) {
                     run.report.held += 1
-                    try await store.hold(message, until: run.now.addingTimeInterval(Self.holdInterval), reason: over)
+                    try await outbox.hold(message, until: run.now.addingTimeInterval(Self.holdInterval), reason: over)
                     if let ticket = message.ticket { run.heldTickets.insert(ticket) }
                 } else {
                     run.caps.count(message)
@@ -131,11 +134,11 @@ extension Gateway {
     /// (a crash repeats at most the message in flight); a session failure changes no message.
     private func deliver(_ batch: [OutgoingMessage], through transport: any MailTransport, run: inout SendRun) async throws {
         let recordingFailure = FirstError()
-        let store = self.store
+        let outbox = self.outbox
         let now = run.now
         let outcomes = await transport.deliver(batch) { message, outcome in
             do {
-                try await store.recordDelivery(outcome, for: message, at: now)
+                try await outbox.recordDelivery(outcome, for: message, at: now)
             } catch {
                 recordingFailure.keep(error)
             }
@@ -176,11 +179,11 @@ extension Gateway {
     /// the true numbers: every message of the ticket the caps hold now, and to whom. Returns how many were queued.
     private func noticeHeld(_ run: SendRun) async throws -> Int {
         guard !run.heldTickets.isEmpty else { return 0 }
-        let held = Dictionary(grouping: try await store.heldOutbox().filter { $0.ticket != nil }, by: { $0.ticket! })
+        let held = Dictionary(grouping: try await outbox.heldOutbox().filter { $0.ticket != nil }, by: { $0.ticket! })
         var queued = 0
         for ticket in run.heldTickets.sorted() {
             guard let messages = held[ticket], !messages.isEmpty,
-                try await store.queuedCount(ticket: ticket, kind: .notification(.volumeCapped), since: run.window) == 0
+                try await outbox.queuedCount(ticket: ticket, kind: .notification(.volumeCapped), since: run.window) == 0
             else { continue }
             let addresses = Set(messages.flatMap(\.recipients)).sorted()
             let event = try await decideAndCommit(ticket, cause: .operatorAction("send")) { _ in

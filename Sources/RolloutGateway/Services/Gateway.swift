@@ -7,7 +7,12 @@ import Synchronization
 /// when another writer changed the ticket in between.
 public struct Gateway: Sendable {
     public let configuration: GatewayConfiguration
-    public let store: any TicketStore
+    /// Where the gateway reads and writes: the store, or one of its transactions (``within(_:)``).
+    public private(set) var store: any StoreTransaction
+    /// Makes what was committed durable: the store's, whatever ``store`` is.
+    public let unitOfWork: any UnitOfWork
+    /// Whether ``store`` is a transaction, whose reads may yet be undone.
+    public private(set) var isInTransaction = false
     public let hooks: any HookRunner
     public let clock: DateSource
     public let renderer: NotificationRenderer
@@ -19,7 +24,7 @@ public struct Gateway: Sendable {
     let sentThreadRoots = SentThreadRoots()
 
     public init(
-        configuration: GatewayConfiguration, store: any TicketStore, hooks: any HookRunner, clock: DateSource,
+        configuration: GatewayConfiguration, store: any StoreTransaction & UnitOfWork, hooks: any HookRunner, clock: DateSource,
         templates: TemplateLibrary, logger: Logger, signer: ReplyAddressSigner? = nil,
         writer: any MessageWriter, organizationalDomains: (any OrganizationalDomains)? = nil
     ) {
@@ -30,6 +35,7 @@ public struct Gateway: Sendable {
             self.dkimAlignment = .strict
         }
         self.store = store
+        self.unitOfWork = store
         self.hooks = hooks
         self.clock = clock
         self.logger = logger
@@ -41,6 +47,14 @@ public struct Gateway: Sendable {
     }
 
     var workflow: Workflow { Workflow(context: configuration.workflow) }
+
+    /// The same gateway working within `transaction`: everything it reads and writes goes through it.
+    public func within(_ transaction: any StoreTransaction) -> Gateway {
+        var scoped = self
+        scoped.store = transaction
+        scoped.isInTransaction = true
+        return scoped
+    }
 
     // MARK: Release tickets
 
@@ -175,19 +189,19 @@ public struct Gateway: Sendable {
             let roots = renderer.threadRoots(of: decision)
             let unknown = sentThreadRoots.unknown(among: roots)
             let found = unknown.isEmpty ? [] : try await store.outboxMessageIDs(among: unknown)
-            // Remembered only from a store whose reads are committed rows: within a batch they may be rolled back.
-            if !store.takesComposingMessages { sentThreadRoots.remember(found) }
+            // Remembered only when read as committed rows: within a transaction they may yet be rolled back.
+            if !isInTransaction { sentThreadRoots.remember(found) }
             let rootsSent = Set(roots).subtracting(unknown).union(found)
-            let outbox = try renderer.render(
-                decision, cause: cause, now: now, composeLater: store.takesComposingMessages, rootsSent: rootsSent)
+            // Written before the transaction: it holds the store's write lock for the writes alone.
+            let outbox = try renderer.render(decision, cause: cause, now: now, rootsSent: rootsSent)
             let storedAttachments = zip(attachments, decision.attachments).map { incoming, verdict in
                 StoredAttachment(verdict: verdict, contentType: incoming.contentType, bytes: incoming.bytes)
             }
+            let change = StoreCommit(
+                base: stored, decision: decision, outbox: outbox, seen: seen, attachments: storedAttachments,
+                firedTimer: firedTimer, firedTimerDueAt: firedTimerDueAt)
             do {
-                try await store.commit(
-                    StoreCommit(
-                        base: stored, decision: decision, outbox: outbox, seen: seen, attachments: storedAttachments,
-                        firedTimer: firedTimer, firedTimerDueAt: firedTimerDueAt))
+                try await store.withTransaction { transaction in try await transaction.commit(change) }
             } catch StoreError.conflict {
                 logger.debug("ticket changed under the event; deciding again", metadata: ["ticket": "\(ticket.rawValue)"])
                 continue

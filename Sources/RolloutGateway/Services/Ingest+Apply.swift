@@ -70,9 +70,12 @@ extension Ingest {
             }
             let reason = "delivery report recorded on ticket #\(ticket.rawValue), kept for its text: \(failed.map(\.address.value).joined(separator: ", "))"
             do {
-                try await gateway.store.batch {
-                    _ = try await gateway.recordDeliveryFailure(on: ticket, recipients: failed, cause: .message(id: key), seen: seen(.bounce))
-                    _ = try await gateway.store.keepSetAside(
+                // The failure recorded and the report kept, or neither.
+                let bounced = seen(.bounce)
+                try await gateway.store.withTransaction { transaction in
+                    _ = try await gateway.within(transaction).recordDeliveryFailure(
+                        on: ticket, recipients: failed, cause: .message(id: key), seen: bounced)
+                    _ = try await transaction.keepSetAside(
                         SetAsideMessage(
                             key: key, sender: analysis.sender?.value, subject: message.headers.subject, reason: reason,
                             source: analysis.source, receivedAt: now, bytes: analysis.raw,

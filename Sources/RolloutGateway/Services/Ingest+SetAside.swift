@@ -4,20 +4,19 @@ import RolloutCore
 
 /// Set-aside mail is kept (bytes, reason, time, source) for the operator, who may replay it once the cause is fixed.
 extension Ingest {
-    /// Records a message as seen and, when it is set aside (`keeping` its analysis), keeps it, in one batch: a
+    /// Records a message as seen and, when it is set aside (`keeping` its analysis), keeps it, in one transaction: a
     /// message is never recorded as seen without its bytes kept. Past `inbound.set_aside_max_bytes` the oldest kept
     /// messages are dropped, each with a log line.
     func recordSeen(_ seen: SeenMessage, at now: Date, outbox: [OutgoingMessage], keeping analysis: Analysis?) async throws {
         guard let analysis else { return try await gateway.store.recordSeen(seen, at: now, outbox: outbox) }
-        let store = gateway.store
         let kept = SetAsideMessage(
             id: analysis.setAsideID, key: seen.key, sender: analysis.sender?.value, subject: analysis.message.headers.subject,
             reason: analysis.problem ?? seen.disposition, source: analysis.source, receivedAt: now, bytes: analysis.raw,
             messageSize: max(analysis.rawSize, analysis.raw.count))
         let limit = configuration.setAsideMaxBytes
-        let dropped = try await store.batch {
-            try await store.recordSeen(seen, at: now, outbox: outbox)
-            return try await store.keepSetAside(kept, limit: limit)
+        let dropped = try await gateway.store.withTransaction { transaction in
+            try await transaction.recordSeen(seen, at: now, outbox: outbox)
+            return try await transaction.keepSetAside(kept, limit: limit)
         }
         for entry in dropped {
             logger.warning(
@@ -30,8 +29,9 @@ extension Ingest {
     }
 
     /// Runs a set-aside message through ingest again, as if it had just arrived (with `ticket`, as if it named that
-    /// ticket). In one batch: the kept copy and its "seen" record are removed, and the message is applied, or set
-    /// aside again (kept anew, with the reason of now), or recognised as a duplicate of a copy applied meanwhile.
+    /// ticket). In one transaction, all or nothing: the kept copy and its "seen" record are removed, and the message
+    /// is applied, or set aside again (kept anew, with the reason of now), or recognised as a duplicate of a copy
+    /// applied meanwhile. When anything of it fails, the kept copy and its record stay as they were.
     ///
     /// - Returns: nil when there is no such set-aside message.
     public func replaySetAside(_ id: Int64, ticket: TicketID? = nil) async throws -> Outcome? {
@@ -49,11 +49,11 @@ extension Ingest {
             analysis.foundBy = .operatorNamed
         }
         let prepared = analysis
-        let outcome = try await store.batch {
-            _ = try await store.dropSetAside(id, forgettingSeen: true)
-            return try await ingest(prepared: prepared)
+        let outcome = try await store.withTransaction { transaction in
+            _ = try await transaction.dropSetAside(id, forgettingSeen: true)
+            return try await within(transaction).ingest(prepared: prepared)
         }
-        try await store.flush()
+        try await gateway.unitOfWork.flush()
         logger.info(
             "set-aside message replayed",
             metadata: [

@@ -19,6 +19,11 @@ public struct Ingest: Sendable {
         self.usesStore = usesStore
     }
 
+    /// The same ingest working within `transaction` (``Gateway/within(_:)``).
+    public func within(_ transaction: any StoreTransaction) -> Ingest {
+        Ingest(gateway: gateway.within(transaction), parser: parser, usesStore: usesStore)
+    }
+
     var configuration: GatewayConfiguration { gateway.configuration }
     var registry: Registry { configuration.workflow.registry }
     var logger: Logger { gateway.logger }

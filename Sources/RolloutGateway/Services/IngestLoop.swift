@@ -2,8 +2,8 @@ import Foundation
 import Synchronization
 
 /// The one ingest loop, whatever the source: messages handed over in order are read (parsed, classified) as they
-/// arrive, applied in groups of one store batch each while the next ones are read, and released to their source
-/// only once their commits are durable (``UnitOfWork/flush()``). A temporary failure (a busy store, a conflict, a
+/// arrive, applied in groups of one store transaction each while the next ones are read, and released to their
+/// source only once their commits are durable (``UnitOfWork/flush()``). A temporary failure (a busy store, a conflict, a
 /// hook that failed) stops the loop: what was committed before it is released, the rest stays with the source.
 /// ``add(_:size:source:declaredSize:read:)`` and ``settle()`` are called one after the other, from one hand-over
 /// (a source's loop or its fetch callback), never at the same time.
@@ -23,7 +23,7 @@ public final class IngestLoop<Source: IngestSource>: Sendable {
 
     public let ingest: Ingest
     public let source: Source
-    /// Messages and bytes of one group (one store batch).
+    /// Messages and bytes of one group (one store transaction).
     public let groupSize: Int
     public let groupBytes: Int
 
@@ -173,13 +173,37 @@ public final class IngestLoop<Source: IngestSource>: Sendable {
         }
     }
 
-    /// One group in one store batch; each message counts as settled once the batch is committed.
+    /// One group in one store transaction, each message in a transaction nested in it (a message that fails leaves
+    /// nothing, the others stay); each message counts as settled once the group's transaction is committed. A
+    /// temporary failure stops the group: what came before it is committed, the rest stays with the source.
     private func apply(_ group: [Member]) async throws {
-        let (results, stop) = try await ingest.gateway.store.applyInBatch(group, stoppingAt: stopsAt) { member in
-            try await self.apply(member)
+        let (ingest, stopsAt) = (self.ingest, self.stopsAt)
+        let (results, stop) = try await ingest.gateway.store.withTransaction { transaction in
+            var results: [Result<Ingest.Outcome, any Error>] = []
+            for member in group {
+                do {
+                    let prepared = try await member.reading.value.get()
+                    results.append(.success(try await transaction.withTransaction { message in
+                        try await ingest.within(message).ingest(prepared: prepared)
+                    }))
+                } catch where stopsAt(error) {
+                    return (results, error as (any Error)?)
+                } catch {
+                    results.append(.failure(error))
+                }
+            }
+            return (results, nil)
+        }
+        // Handed to the source once the group is committed: a source may write to the store (a failure counted).
+        var settled: [(Settled, Ingest.Outcome?)] = []
+        for (member, result) in zip(group, results) {
+            switch result {
+            case .success(let outcome): settled.append((.done(member.handle), outcome))
+            case .failure(let error): settled.append((try await failed(member, error: error), nil))
+            }
         }
         state.withLock { state in
-            for (settled, outcome) in results {
+            for (settled, outcome) in settled {
                 state.settled.append(settled)
                 switch settled {
                 case .done:
@@ -198,27 +222,21 @@ public final class IngestLoop<Source: IngestSource>: Sendable {
         if let stop { throw stop }
     }
 
-    /// One message: applied, or failed and handed to the source (a temporary failure is thrown).
-    private func apply(_ member: Member) async throws -> (Settled, Ingest.Outcome?) {
-        do {
-            return (.done(member.handle), try await ingest.ingest(prepared: try await member.reading.value.get()))
-        } catch where stopsAt(error) {
-            throw error
-        } catch {
-            let failure = try await source.failed(member.handle, error: error)
-            let logger = ingest.gateway.logger
-            switch failure {
-            case .keptAside(let place):
-                logger.error("message not processed; set aside", metadata: ["source": "\(member.name)", "kept": "\(place)", "reason": "\(error)"])
-                return (.keptAside, nil)
-            case .retry(let attempts):
-                logger.error(
-                    "message not processed; will try again", metadata: ["source": "\(member.name)", "attempts": "\(attempts)", "reason": "\(error)"])
-                return (.retry(member.handle), nil)
-            case .quarantine(let attempts):
-                logger.error("message quarantined", metadata: ["source": "\(member.name)", "attempts": "\(attempts)", "reason": "\(error)"])
-                return (.quarantined(member.handle), nil)
-            }
+    /// A message that failed, handed to its source.
+    private func failed(_ member: Member, error: any Error) async throws -> Settled {
+        let failure = try await source.failed(member.handle, error: error)
+        let logger = ingest.gateway.logger
+        switch failure {
+        case .keptAside(let place):
+            logger.error("message not processed; set aside", metadata: ["source": "\(member.name)", "kept": "\(place)", "reason": "\(error)"])
+            return .keptAside
+        case .retry(let attempts):
+            logger.error(
+                "message not processed; will try again", metadata: ["source": "\(member.name)", "attempts": "\(attempts)", "reason": "\(error)"])
+            return .retry(member.handle)
+        case .quarantine(let attempts):
+            logger.error("message quarantined", metadata: ["source": "\(member.name)", "attempts": "\(attempts)", "reason": "\(error)"])
+            return .quarantined(member.handle)
         }
     }
 
@@ -229,7 +247,7 @@ public final class IngestLoop<Source: IngestSource>: Sendable {
             return state.settled
         }
         guard !settled.isEmpty else { return }
-        try await ingest.gateway.store.flush()
+        try await ingest.gateway.unitOfWork.flush()
         var done: [Source.Handle] = []
         var quarantined: [Source.Handle] = []
         var retry: [Source.Handle] = []

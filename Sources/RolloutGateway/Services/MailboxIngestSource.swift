@@ -8,7 +8,7 @@ import Synchronization
 /// cursor then moves as ``CursorRule`` says.
 final class MailboxIngestSource: IngestSource {
     let fetcher: any MailFetcher
-    let store: any TicketStore
+    let mailboxes: any MailboxStateStore
     let mailbox: String
     let uidValidity: UInt32
     let maxAttempts: Int
@@ -25,11 +25,11 @@ final class MailboxIngestSource: IngestSource {
     private let progress = Mutex(Progress())
 
     init(
-        fetcher: any MailFetcher, store: any TicketStore, mailbox: String, uidValidity: UInt32, previous: UInt32, maxAttempts: Int,
+        fetcher: any MailFetcher, mailboxes: any MailboxStateStore, mailbox: String, uidValidity: UInt32, previous: UInt32, maxAttempts: Int,
         logger: Logger
     ) {
         self.fetcher = fetcher
-        self.store = store
+        self.mailboxes = mailboxes
         self.mailbox = mailbox
         self.uidValidity = uidValidity
         self.previous = previous
@@ -43,7 +43,7 @@ final class MailboxIngestSource: IngestSource {
     }
 
     func failed(_ uid: UInt32, error: any Error) async throws -> IngestFailure {
-        let attempts = try await store.recordFetchFailure(mailbox: mailbox, uidValidity: uidValidity, uid: uid, error: "\(error)")
+        let attempts = try await mailboxes.recordFetchFailure(mailbox: mailbox, uidValidity: uidValidity, uid: uid, error: "\(error)")
         return attempts >= maxAttempts ? .quarantine(attempts: attempts) : .retry(attempts: attempts)
     }
 
@@ -66,6 +66,6 @@ final class MailboxIngestSource: IngestSource {
                 "messages listed in the mailbox were not handed over; the next cycle asks for them again",
                 metadata: ["mailbox": "\(mailbox)", "count": "\(notHandedOver.count)", "first-uid": "\(notHandedOver.min()!)"])
         }
-        try await store.saveCursor(MailboxCursor(uidValidity: uidValidity, lastUID: last), of: mailbox)
+        try await mailboxes.saveCursor(MailboxCursor(uidValidity: uidValidity, lastUID: last), of: mailbox)
     }
 }

@@ -5,18 +5,24 @@ import Synchronization
 
 /// One cycle of the cron/systemd job: fetch new mail and apply it, fire due timers, send the outbox.
 ///
-/// Fetched messages are moved out of the mailbox only after their commits are synced (``TicketStore/flush()``),
+/// Fetched messages are moved out of the mailbox only after their commits are synced (``UnitOfWork/flush()``),
 /// so a crash or a server that disappears loses nothing, and a message fetched again is recognised as seen.
 /// A message that fails `maxAttempts` times is moved to the quarantine folder and reported.
 public struct RunCycle: Sendable {
     public let ingest: Ingest
+    /// Where each mailbox was read up to, and its failed messages.
+    public let mailboxes: any MailboxStateStore
     public let fetcher: (any MailFetcher)?
     public let mailbox: String
     public let maxAttempts: Int
     public let transport: any MailTransport
 
-    public init(ingest: Ingest, fetcher: (any MailFetcher)?, mailbox: String, maxAttempts: Int, transport: any MailTransport) {
+    public init(
+        ingest: Ingest, mailboxes: any MailboxStateStore, fetcher: (any MailFetcher)?, mailbox: String, maxAttempts: Int,
+        transport: any MailTransport
+    ) {
         self.ingest = ingest
+        self.mailboxes = mailboxes
         self.fetcher = fetcher
         self.mailbox = mailbox
         self.maxAttempts = maxAttempts
@@ -24,7 +30,6 @@ public struct RunCycle: Sendable {
     }
 
     var gateway: Gateway { ingest.gateway }
-    var store: any TicketStore { gateway.store }
     var logger: Logger { gateway.logger }
 
     /// What one cycle did: the figures of the summary log line and of the metrics file.
@@ -52,12 +57,12 @@ public struct RunCycle: Sendable {
         }
         report.timersFired = try await gateway.tick().fired.count
         report.send = try await gateway.send(through: transport)
-        try await store.flush()
+        try await gateway.unitOfWork.flush()
         return report
     }
 
     private func fetch(with fetcher: any MailFetcher, into report: inout Report) async throws {
-        let cursor = try await store.cursor(of: mailbox)
+        let cursor = try await mailboxes.cursor(of: mailbox)
         let (uidValidity, uids) = try await fetcher.pending(mailbox: mailbox, after: cursor)
         if let cursor, cursor.uidValidity != uidValidity {
             logger.warning(
@@ -65,7 +70,7 @@ public struct RunCycle: Sendable {
                 metadata: ["mailbox": "\(mailbox)", "was": "\(cursor.uidValidity)", "now": "\(uidValidity)"])
         }
         let source = MailboxIngestSource(
-            fetcher: fetcher, store: store, mailbox: mailbox, uidValidity: uidValidity,
+            fetcher: fetcher, mailboxes: mailboxes, mailbox: mailbox, uidValidity: uidValidity,
             previous: cursor?.uidValidity == uidValidity ? cursor?.lastUID ?? 0 : 0, maxAttempts: maxAttempts, logger: logger)
         // A message that fails for any reason but the store's is counted against it and quarantined after
         // `maxAttempts`, so that one message never blocks the mailbox.

@@ -16,7 +16,7 @@ public enum StoreCopy {
         public var description: String
     }
 
-    public static func copy(from source: any TicketStore & StoreTransfer, to target: any TicketStore & StoreTransfer) async throws -> Report {
+    public static func copy(from source: any TicketRepository & StoreTransfer, to target: any TicketRepository & StoreTransfer) async throws -> Report {
         let tables = try await source.exportTables()
         let before = try await checksum(of: source)
         try await target.importTables(tables)
@@ -39,7 +39,7 @@ public enum StoreCopy {
 
     /// SHA-256 over every ticket (number, queue, status, title, parent, child) and its history (time to the second,
     /// cause, actor, authentication, action, detail), in order.
-    public static func checksum(of store: any TicketStore) async throws -> String {
+    public static func checksum(of store: any TicketRepository) async throws -> String {
         var hash = SHA256()
         func add(_ fields: [String]) {
             hash.update(data: Data((fields.joined(separator: "\u{1F}") + "\u{1E}").utf8))

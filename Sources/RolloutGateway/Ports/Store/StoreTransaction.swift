@@ -16,3 +16,19 @@ public protocol StoreTransaction:
     /// kept, with this transaction, when it returns; undone when it throws, and nothing else with it.
     func withTransaction<T: Sendable>(_ body: (any StoreTransaction) async throws -> T) async throws -> T
 }
+
+extension StoreTransaction {
+    /// The lookup from its parts, for drivers that have no cheaper way to read them together. Answers are counted
+    /// in whole minutes, as the SQL drivers keep them (``AnswerMinute``): from the minute after the one `answersSince`
+    /// falls in.
+    public func lookUp(messageKey: String, ticket: TicketID?, sender: EmailAddress?, answersSince: Date) async throws -> InboundLookup {
+        var answers = 0
+        if let sender {
+            let from = Date(timeIntervalSince1970: Double(AnswerMinute.of(answersSince) + 1) * 60)
+            for kind in OutboxKind.answers { answers += try await outboxCount(to: sender, kind: kind, since: from) }
+        }
+        return InboundLookup(
+            seen: try await hasSeen(messageKey), stored: try await ticket.asyncMap { try await load($0) } ?? nil,
+            answersToSender: answers)
+    }
+}

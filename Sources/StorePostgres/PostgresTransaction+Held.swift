@@ -4,10 +4,10 @@ import RolloutCore
 import RolloutGateway
 
 /// Outbox messages held by the volume caps: marked in `last_error`, listed, released by the operator.
-extension PostgresTicketStore {
+extension PostgresTransaction {
     public func hold(_ message: OutgoingMessage, until date: Date, reason: String) async throws {
         guard let rowID = message.rowID else { return }
-        try await connection { connection in
+        try await run { connection in
             try await connection.execute(
                 """
                 UPDATE outbox SET next_attempt_at = \(date), last_error = \(DeliveryRecord.held(reason)), claimed_until = NULL
@@ -17,7 +17,7 @@ extension PostgresTicketStore {
     }
 
     public func heldOutbox() async throws -> [OutgoingMessage] {
-        try await connection { connection in
+        try await run { connection in
             try await connection.rows(
                 """
                 SELECT * FROM outbox
@@ -31,7 +31,7 @@ extension PostgresTicketStore {
     public func releaseHeld(to address: EmailAddress?, at now: Date) async throws -> [OutgoingMessage] {
         let every = address == nil
         let recipient = address.map { "\n\($0.key)\n" } ?? ""
-        return try await connection { connection in
+        return try await run { connection in
             try await connection.rows(
                 """
                 UPDATE outbox SET next_attempt_at = \(now), last_error = NULL, claimed_until = NULL

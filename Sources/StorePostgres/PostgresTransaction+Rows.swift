@@ -5,7 +5,7 @@ import RolloutGateway
 
 /// Mapping between table rows and the core's types (as in the SQLite store, with the same tables and columns).
 /// A new column: add it to the migration, to the row's `columns(…)` here, and to its reading.
-extension PostgresTicketStore {
+extension PostgresTransaction {
     // MARK: Tickets
 
     static func componentRelease(_ row: PostgresRecord) throws -> ComponentRelease {
@@ -19,7 +19,7 @@ extension PostgresTicketStore {
     }
 
     static func ticketRow(_ id: Int, _ connection: PostgresConnection) async throws -> PostgresRecord? {
-        try await connection.rows("SELECT * FROM tickets WHERE id = \(id)").first
+        try await connection.rows(HotSQL.Ticket.self, binds(id)).first
     }
 
     static func load(_ ticket: TicketID, _ connection: PostgresConnection) async throws -> StoredCase? {
@@ -56,7 +56,7 @@ extension PostgresTicketStore {
 
     static func stagedRollout(_ row: PostgresRecord, _ connection: PostgresConnection) async throws -> StagedRolloutTicket {
         let id: Int = try row.get("id")
-        let teams = try await connection.rows("SELECT * FROM ticket_teams WHERE ticket_id = \(id) ORDER BY position").compactMap {
+        let teams = try await connection.rows(HotSQL.Teams.self, binds(id)).compactMap {
             team -> TeamAssignment? in
             guard let name = TeamName(try team.get("team")) else { return nil }
             return TeamAssignment(
@@ -67,7 +67,7 @@ extension PostgresTicketStore {
                 extendedDays: try team.get("extended_days"), downtime: try team.get("downtime"), report: try team.get("report"),
                 reportedAt: try team.get("reported_at"), unassignedAt: try team.get("unassigned_at"))
         }
-        let ggus = try await connection.rows("SELECT ggus_ticket FROM ggus_links WHERE ticket_id = \(id) ORDER BY position").map {
+        let ggus = try await connection.rows(HotSQL.GGUS.self, binds(id)).map {
             try $0.get("ggus_ticket", as: String.self)
         }
         return StagedRolloutTicket(
@@ -82,7 +82,7 @@ extension PostgresTicketStore {
 
     /// Locks a ticket row until the transaction ends and checks that its version is still the one loaded.
     static func lockAndCheckVersion(_ ticket: TicketID, expected: Int, _ connection: PostgresConnection) async throws {
-        let version: Int? = try await connection.rows("SELECT row_version FROM tickets WHERE id = \(ticket.rawValue) FOR UPDATE").first?
+        let version: Int? = try await connection.rows(HotSQL.LockTicket.self, binds(ticket.rawValue)).first?
             .get("row_version")
         guard version == expected else { throw StoreError.conflict(ticket) }
     }
@@ -278,19 +278,19 @@ extension PostgresTicketStore {
     // MARK: Messages, attachments, outbox
 
     static func seen(_ key: String, _ connection: PostgresConnection) async throws -> Bool {
-        try await !connection.rows("SELECT 1 AS one FROM messages_seen WHERE message_key = \(key)").isEmpty
+        try await !connection.rows(HotSQL.Seen.self, binds(key)).isEmpty
     }
 
     /// Records a message as seen; false when it was recorded before (or by a transaction that commits first: the
     /// insert waits for it).
     static func insertSeen(_ message: SeenMessage, _ connection: PostgresConnection, at date: Date) async throws -> Bool {
-        try await !connection.rows(
-            """
-            INSERT INTO messages_seen (message_key, ticket_id, sender, disposition, seen_at)
-            VALUES (\(message.key), \(message.ticket?.rawValue), \(message.sender?.value), \(message.disposition), \(date))
-            ON CONFLICT (message_key) DO NOTHING RETURNING 1 AS one
-            """
-        ).isEmpty
+        var bindings = PostgresBindings(capacity: 5)
+        bindings.append(message.key)
+        bindings.append(message.ticket?.rawValue)
+        bindings.append(message.sender?.value)
+        bindings.append(message.disposition)
+        bindings.append(date)
+        return try await !connection.rows(HotSQL.InsertSeen.self, bindings).isEmpty
     }
 
     static func insert(_ attachment: StoredAttachment, ticket: TicketID, messageKey: String?, _ connection: PostgresConnection, at date: Date)
@@ -334,7 +334,7 @@ extension PostgresTicketStore {
         values.add("kind", message.kind.rawValue)
         values.add("sender", message.sender.value)
         values.add("recipients", message.recipients.map(\.value).joined(separator: "\n"))
-        let bytes = message.composing?.bytes ?? message.data
+        let bytes = message.data
         values.add("data", ByteBuffer(bytes: bytes))
         values.add("created_at", message.createdAt)
         values.add("attempts", message.attempts)
@@ -368,9 +368,9 @@ extension PostgresTicketStore {
 
     /// Answers to `recipient` since `since`, in whole minutes (as the SQLite store): at most 60 rows are read.
     static func answerCount(to recipient: EmailAddress, since: Date, _ connection: PostgresConnection) async throws -> Int {
-        try await connection.rows(
-            "SELECT COALESCE(SUM(answers), 0)::bigint AS n FROM answer_counts WHERE recipient = \(recipient.key) AND minute > \(AnswerMinute.of(since))"
-        )[0].get("n")
+        var bindings = binds(recipient.key)
+        bindings.append(AnswerMinute.of(since))
+        return try await connection.rows(HotSQL.AnswerCount.self, bindings)[0].get("n")
     }
 
     static func outgoing(_ row: PostgresRecord) throws -> OutgoingMessage {
@@ -381,5 +381,12 @@ extension PostgresTicketStore {
             sender: EmailAddress(try row.get("sender", as: String.self)),
             recipients: recipients.split(separator: "\n").map { EmailAddress(String($0)) }, data: try row.bytes("data"),
             createdAt: try row.get("created_at"), attempts: try row.get("attempts"), nextAttemptAt: try row.get("next_attempt_at"))
+    }
+
+    /// The bindings of a statement with one value.
+    static func binds(_ value: some PostgresDynamicTypeEncodable) -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 1)
+        bindings.append(value)
+        return bindings
     }
 }

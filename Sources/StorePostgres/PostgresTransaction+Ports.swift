@@ -3,13 +3,13 @@ import PostgresNIO
 import RolloutCore
 import RolloutGateway
 
-/// The ``TicketStore`` requirements, with the semantics of the SQLite store.
-extension PostgresTicketStore {
+/// The ports of a transaction (``StoreTransaction``), with the semantics of the SQLite store.
+extension PostgresTransaction {
     // MARK: Tickets
 
     public func reserveTicketID() async throws -> TicketID {
         let now = clock.now()
-        return try await connection { connection in try await Self.reserve(connection, at: now) }
+        return try await run { connection in try await Self.reserve(connection, at: now) }
     }
 
     static func reserve(_ connection: PostgresConnection, at date: Date) async throws -> TicketID {
@@ -17,7 +17,7 @@ extension PostgresTicketStore {
     }
 
     public func createRelease(_ release: ComponentRelease, links: ReleaseLinks, at date: Date, cause: Cause) async throws -> ReleaseTicket {
-        try await transaction { connection in
+        try await atomically { connection in
             let id = try await Self.reserve(connection, at: date)
             let ticket = ReleaseTicket(id: id, release: release, links: links, createdAt: date)
             try await Self.insert(ticket, connection)
@@ -30,14 +30,14 @@ extension PostgresTicketStore {
     }
 
     public func load(_ ticket: TicketID) async throws -> StoredCase? {
-        try await connection { connection in try await Self.load(ticket, connection) }
+        try await run { connection in try await Self.load(ticket, connection) }
     }
 
     // MARK: Commit
 
     public func commit(_ commit: StoreCommit) async throws {
         let clockNow = clock.now()
-        try await transaction { connection in
+        try await atomically { connection in
             let now = commit.decision.history.first?.at ?? commit.outbox.first?.createdAt ?? clockNow
             // First, so that a second instance applying the same message waits here for the first one's outcome.
             for seen in commit.seen?.rows ?? [] {
@@ -81,14 +81,14 @@ extension PostgresTicketStore {
     }
 
     public func recordSeen(_ message: SeenMessage, at date: Date, outbox: [OutgoingMessage]) async throws {
-        try await transaction { connection in
+        try await atomically { connection in
             guard try await Self.insertSeen(message, connection, at: date) else { throw StoreError.alreadySeen(message.key) }
             try await Self.insert(outbox, connection)
         }
     }
 
     public func lookUp(messageKey: String, ticket: TicketID?, sender: EmailAddress?, answersSince: Date) async throws -> InboundLookup {
-        try await connection { connection in
+        try await run { connection in
             let seen = try await Self.seen(messageKey, connection)
             var stored: StoredCase?
             if let ticket { stored = try await Self.load(ticket, connection) }
@@ -107,11 +107,11 @@ extension PostgresTicketStore {
     }
 
     public func outboxCount(to address: EmailAddress, kind: OutboxKind, since: Date) async throws -> Int {
-        try await connection { connection in try await Self.outboxCount(to: address, kind: kind, since: since, connection) }
+        try await run { connection in try await Self.outboxCount(to: address, kind: kind, since: since, connection) }
     }
 
     public func hasSeen(_ key: String) async throws -> Bool {
-        try await connection { connection in try await Self.seen(key, connection) }
+        try await run { connection in try await Self.seen(key, connection) }
     }
 
     // MARK: Timers
@@ -119,7 +119,7 @@ extension PostgresTicketStore {
     /// Timers due at `now`, claimed for `claimSeconds`: another instance does not get them until they fire, are
     /// settled, or the claim expires.
     public func dueTimers(at now: Date) async throws -> [DueTimer] {
-        try await connection { connection in
+        try await run { connection in
             try await connection.rows(
                 """
                 UPDATE timers SET claimed_until = clock_timestamp() + make_interval(secs => \(Double(claimSeconds)))
@@ -135,14 +135,14 @@ extension PostgresTicketStore {
     }
 
     public func timers(of ticket: TicketID) async throws -> [DueTimer] {
-        try await connection { connection in
+        try await run { connection in
             try await connection.rows("SELECT * FROM timers WHERE state = 'pending' AND ticket_id = \(ticket.rawValue) ORDER BY due_at, kind, team")
                 .map(Self.timer)
         }
     }
 
     public func markFired(_ key: TimerKey, at date: Date) async throws {
-        try await connection { connection in
+        try await run { connection in
             try await connection.execute(
                 """
                 UPDATE timers SET state = 'fired', settled_at = \(date), claimed_until = NULL
@@ -154,7 +154,7 @@ extension PostgresTicketStore {
     // MARK: Reading
 
     public func ticketSummaries() async throws -> [TicketSummary] {
-        try await connection { connection in
+        try await run { connection in
             try await connection.rows("SELECT * FROM tickets ORDER BY id").map { row in
                 let release = try Self.componentRelease(row)
                 let queue = Queue(rawValue: try row.get("queue")) ?? .release
@@ -167,20 +167,22 @@ extension PostgresTicketStore {
     }
 
     public func history(of ticket: TicketID) async throws -> [HistoryEntry] {
-        try await connection { connection in
+        try await run { connection in
             try await connection.rows("SELECT * FROM history WHERE ticket_id = \(ticket.rawValue) ORDER BY id").map(Self.historyEntry)
         }
     }
 
     public func history(of ticket: TicketID, since: Date) async throws -> [HistoryEntry] {
-        try await connection { connection in
-            try await connection.rows("SELECT * FROM history WHERE ticket_id = \(ticket.rawValue) AND at > \(since) ORDER BY id")
+        try await run { connection in
+            var bindings = Self.binds(ticket.rawValue)
+            bindings.append(since)
+            return try await connection.rows(HotSQL.HistorySince.self, bindings)
                 .map(Self.historyEntry)
         }
     }
 
     public func attachments(of ticket: TicketID) async throws -> [StoredAttachment] {
-        try await connection { connection in
+        try await run { connection in
             try await connection.rows("SELECT * FROM attachments WHERE ticket_id = \(ticket.rawValue) ORDER BY id").map { row in
                 StoredAttachment(
                     verdict: AttachmentVerdict(
@@ -197,7 +199,7 @@ extension PostgresTicketStore {
     /// Messages ready to go at `now`, oldest first, claimed for `claimSeconds`: another instance does not get them
     /// until their delivery is recorded, they are postponed, or the claim expires.
     public func pendingOutbox(at now: Date, limit: Int) async throws -> [OutgoingMessage] {
-        try await connection { connection in
+        try await run { connection in
             try await connection.rows(
                 """
                 UPDATE outbox SET claimed_until = clock_timestamp() + make_interval(secs => \(Double(claimSeconds)))
@@ -217,10 +219,10 @@ extension PostgresTicketStore {
         guard let rowID = message.rowID else { return }
         guard let record = DeliveryRecord.after(outcome, of: message, at: date, maxAttempts: maxDeliveryAttempts) else {
             // Not the message's fault: it stays queued as it was, free for the next run (of any instance).
-            try await connection { connection in try await connection.execute("UPDATE outbox SET claimed_until = NULL WHERE id = \(Int(rowID))") }
+            try await run { connection in try await connection.execute("UPDATE outbox SET claimed_until = NULL WHERE id = \(Int(rowID))") }
             return
         }
-        try await connection { connection in
+        try await run { connection in
             try await connection.execute(
                 """
                 UPDATE outbox SET attempts = \(record.attempts), sent_at = \(record.sentAt), failed_at = \(record.failedAt),
@@ -233,7 +235,7 @@ extension PostgresTicketStore {
     public func deliveredCount(to address: EmailAddress, kinds: [OutboxKind]?, since: Date) async throws -> Int {
         let every = kinds == nil
         let names = (kinds ?? []).map(\.rawValue)
-        return try await connection { connection in
+        return try await run { connection in
             try await connection.rows(
                 "SELECT COUNT(*) AS n FROM outbox WHERE sent_at >= \(since) AND strpos(E'\\n' || lower(recipients) || E'\\n', \("\n\(address.key)\n")) > 0 AND (\(every) OR kind = ANY(\(names)))")[0]
                 .get("n")
@@ -243,14 +245,14 @@ extension PostgresTicketStore {
     public func deliveredCount(ticket: TicketID, kinds: [OutboxKind]?, since: Date) async throws -> Int {
         let every = kinds == nil
         let names = (kinds ?? []).map(\.rawValue)
-        return try await connection { connection in
+        return try await run { connection in
             try await connection.rows(
                 "SELECT COUNT(DISTINCT (kind, created_at)) AS n FROM outbox WHERE sent_at >= \(since) AND ticket_id = \(ticket.rawValue) AND (\(every) OR kind = ANY(\(names)))")[0].get("n")
         }
     }
 
     public func queuedCount(ticket: TicketID, kind: OutboxKind, since: Date) async throws -> Int {
-        try await connection { connection in
+        try await run { connection in
             try await connection.rows(
                 "SELECT COUNT(*) AS n FROM outbox WHERE kind = \(kind.rawValue) AND created_at >= \(since) AND ticket_id = \(ticket.rawValue)")[0].get("n")
         }
@@ -258,13 +260,13 @@ extension PostgresTicketStore {
 
     public func postpone(_ message: OutgoingMessage, until date: Date) async throws {
         guard let rowID = message.rowID else { return }
-        try await connection { connection in
+        try await run { connection in
             try await connection.execute("UPDATE outbox SET next_attempt_at = \(date), claimed_until = NULL WHERE id = \(Int(rowID))")
         }
     }
 
     public func outboxCounts() async throws -> (queued: Int, sent: Int, failed: Int) {
-        let row = try await connection { connection in
+        let row = try await run { connection in
             try await connection.rows(
                 """
                 SELECT
@@ -275,37 +277,5 @@ extension PostgresTicketStore {
                 """)[0].row
         }
         return (try row["queued"].decode(Int.self), try row["sent"].decode(Int.self), try row["failed"].decode(Int.self))
-    }
-
-    // MARK: Mailbox cursors
-
-    public func cursor(of mailbox: String) async throws -> MailboxCursor? {
-        try await connection { connection in
-            try await connection.rows("SELECT uid_validity, last_uid FROM mailbox_cursors WHERE mailbox = \(mailbox)").first.map {
-                MailboxCursor(uidValidity: UInt32(try $0.get("uid_validity", as: Int64.self)), lastUID: UInt32(try $0.get("last_uid", as: Int64.self)))
-            }
-        }
-    }
-
-    public func saveCursor(_ cursor: MailboxCursor, of mailbox: String) async throws {
-        try await connection { connection in
-            try await connection.execute(
-                """
-                INSERT INTO mailbox_cursors (mailbox, uid_validity, last_uid) VALUES (\(mailbox), \(Int64(cursor.uidValidity)), \(Int64(cursor.lastUID)))
-                ON CONFLICT (mailbox) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid
-                """)
-        }
-    }
-
-    public func recordFetchFailure(mailbox: String, uidValidity: UInt32, uid: UInt32, error: String) async throws -> Int {
-        try await connection { connection in
-            try await connection.rows(
-                """
-                INSERT INTO fetch_attempts (mailbox, uid_validity, uid, attempts, last_error)
-                VALUES (\(mailbox), \(Int64(uidValidity)), \(Int64(uid)), 1, \(error))
-                ON CONFLICT (mailbox, uid_validity, uid) DO UPDATE SET attempts = fetch_attempts.attempts + 1, last_error = excluded.last_error
-                RETURNING attempts
-                """)[0].get("attempts")
-        }
     }
 }

@@ -4,12 +4,12 @@ import RolloutCore
 import RolloutGateway
 
 /// Fingerprints of sent text (issue 12), as the SQLite store keeps them.
-extension PostgresTicketStore {
+extension PostgresTransaction {
     public func sentTextFingerprints(messageIDs: [String], ticket: TicketID?, recipient: EmailAddress?, limit: Int)
         async throws -> [OwnTextFingerprint]
     {
         let ids = Array(Set(messageIDs.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "<> ")) }).prefix(50))
-        return try await connection { connection in
+        return try await run { connection in
             var found: [Int64: [UInt8]] = [:]
             if !ids.isEmpty {
                 for row in try await connection.rows(

@@ -4,9 +4,9 @@ import RolloutGateway
 
 /// Set-aside messages: kept with their bytes, oldest dropped past a bound in bytes (as the SQLite store). The row
 /// of `set_aside_total` is locked by each change, so two instances keep their bookkeeping one after the other.
-extension PostgresTicketStore {
+extension PostgresTransaction {
     public func keepSetAside(_ message: SetAsideMessage, limit: Int) async throws -> [SetAsideMessage] {
-        try await transaction { connection in
+        try await atomically { connection in
             let inserted = try await connection.rows(
                 """
                 INSERT INTO set_aside (id, message_key, sender, subject, reason, source, received_at, size, message_size, data)
@@ -31,7 +31,7 @@ extension PostgresTicketStore {
     }
 
     public func setAsideMessages() async throws -> [SetAsideMessage] {
-        try await connection { connection in
+        try await run { connection in
             try await connection.rows(PostgresQuery(unsafeSQL: "SELECT \(Self.setAsideColumns) FROM set_aside ORDER BY id")).map {
                 try Self.setAside($0, bytes: [])
             }
@@ -39,7 +39,7 @@ extension PostgresTicketStore {
     }
 
     public func setAsideMessage(_ id: Int64) async throws -> SetAsideMessage? {
-        try await connection { connection in
+        try await run { connection in
             try await connection.rows(
                 PostgresQuery(unsafeSQL: "SELECT \(Self.setAsideColumns), data FROM set_aside WHERE id = $1", binds: Self.binds(id))
             ).first.map { try Self.setAside($0, bytes: try $0.bytes("data")) }
@@ -47,7 +47,7 @@ extension PostgresTicketStore {
     }
 
     public func dropSetAside(_ id: Int64, forgettingSeen: Bool) async throws -> Bool {
-        try await transaction { connection in
+        try await atomically { connection in
             // The total's row first, as keepSetAside locks it: two instances never wait for each other crosswise.
             try await connection.execute("SELECT bytes FROM set_aside_total WHERE id = 1 FOR UPDATE")
             guard let row = try await connection.rows("SELECT message_key, size FROM set_aside WHERE id = \(id) FOR UPDATE").first else {
@@ -62,12 +62,6 @@ extension PostgresTicketStore {
     }
 
     private static let setAsideColumns = "id, message_key, sender, subject, reason, source, received_at, size, message_size"
-
-    private static func binds(_ id: Int64) -> PostgresBindings {
-        var binds = PostgresBindings()
-        binds.append(id)
-        return binds
-    }
 
     private static func setAside(_ row: PostgresRecord, bytes: [UInt8]) throws -> SetAsideMessage {
         SetAsideMessage(

@@ -1,0 +1,67 @@
+import Foundation
+import PostgresNIO
+import RolloutCore
+import RolloutGateway
+
+/// One PostgreSQL transaction on one connection of the pool (``PostgresTicketStore/withTransaction(_:)``): every read
+/// and write of the ports runs on that connection, so each sees what the transaction wrote, and the database keeps
+/// all of it at COMMIT or none of it.
+///
+/// A transaction nested in it (``withTransaction(_:)``) is a savepoint: `SAVEPOINT sN` before its body, `RELEASE` when
+/// the body returns, `ROLLBACK TO` when it throws, which undoes the inner's writes only (a statement error inside it
+/// too: PostgreSQL then aborts up to the savepoint, and the outer transaction goes on).
+///
+/// Each method is atomic within the transaction: one that refuses by its own rule after writing (a conflict, a
+/// message or timer already recorded) leaves nothing of itself behind, so that its caller can decide again and retry
+/// in the same transaction.
+public struct PostgresTransaction: StoreTransaction {
+    let connection: PostgresConnection
+    /// The store whose transaction this is: its settings, and its error messages.
+    let store: PostgresTicketStore
+    /// Savepoints open around this transaction's body (0: the transaction itself).
+    let depth: Int
+    /// Whether this transaction was begun for one method of the store alone: its methods need no savepoint of their
+    /// own, the whole transaction being undone when they throw.
+    let singleCall: Bool
+
+    var clock: DateSource { store.clock }
+    var claimSeconds: Int { store.claimSeconds }
+    var maxDeliveryAttempts: Int { store.maxDeliveryAttempts }
+
+    public func withTransaction<T: Sendable>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
+        try await savepoint { try await body($0) }
+    }
+
+    /// Runs `body` in a savepoint of this transaction: its writes undone, and only those, when it throws.
+    func savepoint<T: Sendable>(_ body: (PostgresTransaction) async throws -> T) async throws -> T {
+        let inner = PostgresTransaction(connection: connection, store: store, depth: depth + 1, singleCall: false)
+        let name = "s\(inner.depth)"
+        try await run { try await $0.execute(PostgresQuery(unsafeSQL: "SAVEPOINT \(name)")) }
+        let result: T
+        do {
+            result = try await body(inner)
+        } catch {
+            // An error whose undoing fails too (the connection lost) is that one: the whole transaction is gone.
+            try await run { try await $0.execute(PostgresQuery(unsafeSQL: "ROLLBACK TO SAVEPOINT \(name)")) }
+            throw error
+        }
+        try await run { try await $0.execute(PostgresQuery(unsafeSQL: "RELEASE SAVEPOINT \(name)")) }
+        return result
+    }
+
+    /// Runs `body` on the connection, its database errors read as the store's (``PostgresTicketStore/translate(_:)``).
+    func run<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await body(connection)
+        } catch {
+            throw store.translate(error)
+        }
+    }
+
+    /// Runs the statements of one method that may refuse after writing: in a savepoint, unless this transaction is that
+    /// method's alone.
+    func atomically<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        if singleCall { return try await run(body) }
+        return try await savepoint { try await $0.run(body) }
+    }
+}
