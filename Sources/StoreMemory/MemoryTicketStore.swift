@@ -5,8 +5,8 @@ import Synchronization
 
 /// A store that keeps everything in memory, for tests that do not care about SQL and for `explain --no-store`
 /// (as Hummingbird ships `MemoryPersistDriver` beside its real drivers). Same semantics as the SQLite driver:
-/// row versions checked on commit, each message and each timer firing once, a commit all or nothing, a batch all
-/// or nothing. Nothing survives the process.
+/// row versions checked on commit, each message and each timer firing once, a commit all or nothing, a
+/// transaction all or nothing (a nested one undone alone). Nothing survives the process.
 public final class MemoryTicketStore: TicketStore, MemoryScope {
     private let state = Mutex(MemoryState())
     /// Failed deliveries are retried until this many attempts, then recorded as failed.

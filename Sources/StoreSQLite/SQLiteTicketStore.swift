@@ -4,7 +4,7 @@ import RolloutCore
 import RolloutGateway
 
 /// The embedded default store: one SQLite file through GRDB, in WAL mode so that a cron run and an MTA
-/// delivery can share it. Every ``commit(_:)`` is one transaction.
+/// delivery can share it. Every operation is one transaction, or part of the one ``withTransaction(_:)`` opens.
 public final class SQLiteTicketStore: TicketStore, SQLiteScope {
     let pool: DatabasePool
     public let path: String

@@ -1,9 +1,12 @@
 import Foundation
 import RolloutCore
 import RolloutGateway
+import Synchronization
 
-/// A store, or one of its transactions, that fails where a test says: after `inner` has done the write (so that the
-/// failure has something to undo). Everything else goes to `inner` unchanged, and its transactions are faulty too.
+/// A store, or one of its transactions, that fails where a test says: once a write is done and kept (so that the
+/// failure has something to undo). A write on the store fails when it returns; a write within a transaction fails
+/// when that transaction (the innermost one around the write) has returned and been kept into its parent: in the
+/// parent's body, as a failure after the nested work. Everything else goes to `inner` unchanged.
 struct FaultyStore: StoreTransaction, UnitOfWork {
     /// A write that is about to be answered.
     enum Write: Sendable {
@@ -14,34 +17,60 @@ struct FaultyStore: StoreTransaction, UnitOfWork {
 
     struct Injected: Error, Equatable {}
 
+    /// The writes done within one transaction, checked once it is kept.
+    final class Writes: Sendable {
+        private let writes = Mutex<[Write]>([])
+
+        func add(_ write: Write) { writes.withLock { $0.append(write) } }
+        var all: [Write] { writes.withLock { $0 } }
+    }
+
     let inner: any StoreTransaction
-    /// Whether `write`, done, throws ``Injected`` instead of returning.
+    /// Whether `write`, done and kept, throws ``Injected``.
     let failsAfter: @Sendable (Write) -> Bool
+    /// Of the transaction this is; nil for the store.
+    private var writes: Writes? = nil
+
+    init(inner: any StoreTransaction, failsAfter: @escaping @Sendable (Write) -> Bool) {
+        self.inner = inner
+        self.failsAfter = failsAfter
+    }
 
     private func check(_ write: Write) throws {
         if failsAfter(write) { throw Injected() }
     }
 
+    private func done(_ write: Write) throws {
+        if let writes { writes.add(write) } else { try check(write) }
+    }
+
     func withTransaction<T: Sendable>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
+        let nested = Writes()
         let failsAfter = self.failsAfter
-        return try await inner.withTransaction { transaction in try await body(FaultyStore(inner: transaction, failsAfter: failsAfter)) }
+        let result = try await inner.withTransaction { transaction in
+            var faulty = FaultyStore(inner: transaction, failsAfter: failsAfter)
+            faulty.writes = nested
+            return try await body(faulty)
+        }
+        for write in nested.all { try check(write) }
+        return result
     }
 
     // MARK: Writes that may fail
 
     func commit(_ commit: StoreCommit) async throws {
         try await inner.commit(commit)
-        try check(.commit(commit))
+        try done(.commit(commit))
     }
 
     func recordSeen(_ message: SeenMessage, at date: Date, outbox: [OutgoingMessage]) async throws {
         try await inner.recordSeen(message, at: date, outbox: outbox)
-        try check(.recordSeen(message))
+        try done(.recordSeen(message))
     }
 
     func keepSetAside(_ message: SetAsideMessage, limit: Int) async throws -> [SetAsideMessage] {
         let dropped = try await inner.keepSetAside(message, limit: limit)
-        try check(.keepSetAside(message))
+        try done(.keepSetAside(message))
         return dropped
     }
 

@@ -180,7 +180,7 @@ struct TransactionConformanceTests {
         #expect(try await ingest.ingest(raw).disposition == .setAside)
         let id = try #require(try await store.setAsideMessages().first?.id)
 
-        // When: it is replayed onto the ticket, and every write of the ingest in the replay fails once done
+        // When: it is replayed onto the ticket, and every write of the ingest in the replay fails once done and kept
         let faulty = FaultyStore(inner: store) { _ in true }
         let failing = Ingest(
             gateway: Gateway(
@@ -200,7 +200,7 @@ struct TransactionConformanceTests {
 
     @Test("ingest loop: a message that fails inside a group leaves nothing, and the others of the group are committed", arguments: drivers)
     func groupMemberFails(driver: StoreDriver) async throws {
-        // Given: a group of three messages, the second of which fails once its seen record is written
+        // Given: a group of three messages, the second of which fails once its seen record is written and kept
         let store = try await driver.makePlace().open()
         let test = try GatewayOverStore(store)
         _ = try await test.staged()
