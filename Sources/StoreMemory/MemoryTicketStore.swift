@@ -59,7 +59,7 @@ public final class MemoryTicketStore: TicketStore {
             state.releases[ticket.id] = Versioned(ticket)
             state.history[ticket.id, default: []].append(
                 HistoryEntry(
-                    ticket: ticket.id, at: date, cause: cause, authentication: .local, action: "created",
+                    ticket: ticket.id, at: date, cause: cause, authentication: .local, action: .created,
                     detail: "created: \(ticket.title) (status InVerification)"))
             return ticket
         }
