@@ -10,18 +10,21 @@ import Testing
 /// A store a test can also write raw SQL into, as a newer version of the gateway (or a hand) would.
 struct RawStore: Sendable, CustomTestStringConvertible {
     let name: String
+    /// Frees the outbox rows and timers a read claimed (PostgreSQL claims what `pendingOutbox` and `dueTimers`
+    /// return), so that a second read returns them again.
+    let releaseClaims: String?
     /// A new, empty store, and how to run a statement on it outside the store.
     let make: @Sendable () async throws -> (store: any TicketStore & SeenMessageReader, execute: @Sendable (String) async throws -> Void)
 
     var testDescription: String { name }
 
-    static let sqlite = RawStore(name: "SQLite") {
+    static let sqlite = RawStore(name: "SQLite", releaseClaims: nil) {
         let path = NSTemporaryDirectory() + "rollout-stored-\(UUID().uuidString).sqlite"
         let store = try SQLiteTicketStore(path: path)
         return (store, { sql in try DatabaseQueue(path: path).write { try $0.execute(sql: sql) } })
     }
 
-    static let postgresql = RawStore(name: "PostgreSQL") {
+    static let postgresql = RawStore(name: "PostgreSQL", releaseClaims: "UPDATE outbox SET claimed_until = NULL; UPDATE timers SET claimed_until = NULL") {
         let server = try PostgresServer.shared()
         let settings = try server.makeDatabase()
         let store = try PostgresTicketStore(settings: settings, password: server.password)
@@ -43,7 +46,7 @@ struct UnknownValue: Sendable, CustomTestStringConvertible {
 
     static let all: [UnknownValue] = [
         UnknownValue(
-            table: "timers", column: "kind", value: "frobnicate", write: "UPDATE timers SET kind = 'frobnicate'",
+            table: "timers", column: "kind", value: "frobnicate", write: "UPDATE timers SET kind = 'frobnicate' WHERE kind = 'testing-minimum'",
             read: { _ = try await $0.dueTimers(at: Date.distantFuture) }),
         UnknownValue(
             table: "history", column: "action", value: "team.frobnicated", write: "UPDATE history SET action = 'team.frobnicated'",
@@ -63,10 +66,10 @@ struct UnknownValue: Sendable, CustomTestStringConvertible {
             table: "outbox", column: "kind", value: "frobnicate", write: "UPDATE outbox SET kind = 'frobnicate'",
             read: { _ = try await $0.pendingOutbox(at: Date.distantFuture, limit: 1000) }),
         UnknownValue(
-            table: "tickets", column: "status", value: "Frobnicated", write: "UPDATE tickets SET status = 'Frobnicated'",
+            table: "tickets", column: "status", value: "Frobnicated", write: "UPDATE tickets SET status = 'Frobnicated', row_version = row_version + 1",
             read: { _ = try await $0.load(TicketID(2)) }),
         UnknownValue(
-            table: "ticket_teams", column: "answer", value: "maybe", write: "UPDATE ticket_teams SET answer = 'maybe'",
+            table: "ticket_teams", column: "answer", value: "maybe", write: "UPDATE ticket_teams SET answer = 'maybe'; UPDATE tickets SET row_version = row_version + 1",
             read: { _ = try await $0.load(TicketID(2)) }),
     ]
 }
@@ -94,6 +97,7 @@ struct StoredValueTests {
         // The control: before the foreign value, the read succeeds.
         try await unknown.read(store)
         try await execute(unknown.write)
+        if let release = driver.releaseClaims { try await execute(release) }
         let error = await #expect(throws: StoreError.self) { try await unknown.read(store) }
         #expect(error == .unknownValue(table: unknown.table, column: unknown.column, value: unknown.value))
         let text = "\(try #require(error))"
