@@ -10,8 +10,8 @@ public struct HistoryEntry: Sendable, Equatable {
     public var authentication: AuthenticationLevel?
     /// How the actor's authentication was established (`token`, `dkim`, `dmarc`, `signature`, `from-only`).
     public var basis: AuthenticationBasis?
-    /// A short machine-readable name (`team.accepted`, `status`, `comment`).
-    public var action: String
+    /// What it records (stored by its name: `team.accepted`, `status`, `comment`).
+    public var action: HistoryAction
     /// The human-readable line.
     public var detail: String
     /// When the mail that caused it was written (its `Date:`, bounded by its arrival): a later mail of the same
@@ -20,7 +20,7 @@ public struct HistoryEntry: Sendable, Equatable {
 
     public init(
         ticket: TicketID, at: Date, cause: Cause, actor: EmailAddress? = nil,
-        authentication: AuthenticationLevel? = nil, basis: AuthenticationBasis? = nil, action: String, detail: String,
+        authentication: AuthenticationLevel? = nil, basis: AuthenticationBasis? = nil, action: HistoryAction, detail: String,
         writtenAt: Date? = nil
     ) {
         self.writtenAt = writtenAt

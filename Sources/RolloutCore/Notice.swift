@@ -7,10 +7,10 @@ public struct Notice: Sendable, Equatable {
     public var queue: Queue
     /// The team the event is about, for the `team` role.
     public var team: TeamName?
-    /// Facts for the template (`deadline`, `reason`, `text`, …).
-    public var facts: [String: String]
+    /// Facts for the template.
+    public var facts: [NoticeFact: String]
 
-    public init(kind: NotificationKind, ticket: TicketID, queue: Queue, team: TeamName? = nil, facts: [String: String] = [:]) {
+    public init(kind: NotificationKind, ticket: TicketID, queue: Queue, team: TeamName? = nil, facts: [NoticeFact: String] = [:]) {
         self.kind = kind
         self.ticket = ticket
         self.queue = queue

@@ -9,6 +9,6 @@ public struct NotificationRule: Sendable, Equatable {
     public init(kind: NotificationKind, recipients: [RecipientRole], template: String? = nil) {
         self.kind = kind
         self.recipients = recipients
-        self.template = template ?? kind.rawValue
+        self.template = template ?? kind.template.rawValue
     }
 }

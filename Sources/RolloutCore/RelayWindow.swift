@@ -14,23 +14,18 @@ public struct RelayWindow: Sendable, Equatable {
         self.heldWaiting = heldWaiting
     }
 
-    /// The history action of a relayed mail, of one held back, and of the held mail sent together.
-    public static let relayed = "comment"
-    public static let held = "comment.held"
-    public static let heldSent = "comment.held-sent"
-
     /// Reads the window from the ticket's history of the last hour and whether its held-relays timer is pending (it
     /// is from the first mail held until the held mail goes out): the cost of a message does not grow with the
     /// ticket's age.
     public init(lastHour: [HistoryEntry], heldRelaysPending: Bool, sender: EmailAddress, now: Date) {
         let since = now.addingTimeInterval(-3600)
-        relayedLastHour = lastHour.filter { $0.action == Self.relayed && $0.actor == sender && $0.at > since }.count
+        relayedLastHour = lastHour.filter { $0.action == .comment && $0.actor == sender && $0.at > since }.count
         heldWaiting = heldRelaysPending
     }
 
     /// The held mail that has not gone out yet: the `comment.held` entries after the last `comment.held-sent` one.
     public static func heldSinceSent(in history: [HistoryEntry]) -> [HistoryEntry] {
-        let start = history.lastIndex { $0.action == heldSent }.map { $0 + 1 } ?? history.startIndex
-        return history[start...].filter { $0.action == held }
+        let start = history.lastIndex { $0.action == .commentHeldSent }.map { $0 + 1 } ?? history.startIndex
+        return history[start...].filter { $0.action == .commentHeld }
     }
 }

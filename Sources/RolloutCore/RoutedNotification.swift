@@ -8,11 +8,11 @@ public struct RoutedNotification: Sendable, Equatable {
     public var queue: Queue
     public var team: TeamName?
     public var recipients: [EmailAddress]
-    public var facts: [String: String]
+    public var facts: [NoticeFact: String]
 
     public init(
         kind: NotificationKind, template: String, ticket: TicketID, queue: Queue, team: TeamName?,
-        recipients: [EmailAddress], facts: [String: String]
+        recipients: [EmailAddress], facts: [NoticeFact: String]
     ) {
         self.kind = kind
         self.template = template

@@ -53,7 +53,7 @@ extension Run {
         rollout.escalationDueAt = next
         decision.timers.append(.schedule(TimerKey(ticket: rollout.id, kind: .escalation), at: next))
         record(
-            rollout.id, "escalation.postponed",
+            rollout.id, .escalationPostponed,
             "an escalation was already sent on \(describe(rollout.lastEscalationAt!)); the next is due \(describe(next))")
         return true
     }

@@ -15,16 +15,16 @@ extension Run {
     mutating func relay(_ message: MessageEvent, on ticket: TicketID) {
         let text = RelayText.text(lines: message.lines, results: decision.results)
         if let window = message.relayWindow, window.relayedLastHour >= policy.relaysPerSenderPerHour {
-            record(ticket, RelayWindow.held, text)
+            record(ticket, .commentHeld, text)
             if !window.heldWaiting {
                 decision.timers.append(.schedule(TimerKey(ticket: ticket, kind: .heldRelays), at: now.addingTimeInterval(3600)))
             }
             return
         }
-        record(ticket, RelayWindow.relayed, message.conversationText)
+        record(ticket, .comment, message.conversationText)
         var author = relayAuthor(message.sender.address, name: message.sender.name)
         author.verified = message.sender.authentication != .weak
-        notify(.conversation, ticket: ticket, queue: message.queue, facts: Self.facts(of: author).merging(["text": text]) { $1 })
+        notify(.conversation, ticket: ticket, queue: message.queue, facts: Self.facts(of: author).merging([.text: text]) { $1 })
     }
 
     /// The author as the ticket's readers are told: name, address and what they are on this ticket.
@@ -34,8 +34,8 @@ extension Run {
 
     /// The template values naming the author: `author` (the address), `author_name`, `author_label` (for the
     /// subject) and `attribution` (the line above the text).
-    static func facts(of author: RelayAuthor) -> [String: String] {
-        ["author": author.address.value, "author_name": author.name ?? "", "author_label": author.label, "attribution": author.attribution]
+    static func facts(of author: RelayAuthor) -> [NoticeFact: String] {
+        [.author: author.address.value, .authorName: author.name ?? "", .authorLabel: author.label, .attribution: author.attribution]
     }
 
     /// Sends the held mail: one relay per sender, in the order they first wrote, with their texts (bounded).
@@ -59,9 +59,9 @@ extension Run {
             }
             decision.history.append(
                 HistoryEntry(
-                    ticket: ticket, at: now, cause: cause, actor: author, action: RelayWindow.heldSent,
+                    ticket: ticket, at: now, cause: cause, actor: author, action: .commentHeldSent,
                     detail: "\(texts.count) held messages of \(author) relayed together"))
-            let facts = Self.facts(of: relayAuthor(author, name: nil)).merging(["text": body, "held": String(texts.count)]) { $1 }
+            let facts = Self.facts(of: relayAuthor(author, name: nil)).merging([.text: body, .held: String(texts.count)]) { $1 }
             let notice = Notice(kind: .conversation, ticket: ticket, queue: queue, facts: facts)
             decision.notifications += context.routing.route(
                 notice, in: decision.state, registry: registry, sender: author, excluding: context.gatewayAddresses)

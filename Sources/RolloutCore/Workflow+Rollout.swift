@@ -76,12 +76,12 @@ extension Run {
                 rollout.teams.append(assignment)
             }
             decision.timers.append(.schedule(TimerKey(ticket: id, kind: .answerDeadline, team: team), at: deadline))
-            record(id, "team.assigned", "\(team) assigned; answer due \(describe(deadline))")
-            notify(.teamAssigned, ticket: id, team: team, facts: ["deadline": describe(deadline)])
+            record(id, .teamAssigned, "\(team) assigned; answer due \(describe(deadline))")
+            notify(.teamAssigned, ticket: id, team: team, facts: [.deadline: describe(deadline)])
         }
         if rollout.status == .new {
             rollout.status = .open
-            record(id, "status", "status new → open")
+            record(id, .status, "status new → open")
         }
         if rollout.escalationDueAt == nil, rollout.escalationsSent == 0, rollout.acceptedTeams.isEmpty {
             rollout.escalationDueAt = deadline
@@ -105,7 +105,7 @@ extension Run {
         for kind in [TimerKind.answerDeadline, .testingMinimum, .testingMaximum] {
             decision.timers.append(.cancel(TimerKey(ticket: id, kind: kind, team: team)))
         }
-        record(id, "team.unassigned", "\(team) unassigned")
+        record(id, .teamUnassigned, "\(team) unassigned")
         if hadAccepted { restartEscalationClockIfNoneAccepted() }
         return .success("\(team) unassigned")
     }
@@ -138,13 +138,14 @@ extension Run {
             }
             rollout.teams.removeAll { $0.team == team }
             rollout.teams.append(TeamAssignment(team: team, assignedAt: now, volunteered: true, answerDeadline: now))
-            record(id, "team.volunteered", "\(team) volunteered")
+            record(id, .teamVolunteered, "\(team) volunteered")
             if rollout.status == .new {
                 rollout.status = .open
-                record(id, "status", "status new → open")
+                record(id, .status, "status new → open")
             }
         }
-        var facts: [String: String] = [:]
+        var facts: [NoticeFact: String] = [:]
+        var testing: (minimum: String, maximum: String)?
         let now = self.now
         let hadAccepted = !rollout.acceptedTeams.isEmpty
         rollout.update(team) {
@@ -164,7 +165,8 @@ extension Run {
                 $0.testingMaximumEnd = maximum
             }
             decision.timers += [.schedule(timers[0], at: minimum), .schedule(timers[1], at: maximum)]
-            facts = ["testing_minimum": describe(minimum), "testing_maximum": describe(maximum)]
+            testing = (describe(minimum), describe(maximum))
+            facts = [.testingMinimum: describe(minimum), .testingMaximum: describe(maximum)]
             if rollout.escalationDueAt != nil {
                 rollout.escalationDueAt = nil
                 decision.timers.append(.cancel(TimerKey(ticket: id, kind: .escalation)))
@@ -173,12 +175,12 @@ extension Run {
             decision.timers += timers.map { .cancel($0) }
         }
         decision.timers.append(.cancel(TimerKey(ticket: id, kind: .answerDeadline, team: team)))
-        facts["answer"] = answer.rawValue
-        record(id, "team.\(answer.rawValue)", "\(team) \(answer.rawValue)")
+        facts[.answer] = answer.rawValue
+        record(id, .team(answer), "\(team) \(answer.rawValue)")
         notify(answer == .accepted ? .teamAccepted : .teamRejected, ticket: id, team: team, facts: facts)
         if hadAccepted { restartEscalationClockIfNoneAccepted() }
-        if answer == .accepted {
-            return .success("\(team) accepted; testing runs until \(facts["testing_minimum"]!) at least, \(facts["testing_maximum"]!) at most")
+        if let testing {
+            return .success("\(team) accepted; testing runs until \(testing.minimum) at least, \(testing.maximum) at most")
         }
         return .success("\(team) rejected")
     }
@@ -195,7 +197,7 @@ extension Run {
         let state = on ? "on" : "off"
         guard assignment.downtime != on else { return .failure(.nothingToDo("the beta downtime of \(team) was already \(state)")) }
         rollout.update(team) { $0.downtime = on }
-        record(id, "team.downtime", "GOCDB beta downtime of \(team) \(state)")
+        record(id, .teamDowntime, "GOCDB beta downtime of \(team) \(state)")
         return .success("beta downtime of \(team) recorded as \(state)")
     }
 
@@ -206,7 +208,7 @@ extension Run {
         }
         guard !rollout.ggusTickets.contains(number) else { return .failure(.nothingToDo("GGUS ticket \(number) was already linked")) }
         rollout.ggusTickets.append(number)
-        record(id, "ggus", "GGUS ticket \(number) linked")
+        record(id, .ggus, "GGUS ticket \(number) linked")
         return .success("GGUS ticket \(number) linked")
     }
 
@@ -236,8 +238,8 @@ extension Run {
                 $0.extendedDays += days
             }
             decision.timers.append(.schedule(TimerKey(ticket: id, kind: .testingMaximum, team: team), at: newEnd))
-            record(id, "team.extended", "testing period of \(team) extended by \(days) days to \(describe(newEnd))")
-            notify(.testingExtended, ticket: id, team: team, facts: ["testing_maximum": describe(newEnd), "days": String(days)])
+            record(id, .teamExtended, "testing period of \(team) extended by \(days) days to \(describe(newEnd))")
+            notify(.testingExtended, ticket: id, team: team, facts: [.testingMaximum: describe(newEnd), .days: String(days)])
             ends.append("\(team) until \(describe(newEnd))")
         }
         return .success("testing extended: \(ends.joined(separator: "; "))")
@@ -250,7 +252,7 @@ extension Run {
         guard rollout.outcome != outcome else { return .failure(.nothingToDo("the outcome was already \(outcome.rawValue)")) }
         let before = rollout.outcome?.rawValue ?? "none"
         rollout.outcome = outcome
-        record(id, "outcome", "outcome \(before) → \(outcome.rawValue)")
+        record(id, .outcome, "outcome \(before) → \(outcome.rawValue)")
         return .success("outcome set to \(outcome.rawValue)")
     }
 
@@ -258,7 +260,7 @@ extension Run {
         if case .failure(let refusal) = mustManage(sender, .docid).flatMap({ mustBeOpen(.docid) }) { return .failure(refusal) }
         guard rollout.documentID != documentID else { return .failure(.nothingToDo("the document ID was already \(documentID)")) }
         rollout.documentID = documentID
-        record(id, "docid", "document-server ID \(documentID) (\(rollout.release.documentDescription))")
+        record(id, .docid, "document-server ID \(documentID) (\(rollout.release.documentDescription))")
         return .success("document-server ID set to \(documentID)")
     }
 
@@ -283,7 +285,7 @@ extension Run {
         let before = rollout.status
         rollout.status = .resolved
         rollout.escalationDueAt = nil
-        record(id, "status", "status \(before.rawValue) → resolved (outcome \(outcome.rawValue), document \(documentID))")
+        record(id, .status, "status \(before.rawValue) → resolved (outcome \(outcome.rawValue), document \(documentID))")
         decision.timers.append(.cancel(TimerKey(ticket: id, kind: .escalation)))
         for assignment in rollout.teams {
             for kind in [TimerKind.answerDeadline, .testingMinimum, .testingMaximum] {
@@ -298,15 +300,15 @@ extension Run {
         release.status = released
         release.owner = "sw-rel"
         record(
-            release.id, "status",
+            release.id, .status,
             "staged rollout \(id) resolved: outcome \(outcome.rawValue), document \(documentID); status \(releaseBefore.rawValue) → \(released.rawValue); owner → sw-rel")
-        let facts = ["outcome": outcome.rawValue, "docid": documentID]
+        let facts: [NoticeFact: String] = [.outcome: outcome.rawValue, .docid: documentID]
         notify(.resolved, ticket: release.id, queue: .release, facts: facts)
         if outcome == .accept {
             decision.hooks.append(HookRun(hook: .production, release: release))
             for assignment in rollout.activeTeams where assignment.downtime {
                 notify(.downtimeReminder, ticket: id, team: assignment.team)
-                record(id, "team.downtime-reminder", "\(assignment.team) reminded to end its GOCDB beta downtime")
+                record(id, .teamDowntimeReminder, "\(assignment.team) reminded to end its GOCDB beta downtime")
             }
         }
         return .success("ticket \(id) resolved with outcome \(outcome.rawValue) and document \(documentID); release ticket \(release.id) is now \(released.rawValue)")
@@ -331,13 +333,13 @@ extension Run {
     private mutating func restartEscalationClockIfNoneAccepted() {
         guard rollout.acceptedTeams.isEmpty, rollout.escalationDueAt == nil else { return }
         guard rollout.escalationsSent < policy.escalationLimit else {
-            record(id, "escalation.limit", "no team has accepted any more; escalation limit of \(policy.escalationLimit) already reached")
+            record(id, .escalationLimit, "no team has accepted any more; escalation limit of \(policy.escalationLimit) already reached")
             return
         }
         let due = policy.calendar.adding(workingDays: policy.answerWorkingDays, to: now)
         rollout.escalationDueAt = due
         decision.timers.append(.schedule(TimerKey(ticket: id, kind: .escalation), at: due))
-        record(id, "escalation.scheduled", "no team has accepted any more; escalation due \(describe(due))")
+        record(id, .escalationScheduled, "no team has accepted any more; escalation due \(describe(due))")
     }
 
     mutating func sendEscalation(manual: Bool) {
@@ -345,13 +347,13 @@ extension Run {
         rollout.lastEscalationAt = now
         let silent = rollout.activeTeams.filter { $0.answer == nil }.map(\.team.description)
         record(
-            id, "escalation",
+            id, .escalation,
             "escalation \(rollout.escalationsSent)\(manual ? " (by hand)" : "") to the managers and EA lists of \(stack)")
         notify(
             .escalation, ticket: id,
             facts: [
-                "escalation_number": String(rollout.escalationsSent),
-                "teams_without_answer": silent.isEmpty ? "none" : silent.joined(separator: ", "),
+                .escalationNumber: String(rollout.escalationsSent),
+                .teamsWithoutAnswer: silent.isEmpty ? "none" : silent.joined(separator: ", "),
             ])
     }
 
@@ -363,8 +365,8 @@ extension Run {
         /// Keeps a file that is not taken as a report or summary; `kind` is what its name claims it to be.
         func refuse(_ problem: String, expected: String, as kind: AttachmentVerdict.Kind = .report) {
             decision.attachments.append(.init(fileName: name, kind: kind, wellNamed: false, problem: problem))
-            record(id, "attachment.refused", "\(name) kept, not taken as a report: \(problem)")
-            notify(.reportRefused, ticket: id, facts: ["file_name": name, "reason": problem, "expected_name": expected])
+            record(id, .attachmentRefused, "\(name) kept, not taken as a report: \(problem)")
+            notify(.reportRefused, ticket: id, facts: [.fileName: name, .reason: problem, .expectedName: expected])
         }
         let senderTeams = sender.map { registry.teams(of: $0.address) } ?? []
         let expected = (senderTeams.filter(teams.contains).isEmpty ? teams : senderTeams.filter(teams.contains))
@@ -375,7 +377,7 @@ extension Run {
         switch ReportFiles.read(fileName: name, release: rollout.release, teams: teams) {
         case .other:
             decision.attachments.append(.init(fileName: name, kind: .other, wellNamed: true))
-            record(id, "attachment", "\(name) attached")
+            record(id, .attachment, "\(name) attached")
         case .badlyNamedDocument:
             refuse("the name follows neither the report nor the summary rule", expected: expectedText)
         case .summary:
@@ -387,8 +389,8 @@ extension Run {
             }
             rollout.summary = name
             decision.attachments.append(.init(fileName: name, kind: .summary, wellNamed: true))
-            record(id, "summary", "summary \(name) received")
-            notify(.reportReceived, ticket: id, facts: ["file_name": name, "what": "summary"])
+            record(id, .summary, "summary \(name) received")
+            notify(.reportReceived, ticket: id, facts: [.fileName: name, .what: "summary"])
         case .report(let team):
             if let problem = ReportFiles.containerProblem(fileName: name, bytes: attachment.head) {
                 return refuse("the file \(problem)", expected: expectedText)
@@ -405,8 +407,8 @@ extension Run {
                 $0.reportedAt = now
             }
             decision.attachments.append(.init(fileName: name, kind: .report, team: team, wellNamed: true))
-            record(id, "report", "report of \(team) received: \(name)")
-            notify(.reportReceived, ticket: id, team: team, facts: ["file_name": name, "what": "report of \(team)"])
+            record(id, .report, "report of \(team) received: \(name)")
+            notify(.reportReceived, ticket: id, team: team, facts: [.fileName: name, .what: "report of \(team)"])
             announceAllReportsIfComplete()
         }
     }
@@ -415,8 +417,8 @@ extension Run {
         let accepted = rollout.acceptedTeams
         guard !rollout.allReportsAnnounced, !accepted.isEmpty, accepted.allSatisfy({ $0.report != nil }) else { return }
         rollout.allReportsAnnounced = true
-        record(id, "reports.complete", "all \(accepted.count) accepted teams have reported")
-        notify(.allReportsIn, ticket: id, facts: ["teams": accepted.map(\.team.description).joined(separator: ", ")])
+        record(id, .reportsComplete, "all \(accepted.count) accepted teams have reported")
+        notify(.allReportsIn, ticket: id, facts: [.teams: accepted.map(\.team.description).joined(separator: ", ")])
     }
 
     // MARK: Timers
@@ -428,8 +430,8 @@ extension Run {
             guard let team = key.team, let assignment = rollout.assignment(of: team), assignment.answer == nil,
                 assignment.answerDeadline <= now
             else { return }
-            record(id, "team.no-answer", "\(team) did not answer by \(describe(assignment.answerDeadline))")
-            notify(.noAnswer, ticket: id, team: team, facts: ["deadline": describe(assignment.answerDeadline)])
+            record(id, .teamNoAnswer, "\(team) did not answer by \(describe(assignment.answerDeadline))")
+            notify(.noAnswer, ticket: id, team: team, facts: [.deadline: describe(assignment.answerDeadline)])
         case .escalation:
             guard let due = rollout.escalationDueAt, due <= now else { return }
             guard rollout.acceptedTeams.isEmpty else {
@@ -439,7 +441,7 @@ extension Run {
             // The limit counts every escalation, those sent by hand too, and is checked before sending.
             guard rollout.escalationsSent < policy.escalationLimit else {
                 rollout.escalationDueAt = nil
-                record(id, "escalation.limit", "escalation limit of \(policy.escalationLimit) reached; no more escalations")
+                record(id, .escalationLimit, "escalation limit of \(policy.escalationLimit) reached; no more escalations")
                 return
             }
             if putOffEscalationSentToday() { return }
@@ -450,7 +452,7 @@ extension Run {
                 decision.timers.append(.schedule(TimerKey(ticket: id, kind: .escalation), at: next))
             } else {
                 rollout.escalationDueAt = nil
-                record(id, "escalation.limit", "escalation limit of \(policy.escalationLimit) reached; no more escalations")
+                record(id, .escalationLimit, "escalation limit of \(policy.escalationLimit) reached; no more escalations")
             }
         case .heldRelays:
             return  // fired with the held mail, as `.heldRelaysDue` (Workflow+Relay.swift)
@@ -461,12 +463,12 @@ extension Run {
             let expected = ReportFiles.expectedReportNames(team: team, release: rollout.release)
             if key.kind == .testingMinimum {
                 guard let end = assignment.testingMinimumEnd, end <= now else { return }
-                record(id, "team.reminded", "\(team) reminded to report: minimum testing period over")
-                notify(.testingMinimumReached, ticket: id, team: team, facts: ["report_name": expected])
+                record(id, .teamReminded, "\(team) reminded to report: minimum testing period over")
+                notify(.testingMinimumReached, ticket: id, team: team, facts: [.reportName: expected])
             } else {
                 guard let end = assignment.testingMaximumEnd, end <= now else { return }
-                record(id, "team.overdue", "\(team) has not reported by the end of its testing period (\(describe(end)))")
-                notify(.testingMaximumReached, ticket: id, team: team, facts: ["report_name": expected])
+                record(id, .teamOverdue, "\(team) has not reported by the end of its testing period (\(describe(end)))")
+                notify(.testingMaximumReached, ticket: id, team: team, facts: [.reportName: expected])
             }
         }
     }

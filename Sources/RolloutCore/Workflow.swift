@@ -40,10 +40,10 @@ public struct Workflow: Sendable {
             run.cause = .operatorAction("send")
             let ticket = run.decision.state.rollout?.id ?? run.release.id
             let detail = "\(held) outbound messages held back by the volume caps (\(addresses.map(\.value).joined(separator: ", ")))"
-            run.record(ticket, "outbox.held", detail)
+            run.record(ticket, .outboxHeld, detail)
             run.notify(
                 .volumeCapped, ticket: ticket, queue: run.decision.state.rollout == nil ? .release : .stagedRollout,
-                facts: ["held": String(held), "addresses": addresses.map(\.value).joined(separator: ", ")])
+                facts: [.held: String(held), .addresses: addresses.map(\.value).joined(separator: ", ")])
         }
         return run.decision
     }
@@ -92,7 +92,7 @@ struct Run {
 
     // MARK: Recording
 
-    mutating func record(_ ticket: TicketID, _ action: String, _ detail: String) {
+    mutating func record(_ ticket: TicketID, _ action: HistoryAction, _ detail: String) {
         decision.history.append(
             HistoryEntry(
                 ticket: ticket, at: now, cause: cause, actor: sender?.address,
@@ -100,7 +100,7 @@ struct Run {
                 writtenAt: writtenAt))
     }
 
-    mutating func notify(_ kind: NotificationKind, ticket: TicketID, queue: Queue = .stagedRollout, team: TeamName? = nil, facts: [String: String] = [:]) {
+    mutating func notify(_ kind: NotificationKind, ticket: TicketID, queue: Queue = .stagedRollout, team: TeamName? = nil, facts: [NoticeFact: String] = [:]) {
         let notice = Notice(kind: kind, ticket: ticket, queue: queue, team: team, facts: facts)
         decision.notifications += context.routing.route(
             notice, in: decision.state, registry: registry, sender: sender?.address,
@@ -132,9 +132,9 @@ struct Run {
         decision.state.rollout = rollout
         decision.createdTicket = childID
         decision.hooks.append(HookRun(hook: .stageRollOut, release: release))
-        record(release.id, "status", "status InVerification → StageRollOut; owner → sw-rel-sr (by \(actorName))")
-        record(release.id, "child", "staged-rollout ticket \(childID) created")
-        record(childID, "created", "created as child of release ticket \(release.id): \(rollout.title)")
+        record(release.id, .status, "status InVerification → StageRollOut; owner → sw-rel-sr (by \(actorName))")
+        record(release.id, .child, "staged-rollout ticket \(childID) created")
+        record(childID, .created, "created as child of release ticket \(release.id): \(rollout.title)")
         notify(.releaseStaged, ticket: childID)
         return .success("release ticket \(release.id) is in StageRollOut; staged-rollout ticket \(childID) created")
     }
@@ -245,10 +245,10 @@ struct Run {
         for recipient in recipients {
             let detail = [recipient.status, recipient.diagnostic].compactMap { $0 }.joined(separator: " ")
             let line = "mail to \(recipient.address) \(recipient.action)\(detail.isEmpty ? "" : ": \(detail)")"
-            record(ticket, "delivery.failed", line)
+            record(ticket, .deliveryFailed, line)
             lines.append(line)
         }
-        notify(.deliveryFailed, ticket: ticket, queue: queue, facts: ["failures": lines.joined(separator: "\n")])
+        notify(.deliveryFailed, ticket: ticket, queue: queue, facts: [.failures: lines.joined(separator: "\n")])
     }
 
     // MARK: Timers

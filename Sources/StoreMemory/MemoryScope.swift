@@ -28,7 +28,7 @@ extension MemoryScope {
             state.releases[ticket.id] = Versioned(ticket)
             state.history[ticket.id, default: []].append(
                 HistoryEntry(
-                    ticket: ticket.id, at: date, cause: cause, authentication: .local, action: "created",
+                    ticket: ticket.id, at: date, cause: cause, authentication: .local, action: .created,
                     detail: "created: \(ticket.title) (status InVerification)"))
             return ticket
         }

@@ -23,7 +23,7 @@ extension PostgresTransaction {
             try await Self.insert(ticket, connection)
             try await Self.insert(
                 HistoryEntry(
-                    ticket: id, at: date, cause: cause, authentication: .local, action: "created",
+                    ticket: id, at: date, cause: cause, authentication: .local, action: .created,
                     detail: "created: \(ticket.title) (status InVerification)"), connection)
             return ticket
         }
@@ -157,7 +157,7 @@ extension PostgresTransaction {
         try await run { connection in
             try await connection.rows("SELECT * FROM tickets ORDER BY id").map { row in
                 let release = try Self.componentRelease(row)
-                let queue = Queue(rawValue: try row.get("queue")) ?? .release
+                let queue = try Queue(stored: row.get("queue"), table: "tickets", column: "queue")
                 return TicketSummary(
                     id: try row.get("id"), queue: queue.rawValue, status: try row.get("status"),
                     title: queue == .release ? TicketTitle.release(release) : TicketTitle.stagedRollout(release),
@@ -186,8 +186,9 @@ extension PostgresTransaction {
             try await connection.rows("SELECT * FROM attachments WHERE ticket_id = \(ticket.rawValue) ORDER BY id").map { row in
                 StoredAttachment(
                     verdict: AttachmentVerdict(
-                        fileName: try row.get("file_name"), kind: AttachmentVerdict.Kind(rawValue: try row.get("kind")) ?? .other,
-                        team: try row.get("team", as: String?.self).flatMap(TeamName.init), wellNamed: try row.get("well_named"),
+                        fileName: try row.get("file_name"),
+                        kind: try AttachmentVerdict.Kind(stored: row.get("kind"), table: "attachments", column: "kind"),
+                        team: try TeamName.storedIfAny(row.get("team"), table: "attachments", column: "team"), wellNamed: try row.get("well_named"),
                         problem: try row.get("problem")),
                     contentType: try row.get("content_type"), bytes: try row.bytes("data"))
             }

@@ -24,7 +24,7 @@ extension PostgresTransaction {
 
     static func load(_ ticket: TicketID, _ connection: PostgresConnection) async throws -> StoredCase? {
         guard let row = try await ticketRow(ticket.rawValue, connection) else { return nil }
-        let queue = Queue(rawValue: try row.get("queue")) ?? .release
+        let queue = try Queue(stored: row.get("queue"), table: "tickets", column: "queue")
         let releaseRow: PostgresRecord
         let rolloutRow: PostgresRecord?
         if queue == .release {
@@ -42,10 +42,10 @@ extension PostgresTransaction {
         }
         let release = ReleaseTicket(
             id: TicketID(try releaseRow.get("id")), release: try componentRelease(releaseRow), links: try links(releaseRow),
-            status: ReleaseStatus(rawValue: try releaseRow.get("status")) ?? .inVerification,
+            status: try ReleaseStatus(stored: releaseRow.get("status"), table: "tickets", column: "status"),
             owner: try releaseRow.get("owner", as: String?.self) ?? "sw-rel",
             child: try releaseRow.get("child_id", as: Int?.self).map(TicketID.init),
-            outcome: try releaseRow.get("outcome", as: String?.self).flatMap(Outcome.init), documentID: try releaseRow.get("document_id"),
+            outcome: try .storedIfAny(releaseRow.get("outcome"), table: "tickets", column: "outcome"), documentID: try releaseRow.get("document_id"),
             createdAt: try releaseRow.get("created_at"))
         var rollout: StagedRolloutTicket?
         if let rolloutRow { rollout = try await stagedRollout(rolloutRow, connection) }
@@ -56,12 +56,11 @@ extension PostgresTransaction {
 
     static func stagedRollout(_ row: PostgresRecord, _ connection: PostgresConnection) async throws -> StagedRolloutTicket {
         let id: Int = try row.get("id")
-        let teams = try await connection.rows(HotSQL.Teams.self, binds(id)).compactMap {
-            team -> TeamAssignment? in
-            guard let name = TeamName(try team.get("team")) else { return nil }
-            return TeamAssignment(
-                team: name, assignedAt: try team.get("assigned_at"), volunteered: try team.get("volunteered"),
-                answerDeadline: try team.get("answer_deadline"), answer: try team.get("answer", as: String?.self).flatMap(TeamAnswer.init),
+        let teams = try await connection.rows(HotSQL.Teams.self, binds(id)).map {
+            team -> TeamAssignment in
+            TeamAssignment(
+                team: try TeamName(stored: team.get("team"), table: "ticket_teams", column: "team"), assignedAt: try team.get("assigned_at"), volunteered: try team.get("volunteered"),
+                answerDeadline: try team.get("answer_deadline"), answer: try .storedIfAny(team.get("answer"), table: "ticket_teams", column: "answer"),
                 answeredAt: try team.get("answered_at"), answeredBy: try team.get("answered_by", as: String?.self).map(EmailAddress.init),
                 testingMinimumEnd: try team.get("testing_minimum_end"), testingMaximumEnd: try team.get("testing_maximum_end"),
                 extendedDays: try team.get("extended_days"), downtime: try team.get("downtime"), report: try team.get("report"),
@@ -72,8 +71,8 @@ extension PostgresTransaction {
         }
         return StagedRolloutTicket(
             id: TicketID(id), parent: TicketID(try row.get("parent_id")), release: try componentRelease(row), links: try links(row),
-            status: RolloutStatus(rawValue: try row.get("status")) ?? .new, teams: teams,
-            outcome: try row.get("outcome", as: String?.self).flatMap(Outcome.init), documentID: try row.get("document_id"),
+            status: try RolloutStatus(stored: row.get("status"), table: "tickets", column: "status"), teams: teams,
+            outcome: try .storedIfAny(row.get("outcome"), table: "tickets", column: "outcome"), documentID: try row.get("document_id"),
             summary: try row.get("summary"), ggusTickets: ggus, escalationDueAt: try row.get("escalation_due_at"),
             escalationsSent: try row.get("escalations_sent"), lastEscalationAt: try row.get("last_escalation_at"),
             allReportsAnnounced: try row.get("all_reports_announced"),
@@ -196,14 +195,6 @@ extension PostgresTransaction {
 
     // MARK: History
 
-    private static func causeColumns(_ cause: Cause) -> (String, String) {
-        switch cause {
-        case .message(let id): ("message", id)
-        case .operatorAction(let action): ("cli", action)
-        case .timer(let kind): ("timer", kind.rawValue)
-        }
-    }
-
     static func insert(_ entry: HistoryEntry, _ connection: PostgresConnection) async throws {
         try await insert([entry], connection)
     }
@@ -216,7 +207,7 @@ extension PostgresTransaction {
     }
 
     private static func historyRow(_ entry: HistoryEntry) -> RowValues {
-        let (kind, cause) = causeColumns(entry.cause)
+        let (kind, cause) = entry.cause.storedColumns
         var values = RowValues()
         values.add("ticket_id", entry.ticket.rawValue)
         values.add("at", entry.at)
@@ -225,25 +216,20 @@ extension PostgresTransaction {
         values.add("actor", entry.actor?.value)
         values.add("authentication", entry.authentication?.rawValue)
         values.add("authentication_basis", entry.basis?.rawValue)
-        values.add("action", entry.action)
+        values.add("action", entry.action.rawValue)
         values.add("detail", entry.detail)
         values.add("written_at", entry.writtenAt)
         return values
     }
 
     static func historyEntry(_ row: PostgresRecord) throws -> HistoryEntry {
-        let causeText: String = try row.get("cause")
-        let cause: Cause =
-            switch try row.get("cause_kind", as: String.self) {
-            case "message": .message(id: causeText)
-            case "timer": .timer(TimerKind(rawValue: causeText) ?? .escalation)
-            default: .operatorAction(causeText)
-            }
+        let cause = try Cause(storedKind: row.get("cause_kind"), text: row.get("cause"), table: "history")
         return HistoryEntry(
             ticket: TicketID(try row.get("ticket_id")), at: try row.get("at"), cause: cause,
             actor: try row.get("actor", as: String?.self).map(EmailAddress.init),
-            authentication: try row.get("authentication", as: String?.self).flatMap(AuthenticationLevel.init),
-            basis: try row.get("authentication_basis", as: String?.self).flatMap(AuthenticationBasis.init), action: try row.get("action"),
+            authentication: try .storedIfAny(row.get("authentication"), table: "history", column: "authentication"),
+            basis: try .storedIfAny(row.get("authentication_basis"), table: "history", column: "authentication_basis"),
+            action: try HistoryAction(stored: row.get("action"), table: "history", column: "action"),
             detail: try row.get("detail"), writtenAt: try row.get("written_at", as: Date?.self))
     }
 
@@ -270,7 +256,7 @@ extension PostgresTransaction {
         let team: String = try row.get("team")
         return DueTimer(
             key: TimerKey(
-                ticket: TicketID(try row.get("ticket_id")), kind: TimerKind(rawValue: try row.get("kind")) ?? .escalation,
+                ticket: TicketID(try row.get("ticket_id")), kind: try TimerKind(stored: row.get("kind"), table: "timers", column: "kind"),
                 team: team.isEmpty ? nil : TeamName(team)),
             dueAt: try row.get("due_at"))
     }
@@ -288,7 +274,7 @@ extension PostgresTransaction {
         bindings.append(message.key)
         bindings.append(message.ticket?.rawValue)
         bindings.append(message.sender?.value)
-        bindings.append(message.disposition)
+        bindings.append(message.disposition.description)
         bindings.append(date)
         return try await !connection.rows(HotSQL.InsertSeen.self, bindings).isEmpty
     }
@@ -377,7 +363,7 @@ extension PostgresTransaction {
         let recipients: String = try row.get("recipients")
         return OutgoingMessage(
             rowID: try row.get("id", as: Int64.self), messageID: try row.get("message_id"),
-            ticket: try row.get("ticket_id", as: Int?.self).map(TicketID.init), kind: OutboxKind(rawValue: try row.get("kind")),
+            ticket: try row.get("ticket_id", as: Int?.self).map(TicketID.init), kind: try OutboxKind(stored: row.get("kind"), table: "outbox", column: "kind"),
             sender: EmailAddress(try row.get("sender", as: String.self)),
             recipients: recipients.split(separator: "\n").map { EmailAddress(String($0)) }, data: try row.bytes("data"),
             createdAt: try row.get("created_at"), attempts: try row.get("attempts"), nextAttemptAt: try row.get("next_attempt_at"))

@@ -32,7 +32,7 @@ extension SQLiteScope {
             try SQLiteTicketStore.insert(ticket, db, at: date)
             try SQLiteTicketStore.insert(
                 HistoryEntry(
-                    ticket: id, at: date, cause: cause, authentication: .local, action: "created",
+                    ticket: id, at: date, cause: cause, authentication: .local, action: .created,
                     detail: "created: \(ticket.title) (status InVerification)"), db)
             return ticket
         }
@@ -153,7 +153,7 @@ extension SQLiteScope {
         try await read { db in
             try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM tickets ORDER BY id")).map { row in
                 let release = SQLiteTicketStore.componentRelease(row)
-                let queue = Queue(rawValue: row["queue"]) ?? .release
+                let queue = try Queue(stored: row["queue"], table: "tickets", column: "queue")
                 return TicketSummary(
                     id: row["id"], queue: queue.rawValue, status: row["status"],
                     title: queue == .release ? TicketTitle.release(release) : TicketTitle.stagedRollout(release),
@@ -182,10 +182,10 @@ extension SQLiteScope {
         try await read { db in
             try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM attachments WHERE ticket_id = ? ORDER BY id"), arguments: [ticket.rawValue])
                 .map { row in
-                    StoredAttachment(
+                    try StoredAttachment(
                         verdict: AttachmentVerdict(
-                            fileName: row["file_name"], kind: AttachmentVerdict.Kind(rawValue: row["kind"]) ?? .other,
-                            team: (row["team"] as String?).flatMap(TeamName.init), wellNamed: row["well_named"],
+                            fileName: row["file_name"], kind: AttachmentVerdict.Kind(stored: row["kind"], table: "attachments", column: "kind"),
+                            team: TeamName.storedIfAny(row["team"], table: "attachments", column: "team"), wellNamed: row["well_named"],
                             problem: row["problem"]),
                         contentType: row["content_type"], bytes: [UInt8](row["data"] as Data))
                 }

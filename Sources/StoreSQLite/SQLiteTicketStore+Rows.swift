@@ -18,7 +18,7 @@ extension SQLiteTicketStore {
         guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM tickets WHERE id = ?"), arguments: [ticket.rawValue]) else {
             return nil
         }
-        let queue = Queue(rawValue: row["queue"]) ?? .release
+        let queue = try Queue(stored: row["queue"], table: "tickets", column: "queue")
         let releaseRow: Row
         let rolloutRow: Row?
         if queue == .release {
@@ -35,9 +35,9 @@ extension SQLiteTicketStore {
         }
         let release = ReleaseTicket(
             id: TicketID(releaseRow["id"]), release: componentRelease(releaseRow), links: links(releaseRow),
-            status: ReleaseStatus(rawValue: releaseRow["status"]) ?? .inVerification, owner: releaseRow["owner"] ?? "sw-rel",
+            status: try ReleaseStatus(stored: releaseRow["status"], table: "tickets", column: "status"), owner: releaseRow["owner"] ?? "sw-rel",
             child: (releaseRow["child_id"] as Int?).map(TicketID.init),
-            outcome: (releaseRow["outcome"] as String?).flatMap(Outcome.init), documentID: releaseRow["document_id"],
+            outcome: try .storedIfAny(releaseRow["outcome"], table: "tickets", column: "outcome"), documentID: releaseRow["document_id"],
             createdAt: releaseRow["created_at"])
         let rollout = try rolloutRow.map { try stagedRollout($0, db) }
         return StoredCase(
@@ -48,11 +48,11 @@ extension SQLiteTicketStore {
     static func stagedRollout(_ row: Row, _ db: Database) throws -> StagedRolloutTicket {
         let id: Int = row["id"]
         let teams = try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM ticket_teams WHERE ticket_id = ? ORDER BY position"), arguments: [id])
-            .compactMap { team -> TeamAssignment? in
-                guard let name = TeamName(team["team"]) else { return nil }
-                return TeamAssignment(
-                    team: name, assignedAt: team["assigned_at"], volunteered: team["volunteered"],
-                    answerDeadline: team["answer_deadline"], answer: (team["answer"] as String?).flatMap(TeamAnswer.init),
+            .map { team -> TeamAssignment in
+                try TeamAssignment(
+                    team: TeamName(stored: team["team"], table: "ticket_teams", column: "team"), assignedAt: team["assigned_at"],
+                    volunteered: team["volunteered"],
+                    answerDeadline: team["answer_deadline"], answer: try .storedIfAny(team["answer"], table: "ticket_teams", column: "answer"),
                     answeredAt: team["answered_at"], answeredBy: (team["answered_by"] as String?).map(EmailAddress.init),
                     testingMinimumEnd: team["testing_minimum_end"], testingMaximumEnd: team["testing_maximum_end"],
                     extendedDays: team["extended_days"], downtime: team["downtime"], report: team["report"],
@@ -61,8 +61,8 @@ extension SQLiteTicketStore {
         let ggus = try String.fetchAll(try db.cachedStatement(sql: "SELECT ggus_ticket FROM ggus_links WHERE ticket_id = ? ORDER BY position"), arguments: [id])
         return StagedRolloutTicket(
             id: TicketID(id), parent: TicketID(row["parent_id"]), release: componentRelease(row), links: links(row),
-            status: RolloutStatus(rawValue: row["status"]) ?? .new, teams: teams,
-            outcome: (row["outcome"] as String?).flatMap(Outcome.init), documentID: row["document_id"], summary: row["summary"],
+            status: try RolloutStatus(stored: row["status"], table: "tickets", column: "status"), teams: teams,
+            outcome: try .storedIfAny(row["outcome"], table: "tickets", column: "outcome"), documentID: row["document_id"], summary: row["summary"],
             ggusTickets: ggus, escalationDueAt: row["escalation_due_at"], escalationsSent: row["escalations_sent"],
             lastEscalationAt: row["last_escalation_at"], allReportsAnnounced: row["all_reports_announced"], createdAt: row["created_at"])
     }
@@ -163,38 +163,25 @@ extension SQLiteTicketStore {
 
     // MARK: History
 
-    private static func causeColumns(_ cause: Cause) -> (String, String) {
-        switch cause {
-        case .message(let id): ("message", id)
-        case .operatorAction(let action): ("cli", action)
-        case .timer(let kind): ("timer", kind.rawValue)
-        }
-    }
-
     static func insert(_ entry: HistoryEntry, _ db: Database) throws {
-        let (kind, cause) = causeColumns(entry.cause)
+        let (kind, cause) = entry.cause.storedColumns
         try db.cachedStatement(sql: """
                 INSERT INTO history (ticket_id, at, cause_kind, cause, actor, authentication, authentication_basis, action, detail,
                     written_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [
                 entry.ticket.rawValue, storedDate(entry.at), kind, cause, entry.actor?.value, entry.authentication?.rawValue,
-                entry.basis?.rawValue, entry.action, entry.detail, entry.writtenAt.map(storedDate),
+                entry.basis?.rawValue, entry.action.rawValue, entry.detail, entry.writtenAt.map(storedDate),
             ])
     }
 
-    static func historyEntry(_ row: Row) -> HistoryEntry {
-        let causeText: String = row["cause"]
-        let cause: Cause =
-            switch row["cause_kind"] as String {
-            case "message": .message(id: causeText)
-            case "timer": .timer(TimerKind(rawValue: causeText) ?? .escalation)
-            default: .operatorAction(causeText)
-            }
+    static func historyEntry(_ row: Row) throws -> HistoryEntry {
+        let cause = try Cause(storedKind: row["cause_kind"], text: row["cause"], table: "history")
         return HistoryEntry(
             ticket: TicketID(row["ticket_id"]), at: row["at"], cause: cause, actor: (row["actor"] as String?).map(EmailAddress.init),
-            authentication: (row["authentication"] as String?).flatMap(AuthenticationLevel.init),
-            basis: (row["authentication_basis"] as String?).flatMap(AuthenticationBasis.init), action: row["action"],
+            authentication: try .storedIfAny(row["authentication"], table: "history", column: "authentication"),
+            basis: try .storedIfAny(row["authentication_basis"], table: "history", column: "authentication_basis"),
+            action: try HistoryAction(stored: row["action"], table: "history", column: "action"),
             detail: row["detail"], writtenAt: row["written_at"])
     }
 
@@ -212,11 +199,11 @@ extension SQLiteTicketStore {
         }
     }
 
-    static func timer(_ row: Row) -> DueTimer {
+    static func timer(_ row: Row) throws -> DueTimer {
         let team: String = row["team"]
         return DueTimer(
             key: TimerKey(
-                ticket: TicketID(row["ticket_id"]), kind: TimerKind(rawValue: row["kind"]) ?? .escalation,
+                ticket: TicketID(row["ticket_id"]), kind: try TimerKind(stored: row["kind"], table: "timers", column: "kind"),
                 team: team.isEmpty ? nil : TeamName(team)),
             dueAt: row["due_at"])
     }
@@ -228,7 +215,7 @@ extension SQLiteTicketStore {
     }
 
     static func insert(_ message: SeenMessage, _ db: Database, at date: Date) throws {
-        try db.cachedStatement(sql: "INSERT INTO messages_seen (message_key, ticket_id, sender, disposition, seen_at) VALUES (?, ?, ?, ?, ?)").execute(arguments: [message.key, message.ticket?.rawValue, message.sender?.value, message.disposition, storedDate(date)])
+        try db.cachedStatement(sql: "INSERT INTO messages_seen (message_key, ticket_id, sender, disposition, seen_at) VALUES (?, ?, ?, ?, ?)").execute(arguments: [message.key, message.ticket?.rawValue, message.sender?.value, message.disposition.description, storedDate(date)])
     }
 
     static func insert(_ attachment: StoredAttachment, ticket: TicketID, messageKey: String?, _ db: Database, at date: Date) throws {
@@ -283,11 +270,11 @@ extension SQLiteTicketStore {
             arguments: [recipient.key, AnswerMinute.of(since)]) ?? 0
     }
 
-    static func outgoing(_ row: Row) -> OutgoingMessage {
+    static func outgoing(_ row: Row) throws -> OutgoingMessage {
         let recipients: String = row["recipients"]
         return OutgoingMessage(
             rowID: row["id"], messageID: row["message_id"], ticket: (row["ticket_id"] as Int?).map(TicketID.init),
-            kind: OutboxKind(rawValue: row["kind"]), sender: EmailAddress(row["sender"] as String),
+            kind: try OutboxKind(stored: row["kind"], table: "outbox", column: "kind"), sender: EmailAddress(row["sender"] as String),
             recipients: recipients.split(separator: "\n").map { EmailAddress(String($0)) }, data: [UInt8](row["data"] as Data),
             createdAt: row["created_at"], attempts: row["attempts"], nextAttemptAt: row["next_attempt_at"])
     }

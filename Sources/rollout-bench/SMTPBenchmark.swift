@@ -72,7 +72,7 @@ enum SMTPBenchmark {
             let store = try SQLiteTicketStore(path: configuration.storePath, groupCommits: true)
             for (index, chunk) in stride(from: 0, to: messages.count, by: 1000).enumerated() {
                 try await store.recordSeen(
-                    SeenMessage(key: "bench-\(index)", ticket: nil, sender: nil, disposition: "bench"), at: Date(timeIntervalSince1970: 0),
+                    SeenMessage(key: "bench-\(index)", ticket: nil, sender: nil, disposition: .message(.applied, reason: nil)), at: Date(timeIntervalSince1970: 0),
                     outbox: Array(messages[chunk..<min(chunk + 1000, messages.count)]))
             }
             let gateway = Gateway(
@@ -117,7 +117,7 @@ enum SMTPBenchmark {
         }
         text += body
         return OutgoingMessage(
-            messageID: "bench-\(n)@bench.example.org", ticket: nil, kind: .unknown("bench"),
+            messageID: "bench-\(n)@bench.example.org", ticket: nil, kind: .notification(.releaseStaged),
             sender: EmailAddress("gateway-bounces@bench.example.org"), recipients: to.map(EmailAddress.init),
             data: Array(text.utf8), createdAt: Date(timeIntervalSince1970: 0))
     }

@@ -27,7 +27,7 @@ enum ExitStatus {
             switch error {
             case .busy, .conflict: (status, text) = (temporaryFailure, "\(error)")
             case .unavailable: (status, text) = (ioError, "\(error)")
-            case .refused: (status, text) = (dataError, "\(error)")
+            case .refused, .unknownValue: (status, text) = (dataError, "\(error)")
             case .alreadySeen: (status, text) = (0, "\(error)")
             }
         case let error as GatewayError:

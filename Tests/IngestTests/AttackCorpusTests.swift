@@ -153,7 +153,7 @@ struct AttackCorpusTests {
         let outcome = try await world.ingest.ingest(control)
         #expect(outcome.results.map(\.status) == [.applied, .applied, .applied])
         #expect(hooks.ran.filter { $0 == .production }.count == 1)
-        let resolved = try #require(try await world.store.history(of: TicketID(12)).last { $0.action == "outcome" })
+        let resolved = try #require(try await world.store.history(of: TicketID(12)).last { $0.action == .outcome })
         #expect(resolved.authentication == .strong && resolved.basis == (dkim ? .dkim : .token))
     }
 }

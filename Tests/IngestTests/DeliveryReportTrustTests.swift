@@ -57,7 +57,7 @@ struct DeliveryReportTrustTests {
     }
 
     static func deliveryFailures(_ world: IngestWorld) async throws -> [HistoryEntry] {
-        try await world.store.history(of: TicketID(12)).filter { $0.action == "delivery.failed" }
+        try await world.store.history(of: TicketID(12)).filter { $0.action == .deliveryFailed }
     }
 
     @Test("every copy goes out from its own signed bounce address")

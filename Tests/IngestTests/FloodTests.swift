@@ -52,8 +52,8 @@ struct FloodTests {
         #expect(text.contains("55 more messages from paolo.veronesi@cnaf.example.org"))
         #expect(text.contains("FLOOD-6.") && text.contains("FLOOD-60."))
         let history = try await world.store.history(of: TicketID(12))
-        #expect(history.filter { $0.action == "comment" || $0.action == "comment.held" }.count == 60)
-        #expect(history.filter { $0.action == "comment.held-sent" }.count == 1)
+        #expect(history.filter { $0.action == .comment || $0.action == .commentHeld }.count == 60)
+        #expect(history.filter { $0.action == .commentHeldSent }.count == 1)
     }
 
     @Test("the held relay is bounded: a flood of long mails does not make one huge message")

@@ -36,7 +36,7 @@ struct IngestTests {
         let stored = try #require(try await world.store.load(TicketID(12)))
         #expect(stored.rolloutCase.rollout?.assignment(of: TeamName("NGI_IT-INFN-T1")!)?.answer == .accepted)
         let history = try await world.store.history(of: TicketID(12))
-        let accepted = try #require(history.first { $0.action == "team.accepted" })
+        let accepted = try #require(history.first { $0.action == .teamAccepted })
         #expect(accepted.cause == .message(id: "<CAF3x9Yq2vZk7m0Jp1mR+Q8uEw@mail.gmail.example.com>"))
         // A DKIM pass for cnaf.example.org from the trusted MX proves the domain, not the person: by default
         // (inbound.strong_by [token]) the sender is weak.
@@ -140,7 +140,7 @@ struct IngestTests {
         defer { world.cleanUp() }
         let outcome = try await world.ingest.ingest(try world.raw("bounces/postfix-dsn-user-unknown.eml"))
         #expect(outcome.disposition == .bounce)
-        let failure = try #require(try await world.store.history(of: TicketID(12)).first { $0.action == "delivery.failed" })
+        let failure = try #require(try await world.store.history(of: TicketID(12)).first { $0.action == .deliveryFailed })
         #expect(failure.detail.contains("nobody@cnaf.example.org"))
         let notice = try await world.store.pendingOutbox(at: world.clock.now, limit: 100).first { $0.kind.rawValue == "delivery-failed" }
         #expect(notice?.recipients.contains(EmailAddress("mario.david@lip.example.org")) == true)
@@ -153,7 +153,7 @@ struct IngestTests {
         let outcome = try await world.ingest.ingest(message(from: "spammer@bulk.example.net", body: "accept NGI_IT-INFN-T1"))
         #expect(outcome.disposition == .setAside)
         #expect(!outcome.answered)
-        #expect(try await world.store.history(of: TicketID(12)).allSatisfy { $0.action != "team.accepted" })
+        #expect(try await world.store.history(of: TicketID(12)).allSatisfy { $0.action != .teamAccepted })
     }
 
     @Test("a stranger vouched for by our MX is set aside, never relayed, and answered once an hour at most")
@@ -291,7 +291,7 @@ struct SignedReplyTests {
         let outcome = try await world.ingest.ingest(message(to: address.value, subject: "Re: Please test", body: "accept NGI_IT-INFN-T1"))
         #expect(outcome.disposition == .applied)
         #expect(outcome.ticket == TicketID(12))
-        let entry = try await world.store.history(of: TicketID(12)).last { $0.action == "team.accepted" }
+        let entry = try await world.store.history(of: TicketID(12)).last { $0.action == .teamAccepted }
         #expect(entry?.authentication == .strong)
         #expect(entry?.basis == .token)
     }
@@ -334,7 +334,7 @@ struct SignedReplyTests {
         let address = try #require(world.gateway.renderer.signer?.address(for: TicketID(12), recipient: EmailAddress("mario.david@lip.example.org")))
         let outcome = try await world.ingest.ingest(message(to: address.value, subject: "Re: Please test", body: "accept NGI_IT-INFN-T1"))
         #expect(outcome.disposition == .applied)
-        let entry = try await world.store.history(of: TicketID(12)).last { $0.action == "team.accepted" }
+        let entry = try await world.store.history(of: TicketID(12)).last { $0.action == .teamAccepted }
         #expect(entry?.authentication == .weak)
         #expect(entry?.basis == .fromOnly)
     }

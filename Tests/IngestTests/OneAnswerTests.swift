@@ -54,7 +54,7 @@ struct OneAnswerTests {
         #expect(text.contains("ea-NGI_DE-FZK-LCG2-EMI-1.0-SE-DPM_mysql-1.8.0-1"))
         #expect(try await world.store.pendingOutbox(at: world.clock.now, limit: 100_000).filter { $0.kind.rawValue == "report-refused" }.isEmpty)
         // All 1,000 files are still kept on the ticket.
-        let kept = try await world.store.history(of: TicketID(12)).filter { $0.action == "attachment.refused" }
+        let kept = try await world.store.history(of: TicketID(12)).filter { $0.action == .attachmentRefused }
         #expect(kept.count == 1_000)
     }
 

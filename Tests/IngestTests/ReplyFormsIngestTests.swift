@@ -225,7 +225,7 @@ struct ReplyFormsIngestTests {
             top: ["downtime NGI_IT-INFN-T1 on", "We install on se-test01 tomorrow morning."], introduction: Self.madeUp,
             original: text, quoted: false, format: .plain)
         _ = try await world.ingest.ingest(worded)
-        let comment = try #require(try await world.store.history(of: TicketID(12)).last { $0.action == "comment" })
+        let comment = try #require(try await world.store.history(of: TicketID(12)).last { $0.action == .comment })
         #expect(comment.detail == "We install on se-test01 tomorrow morning.\n\nPaolo")
     }
 }

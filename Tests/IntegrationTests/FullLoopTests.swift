@@ -164,7 +164,7 @@ struct IMAPRunSetting {
     /// Every note applied exactly once.
     func expectEachNoteOnce() async throws {
         // Relayed one by one up to the flood limit, the rest kept on the ticket as held: each recorded once either way.
-        let comments = try await store.history(of: TicketID(2)).filter { [RelayWindow.relayed, RelayWindow.held].contains($0.action) }
+        let comments = try await store.history(of: TicketID(2)).filter { [HistoryAction.comment, .commentHeld].contains($0.action) }
         #expect(comments.count == messages.count)
         #expect(Set(comments.map(\.cause.description)).count == messages.count)
     }

@@ -79,7 +79,7 @@ struct GatewaySMTPTests {
             #expect(pending.count == count)
             #expect(pending.allSatisfy { $0.attempts == 0 })
             #expect(try await store.outboxCounts().failed == 0)
-            #expect(try await store.history(of: TicketID(2)).allSatisfy { $0.action != "delivery.failed" })
+            #expect(try await store.history(of: TicketID(2)).allSatisfy { $0.action != .deliveryFailed })
         }
     }
 
@@ -116,7 +116,7 @@ struct GatewaySMTPTests {
         let report = try await world.gateway.send(through: try world.transport(server.url))
         #expect(report.delivered == 4)
         let history = try await world.store.history(of: TicketID(2))
-        let failure = try #require(history.first { $0.action == "delivery.failed" })
+        let failure = try #require(history.first { $0.action == .deliveryFailed })
         #expect(failure.detail.contains("nobody@lip.example.org"))
         #expect(failure.detail.contains("550"))
         // The managers' notice went out in the same run.
@@ -169,7 +169,7 @@ struct GatewaySMTPTests {
         #expect(toManager.count == 4)
         #expect(toManager.filter { $0.message.contains("Update ") }.count == 2)
         #expect(toManager.contains { $0.message.contains("Outbound mail held back") })
-        #expect(try await world.store.history(of: TicketID(2)).contains { $0.action == "outbox.held" })
+        #expect(try await world.store.history(of: TicketID(2)).contains { $0.action == .outboxHeld })
 
         world.clock.now = world.clock.now.addingTimeInterval(16 * 60)
         let second = try await world.gateway.send(through: try world.transport(sink.url))
@@ -240,6 +240,6 @@ struct GatewaySMTPTests {
         // the four notifications, and the managers' notices about them (refused too, and never noticed again)
         #expect(report.failed == 8)
         #expect(try await world.store.outboxCounts().failed == 8)
-        #expect(try await world.store.history(of: TicketID(2)).contains { $0.action == "delivery.failed" })
+        #expect(try await world.store.history(of: TicketID(2)).contains { $0.action == .deliveryFailed })
     }
 }

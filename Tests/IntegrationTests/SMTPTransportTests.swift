@@ -32,7 +32,7 @@ struct SMTPTransportTests {
             "",
         ] + body
         return OutgoingMessage(
-            messageID: "\(id)@gateway.example.org", ticket: nil, kind: OutboxKind(rawValue: "test"), sender: EmailAddress(sender),
+            messageID: "\(id)@gateway.example.org", ticket: nil, kind: .notification(.releaseStaged), sender: EmailAddress(sender),
             recipients: recipients.map(EmailAddress.init), data: Array((lines.joined(separator: "\r\n") + "\r\n").utf8),
             createdAt: Date(timeIntervalSince1970: 1_772_438_400))
     }

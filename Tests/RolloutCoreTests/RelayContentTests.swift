@@ -21,10 +21,10 @@ struct RelayContentTests {
         var scenario = Scenario.assigned()
         let decision = mail("Installed on se-test01; looks fine so far.", from: World.italyMember, name: "Paolo Veronesi", in: &scenario, at: "2026-11-30 10:00")
         let relay = try #require(decision.notifications.first { $0.kind == .conversation })
-        #expect(relay.facts["attribution"] == "Paolo Veronesi <paolo.veronesi@cnaf.example.org> (ea-NGI_IT-INFN-T1) [From address only, not verified]")
-        #expect(relay.facts["author_label"] == "Paolo Veronesi (ea-NGI_IT-INFN-T1)")
-        #expect(relay.facts["author"] == "paolo.veronesi@cnaf.example.org")
-        #expect(relay.facts["text"] == "Installed on se-test01; looks fine so far.")
+        #expect(relay.facts[.attribution] == "Paolo Veronesi <paolo.veronesi@cnaf.example.org> (ea-NGI_IT-INFN-T1) [From address only, not verified]")
+        #expect(relay.facts[.authorLabel] == "Paolo Veronesi (ea-NGI_IT-INFN-T1)")
+        #expect(relay.facts[.author] == "paolo.veronesi@cnaf.example.org")
+        #expect(relay.facts[.text] == "Installed on se-test01; looks fine so far.")
     }
 
     @Test("a manager is named as the staged-rollout manager; without a display name the address stands for the name")
@@ -32,8 +32,8 @@ struct RelayContentTests {
         var scenario = Scenario.assigned()
         let decision = mail("Any news from the sites?", from: World.manager, name: nil, in: &scenario, at: "2026-11-30 10:00")
         let relay = try #require(decision.notifications.first { $0.kind == .conversation })
-        #expect(relay.facts["attribution"] == "mario.david@lip.example.org (staged-rollout manager) [From address only, not verified]")
-        #expect(relay.facts["author_label"] == "mario.david@lip.example.org (staged-rollout manager)")
+        #expect(relay.facts[.attribution] == "mario.david@lip.example.org (staged-rollout manager) [From address only, not verified]")
+        #expect(relay.facts[.authorLabel] == "mario.david@lip.example.org (staged-rollout manager)")
     }
 
     @Test("command lines are replaced where they stood by one line each: applied, unchanged and refused")
@@ -49,7 +49,7 @@ struct RelayContentTests {
             Sorry, that last line was not mine to send.
             """, from: World.italyMember, name: "Paolo Veronesi", in: &scenario, at: "2026-11-30 10:00")
         let relay = try #require(decision.notifications.first { $0.kind == .conversation })
-        let lines = try #require(relay.facts["text"]).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = try #require(relay.facts[.text]).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines.count == 5)
         #expect(lines[0].hasPrefix("→ accept NGI_IT-INFN-T1: nothing to change ("))
         #expect(lines[1] == "→ ggus 123456: GGUS ticket 123456 linked")
@@ -57,7 +57,7 @@ struct RelayContentTests {
         #expect(lines[3].hasPrefix("→ resolve: refused (only a staged-rollout manager of EMI-1.0 may resolve"))
         #expect(lines[4] == "Sorry, that last line was not mine to send.")
         // The history's comment keeps the conversation alone: the commands have entries of their own.
-        #expect(decision.history.last { $0.action == "comment" }?.detail == "I opened the GGUS ticket above for the SRM crash.\nSorry, that last line was not mine to send.")
+        #expect(decision.history.last { $0.action == .comment }?.detail == "I opened the GGUS ticket above for the SRM crash.\nSorry, that last line was not mine to send.")
     }
 
     @Test("a co-manager sees what the closing mail did, not only 'Thanks all, releasing.'")
@@ -66,7 +66,7 @@ struct RelayContentTests {
         let decision = mail("outcome accept\ndocid 3021\n\nThanks all, releasing.", from: World.manager, name: "Mario David", in: &scenario, at: "2026-11-30 10:00")
         let relay = try #require(decision.notifications.first { $0.kind == .conversation })
         #expect(relay.recipients.contains(World.otherManager) && !relay.recipients.contains(World.manager))
-        #expect(relay.facts["text"] == "→ outcome accept: outcome set to ACCEPT\n→ docid 3021: document-server ID set to 3021\n\nThanks all, releasing.")
+        #expect(relay.facts[.text] == "→ outcome accept: outcome set to ACCEPT\n→ docid 3021: document-server ID set to 3021\n\nThanks all, releasing.")
     }
 
     @Test("a mail of commands alone is not relayed: its effects have notifications of their own")
@@ -84,7 +84,7 @@ struct RelayContentTests {
             cause: .message(id: "<held@mail>"), text: "ggus 654321\nSee the GGUS ticket.")
         event.relayWindow = RelayWindow(relayedLastHour: 99, heldWaiting: true)
         let decision = scenario.run(.message(event), at: "2026-11-30 10:00")
-        #expect(decision.history.last?.action == "comment.held")
+        #expect(decision.history.last?.action == .commentHeld)
         #expect(decision.history.last?.detail == "→ ggus 654321: GGUS ticket 654321 linked\nSee the GGUS ticket.")
     }
 
@@ -134,10 +134,10 @@ struct RelayContentTests {
         let held = [
             HistoryEntry(
                 ticket: TicketID(12), at: World.at("2026-11-30 10:01"), cause: .message(id: "1"), actor: World.italyMember,
-                action: "comment.held", detail: "one")
+                action: .commentHeld, detail: "one")
         ]
         let decision = scenario.run(.heldRelaysDue(TimerKey(ticket: TicketID(12), kind: .heldRelays), held: held), at: "2026-11-30 11:02")
         let relay = try #require(decision.notifications.first)
-        #expect(relay.facts["attribution"] == "paolo.veronesi@cnaf.example.org (ea-NGI_IT-INFN-T1)")
+        #expect(relay.facts[.attribution] == "paolo.veronesi@cnaf.example.org (ea-NGI_IT-INFN-T1)")
     }
 }

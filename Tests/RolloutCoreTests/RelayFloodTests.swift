@@ -17,10 +17,10 @@ struct RelayFloodTests {
         var scenario = Scenario.assigned()
         let under = mail("still testing", window: RelayWindow(relayedLastHour: 4, heldWaiting: false), in: &scenario, at: "2026-11-30 10:00")
         #expect(under.kinds == [.conversation])
-        #expect(under.history.map(\.action) == ["comment"])
+        #expect(under.history.map(\.action) == [.comment])
         let over = mail("still testing 2", window: RelayWindow(relayedLastHour: 5, heldWaiting: false), in: &scenario, at: "2026-11-30 10:01")
         #expect(over.notifications.isEmpty)
-        #expect(over.history.map(\.action) == ["comment.held"])
+        #expect(over.history.map(\.action) == [.commentHeld])
         #expect(over.scheduled(.heldRelays) == World.at("2026-11-30 11:01"))
         let more = mail("still testing 3", window: RelayWindow(relayedLastHour: 5, heldWaiting: true), in: &scenario, at: "2026-11-30 10:02")
         #expect(more.notifications.isEmpty && more.timers.isEmpty)
@@ -37,16 +37,16 @@ struct RelayFloodTests {
 
     @Test("the window counts this sender's relays of the last hour, and sees held mail not yet sent")
     func window() {
-        func entry(_ action: String, _ actor: EmailAddress, _ time: String) -> HistoryEntry {
+        func entry(_ action: HistoryAction, _ actor: EmailAddress, _ time: String) -> HistoryEntry {
             HistoryEntry(ticket: TicketID(12), at: World.at(time), cause: .message(id: "x"), actor: actor, action: action, detail: "t")
         }
         let history = [
-            entry("comment", World.italyMember, "2026-11-30 08:59"),
-            entry("comment", World.italyMember, "2026-11-30 09:30"),
-            entry("comment", World.manager, "2026-11-30 09:31"),
-            entry("comment.held", World.italyMember, "2026-11-30 09:40"),
-            entry("comment.held-sent", World.italyMember, "2026-11-30 09:45"),
-            entry("comment", World.italyMember, "2026-11-30 09:50"),
+            entry(.comment, World.italyMember, "2026-11-30 08:59"),
+            entry(.comment, World.italyMember, "2026-11-30 09:30"),
+            entry(.comment, World.manager, "2026-11-30 09:31"),
+            entry(.commentHeld, World.italyMember, "2026-11-30 09:40"),
+            entry(.commentHeldSent, World.italyMember, "2026-11-30 09:45"),
+            entry(.comment, World.italyMember, "2026-11-30 09:50"),
         ]
         let window = RelayWindow(lastHour: history, heldRelaysPending: false, sender: World.italyMember, now: World.at("2026-11-30 10:00"))
         #expect(window == RelayWindow(relayedLastHour: 2, heldWaiting: false))
@@ -54,7 +54,7 @@ struct RelayFloodTests {
         #expect(waiting.heldWaiting)
         // The held mail waiting is what the timer holds: the held entries after the last ones sent.
         #expect(RelayWindow.heldSinceSent(in: history).isEmpty)
-        #expect(RelayWindow.heldSinceSent(in: history + [entry("comment.held", World.manager, "2026-11-30 09:55")]).count == 1)
+        #expect(RelayWindow.heldSinceSent(in: history + [entry(.commentHeld, World.manager, "2026-11-30 09:55")]).count == 1)
     }
 
     @Test("when the timer fires, each sender's held mail goes out as one relay, not to its author, bounded")
@@ -66,21 +66,21 @@ struct RelayFloodTests {
             held.append(
                 HistoryEntry(
                     ticket: TicketID(12), at: World.at("2026-11-30 10:0\(index)"), cause: .message(id: "\(index)"),
-                    actor: World.italyMember, action: "comment.held", detail: "HELD-\(index) \(long)"))
+                    actor: World.italyMember, action: .commentHeld, detail: "HELD-\(index) \(long)"))
         }
         held.append(
             HistoryEntry(
                 ticket: TicketID(12), at: World.at("2026-11-30 10:09"), cause: .message(id: "m"), actor: World.germanyMember,
-                action: "comment.held", detail: "from Germany"))
+                action: .commentHeld, detail: "from Germany"))
         let decision = scenario.run(.heldRelaysDue(TimerKey(ticket: TicketID(12), kind: .heldRelays), held: held), at: "2026-11-30 11:02")
         #expect(decision.kinds == [.conversation, .conversation])
         let italian = decision.notifications[0]
-        #expect(italian.facts["held"] == "8" && italian.facts["author"] == World.italyMember.value)
+        #expect(italian.facts[.held] == "8" && italian.facts[.author] == World.italyMember.value)
         #expect(!italian.recipients.contains(World.italyMember) && italian.recipients.contains(World.manager))
-        let text = italian.facts["text"] ?? ""
+        let text = italian.facts[.text] ?? ""
         #expect(text.count <= 10_100)
         #expect(text.contains("HELD-1 ") && !text.contains("HELD-8 ") && text.contains("more, kept on the ticket"))
-        #expect(decision.notifications[1].facts["held"] == "1")
-        #expect(decision.history.map(\.action) == ["comment.held-sent", "comment.held-sent"])
+        #expect(decision.notifications[1].facts[.held] == "1")
+        #expect(decision.history.map(\.action) == [.commentHeldSent, .commentHeldSent])
     }
 }

@@ -17,7 +17,7 @@ struct StagingAndAnswerTests {
         #expect(decision.createdTicket == TicketID(12))
         #expect(decision.hooks.map(\.hook) == [.stageRollOut])
         #expect(decision.recipients(of: .releaseStaged) == [World.manager, World.otherManager])
-        #expect(decision.history.contains { $0.ticket == TicketID(11) && $0.action == "status" })
+        #expect(decision.history.contains { $0.ticket == TicketID(11) && $0.action == .status })
     }
 
     @Test("staging twice changes nothing")
@@ -176,7 +176,7 @@ struct EscalationTests {
         let decision = scenario.fire(.escalation, at: "2026-11-30 15:00")
         #expect(decision.recipients(of: .escalation) == [World.manager, World.otherManager, World.list])
         #expect(scenario.rollout.escalationsSent == 1)
-        #expect(decision.notifications.first { $0.kind == .escalation }?.facts["teams_without_answer"]?.contains("ea-NGI_IT-INFN-T1") == true)
+        #expect(decision.notifications.first { $0.kind == .escalation }?.facts[.teamsWithoutAnswer]?.contains("ea-NGI_IT-INFN-T1") == true)
         #expect(decision.scheduled(.escalation) == World.at("2026-12-01 15:00"))
     }
 
@@ -337,7 +337,7 @@ struct TestingAndReportTests {
         var scenario = Self.accepted()
         let decision = scenario.mail("The upgrade script fails on SL5 with DPM 1.7.4.\nAny hints?", from: World.italyMember, at: "2026-12-01 10:00")
         #expect(decision.results.isEmpty)
-        #expect(decision.history.last?.action == "comment")
+        #expect(decision.history.last?.action == .comment)
         let relayed = decision.recipients(of: .conversation)
         #expect(relayed.contains(World.manager) && relayed.contains(World.germanyMember))
         #expect(!relayed.contains(World.italyMember))
@@ -348,7 +348,7 @@ struct TestingAndReportTests {
         var scenario = Self.accepted()
         let minimum = scenario.fire(.testingMinimum, team: World.italy, at: "2026-12-05 10:00")
         #expect(minimum.recipients(of: .testingMinimumReached).contains(World.italyMember))
-        #expect(minimum.notifications.first?.facts["report_name"]?.contains("ea-NGI_IT-INFN-T1-EMI-1.0-SE-DPM_mysql-1.8.0-1.") == true)
+        #expect(minimum.notifications.first?.facts[.reportName]?.contains("ea-NGI_IT-INFN-T1-EMI-1.0-SE-DPM_mysql-1.8.0-1.") == true)
         let maximum = scenario.fire(.testingMaximum, team: World.italy, at: "2026-12-07 10:00")
         #expect(maximum.recipients(of: .testingMaximumReached).isSuperset(of: [World.italyMember, World.manager]))
     }
@@ -391,10 +391,10 @@ struct TestingAndReportTests {
         var scenario = Self.accepted()
         let decision = scenario.mail("", from: World.italyMember, at: "2026-12-06 10:00", attachments: [AttachmentFacts(fileName: "report.docx", head: openDocumentHead)])
         #expect(decision.attachments.first?.wellNamed == false)
-        #expect(decision.history.contains { $0.action == "attachment.refused" })
+        #expect(decision.history.contains { $0.action == .attachmentRefused })
         let notice = decision.notifications.first { $0.kind == .reportRefused }
         #expect(notice?.recipients == [World.italyMember])
-        #expect(notice?.facts["expected_name"] == "ea-NGI_IT-INFN-T1-EMI-1.0-SE-DPM_mysql-1.8.0-1.doc|docx|odt")
+        #expect(notice?.facts[.expectedName] == "ea-NGI_IT-INFN-T1-EMI-1.0-SE-DPM_mysql-1.8.0-1.doc|docx|odt")
         #expect(scenario.assignment(World.italy)?.report == nil)
     }
 
@@ -536,7 +536,7 @@ struct DeliveryFailureTests {
         var scenario = Scenario.assigned()
         let failed = FailedRecipient(address: World.portugalMember, action: "failed", status: "5.1.1", diagnostic: "smtp; 550 5.1.1 user unknown")
         let decision = scenario.run(.deliveryFailed([failed], cause: .message(id: "<bounce@mx>")), at: "2026-11-27 15:05")
-        #expect(decision.history.map(\.action) == ["delivery.failed"])
+        #expect(decision.history.map(\.action) == [.deliveryFailed])
         #expect(decision.history.first?.detail.contains("goncalo.borges@lip.example.org failed: 5.1.1") == true)
         #expect(decision.recipients(of: .deliveryFailed) == [World.manager, World.otherManager])
         #expect(scenario.run(.deliveryFailed([], cause: .message(id: "<b2@mx>")), at: "2026-11-27 15:06").notifications.isEmpty)

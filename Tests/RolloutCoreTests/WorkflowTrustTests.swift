@@ -78,7 +78,7 @@ struct EscalationOncePerWorkingDayTests {
         let decision = scenario.mail(Array(repeating: "escalate", count: 60).joined(separator: "\n"), from: World.manager, at: "2026-11-30 10:14")
         #expect(decision.statuses == [.applied] + Array(repeating: .unchanged, count: 59))
         #expect(scenario.rollout.escalationsSent == 1)
-        #expect(decision.history.filter { $0.action == "escalation" }.count == 1)
+        #expect(decision.history.filter { $0.action == .escalation }.count == 1)
         var alone = Scenario.assigned()
         let single = alone.mail("escalate", from: World.manager, at: "2026-11-30 10:14")
         #expect(decision.notifications.filter { $0.kind == .escalation } == single.notifications.filter { $0.kind == .escalation })
@@ -93,7 +93,7 @@ struct EscalationOncePerWorkingDayTests {
         var sent = 0
         for minute in 0..<60 {
             let decision = scenario.mail("escalate", from: World.manager, at: String(format: "2026-11-30 11:%02d", minute))
-            sent += decision.history.filter { $0.action == "escalation" }.count
+            sent += decision.history.filter { $0.action == .escalation }.count
         }
         #expect(sent == 1)
         #expect(scenario.rollout.escalationsSent == 1)

@@ -14,7 +14,7 @@ struct GatewayTests {
         let stored = try #require(try await test.store.load(ticket))
         #expect(stored.queue == .stagedRollout)
         #expect(stored.rolloutCase.release.status == .stageRollOut)
-        #expect(try await test.store.history(of: TicketID(1)).map(\.action) == ["created", "status", "child"])
+        #expect(try await test.store.history(of: TicketID(1)).map(\.action) == [.created, .status, .child])
         // One copy per manager of the stack (mario.david, joao.pina), each with its own reply address; and the release
         // manager's copy of `release new`.
         #expect(try await test.store.outboxCounts().queued == 3)

@@ -38,7 +38,7 @@ struct StoreDriverEquivalenceTests {
             conflicts += 1
         }
         // A message is recorded once.
-        let seen = SeenMessage(key: "<once@test>", ticket: ticket, sender: nil, disposition: "set-aside")
+        let seen = SeenMessage(key: "<once@test>", ticket: ticket, sender: nil, disposition: .message(.setAside, reason: nil))
         try await test.store.recordSeen(seen, at: test.clock.now, outbox: [])
         var duplicate = false
         do { try await test.store.recordSeen(seen, at: test.clock.now, outbox: []) } catch StoreError.alreadySeen { duplicate = true }
@@ -89,6 +89,6 @@ struct StoreDriverEquivalenceTests {
         }
         let stored = try #require(try await test.store.load(ticket))
         #expect(stored.rolloutCase.rollout?.teams.isEmpty == true)
-        #expect(!(try await test.store.history(of: ticket)).contains { $0.action.hasPrefix("team.") })
+        #expect(!(try await test.store.history(of: ticket)).contains { $0.action.rawValue.hasPrefix("team.") })
     }
 }

@@ -40,7 +40,7 @@ struct StoreTests {
             now: amsterdam("2026-11-27 15:01"))
         let outbox = try test.gateway.renderer.render(decision, cause: .message(id: "<x@y>"), now: amsterdam("2026-11-27 15:01"))
         await #expect(throws: StoreError.conflict(ticket)) {
-            try await test.store.commit(StoreCommit(base: stale, decision: decision, outbox: outbox, seen: SeenMessage(key: "<x@y>", ticket: ticket, sender: nil, disposition: "applied")))
+            try await test.store.commit(StoreCommit(base: stale, decision: decision, outbox: outbox, seen: SeenMessage(key: "<x@y>", ticket: ticket, sender: nil, disposition: .message(.applied, reason: nil))))
         }
         #expect(try await test.store.history(of: ticket).count == historyBefore)
         #expect(try await test.store.outboxCounts().queued == outboxBefore)
@@ -83,7 +83,7 @@ struct StoreTests {
             try await test.store.withTransaction { transaction in
                 _ = try await test.apply(
                     "assign NGI_IT-INFN-T1", to: ticket, as: "mario.david@lip.example.org", at: "2026-11-27 15:00", within: transaction)
-                try await transaction.recordSeen(SeenMessage(key: "<batch@test>", ticket: nil, sender: nil, disposition: "applied"), at: amsterdam("2026-11-27 15:00"))
+                try await transaction.recordSeen(SeenMessage(key: "<batch@test>", ticket: nil, sender: nil, disposition: .message(.applied, reason: nil)), at: amsterdam("2026-11-27 15:00"))
                 throw Stop()
             }
         }
@@ -151,7 +151,7 @@ struct StoreTests {
     @Test("a message recorded as seen cannot be recorded again")
     func seenOnce() async throws {
         let test = try TestGateway()
-        let message = SeenMessage(key: "<abc@example.org>", ticket: nil, sender: nil, disposition: "applied")
+        let message = SeenMessage(key: "<abc@example.org>", ticket: nil, sender: nil, disposition: .message(.applied, reason: nil))
         try await test.store.recordSeen(message, at: amsterdam("2026-11-26 10:00"))
         #expect(try await test.store.hasSeen("<abc@example.org>"))
         await #expect(throws: StoreError.alreadySeen("<abc@example.org>")) {
@@ -200,10 +200,10 @@ struct AnswerCountTests {
             for index in 0..<count {
                 let recipient = EmailAddress(recipients[index % recipients.count])
                 try await transaction.recordSeen(
-                    SeenMessage(key: "<\(tag)-\(index)@test>", ticket: nil, sender: recipient, disposition: "applied"), at: date,
+                    SeenMessage(key: "<\(tag)-\(index)@test>", ticket: nil, sender: recipient, disposition: .message(.applied, reason: nil)), at: date,
                     outbox: [
                         OutgoingMessage(
-                            messageID: "\(tag)-\(index)@rollout.example.org", ticket: nil, kind: OutboxKind(rawValue: "transcript"),
+                            messageID: "\(tag)-\(index)@rollout.example.org", ticket: nil, kind: .notification(.transcript),
                             sender: EmailAddress("staged-rollout@rollout.example.org"), recipients: [recipient], data: [], createdAt: date)
                     ])
             }

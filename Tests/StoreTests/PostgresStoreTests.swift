@@ -127,7 +127,7 @@ struct PostgresStoreTests {
         var detail = ""
         do {
             try await store.recordSeen(
-                SeenMessage(key: "<a\u{0}b@example.org>", ticket: nil, sender: nil, disposition: "set-aside"), at: Date(), outbox: [])
+                SeenMessage(key: "<a\u{0}b@example.org>", ticket: nil, sender: nil, disposition: .message(.setAside, reason: nil)), at: Date(), outbox: [])
         } catch StoreError.refused(let reason) {
             detail = reason
         }
@@ -136,7 +136,7 @@ struct PostgresStoreTests {
         #expect(!IngestLoop<UnmovedTestSource>.isTemporary(StoreError.refused(detail)))
         #expect(!IngestLoop<UnmovedTestSource>.isStoreTemporary(StoreError.refused(detail)))
         // The store is still there for the next event.
-        try await store.recordSeen(SeenMessage(key: "<fine@example.org>", ticket: nil, sender: nil, disposition: "set-aside"), at: Date(), outbox: [])
+        try await store.recordSeen(SeenMessage(key: "<fine@example.org>", ticket: nil, sender: nil, disposition: .message(.setAside, reason: nil)), at: Date(), outbox: [])
         #expect(try await store.hasSeen("<fine@example.org>"))
     }
 }

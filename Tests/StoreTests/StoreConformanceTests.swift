@@ -44,8 +44,8 @@ struct StoreConformanceTests {
         let actors = history.compactMap(\.actor?.value)
         #expect(actors.first == "mario.david@lip.example.org")
         #expect(actors.last == "paolo.veronesi@cnaf.example.org")
-        let accepted = try #require(history.firstIndex { $0.detail.contains("accept") || $0.action.contains("accept") })
-        let downtime = try #require(history.firstIndex { $0.detail.contains("downtime") || $0.action.contains("downtime") })
+        let accepted = try #require(history.firstIndex { $0.detail.contains("accept") || $0.action.rawValue.contains("accept") })
+        let downtime = try #require(history.firstIndex { $0.detail.contains("downtime") || $0.action.rawValue.contains("downtime") })
         #expect(accepted < downtime)
         // Read again, the same entries in the same order.
         #expect(try await test.store.history(of: ticket) == history)
@@ -140,7 +140,7 @@ struct StoreConformanceTests {
         #expect(try await second.store.hasSeen("<once@test>"))
 
         // A message that changes no ticket is recorded once too.
-        let seen = SeenMessage(key: "<aside@test>", ticket: nil, sender: EmailAddress("x@example.org"), disposition: "set-aside")
+        let seen = SeenMessage(key: "<aside@test>", ticket: nil, sender: EmailAddress("x@example.org"), disposition: .message(.setAside, reason: nil))
         try await first.store.recordSeen(seen, at: Date())
         await #expect(throws: StoreError.alreadySeen("<aside@test>")) { try await second.store.recordSeen(seen, at: Date()) }
         let lookup = try await second.store.lookUp(messageKey: "<aside@test>", ticket: ticket, sender: nil, answersSince: Date.distantPast)
@@ -157,7 +157,7 @@ struct StoreConformanceTests {
         let (_, ticket) = try await test.staged()
         let mario = EmailAddress("mario.david@lip.example.org")
         let written = amsterdam("2026-11-27 14:58")
-        let first = SeenMessage(key: "<first@test>", ticket: ticket, sender: mario, disposition: "applied", replayKeys: ["replay:aa", "replay:bb"])
+        let first = SeenMessage(key: "<first@test>", ticket: ticket, sender: mario, disposition: .message(.applied, reason: nil), replayKeys: ["replay:aa", "replay:bb"])
         _ = try await test.gateway.apply(
             to: ticket, sender: Sender(address: mario, authentication: .strong, basis: .token),
             lines: [ReadLine("assign NGI_IT-INFN-T1")], cause: .message(id: "<first@test>"), seen: first, writtenAt: written)
@@ -168,7 +168,7 @@ struct StoreConformanceTests {
         #expect(!entries.isEmpty && entries.allSatisfy { $0.writtenAt == written })
 
         let before = try await test.store.history(of: ticket).count
-        let again = SeenMessage(key: "<again@test>", ticket: ticket, sender: mario, disposition: "applied", replayKeys: ["replay:bb"])
+        let again = SeenMessage(key: "<again@test>", ticket: ticket, sender: mario, disposition: .message(.applied, reason: nil), replayKeys: ["replay:bb"])
         await #expect(throws: StoreError.alreadySeen("replay:bb")) {
             _ = try await test.gateway.apply(
                 to: ticket, sender: Sender(address: mario, authentication: .strong, basis: .token),
@@ -235,7 +235,7 @@ struct StoreConformanceTests {
             links: ReleaseLinks(releaseNotes: "a", fixedBugs: "b", documentation: "c"), at: amsterdam("2026-11-26 09:00"),
             cause: .operatorAction("release new"))
         #expect(try await second.load(created.id)?.rolloutCase.release == created)
-        #expect(try await second.history(of: created.id).map(\.action) == ["created"])
+        #expect(try await second.history(of: created.id).map(\.action) == [.created])
     }
 
     @Test("migrations: a store at an earlier schema version is brought up to date with its rows", arguments: migratingDrivers)
@@ -287,7 +287,7 @@ struct StoreConformanceTests {
     func setAsideDropForgetsSeen(driver: StoreDriver) async throws {
         let store = try await driver.makePlace().open()
         let now = amsterdam("2026-11-30 10:00")
-        try await store.recordSeen(SeenMessage(key: "<a@example.org>", ticket: nil, sender: nil, disposition: "set-aside"), at: now, outbox: [])
+        try await store.recordSeen(SeenMessage(key: "<a@example.org>", ticket: nil, sender: nil, disposition: .message(.setAside, reason: nil)), at: now, outbox: [])
         _ = try await store.keepSetAside(Self.setAside("a", bytes: 10, at: now), limit: 1000)
         let id = try #require(try await store.setAsideMessages().first?.id)
         #expect(try await store.dropSetAside(id, forgettingSeen: true))
@@ -326,13 +326,13 @@ struct StoreConformanceTests {
                 messageID: "answer-\(minute)@test", ticket: nil, kind: OutboxKind.answers[minute % OutboxKind.answers.count],
                 sender: EmailAddress("gw@example.org"), recipients: [EmailAddress("someone@example.org")],
                 data: Array("Subject: answer\r\n\r\nbody\r\n".utf8), createdAt: at, nextAttemptAt: at)
-            try await store.recordSeen(SeenMessage(key: "<m\(minute)@test>", ticket: nil, sender: sender, disposition: "set-aside"), at: at, outbox: [answer])
+            try await store.recordSeen(SeenMessage(key: "<m\(minute)@test>", ticket: nil, sender: sender, disposition: .message(.setAside, reason: nil)), at: at, outbox: [answer])
         }
         let notification = OutgoingMessage(
-            messageID: "note@test", ticket: nil, kind: OutboxKind(rawValue: "team-assigned"), sender: EmailAddress("gw@example.org"),
+            messageID: "note@test", ticket: nil, kind: .notification(.teamAssigned), sender: EmailAddress("gw@example.org"),
             recipients: [EmailAddress("someone@example.org")], data: Array("Subject: n\r\n\r\nbody\r\n".utf8), createdAt: start,
             nextAttemptAt: start)
-        try await store.recordSeen(SeenMessage(key: "<n@test>", ticket: nil, sender: nil, disposition: "set-aside"), at: start, outbox: [notification])
+        try await store.recordSeen(SeenMessage(key: "<n@test>", ticket: nil, sender: nil, disposition: .message(.setAside, reason: nil)), at: start, outbox: [notification])
         let within = try await store.lookUp(messageKey: "<x@test>", ticket: nil, sender: sender, answersSince: start.addingTimeInterval(-3600))
         #expect(within.answersToSender == 3)
         #expect(within.seen == false)

@@ -74,7 +74,7 @@ struct GatewayOverStore {
         let id = messageID ?? "<\(UUID().uuidString)@test>"
         return try await gateway.apply(
             to: ticket, sender: Sender(address: EmailAddress(sender), authentication: .strong), text: text, cause: .message(id: id),
-            seen: messageID.map { SeenMessage(key: $0, ticket: ticket, sender: EmailAddress(sender), disposition: "applied") })
+            seen: messageID.map { SeenMessage(key: $0, ticket: ticket, sender: EmailAddress(sender), disposition: .message(.applied, reason: nil)) })
     }
 }
 

@@ -77,8 +77,8 @@ public struct NotificationRenderer: Sendable {
         var draft = MailComposer.Draft(
             to: [], subject: "", body: "", messageID: messageID, ticket: notification.ticket, date: now)
         if notification.kind == .transcript { draft.autoSubmitted = "auto-replied" }
-        if let answered = notification.facts["in_reply_to"] { draft.inReplyTo = answered }
-        if let chain = notification.facts["references"] { draft.references = chain.split(separator: " ").map(String.init) }
+        if let answered = notification.facts[.inReplyTo] { draft.inReplyTo = answered }
+        if let chain = notification.facts[.references] { draft.references = chain.split(separator: " ").map(String.init) }
         let lists = Set(context.registry.people(ofStack: rolloutCase.release.release.stack).lists)
         let (templates, composer, template) = (self.templates, self.composer, notification.template)
         let text = RenderedText { try templates.render(template, values) }
@@ -145,7 +145,7 @@ public struct NotificationRenderer: Sendable {
     /// A Message-ID that the same notification of the same event always gets.
     func messageID(for notification: RoutedNotification, index: Int, cause: Cause, now: Date) -> String {
         // Two notices of one event to the same people (two teams' no-answer at one deadline) differ by team and facts.
-        let facts = notification.facts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
+        let facts = notification.facts.templateValues.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
         // The recipients as an array prints them (`["a@b", "c@d"]`), spelt out element by element because printing
         // the array itself went through the generic printing machinery.
         let recipients = "[" + notification.recipients.map(\.key.debugDescription).joined(separator: ", ") + "]"
@@ -180,7 +180,7 @@ public struct NotificationRenderer: Sendable {
                 values["answered_by"] = assignment.answeredBy?.value ?? ""
             }
         }
-        values.merge(notification.facts) { _, fact in fact }
+        values.merge(notification.facts.templateValues) { _, fact in fact }
         return values
     }
 

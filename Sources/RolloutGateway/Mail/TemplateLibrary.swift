@@ -1,5 +1,6 @@
 import Foundation
 import Mustache
+import RolloutCore
 
 /// The notification templates: the shipped defaults, overridden by an operator's folder.
 public struct TemplateLibrary: Sendable {
@@ -55,7 +56,7 @@ public struct TemplateLibrary: Sendable {
     }
 
     /// The name of the template appended to every body.
-    public static let footer = "footer"
+    public static let footer = TemplateName.footer.rawValue
 
     /// Throws unless a template of this name exists: the only reason ``render(_:_:)`` fails.
     public func check(_ name: String) throws {

@@ -18,12 +18,12 @@ extension OutboxKind {
         }
     }
 
-    /// The class the caps count this kind in; a kind this binary does not know counts as the workflow's.
+    /// The class the caps count this kind in.
     public var capClass: CapClass {
         switch self {
         case .notification(.conversation): .relay
         case .notification(.transcript), .errorReply: .answer
-        case .notification, .unknown: .workflow
+        case .notification: .workflow
         }
     }
 }

@@ -1,24 +1,22 @@
 import RolloutCore
 
 /// What an outbox message is: a notification of the workflow (a transcript is one), or an answer to a message that
-/// named no ticket. Stored by its raw value.
-public enum OutboxKind: Hashable, Sendable, CustomStringConvertible {
+/// named no ticket. Stored by its raw value; a stored kind this binary does not know is an error when read.
+public enum OutboxKind: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     case notification(NotificationKind)
     /// The answer to a message that could not be applied to any ticket.
     case errorReply
-    /// A kind this binary does not know: written by a newer one, or by a benchmark.
-    case unknown(String)
 
     /// The kinds that answer a sender, counted for the per-sender hourly limit.
     public static let answers: [OutboxKind] = [.notification(.transcript), .errorReply]
 
-    public init(rawValue: String) {
+    public init?(rawValue: String) {
         if rawValue == "error-reply" {
             self = .errorReply
         } else if let kind = NotificationKind(rawValue: rawValue) {
             self = .notification(kind)
         } else {
-            self = .unknown(rawValue)
+            return nil
         }
     }
 
@@ -26,7 +24,6 @@ public enum OutboxKind: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .notification(let kind): kind.rawValue
         case .errorReply: "error-reply"
-        case .unknown(let name): name
         }
     }
 
@@ -34,8 +31,4 @@ public enum OutboxKind: Hashable, Sendable, CustomStringConvertible {
 
     /// Whether it answers a sender (a transcript or an error reply).
     public var isAnswer: Bool { Self.answers.contains(self) }
-
-    /// Kinds are equal by their stored name, as the stores compare them.
-    public static func == (lhs: OutboxKind, rhs: OutboxKind) -> Bool { lhs.rawValue == rhs.rawValue }
-    public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
 }

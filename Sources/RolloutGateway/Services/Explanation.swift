@@ -8,35 +8,35 @@ public struct Explanation: Codable, Sendable, Equatable {
         /// `report`, `summary` or `other`.
         public var kind: String
         public var wellNamed: Bool
-        public var team: String?
-        public var problem: String?
+        @NullWhenAbsent public var team: String?
+        @NullWhenAbsent public var problem: String?
     }
 
     public struct Result: Codable, Sendable, Equatable {
         public var line: String
         public var status: String
         public var message: String
-        public var expected: String?
-        public var refusal: String?
+        @NullWhenAbsent public var expected: String?
+        @NullWhenAbsent public var refusal: String?
     }
 
     public struct Failed: Codable, Sendable, Equatable {
         public var address: String
         public var action: String
-        public var status: String?
+        @NullWhenAbsent public var status: String?
     }
 
-    public var ticket: Int?
-    public var queue: String?
+    @NullWhenAbsent public var ticket: Int?
+    @NullWhenAbsent public var queue: String?
     /// How the ticket was found: `signed-address`, `subject-tag`, `in-reply-to`, `references`, `returned-message`.
-    public var foundBy: String?
-    public var sender: String?
-    public var senderSource: String?
+    @NullWhenAbsent public var foundBy: String?
+    @NullWhenAbsent public var sender: String?
+    @NullWhenAbsent public var senderSource: String?
     /// `reply`, `auto-reply`, `bounce` or `loop`.
     public var kind: String
     public var reasons: [String]
     /// Whether the store has seen the message; null without a store.
-    public var duplicate: Bool?
+    @NullWhenAbsent public var duplicate: Bool?
     public var viaList: Bool
     /// `strong` or `weak`.
     public var authentication: String
@@ -44,19 +44,19 @@ public struct Explanation: Codable, Sendable, Equatable {
     public var authenticationBasis: String
     /// The reply-address token the message was sent to: `person` (issued to the sender), `other-person`, `list`,
     /// `invalid`; null when it went to no token.
-    public var token: String?
+    @NullWhenAbsent public var token: String?
     /// The counting `Authentication-Results` that decided, and the fields that did not count with why.
     public var authenticationEvidence: [String]
     public var authenticationIgnored: [String]
     /// The `Received` hop where the message came in from outside, as found.
-    public var authenticationBoundary: String?
+    @NullWhenAbsent public var authenticationBoundary: String?
     /// The commands, teams in their canonical `ea-<NGI>-<Site-name>` form.
     public var commands: [[String]]
     /// Lines meant as commands that are malformed.
     public var malformed: [Result]
     /// Whether the sender may give every command from this mail (allowed, strong enough, fresh, in the leading block);
     /// null when no ticket could be checked.
-    public var authorized: Bool?
+    @NullWhenAbsent public var authorized: Bool?
     /// What each command would do on the ticket now (dry run); empty without a store.
     public var results: [Result]
     public var attachments: [Attachment]
@@ -69,7 +69,7 @@ public struct Explanation: Codable, Sendable, Equatable {
     /// What the gateway would do: `apply`, `record-duplicate`, `record-loop`, `record-auto-reply`, `record-bounce`, `set-aside`.
     public var action: String
     /// Why it would be set aside.
-    public var problem: String?
+    @NullWhenAbsent public var problem: String?
     /// Whether the sender would get an answer (transcript or error reply).
     public var answer: Bool
 
@@ -179,15 +179,4 @@ extension Ingest.Analysis {
         case .loop: "loop"
         }
     }
-}
-
-/// The README documents `null` for a value that is absent: `explain --json` writes the key with an explicit null
-/// rather than leaving it out (the synthesized encoders of this file call these instead of the standard ones).
-extension KeyedEncodingContainer {
-    fileprivate mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
-        try encode(value, forKey: key)
-    }
-    fileprivate mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { try encode(value, forKey: key) }
-    fileprivate mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws { try encode(value, forKey: key) }
-    fileprivate mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { try encode(value, forKey: key) }
 }

@@ -29,7 +29,7 @@ extension Ingest {
             "kind": "\(Analysis.kindName(analysis.classification.kind))",
         ]
         func seen(_ disposition: Disposition, _ reason: String? = nil) -> SeenMessage {
-            SeenMessage(key: key, ticket: analysis.ticket, sender: analysis.sender, disposition: disposition.rawValue + (reason.map { ": \($0)" } ?? ""))
+            SeenMessage(key: key, ticket: analysis.ticket, sender: analysis.sender, disposition: .message(disposition, reason: reason))
         }
         func record(_ disposition: Disposition, reason: String? = nil, answer: [OutgoingMessage] = []) async throws -> Outcome {
             do {
@@ -45,7 +45,7 @@ extension Ingest {
         func duplicate() async throws -> Outcome {
             // The copy is recorded too (under its own digest), so the record shows every copy that arrived;
             // a copy of the same bytes arriving again is already recorded, which is fine.
-            let copy = SeenMessage(key: "\(key) copy sha256:\(message.digest)", ticket: analysis.ticket, sender: analysis.sender, disposition: Disposition.duplicate.rawValue)
+            let copy = SeenMessage(key: "\(key) copy sha256:\(message.digest)", ticket: analysis.ticket, sender: analysis.sender, disposition: .message(.duplicate, reason: nil))
             do {
                 try await gateway.store.recordSeen(copy, at: now)
             } catch StoreError.alreadySeen {}

@@ -11,7 +11,7 @@ extension Ingest {
         guard let analysis else { return try await gateway.store.recordSeen(seen, at: now, outbox: outbox) }
         let kept = SetAsideMessage(
             id: analysis.setAsideID, key: seen.key, sender: analysis.sender?.value, subject: analysis.message.headers.subject,
-            reason: analysis.problem ?? seen.disposition, source: analysis.source, receivedAt: now, bytes: analysis.raw,
+            reason: analysis.problem ?? seen.disposition.description, source: analysis.source, receivedAt: now, bytes: analysis.raw,
             messageSize: max(analysis.rawSize, analysis.raw.count))
         let limit = configuration.setAsideMaxBytes
         let dropped = try await gateway.store.withTransaction { transaction in

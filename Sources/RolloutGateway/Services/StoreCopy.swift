@@ -55,7 +55,7 @@ public enum StoreCopy {
                     }
                 add([
                     "history", "\(entry.ticket)", "\(Int64(entry.at.timeIntervalSince1970.rounded(.down)))", cause, entry.actor?.value ?? "",
-                    entry.authentication?.rawValue ?? "", entry.basis?.rawValue ?? "", entry.action, entry.detail,
+                    entry.authentication?.rawValue ?? "", entry.basis?.rawValue ?? "", entry.action.rawValue, entry.detail,
                 ])
             }
         }

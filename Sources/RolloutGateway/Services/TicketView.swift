@@ -9,13 +9,13 @@ public struct TicketView: Codable, Sendable {
         public var status: String
         public var owner: String
         public var stack: String
-        public var component: String?
+        @NullWhenAbsent public var component: String?
         public var version: String
-        public var os: String?
-        public var arch: String?
+        @NullWhenAbsent public var os: String?
+        @NullWhenAbsent public var arch: String?
         public var links: Links
-        public var outcome: String?
-        public var documentId: String?
+        @NullWhenAbsent public var outcome: String?
+        @NullWhenAbsent public var documentId: String?
     }
 
     public struct Links: Codable, Sendable {
@@ -29,61 +29,61 @@ public struct TicketView: Codable, Sendable {
         public var assignedAt: Date
         public var volunteered: Bool
         public var answerDeadline: Date
-        public var answer: String?
-        public var answeredAt: Date?
-        public var answeredBy: String?
-        public var testingMinimumEnd: Date?
-        public var testingMaximumEnd: Date?
+        @NullWhenAbsent public var answer: String?
+        @NullWhenAbsent public var answeredAt: Date?
+        @NullWhenAbsent public var answeredBy: String?
+        @NullWhenAbsent public var testingMinimumEnd: Date?
+        @NullWhenAbsent public var testingMaximumEnd: Date?
         public var extendedDays: Int
         public var downtime: Bool
-        public var report: String?
-        public var reportedAt: Date?
-        public var unassignedAt: Date?
+        @NullWhenAbsent public var report: String?
+        @NullWhenAbsent public var reportedAt: Date?
+        @NullWhenAbsent public var unassignedAt: Date?
     }
 
     public struct Timer: Codable, Sendable {
         public var kind: String
-        public var team: String?
+        @NullWhenAbsent public var team: String?
         public var dueAt: Date
     }
 
     public struct Attachment: Codable, Sendable {
         public var fileName: String
         public var kind: String
-        public var team: String?
+        @NullWhenAbsent public var team: String?
         public var wellNamed: Bool
-        public var problem: String?
+        @NullWhenAbsent public var problem: String?
         public var size: Int
     }
 
     public struct History: Codable, Sendable {
         public var at: Date
         public var cause: String
-        public var actor: String?
-        public var authentication: String?
+        @NullWhenAbsent public var actor: String?
+        @NullWhenAbsent public var authentication: String?
         /// How the authentication was established: `token`, `dkim`, `dmarc`, `signature`, `from-only`, `operator`.
-        public var authenticationBasis: String?
+        @NullWhenAbsent public var authenticationBasis: String?
         public var action: String
         public var detail: String
     }
 
     public struct Escalation: Codable, Sendable {
         public var sent: Int
-        public var nextAt: Date?
+        @NullWhenAbsent public var nextAt: Date?
     }
 
     public var id: Int
     public var queue: String
     public var title: String
     public var status: String
-    public var parent: Int?
-    public var child: Int?
+    @NullWhenAbsent public var parent: Int?
+    @NullWhenAbsent public var child: Int?
     public var release: Release
-    public var outcome: String?
-    public var documentId: String?
-    public var summary: String?
+    @NullWhenAbsent public var outcome: String?
+    @NullWhenAbsent public var documentId: String?
+    @NullWhenAbsent public var summary: String?
     public var ggus: [String]
-    public var escalation: Escalation?
+    @NullWhenAbsent public var escalation: Escalation?
     public var teams: [Team]
     public var timers: [Timer]
     public var attachments: [Attachment]
@@ -128,18 +128,7 @@ extension Gateway {
             history: try await store.history(of: ticket).map {
                 .init(
                     at: $0.at, cause: $0.cause.description, actor: $0.actor?.value, authentication: $0.authentication?.rawValue,
-                    authenticationBasis: $0.basis?.rawValue, action: $0.action, detail: $0.detail)
+                    authenticationBasis: $0.basis?.rawValue, action: $0.action.rawValue, detail: $0.detail)
             })
     }
-}
-
-/// The README documents `null` for a value that is absent: `tickets show --json` writes the key with an explicit
-/// null rather than leaving it out (the synthesized encoders of this file call these instead of the standard ones).
-extension KeyedEncodingContainer {
-    fileprivate mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
-        try encode(value, forKey: key)
-    }
-    fileprivate mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { try encode(value, forKey: key) }
-    fileprivate mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws { try encode(value, forKey: key) }
-    fileprivate mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { try encode(value, forKey: key) }
 }

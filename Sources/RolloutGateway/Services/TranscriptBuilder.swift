@@ -16,25 +16,25 @@ struct TranscriptBuilder: Sendable {
         // The sender's chain, bounded here already: a message may name thousands of references.
         let chain = ReferenceList(chain: ReferenceList.chain(references: headers.references, inReplyTo: headers.inReplyTo)).ids
         let queue: Queue = decision.state.rollout?.id == ticket ? .stagedRollout : .release
-        let threading = ["in_reply_to": headers.messageID ?? "", "references": chain.joined(separator: " ")]
+        let threading: [NoticeFact: String] = [.inReplyTo: headers.messageID ?? "", .references: chain.joined(separator: " ")]
         if Self.refusedForWantOfProof(decision, folded: folded) {
             // The From may be forged: the person it names gets a plain notice, not a transcript of someone else's
             // commands as if they were theirs.
-            var facts = threading.merging(["message_id": headers.messageID ?? "", "refused_count": "\(decision.results.count)"]) { $1 }
+            var facts = threading.merging([.messageID: headers.messageID ?? "", .refusedCount: "\(decision.results.count)"]) { $1 }
             // Its conversation text, if any, went to the watchers (marked as not verified): say so (a fact only when
             // it did: a template section takes any value given, an empty one too).
-            if decision.notifications.contains(where: { $0.kind == .conversation }) { facts["relayed"] = "yes" }
+            if decision.notifications.contains(where: { $0.kind == .conversation }) { facts[.relayed] = "yes" }
             return RoutedNotification(
                 kind: .transcript, template: Self.inYourNameTemplate, ticket: ticket, queue: queue, team: nil, recipients: [sender],
                 facts: facts)
         }
         return RoutedNotification(
-            kind: .transcript, template: NotificationKind.transcript.rawValue, ticket: ticket, queue: queue, team: nil,
-            recipients: [sender], facts: threading.merging(["transcript": text(for: decision, folded: folded)]) { $1 })
+            kind: .transcript, template: TemplateName.transcript.rawValue, ticket: ticket, queue: queue, team: nil,
+            recipients: [sender], facts: threading.merging([.transcript: text(for: decision, folded: folded)]) { $1 })
     }
 
     /// The notice to a person in whose name a message came without proof, when nothing of it applied.
-    static let inYourNameTemplate = "sent-in-your-name"
+    static let inYourNameTemplate = TemplateName.sentInYourName.rawValue
 
     /// Whether nothing of the message applied because its sender was not proven (a weak From, or a stale or replayed
     /// mail): every command refused, at least one for that reason, no attachment and nothing else to tell.
@@ -76,7 +76,7 @@ struct TranscriptBuilder: Sendable {
         guard !attachments.isEmpty else { return [] }
         var expected: [String: String] = [:]
         for notification in folded where notification.kind == .reportRefused {
-            if let file = notification.facts["file_name"], let name = notification.facts["expected_name"] { expected[file] = name }
+            if let file = notification.facts[.fileName], let name = notification.facts[.expectedName] { expected[file] = name }
         }
         struct Verdict: Hashable {
             var what: String
@@ -114,8 +114,8 @@ struct TranscriptBuilder: Sendable {
         let facts = notification.facts
         let team = notification.team
         switch notification.kind {
-        case .teamAccepted where notification.template == "answer-acknowledged":
-            guard let team, let minimum = facts["testing_minimum"], let maximum = facts["testing_maximum"] else { return nil }
+        case .teamAccepted where notification.template == TemplateName.answerAcknowledged.rawValue:
+            guard let team, let minimum = facts[.testingMinimum], let maximum = facts[.testingMaximum] else { return nil }
             let name = ReportFiles.expectedReportNames(team: team, release: state.release.release)
             return """
                 \(team): please run it in production and attach your report between \(minimum) and \(maximum), named
@@ -125,9 +125,9 @@ struct TranscriptBuilder: Sendable {
                 """
         case .teamAssigned:
             guard let team else { return nil }
-            return "\(team) is asked to answer by \(facts["deadline"] ?? "the deadline") with one line: accept \(team.shortForm) or reject \(team.shortForm)."
+            return "\(team) is asked to answer by \(facts[.deadline] ?? "the deadline") with one line: accept \(team.shortForm) or reject \(team.shortForm)."
         case .testingExtended:
-            guard let team, let end = facts["testing_maximum"] else { return nil }
+            guard let team, let end = facts[.testingMaximum] else { return nil }
             return "The testing period of \(team) now ends \(end)."
         case .downtimeReminder:
             guard let team else { return nil }

@@ -7,13 +7,13 @@ public struct SeenMessage: Sendable, Equatable {
     public var key: String
     public var ticket: TicketID?
     public var sender: EmailAddress?
-    /// What became of it (`applied`, `duplicate`, `set-aside`, …).
-    public var disposition: String
+    /// What became of it (applied, a duplicate, set aside and why, …).
+    public var disposition: SeenDisposition
     /// Further keys under which an applied message is recorded (``RolloutCore/ReplayIdentity``, hashed): the same
     /// mail sent again under a new Message-ID finds one of them and is a duplicate. Each is a row of its own.
     public var replayKeys: [String]
 
-    public init(key: String, ticket: TicketID?, sender: EmailAddress?, disposition: String, replayKeys: [String] = []) {
+    public init(key: String, ticket: TicketID?, sender: EmailAddress?, disposition: SeenDisposition, replayKeys: [String] = []) {
         self.replayKeys = replayKeys
         self.key = key
         self.ticket = ticket
@@ -26,6 +26,6 @@ extension SeenMessage {
     /// The rows a commit records: the message under its key, then one per replay key, naming the message.
     public var rows: [SeenMessage] {
         [SeenMessage(key: key, ticket: ticket, sender: sender, disposition: disposition)]
-            + replayKeys.map { SeenMessage(key: $0, ticket: ticket, sender: sender, disposition: "replay-key: \(key)") }
+            + replayKeys.map { SeenMessage(key: $0, ticket: ticket, sender: sender, disposition: .replayKey(of: key)) }
     }
 }

@@ -14,6 +14,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     /// The store refused this event's data (a value it cannot hold): the fault is the message's, not the store's,
     /// so it does not stop a batch.
     case refused(String)
+    /// A row holds a value this binary does not know (written by a newer version, or by hand): it is never read as
+    /// some default.
+    case unknownValue(table: String, column: String, value: String)
 
     public var description: String {
         switch self {
@@ -22,6 +25,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .busy(let detail): "the store is busy (\(detail)); try again later"
         case .unavailable(let detail): "the store cannot be used: \(detail)"
         case .refused(let detail): "the store refused the data: \(detail)"
+        case .unknownValue(let table, let column, let value):
+            "the store holds a value this version does not know: \(table).\(column) is '\(value)' (written by a newer version?)"
         }
     }
 }
