@@ -188,8 +188,10 @@ public final class SQLiteTicketStore: TicketStore {
     // MARK: Commit
 
     public func commit(_ commit: StoreCommit) async throws {
-        // Rows whose bytes are still being written are known to the batch only once this commit's savepoint is kept.
-        let composing = inBatch ? ComposingRows() : nil
+        // Each message's bytes, and so its sent-text fingerprint, are written with its row, also within a batch: a
+        // later message of the same group may paste this one's text below its own words, and must find it as the
+        // other drivers do (issue 19; bytes filled in at the batch's commit had the copy's lines read as commands).
+        let composing: ComposingRows? = nil
         let clockNow = clock.now()
         try await write { db in
             let now = commit.decision.history.first?.at ?? commit.outbox.first?.createdAt ?? clockNow
