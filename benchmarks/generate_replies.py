@@ -11,8 +11,9 @@ every one earns a transcript when `inbound.replies_per_hour` is raised.
 
 The third form (the store conformance test's mixed workload, Tests/StoreTests) writes, from the same teams and
 tickets and seeded by SEED, every kind of mail at once: accept, reject, downtime, ggus and plain conversation (relayed)
-from team members, extend from a stack manager, reports (ODF containers, well and badly named), and duplicates
-(a message written again under its Message-ID). Each file's name sorts in the order it was written.
+from team members, extend from a stack manager, reports (ODF containers, well and badly named), duplicates
+(a message written again under its Message-ID), and after an extend often the team's thanks with our notice of it
+pasted below, unquoted. Each file's name sorts in the order it was written.
 
 The mix follows what the gateway sees: top-posted Outlook and Gmail replies with quotes, some HTML-only,
 commands (accept, reject, downtime, ggus) and conversation, from the demo configuration's people.
@@ -80,21 +81,46 @@ def odf(text):
     return buffer.getvalue()
 
 
+def pasted(seed, index, k, j, days):
+    """A team's thanks with our notice that a manager extended its testing pasted below, unquoted and with no
+    attribution: only the sent text tells it is a copy (issue 12), and what follows the copy (`downtime <team> on`)
+    must not be read as a command."""
+    team, address = f"NGI_BENCH-SITE{k}", f"bench.{k}@site-{k}.example.org"
+    message = EmailMessage(policy=policy.SMTP)
+    message["From"] = f"Bench Member {k} <{address}>"
+    message["To"] = "EGI Staged Rollout <staged-rollout@rollout.example.org>"
+    message["Subject"] = f"RE: [staged-rollout #{2 * j + 2}] Testing period extended: Staged Rollout EMI-1.0 SE-bench-{j} 1.0-1 SL5 x86_64"
+    message["Date"] = "Mon, 30 Nov 2026 %02d:%02d:%02d +0100" % (16 + index // 3600, index // 60 % 60, index % 60)
+    message["Message-ID"] = f"<mixed-{seed}-{index}-pasted@site-{k}.example.org>"
+    message.set_content("\n".join([
+        f"Thanks for the extra time (note {index}).", "",
+        f"Dear ea-{team},", "",
+        f"your testing period for Staged Rollout EMI-1.0 SE-bench-{j} 1.0-1 SL5 x86_64 was extended by {days} days; it now ends",
+        "soon.", "", "If you put the service into a GOCDB \"beta\" downtime, tell us with:", f"    downtime {team} on", "",
+    ]))
+    return message.as_bytes()
+
+
 def mixed(seed, teams, tickets, count, root):
     for folder in ("new", "cur", "tmp"):
         os.makedirs(os.path.join(root, folder), exist_ok=True)
     rng = random.Random(seed)
     written = []
+    extended = None  # the team (k, j, days) whose testing the mail written last extended, for a reply pasting our notice
     for index in range(count):
+        after, extended = extended, None
         if written and rng.random() < 0.04:
             data = rng.choice(written)  # the same mail again: a duplicate
+        elif after and rng.random() < 0.6:
+            data = pasted(seed, index, *after)
+            written.append(data)
         else:
             k = rng.randrange(teams)
             j = k % tickets
             team, address = f"NGI_BENCH-SITE{k}", f"bench.{k}@site-{k}.example.org"
             name = f"Bench Member {k}"
             kind = rng.choices(["accept", "reject", "downtime", "ggus", "conversation", "report", "extend"],
-                               weights=[8, 3, 6, 5, 20, 4, 3])[0]
+                               weights=[8, 3, 6, 5, 20, 4, 6])[0]
             text = rng.choice([
                 "Thanks, the upgrade went fine on our test node.",
                 "We see a slow start of dpm-xrootd after the upgrade; investigating.",
@@ -124,6 +150,8 @@ def mixed(seed, teams, tickets, count, root):
                 message.set_boundary(f"mixed-{seed}-{index}")  # not a random one: the same bytes on every run
             data = message.as_bytes()
             written.append(data)
+            if kind == "extend":
+                extended = (k, j, int(commands[0].split()[-1]))
         with open(os.path.join(root, "new", f"{1764514000 + index}.{index:06d}.mixed:2,"), "wb") as file:
             file.write(data)
 

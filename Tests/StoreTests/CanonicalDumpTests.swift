@@ -16,12 +16,16 @@ struct CanonicalDumpTests {
         var testDescription: String { "\(driver.name), groups of \(groupSize)" }
     }
 
-    static let workload = MixedWorkload()
+    static let workload = MixedWorkload.spread
     static let messages = Result { try workload.messages() }
+    static let denseMessages = Result { try MixedWorkload.dense.messages() }
 
     /// The workload's store on `driver`, dumped.
-    static func dump(_ run: Run) async throws -> (dump: CanonicalDump, report: IngestLoop<WorkloadSource>.Report, failures: [Int]) {
+    static func dump(_ run: Run, _ workload: MixedWorkload = workload) async throws
+        -> (dump: CanonicalDump, report: IngestLoop<WorkloadSource>.Report, failures: [Int])
+    {
         let store = try await run.driver.makePlace().open()
+        let messages = workload.name == "dense" ? denseMessages : messages
         let (report, source) = try await workload.run(try messages.get(), on: store, groupSize: run.groupSize)
         let tables: [StoreTable] =
             if let memory = store as? MemoryTicketStore {
@@ -32,8 +36,9 @@ struct CanonicalDumpTests {
         return (try CanonicalDump(tables), report, await source.failures)
     }
 
-    /// The reference: memory, in groups of 64.
+    /// The references: memory, in groups of 64.
     static let reference = Task { try await dump(Run(driver: .memory, groupSize: 64)) }
+    static let denseReference = Task { try await dump(Run(driver: .memory, groupSize: 64), .dense) }
 
     @Test("the reference run does what the workload promises: ≥ 20 tickets touched, every command answered, relays, reports, duplicates")
     func workloadCoversTheMix() async throws {
@@ -51,17 +56,22 @@ struct CanonicalDumpTests {
         #expect(!(dump.tables["attachments"] ?? []).isEmpty, "no report kept")
         let transcripts = (dump.tables["outbox"] ?? []).filter { $0.contains("kind=\"transcript\"") }
         #expect(transcripts.count >= report.answered && report.answered > 0)
+        for line in history where line.contains("pasted") { print("PASTED", line.prefix(400)) }
+        for line in (dump.tables["outbox"] ?? []) where line.contains("answer-acknowledged") { print("ACK", line.prefix(300)); break }
         print("mixed workload on memory: \(report.dispositions), answered \(report.answered); rows \(dump.rowCounts.sorted { $0.key < $1.key })")
     }
 
-    @Test(
-        "the same canonical dump as memory's",
-        arguments: [Run(driver: .memory, groupSize: 1), Run(driver: .sqlite, groupSize: 1), Run(driver: .sqlite, groupSize: 64), Run(driver: .postgresql, groupSize: 64)])
-    func sameDump(run: Run) async throws {
-        let reference = try await Self.reference.value
+    static let runs = [
+        Run(driver: .memory, groupSize: 1), Run(driver: .sqlite, groupSize: 1), Run(driver: .sqlite, groupSize: 64),
+        Run(driver: .postgresql, groupSize: 64),
+    ]
+
+    @Test("the same canonical dump as memory's", arguments: [MixedWorkload.spread, .dense], runs)
+    func sameDump(workload: MixedWorkload, run: Run) async throws {
+        let reference = try await (workload.name == "dense" ? Self.denseReference : Self.reference).value
         let started = Date()
-        let (dump, report, failures) = try await Self.dump(run)
-        print("mixed workload on \(run.testDescription): \(String(format: "%.1f", Date().timeIntervalSince(started))) s; rows \(dump.rowCounts.sorted { $0.key < $1.key })")
+        let (dump, report, failures) = try await Self.dump(run, workload)
+        print("\(workload.name) workload on \(run.testDescription): \(String(format: "%.1f", Date().timeIntervalSince(started))) s; rows \(dump.rowCounts.sorted { $0.key < $1.key })")
         #expect(failures == reference.failures)
         #expect(report.answered == reference.report.answered)
         let differences = dump.differences(from: reference.dump, names: (run.testDescription, "memory"))

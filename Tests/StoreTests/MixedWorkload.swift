@@ -4,22 +4,35 @@ import MailGMime
 import RolloutCore
 import RolloutGateway
 import TestSupport
+import Testing
 
 /// Issue 19's mixed workload, the same on every driver: `tickets` staged rollouts with `teams` teams of one member
 /// each (as benchmarks/staged-ticket.sh's `stage_many_tickets` stages them), then `count` mails written by
 /// benchmarks/generate_replies.py --mixed (seeded): accept, reject, downtime, ggus and plain conversation (relayed)
-/// from the teams, extend from a stack manager, reports, duplicates. Every command mail is answered
-/// (`inbound.replies_per_hour` raised). Run through the real ``Ingest`` and ``IngestLoop`` with a ``TestClock``: the
-/// clock moves on by an uneven step (not whole milliseconds) after every `chunk` messages, the same times on every
-/// driver, whatever its group size.
-struct MixedWorkload: Sendable {
+/// from the teams, extend from a stack manager, reports, duplicates. Run through the real ``Ingest`` and
+/// ``IngestLoop`` with a ``TestClock``: the clock moves on by an uneven step (not whole milliseconds) after every
+/// `chunk` messages, the same times on every driver, whatever its group size.
+struct MixedWorkload: Sendable, CustomTestStringConvertible {
+    var name: String
     var seed = 19
     var teams = 48
     var tickets = 24
-    var count = 768
-    var chunk = 128
-    /// How far the clock moves after each chunk: about 20 minutes, so that the hour windows (answers, relays) slide.
-    var step: TimeInterval = 1_234.567_891_3
+    var count = 512
+    /// A group of 64 fills before the clock moves.
+    var chunk = 64
+    /// How far the clock moves after each chunk: 10 minutes and a fraction of a millisecond, so that the hour windows
+    /// (answers, relays) slide over the run and a stored time may be rounded.
+    var step: TimeInterval = 600.123_456_7
+    /// `inbound.replies_per_hour`.
+    var repliesPerHour = 1_000_000_000
+
+    var testDescription: String { name }
+
+    /// Every command mail answered: 48 teams over 24 tickets, the answer limit raised.
+    static let spread = MixedWorkload(name: "spread")
+    /// Each sender writes often: one team per ticket, at most 6 answers a sender and hour, 5 relays (the default): the
+    /// hour windows decide what is answered and relayed.
+    static let dense = MixedWorkload(name: "dense", seed: 20, teams: 24, count: 384, repliesPerHour: 6)
 
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let managers = EmailAddress("mario.david@lip.example.org")
@@ -49,7 +62,7 @@ struct MixedWorkload: Sendable {
         let benchTeams = (0..<teams).map { "  ea-NGI_BENCH-SITE\($0):\n    members: [bench.\($0)@site-\($0).example.org]\n    stacks: [EMI]\n" }
         text = text.replacingOccurrences(of: "\nteams:\n", with: "\nteams:\n" + benchTeams.joined())
             .replacingOccurrences(of: "sqlite: ../../demo-out/gateway.sqlite", with: "sqlite: \(NSTemporaryDirectory())unused.sqlite")
-        text += "\ninbound:\n  replies_per_hour: 1000000000\n"
+        text += "\ninbound:\n  replies_per_hour: \(repliesPerHour)\n"
         return try GatewayConfiguration.parse(text, file: demo.path)
     }
 
