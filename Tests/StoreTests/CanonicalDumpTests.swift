@@ -56,8 +56,6 @@ struct CanonicalDumpTests {
         #expect(!(dump.tables["attachments"] ?? []).isEmpty, "no report kept")
         let transcripts = (dump.tables["outbox"] ?? []).filter { $0.contains("kind=\"transcript\"") }
         #expect(transcripts.count >= report.answered && report.answered > 0)
-        for line in history where line.contains("pasted") { print("PASTED", line.prefix(400)) }
-        for line in (dump.tables["outbox"] ?? []) where line.contains("answer-acknowledged") { print("ACK", line.prefix(300)); break }
         print("mixed workload on memory: \(report.dispositions), answered \(report.answered); rows \(dump.rowCounts.sorted { $0.key < $1.key })")
     }
 

@@ -31,8 +31,10 @@ struct MixedWorkload: Sendable, CustomTestStringConvertible {
     /// Every command mail answered: 48 teams over 24 tickets, the answer limit raised.
     static let spread = MixedWorkload(name: "spread")
     /// Each sender writes often: one team per ticket, at most 6 answers a sender and hour, 5 relays (the default): the
-    /// hour windows decide what is answered and relayed.
-    static let dense = MixedWorkload(name: "dense", seed: 20, teams: 24, count: 384, repliesPerHour: 6)
+    /// hour windows decide what is answered and relayed. The clock moves by whole 10 minutes from a time with a
+    /// fraction of a microsecond, so that the last chunk falls exactly an hour after the first: the window's edge lies
+    /// on times each driver stored with its own precision.
+    static let dense = MixedWorkload(name: "dense", seed: 20, teams: 24, count: 448, step: 600, repliesPerHour: 6)
 
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let managers = EmailAddress("mario.david@lip.example.org")
