@@ -81,17 +81,24 @@ def odf(text):
     return buffer.getvalue()
 
 
+def bench_message(name, address, j, index, message_id, reply, subject):
+    """The headers of a mixed-workload mail to bench ticket #2j+2, dated one second apart by its index."""
+    message = EmailMessage(policy=policy.SMTP)
+    message["From"] = f"{name} <{address}>"
+    message["To"] = "EGI Staged Rollout <staged-rollout@rollout.example.org>"
+    message["Subject"] = f"{reply} [staged-rollout #{2 * j + 2}] {subject} Staged Rollout EMI-1.0 SE-bench-{j} 1.0-1 SL5 x86_64"
+    message["Date"] = "Mon, 30 Nov 2026 %02d:%02d:%02d +0100" % (16 + index // 3600, index // 60 % 60, index % 60)
+    message["Message-ID"] = message_id
+    return message
+
+
 def pasted(seed, index, k, j, days):
     """A team's thanks with our notice that a manager extended its testing pasted below, unquoted and with no
     attribution: only the sent text tells it is a copy (issue 12), and what follows the copy (`downtime <team> on`)
     must not be read as a command."""
-    team, address = f"NGI_BENCH-SITE{k}", f"bench.{k}@site-{k}.example.org"
-    message = EmailMessage(policy=policy.SMTP)
-    message["From"] = f"Bench Member {k} <{address}>"
-    message["To"] = "EGI Staged Rollout <staged-rollout@rollout.example.org>"
-    message["Subject"] = f"RE: [staged-rollout #{2 * j + 2}] Testing period extended: Staged Rollout EMI-1.0 SE-bench-{j} 1.0-1 SL5 x86_64"
-    message["Date"] = "Mon, 30 Nov 2026 %02d:%02d:%02d +0100" % (16 + index // 3600, index // 60 % 60, index % 60)
-    message["Message-ID"] = f"<mixed-{seed}-{index}-pasted@site-{k}.example.org>"
+    team = f"NGI_BENCH-SITE{k}"
+    message = bench_message(f"Bench Member {k}", f"bench.{k}@site-{k}.example.org", j, index,
+                            f"<mixed-{seed}-{index}-pasted@site-{k}.example.org>", "RE:", "Testing period extended:")
     message.set_content("\n".join([
         f"Thanks for the extra time (note {index}).", "",
         f"Dear ea-{team},", "",
@@ -135,12 +142,8 @@ def mixed(seed, teams, tickets, count, root):
             }[kind]
             if kind == "extend":
                 name, address = "Mario David", "mario.david@lip.example.org"
-            message = EmailMessage(policy=policy.SMTP)
-            message["From"] = f"{name} <{address}>"
-            message["To"] = "EGI Staged Rollout <staged-rollout@rollout.example.org>"
-            message["Subject"] = f"Re: [staged-rollout #{2 * j + 2}] Please test Staged Rollout EMI-1.0 SE-bench-{j} 1.0-1 SL5 x86_64"
-            message["Date"] = "Mon, 30 Nov 2026 %02d:%02d:%02d +0100" % (16 + index // 3600, index // 60 % 60, index % 60)
-            message["Message-ID"] = f"<mixed-{seed}-{index}-{rng.getrandbits(48):x}@site-{k}.example.org>"
+            message = bench_message(name, address, j, index, f"<mixed-{seed}-{index}-{rng.getrandbits(48):x}@site-{k}.example.org>",
+                                    "Re:", "Please test")
             message.set_content("\n".join(commands + ["", text, "", "Regards", ""]))
             if kind == "report":
                 well_named = rng.random() < 0.75
