@@ -117,8 +117,10 @@ let package = Package(
             ]),
         // A real PostgreSQL for the tests (initdb + pg_ctl on loopback, one per test run).
         .target(name: "PostgresTestServer", dependencies: ["RolloutGateway", "TestSupport"], path: "Tests/PostgresTestServer"),
-        // What several test targets share: a clock the test sets, a free port on loopback.
-        .target(name: "TestSupport", dependencies: ["RolloutGateway"], path: "Tests/TestSupport"),
+        // What several test targets share: a clock the test sets, a free port on loopback, a store's canonical dump.
+        .target(
+            name: "TestSupport", dependencies: ["RolloutGateway", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Tests/TestSupport"),
         // The store conformance suite: one set of tests that every store driver passes.
         .testTarget(
             name: "StoreTests",
