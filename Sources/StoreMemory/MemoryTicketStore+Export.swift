@@ -91,15 +91,10 @@ extension MemoryTicketStore {
         ]
         let entries = state.history.keys.sorted().flatMap { state.history[$0] ?? [] }
         let rows = entries.enumerated().map { number, entry -> [StoreValue] in
-            let (kind, cause): (String, String) =
-                switch entry.cause {
-                case .message(let id): ("message", id)
-                case .operatorAction(let action): ("cli", action)
-                case .timer(let kind): ("timer", kind.rawValue)
-                }
+            let (kind, cause) = entry.cause.storedColumns
             return [
                 .integer(Int64(number + 1)), .integer(Int64(entry.ticket.rawValue)), .date(entry.at), .text(kind), .text(cause),
-                text(entry.actor?.value), text(entry.authentication?.rawValue), text(entry.basis?.rawValue), .text(entry.action),
+                text(entry.actor?.value), text(entry.authentication?.rawValue), text(entry.basis?.rawValue), .text(entry.action.rawValue),
                 .text(entry.detail), date(entry.writtenAt),
             ]
         }
@@ -124,7 +119,7 @@ extension MemoryTicketStore {
 
     private static func seenMessages(_ state: MemoryState) -> StoreTable {
         let rows = state.seen.values.map { seen -> [StoreValue] in
-            [.text(seen.key), integer(seen.ticket?.rawValue), text(seen.sender?.value), .text(seen.disposition)]
+            [.text(seen.key), integer(seen.ticket?.rawValue), text(seen.sender?.value), .text(seen.disposition.description)]
         }
         return StoreTable(name: "messages_seen", columns: ["message_key", "ticket_id", "sender", "disposition"], rows: rows)
     }

@@ -20,7 +20,7 @@ struct PostgresTransactionTests {
 
     /// A message recorded as seen, and nothing else.
     func seen(_ key: String) -> SeenMessage {
-        SeenMessage(key: key, ticket: nil, sender: nil, disposition: "set-aside")
+        SeenMessage(key: key, ticket: nil, sender: nil, disposition: .message(.setAside, reason: nil))
     }
 
     struct Undone: Error {}

@@ -45,7 +45,7 @@ struct TransactionConformanceTests {
 
     static func answer(_ id: String, at date: Date) -> OutgoingMessage {
         OutgoingMessage(
-            messageID: id, ticket: nil, kind: OutboxKind(rawValue: "transcript"), sender: EmailAddress("staged-rollout@rollout.example.org"),
+            messageID: id, ticket: nil, kind: .notification(.transcript), sender: EmailAddress("staged-rollout@rollout.example.org"),
             recipients: [EmailAddress(paolo)], data: Array("Message-ID: <\(id)>\r\nSubject: answer\r\n\r\nbody\r\n".utf8), createdAt: date)
     }
 
@@ -76,7 +76,7 @@ struct TransactionConformanceTests {
         try await test.apply("assign NGI_IT-INFN-T1", to: rollout, as: Self.mario, at: "2026-11-27 15:00")
         let now = test.clock.now
         _ = try await store.keepSetAside(Self.setAside("<old@test>", at: now), limit: 1 << 20)
-        try await store.recordSeen(SeenMessage(key: "<old@test>", ticket: nil, sender: nil, disposition: "set-aside"), at: now)
+        try await store.recordSeen(SeenMessage(key: "<old@test>", ticket: nil, sender: nil, disposition: .message(.setAside, reason: nil)), at: now)
         let keptID = try #require(try await store.setAsideMessages().first?.id)
         let keys = ["<old@test>", "<accept@test>", "<seen@test>", "<new@test>"]
         // (Read twice: on PostgreSQL the first read claims the due outbox rows and timers, which the second then sees
@@ -94,10 +94,10 @@ struct TransactionConformanceTests {
                 let report = try await test.gateway.within(transaction).apply(
                     to: rollout, sender: Sender(address: EmailAddress(Self.paolo), authentication: .strong), text: "accept NGI_IT-INFN-T1",
                     attachments: [IncomingAttachment(fileName: "screenshot.png", bytes: [1, 2, 3])], cause: .message(id: "<accept@test>"),
-                    seen: SeenMessage(key: "<accept@test>", ticket: rollout, sender: EmailAddress(Self.paolo), disposition: "applied"))
+                    seen: SeenMessage(key: "<accept@test>", ticket: rollout, sender: EmailAddress(Self.paolo), disposition: .message(.applied, reason: nil)))
                 #expect(report.notifications > 0)
                 try await transaction.recordSeen(
-                    SeenMessage(key: "<seen@test>", ticket: nil, sender: nil, disposition: "auto-reply"), at: now,
+                    SeenMessage(key: "<seen@test>", ticket: nil, sender: nil, disposition: .message(.autoReply, reason: nil)), at: now,
                     outbox: [Self.answer("answer.1@rollout.example.org", at: now)])
                 _ = try await transaction.keepSetAside(Self.setAside("<new@test>", at: now), limit: 1 << 20)
                 #expect(try await transaction.dropSetAside(keptID, forgettingSeen: true))
@@ -140,10 +140,10 @@ struct TransactionConformanceTests {
         let now = test.clock.now
 
         try await store.withTransaction { outer in
-            try await outer.recordSeen(SeenMessage(key: "<outer@test>", ticket: nil, sender: nil, disposition: "loop"), at: now)
+            try await outer.recordSeen(SeenMessage(key: "<outer@test>", ticket: nil, sender: nil, disposition: .message(.loop, reason: nil)), at: now)
             await #expect(throws: Stop.self) {
                 try await outer.withTransaction { inner in
-                    try await inner.recordSeen(SeenMessage(key: "<inner@test>", ticket: nil, sender: nil, disposition: "loop"), at: now)
+                    try await inner.recordSeen(SeenMessage(key: "<inner@test>", ticket: nil, sender: nil, disposition: .message(.loop, reason: nil)), at: now)
                     _ = try await inner.keepSetAside(Self.setAside("<inner@test>", at: now), limit: 1 << 20)
                     _ = try await test.gateway.within(inner).apply(
                         to: rollout, sender: Sender(address: EmailAddress(Self.mario), authentication: .strong), text: "assign NGI_IT-INFN-T1",
@@ -156,7 +156,7 @@ struct TransactionConformanceTests {
             #expect(try await !outer.hasSeen("<inner@test>"))
             #expect(try await outer.history(of: rollout) == historyBefore)
             try await outer.withTransaction { kept in
-                try await kept.recordSeen(SeenMessage(key: "<kept@test>", ticket: nil, sender: nil, disposition: "loop"), at: now)
+                try await kept.recordSeen(SeenMessage(key: "<kept@test>", ticket: nil, sender: nil, disposition: .message(.loop, reason: nil)), at: now)
             }
         }
 
@@ -244,11 +244,11 @@ struct TransactionConformanceTests {
             do {
                 try await store.withTransaction { transaction in
                     try await transaction.recordSeen(
-                        SeenMessage(key: "<inside-\(throwing)@test>", ticket: nil, sender: nil, disposition: "loop"), at: now)
+                        SeenMessage(key: "<inside-\(throwing)@test>", ticket: nil, sender: nil, disposition: .message(.loop, reason: nil)), at: now)
                     other = Task {
                         entering.yield()
                         try await store.recordSeen(
-                            SeenMessage(key: "<outside-\(throwing)@test>", ticket: nil, sender: nil, disposition: "loop"), at: now)
+                            SeenMessage(key: "<outside-\(throwing)@test>", ticket: nil, sender: nil, disposition: .message(.loop, reason: nil)), at: now)
                     }
                     for await _ in entered { break }
                     // Long enough for the other write to be under way (waiting) while this one is open.
