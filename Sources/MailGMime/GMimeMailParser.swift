@@ -33,6 +33,9 @@ public struct GMimeMailParser: MailParser {
         message.size = raw.count
         message.digest = Digest.sha256Hex(raw)
         message.contentDigest = Digest.sha256Hex(TraceFields.removed(from: raw))
+        if let id = message.headers.messageID, id.utf8.count > InboundMessage.longestMessageIDKept {
+            message.messageIDDigest = Digest.sha256Hex(Array(id.utf8))
+        }
         return message
     }
 }

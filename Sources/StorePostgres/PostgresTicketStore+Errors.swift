@@ -43,6 +43,8 @@ extension PostgresTicketStore {
                 case "08": return .unavailable("\(place): \(text)")
                 // A data exception (a NUL in text, a value out of range): this event's data, not the database.
                 case "22": return .refused("\(place): \(text)")
+                // A value past what the database can index or hold (an index row over its limit): this event's too.
+                case "54": return .refused("\(place): \(text)")
                 // A constraint this driver's statements do not expect to meet: a fault to report, not a duplicate.
                 case "23": return .unavailable("\(place): a row broke a constraint of the schema: \(text)")
                 default: return .unavailable("\(place): unexpected database error: \(text)")

@@ -162,11 +162,33 @@ public final class SQLiteTicketStore: TicketStore, SQLiteScope {
         return kinds.isEmpty ? " AND 0" : " AND kind IN (" + Array(repeating: "?", count: kinds.count).joined(separator: ", ") + ")"
     }
 
+    /// Makes every commit so far durable. A FULL checkpoint syncs the WAL before it copies it; but when a reader of
+    /// another process holds old frames, SQLite copies nothing, syncs nothing and says so only in its result row
+    /// (busy = 1) — then the WAL file is synced here, so that nothing is released to its source on a promise.
     public func flush() async throws {
+        let walPath = path + "-wal"
         do {
-            _ = try await gate.passing {
-                try await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(FULL)") }
+            try await gate.passing {
+                let complete = try await pool.writeWithoutTransaction { db -> Bool in
+                    guard let row = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(FULL)") else { return false }
+                    let busy: Int = row[0]
+                    let frames: Int = row[1]
+                    let copied: Int = row[2]
+                    return busy == 0 && copied >= frames
+                }
+                if !complete { try Self.sync(walPath) }
             }
         } catch { throw Self.translate(error) }
+    }
+
+    /// `fsync` of a file that exists (a WAL file that is not there holds nothing to sync).
+    static func sync(_ path: String) throws {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ENOENT { return }
+            throw StoreError.unavailable("\(path): cannot be opened to sync it (errno \(errno))")
+        }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw StoreError.unavailable("\(path): fsync failed (errno \(errno))") }
     }
 }

@@ -22,7 +22,7 @@ struct CanonicalDumpTests {
 
     /// The workload's store on `driver`, dumped.
     static func dump(_ run: Run, _ workload: MixedWorkload = workload) async throws
-        -> (dump: CanonicalDump, report: IngestLoop<WorkloadSource>.Report, failures: [Int])
+        -> (dump: CanonicalDump, report: IngestLoop<ListIngestSource>.Report, failures: [Int])
     {
         let store = try await run.driver.makePlace().open()
         let messages = workload.name == "dense" ? denseMessages : messages
@@ -33,7 +33,7 @@ struct CanonicalDumpTests {
             } else {
                 try await #require(store as? any StoreTransfer).exportTables()
             }
-        return (try CanonicalDump(tables), report, await source.failures)
+        return (try CanonicalDump(tables), report, await source.failed)
     }
 
     /// The references: memory, in groups of 64.

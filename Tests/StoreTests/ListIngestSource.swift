@@ -1,7 +1,8 @@
 import Foundation
 import RolloutGateway
 
-/// Numbered messages handed to an ``IngestLoop``: it keeps what the loop tells it (failed, released).
+/// Numbered messages handed to an ``IngestLoop`` (the transaction tests, the mixed workload): it keeps what the loop
+/// tells it — which failed (kept aside, as a Maildir would) and which were released.
 actor ListIngestSource: IngestSource {
     private(set) var failed: [Int] = []
     private(set) var released: [Int] = []

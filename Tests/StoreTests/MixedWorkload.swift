@@ -69,7 +69,7 @@ struct MixedWorkload: Sendable, CustomTestStringConvertible {
     }
 
     /// Stages the tickets, ingests `messages` in groups of `groupSize`, and gives what the loop did.
-    func run(_ messages: [[UInt8]], on store: any TicketStore, groupSize: Int) async throws -> (report: IngestLoop<WorkloadSource>.Report, source: WorkloadSource) {
+    func run(_ messages: [[UInt8]], on store: any TicketStore, groupSize: Int) async throws -> (report: IngestLoop<ListIngestSource>.Report, source: ListIngestSource) {
         let configuration = try configuration()
         let clock = TestClock(Self.date("2026-11-27T10:00:00.250+01:00"))
         var logger = Logger(label: "mixed-workload")
@@ -89,7 +89,7 @@ struct MixedWorkload: Sendable, CustomTestStringConvertible {
                 cause: .operatorAction("test set-up"))
         }
         clock.now = Self.date("2026-11-30T16:05:00.123+01:00").addingTimeInterval(0.000_456_7)
-        let source = WorkloadSource()
+        let source = ListIngestSource()
         let loop = IngestLoop(ingest: Ingest(gateway: gateway, parser: GMimeMailParser()), source: source, groupSize: groupSize)
         try await loop.run {
             for (index, bytes) in messages.enumerated() {

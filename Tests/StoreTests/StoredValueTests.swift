@@ -28,6 +28,7 @@ struct RawStore: Sendable, CustomTestStringConvertible {
         let server = try PostgresServer.shared()
         let settings = try server.makeDatabase()
         let store = try PostgresTicketStore(settings: settings, password: server.password)
+        server.keepRunning(try store.runner())
         try await store.migrate()
         return (store, { sql in _ = try server.psql(sql, database: settings.database) })
     }

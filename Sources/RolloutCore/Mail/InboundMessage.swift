@@ -122,6 +122,11 @@ public struct InboundMessage: Sendable, Equatable {
     /// A digest of the message without its trace fields (``TraceFields``), standing in for a missing Message-ID;
     /// empty when not computed (then ``digest`` stands in).
     public var contentDigest = ""
+    /// SHA-256 (hex) of the Message-ID's text, set by the parser when the Message-ID is longer than
+    /// ``longestMessageIDKept`` bytes: ``seenKey`` then names the message by it.
+    public var messageIDDigest = ""
+    /// The longest Message-ID (bytes of UTF-8) that ``seenKey`` keeps as it is.
+    public static let longestMessageIDKept = 500
 
     public init(
         headers: InboundHeaders = InboundHeaders(), text: String = "", textFromHTML: Bool = false,
@@ -143,6 +148,10 @@ public struct InboundMessage: Sendable, Equatable {
     /// is case-insensitive, RFC 5321 §2.4; the local part is kept as written), else the digest of the message
     /// without its trace fields.
     public var seenKey: String {
+        if let id = headers.messageID, id.utf8.count > Self.longestMessageIDKept {
+            // Too long to be a store's key (PostgreSQL refuses an index row past ~2.7 kB): its digest stands for it.
+            return "message-id-sha256:\(messageIDDigest)"
+        }
         if let id = headers.messageID, !id.isEmpty {
             guard let at = id.lastIndex(of: "@") else { return "<\(id)>" }
             return "<\(id[..<at])\(id[at...].lowercased())>"

@@ -119,9 +119,13 @@ extension StoreError {
         }
     }
 
-    /// The store cannot be reached or used: the next run, once it can, will do.
+    /// The store cannot be reached or used — or holds a value this version does not know (another instance, newer,
+    /// wrote it): the next run, once it can (or once this binary is upgraded), will do. Never the message's fault: it
+    /// stays with its source.
     public var isUnavailable: Bool {
-        if case .unavailable = self { return true }
-        return false
+        switch self {
+        case .unavailable, .unknownValue: true
+        default: false
+        }
     }
 }
