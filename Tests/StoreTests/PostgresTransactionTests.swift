@@ -242,8 +242,9 @@ struct PostgresTransactionTests {
             return try sessions()
         }
         #expect(during >= 1)
-        // A closed connection's server process leaves pg_stat_activity a moment after the client closed it.
-        let closed = try await waitUntil(seconds: 5) { try sessions() == 0 }
+        // A closed connection's server process leaves pg_stat_activity a moment after the client closed it: alone
+        // within a second, but in a full-suite run on 2 busy cores one was seen still listed after 5 s.
+        let closed = try await waitUntil(seconds: 30) { try sessions() == 0 }
         let left = try sessions()
         #expect(closed, "sessions left: \(left)")
     }
