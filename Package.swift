@@ -81,7 +81,7 @@ let package = Package(
             name: "rollout-gateway",
             dependencies: [
                 "RolloutCore", "RolloutGateway", "StoreSQLite", "StoreMemory", "StorePostgres", "MailMaildir", "MailGMime", "MailCurl",
-                "PublicSuffixPSL", "ArchiveZIP",
+                "PublicSuffixPSL", "ArchiveZIP", "DowntimesGOCDB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

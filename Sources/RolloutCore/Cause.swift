@@ -8,6 +8,8 @@ public enum Cause: Sendable, Equatable, Hashable, CustomStringConvertible {
     case operatorAction(String)
     /// A timer firing.
     case timer(TimerKind)
+    /// What a registry of the grid (GOCDB) answered, asked by the gateway.
+    case registry(String)
 
     /// Whether a mail message caused it (its transcript and summary line say what each command did).
     public var isMessage: Bool {
@@ -20,6 +22,7 @@ public enum Cause: Sendable, Equatable, Hashable, CustomStringConvertible {
         case .message(let id): "message \(id)"
         case .operatorAction(let action): "cli \(action)"
         case .timer(let kind): "timer \(kind.rawValue)"
+        case .registry(let name): "registry \(name)"
         }
     }
 }

@@ -15,6 +15,8 @@ public enum HistoryAction: String, Sendable, Codable, CaseIterable {
     case teamRejected = "team.rejected"
     case teamDowntime = "team.downtime"
     case teamDowntimeReminder = "team.downtime-reminder"
+    /// A team still in its beta downtime after the most reminders: the managers were told.
+    case teamDowntimeOverdue = "team.downtime-overdue"
     case teamExtended = "team.extended"
     case teamNoAnswer = "team.no-answer"
     case teamReminded = "team.reminded"

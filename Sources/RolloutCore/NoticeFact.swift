@@ -28,6 +28,10 @@ public enum NoticeFact: String, Sendable, Hashable, CaseIterable {
     case addresses
     /// The delivery failures of a ticket's mail, one line each.
     case failures
+    /// The registry's (GOCDB's) beta downtimes of a team, one per line: host, service type, until when.
+    case downtimes
+    /// How many reminders a team got.
+    case reminders
     /// A relayed conversation text and its author (``RelayAuthor``).
     case text
     case author

@@ -19,6 +19,7 @@ extension NotificationKind {
         case .conversation: .conversation
         case .resolved: .resolved
         case .downtimeReminder: .downtimeReminder
+        case .downtimeOverdue: .downtimeOverdue
         case .transcript: .transcript
         case .deliveryFailed: .deliveryFailed
         case .volumeCapped: .volumeCapped

@@ -21,6 +21,8 @@ public enum NotificationKind: String, Sendable, Codable, CaseIterable {
     case conversation = "conversation"
     case resolved = "resolved"
     case downtimeReminder = "downtime-reminder"
+    /// A team was reminded the most times and is still in its beta downtime after Production: the managers are told.
+    case downtimeOverdue = "downtime-overdue"
     case transcript = "transcript"
     /// A notification could not be delivered to some recipients (a bounce, or a permanent SMTP refusal).
     case deliveryFailed = "delivery-failed"

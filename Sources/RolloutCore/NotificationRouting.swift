@@ -27,6 +27,7 @@ public struct NotificationRouting: Sendable, Equatable {
         .init(kind: .conversation, recipients: [.watchers]),
         .init(kind: .resolved, recipients: [.releaseManagers, .assignedTeams]),
         .init(kind: .downtimeReminder, recipients: [.team]),
+        .init(kind: .downtimeOverdue, recipients: [.managers, .team]),
         .init(kind: .transcript, recipients: [.sender]),
         .init(kind: .deliveryFailed, recipients: [.managers]),
         .init(kind: .volumeCapped, recipients: [.managers]),

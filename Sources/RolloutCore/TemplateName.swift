@@ -8,6 +8,7 @@ public enum TemplateName: String, Sendable, CaseIterable {
     case conversation
     case deliveryFailed = "delivery-failed"
     case downtimeReminder = "downtime-reminder"
+    case downtimeOverdue = "downtime-overdue"
     case escalation
     /// Appended to every body.
     case footer

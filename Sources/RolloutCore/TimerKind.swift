@@ -13,4 +13,8 @@ public enum TimerKind: String, Sendable, Codable, CaseIterable {
     /// The hour after the first conversation mail held back by the flood limit: the held mail goes out as one relay
     /// per sender (``WorkflowPolicy/relaysPerSenderPerHour``).
     case heldRelays = "held-relays"
+    /// Asking the grid's service registry (GOCDB) whether the accepted teams' beta services are in a downtime, every
+    /// ``WorkflowPolicy/betaDowntimeCheckMinutes`` while the rollout is open, then once a working day after Production
+    /// while a team is still in its beta downtime (the reminders). Armed only when GOCDB is configured.
+    case betaDowntimeCheck = "beta-downtime-check"
 }

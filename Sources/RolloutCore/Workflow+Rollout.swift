@@ -165,6 +165,7 @@ extension Run {
                 $0.testingMaximumEnd = maximum
             }
             decision.timers += [.schedule(timers[0], at: minimum), .schedule(timers[1], at: maximum)]
+            armBetaDowntimeCheckNow()
             testing = (describe(minimum), describe(maximum))
             facts = [.testingMinimum: describe(minimum), .testingMaximum: describe(maximum)]
             if rollout.escalationDueAt != nil {
@@ -311,6 +312,8 @@ extension Run {
                 record(id, .teamDowntimeReminder, "\(assignment.team) reminded to end its GOCDB beta downtime")
             }
         }
+        // With a registry, it is asked again a working day later, and the reminders go on until the downtime ends.
+        scheduleBetaDowntimeCheck(reminders: Dictionary(uniqueKeysWithValues: rollout.activeTeams.filter(\.downtime).map { ($0.team, 1) }))
         return .success("ticket \(id) resolved with outcome \(outcome.rawValue) and document \(documentID); release ticket \(release.id) is now \(released.rawValue)")
     }
 
@@ -454,6 +457,8 @@ extension Run {
                 rollout.escalationDueAt = nil
                 record(id, .escalationLimit, "escalation limit of \(policy.escalationLimit) reached; no more escalations")
             }
+        case .betaDowntimeCheck:
+            return  // fired with what the registry said, as `.betaDowntimes` (Workflow+BetaDowntime.swift); without one, it ends
         case .heldRelays:
             return  // fired with the held mail, as `.heldRelaysDue` (Workflow+Relay.swift)
         case .testingMinimum, .testingMaximum:

@@ -36,6 +36,9 @@ public struct Workflow: Sendable {
         case .deliveryFailed(let recipients, let cause):
             run.cause = cause
             run.recordDeliveryFailure(recipients)
+        case .betaDowntimes(let check):
+            run.cause = check.observed != nil ? .registry("GOCDB") : check.fired.map { .timer($0.kind) } ?? .operatorAction("downtimes check")
+            run.applyBetaDowntimes(check)
         case .outboxHeld(let held, let addresses):
             run.cause = .operatorAction("send")
             let ticket = run.decision.state.rollout?.id ?? run.release.id

@@ -17,4 +17,6 @@ public enum WorkflowEvent: Sendable, Equatable {
     case deliveryFailed([FailedRecipient], cause: Cause)
     /// The volume caps hold back outbound mail of this ticket (`held` messages, the addresses concerned).
     case outboxHeld(held: Int, addresses: [EmailAddress])
+    /// The registry (GOCDB) was asked for the beta downtimes of the rollout's teams.
+    case betaDowntimes(BetaDowntimeCheck)
 }

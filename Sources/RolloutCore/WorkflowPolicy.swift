@@ -13,6 +13,12 @@ public struct WorkflowPolicy: Sendable, Equatable {
     /// How many of one sender's conversation mails on one ticket are relayed one by one within an hour; the rest
     /// stay on the ticket and go out together an hour after the first one held (`outbox.relays_per_sender_per_hour`).
     public var relaysPerSenderPerHour: Int = 5
+    /// How often the registry (GOCDB) is asked for the beta downtimes of an open rollout's accepted teams; nil when no
+    /// registry is configured (then only `downtime on|off` by mail counts).
+    public var betaDowntimeCheckMinutes: Int? = nil
+    /// Reminders (one a working day after Production) a team still in its beta downtime gets before the managers are
+    /// told instead.
+    public var downtimeReminderLimit: Int = 5
 
     public init(
         calendar: BusinessCalendar = BusinessCalendar(), answerWorkingDays: Int = 1, escalationLimit: Int = 3,

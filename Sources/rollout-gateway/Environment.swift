@@ -1,3 +1,4 @@
+import DowntimesGOCDB
 import Foundation
 import Logging
 import MailCurl
@@ -35,11 +36,20 @@ struct Environment {
             hooks: ProcessHookRunner(commands: configuration.hooks, timeoutSeconds: configuration.hookTimeoutSeconds),
             clock: clock, templates: templates, logger: logger,
             signer: try configuration.replyAddressSigner(), writer: GMimeMessageWriter(),
-            organizationalDomains: try Self.organizationalDomains(configuration))
+            organizationalDomains: try Self.organizationalDomains(configuration)
+        ).probing(Self.betaDowntimeProbe(configuration))
     }
 }
 
 extension Environment {
+    /// GOCDB, when `gocdb:` is configured: asked for the accepted teams' beta downtimes.
+    static func betaDowntimeProbe(_ configuration: GatewayConfiguration) -> BetaDowntimeProbe? {
+        guard let settings = configuration.gocdb else { return nil }
+        let fetch = HTTPFetch(caFile: settings.caFile, clientCertificateFile: settings.certificateFile, clientKeyFile: settings.keyFile)
+        return BetaDowntimeProbe(
+            source: GOCDBClient(url: settings.url, fetch: fetch), sites: settings.sites, serviceTypes: settings.serviceTypes)
+    }
+
     /// The Public Suffix List (libpsl) when `inbound.dkim_alignment: relaxed` asks for it; an error when libpsl has
     /// none, rather than a silent strict alignment the operator did not choose.
     static func organizationalDomains(_ configuration: GatewayConfiguration) throws -> (any OrganizationalDomains)? {

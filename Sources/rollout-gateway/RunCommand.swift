@@ -97,6 +97,10 @@ enum Metrics {
             ("rollout_gateway_run_fetched", "Messages fetched in the last run.", "\(report.fetched)"),
             ("rollout_gateway_run_quarantined", "Messages moved to quarantine in the last run.", "\(report.quarantined)"),
             ("rollout_gateway_run_timers_fired", "Timers fired in the last run.", "\(report.timersFired)"),
+            (
+                "rollout_gateway_run_gocdb_failures", "Beta-downtime checks GOCDB could not answer in the last run (the last known state stayed).",
+                "\(report.registryFailures)"
+            ),
             ("rollout_gateway_run_notifications_sent", "Notifications delivered in the last run.", "\(report.send.delivered)"),
             ("rollout_gateway_run_notifications_deferred", "Deliveries deferred (4xx, server down) in the last run.", "\(report.send.deferred)"),
             ("rollout_gateway_run_notifications_held", "Notifications held by the volume caps in the last run.", "\(report.send.held)"),

@@ -94,6 +94,11 @@ extension GatewayConfiguration {
                 }))
         policy.relaysPerSenderPerHour = try Self.positive(
             raw.outbox?.relaysPerSenderPerHour, default: 5, ["outbox", "relays_per_sender_per_hour"])
+        self.gocdb = try raw.gocdb.map { try GOCDBSettings.validated($0, path: path) }
+        policy.betaDowntimeCheckMinutes = self.gocdb?.refreshMinutes
+        if let reminders = raw.gocdb?.reminders {
+            policy.downtimeReminderLimit = try Self.positive(reminders, default: 5, ["gocdb", "reminders"])
+        }
         guard policy.testingMinimumDays <= policy.testingMaximumDays else {
             throw ConfigurationProblem(["workflow", "testing_maximum_days"], "is shorter than testing_minimum_days")
         }

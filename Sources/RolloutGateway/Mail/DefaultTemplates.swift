@@ -21,6 +21,7 @@ enum DefaultTemplates {
         case .conversation: PackageResources.conversation_mustache
         case .deliveryFailed: PackageResources.delivery_failed_mustache
         case .downtimeReminder: PackageResources.downtime_reminder_mustache
+        case .downtimeOverdue: PackageResources.downtime_overdue_mustache
         case .escalation: PackageResources.escalation_mustache
         case .footer: PackageResources.footer_mustache
         case .noAnswer: PackageResources.no_answer_mustache

@@ -22,6 +22,8 @@ public struct Gateway: Sendable {
     public let dkimAlignment: DKIMAlignment
     /// Thread roots known to be queued, so that most decisions need no look-up for them.
     let sentThreadRoots = SentThreadRoots()
+    /// Where the beta downtimes of the teams' sites are read (GOCDB), when configured (``probing(_:)``).
+    public private(set) var betaDowntimeProbe: BetaDowntimeProbe?
 
     public init(
         configuration: GatewayConfiguration, store: any StoreTransaction & UnitOfWork, hooks: any HookRunner, clock: DateSource,
@@ -54,6 +56,13 @@ public struct Gateway: Sendable {
         scoped.store = transaction
         scoped.isInTransaction = true
         return scoped
+    }
+
+    /// The same gateway asking `probe` for the teams' beta downtimes when a check is due.
+    public func probing(_ probe: BetaDowntimeProbe?) -> Gateway {
+        var probing = self
+        probing.betaDowntimeProbe = probe
+        return probing
     }
 
     // MARK: Release tickets
@@ -128,6 +137,8 @@ public struct Gateway: Sendable {
     public struct TickReport: Sendable {
         public var fired: [DueTimer] = []
         public var notifications = 0
+        /// Sites the registry (GOCDB) could not be asked about: their teams' last known beta downtimes stay.
+        public var registryFailures: [String] = []
     }
 
     /// Fires every timer due at the clock's now. Each firing commits with its notifications, or not at all.
@@ -137,10 +148,21 @@ public struct Gateway: Sendable {
         for timer in try await store.dueTimers(at: now) {
             let key = timer.key
             do {
-                let event = try await decideAndCommit(key.ticket, cause: .timer(key.kind), firedTimer: key, dueAt: timer.dueAt, at: now) { _ in
-                    guard key.kind == .heldRelays else { return .timerFired(key) }
-                    return .heldRelaysDue(key, held: RelayWindow.heldSinceSent(in: try await store.history(of: key.ticket)))
+                var registryFailure: BetaDowntimeProbe.Failure?
+                let event = try await decideAndCommit(key.ticket, cause: .timer(key.kind), firedTimer: key, dueAt: timer.dueAt, at: now) { stored in
+                    switch key.kind {
+                    case .heldRelays:
+                        return .heldRelaysDue(key, held: RelayWindow.heldSinceSent(in: try await store.history(of: key.ticket)))
+                    case .betaDowntimeCheck:
+                        guard let probe = betaDowntimeProbe else { return .timerFired(key) }
+                        let (check, failure) = try await betaDowntimeCheck(of: stored, fired: key, probe: probe, at: now)
+                        registryFailure = failure
+                        return .betaDowntimes(check)
+                    default:
+                        return .timerFired(key)
+                    }
                 }
+                if let registryFailure { report.registryFailures.append(registryFailure.site) }
                 report.fired.append(timer)
                 report.notifications += event.notifications
                 logger.info(
@@ -155,6 +177,7 @@ public struct Gateway: Sendable {
                 logger.debug("timer already fired by another run", metadata: ["ticket": "\(key.ticket.rawValue)", "action": "\(key.kind.rawValue)"])
             }
         }
+        logRegistryFailures(report.registryFailures)
         return report
     }
 

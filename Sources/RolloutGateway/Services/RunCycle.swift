@@ -39,6 +39,8 @@ public struct RunCycle: Sendable {
         public var failed = 0
         public var quarantined = 0
         public var timersFired = 0
+        /// Sites GOCDB could not be asked about by the beta-downtime checks of this run.
+        public var registryFailures = 0
         public var send = Gateway.SendReport()
         /// Why fetching stopped early, when it did.
         public var fetchError: MailFetchError?
@@ -55,7 +57,9 @@ public struct RunCycle: Sendable {
                 logger.error("fetching stopped: \(error.description)", metadata: ["server": "\(fetcher.name)"])
             }
         }
-        report.timersFired = try await gateway.tick().fired.count
+        let ticked = try await gateway.tick()
+        report.timersFired = ticked.fired.count
+        report.registryFailures = ticked.registryFailures.count
         report.send = try await gateway.send(through: transport)
         try await gateway.unitOfWork.flush()
         return report

@@ -52,6 +52,7 @@ public enum StoreCopy {
                     case .message(let id): "message \(id)"
                     case .operatorAction(let action): "cli \(action)"
                     case .timer(let kind): "timer \(kind.rawValue)"
+                    case .registry(let name): "registry \(name)"
                     }
                 add([
                     "history", "\(entry.ticket)", "\(Int64(entry.at.timeIntervalSince1970.rounded(.down)))", cause, entry.actor?.value ?? "",

@@ -8,6 +8,7 @@ extension Cause {
         case .message(let id): ("message", id)
         case .operatorAction(let action): ("cli", action)
         case .timer(let kind): ("timer", kind.rawValue)
+        case .registry(let name): ("registry", name)
         }
     }
 
@@ -17,6 +18,7 @@ extension Cause {
         case "message": self = .message(id: text)
         case "cli": self = .operatorAction(text)
         case "timer": self = .timer(try TimerKind(stored: text, table: table, column: "cause"))
+        case "registry": self = .registry(text)
         default: throw StoreError.unknownValue(table: table, column: "cause_kind", value: kind)
         }
     }
