@@ -25,7 +25,7 @@ struct DowntimesCommand: AsyncParsableCommand {
                 guard environment.configuration.gocdb != nil else {
                     throw ConfigurationError(
                         file: environment.configuration.file, key: "gocdb", line: nil,
-                        problem: "is not configured; expected gocdb: with url: (see the README, \\"Beta downtimes from GOCDB\\")")
+                        problem: "is not configured; expected gocdb: with url: (see the README, \"Beta downtimes from GOCDB\")")
                 }
                 let report = try await environment.gateway.checkBetaDowntimes()
                 try await environment.store.flush()

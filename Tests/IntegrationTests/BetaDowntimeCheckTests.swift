@@ -64,7 +64,8 @@ struct BetaDowntimeCheckTests {
         }
         let day: TimeInterval = 86400
         var result = try gateway(
-            ["release", "new", "--stack", "EMI-1.0", "--component", "SE-DPM_mysql", "--version", "1.8.0-1", "--os", "SL5", "--arch", "x86_64"],
+            ["release", "new", "--stack", "EMI-1.0", "--component", "SE-DPM_mysql", "--version", "1.8.0-1", "--os", "SL5", "--arch", "x86_64",
+                "--release-notes", "https://wiki.egi.eu/notes", "--fixed-bugs", "https://bugs.example.org/1", "--documentation", "https://docs.example.org/dpm"],
             at: Self.monday.addingTimeInterval(-4 * day))
         #expect(result.status == 0, "\(result.stderr)")
         result = try gateway(["release", "stage", "1"], at: Self.monday.addingTimeInterval(-3 * day))
