@@ -17,4 +17,7 @@ public enum WorkflowEvent: Sendable, Equatable {
     case deliveryFailed([FailedRecipient], cause: Cause)
     /// The volume caps hold back outbound mail of this ticket (`held` messages, the addresses concerned).
     case outboxHeld(held: Int, addresses: [EmailAddress])
+    /// `directory sync` found this assigned team gone from the directory: recorded, the managers told, the team kept
+    /// (never silently dropped; a manager decides).
+    case directoryTeamGone(TeamName)
 }
