@@ -25,9 +25,11 @@ extension SQLiteTicketStore: DirectoryStore {
     }
 
     public func directorySnapshot() async throws -> StoredDirectorySnapshot? {
-        let row = try await read { db in try Row.fetchOne(db, sql: "SELECT taken_at, snapshot FROM directory_snapshot WHERE id = 1") }
-        guard let row else { return nil }
-        return StoredDirectorySnapshot(snapshot: try DirectorySnapshot.decoded(row["snapshot"]), takenAt: row["taken_at"])
+        let found = try await read { db -> (Date, String)? in
+            try Row.fetchOne(db, sql: "SELECT taken_at, snapshot FROM directory_snapshot WHERE id = 1").map { ($0["taken_at"], $0["snapshot"]) }
+        }
+        guard let (takenAt, text) = found else { return nil }
+        return StoredDirectorySnapshot(snapshot: try DirectorySnapshot.decoded(text), takenAt: takenAt)
     }
 
     public func saveDirectorySnapshot(_ stored: StoredDirectorySnapshot, changes: [DirectoryChange]) async throws {
@@ -47,16 +49,16 @@ extension SQLiteTicketStore: DirectoryStore {
     }
 
     public func directoryHistory(limit: Int) async throws -> [DirectoryChange] {
-        let rows = try await read { db in
+        let rows = try await read { db -> [(Date, String, String, String, String)] in
             try Row.fetchAll(
-                db, sql: "SELECT at, action, team, person, address FROM directory_history ORDER BY id DESC LIMIT ?", arguments: [limit])
+                db, sql: "SELECT at, action, team, person, address FROM directory_history ORDER BY id DESC LIMIT ?", arguments: [limit]
+            ).map { ($0["at"], $0["action"], $0["team"], $0["person"], $0["address"]) }
         }
-        return try rows.reversed().map { row in
-            let written: String = row["action"]
+        return try rows.reversed().map { at, written, team, person, address in
             guard let action = DirectoryChange.Action(rawValue: written) else {
                 throw StoreError.unknownValue(table: "directory_history", column: "action", value: written)
             }
-            return DirectoryChange(at: row["at"], action: action, team: row["team"], person: row["person"], address: row["address"])
+            return DirectoryChange(at: at, action: action, team: team, person: person, address: address)
         }
     }
 }

@@ -64,7 +64,7 @@ struct Environment {
 
     /// The same environment with its registry merged with `snapshot` (after a sync).
     func using(_ snapshot: StoredDirectorySnapshot) throws -> Environment {
-        try await Environment(
+        try Environment(
             options, configured: configured, store: store, snapshot: snapshot, templates: templates, clock: gateway.clock,
             logger: gateway.logger)
     }

@@ -27,13 +27,3 @@ public struct DirectorySnapshot: Sendable, Equatable, Codable {
         Set(teams.flatMap { team, ids in ids.map { DirectoryMembership(team: team, person: $0) } })
     }
 }
-
-/// One person in one team.
-public struct DirectoryMembership: Sendable, Hashable, Comparable {
-    public var team: String
-    public var person: String
-
-    public static func < (lhs: DirectoryMembership, rhs: DirectoryMembership) -> Bool {
-        (lhs.team, lhs.person) < (rhs.team, rhs.person)
-    }
-}

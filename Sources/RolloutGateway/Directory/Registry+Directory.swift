@@ -42,7 +42,7 @@ extension Registry {
                 managers: combine(file: current.managers, directory: snapshot.primaryAddresses(of: snapshot.groups[group] ?? [])),
                 lists: current.lists)
         }
-        var releaseManagers = named(releaseManagers)
+        var releaseManagers = named(self.releaseManagers)
         if let group = settings.releaseManagersGroup {
             releaseManagers = combine(file: releaseManagers, directory: snapshot.primaryAddresses(of: snapshot.groups[group] ?? []))
         }
