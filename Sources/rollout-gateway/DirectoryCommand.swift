@@ -36,7 +36,7 @@ struct DirectoryCommand: AsyncParsableCommand {
                 for change in report.changes { print(DirectoryCommand.line(change)) }
                 switch report.outcome {
                 case .stored:
-                    print("directory: \(report.people) people, \(report.teams) teams; \(report.changes.count) changes stored, \(report.noticesQueued) notices queued")
+                    print("directory: \(report.people) people, \(report.teams) teams; \(report.changes.count) changes stored, \(report.noticesQueued) notifications queued")
                 case .massRemovalRefused(let removed, let total):
                     throw ExitStatus.report(
                         GatewayError.invalidInput(

@@ -79,7 +79,7 @@ struct DirectoryTests {
         let messages = try FileManager.default.contentsOfDirectory(atPath: outbox.path).map {
             try String(contentsOf: outbox.appendingPathComponent($0), encoding: .utf8)
         }
-        let invitations = messages.filter { $0.contains("Subject: Please test") }
+        let invitations = messages.filter { $0.contains("] Please test ") }
         #expect(invitations.contains { Self.recipients($0).contains("chiara.rossi@cnaf.example.org") })
         #expect(invitations.contains { Self.recipients($0).contains("paolo.veronesi@cnaf.example.org") })
         #expect(!invitations.contains { Self.recipients($0).contains("c.rossi@infn.example.org") })
@@ -87,7 +87,8 @@ struct DirectoryTests {
 
     /// The To and Cc header lines of a message.
     static func recipients(_ message: String) -> String {
-        message.components(separatedBy: "\n\n").first?.split(separator: "\n")
+        // (CRLF is one Character: split on newlines, not on "\n".)
+        message.split(separator: "\r\n\r\n", maxSplits: 1).first.map(String.init)?.split(whereSeparator: \.isNewline)
             .filter { $0.lowercased().hasPrefix("to:") || $0.lowercased().hasPrefix("cc:") }.joined(separator: "\n") ?? ""
     }
 
@@ -204,7 +205,8 @@ struct DirectoryTests {
         let forced = try CLITests.run(["directory", "sync", "-c", config, "--force"])
         #expect(forced.status == 0, "\(forced.stderr)")
         #expect(forced.stdout.contains("team-gone\tea-NGI_PL-CYFRONET-LCG2"))
-        #expect(forced.stdout.contains("1 notices queued"))
+        // One copy to each EMI manager: the two of the file and the one of the group.
+        #expect(forced.stdout.contains("3 notifications queued"))
         let ticket = try CLITests.run(["tickets", "show", "2", "--json", "-c", config])
         #expect(ticket.stdout.contains("directory.team-gone"))
         #expect(!(try CLITests.run(["directory", "show", "-c", config]).stdout.contains("team ea-NGI_PL-CYFRONET-LCG2")))
