@@ -60,6 +60,7 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CPSL", pkgConfig: "libpsl", providers: [.apt(["libpsl-dev"])]),
+        .systemLibrary(name: "CLDAP", pkgConfig: "ldap", providers: [.apt(["libldap-dev"])]),
         // Organizational domains for relaxed DKIM alignment (`inbound.dkim_alignment: relaxed`) over libpsl.
         .target(name: "PublicSuffixPSL", dependencies: ["RolloutCore", "CPSL"]),
         // MIME parsing (and later building) over GMime 3; HTML-only mail read through libxml2's HTML parser.
@@ -72,6 +73,8 @@ let package = Package(
         .target(name: "MailMaildir", dependencies: ["RolloutGateway"]),
         // Beta downtimes from GOCDB's public read API: HTTP through libcurl (MailCurl), XML through libxml2.
         .target(name: "DowntimesGOCDB", dependencies: ["RolloutGateway", "MailCurl", "CLibXML2"]),
+        // People and groups from the SSO directory (issue 22) over OpenLDAP's libldap.
+        .target(name: "DirectoryLDAP", dependencies: ["RolloutCore", "RolloutGateway", "CLDAP"]),
         // ZIP archives (the report bundle of step 9) through ZIPFoundation.
         .target(
             name: "ArchiveZIP",
@@ -81,7 +84,7 @@ let package = Package(
             name: "rollout-gateway",
             dependencies: [
                 "RolloutCore", "RolloutGateway", "StoreSQLite", "StoreMemory", "StorePostgres", "MailMaildir", "MailGMime", "MailCurl",
-                "PublicSuffixPSL", "ArchiveZIP", "DowntimesGOCDB",
+                "PublicSuffixPSL", "ArchiveZIP", "DowntimesGOCDB", "DirectoryLDAP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -113,7 +116,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "MailCurl", "MailGMime", "RolloutCore", "RolloutGateway", "StoreSQLite", "StorePostgres", "MailMaildir",
-                "PostgresTestServer", "TestSupport", "DowntimesGOCDB",
+                "PostgresTestServer", "TestSupport", "DowntimesGOCDB", "DirectoryLDAP", "StoreMemory",
             ]),
         // A real PostgreSQL for the tests (initdb + pg_ctl on loopback, one per test run).
         .target(name: "PostgresTestServer", dependencies: ["RolloutGateway", "TestSupport"], path: "Tests/PostgresTestServer"),

@@ -9,9 +9,10 @@
 #                                    threading, for the test that reads people's mailboxes as a mail client does)
 set -euo pipefail
 
-packages=(libsqlite3-dev libcurl4-openssl-dev libgmime-3.0-dev libxml2-dev libpsl-dev pkg-config)
+packages=(libsqlite3-dev libcurl4-openssl-dev libgmime-3.0-dev libxml2-dev libpsl-dev libldap-dev pkg-config)
 if [[ "${1:-}" == "--test" ]]; then
     packages+=(postfix python3-aiosmtpd dovecot-imapd isync systemd sqlite3 postgresql python3-authres python3-pip)
+    packages+=(slapd ldap-utils)  # the directory tests: their own slapd on loopback (slapadd, slapd -f), ldapmodify
 fi
 
 missing=()

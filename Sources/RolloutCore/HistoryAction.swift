@@ -41,6 +41,8 @@ public enum HistoryAction: String, Sendable, Codable, CaseIterable {
     case commentHeldSent = "comment.held-sent"
     case deliveryFailed = "delivery.failed"
     case outboxHeld = "outbox.held"
+    /// An assigned team is no longer in the directory (issue 22): kept assigned, the managers told.
+    case directoryTeamGone = "directory.team-gone"
 
     /// A team's answer recorded.
     public static func team(_ answer: TeamAnswer) -> HistoryAction {

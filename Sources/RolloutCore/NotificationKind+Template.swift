@@ -23,6 +23,7 @@ extension NotificationKind {
         case .transcript: .transcript
         case .deliveryFailed: .deliveryFailed
         case .volumeCapped: .volumeCapped
+        case .directoryTeamGone: .directoryTeamGone
         }
     }
 }

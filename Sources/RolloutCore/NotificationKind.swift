@@ -28,4 +28,6 @@ public enum NotificationKind: String, Sendable, Codable, CaseIterable {
     case deliveryFailed = "delivery-failed"
     /// Outbound mail of a ticket is held back by the volume caps.
     case volumeCapped = "volume-capped"
+    /// A team assigned to an open staged rollout is no longer in the directory (issue 22).
+    case directoryTeamGone = "directory-team-gone"
 }

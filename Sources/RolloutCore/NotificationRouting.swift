@@ -31,6 +31,7 @@ public struct NotificationRouting: Sendable, Equatable {
         .init(kind: .transcript, recipients: [.sender]),
         .init(kind: .deliveryFailed, recipients: [.managers]),
         .init(kind: .volumeCapped, recipients: [.managers]),
+        .init(kind: .directoryTeamGone, recipients: [.managers]),
     ])
 
     /// These defaults with every kind named in `overrides` routed by `overrides` alone.

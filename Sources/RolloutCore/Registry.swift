@@ -55,11 +55,26 @@ public struct Registry: Sendable, Equatable {
     /// Keyed by lower-cased stack family (`emi`, `ca`).
     public private(set) var stacks: [String: StackPeople]
     public var releaseManagers: [EmailAddress]
+    /// A person's other addresses → the one the lists above name (issue 22: one person, several addresses; from
+    /// the directory). Every check reads an address as its person's.
+    public private(set) var alternates: [EmailAddress: EmailAddress]
 
-    public init(teams: [EATeam], stacks: [String: StackPeople], releaseManagers: [EmailAddress]) {
+    public init(
+        teams: [EATeam], stacks: [String: StackPeople], releaseManagers: [EmailAddress], alternates: [EmailAddress: EmailAddress] = [:]
+    ) {
         self.teams = Dictionary(teams.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.stacks = Dictionary(stacks.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
         self.releaseManagers = releaseManagers
+        self.alternates = alternates
+    }
+
+    /// The address the registry names this person by (the address itself for anyone with one address).
+    public func primary(_ address: EmailAddress) -> EmailAddress { alternates[address] ?? address }
+
+    /// Every address of the person writing from `address`, the named one first.
+    public func addresses(of address: EmailAddress) -> [EmailAddress] {
+        let primary = primary(address)
+        return [primary] + alternates.filter { $0.value == primary && $0.key != primary }.keys.sorted()
     }
 
     /// The outcome of looking a team name up.
@@ -91,23 +106,25 @@ public struct Registry: Sendable, Equatable {
     }
 
     public func isManager(_ address: EmailAddress, ofStack stack: String) -> Bool {
-        people(ofStack: stack).managers.contains(address)
+        people(ofStack: stack).managers.contains(primary(address))
     }
 
-    public func isReleaseManager(_ address: EmailAddress) -> Bool { releaseManagers.contains(address) }
+    public func isReleaseManager(_ address: EmailAddress) -> Bool { releaseManagers.contains(primary(address)) }
 
     public func isMember(_ address: EmailAddress, of team: TeamName) -> Bool {
-        teams[team]?.members.contains(address) ?? false
+        teams[team]?.members.contains(primary(address)) ?? false
     }
 
     /// Whether the address is anyone the gateway knows: a team member, a manager, a release manager.
     public func knows(_ address: EmailAddress) -> Bool {
-        isReleaseManager(address) || teams.values.contains { $0.members.contains(address) }
-            || stacks.values.contains { $0.managers.contains(address) }
+        let person = primary(address)
+        return isReleaseManager(person) || teams.values.contains { $0.members.contains(person) }
+            || stacks.values.contains { $0.managers.contains(person) }
     }
 
     /// The teams the address belongs to.
     public func teams(of address: EmailAddress) -> [TeamName] {
-        teams.values.filter { $0.members.contains(address) }.map(\.name).sorted()
+        let person = primary(address)
+        return teams.values.filter { $0.members.contains(person) }.map(\.name).sorted()
     }
 }

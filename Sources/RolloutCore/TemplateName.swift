@@ -29,4 +29,5 @@ public enum TemplateName: String, Sendable, CaseIterable {
     case testingMinimum = "testing-minimum"
     case transcript
     case volumeCapped = "volume-capped"
+    case directoryTeamGone = "directory-team-gone"
 }

@@ -47,6 +47,11 @@ public struct Workflow: Sendable {
             run.notify(
                 .volumeCapped, ticket: ticket, queue: run.decision.state.rollout == nil ? .release : .stagedRollout,
                 facts: [.held: String(held), .addresses: addresses.map(\.value).joined(separator: ", ")])
+        case .directoryTeamGone(let team):
+            run.cause = .operatorAction("directory sync")
+            let ticket = run.decision.state.rollout?.id ?? run.release.id
+            run.record(ticket, .directoryTeamGone, "team \(team) is no longer in the directory; it stays assigned until a manager unassigns it")
+            run.notify(.directoryTeamGone, ticket: ticket, team: team)
         }
         return run.decision
     }

@@ -19,4 +19,7 @@ public enum WorkflowEvent: Sendable, Equatable {
     case outboxHeld(held: Int, addresses: [EmailAddress])
     /// The registry (GOCDB) was asked for the beta downtimes of the rollout's teams.
     case betaDowntimes(BetaDowntimeCheck)
+    /// `directory sync` found this assigned team gone from the directory: recorded, the managers told, the team kept
+    /// (never silently dropped; a manager decides).
+    case directoryTeamGone(TeamName)
 }

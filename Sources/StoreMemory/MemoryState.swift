@@ -51,6 +51,9 @@ public struct MemoryState: Sendable {
     /// Set-aside messages, oldest first, and the number the next one gets.
     var setAside: [SetAsideMessage] = []
     var lastSetAsideID: Int64 = 0
+    /// The directory's snapshot and its changes (issue 22).
+    var directory: StoredDirectorySnapshot?
+    var directoryHistory: [DirectoryChange] = []
 
     /// The next number of the sequence both queues share.
     mutating func reserve() -> TicketID {

@@ -223,6 +223,7 @@ enum PostgresSchema {
         Migration(
             version: 4, name: "when the mail behind a history entry was written, for stale commands",
             sql: ["ALTER TABLE history ADD COLUMN written_at TIMESTAMPTZ"]),
+        Migration(version: 5, name: "the directory's snapshot and its changes", sql: PostgresSchema.directoryTables),
     ]
 
     /// Columns only this driver keeps, left out of ``StoreTransfer`` copies.

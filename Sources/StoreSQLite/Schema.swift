@@ -220,6 +220,7 @@ enum Schema {
         migrator.registerMigration("v11: when the mail behind a history entry was written, for stale commands") { db in
             try db.execute(sql: "ALTER TABLE history ADD COLUMN written_at DATETIME")
         }
+        migrator.registerMigration("v12: the directory's snapshot and its changes") { db in try SQLiteTicketStore.migrateDirectory(db) }
         return migrator
     }
 }

@@ -21,7 +21,7 @@ struct ApplyCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await guarded {
-            let environment = try Environment(options, label: "apply")
+            let environment = try await Environment(options, label: "apply")
             let body = text == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : text
             let files = try attachments.map { path -> IncomingAttachment in
                 guard let data = FileManager.default.contents(atPath: path) else {

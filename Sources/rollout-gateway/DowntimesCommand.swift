@@ -21,7 +21,7 @@ struct DowntimesCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await guarded {
-                let environment = try Environment(options, label: "downtimes check")
+                let environment = try await Environment(options, label: "downtimes check")
                 guard environment.configuration.gocdb != nil else {
                     throw ConfigurationError(
                         file: environment.configuration.file, key: "gocdb", line: nil,

@@ -13,24 +13,48 @@ import StoreSQLite
 
 /// The composition root: configuration, store, clock, hooks and templates wired into a ``Gateway``.
 struct Environment {
+    /// The configuration, its registry merged with the directory's last snapshot when one is configured (issue 22).
     let configuration: GatewayConfiguration
     /// The store, every port of it: commands take the ones they use.
     let store: any TicketStore
     let gateway: Gateway
+    /// The snapshot the registry was merged with; nil without a directory or before its first sync.
+    let directorySnapshot: StoredDirectorySnapshot?
+    /// The file's own configuration, before the merge (the directory's next snapshot merges with it again).
+    private let configured: GatewayConfiguration
+    private let templates: TemplateLibrary
+    private let options: GlobalOptions
 
     /// - Parameter groupCommits: the store syncs on its `flush()` instead of on every commit.
-    init(_ options: GlobalOptions, label: String, openStore: Bool = true, groupCommits: Bool = false) throws {
+    init(_ options: GlobalOptions, label: String, openStore: Bool = true, groupCommits: Bool = false) async throws {
         var logger = Logger(label: "rollout-gateway") { KeyValueLogHandler(label: $0) }
         logger.logLevel = options.verbose ? .debug : .info
         logger[metadataKey: "run"] = "\(label)"
         let configuration = try GatewayConfiguration.load(from: options.configurationPath)
-        self.configuration = configuration
         let templates = try TemplateLibrary(overridesIn: configuration.templatesDirectory)
         let clock = try options.fixedNow().map(DateSource.constant) ?? .system
-        store =
+        let store: any TicketStore =
             openStore
             ? try Self.openStore(configuration, groupCommits: groupCommits, clock: clock, logger: logger)
             : MemoryTicketStore()  // `explain --no-store`: an empty store that nothing is written to
+        let snapshot = configuration.directory == nil ? nil : try await (store as? any DirectoryStore)?.directorySnapshot()
+        try self.init(options, configured: configuration, store: store, snapshot: snapshot, templates: templates, clock: clock, logger: logger)
+    }
+
+    private init(
+        _ options: GlobalOptions, configured: GatewayConfiguration, store: any TicketStore, snapshot: StoredDirectorySnapshot?,
+        templates: TemplateLibrary, clock: DateSource, logger: Logger
+    ) throws {
+        var configuration = configured
+        if let settings = configured.directory, let snapshot {
+            configuration.workflow.registry = configured.workflow.registry.merged(with: snapshot.snapshot, settings)
+        }
+        self.options = options
+        self.configured = configured
+        self.configuration = configuration
+        self.templates = templates
+        self.store = store
+        self.directorySnapshot = snapshot
         gateway = Gateway(
             configuration: configuration, store: store,
             hooks: ProcessHookRunner(commands: configuration.hooks, timeoutSeconds: configuration.hookTimeoutSeconds),
@@ -38,6 +62,13 @@ struct Environment {
             signer: try configuration.replyAddressSigner(), writer: GMimeMessageWriter(),
             organizationalDomains: try Self.organizationalDomains(configuration)
         ).probing(Self.betaDowntimeProbe(configuration))
+    }
+
+    /// The same environment with its registry merged with `snapshot` (after a sync).
+    func using(_ snapshot: StoredDirectorySnapshot) throws -> Environment {
+        try Environment(
+            options, configured: configured, store: store, snapshot: snapshot, templates: templates, clock: gateway.clock,
+            logger: gateway.logger)
     }
 }
 

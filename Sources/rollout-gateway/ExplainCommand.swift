@@ -20,7 +20,7 @@ struct ExplainCommand: AsyncParsableCommand {
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw GatewayError.invalidInput("cannot read \(file); expected a message file")
             }
-            let environment = try Environment(options, label: "explain", openStore: !noStore)
+            let environment = try await Environment(options, label: "explain", openStore: !noStore)
             let ingest = Ingest(gateway: environment.gateway, parser: GMimeMailParser(), usesStore: !noStore)
             let analysis = try await ingest.analyze([UInt8](data))
             let explanation = analysis.explanation(registry: environment.configuration.workflow.registry)

@@ -26,7 +26,7 @@ struct IngestCommand: AsyncParsableCommand {
             let fromStandardInput = maildir == nil && mbox == nil && files.isEmpty
             let environment: Environment
             do {
-                environment = try Environment(options, label: "ingest", groupCommits: true)
+                environment = try await Environment(options, label: "ingest", groupCommits: true)
             } catch let error as StoreError where fromStandardInput {
                 // The MTA keeps the message and tries again later: nothing is lost.
                 throw ExitStatus.report(error, status: ExitStatus.temporaryFailure)

@@ -32,7 +32,7 @@ struct ReleaseCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await guarded {
-                let environment = try Environment(options, label: "release new")
+                let environment = try await Environment(options, label: "release new")
                 let ticket = try await environment.gateway.createRelease(
                     ComponentRelease(stack: stack, component: component, version: version, os: os, architecture: arch),
                     links: ReleaseLinks(releaseNotes: releaseNotes, fixedBugs: fixedBugs, documentation: documentation))
@@ -50,7 +50,7 @@ struct ReleaseCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await guarded {
-                let environment = try Environment(options, label: "release stage")
+                let environment = try await Environment(options, label: "release stage")
                 let user = ProcessInfo.processInfo.environment["USER"] ?? "operator"
                 let report = try await environment.gateway.stageRelease(TicketID(ticket), operatorName: user)
                 try printResults(report)

@@ -17,7 +17,7 @@ struct ReportsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await guarded {
-                let environment = try Environment(options, label: "reports list")
+                let environment = try await Environment(options, label: "reports list")
                 let (rollout, attachments) = try await environment.gateway.reports(of: TicketID(ticket))
                 print("\(rollout.id) \(rollout.release.documentDescription)")
                 for attachment in attachments {
@@ -41,7 +41,7 @@ struct ReportsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await guarded {
-                let environment = try Environment(options, label: "reports get")
+                let environment = try await Environment(options, label: "reports get")
                 let (rollout, attachments) = try await environment.gateway.reports(of: TicketID(ticket))
                 guard let attachment = attachments.last(where: { ReportBundle.safeName($0.verdict.fileName) == file }) else {
                     throw GatewayError.invalidInput("ticket \(rollout.id) has no attachment named \(file); `rollout-gateway reports list \(ticket)` lists them")
@@ -60,7 +60,7 @@ struct ReportsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await guarded {
-                let environment = try Environment(options, label: "reports bundle")
+                let environment = try await Environment(options, label: "reports bundle")
                 let bundle = try await environment.gateway.reportBundle(of: TicketID(ticket))
                 let zip = try ZIPArchiveWriter().archive(bundle.files, modifiedAt: environment.gateway.clock.now())
                 try write(zip, to: output)

@@ -25,7 +25,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         try await guarded {
             let started = Date()
-            let environment = try Environment(options, label: "run", groupCommits: true)
+            let environment = try await Environment(options, label: "run", groupCommits: true)
             let configuration = environment.configuration
             if environment.localLockPath != nil {
                 guard let lock = try environment.takeRunLock(waiting: wait) else { return }
@@ -50,6 +50,8 @@ struct RunCommand: AsyncParsableCommand {
 
     /// One cycle: fetch (when asked and configured), tick, send; the summary line, the metrics file, the exit status.
     static func cycle(_ environment: Environment, fetching: Bool, started: Date) async throws {
+        // The directory first, when its snapshot is older than refresh_minutes (issue 22); down, the last one stays.
+        let environment = try await environment.syncingDirectoryIfStale()
         let configuration = environment.configuration
         let fetcher = fetching ? try configuration.imap.map { try environment.imapFetcher($0) } : nil
         let cycle = RunCycle(

@@ -18,7 +18,7 @@ struct SetAsideCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await guarded {
-                let environment = try Environment(options, label: "set-aside list")
+                let environment = try await Environment(options, label: "set-aside list")
                 let messages = try await environment.store.setAsideMessages()
                 if json {
                     print(String(decoding: try TicketsCommand.encoder().encode(messages), as: UTF8.self))
@@ -40,7 +40,7 @@ struct SetAsideCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await guarded {
-                let environment = try Environment(options, label: "set-aside show")
+                let environment = try await Environment(options, label: "set-aside show")
                 guard let message = try await environment.store.setAsideMessage(id) else {
                     throw GatewayError.invalidInput("there is no set-aside message \(id); `rollout-gateway set-aside list` shows them")
                 }
@@ -76,7 +76,7 @@ struct SetAsideCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await guarded {
-                let environment = try Environment(options, label: "set-aside replay")
+                let environment = try await Environment(options, label: "set-aside replay")
                 let ingest = Ingest(gateway: environment.gateway, parser: GMimeMailParser())
                 guard let outcome = try await ingest.replaySetAside(id, ticket: ticket.map(TicketID.init)) else {
                     throw GatewayError.invalidInput("there is no set-aside message \(id); `rollout-gateway set-aside list` shows them")
@@ -95,7 +95,7 @@ struct SetAsideCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await guarded {
-                let environment = try Environment(options, label: "set-aside drop")
+                let environment = try await Environment(options, label: "set-aside drop")
                 guard try await environment.store.dropSetAside(id, forgettingSeen: false) else {
                     throw GatewayError.invalidInput("there is no set-aside message \(id); `rollout-gateway set-aside list` shows them")
                 }

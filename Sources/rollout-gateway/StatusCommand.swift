@@ -11,7 +11,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await guarded {
-            let environment = try Environment(options, label: "status")
+            let environment = try await Environment(options, label: "status")
             let counts = try await environment.store.outboxCounts()
             let held = try await environment.gateway.heldMail()
             print(

@@ -11,7 +11,7 @@ struct TickCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await guarded {
-            let environment = try Environment(options, label: "tick")
+            let environment = try await Environment(options, label: "tick")
             // On a shared database, due timers are claimed one by one instead.
             guard let lock = try environment.takeRunLock() else { return }
             defer { lock.release() }
@@ -39,7 +39,7 @@ struct SendCommand: AsyncParsableCommand {
         try await guarded {
             // Each delivery is committed as soon as it is known; a commit without its own fsync survives a killed
             // process (SQLite WAL), and the flush at the end makes them all durable against a power loss.
-            let environment = try Environment(options, label: "send", groupCommits: true)
+            let environment = try await Environment(options, label: "send", groupCommits: true)
             // One sender at a time on a SQLite store: two would both read the same queued messages. On a shared
             // database, outbox messages are claimed one by one instead.
             guard let lock = try environment.takeRunLock() else { return }

@@ -22,7 +22,7 @@ struct TicketsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await guarded {
-                let environment = try Environment(options, label: "tickets list")
+                let environment = try await Environment(options, label: "tickets list")
                 let tickets = try await environment.store.ticketSummaries()
                 if json {
                     print(String(decoding: try TicketsCommand.encoder().encode(tickets), as: UTF8.self))
@@ -43,7 +43,7 @@ struct TicketsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await guarded {
-                let environment = try Environment(options, label: "tickets show")
+                let environment = try await Environment(options, label: "tickets show")
                 let view = try await environment.gateway.view(of: TicketID(ticket))
                 if json {
                     print(String(decoding: try TicketsCommand.encoder().encode(view), as: UTF8.self))

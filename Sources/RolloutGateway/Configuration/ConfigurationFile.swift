@@ -212,10 +212,13 @@ struct ConfigurationFile: Decodable {
     struct Stack: Decodable {
         var managers: [String]
         var lists: [String]?
-        enum CodingKeys: String, CodingKey, CaseIterable { case managers, lists }
+        /// The directory group of the stack's managers (issue 22); then `managers` may be left out.
+        var managersGroup: String?
+        enum CodingKeys: String, CodingKey, CaseIterable { case managers, lists, managersGroup = "managers_group" }
         init(from decoder: any Decoder) throws {
             let c = try decoder.strictContainer(CodingKeys.self)
-            managers = try c.decode([String].self, forKey: .managers)
+            managersGroup = try c.decodeIfPresent(String.self, forKey: .managersGroup)
+            managers = try managersGroup == nil ? c.decode([String].self, forKey: .managers) : c.decodeIfPresent([String].self, forKey: .managers) ?? []
             lists = try c.decodeIfPresent([String].self, forKey: .lists)
         }
     }
@@ -226,7 +229,8 @@ struct ConfigurationFile: Decodable {
         enum CodingKeys: String, CodingKey, CaseIterable { case members, stacks }
         init(from decoder: any Decoder) throws {
             let c = try decoder.strictContainer(CodingKeys.self)
-            members = try c.decode([String].self, forKey: .members)
+            // With a directory a team may list no members here (checked when the file is converted).
+            members = try c.decodeIfPresent([String].self, forKey: .members) ?? []
             stacks = try c.decodeIfPresent([String].self, forKey: .stacks)
         }
     }
@@ -260,10 +264,11 @@ struct ConfigurationFile: Decodable {
     var templates: String?
     var notifications: [Rule]?
     var gocdb: GOCDB?
+    var directory: Directory?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case gateway, store, outbox, smtp, imap, inbound, metrics, calendar, workflow, hooks, releaseManagers = "release_managers", stacks, teams
-        case templates, notifications, gocdb
+        case templates, notifications, gocdb, directory
     }
 
     init(from decoder: any Decoder) throws {
@@ -284,6 +289,7 @@ struct ConfigurationFile: Decodable {
         templates = try c.decodeIfPresent(String.self, forKey: .templates)
         notifications = try c.decodeIfPresent([Rule].self, forKey: .notifications)
         gocdb = try c.decodeIfPresent(GOCDB.self, forKey: .gocdb)
+        directory = try c.decodeIfPresent(Directory.self, forKey: .directory)
     }
 }
 

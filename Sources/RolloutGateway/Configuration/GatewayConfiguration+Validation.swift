@@ -109,7 +109,9 @@ extension GatewayConfiguration {
                 throw ConfigurationProblem(["teams", name], "'\(name)' is not a team name; expected ea-<NGI>-<Site-name>, e.g. ea-NGI_IT-INFN-T1")
             }
             let members = try team.members.enumerated().map { try address($1, ["teams", name, "members", String($0)]) }
-            guard !members.isEmpty else { throw ConfigurationProblem(["teams", name, "members"], "is empty; a team needs at least one member") }
+            guard !members.isEmpty || raw.directory != nil else {
+                throw ConfigurationProblem(["teams", name, "members"], "is empty; a team needs at least one member (or a directory: section)")
+            }
             for stack in team.stacks ?? [] where raw.stacks.keys.first(where: { $0.lowercased() == stack.lowercased() }) == nil {
                 throw ConfigurationProblem(["teams", name, "stacks"], "'\(stack)' is not a configured stack; expected one of \(raw.stacks.keys.sorted().joined(separator: ", "))")
             }
@@ -123,6 +125,10 @@ extension GatewayConfiguration {
         }
         let releaseManagers = try raw.releaseManagers.enumerated().map { try address($1, ["release_managers", String($0)]) }
         let registry = Registry(teams: teams, stacks: stacks, releaseManagers: releaseManagers)
+        if raw.directory == nil, let (name, _) = raw.stacks.first(where: { $0.value.managersGroup != nil }) {
+            throw ConfigurationProblem(["stacks", name, "managers_group"], "names a directory group, but there is no directory: section")
+        }
+        self.directory = try raw.directory.map { try DirectorySettings($0, managersGroups: raw.stacks.compactMapValues(\.managersGroup), resolve: path) }
 
         var overrides: [NotificationRule] = []
         for (index, rule) in (raw.notifications ?? []).enumerated() {

@@ -64,6 +64,8 @@ public struct GatewayConfiguration: Sendable {
     public var repliesPerHour: Int
     /// Set-aside messages kept, in bytes at most (`inbound.set_aside_max_bytes`); the oldest are dropped past it.
     public var setAsideMaxBytes: Int
+    /// Where people and groups come from besides this file (`directory:`, issue 22); nil without one.
+    public var directory: DirectorySettings?
 
     /// Reads and validates a configuration file. Relative paths are taken from the file's folder.
     public static func load(from path: String) throws -> GatewayConfiguration {

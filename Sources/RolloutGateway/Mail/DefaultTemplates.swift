@@ -40,6 +40,7 @@ enum DefaultTemplates {
         case .testingMinimum: PackageResources.testing_minimum_mustache
         case .transcript: PackageResources.transcript_mustache
         case .volumeCapped: PackageResources.volume_capped_mustache
+        case .directoryTeamGone: PackageResources.directory_team_gone_mustache
         }
     }
 

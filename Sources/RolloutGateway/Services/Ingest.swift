@@ -135,7 +135,7 @@ public struct Ingest: Sendable {
         analysis.raw = raw
         if let signer = gateway.renderer.signer {
             (analysis.token, analysis.invalidToken) = Self.bestToken(
-                in: message.headers.to + message.headers.cc, signer: signer, sender: sender)
+                in: message.headers.to + message.headers.cc, signer: signer, senders: sender.map(registry.addresses(of:)) ?? [])
             if let ticket = analysis.token?.ticket {
                 analysis.ticket = ticket
                 analysis.foundBy = .signedAddress
@@ -258,8 +258,9 @@ extension Ingest.Analysis {
 
 extension Ingest {
     /// The most telling reply-address token among the recipients: one issued to the sender, else another person's,
-    /// else a list's. A token that does not verify counts only when no other does.
-    static func bestToken(in mailboxes: [Mailbox], signer: ReplyAddressSigner, sender: EmailAddress?)
+    /// else a list's. A token that does not verify counts only when no other does. `senders` are every address of the
+    /// person writing (the From first): a token issued to any of them is theirs.
+    static func bestToken(in mailboxes: [Mailbox], signer: ReplyAddressSigner, senders: [EmailAddress])
         -> (ReplyAddressSigner.Reading?, invalid: String?)
     {
         var best: ReplyAddressSigner.Reading?
@@ -273,11 +274,13 @@ extension Ingest {
             }
         }
         for mailbox in mailboxes {
-            let reading = signer.read(mailbox.address, sender: sender)
-            if case .invalid(let token) = reading {
-                invalid = invalid ?? token
-            } else if rank(reading) > rank(best) {
-                best = reading
+            for sender in senders.isEmpty ? [nil] : senders.map(Optional.some) {
+                let reading = signer.read(mailbox.address, sender: sender)
+                if case .invalid(let token) = reading {
+                    invalid = invalid ?? token
+                } else if rank(reading) > rank(best) {
+                    best = reading
+                }
             }
         }
         return (best, best == nil ? invalid : nil)

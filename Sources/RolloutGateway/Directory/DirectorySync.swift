@@ -1,0 +1,71 @@
+import Foundation
+import RolloutCore
+
+/// `directory sync`: read the directory, guard against a mass removal, store the snapshot with its changes in one
+/// transaction, and tell the managers of every open staged rollout that has an assigned team the directory no
+/// longer has (the team stays assigned: never silently dropped).
+public struct DirectorySync: Sendable {
+    public let gateway: Gateway
+    public let source: any DirectorySource
+    public let store: any DirectoryStore
+    public let settings: DirectorySettings
+
+    public init(gateway: Gateway, source: any DirectorySource, store: any DirectoryStore, settings: DirectorySettings) {
+        self.gateway = gateway
+        self.source = source
+        self.store = store
+        self.settings = settings
+    }
+
+    /// Whether the stored snapshot is missing or older than `refresh_minutes`.
+    public func isStale() async throws -> Bool {
+        guard let stored = try await store.directorySnapshot() else { return true }
+        return gateway.clock.now().timeIntervalSince(stored.takenAt) >= Double(settings.refreshMinutes) * 60
+    }
+
+    /// Reads and stores the directory. Throws ``DirectoryError`` when it cannot be read (the last snapshot stays).
+    public func run(force: Bool = false) async throws -> DirectorySyncReport {
+        let fresh = try await source.fetch()
+        let now = gateway.clock.now()
+        let previous = try await store.directorySnapshot()
+        let changes = DirectoryChange.between(previous?.snapshot, fresh, at: now)
+        let total = previous?.snapshot.memberships.count ?? 0
+        let removed = changes.filter { $0.action == .memberRemoved }.count
+        if !force, total > 0, Double(removed) > settings.maxRemovedShare * Double(total) {
+            gateway.logger.error(
+                "directory sync refused: it would remove more than max_removed_share of all team members; the last snapshot stays (rerun with --force if this is right)",
+                metadata: ["removed": "\(removed)", "members": "\(total)", "max_removed_share": "\(settings.maxRemovedShare)"])
+            return DirectorySyncReport(
+                outcome: .massRemovalRefused(removed: removed, total: total), changes: changes, people: fresh.people.count, teams: fresh.teams.count)
+        }
+        try await store.saveDirectorySnapshot(StoredDirectorySnapshot(snapshot: fresh, takenAt: now), changes: changes)
+        let gone = changes.filter { $0.action == .teamGone }.compactMap { TeamName($0.team) }
+        let notices = try await noticeGone(gone)
+        gateway.logger.info(
+            "directory synced",
+            metadata: [
+                "people": "\(fresh.people.count)", "teams": "\(fresh.teams.count)", "changes": "\(changes.count)",
+                "removed": "\(removed)", "notices": "\(notices)",
+            ])
+        return DirectorySyncReport(outcome: .stored, changes: changes, people: fresh.people.count, teams: fresh.teams.count, noticesQueued: notices)
+    }
+
+    /// Queues the managers' notice on each open staged rollout to which a gone team is still assigned.
+    private func noticeGone(_ teams: [TeamName]) async throws -> Int {
+        guard !teams.isEmpty else { return 0 }
+        var queued = 0
+        var done = Set<TicketID>()
+        for summary in try await gateway.store.ticketSummaries() {
+            guard let stored = try await gateway.store.load(TicketID(summary.id)), let rollout = stored.rolloutCase.rollout,
+                rollout.status != .resolved, done.insert(rollout.id).inserted
+            else { continue }
+            for team in teams where rollout.assignment(of: team)?.isActive == true {
+                let report = try await gateway.decideAndCommit(rollout.id, cause: .operatorAction("directory sync")) { _ in
+                    .directoryTeamGone(team)
+                }
+                queued += report.notifications
+            }
+        }
+        return queued
+    }
+}
