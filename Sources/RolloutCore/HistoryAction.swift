@@ -39,6 +39,10 @@ public enum HistoryAction: String, Sendable, Codable, CaseIterable {
     case commentHeldSent = "comment.held-sent"
     case deliveryFailed = "delivery.failed"
     case outboxHeld = "outbox.held"
+    /// The report bundle answered to `bundle` (attached, or how to fetch it when it is over the cap).
+    case bundleSent = "bundle.sent"
+    /// The ticket's state answered to `show`.
+    case stateShown = "state.shown"
 
     /// A team's answer recorded.
     public static func team(_ answer: TeamAnswer) -> HistoryAction {

@@ -1,3 +1,4 @@
+import ArchiveZIP
 import Foundation
 import Logging
 import MailCurl
@@ -36,6 +37,7 @@ struct Environment {
             clock: clock, templates: templates, logger: logger,
             signer: try configuration.replyAddressSigner(), writer: GMimeMessageWriter(),
             organizationalDomains: try Self.organizationalDomains(configuration))
+        gateway.archiver = ZIPArchiveWriter()
     }
 }
 

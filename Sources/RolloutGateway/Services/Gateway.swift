@@ -20,6 +20,9 @@ public struct Gateway: Sendable {
     /// How DKIM signing domains align with the From's (``GatewayConfiguration/dkimAlignment``). Relaxed needs the
     /// organizational domains the composition root brings; without them it stays strict (never looser than asked).
     public let dkimAlignment: DKIMAlignment
+    /// Makes the report bundle's ZIP for `bundle` by mail (adapter: `ArchiveZIP`); without one, the answer says how to
+    /// fetch the bundle on the gateway host.
+    public var archiver: (any ArchiveWriter)?
     /// Thread roots known to be queued, so that most decisions need no look-up for them.
     let sentThreadRoots = SentThreadRoots()
 
@@ -181,6 +184,7 @@ public struct Gateway: Sendable {
             let event = try await makeEvent(stored)
             var decision = workflow.decide(stored.rolloutCase, event, now: now)
             if let answer { decision = answer(decision) }
+            let answerFiles = try await completeAnswer(&decision, now: now)
             // A hook that already ran for this event (before a conflict made it decide again) is not run twice.
             for hook in decision.hooks where !hooksRun.contains(where: { $0.hook == hook.hook && $0.release.id == hook.release.id }) {
                 try await hooks.run(hook)
@@ -193,7 +197,7 @@ public struct Gateway: Sendable {
             if !isInTransaction { sentThreadRoots.remember(found) }
             let rootsSent = Set(roots).subtracting(unknown).union(found)
             // Written before the transaction: it holds the store's write lock for the writes alone.
-            let outbox = try renderer.render(decision, cause: cause, now: now, rootsSent: rootsSent)
+            let outbox = try renderer.render(decision, cause: cause, now: now, rootsSent: rootsSent, answerFiles: answerFiles)
             let storedAttachments = zip(attachments, decision.attachments).map { incoming, verdict in
                 StoredAttachment(verdict: verdict, contentType: incoming.contentType, bytes: incoming.bytes)
             }
