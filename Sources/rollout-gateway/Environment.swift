@@ -31,13 +31,14 @@ struct Environment {
             openStore
             ? try Self.openStore(configuration, groupCommits: groupCommits, clock: clock, logger: logger)
             : MemoryTicketStore()  // `explain --no-store`: an empty store that nothing is written to
-        gateway = Gateway(
+        var gateway = Gateway(
             configuration: configuration, store: store,
             hooks: ProcessHookRunner(commands: configuration.hooks, timeoutSeconds: configuration.hookTimeoutSeconds),
             clock: clock, templates: templates, logger: logger,
             signer: try configuration.replyAddressSigner(), writer: GMimeMessageWriter(),
             organizationalDomains: try Self.organizationalDomains(configuration))
         gateway.archiver = ZIPArchiveWriter()
+        self.gateway = gateway
     }
 }
 

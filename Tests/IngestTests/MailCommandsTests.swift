@@ -171,7 +171,7 @@ struct MailCommandsTests {
 
         let outsider = try await world.ingest.ingest(message(from: "daniela.bauer@imperial.example.org", body: "show"))
         #expect(outsider.results.first?.refusal == .notAuthorized)
-        #expect(outsider.results.first?.message.contains("is not concerned by ticket 12") == true)
+        #expect(outsider.results.first?.message.contains("is not concerned by ticket #12") == true)
         let answers = try await Self.pending(world).dropFirst(before)
         #expect(answers.allSatisfy { $0.recipients == [EmailAddress("daniela.bauer@imperial.example.org")] })
         #expect(answers.allSatisfy { !Self.text($0).contains("The state of ticket") })

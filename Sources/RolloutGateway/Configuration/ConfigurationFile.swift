@@ -182,7 +182,9 @@ struct ConfigurationFile: Decodable {
         var testingMinimumDays: Int?
         var testingMaximumDays: Int?
         var strongAuthentication: [String]?
+        var digest: Digest?
         enum CodingKeys: String, CodingKey, CaseIterable {
+            case digest
             case answerWorkingDays = "answer_working_days", escalationLimit = "escalation_limit"
             case testingMinimumDays = "testing_minimum_days", testingMaximumDays = "testing_maximum_days"
             case strongAuthentication = "strong_authentication"
@@ -194,6 +196,7 @@ struct ConfigurationFile: Decodable {
             testingMinimumDays = try c.decodeIfPresent(Int.self, forKey: .testingMinimumDays)
             testingMaximumDays = try c.decodeIfPresent(Int.self, forKey: .testingMaximumDays)
             strongAuthentication = try c.decodeIfPresent([String].self, forKey: .strongAuthentication)
+            digest = try c.decodeIfPresent(Digest.self, forKey: .digest)
         }
     }
 

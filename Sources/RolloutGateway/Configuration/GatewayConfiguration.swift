@@ -26,6 +26,8 @@ public struct GatewayConfiguration: Sendable {
     /// one is answered with how to fetch it.
     public var maxAttachmentBytes = Self.defaultMaxAttachmentBytes
     public static let defaultMaxAttachmentBytes = 10_000_000
+    /// `workflow.digest`: when the managers' weekly digest goes out; nil (absent) means never.
+    public var digest: DigestSchedule?
     public var hooks: [HookRun.Hook: [String]]
     public var hookTimeoutSeconds: Int
     public var templatesDirectory: String?

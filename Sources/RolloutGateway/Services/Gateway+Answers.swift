@@ -77,7 +77,7 @@ extension Gateway {
     private func note(in decision: inout Decision, _ what: String, ticket: TicketID? = nil) {
         for index in decision.history.indices {
             let entry = decision.history[index]
-            let matches = ticket == nil ? [.bundleSent, .stateShown].contains(entry.action) : entry.action == .bundleSent && entry.ticket == ticket
+            let matches = ticket == nil ? [HistoryAction.bundleSent, .stateShown].contains(entry.action) : entry.action == .bundleSent && entry.ticket == ticket
             if matches { decision.history[index].detail += ": \(what)" }
         }
     }

@@ -131,6 +131,8 @@ public struct Gateway: Sendable {
     public struct TickReport: Sendable {
         public var fired: [DueTimer] = []
         public var notifications = 0
+        /// The managers' weekly digests (``sendWeeklyDigests()``).
+        public var digests = DigestReport()
     }
 
     /// Fires every timer due at the clock's now. Each firing commits with its notifications, or not at all.
@@ -158,6 +160,7 @@ public struct Gateway: Sendable {
                 logger.debug("timer already fired by another run", metadata: ["ticket": "\(key.ticket.rawValue)", "action": "\(key.kind.rawValue)"])
             }
         }
+        report.digests = try await sendWeeklyDigests()
         return report
     }
 
