@@ -1,6 +1,7 @@
 import Foundation
 import RolloutCore
 import RolloutGateway
+import TestSupport
 import Testing
 
 /// The managers' weekly digest (issue 21 #3): `workflow.digest`, sent by `tick` once per week per manager.
@@ -23,7 +24,7 @@ struct WeeklyDigestTests {
         defer { on.cleanUp() }
         #expect(on.configuration.digest == DigestSchedule(weekday: 2, hour: 9, minute: 0))
         for bad in ["{day: someday, time: \"09:00\"}", "{day: mon, time: \"9\"}", "{day: mon, time: \"25:00\"}"] {
-            #expect(throws: (any Error).self) {
+            await #expect(throws: (any Error).self) {
                 try await IngestWorld(edit: { $0.replacingOccurrences(of: "\nworkflow:\n", with: "\nworkflow:\n  digest: \(bad)\n") })
             }
         }
@@ -57,19 +58,22 @@ struct WeeklyDigestTests {
         #expect(second.contains("overdue answers: 3"))
     }
 
-    @Test("the week's mark and the digest's outbox row commit together: when the row cannot be written, no mark is left and the next tick sends it")
+    /// Runs SQL on the store's SQLite file from another connection (Python's sqlite3).
+    static func sql(_ world: IngestWorld, _ statement: String) throws {
+        let run = try ChildProcess.run(
+            "/usr/bin/python3", ["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()", world.configuration.storePath, statement])
+        try #require(run.status == 0, "\(run.errors)")
+    }
+
+    @Test("the week's mark and the digest's outbox row commit together: when the row cannot be written, no mark is left (so the next tick sends it)")
     func markAndMailTogether() async throws {
         let world = try await IngestWorld(edit: Self.digestConfig)
         defer { world.cleanUp() }
         let manager = EmailAddress("mario.david@lip.example.org")
-        let week = "2025-12-01"
-        // An outbox row already holding the digest's Message-ID makes writing it fail (UNIQUE), as a crash would.
-        let digest = try await world.gateway.weeklyDigest(for: manager, now: world.clock.now)
-        let blocker = world.gateway.digestMessage(digest, to: manager, week: week, now: world.clock.now)
-        try await world.store.recordSeen(
-            SeenMessage(key: "blocker", ticket: nil, sender: nil, disposition: .message(.applied, reason: nil)), at: world.clock.now,
-            outbox: [blocker])
+        // The store refuses the digest's outbox row, as a full disk or a crash at that write would.
+        try Self.sql(world, "CREATE TRIGGER no_digest BEFORE INSERT ON outbox WHEN NEW.kind = 'weekly-digest' BEGIN SELECT RAISE(ABORT, 'no room'); END;")
         await #expect(throws: (any Error).self) { try await world.gateway.sendWeeklyDigests() }
-        #expect(try await world.store.hasSeen("rg-weekly-digest \(week) \(manager.key)") == false)
+        #expect(try await world.store.hasSeen("rg-weekly-digest 2025-12-01 \(manager.key)") == false)
+        #expect(try await Self.digests(world).isEmpty)
     }
 }
