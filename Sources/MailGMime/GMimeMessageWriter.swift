@@ -48,7 +48,20 @@ public struct GMimeMessageWriter: MessageWriter {
         for (name, value) in message.extraHeaders {
             g_mime_object_append_header(object, Self.headerName(name), HeaderLineLimit.breakingLongWords(Self.clean(value)), "utf-8")
         }
-        guard setBody(message.body, on: gmimeMessage) else { return [] }
+        guard let text = textPart(message.body) else { return [] }
+        if message.attachments.isEmpty {
+            g_mime_message_set_mime_part(gmimeMessage, CGMime_object(text.pointer))
+        } else {
+            guard let mixed = GObjectReference(adopting: UnsafeMutableRawPointer(g_mime_multipart_new_with_subtype("mixed")))
+            else { return [] }
+            let multipart = CGMime_multipart(mixed.pointer)
+            g_mime_multipart_add(multipart, CGMime_object(text.pointer))
+            for attachment in message.attachments {
+                guard let part = filePart(attachment) else { return [] }
+                g_mime_multipart_add(multipart, CGMime_object(part.pointer))
+            }
+            g_mime_message_set_mime_part(gmimeMessage, CGMime_object(mixed.pointer))
+        }
         return HeaderLineLimit.enforce(serialize(object))
     }
 
@@ -83,29 +96,51 @@ public struct GMimeMessageWriter: MessageWriter {
     }
 
     /// A text/plain UTF-8 part, quoted-printable (see the type's notes about leading dots).
-    private func setBody(_ body: String, on message: UnsafeMutablePointer<GMimeMessage>) -> Bool {
+    private func textPart(_ body: String) -> GObjectReference? {
         var text = Array(body.utf8)
         if text.last != 0x0A { text.append(0x0A) }  // the last line ends like the others
         let encoded = Self.escapingLeadingDots(Self.quotedPrintable(text))
         guard
             let part = GObjectReference(
                 adopting: UnsafeMutableRawPointer(g_mime_text_part_new_with_subtype("plain"))),
-            let stream = encoded.withUnsafeBufferPointer({ buffer in
-                buffer.withMemoryRebound(to: CChar.self) {
-                    GObjectReference(adopting: UnsafeMutableRawPointer(g_mime_stream_mem_new_with_buffer($0.baseAddress, $0.count)))
-                }
-            }),
-            let content = GObjectReference(
-                adopting: UnsafeMutableRawPointer(
-                    g_mime_data_wrapper_new_with_stream(
-                        stream.typed(as: GMimeStream.self), GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE)))
-        else { return false }
+            let content = Self.content(encoded, encoding: GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE)
+        else { return nil }
         let textPart = part.typed(as: GMimeTextPart.self)
         g_mime_text_part_set_charset(textPart, "utf-8")
         g_mime_part_set_content(CGMime_part(textPart), content.typed(as: GMimeDataWrapper.self))
         g_mime_part_set_content_encoding(CGMime_part(textPart), GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE)
-        g_mime_message_set_mime_part(message, CGMime_object(textPart))
-        return true
+        return part
+    }
+
+    /// A file as an attachment: its type, base64, `Content-Disposition: attachment` with its name (cleaned like a
+    /// header value; RFC 2231-encoded by ``serialize(_:)`` when it is not ASCII).
+    private func filePart(_ attachment: MailAttachment) -> GObjectReference? {
+        let type = attachment.contentType.split(separator: "/", maxSplits: 1).map { Self.headerName(String($0)) }
+        guard
+            let part = GObjectReference(
+                adopting: UnsafeMutableRawPointer(
+                    g_mime_part_new_with_type(type.first ?? "application", type.count == 2 ? type[1] : "octet-stream"))),
+            let content = Self.content(attachment.bytes, encoding: GMIME_CONTENT_ENCODING_DEFAULT)
+        else { return nil }
+        let mimePart = CGMime_part(part.pointer)
+        g_mime_part_set_content(mimePart, content.typed(as: GMimeDataWrapper.self))
+        g_mime_part_set_content_encoding(mimePart, GMIME_CONTENT_ENCODING_BASE64)
+        g_mime_object_set_disposition(CGMime_object(part.pointer), "attachment")
+        g_mime_part_set_filename(mimePart, HeaderLineLimit.breakingLongWords(Self.clean(attachment.fileName)))
+        return part
+    }
+
+    /// A data wrapper over a copy of `bytes`, which are in `encoding` already.
+    private static func content(_ bytes: [UInt8], encoding: GMimeContentEncoding) -> GObjectReference? {
+        guard
+            let stream = bytes.withUnsafeBufferPointer({ buffer in
+                buffer.withMemoryRebound(to: CChar.self) {
+                    GObjectReference(adopting: UnsafeMutableRawPointer(g_mime_stream_mem_new_with_buffer($0.baseAddress, $0.count)))
+                }
+            })
+        else { return nil }
+        return GObjectReference(
+            adopting: UnsafeMutableRawPointer(g_mime_data_wrapper_new_with_stream(stream.typed(as: GMimeStream.self), encoding)))
     }
 
     /// The message's bytes with CRLF line ends.
@@ -113,6 +148,7 @@ public struct GMimeMessageWriter: MessageWriter {
         guard let options = g_mime_format_options_new() else { return [] }
         defer { g_mime_format_options_free(options) }
         g_mime_format_options_set_newline_format(options, GMIME_NEWLINE_FORMAT_DOS)
+        g_mime_format_options_set_param_encoding_method(options, GMIME_PARAM_ENCODING_METHOD_RFC2231)
         guard let stream = GObjectReference(adopting: UnsafeMutableRawPointer(g_mime_stream_mem_new())) else { return [] }
         let gmimeStream = stream.typed(as: GMimeStream.self)
         guard g_mime_object_write_to_stream(object, options, gmimeStream) >= 0 else { return [] }

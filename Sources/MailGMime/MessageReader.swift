@@ -249,24 +249,12 @@ struct MessageReader {
             name = String(cString: decoded)
             g_free(decoded)
         }
-        return Self.bounded(name.mimeTrimmed(), bytes: fileNameLimit)
+        return name.mimeTrimmed().prefix(utf8Bytes: fileNameLimit)
     }
 
     /// The most bytes (UTF-8) of an attachment's file name that are kept (a file system's NAME_MAX); the rest is cut
     /// on a scalar boundary, however many combining marks one character holds.
     static let fileNameLimit = 255
-
-    static func bounded(_ text: String, bytes limit: Int) -> String {
-        guard text.utf8.count > limit else { return text }
-        var kept = String.UnicodeScalarView()
-        var bytes = 0
-        for scalar in text.unicodeScalars {
-            bytes += String(scalar).utf8.count
-            guard bytes <= limit else { break }
-            kept.append(scalar)
-        }
-        return String(kept)
-    }
 
     /// The part's content with its transfer encoding (base64, quoted-printable, uuencode) undone.
     static func contentBytes(of part: UnsafeMutablePointer<GMimePart>) -> [UInt8] {

@@ -14,6 +14,10 @@ public enum Command: Sendable, Equatable {
     case resolve
     /// `status StageRollOut` on a release ticket.
     case status(String)
+    /// `bundle`: the report bundle of step 9b, attached to the answer (a manager's).
+    case bundle
+    /// `show`: the ticket's state in the answer (anyone concerned by the ticket).
+    case show
 
     /// The verb as written in mail.
     public var verb: Verb {
@@ -30,6 +34,8 @@ public enum Command: Sendable, Equatable {
         case .docid: .docid
         case .resolve: .resolve
         case .status: .status
+        case .bundle: .bundle
+        case .show: .show
         }
     }
 
@@ -41,7 +47,7 @@ public enum Command: Sendable, Equatable {
         case .ggus(let ticket): [verb.rawValue, ticket]
         case .assign(let teams): [verb.rawValue] + teams
         case .extend(let team, let days): [verb.rawValue, team ?? "all", String(days)]
-        case .escalate, .resolve: [verb.rawValue]
+        case .escalate, .resolve, .bundle, .show: [verb.rawValue]
         case .outcome(let outcome): [verb.rawValue, outcome.rawValue.lowercased()]
         case .docid(let id): [verb.rawValue, id]
         case .status(let status): [verb.rawValue, status]
@@ -51,7 +57,7 @@ public enum Command: Sendable, Equatable {
 
 /// The command verbs, with the form each one expects.
 public enum Verb: String, Sendable, CaseIterable, Codable {
-    case accept, reject, downtime, ggus, assign, unassign, extend, escalate, outcome, docid, resolve, status
+    case accept, reject, downtime, ggus, assign, unassign, extend, escalate, outcome, docid, resolve, status, bundle, show
 
     /// The expected form, quoted in refusals.
     public var usage: String {
@@ -68,6 +74,8 @@ public enum Verb: String, Sendable, CaseIterable, Codable {
         case .docid: "docid <document-server ID>"
         case .resolve: "resolve"
         case .status: "status StageRollOut"
+        case .bundle: "bundle"
+        case .show: "show"
         }
     }
 }

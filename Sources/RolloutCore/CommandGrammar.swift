@@ -89,9 +89,14 @@ public enum CommandGrammar {
             guard args.count == 2 else { return malformed("expected a team (or all) and a number of days") }
             guard let days = Int(args[1]), days > 0 else { return malformed("'\(args[1])' is not a positive number of days") }
             return .command(.extend(team: target.lowercased() == "all" ? nil : target, days: days))
-        case .escalate, .resolve:
+        case .escalate, .resolve, .bundle, .show:
             guard args.isEmpty else { return .text }
-            return .command(verb == .escalate ? .escalate : .resolve)
+            switch verb {
+            case .escalate: return .command(.escalate)
+            case .resolve: return .command(.resolve)
+            case .bundle: return .command(.bundle)
+            default: return .command(.show)
+            }
         case .outcome:
             guard let value = args.first else { return malformed("accept or reject is missing") }
             guard args.count == 1 else { return .text }

@@ -12,6 +12,8 @@ public struct Decision: Sendable, Equatable {
     public var timers: [TimerChange] = []
     public var hooks: [HookRun] = []
     public var attachments: [AttachmentVerdict] = []
+    /// What the shell adds to the sender's answer (the transcript) from the store: the ticket's state, the bundle.
+    public var answerParts: [AnswerPart] = []
 
     public init(state: RolloutCase) { self.state = state }
 

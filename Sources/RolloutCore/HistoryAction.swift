@@ -43,6 +43,10 @@ public enum HistoryAction: String, Sendable, Codable, CaseIterable {
     case outboxHeld = "outbox.held"
     /// An assigned team is no longer in the directory (issue 22): kept assigned, the managers told.
     case directoryTeamGone = "directory.team-gone"
+    /// The report bundle answered to `bundle` (attached, or how to fetch it when it is over the cap).
+    case bundleSent = "bundle.sent"
+    /// The ticket's state answered to `show`.
+    case stateShown = "state.shown"
 
     /// A team's answer recorded.
     public static func team(_ answer: TeamAnswer) -> HistoryAction {

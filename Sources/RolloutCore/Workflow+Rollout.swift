@@ -49,6 +49,8 @@ extension Run {
         case .docid(let documentID): return setDocumentID(documentID, sender)
         case .resolve: return resolve(sender)
         case .status: return .failure(Refusal(reason: "status applies to release tickets"))
+        case .bundle: return bundle(sender)
+        case .show: return show(queue: .stagedRollout, sender)
         }
     }
 

@@ -202,6 +202,9 @@ struct Run {
             }
             return stage(childID: reservedTicketID, actorName: sender.address.value)
         }
+        // Commands that only read: answered from the store by the shell (Workflow+Answers.swift).
+        if command == .show { return show(queue: queue, sender) }
+        if command == .bundle { return bundle(sender) }
         guard queue == .stagedRollout, decision.state.rollout != nil else {
             let target =
                 decision.state.rollout.map { " (reply on staged-rollout ticket \($0.id))" }
@@ -224,7 +227,13 @@ struct Run {
             return member || registry.isManager(address, ofStack: stack)
                 ? nil
                 : Refusal(reason: "\(address) is neither a member of an EA team nor a staged-rollout manager of \(stack)", kind: .notAuthorized)
-        case .assign, .unassign, .extend, .escalate, .outcome, .docid, .resolve:
+        case .show:
+            return isConcerned(address)
+                ? nil
+                : Refusal(
+                    reason: "\(address) is not concerned by ticket \(decision.state.rollout?.id ?? release.id): only its staged-rollout managers, the release managers and the members of its teams may see its state",
+                    kind: .notAuthorized)
+        case .assign, .unassign, .extend, .escalate, .outcome, .docid, .resolve, .bundle:
             return registry.isManager(address, ofStack: stack)
                 ? nil
                 : Refusal(reason: "only a staged-rollout manager of \(stack) may \(verb.rawValue); \(address) is not one", kind: .notAuthorized)

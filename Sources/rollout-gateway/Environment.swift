@@ -1,4 +1,5 @@
 import DowntimesGOCDB
+import ArchiveZIP
 import Foundation
 import Logging
 import MailCurl
@@ -55,13 +56,15 @@ struct Environment {
         self.templates = templates
         self.store = store
         self.directorySnapshot = snapshot
-        gateway = Gateway(
+        var gateway = Gateway(
             configuration: configuration, store: store,
             hooks: ProcessHookRunner(commands: configuration.hooks, timeoutSeconds: configuration.hookTimeoutSeconds),
             clock: clock, templates: templates, logger: logger,
             signer: try configuration.replyAddressSigner(), writer: GMimeMessageWriter(),
             organizationalDomains: try Self.organizationalDomains(configuration)
         ).probing(Self.betaDowntimeProbe(configuration))
+        gateway.archiver = ZIPArchiveWriter()
+        self.gateway = gateway
     }
 
     /// The same environment with its registry merged with `snapshot` (after a sync).

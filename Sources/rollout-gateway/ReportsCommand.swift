@@ -33,20 +33,17 @@ struct ReportsCommand: AsyncParsableCommand {
     }
 
     struct Get: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write one attachment's bytes (the last one of that name).")
+        static let configuration = CommandConfiguration(
+            abstract: "Write one file: as the bundle holds it (a report under the procedure's name, index.txt, not-named-as-required/…), else the last attachment of that name.")
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The ticket's number.") var ticket: Int
-        @Argument(help: "The file's name, as `reports list` shows it.") var file: String
+        @Argument(help: "The file's path in the bundle, or its name as `reports list` shows it.") var file: String
         @Option(help: "Write to this file instead of standard output.") var output: String?
 
         func run() async throws {
             try await guarded {
                 let environment = try await Environment(options, label: "reports get")
-                let (rollout, attachments) = try await environment.gateway.reports(of: TicketID(ticket))
-                guard let attachment = attachments.last(where: { ReportBundle.safeName($0.verdict.fileName) == file }) else {
-                    throw GatewayError.invalidInput("ticket \(rollout.id) has no attachment named \(file); `rollout-gateway reports list \(ticket)` lists them")
-                }
-                try write(attachment.bytes, to: output)
+                try write(try await environment.gateway.reportFile(of: TicketID(ticket), named: file), to: output)
             }
         }
     }

@@ -1,3 +1,4 @@
+import ArchiveZIP
 import Foundation
 import InMemoryLogging
 import Logging
@@ -55,10 +56,12 @@ struct IngestWorld {
         store = try SQLiteTicketStore(path: configuration.storePath, busyTimeout: busyTimeout, groupCommits: groupCommits)
         let handler = logs
         let clock = self.clock
-        gateway = Gateway(
+        var gateway = Gateway(
             configuration: configuration, store: store, hooks: hooks, clock: DateSource { clock.now },
             templates: try TemplateLibrary(), logger: Logger(label: "test") { _ in handler },
             signer: try configuration.replyAddressSigner(), writer: GMimeMessageWriter())
+        gateway.archiver = ZIPArchiveWriter()
+        self.gateway = gateway
         ingest = Ingest(gateway: gateway, parser: GMimeMailParser())
         for _ in 1...10 { _ = try await store.reserveTicketID() }
         let release = try await gateway.createRelease(

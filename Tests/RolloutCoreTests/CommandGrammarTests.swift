@@ -30,6 +30,10 @@ struct CommandGrammarTests {
             ("resolve", .resolve),
             ("RESOLVE.", .resolve),
             ("status StageRollOut", .status("StageRollOut")),
+            ("bundle", .bundle),
+            ("Bundle.", .bundle),
+            ("show", .show),
+            ("  SHOW", .show),
         ])
     func accepted(line: String, command: Command) {
         #expect(CommandGrammar.read(line) == .command(command))
@@ -49,6 +53,8 @@ struct CommandGrammarTests {
             "ggus #",
             "https://ggus.eu/?mode=ticket_info&ticket_id=" + String(repeating: "7", count: 5_000),
             "outcome to be decided next week",
+            "show me the logs please",
+            "bundle them up",
             "",
             "Thanks,",
         ])

@@ -85,6 +85,9 @@ public enum InboundPolicy {
         public var reason: String?
         /// Whether an answer may go to the sender.
         public var mayAnswer: Bool
+        /// Set aside only because it names no ticket: a known sender, nothing else wrong (a manager's `show` alone
+        /// is answered with their open rollouts).
+        public var namesNoTicket = false
     }
 
     /// The set-aside ladder: the first rule that holds decides.
@@ -133,7 +136,9 @@ public enum InboundPolicy {
                 answer: answerable && facts.vouched && facts.answersLastHour == 0)
         }
         guard let ticket = facts.ticket else {
-            return setAside("the message names no ticket: reply to a notification and keep [\(facts.tag) #N] in the subject", answer: answerable)
+            var verdict = setAside("the message names no ticket: reply to a notification and keep [\(facts.tag) #N] in the subject", answer: answerable)
+            verdict.namesNoTicket = true
+            return verdict
         }
         if facts.ticketExists == false { return setAside("there is no ticket #\(ticket.rawValue)", answer: answerable) }
         return Verdict(disposition: .applied, reason: nil, mayAnswer: answerable)

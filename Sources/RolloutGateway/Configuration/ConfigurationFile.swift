@@ -63,7 +63,9 @@ struct ConfigurationFile: Decodable {
         var perRecipientPerHour: Int?
         var perTicketPerHour: Int?
         var relaysPerSenderPerHour: Int?
+        var maxAttachmentBytes: Int?
         enum CodingKeys: String, CodingKey, CaseIterable {
+            case maxAttachmentBytes = "max_attachment_bytes"
             case maildir, maxAttempts = "max_attempts", perRecipientPerHour = "per_recipient_per_hour"
             case perTicketPerHour = "per_ticket_per_hour"
             case relaysPerSenderPerHour = "relays_per_sender_per_hour"
@@ -75,6 +77,7 @@ struct ConfigurationFile: Decodable {
             perRecipientPerHour = try c.decodeIfPresent(Int.self, forKey: .perRecipientPerHour)
             perTicketPerHour = try c.decodeIfPresent(Int.self, forKey: .perTicketPerHour)
             relaysPerSenderPerHour = try c.decodeIfPresent(Int.self, forKey: .relaysPerSenderPerHour)
+            maxAttachmentBytes = try c.decodeIfPresent(Int.self, forKey: .maxAttachmentBytes)
         }
     }
 
@@ -179,7 +182,9 @@ struct ConfigurationFile: Decodable {
         var testingMinimumDays: Int?
         var testingMaximumDays: Int?
         var strongAuthentication: [String]?
+        var digest: Digest?
         enum CodingKeys: String, CodingKey, CaseIterable {
+            case digest
             case answerWorkingDays = "answer_working_days", escalationLimit = "escalation_limit"
             case testingMinimumDays = "testing_minimum_days", testingMaximumDays = "testing_maximum_days"
             case strongAuthentication = "strong_authentication"
@@ -191,6 +196,7 @@ struct ConfigurationFile: Decodable {
             testingMinimumDays = try c.decodeIfPresent(Int.self, forKey: .testingMinimumDays)
             testingMaximumDays = try c.decodeIfPresent(Int.self, forKey: .testingMaximumDays)
             strongAuthentication = try c.decodeIfPresent([String].self, forKey: .strongAuthentication)
+            digest = try c.decodeIfPresent(Digest.self, forKey: .digest)
         }
     }
 

@@ -31,6 +31,8 @@ extension GatewayConfiguration {
         self.maxDeliveryAttempts = raw.outbox?.maxAttempts ?? 10
         self.templatesDirectory = raw.templates.map(path)
         self.perRecipientPerHour = try Self.positive(raw.outbox?.perRecipientPerHour, default: Self.defaultPerRecipientPerHour, ["outbox", "per_recipient_per_hour"])
+        self.digest = try raw.workflow?.digest.map { try $0.schedule(weekdays: Self.weekdays) }
+        self.maxAttachmentBytes = try Self.positive(raw.outbox?.maxAttachmentBytes, default: Self.defaultMaxAttachmentBytes, ["outbox", "max_attachment_bytes"])
         self.perTicketPerHour = try Self.positive(raw.outbox?.perTicketPerHour, default: Self.defaultPerTicketPerHour, ["outbox", "per_ticket_per_hour"])
         self.smtp = try raw.smtp.map { try Self.server($0, key: "smtp", schemes: ["smtp", "smtps"], path: path) }
         self.imap = try raw.imap.map { try Self.server($0, key: "imap", schemes: ["imap", "imaps"], path: path) }
@@ -231,7 +233,7 @@ extension GatewayConfiguration {
         return value
     }
 
-    private static let weekdays = ["sun": 1, "mon": 2, "tue": 3, "wed": 4, "thu": 5, "fri": 6, "sat": 7]
+    static let weekdays = ["sun": 1, "mon": 2, "tue": 3, "wed": 4, "thu": 5, "fri": 6, "sat": 7]
 
     private static func calendar(_ raw: ConfigurationFile.Calendar?) throws -> BusinessCalendar {
         var calendar = BusinessCalendar()

@@ -22,6 +22,12 @@ public struct GatewayConfiguration: Sendable {
     }
     public var outboxMaildir: String?
     public var maxDeliveryAttempts: Int
+    /// `outbox.max_attachment_bytes`: the largest file sent by mail (the report bundle answering `bundle`); a larger
+    /// one is answered with how to fetch it.
+    public var maxAttachmentBytes = Self.defaultMaxAttachmentBytes
+    public static let defaultMaxAttachmentBytes = 10_000_000
+    /// `workflow.digest`: when the managers' weekly digest goes out; nil (absent) means never.
+    public var digest: DigestSchedule?
     public var hooks: [HookRun.Hook: [String]]
     public var hookTimeoutSeconds: Int
     public var templatesDirectory: String?

@@ -84,6 +84,8 @@ public struct MailComposer: Sendable {
         /// The recipient's thread root (``MailComposer/threadRoot(of:for:)``), the first ID of `References`; nil
         /// when this message is that root, or belongs to no ticket.
         public var threadRoot: String?
+        /// Files sent after the text (``MailAttachment``).
+        public var attachments: [MailAttachment] = []
 
         public init(to: [EmailAddress], subject: String, body: String, messageID: String, ticket: TicketID?, date: Date) {
             self.to = to
@@ -110,10 +112,11 @@ public struct MailComposer: Sendable {
             ("X-Loop", from.value),
         ]
         if draft.bulk { extra.append(("Precedence", "bulk")) }
-        return writer.write(
-            MailMessage(
-                from: Mailbox(name: displayName, address: from), to: draft.to, subject: draft.subject, date: draft.date,
-                messageID: draft.messageID, references: references,
-                replyTo: Mailbox(name: displayName, address: draft.replyTo ?? from), extraHeaders: extra, body: draft.body))
+        var message = MailMessage(
+            from: Mailbox(name: displayName, address: from), to: draft.to, subject: draft.subject, date: draft.date,
+            messageID: draft.messageID, references: references,
+            replyTo: Mailbox(name: displayName, address: draft.replyTo ?? from), extraHeaders: extra, body: draft.body)
+        message.attachments = draft.attachments
+        return writer.write(message)
     }
 }

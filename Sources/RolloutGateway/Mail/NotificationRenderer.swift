@@ -45,8 +45,10 @@ public struct NotificationRenderer: Sendable {
     ///
     /// - Parameter rootsSent: the thread roots of ``threadRoots(of:)`` already in the outbox. A person's first
     ///   message of a ticket becomes their root (its Message-ID is the root's); every later one refers to it.
+    ///
+    /// - Parameter answerFiles: files the sender's answer (the transcript) carries (``Gateway/completeAnswer(_:now:)``).
     public func render(
-        _ decision: Decision, cause: Cause, now: Date, rootsSent: Set<String> = []
+        _ decision: Decision, cause: Cause, now: Date, rootsSent: Set<String> = [], answerFiles: [MailAttachment] = []
     ) throws -> [OutgoingMessage] {
         // The ticket's values are the same for every notification of one decision: made once per ticket.
         var bases: [TicketID: [String: String]] = [:]
@@ -58,7 +60,7 @@ public struct NotificationRenderer: Sendable {
             }
             messages += try render(
                 notification, in: decision.state, index: index, cause: cause, now: now, base: bases[notification.ticket],
-                roots: &roots)
+                roots: &roots, files: notification.kind == .transcript ? answerFiles : [])
         }
         return messages
     }
@@ -70,13 +72,14 @@ public struct NotificationRenderer: Sendable {
     /// - Parameter roots: the thread roots sent so far; those this notification issues are added.
     public func render(
         _ notification: RoutedNotification, in rolloutCase: RolloutCase, index: Int, cause: Cause, now: Date,
-        base: [String: String]? = nil, roots: inout Set<String>
+        base: [String: String]? = nil, roots: inout Set<String>, files: [MailAttachment] = []
     ) throws -> [OutgoingMessage] {
         let values = self.values(for: notification, in: rolloutCase, base: base)
         let messageID = self.messageID(for: notification, index: index, cause: cause, now: now)
         var draft = MailComposer.Draft(
             to: [], subject: "", body: "", messageID: messageID, ticket: notification.ticket, date: now)
         if notification.kind == .transcript { draft.autoSubmitted = "auto-replied" }
+        draft.attachments = files
         if let answered = notification.facts[.inReplyTo] { draft.inReplyTo = answered }
         if let chain = notification.facts[.references] { draft.references = chain.split(separator: " ").map(String.init) }
         let lists = Set(context.registry.people(ofStack: rolloutCase.release.release.stack).lists)

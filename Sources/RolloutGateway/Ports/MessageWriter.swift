@@ -16,6 +16,8 @@ public struct MailMessage: Sendable {
     public var extraHeaders: [(String, String)]
     /// Plain text, any line ends.
     public var body: String
+    /// Files after the text: none makes a single text/plain message, any a multipart/mixed one.
+    public var attachments: [MailAttachment] = []
 
     public init(
         from: Mailbox, to: [EmailAddress], subject: String, date: Date, messageID: String, references: [String],
@@ -34,7 +36,7 @@ public struct MailMessage: Sendable {
 }
 
 /// The MIME-writing port: a resolved message in, RFC 5322 bytes out (CRLF line ends, a text/plain UTF-8 body,
-/// encoded words for non-ASCII text). No header value may add a header: CR, LF and control characters never pass.
+/// encoded words for non-ASCII text; multipart/mixed with base64 parts when the message has attachments). No header value may add a header: CR, LF and control characters never pass.
 public protocol MessageWriter: Sendable {
     func write(_ message: MailMessage) -> [UInt8]
 }

@@ -13,7 +13,7 @@ extension OutboxKind {
 
         /// The kinds of the class, as the store is asked for them.
         public var kinds: [OutboxKind] {
-            let all = NotificationKind.allCases.map(OutboxKind.notification) + [.errorReply]
+            let all = NotificationKind.allCases.map(OutboxKind.notification) + [.errorReply, .weeklyDigest]
             return all.filter { $0.capClass == self }
         }
     }
@@ -23,7 +23,7 @@ extension OutboxKind {
         switch self {
         case .notification(.conversation): .relay
         case .notification(.transcript), .errorReply: .answer
-        case .notification: .workflow
+        case .notification, .weeklyDigest: .workflow
         }
     }
 }

@@ -6,6 +6,8 @@ public enum OutboxKind: RawRepresentable, Hashable, Sendable, CustomStringConver
     case notification(NotificationKind)
     /// The answer to a message that could not be applied to any ticket.
     case errorReply
+    /// A manager's weekly digest (issue 21 #3).
+    case weeklyDigest
 
     /// The kinds that answer a sender, counted for the per-sender hourly limit.
     public static let answers: [OutboxKind] = [.notification(.transcript), .errorReply]
@@ -13,6 +15,8 @@ public enum OutboxKind: RawRepresentable, Hashable, Sendable, CustomStringConver
     public init?(rawValue: String) {
         if rawValue == "error-reply" {
             self = .errorReply
+        } else if rawValue == "weekly-digest" {
+            self = .weeklyDigest
         } else if let kind = NotificationKind(rawValue: rawValue) {
             self = .notification(kind)
         } else {
@@ -24,6 +28,7 @@ public enum OutboxKind: RawRepresentable, Hashable, Sendable, CustomStringConver
         switch self {
         case .notification(let kind): kind.rawValue
         case .errorReply: "error-reply"
+        case .weeklyDigest: "weekly-digest"
         }
     }
 

@@ -12,6 +12,23 @@ extension Gateway {
         return (rollout, try await store.attachments(of: rollout.id))
     }
 
+    /// One file for `reports get`: a file of the bundle by the path the bundle gives it (a team's report is the one
+    /// the bundle picks, its last well-named one, under the procedure's name; `index.txt`; a badly named one under
+    /// `not-named-as-required/`), else the last attachment of that name (a log, a refused document).
+    public func reportFile(of ticket: TicketID, named name: String) async throws -> [UInt8] {
+        let (rollout, attachments) = try await reports(of: ticket)
+        if let bundle = try? ReportBundle(rollout: rollout, attachments: attachments),
+            let file = bundle.files.first(where: { $0.path == name })
+        {
+            return file.bytes
+        }
+        guard let attachment = attachments.last(where: { ReportBundle.safeName($0.verdict.fileName) == name }) else {
+            throw GatewayError.invalidInput(
+                "ticket \(rollout.id) has no attachment named \(name); `rollout-gateway reports list \(ticket)` lists them")
+        }
+        return attachment.bytes
+    }
+
     /// The report bundle of a ticket's staged rollout.
     public func reportBundle(of ticket: TicketID) async throws -> ReportBundle {
         let (rollout, attachments) = try await reports(of: ticket)

@@ -20,6 +20,9 @@ public struct Gateway: Sendable {
     /// How DKIM signing domains align with the From's (``GatewayConfiguration/dkimAlignment``). Relaxed needs the
     /// organizational domains the composition root brings; without them it stays strict (never looser than asked).
     public let dkimAlignment: DKIMAlignment
+    /// Makes the report bundle's ZIP for `bundle` by mail (adapter: `ArchiveZIP`); without one, the answer says how to
+    /// fetch the bundle on the gateway host.
+    public var archiver: (any ArchiveWriter)?
     /// Thread roots known to be queued, so that most decisions need no look-up for them.
     let sentThreadRoots = SentThreadRoots()
     /// Where the beta downtimes of the teams' sites are read (GOCDB), when configured (``probing(_:)``).
@@ -139,6 +142,8 @@ public struct Gateway: Sendable {
         public var notifications = 0
         /// Sites the registry (GOCDB) could not be asked about: their teams' last known beta downtimes stay.
         public var registryFailures: [String] = []
+        /// The managers' weekly digests (``sendWeeklyDigests()``).
+        public var digests = DigestReport()
     }
 
     /// Fires every timer due at the clock's now. Each firing commits with its notifications, or not at all.
@@ -178,6 +183,7 @@ public struct Gateway: Sendable {
             }
         }
         logRegistryFailures(report.registryFailures)
+        report.digests = try await sendWeeklyDigests()
         return report
     }
 
@@ -204,6 +210,7 @@ public struct Gateway: Sendable {
             let event = try await makeEvent(stored)
             var decision = workflow.decide(stored.rolloutCase, event, now: now)
             if let answer { decision = answer(decision) }
+            let answerFiles = try await completeAnswer(&decision, now: now)
             // A hook that already ran for this event (before a conflict made it decide again) is not run twice.
             for hook in decision.hooks where !hooksRun.contains(where: { $0.hook == hook.hook && $0.release.id == hook.release.id }) {
                 try await hooks.run(hook)
@@ -216,7 +223,7 @@ public struct Gateway: Sendable {
             if !isInTransaction { sentThreadRoots.remember(found) }
             let rootsSent = Set(roots).subtracting(unknown).union(found)
             // Written before the transaction: it holds the store's write lock for the writes alone.
-            let outbox = try renderer.render(decision, cause: cause, now: now, rootsSent: rootsSent)
+            let outbox = try renderer.render(decision, cause: cause, now: now, rootsSent: rootsSent, answerFiles: answerFiles)
             let storedAttachments = zip(attachments, decision.attachments).map { incoming, verdict in
                 StoredAttachment(verdict: verdict, contentType: incoming.contentType, bytes: incoming.bytes)
             }

@@ -90,6 +90,9 @@ extension Ingest {
             logger.info("bounce recorded", metadata: metadata)
             return Outcome(disposition: .bounce, ticket: ticket, results: [], answered: false, reason: nil)
         case .setAside:
+            if let overview = try await overviewAnswer(analysis, now: now) {
+                return try await record(.applied, reason: "show: the open staged rollouts of the sender's stacks sent to \(overview.recipients[0])", answer: [overview])
+            }
             let reason = analysis.problem ?? "set aside"
             var answer: [OutgoingMessage] = []
             if analysis.mayAnswer, let sender = analysis.sender, underReplyLimit(sender, answered: analysis.answersToSender),

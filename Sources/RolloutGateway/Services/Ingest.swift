@@ -67,6 +67,8 @@ public struct Ingest: Sendable {
         public var disposition: Disposition
         /// Why the message is set aside, in our words (also the answer's reason).
         public var problem: String?
+        /// Set aside only because it names no ticket (``InboundPolicy/Verdict/namesNoTicket``).
+        public var namesNoTicket = false
         public var tooLarge: Bool
         /// The release of the ticket named, when the store knows it.
         public var release: ComponentRelease?
@@ -207,6 +209,7 @@ public struct Ingest: Sendable {
         analysis.disposition = verdict.disposition
         analysis.problem = verdict.reason
         analysis.mayAnswer = verdict.mayAnswer
+        analysis.namesNoTicket = verdict.namesNoTicket
         judgeDeliveryReport(&analysis)
 
         if dryRun, analysis.disposition == .applied, let stored, let sender {

@@ -125,18 +125,15 @@ public struct ReportBundle: Sendable {
         let scalars = name.unicodeScalars
         let last = scalars.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(Array.init) ?? []
         var kept = String.UnicodeScalarView()
-        var bytes = 0
         for scalar in last {
             let category = scalar.properties.generalCategory
             let unsafe = separators.contains(scalar)
                 || [.control, .format, .lineSeparator, .paragraphSeparator, .privateUse, .unassigned, .surrogate].contains(category)
             let safe: Unicode.Scalar = unsafe ? "_" : scalar
             if kept.isEmpty, safe == "." || safe.properties.isWhitespace { continue }
-            bytes += String(safe).utf8.count
-            guard bytes <= nameLimit else { break }
             kept.append(safe)
         }
-        let result = String(kept).trimmingCharacters(in: .whitespaces)
+        let result = String(kept).prefix(utf8Bytes: nameLimit).trimmingCharacters(in: .whitespaces)
         return result.isEmpty ? "unnamed" : result
     }
 

@@ -94,11 +94,17 @@ extension Gateway {
     /// Everything known about one ticket, for `tickets show`.
     public func view(of ticket: TicketID) async throws -> TicketView {
         guard let stored = try await store.load(ticket) else { throw GatewayError.unknownTicket(ticket) }
-        let release = stored.rolloutCase.release
-        let rollout = stored.queue == .stagedRollout ? stored.rolloutCase.rollout : nil
+        return try await view(of: ticket, queue: stored.queue, in: stored.rolloutCase)
+    }
+
+    /// The view of a ticket in a case decided but not yet stored (`show` after the commands before it): the tickets
+    /// from `rolloutCase`, the timers, attachments and history from the store.
+    public func view(of ticket: TicketID, queue: Queue, in rolloutCase: RolloutCase) async throws -> TicketView {
+        let release = rolloutCase.release
+        let rollout = queue == .stagedRollout ? rolloutCase.rollout : nil
         let component = release.release
         return TicketView(
-            id: ticket.rawValue, queue: stored.queue.rawValue, title: rollout?.title ?? release.title,
+            id: ticket.rawValue, queue: queue.rawValue, title: rollout?.title ?? release.title,
             status: rollout?.status.rawValue ?? release.status.rawValue, parent: rollout?.parent.rawValue,
             child: rollout == nil ? release.child?.rawValue : nil,
             release: .init(

@@ -133,7 +133,7 @@ struct TranscriptBuilder: Sendable {
             guard let team else { return nil }
             return "\(team) is still recorded in a GOCDB \"beta\" downtime: please remove it, then send: downtime \(team.shortForm) off"
         case .allReportsIn:
-            return "Every team that accepted has reported; close the rollout with: outcome accept|reject, docid <id>, resolve"
+            return "Every team that accepted has reported; get the reports in one ZIP with: bundle; close the rollout with: outcome accept|reject, docid <id>, resolve"
         default:
             return nil
         }
