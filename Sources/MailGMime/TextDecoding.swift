@@ -49,7 +49,14 @@ enum TextDecoding {
                 utf8 = converted
             }
         }
-        return Result(text: String(decoding: normalizingLineEnds(utf8), as: UTF8.self), defects: defects)
+        var text = String(decoding: normalizingLineEnds(utf8), as: UTF8.self)
+        // A charset that encodes U+0000 in other bytes (UTF-16, UTF-7) brings it back after the conversion: replaced
+        // here, where mail text enters, so that no store sees it (PostgreSQL refuses it in text; SQLite would keep it).
+        if text.utf8.contains(0) {
+            text = String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value == 0 ? "\u{FFFD}" : $0 }))
+            defects.append("NUL characters in text, replaced with U+FFFD")
+        }
+        return Result(text: text, defects: defects)
     }
 
     /// UTF-8 if the bytes are valid UTF-8, else windows-1252.

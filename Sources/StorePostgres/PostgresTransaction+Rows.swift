@@ -223,14 +223,7 @@ extension PostgresTransaction {
     }
 
     static func historyEntry(_ row: PostgresRecord) throws -> HistoryEntry {
-        let cause = try Cause(storedKind: row.get("cause_kind"), text: row.get("cause"), table: "history")
-        return HistoryEntry(
-            ticket: TicketID(try row.get("ticket_id")), at: try row.get("at"), cause: cause,
-            actor: try row.get("actor", as: String?.self).map(EmailAddress.init),
-            authentication: try .storedIfAny(row.get("authentication"), table: "history", column: "authentication"),
-            basis: try .storedIfAny(row.get("authentication_basis"), table: "history", column: "authentication_basis"),
-            action: try HistoryAction(stored: row.get("action"), table: "history", column: "action"),
-            detail: try row.get("detail"), writtenAt: try row.get("written_at", as: Date?.self))
+        try PostgresRowDecoder.decode(HistoryRow.self, from: row).entry()
     }
 
     // MARK: Timers
@@ -253,12 +246,7 @@ extension PostgresTransaction {
     }
 
     static func timer(_ row: PostgresRecord) throws -> DueTimer {
-        let team: String = try row.get("team")
-        return DueTimer(
-            key: TimerKey(
-                ticket: TicketID(try row.get("ticket_id")), kind: try TimerKind(stored: row.get("kind"), table: "timers", column: "kind"),
-                team: team.isEmpty ? nil : TeamName(team)),
-            dueAt: try row.get("due_at"))
+        try PostgresRowDecoder.decode(TimerRow.self, from: row).dueTimer()
     }
 
     // MARK: Messages, attachments, outbox

@@ -175,16 +175,6 @@ extension SQLiteTicketStore {
             ])
     }
 
-    static func historyEntry(_ row: Row) throws -> HistoryEntry {
-        let cause = try Cause(storedKind: row["cause_kind"], text: row["cause"], table: "history")
-        return HistoryEntry(
-            ticket: TicketID(row["ticket_id"]), at: row["at"], cause: cause, actor: (row["actor"] as String?).map(EmailAddress.init),
-            authentication: try .storedIfAny(row["authentication"], table: "history", column: "authentication"),
-            basis: try .storedIfAny(row["authentication_basis"], table: "history", column: "authentication_basis"),
-            action: try HistoryAction(stored: row["action"], table: "history", column: "action"),
-            detail: row["detail"], writtenAt: row["written_at"])
-    }
-
     // MARK: Timers
 
     static func apply(_ change: TimerChange, _ db: Database, at date: Date) throws {
@@ -197,15 +187,6 @@ extension SQLiteTicketStore {
         case .cancel(let key):
             try db.cachedStatement(sql: "UPDATE timers SET state = 'cancelled', settled_at = ? WHERE ticket_id = ? AND kind = ? AND team = ? AND state = 'pending'").execute(arguments: [date, key.ticket.rawValue, key.kind.rawValue, key.team?.description ?? ""])
         }
-    }
-
-    static func timer(_ row: Row) throws -> DueTimer {
-        let team: String = row["team"]
-        return DueTimer(
-            key: TimerKey(
-                ticket: TicketID(row["ticket_id"]), kind: try TimerKind(stored: row["kind"], table: "timers", column: "kind"),
-                team: team.isEmpty ? nil : TeamName(team)),
-            dueAt: row["due_at"])
     }
 
     // MARK: Messages, attachments, outbox

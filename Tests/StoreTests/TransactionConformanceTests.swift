@@ -91,7 +91,7 @@ struct TransactionConformanceTests {
         test.clock.now = amsterdam("2026-11-27 16:00")
         await #expect(throws: Stop.self) {
             try await store.withTransaction { transaction in
-                let report = try await test.gateway.within(transaction).apply(
+                let report = try await test.gateway.within(transaction, collecting: AfterCommit()).apply(
                     to: rollout, sender: Sender(address: EmailAddress(Self.paolo), authentication: .strong), text: "accept NGI_IT-INFN-T1",
                     attachments: [IncomingAttachment(fileName: "screenshot.png", bytes: [1, 2, 3])], cause: .message(id: "<accept@test>"),
                     seen: SeenMessage(key: "<accept@test>", ticket: rollout, sender: EmailAddress(Self.paolo), disposition: .message(.applied, reason: nil)))
@@ -145,7 +145,7 @@ struct TransactionConformanceTests {
                 try await outer.withTransaction { inner in
                     try await inner.recordSeen(SeenMessage(key: "<inner@test>", ticket: nil, sender: nil, disposition: .message(.loop, reason: nil)), at: now)
                     _ = try await inner.keepSetAside(Self.setAside("<inner@test>", at: now), limit: 1 << 20)
-                    _ = try await test.gateway.within(inner).apply(
+                    _ = try await test.gateway.within(inner, collecting: AfterCommit()).apply(
                         to: rollout, sender: Sender(address: EmailAddress(Self.mario), authentication: .strong), text: "assign NGI_IT-INFN-T1",
                         cause: .message(id: "<inner-assign@test>"))
                     #expect(try await inner.hasSeen("<outer@test>"))

@@ -3,16 +3,19 @@ import Logging
 import RolloutCore
 import Synchronization
 
-/// The orchestration around the rules engine: load, decide, run hooks, render, commit — with retries
-/// when another writer changed the ticket in between.
+/// The orchestration around the rules engine: load, decide, render, commit, then run hooks once the commit is
+/// durable — with retries when another writer changed the ticket in between.
 public struct Gateway: Sendable {
     public let configuration: GatewayConfiguration
     /// Where the gateway reads and writes: the store, or one of its transactions (``within(_:)``).
     public private(set) var store: any StoreTransaction
     /// Makes what was committed durable: the store's, whatever ``store`` is.
     public let unitOfWork: any UnitOfWork
+    /// When ``store`` is a transaction: what its work leaves waiting for the commit (hooks, thread roots), which the
+    /// transaction's owner runs once it has committed (``committed(_:durable:)``), or drops when it is undone.
+    public private(set) var afterCommit: AfterCommit?
     /// Whether ``store`` is a transaction, whose reads may yet be undone.
-    public private(set) var isInTransaction = false
+    public var isInTransaction: Bool { afterCommit != nil }
     public let hooks: any HookRunner
     public let clock: DateSource
     public let renderer: NotificationRenderer
@@ -48,12 +51,48 @@ public struct Gateway: Sendable {
 
     var workflow: Workflow { Workflow(context: configuration.workflow) }
 
-    /// The same gateway working within `transaction`: everything it reads and writes goes through it.
-    public func within(_ transaction: any StoreTransaction) -> Gateway {
+    /// The same gateway working within `transaction`: everything it reads and writes goes through it, and what its
+    /// work leaves waiting for the commit goes to `afterCommit`, for the transaction's owner.
+    public func within(_ transaction: any StoreTransaction, collecting afterCommit: AfterCommit) -> Gateway {
         var scoped = self
         scoped.store = transaction
-        scoped.isInTransaction = true
+        scoped.afterCommit = afterCommit
         return scoped
+    }
+
+    /// Runs `body` in a transaction: nested in this gateway's (what it leaves waiting is handed to the enclosing
+    /// transaction when it is kept), or of its own on the store (what it leaves waiting runs once it is committed).
+    public func inTransaction<T: Sendable>(_ body: (Gateway) async throws -> T) async throws -> T {
+        let nested = AfterCommit()
+        let result = try await store.withTransaction { transaction in try await body(within(transaction, collecting: nested)) }
+        if let afterCommit { afterCommit.adopt(nested) } else { try await committed(nested) }
+        return result
+    }
+
+    /// Runs what waited for a commit now made: its thread roots remembered, then its hooks, once the commit is durable
+    /// (`durable`: already flushed by the caller; else flushed here). Every hook runs even when one before it failed;
+    /// the first failure is thrown after them. The change stays committed: a failed hook is logged with what it was
+    /// run for, to be run again by hand.
+    public func committed(_ pending: AfterCommit, durable: Bool = false) async throws {
+        let (hooks, roots) = pending.take()
+        sentThreadRoots.remember(roots)
+        guard !hooks.isEmpty else { return }
+        if !durable { try await unitOfWork.flush() }
+        var firstFailure: (any Error)?
+        for hook in hooks {
+            do {
+                try await self.hooks.run(hook)
+            } catch {
+                logger.error(
+                    "hook failed after its event was committed; run it again by hand",
+                    metadata: [
+                        "hook": "\(hook.hook.rawValue)", "ticket": "\(hook.release.id.rawValue)", "reason": "\(error)",
+                        "environment": "\(ProcessHookRunner.environment(for: hook).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))",
+                    ])
+                firstFailure = firstFailure ?? error
+            }
+        }
+        if let firstFailure { throw firstFailure }
     }
 
     // MARK: Release tickets
@@ -166,7 +205,6 @@ public struct Gateway: Sendable {
         preloaded: StoredCase? = nil, event makeEvent: (StoredCase) async throws -> WorkflowEvent
     ) async throws -> EventReport {
         var preloaded = preloaded
-        var hooksRun: [HookRun] = []
         for _ in 0..<5 {
             // A case loaded just before is used once; after a conflict the ticket is loaded afresh.
             let loaded: StoredCase?
@@ -181,16 +219,9 @@ public struct Gateway: Sendable {
             let event = try await makeEvent(stored)
             var decision = workflow.decide(stored.rolloutCase, event, now: now)
             if let answer { decision = answer(decision) }
-            // A hook that already ran for this event (before a conflict made it decide again) is not run twice.
-            for hook in decision.hooks where !hooksRun.contains(where: { $0.hook == hook.hook && $0.release.id == hook.release.id }) {
-                try await hooks.run(hook)
-                hooksRun.append(hook)
-            }
             let roots = renderer.threadRoots(of: decision)
             let unknown = sentThreadRoots.unknown(among: roots)
             let found = unknown.isEmpty ? [] : try await store.outboxMessageIDs(among: unknown)
-            // Remembered only when read as committed rows: within a transaction they may yet be rolled back.
-            if !isInTransaction { sentThreadRoots.remember(found) }
             let rootsSent = Set(roots).subtracting(unknown).union(found)
             // Written before the transaction: it holds the store's write lock for the writes alone.
             let outbox = try renderer.render(decision, cause: cause, now: now, rootsSent: rootsSent)
@@ -206,6 +237,10 @@ public struct Gateway: Sendable {
                 logger.debug("ticket changed under the event; deciding again", metadata: ["ticket": "\(ticket.rawValue)"])
                 continue
             }
+            // Hooks run, and the roots found are remembered, only once the decision is committed (the hooks once it is
+            // durable): within a transaction, when its owner has committed it; never when it is undone.
+            let waiting = AfterCommit(hooks: decision.hooks, roots: found)
+            if let afterCommit { afterCommit.adopt(waiting) } else { try await committed(waiting) }
             for result in decision.results {
                 logger.log(
                     level: cause.isMessage ? .debug : .info,
