@@ -15,11 +15,14 @@ enum TextDecoding {
     static func decode(_ input: [UInt8], charset declared: String?) -> Result {
         var defects: [String] = []
         var bytes = input
-        if bytes.contains(0) {
+        let charset = declared?.mimeTrimmed().lowercased() ?? ""
+        // A zero byte is a NUL only where a character is a byte or a UTF-8 sequence: in UTF-16 and UTF-32 it is half
+        // of most characters (a NUL there is caught once converted, below).
+        let wideCharset = ["utf-16", "utf16", "utf-32", "utf32", "ucs-2", "ucs2", "ucs-4", "ucs4"].contains { charset.hasPrefix($0) }
+        if !wideCharset, bytes.contains(0) {
             bytes.removeAll { $0 == 0 }
             defects.append("NUL bytes in text")
         }
-        let charset = declared?.mimeTrimmed().lowercased() ?? ""
         let utf8: [UInt8]
         switch charset {
         case "":

@@ -7,9 +7,9 @@ import RolloutGateway
 extension HistoryRow: FetchableRecord, TableRecord {
     public static let databaseTableName = HistoryRow.table
 
-    enum Columns {
-        static let ticketID = Column(CodingKeys.ticketID)
-        static let at = Column(CodingKeys.at)
-        static let action = Column(CodingKeys.action)
+    public enum Columns {
+        public static let ticketID = Column(CodingKeys.ticketID)
+        public static let at = Column(CodingKeys.at)
+        public static let action = Column(CodingKeys.action)
     }
 }

@@ -198,13 +198,7 @@ extension SQLiteScope {
 
     public func pendingOutbox(at now: Date, limit: Int) async throws -> [OutgoingMessage] {
         try await read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?
-                    ORDER BY id LIMIT ?
-                    """, arguments: [now, limit]
-            ).map(SQLiteTicketStore.outgoing)
+            try OutboxRow.due(at: now, limit: limit).fetchAll(db).map { try $0.message() }
         }
     }
 

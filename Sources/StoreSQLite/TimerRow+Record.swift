@@ -7,14 +7,14 @@ import RolloutGateway
 extension TimerRow: FetchableRecord, TableRecord {
     public static let databaseTableName = TimerRow.table
 
-    enum Columns {
-        static let ticketID = Column(CodingKeys.ticketID)
-        static let kind = Column(CodingKeys.kind)
-        static let team = Column(CodingKeys.team)
-        static let dueAt = Column(CodingKeys.dueAt)
+    public enum Columns {
+        public static let ticketID = Column(CodingKeys.ticketID)
+        public static let kind = Column(CodingKeys.kind)
+        public static let team = Column(CodingKeys.team)
+        public static let dueAt = Column(CodingKeys.dueAt)
         /// `pending`, `fired` or `cancelled`: only pending timers are read.
-        static let state = Column("state")
-        static let settledAt = Column("settled_at")
+        public static let state = Column("state")
+        public static let settledAt = Column("settled_at")
     }
 
     /// The timer of `key`, whatever its state.

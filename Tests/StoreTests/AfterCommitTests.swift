@@ -36,6 +36,9 @@ struct AfterCommitTests {
         Array(
             """
             Authentication-Results: mx.rollout.example.org; dkim=pass header.d=egi.example.org header.s=s1; dmarc=pass header.from=egi.example.org\r
+            Received: from smtp.egi.example.org (smtp.egi.example.org [192.0.2.63])\r
+            \tby mx.rollout.example.org (Postfix) with ESMTPS id 4Qa\r
+            \tfor <staged-rollout@rollout.example.org>; Thu, 26 Nov 2026 10:00:01 +0100\r
             From: Release Manager <release-manager@egi.example.org>\r
             To: staged-rollout@rollout.example.org\r
             Subject: Re: [sw-rel #\(release.rawValue)] New release\r
@@ -97,6 +100,7 @@ struct AfterCommitTests {
         let working = try Self.loop(test, over: store, hooks: hooks)
         try await working.run { try await working.add(0, size: applied.count, source: "test", read: { applied }) }
         #expect(await working.source.released == [0])
+        #expect(working.report.dispositions == [.applied: 1])
         let calls = hooks.calls.withLock { $0 }
         #expect(calls.map(\.0) == [.stageRollOut])
         #expect(calls.map(\.1) == [.stageRollOut], "the hook ran before its change was committed")

@@ -36,7 +36,8 @@ struct NULTextTests {
         let store = try await driver.makePlace().open()
         let test = try GatewayOverStore(store)
         let (_, rollout) = try await test.staged()
-        try await test.apply("assign NGI_IT-INFN-T1", to: rollout, as: TransactionConformanceTests.mario, at: "2026-11-27 15:00")
+        try await test.apply(
+            "assign NGI_IT-INFN-T1", to: rollout, as: TransactionConformanceTests.mario, at: "2026-11-27 15:00", messageID: "<assign@lip.example.org>")
         test.clock.now = amsterdam("2026-11-27 16:05")
         let raw = reply(to: rollout)
         let source = ListIngestSource()

@@ -56,8 +56,7 @@ struct GatewayOverStore {
         self.store = store
         self.clock = clock
         let configuration = try GatewayConfiguration.parse(
-            configurationText + "
-" + extraConfiguration, file: NSTemporaryDirectory() + "store-tests.yaml")
+            configurationText + "\n" + extraConfiguration, file: NSTemporaryDirectory() + "store-tests.yaml")
         var logger = Logger(label: "store-tests")
         logger.logLevel = .error
         gateway = Gateway(
