@@ -61,11 +61,7 @@ struct AfterCommitTests {
     static func loop(_ test: GatewayOverStore, over store: any StoreTransaction & UnitOfWork, hooks: any HookRunner) throws
         -> IngestLoop<ListIngestSource>
     {
-        let ingest = Ingest(
-            gateway: Gateway(
-                configuration: test.gateway.configuration, store: store, hooks: hooks, clock: test.clock.source,
-                templates: try TemplateLibrary(), logger: test.gateway.logger, writer: GMimeMessageWriter()),
-            parser: GMimeMailParser())
+        let ingest = try test.ingest(over: store, hooks: hooks)
         return IngestLoop(ingest: ingest, source: ListIngestSource(), groupSize: 4)
     }
 
@@ -112,27 +108,14 @@ struct AfterCommitTests {
         let store = try await driver.makePlace().open()
         let test = try GatewayOverStore(store)
         _ = try await test.staged()
-        let ids = ["first@cnaf.example.org", "second@cnaf.example.org", "third@cnaf.example.org"]
-        let faulty = FaultyStore(inner: store) { write in
-            if case .recordSeen(let seen) = write { return seen.key == "<second@cnaf.example.org>" }
-            return false
-        }
-        let ingest = Ingest(
-            gateway: Gateway(
-                configuration: test.gateway.configuration, store: faulty, hooks: NoHooks(), clock: test.clock.source,
-                templates: try TemplateLibrary(), logger: test.gateway.logger, writer: GMimeMessageWriter()),
-            parser: GMimeMailParser())
+        let faulty = TransactionConformanceTests.failingSecond(store)
+        let ingest = try test.ingest(over: faulty)
         let source = BrokenFailureSource()
         let loop = IngestLoop(ingest: ingest, source: source, groupSize: 3)
 
         // When: the loop applies them and the source cannot take the failed one
         await #expect(throws: SourceBroke.self) {
-            try await loop.run {
-                for (index, id) in ids.enumerated() {
-                    let raw = TransactionConformanceTests.untagged(id)
-                    try await loop.add(index, size: raw.count, source: "test \(index)", read: { raw })
-                }
-            }
+            try await loop.run { try await TransactionConformanceTests.handOver(TransactionConformanceTests.group, to: loop) }
         }
 
         // Then: the first and third, committed, are released (never applied again as new); the second stays with it

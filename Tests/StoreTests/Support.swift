@@ -64,6 +64,15 @@ struct GatewayOverStore {
             logger: logger, writer: GMimeMessageWriter())
     }
 
+    /// An ingest with this gateway's configuration and clock, working over `store` (a faulty one, say).
+    func ingest(over store: any StoreTransaction & UnitOfWork, hooks: any HookRunner = NoHooks()) throws -> Ingest {
+        Ingest(
+            gateway: Gateway(
+                configuration: gateway.configuration, store: store, hooks: hooks, clock: clock.source, templates: try TemplateLibrary(),
+                logger: gateway.logger, writer: GMimeMessageWriter()),
+            parser: GMimeMailParser())
+    }
+
     /// Creates a release and stages it into a staged-rollout ticket; returns both numbers.
     func staged() async throws -> (release: TicketID, rollout: TicketID) {
         let release = try await gateway.createRelease(

@@ -32,11 +32,7 @@ struct TransactionReviewTests {
 
         // When: it is replayed onto the ticket, and dropping the kept copy finds nothing to drop
         let faulty = FaultyStore(inner: store, dropFindsNothing: true) { _ in false }
-        let replaying = Ingest(
-            gateway: Gateway(
-                configuration: test.gateway.configuration, store: faulty, hooks: NoHooks(), clock: test.clock.source,
-                templates: try TemplateLibrary(), logger: test.gateway.logger, writer: GMimeMessageWriter()),
-            parser: GMimeMailParser())
+        let replaying = try test.ingest(over: faulty)
         await #expect(throws: GatewayError.self) { _ = try await replaying.replaySetAside(id, ticket: rollout) }
 
         // Then: nothing of the replay is kept: the ticket's history and answer unchanged, the copy and its record kept
