@@ -15,11 +15,14 @@ enum TextDecoding {
     static func decode(_ input: [UInt8], charset declared: String?) -> Result {
         var defects: [String] = []
         var bytes = input
-        if bytes.contains(0) {
+        let charset = declared?.mimeTrimmed().lowercased() ?? ""
+        // A zero byte is a NUL only where a character is a byte or a UTF-8 sequence: in UTF-16 and UTF-32 it is half
+        // of most characters (a NUL there is caught once converted, below).
+        let wideCharset = ["utf-16", "utf16", "utf-32", "utf32", "ucs-2", "ucs2", "ucs-4", "ucs4"].contains { charset.hasPrefix($0) }
+        if !wideCharset, bytes.contains(0) {
             bytes.removeAll { $0 == 0 }
             defects.append("NUL bytes in text")
         }
-        let charset = declared?.mimeTrimmed().lowercased() ?? ""
         let utf8: [UInt8]
         switch charset {
         case "":
@@ -49,7 +52,14 @@ enum TextDecoding {
                 utf8 = converted
             }
         }
-        return Result(text: String(decoding: normalizingLineEnds(utf8), as: UTF8.self), defects: defects)
+        var text = String(decoding: normalizingLineEnds(utf8), as: UTF8.self)
+        // A charset that encodes U+0000 in other bytes (UTF-16, UTF-7) brings it back after the conversion: replaced
+        // here, where mail text enters, so that no store sees it (PostgreSQL refuses it in text; SQLite would keep it).
+        if text.utf8.contains(0) {
+            text = String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value == 0 ? "\u{FFFD}" : $0 }))
+            defects.append("NUL characters in text, replaced with U+FFFD")
+        }
+        return Result(text: text, defects: defects)
     }
 
     /// UTF-8 if the bytes are valid UTF-8, else windows-1252.

@@ -5,10 +5,10 @@ import Synchronization
 
 /// A transaction of a ``MemoryTicketStore``: a private copy of its state, which nothing else sees until the store
 /// keeps it (``MemoryTicketStore/withTransaction(_:)``); nested, a copy of this one's, kept into it when its body
-/// returns. Usable only while its body runs.
+/// returns. Usable only while its body runs (``TransactionUse``).
 public final class MemoryTransaction: MemoryScope {
     private let state: Mutex<MemoryState>
-    private let isOpen = Atomic(true)
+    private let use = TransactionUse()
     public let maxDeliveryAttempts: Int
 
     init(_ state: MemoryState, maxDeliveryAttempts: Int) {
@@ -18,7 +18,7 @@ public final class MemoryTransaction: MemoryScope {
 
     /// Ends its use: its body returned or threw.
     func close() {
-        isOpen.store(false, ordering: .sequentiallyConsistent)
+        use.end()
     }
 
     public func read<T>(_ body: (MemoryState) throws -> T) rethrows -> T {
@@ -26,9 +26,7 @@ public final class MemoryTransaction: MemoryScope {
     }
 
     public func write<T>(_ body: (inout MemoryState) throws -> T) async throws -> T {
-        guard isOpen.load(ordering: .sequentiallyConsistent) else {
-            throw StoreError.unavailable("memory store: a transaction was used after its body ended")
-        }
+        try use.check("memory store")
         return try MemoryState.change(state, body)
     }
 

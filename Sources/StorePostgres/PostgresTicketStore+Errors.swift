@@ -45,8 +45,9 @@ extension PostgresTicketStore {
                 case "22": return .refused("\(place): \(text)")
                 // A value past what the database can index or hold (an index row over its limit): this event's too.
                 case "54": return .refused("\(place): \(text)")
-                // A constraint this driver's statements do not expect to meet: a fault to report, not a duplicate.
-                case "23": return .unavailable("\(place): a row broke a constraint of the schema: \(text)")
+                // A constraint this driver's statements do not expect to meet (those the workflow races on are read by
+                // the statements themselves: ON CONFLICT): a fault to report, never retried as busy.
+                case "23": return .brokenConstraint("\(place): \(text)")
                 default: return .unavailable("\(place): unexpected database error: \(text)")
                 }
             }

@@ -142,7 +142,10 @@ public final class PostgresTicketStore: TicketStore, StoreTransaction {
     func transaction<T: Sendable>(singleCall: Bool = true, _ body: (PostgresTransaction) async throws -> T) async throws -> T {
         try await pooled { client in
             try await client.withTransaction(logger: PostgresConnection.quiet) { connection in
-                try await body(PostgresTransaction(connection: connection, store: self, depth: 0, singleCall: singleCall))
+                let transaction = PostgresTransaction(
+                    connection: connection, store: self, depth: 0, singleCall: singleCall, savepoints: SavepointNames())
+                defer { transaction.use.end() }
+                return try await body(transaction)
             }
         }
     }

@@ -57,14 +57,7 @@ extension PostgresTransaction {
     static func stagedRollout(_ row: PostgresRecord, _ connection: PostgresConnection) async throws -> StagedRolloutTicket {
         let id: Int = try row.get("id")
         let teams = try await connection.rows(HotSQL.Teams.self, binds(id)).map {
-            team -> TeamAssignment in
-            TeamAssignment(
-                team: try TeamName(stored: team.get("team"), table: "ticket_teams", column: "team"), assignedAt: try team.get("assigned_at"), volunteered: try team.get("volunteered"),
-                answerDeadline: try team.get("answer_deadline"), answer: try .storedIfAny(team.get("answer"), table: "ticket_teams", column: "answer"),
-                answeredAt: try team.get("answered_at"), answeredBy: try team.get("answered_by", as: String?.self).map(EmailAddress.init),
-                testingMinimumEnd: try team.get("testing_minimum_end"), testingMaximumEnd: try team.get("testing_maximum_end"),
-                extendedDays: try team.get("extended_days"), downtime: try team.get("downtime"), report: try team.get("report"),
-                reportedAt: try team.get("reported_at"), unassignedAt: try team.get("unassigned_at"))
+            try PostgresRowDecoder.decode(TeamRow.self, from: $0).assignment()
         }
         let ggus = try await connection.rows(HotSQL.GGUS.self, binds(id)).map {
             try $0.get("ggus_ticket", as: String.self)
@@ -223,14 +216,7 @@ extension PostgresTransaction {
     }
 
     static func historyEntry(_ row: PostgresRecord) throws -> HistoryEntry {
-        let cause = try Cause(storedKind: row.get("cause_kind"), text: row.get("cause"), table: "history")
-        return HistoryEntry(
-            ticket: TicketID(try row.get("ticket_id")), at: try row.get("at"), cause: cause,
-            actor: try row.get("actor", as: String?.self).map(EmailAddress.init),
-            authentication: try .storedIfAny(row.get("authentication"), table: "history", column: "authentication"),
-            basis: try .storedIfAny(row.get("authentication_basis"), table: "history", column: "authentication_basis"),
-            action: try HistoryAction(stored: row.get("action"), table: "history", column: "action"),
-            detail: try row.get("detail"), writtenAt: try row.get("written_at", as: Date?.self))
+        try PostgresRowDecoder.decode(HistoryRow.self, from: row).entry()
     }
 
     // MARK: Timers
@@ -253,12 +239,7 @@ extension PostgresTransaction {
     }
 
     static func timer(_ row: PostgresRecord) throws -> DueTimer {
-        let team: String = try row.get("team")
-        return DueTimer(
-            key: TimerKey(
-                ticket: TicketID(try row.get("ticket_id")), kind: try TimerKind(stored: row.get("kind"), table: "timers", column: "kind"),
-                team: team.isEmpty ? nil : TeamName(team)),
-            dueAt: try row.get("due_at"))
+        try PostgresRowDecoder.decode(TimerRow.self, from: row).dueTimer()
     }
 
     // MARK: Messages, attachments, outbox
@@ -360,13 +341,7 @@ extension PostgresTransaction {
     }
 
     static func outgoing(_ row: PostgresRecord) throws -> OutgoingMessage {
-        let recipients: String = try row.get("recipients")
-        return OutgoingMessage(
-            rowID: try row.get("id", as: Int64.self), messageID: try row.get("message_id"),
-            ticket: try row.get("ticket_id", as: Int?.self).map(TicketID.init), kind: try OutboxKind(stored: row.get("kind"), table: "outbox", column: "kind"),
-            sender: EmailAddress(try row.get("sender", as: String.self)),
-            recipients: recipients.split(separator: "\n").map { EmailAddress(String($0)) }, data: try row.bytes("data"),
-            createdAt: try row.get("created_at"), attempts: try row.get("attempts"), nextAttemptAt: try row.get("next_attempt_at"))
+        try PostgresRowDecoder.decode(OutboxRow.self, from: row).message()
     }
 
     /// The bindings of a statement with one value.

@@ -7,9 +7,10 @@ import RolloutGateway
 /// and write of the ports runs on that connection, so each sees what the transaction wrote, and the database keeps
 /// all of it at COMMIT or none of it.
 ///
-/// A transaction nested in it (``withTransaction(_:)``) is a savepoint: `SAVEPOINT sN` before its body, `RELEASE` when
-/// the body returns, `ROLLBACK TO` when it throws, which undoes the inner's writes only (a statement error inside it
-/// too: PostgreSQL then aborts up to the savepoint, and the outer transaction goes on).
+/// A transaction nested in it (``withTransaction(_:)``) is a savepoint: `SAVEPOINT sN` before its body (N counted per
+/// transaction, never reused: ``SavepointNames``), `RELEASE` when the body returns, `ROLLBACK TO` when it throws, which
+/// undoes the inner's writes only (a statement error inside it too: PostgreSQL then aborts up to the savepoint, and the
+/// outer transaction goes on). Usable only while its body runs (``TransactionUse``).
 ///
 /// Each method is atomic within the transaction: one that refuses by its own rule after writing (a conflict, a
 /// message or timer already recorded) leaves nothing of itself behind, so that its caller can decide again and retry
@@ -23,6 +24,10 @@ public struct PostgresTransaction: StoreTransaction {
     /// Whether this transaction was begun for one method of the store alone: its methods need no savepoint of their
     /// own, the whole transaction being undone when they throw.
     let singleCall: Bool
+    /// The savepoint names of the whole transaction, this one's and its nested ones'.
+    let savepoints: SavepointNames
+    /// Ended when its body returns or throws.
+    let use = TransactionUse()
 
     var clock: DateSource { store.clock }
     var claimSeconds: Int { store.claimSeconds }
@@ -34,11 +39,12 @@ public struct PostgresTransaction: StoreTransaction {
 
     /// Runs `body` in a savepoint of this transaction: its writes undone, and only those, when it throws.
     func savepoint<T: Sendable>(_ body: (PostgresTransaction) async throws -> T) async throws -> T {
-        let inner = PostgresTransaction(connection: connection, store: store, depth: depth + 1, singleCall: false)
-        let name = "s\(inner.depth)"
+        let inner = PostgresTransaction(connection: connection, store: store, depth: depth + 1, singleCall: false, savepoints: savepoints)
+        let name = savepoints.next()
         try await run { try await $0.execute(PostgresQuery(unsafeSQL: "SAVEPOINT \(name)")) }
         let result: T
         do {
+            defer { inner.use.end() }
             result = try await body(inner)
         } catch {
             // An error whose undoing fails too (the connection lost) is that one: the whole transaction is gone.
@@ -51,6 +57,7 @@ public struct PostgresTransaction: StoreTransaction {
 
     /// Runs `body` on the connection, its database errors read as the store's (``PostgresTicketStore/translate(_:)``).
     func run<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try use.check(store.location)
         do {
             return try await body(connection)
         } catch {

@@ -127,23 +127,25 @@ extension SQLiteScope {
 
     public func dueTimers(at now: Date) async throws -> [DueTimer] {
         try await read { db in
-            try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM timers WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, ticket_id, kind, team"),
-                arguments: [now]
-            ).map(SQLiteTicketStore.timer)
+            try TimerRow.pending.filter(TimerRow.Columns.dueAt <= now)
+                .order(TimerRow.Columns.dueAt, TimerRow.Columns.ticketID, TimerRow.Columns.kind, TimerRow.Columns.team)
+                .fetchAll(db).map { try $0.dueTimer() }
         }
     }
 
+    /// Hand SQL, kept in GRDB's statement cache: read for every relayed message (its relay window).
     public func timers(of ticket: TicketID) async throws -> [DueTimer] {
         try await read { db in
-            try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM timers WHERE state = 'pending' AND ticket_id = ? ORDER BY due_at, kind, team"),
+            try TimerRow.fetchAll(
+                try db.cachedStatement(sql: "SELECT * FROM timers WHERE state = 'pending' AND ticket_id = ? ORDER BY due_at, kind, team"),
                 arguments: [ticket.rawValue]
-            ).map(SQLiteTicketStore.timer)
+            ).map { try $0.dueTimer() }
         }
     }
 
     public func markFired(_ key: TimerKey, at date: Date) async throws {
         try await write { db in
-            try db.cachedStatement(sql: "UPDATE timers SET state = 'fired', settled_at = ? WHERE ticket_id = ? AND kind = ? AND team = ?").execute(arguments: [date, key.ticket.rawValue, key.kind.rawValue, key.team?.description ?? ""])
+            _ = try TimerRow.keyed(key).updateAll(db, TimerRow.Columns.state.set(to: "fired"), TimerRow.Columns.settledAt.set(to: date))
         }
     }
 
@@ -164,17 +166,17 @@ extension SQLiteScope {
 
     public func history(of ticket: TicketID) async throws -> [HistoryEntry] {
         try await read { db in
-            try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM history WHERE ticket_id = ? ORDER BY id"), arguments: [ticket.rawValue])
-                .map(SQLiteTicketStore.historyEntry)
+            try HistoryRow.fetchAll(try db.cachedStatement(sql: "SELECT * FROM history WHERE ticket_id = ? ORDER BY id"), arguments: [ticket.rawValue])
+                .map { try $0.entry() }
         }
     }
 
     public func history(of ticket: TicketID, since: Date) async throws -> [HistoryEntry] {
         try await read { db in
-            try Row.fetchAll(
+            try HistoryRow.fetchAll(
                 try db.cachedStatement(sql: "SELECT * FROM history WHERE ticket_id = ? AND at > ? ORDER BY id"),
                 arguments: [ticket.rawValue, SQLiteTicketStore.storedDate(since)]
-            ).map(SQLiteTicketStore.historyEntry)
+            ).map { try $0.entry() }
         }
     }
 
@@ -196,13 +198,7 @@ extension SQLiteScope {
 
     public func pendingOutbox(at now: Date, limit: Int) async throws -> [OutgoingMessage] {
         try await read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?
-                    ORDER BY id LIMIT ?
-                    """, arguments: [now, limit]
-            ).map(SQLiteTicketStore.outgoing)
+            try OutboxRow.due(at: now, limit: limit).fetchAll(db).map { try $0.message() }
         }
     }
 

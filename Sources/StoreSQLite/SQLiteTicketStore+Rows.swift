@@ -47,17 +47,8 @@ extension SQLiteTicketStore {
 
     static func stagedRollout(_ row: Row, _ db: Database) throws -> StagedRolloutTicket {
         let id: Int = row["id"]
-        let teams = try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM ticket_teams WHERE ticket_id = ? ORDER BY position"), arguments: [id])
-            .map { team -> TeamAssignment in
-                try TeamAssignment(
-                    team: TeamName(stored: team["team"], table: "ticket_teams", column: "team"), assignedAt: team["assigned_at"],
-                    volunteered: team["volunteered"],
-                    answerDeadline: team["answer_deadline"], answer: try .storedIfAny(team["answer"], table: "ticket_teams", column: "answer"),
-                    answeredAt: team["answered_at"], answeredBy: (team["answered_by"] as String?).map(EmailAddress.init),
-                    testingMinimumEnd: team["testing_minimum_end"], testingMaximumEnd: team["testing_maximum_end"],
-                    extendedDays: team["extended_days"], downtime: team["downtime"], report: team["report"],
-                    reportedAt: team["reported_at"], unassignedAt: team["unassigned_at"])
-            }
+        let teams = try TeamRow.fetchAll(try db.cachedStatement(sql: "SELECT * FROM ticket_teams WHERE ticket_id = ? ORDER BY position"), arguments: [id])
+            .map { try $0.assignment() }
         let ggus = try String.fetchAll(try db.cachedStatement(sql: "SELECT ggus_ticket FROM ggus_links WHERE ticket_id = ? ORDER BY position"), arguments: [id])
         return StagedRolloutTicket(
             id: TicketID(id), parent: TicketID(row["parent_id"]), release: componentRelease(row), links: links(row),
@@ -175,16 +166,6 @@ extension SQLiteTicketStore {
             ])
     }
 
-    static func historyEntry(_ row: Row) throws -> HistoryEntry {
-        let cause = try Cause(storedKind: row["cause_kind"], text: row["cause"], table: "history")
-        return HistoryEntry(
-            ticket: TicketID(row["ticket_id"]), at: row["at"], cause: cause, actor: (row["actor"] as String?).map(EmailAddress.init),
-            authentication: try .storedIfAny(row["authentication"], table: "history", column: "authentication"),
-            basis: try .storedIfAny(row["authentication_basis"], table: "history", column: "authentication_basis"),
-            action: try HistoryAction(stored: row["action"], table: "history", column: "action"),
-            detail: row["detail"], writtenAt: row["written_at"])
-    }
-
     // MARK: Timers
 
     static func apply(_ change: TimerChange, _ db: Database, at date: Date) throws {
@@ -197,15 +178,6 @@ extension SQLiteTicketStore {
         case .cancel(let key):
             try db.cachedStatement(sql: "UPDATE timers SET state = 'cancelled', settled_at = ? WHERE ticket_id = ? AND kind = ? AND team = ? AND state = 'pending'").execute(arguments: [date, key.ticket.rawValue, key.kind.rawValue, key.team?.description ?? ""])
         }
-    }
-
-    static func timer(_ row: Row) throws -> DueTimer {
-        let team: String = row["team"]
-        return DueTimer(
-            key: TimerKey(
-                ticket: TicketID(row["ticket_id"]), kind: try TimerKind(stored: row["kind"], table: "timers", column: "kind"),
-                team: team.isEmpty ? nil : TeamName(team)),
-            dueAt: row["due_at"])
     }
 
     // MARK: Messages, attachments, outbox
@@ -268,15 +240,6 @@ extension SQLiteTicketStore {
         try Int.fetchOne(
             db.cachedStatement(sql: "SELECT COALESCE(SUM(answers), 0) FROM answer_counts WHERE recipient = ? AND minute > ?"),
             arguments: [recipient.key, AnswerMinute.of(since)]) ?? 0
-    }
-
-    static func outgoing(_ row: Row) throws -> OutgoingMessage {
-        let recipients: String = row["recipients"]
-        return OutgoingMessage(
-            rowID: row["id"], messageID: row["message_id"], ticket: (row["ticket_id"] as Int?).map(TicketID.init),
-            kind: try OutboxKind(stored: row["kind"], table: "outbox", column: "kind"), sender: EmailAddress(row["sender"] as String),
-            recipients: recipients.split(separator: "\n").map { EmailAddress(String($0)) }, data: [UInt8](row["data"] as Data),
-            createdAt: row["created_at"], attempts: row["attempts"], nextAttemptAt: row["next_attempt_at"])
     }
 }
 

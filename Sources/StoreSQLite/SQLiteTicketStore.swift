@@ -74,6 +74,9 @@ public final class SQLiteTicketStore: TicketStore, SQLiteScope {
         case .SQLITE_CANTOPEN, .SQLITE_NOTADB, .SQLITE_CORRUPT, .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_IOERR, .SQLITE_FULL:
             let place = path.map { "\($0): " } ?? ""
             return StoreError.unavailable("\(place)\(error.message ?? "\(error.resultCode)") (expected a writable SQLite file in an existing folder)")
+        // As on PostgreSQL (SQLSTATE class 23): the unique keys the workflow races on are read by the statements
+        // themselves (ON CONFLICT); any other constraint met is a fault to report, never retried as busy.
+        case .SQLITE_CONSTRAINT: return StoreError.brokenConstraint(error.message ?? "constraint failed")
         default: return error
         }
     }

@@ -2,25 +2,28 @@ import Foundation
 import GRDB
 import RolloutCore
 import RolloutGateway
-import Synchronization
 
 /// A transaction open on the store's writer (``SQLiteTicketStore/withTransaction(_:)``), or a savepoint of one
 /// when nested: its reads and writes run in it, on the calling thread, each write in a savepoint of its own (an
-/// operation that throws leaves nothing, the transaction goes on). Usable only while its body runs.
+/// operation that throws leaves nothing, the transaction goes on). Usable only while its body runs (``TransactionUse``);
+/// its savepoints are named once each per transaction (``SavepointNames``).
 public final class SQLiteTransaction: SQLiteScope {
     public let store: SQLiteTicketStore
     /// How deeply it is nested: 0 for the transaction itself, 1 for a savepoint in it, …
     let depth: Int
-    private let isOpen = Atomic(true)
+    /// The savepoint names of the whole transaction, this one's and its nested ones'.
+    let savepoints: SavepointNames
+    private let use = TransactionUse()
 
-    init(store: SQLiteTicketStore, depth: Int) {
+    init(store: SQLiteTicketStore, depth: Int, savepoints: SavepointNames = SavepointNames()) {
         self.store = store
         self.depth = depth
+        self.savepoints = savepoints
     }
 
     /// Ends its use: its body returned or threw.
     func close() {
-        isOpen.store(false, ordering: .sequentiallyConsistent)
+        use.end()
     }
 
     public func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
@@ -40,9 +43,9 @@ public final class SQLiteTransaction: SQLiteScope {
 
     /// A savepoint: what `body` writes is undone alone when it throws.
     public func withTransaction<T: Sendable>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
-        let name = "nested\(depth + 1)"
+        let name = savepoints.next()
         try run { db in try db.execute(sql: "SAVEPOINT \(name)") }
-        let nested = SQLiteTransaction(store: store, depth: depth + 1)
+        let nested = SQLiteTransaction(store: store, depth: depth + 1, savepoints: savepoints)
         do {
             let result = try await body(nested)
             nested.close()
@@ -60,9 +63,7 @@ public final class SQLiteTransaction: SQLiteScope {
     }
 
     private func run<T>(_ body: (Database) throws -> T) throws -> T {
-        guard isOpen.load(ordering: .sequentiallyConsistent) else {
-            throw StoreError.unavailable("\(store.path): a transaction was used after its body ended")
-        }
+        try use.check(store.path)
         do {
             return try store.inTransaction(body)
         } catch { throw SQLiteTicketStore.translate(error) }

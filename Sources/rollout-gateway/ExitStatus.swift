@@ -28,6 +28,7 @@ enum ExitStatus {
             case .busy, .conflict: (status, text) = (temporaryFailure, "\(error)")
             case .unavailable: (status, text) = (ioError, "\(error)")
             case .refused, .unknownValue: (status, text) = (dataError, "\(error)")
+            case .brokenConstraint: (status, text) = (software, "\(error)")
             case .alreadySeen: (status, text) = (0, "\(error)")
             }
         case let error as GatewayError:

@@ -121,7 +121,7 @@ struct TestGateway {
         _ text: String, to ticket: TicketID, as sender: String, at time: String, within transaction: (any StoreTransaction)? = nil
     ) async throws -> EventReport {
         clock.now = amsterdam(time)
-        return try await (transaction.map(gateway.within) ?? gateway).apply(
+        return try await (transaction.map { gateway.within($0, collecting: AfterCommit()) } ?? gateway).apply(
             to: ticket, sender: Sender(address: EmailAddress(sender), authentication: .weak), text: text,
             cause: .message(id: "<\(UUID().uuidString)@test>"))
     }

@@ -28,11 +28,14 @@ struct FaultyStore: StoreTransaction, UnitOfWork {
     let inner: any StoreTransaction
     /// Whether `write`, done and kept, throws ``Injected``.
     let failsAfter: @Sendable (Write) -> Bool
+    /// Whether dropping set-aside mail finds nothing to drop (another replay, or the operator, dropped it meanwhile).
+    let dropFindsNothing: Bool
     /// Of the transaction this is; nil for the store.
     private var writes: Writes? = nil
 
-    init(inner: any StoreTransaction, failsAfter: @escaping @Sendable (Write) -> Bool) {
+    init(inner: any StoreTransaction, dropFindsNothing: Bool = false, failsAfter: @escaping @Sendable (Write) -> Bool) {
         self.inner = inner
+        self.dropFindsNothing = dropFindsNothing
         self.failsAfter = failsAfter
     }
 
@@ -46,9 +49,9 @@ struct FaultyStore: StoreTransaction, UnitOfWork {
 
     func withTransaction<T: Sendable>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
         let nested = Writes()
-        let failsAfter = self.failsAfter
+        let (failsAfter, dropFindsNothing) = (self.failsAfter, self.dropFindsNothing)
         let result = try await inner.withTransaction { transaction in
-            var faulty = FaultyStore(inner: transaction, failsAfter: failsAfter)
+            var faulty = FaultyStore(inner: transaction, dropFindsNothing: dropFindsNothing, failsAfter: failsAfter)
             faulty.writes = nested
             return try await body(faulty)
         }
@@ -125,7 +128,8 @@ struct FaultyStore: StoreTransaction, UnitOfWork {
     func setAsideMessages() async throws -> [SetAsideMessage] { try await inner.setAsideMessages() }
     func setAsideMessage(_ id: Int64) async throws -> SetAsideMessage? { try await inner.setAsideMessage(id) }
     func dropSetAside(_ id: Int64, forgettingSeen: Bool) async throws -> Bool {
-        try await inner.dropSetAside(id, forgettingSeen: forgettingSeen)
+        if dropFindsNothing { return false }
+        return try await inner.dropSetAside(id, forgettingSeen: forgettingSeen)
     }
     func outboxMessageIDs(among messageIDs: [String]) async throws -> Set<String> { try await inner.outboxMessageIDs(among: messageIDs) }
 }

@@ -48,15 +48,29 @@ struct GatewayOverStore {
     let clock: TestClock
     let gateway: Gateway
 
-    init(_ store: any TicketStore, clock: TestClock = TestClock(amsterdam("2026-11-26 09:00"))) throws {
+    /// - Parameter extraConfiguration: appended to the configuration text (an `inbound:` section, say).
+    init(
+        _ store: any TicketStore, clock: TestClock = TestClock(amsterdam("2026-11-26 09:00")), hooks: any HookRunner = NoHooks(),
+        extraConfiguration: String = ""
+    ) throws {
         self.store = store
         self.clock = clock
-        let configuration = try GatewayConfiguration.parse(configurationText, file: NSTemporaryDirectory() + "store-tests.yaml")
+        let configuration = try GatewayConfiguration.parse(
+            configurationText + "\n" + extraConfiguration, file: NSTemporaryDirectory() + "store-tests.yaml")
         var logger = Logger(label: "store-tests")
         logger.logLevel = .error
         gateway = Gateway(
-            configuration: configuration, store: store, hooks: NoHooks(), clock: clock.source, templates: try TemplateLibrary(),
+            configuration: configuration, store: store, hooks: hooks, clock: clock.source, templates: try TemplateLibrary(),
             logger: logger, writer: GMimeMessageWriter())
+    }
+
+    /// An ingest with this gateway's configuration and clock, working over `store` (a faulty one, say).
+    func ingest(over store: any StoreTransaction & UnitOfWork, hooks: any HookRunner = NoHooks()) throws -> Ingest {
+        Ingest(
+            gateway: Gateway(
+                configuration: gateway.configuration, store: store, hooks: hooks, clock: clock.source, templates: try TemplateLibrary(),
+                logger: gateway.logger, writer: GMimeMessageWriter()),
+            parser: GMimeMailParser())
     }
 
     /// Creates a release and stages it into a staged-rollout ticket; returns both numbers.

@@ -66,6 +66,24 @@ struct TransactionConformanceTests {
             """.utf8)
     }
 
+    /// The group of three of the loop tests, the second failing once its seen record is written and kept.
+    static let group = ["first@cnaf.example.org", "second@cnaf.example.org", "third@cnaf.example.org"]
+
+    static func failingSecond(_ store: any StoreTransaction) -> FaultyStore {
+        FaultyStore(inner: store) { write in
+            if case .recordSeen(let seen) = write { return seen.key == "<second@cnaf.example.org>" }
+            return false
+        }
+    }
+
+    /// Hands untagged messages of `ids` to `loop`, numbered in order.
+    static func handOver<Source: IngestSource>(_ ids: [String], to loop: IngestLoop<Source>) async throws where Source.Handle == Int {
+        for (index, id) in ids.enumerated() {
+            let raw = untagged(id)
+            try await loop.add(index, size: raw.count, source: "test \(index)", read: { raw })
+        }
+    }
+
     @Test("a transaction that writes through every port it offers and then throws keeps nothing", arguments: drivers)
     func throwingKeepsNothing(driver: StoreDriver) async throws {
         // Given: a staged rollout with a team assigned (outbox rows, timers), a set-aside message and a seen one
@@ -91,7 +109,7 @@ struct TransactionConformanceTests {
         test.clock.now = amsterdam("2026-11-27 16:00")
         await #expect(throws: Stop.self) {
             try await store.withTransaction { transaction in
-                let report = try await test.gateway.within(transaction).apply(
+                let report = try await test.gateway.within(transaction, collecting: AfterCommit()).apply(
                     to: rollout, sender: Sender(address: EmailAddress(Self.paolo), authentication: .strong), text: "accept NGI_IT-INFN-T1",
                     attachments: [IncomingAttachment(fileName: "screenshot.png", bytes: [1, 2, 3])], cause: .message(id: "<accept@test>"),
                     seen: SeenMessage(key: "<accept@test>", ticket: rollout, sender: EmailAddress(Self.paolo), disposition: .message(.applied, reason: nil)))
@@ -145,7 +163,7 @@ struct TransactionConformanceTests {
                 try await outer.withTransaction { inner in
                     try await inner.recordSeen(SeenMessage(key: "<inner@test>", ticket: nil, sender: nil, disposition: .message(.loop, reason: nil)), at: now)
                     _ = try await inner.keepSetAside(Self.setAside("<inner@test>", at: now), limit: 1 << 20)
-                    _ = try await test.gateway.within(inner).apply(
+                    _ = try await test.gateway.within(inner, collecting: AfterCommit()).apply(
                         to: rollout, sender: Sender(address: EmailAddress(Self.mario), authentication: .strong), text: "assign NGI_IT-INFN-T1",
                         cause: .message(id: "<inner-assign@test>"))
                     #expect(try await inner.hasSeen("<outer@test>"))
@@ -182,11 +200,7 @@ struct TransactionConformanceTests {
 
         // When: it is replayed onto the ticket, and every write of the ingest in the replay fails once done and kept
         let faulty = FaultyStore(inner: store) { _ in true }
-        let failing = Ingest(
-            gateway: Gateway(
-                configuration: test.gateway.configuration, store: faulty, hooks: NoHooks(), clock: test.clock.source,
-                templates: try TemplateLibrary(), logger: test.gateway.logger, writer: GMimeMessageWriter()),
-            parser: GMimeMailParser())
+        let failing = try test.ingest(over: faulty)
         await #expect(throws: FaultyStore.Injected.self) { _ = try await failing.replaySetAside(id, ticket: rollout) }
 
         // Then: the kept copy, its bytes and its seen record are all still there, and the ticket is unchanged
@@ -204,26 +218,14 @@ struct TransactionConformanceTests {
         let store = try await driver.makePlace().open()
         let test = try GatewayOverStore(store)
         _ = try await test.staged()
-        let ids = ["first@cnaf.example.org", "second@cnaf.example.org", "third@cnaf.example.org"]
-        let faulty = FaultyStore(inner: store) { write in
-            if case .recordSeen(let seen) = write { return seen.key == "<second@cnaf.example.org>" }
-            return false
-        }
-        let ingest = Ingest(
-            gateway: Gateway(
-                configuration: test.gateway.configuration, store: faulty, hooks: NoHooks(), clock: test.clock.source,
-                templates: try TemplateLibrary(), logger: test.gateway.logger, writer: GMimeMessageWriter()),
-            parser: GMimeMailParser())
+        let ids = Self.group
+        let faulty = Self.failingSecond(store)
+        let ingest = try test.ingest(over: faulty)
         let source = ListIngestSource()
         let loop = IngestLoop(ingest: ingest, source: source, groupSize: 3)
 
         // When: the loop applies them as one group
-        try await loop.run {
-            for (index, id) in ids.enumerated() {
-                let raw = Self.untagged(id)
-                try await loop.add(index, size: raw.count, source: "test \(index)", read: { raw })
-            }
-        }
+        try await loop.run { try await Self.handOver(ids, to: loop) }
 
         // Then: the second failed and left nothing; the first and third are committed and released
         #expect(await source.failed == [1])

@@ -3,16 +3,19 @@ import Logging
 import RolloutCore
 import Synchronization
 
-/// The orchestration around the rules engine: load, decide, run hooks, render, commit — with retries
-/// when another writer changed the ticket in between.
+/// The orchestration around the rules engine: load, decide, render, commit, then run hooks once the commit is
+/// durable — with retries when another writer changed the ticket in between.
 public struct Gateway: Sendable {
     public let configuration: GatewayConfiguration
     /// Where the gateway reads and writes: the store, or one of its transactions (``within(_:)``).
     public private(set) var store: any StoreTransaction
     /// Makes what was committed durable: the store's, whatever ``store`` is.
     public let unitOfWork: any UnitOfWork
+    /// When ``store`` is a transaction: what its work leaves waiting for the commit (thread roots), which the
+    /// transaction's owner hands over once it has committed (``committed(_:)``), or drops when it is undone.
+    public private(set) var afterCommit: AfterCommit?
     /// Whether ``store`` is a transaction, whose reads may yet be undone.
-    public private(set) var isInTransaction = false
+    public var isInTransaction: Bool { afterCommit != nil }
     public let hooks: any HookRunner
     public let clock: DateSource
     public let renderer: NotificationRenderer
@@ -53,11 +56,12 @@ public struct Gateway: Sendable {
 
     var workflow: Workflow { Workflow(context: configuration.workflow) }
 
-    /// The same gateway working within `transaction`: everything it reads and writes goes through it.
-    public func within(_ transaction: any StoreTransaction) -> Gateway {
+    /// The same gateway working within `transaction`: everything it reads and writes goes through it, and what its
+    /// work leaves waiting for the commit goes to `afterCommit`, for the transaction's owner.
+    public func within(_ transaction: any StoreTransaction, collecting afterCommit: AfterCommit) -> Gateway {
         var scoped = self
         scoped.store = transaction
-        scoped.isInTransaction = true
+        scoped.afterCommit = afterCommit
         return scoped
     }
 
@@ -66,6 +70,20 @@ public struct Gateway: Sendable {
         var probing = self
         probing.betaDowntimeProbe = probe
         return probing
+    }
+
+    /// Runs `body` in a transaction: nested in this gateway's (what it leaves waiting is handed to the enclosing
+    /// transaction when it is kept), or of its own on the store (what it leaves waiting runs once it is committed).
+    public func inTransaction<T: Sendable>(_ body: (Gateway) async throws -> T) async throws -> T {
+        let nested = AfterCommit()
+        let result = try await store.withTransaction { transaction in try await body(within(transaction, collecting: nested)) }
+        if let afterCommit { afterCommit.adopt(nested) } else { committed(nested) }
+        return result
+    }
+
+    /// Hands over what waited for a commit now made: its thread roots are remembered.
+    public func committed(_ pending: AfterCommit) {
+        sentThreadRoots.remember(pending.take())
     }
 
     // MARK: Release tickets
@@ -219,8 +237,6 @@ public struct Gateway: Sendable {
             let roots = renderer.threadRoots(of: decision)
             let unknown = sentThreadRoots.unknown(among: roots)
             let found = unknown.isEmpty ? [] : try await store.outboxMessageIDs(among: unknown)
-            // Remembered only when read as committed rows: within a transaction they may yet be rolled back.
-            if !isInTransaction { sentThreadRoots.remember(found) }
             let rootsSent = Set(roots).subtracting(unknown).union(found)
             // Written before the transaction: it holds the store's write lock for the writes alone.
             let outbox = try renderer.render(decision, cause: cause, now: now, rootsSent: rootsSent, answerFiles: answerFiles)
@@ -236,6 +252,10 @@ public struct Gateway: Sendable {
                 logger.debug("ticket changed under the event; deciding again", metadata: ["ticket": "\(ticket.rawValue)"])
                 continue
             }
+            // The roots found are remembered only once the decision is committed: within a transaction, when its owner
+            // has committed it; never when it is undone.
+            let waiting = AfterCommit(roots: found)
+            if let afterCommit { afterCommit.adopt(waiting) } else { committed(waiting) }
             for result in decision.results {
                 logger.log(
                     level: cause.isMessage ? .debug : .info,

@@ -72,10 +72,10 @@ extension Ingest {
             do {
                 // The failure recorded and the report kept, or neither.
                 let bounced = seen(.bounce)
-                try await gateway.store.withTransaction { transaction in
-                    _ = try await gateway.within(transaction).recordDeliveryFailure(
+                try await gateway.inTransaction { gateway in
+                    _ = try await gateway.recordDeliveryFailure(
                         on: ticket, recipients: failed, cause: .message(id: key), seen: bounced)
-                    _ = try await transaction.keepSetAside(
+                    _ = try await gateway.store.keepSetAside(
                         SetAsideMessage(
                             key: key, sender: analysis.sender?.value, subject: message.headers.subject, reason: reason,
                             source: analysis.source, receivedAt: now, bytes: analysis.raw,

@@ -49,9 +49,12 @@ extension Ingest {
             analysis.foundBy = .operatorNamed
         }
         let prepared = analysis
-        let outcome = try await store.withTransaction { transaction in
-            _ = try await transaction.dropSetAside(id, forgettingSeen: true)
-            return try await within(transaction).ingest(prepared: prepared)
+        let outcome = try await gateway.inTransaction { gateway in
+            // Dropped meanwhile (another replay applied it, or an operator dropped it): nothing of this replay is kept.
+            guard try await gateway.store.dropSetAside(id, forgettingSeen: true) else {
+                throw GatewayError.invalidInput("set-aside message \(id) is no longer kept (replayed or dropped meanwhile); nothing was replayed")
+            }
+            return try await with(gateway).ingest(prepared: prepared)
         }
         try await gateway.unitOfWork.flush()
         logger.info(

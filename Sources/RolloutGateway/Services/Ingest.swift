@@ -19,9 +19,14 @@ public struct Ingest: Sendable {
         self.usesStore = usesStore
     }
 
-    /// The same ingest working within `transaction` (``Gateway/within(_:)``).
-    public func within(_ transaction: any StoreTransaction) -> Ingest {
-        Ingest(gateway: gateway.within(transaction), parser: parser, usesStore: usesStore)
+    /// The same ingest working within `transaction` (``Gateway/within(_:collecting:)``).
+    public func within(_ transaction: any StoreTransaction, collecting afterCommit: AfterCommit) -> Ingest {
+        Ingest(gateway: gateway.within(transaction, collecting: afterCommit), parser: parser, usesStore: usesStore)
+    }
+
+    /// The same ingest working with `gateway` (one within a transaction: ``Gateway/inTransaction(_:)``).
+    func with(_ gateway: Gateway) -> Ingest {
+        Ingest(gateway: gateway, parser: parser, usesStore: usesStore)
     }
 
     var configuration: GatewayConfiguration { gateway.configuration }

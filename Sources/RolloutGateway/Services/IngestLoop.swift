@@ -3,8 +3,10 @@ import Synchronization
 
 /// The one ingest loop, whatever the source: messages handed over in order are read (parsed, classified) as they
 /// arrive, applied in groups of one store transaction each while the next ones are read, and released to their
-/// source only once their commits are durable (``UnitOfWork/flush()``). A temporary failure (a busy store, a conflict, a
-/// hook that failed) stops the loop: what was committed before it is released, the rest stays with the source.
+/// source only once their commits are durable (``UnitOfWork/flush()``); the hooks their decisions run run then, after
+/// the flush (never for a message whose transaction was undone). A temporary failure (a busy store, a conflict, a
+/// hook that failed, a source that could not take a failed message) stops the loop: what was committed before it is
+/// released, the rest stays with the source.
 /// ``add(_:size:source:declaredSize:read:)`` and ``settle()`` are called one after the other, from one hand-over
 /// (a source's loop or its fetch callback), never at the same time.
 public final class IngestLoop<Source: IngestSource>: Sendable {
@@ -50,6 +52,8 @@ public final class IngestLoop<Source: IngestSource>: Sendable {
         var applying: Task<Void, any Error>?
         /// Messages committed (or settled as failed) and not released yet.
         var settled: [Settled] = []
+        /// What their commits leave waiting (hooks, thread roots): run once they are durable.
+        var afterCommit = AfterCommit()
         var report = Report()
         var stop: (any Error)?
     }
@@ -178,14 +182,17 @@ public final class IngestLoop<Source: IngestSource>: Sendable {
     /// temporary failure stops the group: what came before it is committed, the rest stays with the source.
     private func apply(_ group: [Member]) async throws {
         let (ingest, stopsAt) = (self.ingest, self.stopsAt)
+        let groupAfterCommit = AfterCommit()
         let (results, stop) = try await ingest.gateway.store.withTransaction { transaction in
             var results: [Result<Ingest.Outcome, any Error>] = []
             for member in group {
                 do {
                     let prepared = try await member.reading.value.get()
+                    let afterCommit = AfterCommit()
                     results.append(.success(try await transaction.withTransaction { message in
-                        try await ingest.within(message).ingest(prepared: prepared)
+                        try await ingest.within(message, collecting: afterCommit).ingest(prepared: prepared)
                     }))
+                    groupAfterCommit.adopt(afterCommit)
                 } catch where stopsAt(error) {
                     return (results, error as (any Error)?)
                 } catch {
@@ -194,15 +201,32 @@ public final class IngestLoop<Source: IngestSource>: Sendable {
             }
             return (results, nil)
         }
-        // Handed to the source once the group is committed: a source may write to the store (a failure counted).
+        // Committed: whatever happens next, these messages are released with the next settling.
         var settled: [(Settled, Ingest.Outcome?)] = []
         for (member, result) in zip(group, results) {
-            switch result {
-            case .success(let outcome): settled.append((.done(member.handle), outcome))
-            case .failure(let error): settled.append((try await failed(member, error: error), nil))
+            if case .success(let outcome) = result { settled.append((.done(member.handle), outcome)) }
+        }
+        record(settled, afterCommit: groupAfterCommit)
+        // Failed messages are handed to the source once the group is committed (a source may write to the store: a
+        // failure counted). A source that cannot take one stops the loop; that message stays with it.
+        var sourceFailure: (any Error)?
+        settled = []
+        for (member, result) in zip(group, results) {
+            guard case .failure(let error) = result else { continue }
+            do {
+                settled.append((try await failed(member, error: error), nil))
+            } catch {
+                sourceFailure = sourceFailure ?? error
             }
         }
+        record(settled, afterCommit: nil)
+        if let stop = stop ?? sourceFailure { throw stop }
+    }
+
+    /// Counts settled messages, to be released with what their commits leave waiting.
+    private func record(_ settled: [(Settled, Ingest.Outcome?)], afterCommit: AfterCommit?) {
         state.withLock { state in
+            if let afterCommit { state.afterCommit.adopt(afterCommit) }
             for (settled, outcome) in settled {
                 state.settled.append(settled)
                 switch settled {
@@ -219,7 +243,6 @@ public final class IngestLoop<Source: IngestSource>: Sendable {
                 }
             }
         }
-        if let stop { throw stop }
     }
 
     /// A message that failed, handed to its source.
@@ -240,14 +263,18 @@ public final class IngestLoop<Source: IngestSource>: Sendable {
         }
     }
 
-    /// Makes the settled commits durable and releases their messages.
+    /// Makes the settled commits durable, hands over what they left waiting (thread roots), and releases their messages.
     private func release() async throws {
-        let settled = state.withLock { state -> [Settled] in
-            defer { state.settled = [] }
-            return state.settled
+        let (settled, afterCommit) = state.withLock { state -> ([Settled], AfterCommit) in
+            defer {
+                state.settled = []
+                state.afterCommit = AfterCommit()
+            }
+            return (state.settled, state.afterCommit)
         }
         guard !settled.isEmpty else { return }
         try await ingest.gateway.unitOfWork.flush()
+        ingest.gateway.committed(afterCommit)
         var done: [Source.Handle] = []
         var quarantined: [Source.Handle] = []
         var retry: [Source.Handle] = []

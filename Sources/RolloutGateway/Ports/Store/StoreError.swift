@@ -17,6 +17,12 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     /// A row holds a value this binary does not know (written by a newer version, or by hand): it is never read as
     /// some default.
     case unknownValue(table: String, column: String, value: String)
+    /// A row broke a constraint of the schema that the store's statements do not expect to meet (a NOT NULL, a
+    /// foreign key, a CHECK; the unique keys the workflow races on are read as ``conflict(_:)`` or
+    /// ``alreadySeen(_:)`` by the statements themselves): a fault of the store to report. Never retried as busy: the
+    /// same message would meet it again on every run; its source counts it against the message (bounded), then
+    /// keeps it aside or quarantines it.
+    case brokenConstraint(String)
 
     public var description: String {
         switch self {
@@ -27,6 +33,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .refused(let detail): "the store refused the data: \(detail)"
         case .unknownValue(let table, let column, let value):
             "the store holds a value this version does not know: \(table).\(column) is '\(value)' (written by a newer version?)"
+        case .brokenConstraint(let detail): "a row broke a constraint of the store's schema (a fault of the store, to report): \(detail)"
         }
     }
 }

@@ -1,0 +1,51 @@
+import Foundation
+import RolloutCore
+
+/// A row of `ticket_teams` (a team on a staged rollout) as both SQL drivers keep it, read by column name — a GRDB
+/// record on SQLite, the same coding keys on PostgreSQL (``CodingKeys`` are the column names) — and made into the
+/// core's value in one place (``assignment()``): a team or answer this version does not know is an error.
+public struct TeamRow: Codable, Sendable, Equatable {
+    public static let table = "ticket_teams"
+
+    public var team: String
+    public var assignedAt: Date
+    public var volunteered: Bool
+    public var answerDeadline: Date
+    public var answer: String?
+    public var answeredAt: Date?
+    public var answeredBy: String?
+    public var testingMinimumEnd: Date?
+    public var testingMaximumEnd: Date?
+    public var extendedDays: Int
+    public var downtime: Bool
+    public var report: String?
+    public var reportedAt: Date?
+    public var unassignedAt: Date?
+
+    public enum CodingKeys: String, CodingKey {
+        case team
+        case assignedAt = "assigned_at"
+        case volunteered
+        case answerDeadline = "answer_deadline"
+        case answer
+        case answeredAt = "answered_at"
+        case answeredBy = "answered_by"
+        case testingMinimumEnd = "testing_minimum_end"
+        case testingMaximumEnd = "testing_maximum_end"
+        case extendedDays = "extended_days"
+        case downtime
+        case report
+        case reportedAt = "reported_at"
+        case unassignedAt = "unassigned_at"
+    }
+
+    /// The team's assignment this row holds.
+    public func assignment() throws -> TeamAssignment {
+        TeamAssignment(
+            team: try TeamName(stored: team, table: Self.table, column: CodingKeys.team.rawValue), assignedAt: assignedAt,
+            volunteered: volunteered, answerDeadline: answerDeadline,
+            answer: try .storedIfAny(answer, table: Self.table, column: CodingKeys.answer.rawValue), answeredAt: answeredAt,
+            answeredBy: answeredBy.map(EmailAddress.init), testingMinimumEnd: testingMinimumEnd, testingMaximumEnd: testingMaximumEnd,
+            extendedDays: extendedDays, downtime: downtime, report: report, reportedAt: reportedAt, unassignedAt: unassignedAt)
+    }
+}
