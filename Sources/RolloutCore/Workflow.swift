@@ -96,7 +96,8 @@ struct Run {
         decision.history.append(
             HistoryEntry(
                 ticket: ticket, at: now, cause: cause, actor: sender?.address,
-                authentication: sender?.authentication, basis: sender?.basis, action: action, detail: detail,
+                authentication: sender?.authentication, basis: sender?.basis, action: action,
+                detail: sender?.basis == .signature ? detail + signedBy : detail,
                 writtenAt: writtenAt))
     }
 
@@ -108,6 +109,12 @@ struct Run {
     }
 
     func describe(_ date: Date) -> String { policy.calendar.describe(date) }
+
+    /// The signer of a command strong by signature, recorded with its history line.
+    private var signedBy: String {
+        guard let signer = sender?.signature?.signer else { return "" }
+        return " (signed by \(signer.subject), issued by \(signer.issuer))"
+    }
 
     // MARK: Steps 1–3: stage the release
 

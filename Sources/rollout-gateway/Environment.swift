@@ -6,6 +6,7 @@ import MailMaildir
 import PublicSuffixPSL
 import RolloutCore
 import RolloutGateway
+import SignatureSMIME
 import StoreMemory
 import StorePostgres
 import StoreSQLite
@@ -16,6 +17,8 @@ struct Environment {
     /// The store, every port of it: commands take the ones they use.
     let store: any TicketStore
     let gateway: Gateway
+    /// Checks signed mail against the IGTF CA directory (`inbound.smime`), when `inbound.strong_by` lists `signature`.
+    let signatureVerifier: (any SignatureVerifier)?
 
     /// - Parameter groupCommits: the store syncs on its `flush()` instead of on every commit.
     init(_ options: GlobalOptions, label: String, openStore: Bool = true, groupCommits: Bool = false) throws {
@@ -36,6 +39,13 @@ struct Environment {
             clock: clock, templates: templates, logger: logger,
             signer: try configuration.replyAddressSigner(), writer: GMimeMessageWriter(),
             organizationalDomains: try Self.organizationalDomains(configuration))
+        signatureVerifier =
+            configuration.strongBases.contains(.signature) ? SMIMESignatureVerifier(settings: configuration.smime) : nil
+    }
+
+    /// Mail in, with the parser and signature verifier of this installation.
+    func ingest(usesStore: Bool = true) -> Ingest {
+        Ingest(gateway: gateway, parser: GMimeMailParser(), usesStore: usesStore, verifier: signatureVerifier)
     }
 }
 
