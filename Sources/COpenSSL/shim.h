@@ -4,6 +4,7 @@
 #include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
@@ -58,8 +59,6 @@ static inline long long COpenSSL_signing_time(CMS_ContentInfo *cms) {
     if (value->type == V_ASN1_UTCTIME) time = value->value.utctime;
     else if (value->type == V_ASN1_GENERALIZEDTIME) time = value->value.generalizedtime;
     if (time == NULL) return 0;
-    struct tm tm;
-    if (ASN1_TIME_to_tm(time, &tm) != 1) return 0;
     int days = 0, seconds = 0;
     /* The difference from the epoch, computed by OpenSSL without the local time zone. */
     ASN1_TIME *epoch = ASN1_TIME_set(NULL, 0);

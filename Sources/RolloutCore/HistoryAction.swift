@@ -39,6 +39,8 @@ public enum HistoryAction: String, Sendable, Codable, CaseIterable {
     case commentHeldSent = "comment.held-sent"
     case deliveryFailed = "delivery.failed"
     case outboxHeld = "outbox.held"
+    /// A message's S/MIME signature was not accepted (the message counted as weak), with why.
+    case signatureRefused = "signature.refused"
 
     /// A team's answer recorded.
     public static func team(_ answer: TeamAnswer) -> HistoryAction {

@@ -26,6 +26,11 @@ public struct Workflow: Sendable {
             run.sender = message.sender
             run.reservedTicketID = message.reservedTicketID
             run.writtenAt = message.writtenAt
+            if let why = message.sender.signature?.refusal {
+                // The record says why this mail was weak although signed (SPEC §5, issue 23).
+                let ticket = run.decision.state.rollout?.id ?? run.release.id
+                run.record(ticket, .signatureRefused, "the signature of \(message.sender.address)'s message was not accepted: \(why)")
+            }
             run.apply(message)
         case .timerFired(let key):
             run.cause = .timer(key.kind)

@@ -18,12 +18,12 @@ struct SignedMailTests {
         let ingest: Ingest
         let ca: TestCA
 
-        /// `extend` needs a strong sender; Mario David manages ticket #12's stack.
+        /// `escalate` needs a strong sender; Mario David manages ticket #12's stack.
         init(people: String = "") async throws {
             ca = try TestCA.make()
             world = try await IngestWorld(
                 extra: "  smime:\n    ca_dir: \(ca.certificates)\n" + people,
-                edit: { $0.replacingOccurrences(of: "strong_authentication: []", with: "strong_authentication: [extend, resolve]") })
+                edit: { $0.replacingOccurrences(of: "strong_authentication: []", with: "strong_authentication: [escalate, resolve]") })
             ingest = Ingest(
                 gateway: world.gateway, parser: GMimeMailParser(),
                 verifier: SMIMESignatureVerifier(settings: world.configuration.smime))
@@ -79,11 +79,11 @@ struct SignedMailTests {
 
     // MARK: The genuine case
 
-    @Test("a signed `extend` in Thunderbird's shape is strong by signature, with no reply token and no DKIM")
+    @Test("a signed `escalate` in Thunderbird's shape is strong by signature, with no reply token and no DKIM")
     func genuineThunderbird() async throws {
         let signed = try await SignedWorld()
         defer { signed.world.cleanUp() }
-        let raw = try Self.thunderbirdMail(signed.ca, ["extend all 3", "", "Mario"])
+        let raw = try Self.thunderbirdMail(signed.ca, ["escalate", "", "Mario"])
 
         let analysis = try await signed.ingest.analyze(raw)
         #expect(analysis.token == nil && analysis.classification.authentication.strongBasis == nil)
@@ -96,27 +96,27 @@ struct SignedMailTests {
 
         let outcome = try await signed.ingest.ingest(raw)
         #expect(outcome.disposition == .applied)
-        #expect(outcome.results.map(\.status) == [.applied])
-        let extended = try #require(try await signed.history(.teamExtended).first)
-        #expect(extended.authentication == .strong && extended.basis == .signature)
-        #expect(extended.detail.hasSuffix("(signed by \(Self.managerSubject), issued by \(Self.intermediate))"))
+        #expect(outcome.results.map(\.status) == [.applied], "\(outcome.results.map(\.message))")
+        let escalated = try #require(try await signed.history(.escalation).first)
+        #expect(escalated.authentication == .strong && extended.basis == .signature)
+        #expect(escalated.detail.hasSuffix("(signed by \(Self.managerSubject), issued by \(Self.intermediate))"))
     }
 
     @Test("what `openssl cms -sign` writes verifies in both forms: multipart/signed and opaque signed-data", arguments: [false, true])
     func genuineOpenSSLForms(opaque: Bool) async throws {
         let signed = try await SignedWorld()
         defer { signed.world.cleanUp() }
-        let outcome = try await signed.ingest.ingest(try Self.opensslMail(signed.ca, "extend all 3", opaque: opaque))
+        let outcome = try await signed.ingest.ingest(try Self.opensslMail(signed.ca, "escalate", opaque: opaque))
         #expect(outcome.results.map(\.status) == [.applied])
-        let extended = try #require(try await signed.history(.teamExtended).first)
-        #expect(extended.basis == .signature)
+        let escalated = try #require(try await signed.history(.escalation).first)
+        #expect(escalated.basis == .signature)
     }
 
     @Test("a certificate without the address counts when inbound.smime.people maps its subject DN to the sender")
     func subjectMapping() async throws {
         let mapped = try await SignedWorld(people: "    people:\n      \"/C=NL/O=Test Grid/OU=People/CN=Mario David robot\": mario.david@lip.example.org\n")
         defer { mapped.world.cleanUp() }
-        let raw = try Self.thunderbirdMail(mapped.ca, ["extend all 3"], by: "dn-only")
+        let raw = try Self.thunderbirdMail(mapped.ca, ["escalate"], by: "dn-only")
         #expect(try await mapped.ingest.ingest(raw).results.map(\.status) == [.applied])
 
         let unmapped = try await SignedWorld()
@@ -138,16 +138,18 @@ struct SignedMailTests {
         let result = try #require(outcome.results.first, sourceLocation: sourceLocation)
         #expect(result.status == .refused && result.refusal == .needsStrongAuthentication, sourceLocation: sourceLocation)
         #expect(result.message.contains("the signature of your message was not accepted: \(refusal)"), sourceLocation: sourceLocation)
-        #expect(try await signed.history(.teamExtended).isEmpty, sourceLocation: sourceLocation)
+        #expect(try await signed.history(.escalation).isEmpty, sourceLocation: sourceLocation)
+        let recorded = try await signed.history(.signatureRefused).map(\.detail)
+        #expect(recorded == ["the signature of mario.david@lip.example.org's message was not accepted: \(refusal)"], sourceLocation: sourceLocation)
     }
 
     @Test("one byte of the signed text changed: refused, weak")
     func tamperedByte() async throws {
         let signed = try await SignedWorld()
         defer { signed.world.cleanUp() }
-        var raw = try Self.thunderbirdMail(signed.ca, ["extend all 3"])
-        let at = try #require(String(decoding: raw, as: UTF8.self).utf8.firstRange(of: "extend all 3".utf8))
-        raw[raw.index(at.lowerBound, offsetBy: 11)] = UInt8(ascii: "7")
+        var raw = try Self.thunderbirdMail(signed.ca, ["escalate", "", "thanks, Mario"])
+        let at = try #require(raw.firstRange(of: Array("thanks, Mario".utf8)))
+        raw[at.lowerBound + 8] = UInt8(ascii: "m")
         try await expectRefused(raw, "the signature does not match the signed text", in: signed)
     }
 
@@ -155,10 +157,10 @@ struct SignedMailTests {
     func rewrapped() async throws {
         let signed = try await SignedWorld()
         defer { signed.world.cleanUp() }
-        let part = Self.thunderbirdPart(["extend all 3"])
+        let part = Self.thunderbirdPart(["escalate"])
         let signature = try signed.ca.detachedSignature(of: part, by: "manager")
         let rewrapped = Array(
-            "Content-Type: text/plain; charset=UTF-8; format=flowed\r\nContent-Transfer-Encoding: base64\r\nContent-Language: en-US\r\n\r\n\(Data("extend all 3\r\n".utf8).base64EncodedString())\r\n".utf8)
+            "Content-Type: text/plain; charset=UTF-8; format=flowed\r\nContent-Transfer-Encoding: base64\r\nContent-Language: en-US\r\n\r\n\(Data("escalate\r\n".utf8).base64EncodedString())\r\n".utf8)
         try await expectRefused(Array(Self.headers().utf8) + Self.multipartSigned(rewrapped, signature: signature), "does not match the signed text", in: signed)
     }
 
@@ -167,7 +169,7 @@ struct SignedMailTests {
         let signed = try await SignedWorld()
         defer { signed.world.cleanUp() }
         let signature = try signed.ca.detachedSignature(of: Self.thunderbirdPart(["thanks, all good"]), by: "manager")
-        let raw = Array(Self.headers().utf8) + Self.multipartSigned(Self.thunderbirdPart(["extend all 3"]), signature: signature)
+        let raw = Array(Self.headers().utf8) + Self.multipartSigned(Self.thunderbirdPart(["escalate"]), signature: signature)
         try await expectRefused(raw, "does not match the signed text", in: signed)
     }
 
@@ -176,7 +178,7 @@ struct SignedMailTests {
         let signed = try await SignedWorld()
         defer { signed.world.cleanUp() }
         try await expectRefused(
-            try Self.thunderbirdMail(signed.ca, ["extend all 3"], by: "colleague"),
+            try Self.thunderbirdMail(signed.ca, ["escalate"], by: "colleague"),
             "signed by /C=NL/O=Test Grid/OU=People/CN=Luigi Verdi (luigi.verdi@lip.example.org), not by mario.david@lip.example.org",
             in: signed)
     }
@@ -192,7 +194,7 @@ struct SignedMailTests {
     func untrustedCertificates(person: String, reason: String) async throws {
         let signed = try await SignedWorld()
         defer { signed.world.cleanUp() }
-        try await expectRefused(try Self.thunderbirdMail(signed.ca, ["extend all 3"], by: person), reason, in: signed)
+        try await expectRefused(try Self.thunderbirdMail(signed.ca, ["escalate"], by: person), reason, in: signed)
     }
 
     @Test("a signed part inside an unsigned wrapper: the commands outside it are never read, the signed words are")
@@ -204,33 +206,33 @@ struct SignedMailTests {
         let raw =
             Array(
                 (Self.headers() + "Content-Type: multipart/mixed; boundary=\"wrapper\"\r\n\r\n--wrapper\r\n"
-                    + "Content-Type: text/plain\r\n\r\nextend all 7\r\n\r\n--wrapper\r\n").utf8) + inner
-            + Array("\r\n--wrapper\r\nContent-Type: text/plain\r\n\r\nextend all 7\r\n-- \r\nEA list footer\r\n--wrapper--\r\n".utf8)
+                    + "Content-Type: text/plain\r\n\r\nescalate\r\n\r\n--wrapper\r\n").utf8) + inner
+            + Array("\r\n--wrapper\r\nContent-Type: text/plain\r\n\r\nescalate\r\n-- \r\nEA list footer\r\n--wrapper--\r\n".utf8)
         let analysis = try await signed.ingest.analyze(raw)
         #expect(analysis.basis == .signature)
         #expect(analysis.reply.newLines.joined(separator: "\n").contains("thanks, all fine here"))
         let outcome = try await signed.ingest.ingest(raw)
         #expect(outcome.results.isEmpty)
-        #expect(try await signed.history(.teamExtended).isEmpty)
+        #expect(try await signed.history(.escalation).isEmpty)
     }
 
     @Test("a genuine signed mail sent again under a new Message-ID and Date is the same mail: recorded as a duplicate")
     func replayed() async throws {
         let signed = try await SignedWorld()
         defer { signed.world.cleanUp() }
-        let part = Self.thunderbirdPart(["extend all 3"])
+        let part = Self.thunderbirdPart(["escalate"])
         let body = Self.multipartSigned(part, signature: try signed.ca.detachedSignature(of: part, by: "manager"))
         #expect(try await signed.ingest.ingest(Array(Self.headers().utf8) + body).results.map(\.status) == [.applied])
         let replay = try await signed.ingest.ingest(Array(Self.headers().utf8) + body)
         #expect(replay.disposition == .duplicate)
-        #expect(try await signed.history(.teamExtended).count == 1)
+        #expect(try await signed.history(.escalation).count == 1)
     }
 
     @Test("an unsigned privileged command from a manager is answered with how to sign")
     func unsignedSaysHowToSign() async throws {
         let signed = try await SignedWorld()
         defer { signed.world.cleanUp() }
-        let raw = Array((Self.headers() + "Content-Type: text/plain\r\n\r\nextend all 3\r\n").utf8)
+        let raw = Array((Self.headers() + "Content-Type: text/plain\r\n\r\nescalate\r\n").utf8)
         let result = try #require(try await signed.ingest.ingest(raw).results.first)
         #expect(result.refusal == .needsStrongAuthentication)
         #expect(result.message.contains("Sign your reply with your personal certificate (S/MIME, e.g. your IGTF grid certificate"))

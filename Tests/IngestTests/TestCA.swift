@@ -11,8 +11,8 @@ struct TestCA: Sendable {
     static let shared: Result<TestCA, TestCAError> = {
         let folder = NSTemporaryDirectory() + "rollout-test-ca-" + UUID().uuidString
         let script = repository.appendingPathComponent("Tests/IngestTests/make-test-ca.sh").path
-        do {
-            _ = try run("/bin/bash", [script, folder])
+        do throws(TestCAError) {
+            try run("/bin/bash", [script, folder])
             return .success(TestCA(folder: folder))
         } catch {
             return .failure(error)

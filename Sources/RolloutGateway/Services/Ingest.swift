@@ -259,8 +259,8 @@ extension Ingest.Analysis {
     /// is too old to carry commands that need a strong sender.
     func actingSender(_ address: EmailAddress) -> Sender {
         Sender(
-            address: address, authentication: authentication, basis: basis, staleReason: staleReason, signature: signature,
-            name: classification.sender?.address == address ? classification.sender?.name : nil)
+            address: address, authentication: authentication, basis: basis, staleReason: staleReason,
+            name: classification.sender?.address == address ? classification.sender?.name : nil, signature: signature)
     }
 }
 
