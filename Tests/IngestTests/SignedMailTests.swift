@@ -98,7 +98,7 @@ struct SignedMailTests {
         #expect(outcome.disposition == .applied)
         #expect(outcome.results.map(\.status) == [.applied], "\(outcome.results.map(\.message))")
         let escalated = try #require(try await signed.history(.escalation).first)
-        #expect(escalated.authentication == .strong && extended.basis == .signature)
+        #expect(escalated.authentication == .strong && escalated.basis == .signature)
         #expect(escalated.detail.hasSuffix("(signed by \(Self.managerSubject), issued by \(Self.intermediate))"))
     }
 
@@ -226,6 +226,19 @@ struct SignedMailTests {
         let replay = try await signed.ingest.ingest(Array(Self.headers().utf8) + body)
         #expect(replay.disposition == .duplicate)
         #expect(try await signed.history(.escalation).count == 1)
+    }
+
+    @Test("a genuine signed mail older than inbound.max_age is strong but stale: its escalate is refused as replayed")
+    func staleSigned() async throws {
+        let signed = try await SignedWorld()
+        defer { signed.world.cleanUp() }
+        let part = Self.thunderbirdPart(["escalate"])
+        let body = Self.multipartSigned(part, signature: try signed.ca.detachedSignature(of: part, by: "manager"))
+        let raw = Array(Self.headers(date: "Mon, 24 Nov 2025 10:00:00 +0100").utf8) + body
+        let outcome = try await signed.ingest.ingest(raw)
+        let result = try #require(outcome.results.first)
+        #expect(result.refusal == .staleOrReplayed)
+        #expect(try await signed.history(.escalation).isEmpty)
     }
 
     @Test("an unsigned privileged command from a manager is answered with how to sign")
