@@ -65,8 +65,13 @@ struct SignedMailTests {
 
     /// A whole message as Thunderbird sends it: `lines` signed by `person`'s certificate.
     static func thunderbirdMail(_ ca: TestCA, _ lines: [String], by person: String = "manager", from: String = manager) throws -> [UInt8] {
+        Array(headers(from: from).utf8) + (try thunderbirdBody(ca, lines, by: person))
+    }
+
+    /// The body of such a message: the signed `multipart/signed` entity alone, to put under other header blocks.
+    static func thunderbirdBody(_ ca: TestCA, _ lines: [String], by person: String = "manager") throws -> [UInt8] {
         let part = thunderbirdPart(lines)
-        return Array(headers(from: from).utf8) + multipartSigned(part, signature: try ca.detachedSignature(of: part, by: person))
+        return multipartSigned(part, signature: try ca.detachedSignature(of: part, by: person))
     }
 
     /// A message whose body is what `openssl cms -sign` wrote (its MIME-Version dropped: the header block has one).
@@ -201,8 +206,7 @@ struct SignedMailTests {
     func unsignedWrapper() async throws {
         let signed = try await SignedWorld()
         defer { signed.world.cleanUp() }
-        let part = Self.thunderbirdPart(["thanks, all fine here", "", "Mario"])
-        let inner = Self.multipartSigned(part, signature: try signed.ca.detachedSignature(of: part, by: "manager"))
+        let inner = try Self.thunderbirdBody(signed.ca, ["thanks, all fine here", "", "Mario"])
         let raw =
             Array(
                 (Self.headers() + "Content-Type: multipart/mixed; boundary=\"wrapper\"\r\n\r\n--wrapper\r\n"
@@ -220,8 +224,7 @@ struct SignedMailTests {
     func replayed() async throws {
         let signed = try await SignedWorld()
         defer { signed.world.cleanUp() }
-        let part = Self.thunderbirdPart(["escalate"])
-        let body = Self.multipartSigned(part, signature: try signed.ca.detachedSignature(of: part, by: "manager"))
+        let body = try Self.thunderbirdBody(signed.ca, ["escalate"])
         #expect(try await signed.ingest.ingest(Array(Self.headers().utf8) + body).results.map(\.status) == [.applied])
         let replay = try await signed.ingest.ingest(Array(Self.headers().utf8) + body)
         #expect(replay.disposition == .duplicate)
@@ -232,8 +235,7 @@ struct SignedMailTests {
     func staleSigned() async throws {
         let signed = try await SignedWorld()
         defer { signed.world.cleanUp() }
-        let part = Self.thunderbirdPart(["escalate"])
-        let body = Self.multipartSigned(part, signature: try signed.ca.detachedSignature(of: part, by: "manager"))
+        let body = try Self.thunderbirdBody(signed.ca, ["escalate"])
         let raw = Array(Self.headers(date: "Mon, 24 Nov 2025 10:00:00 +0100").utf8) + body
         let outcome = try await signed.ingest.ingest(raw)
         let result = try #require(outcome.results.first)

@@ -1,5 +1,5 @@
 import Foundation
-import Testing
+import TestSupport
 
 /// The signed-mail tests' PKI (issue 23), made once per test run by make-test-ca.sh with the openssl CLI, and
 /// signing with `openssl cms -sign`. Every test fails, not skips, when openssl is missing.
@@ -40,31 +40,22 @@ struct TestCA: Sendable {
         ]
     }
 
+    /// Runs `program` (through TestSupport's ``ChildProcess``), with `input` in a file named by `-in`.
     @discardableResult
-    static func run(_ program: String, _ arguments: [String], input: [UInt8] = []) throws(TestCAError) -> [UInt8] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
+    static func run(_ program: String, _ arguments: [String], input: [UInt8]? = nil) throws(TestCAError) -> [UInt8] {
+        let inputPath = NSTemporaryDirectory() + "test-ca-input-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: inputPath) }
+        if let input { FileManager.default.createFile(atPath: inputPath, contents: Data(input)) }
+        let result: ChildProcess.Result
         do {
-            try process.run()
+            result = try ChildProcess.run(program, arguments + (input == nil ? [] : ["-in", inputPath]))
         } catch {
             throw TestCAError(message: "\(program) cannot be started (\(error)); install openssl (scripts/install-deps.sh --test)")
         }
-        stdin.fileHandleForWriting.write(Data(input))
-        try? stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestCAError(message: "\(program) \(arguments.joined(separator: " ")) failed: \(String(decoding: errors, as: UTF8.self))")
+        guard result.status == 0 else {
+            throw TestCAError(message: "\(program) \(arguments.joined(separator: " ")) failed: \(result.errors)")
         }
-        return [UInt8](output)
+        return [UInt8](result.output)
     }
 }
 
