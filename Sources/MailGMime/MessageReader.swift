@@ -50,9 +50,10 @@ struct MessageReader {
         }
         result.headers.contentType = Self.mimeType(of: body)
 
-        var walk = BodyWalk()
+        var walk = BodyWalk(root: body)
         visit(body, messageDepth: depth, walk: &walk, into: &result)
         readText(of: walk, into: &result)
+        result.signedParts = walk.signedParts
         if result.failedRecipients.isEmpty, !result.textFromHTML {
             readQmailBounce(into: &result, depth: depth)
         }
@@ -69,7 +70,10 @@ struct MessageReader {
     }
 
     struct BodyWalk {
+        /// The message's body: a signed part that is it covers the whole message.
+        var root: UnsafeMutablePointer<GMimeObject>?
         var leaves: [Leaf] = []
+        var signedParts: [SignedPart] = []
         /// GMime trees built while recovering broken multiparts; the leaves point into them.
         var recovered: [GObjectReference] = []
     }
@@ -82,6 +86,14 @@ struct MessageReader {
             let multipart = CGMime_multipart(object)
             if g_mime_multipart_get_boundary(multipart) == nil { result.defects.append("missing MIME boundary") }
             let count = g_mime_multipart_get_count(multipart)
+            if let signed = Self.signedPart(multipart, wholeBody: object == walk.root) {
+                // Only the signed content is read on: the signature is no attachment.
+                walk.signedParts.append(signed)
+                if let content = g_mime_multipart_get_part(multipart, 0) {
+                    visit(content, messageDepth: messageDepth, walk: &walk, into: &result)
+                }
+                return
+            }
             if count <= 0 {
                 result.defects.append("multipart without parts")
                 recoverParts(of: multipart, messageDepth: messageDepth, walk: &walk, into: &result)
@@ -107,6 +119,10 @@ struct MessageReader {
                 return
             default:
                 break
+            }
+            if let signed = Self.opaqueSignedPart(part, mimeType: mimeType, wholeBody: object == walk.root) {
+                walk.signedParts.append(signed)
+                return
             }
             let disposition = g_mime_object_get_disposition(object).map { String(cString: $0).lowercased() }
             let fileName = Self.fileName(of: part, options: session.options)

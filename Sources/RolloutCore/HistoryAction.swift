@@ -47,6 +47,8 @@ public enum HistoryAction: String, Sendable, Codable, CaseIterable {
     case bundleSent = "bundle.sent"
     /// The ticket's state answered to `show`.
     case stateShown = "state.shown"
+    /// A message's S/MIME signature was not accepted (the message counted as weak), with why.
+    case signatureRefused = "signature.refused"
 
     /// A team's answer recorded.
     public static func team(_ answer: TeamAnswer) -> HistoryAction {

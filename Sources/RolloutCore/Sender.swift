@@ -13,12 +13,16 @@ public struct Sender: Sendable, Equatable {
     /// The display name the mail gave with the address (`Mario Rossi`), as written: only shown, never trusted
     /// (``RelayAuthor`` cleans it and always shows the address beside it).
     public var name: String?
+    /// What the message's signature proved, when it carried one: the signer recorded with each command, or why the
+    /// signature was not accepted (said in the transcript beside a refused command).
+    public var signature: SignatureCheck?
 
     /// - Parameter basis: defaults to `from-only` for a weak sender and `operator` for a local one.
     public init(
         address: EmailAddress, authentication: AuthenticationLevel, basis: AuthenticationBasis? = nil,
-        staleReason: String? = nil, name: String? = nil
+        staleReason: String? = nil, name: String? = nil, signature: SignatureCheck? = nil
     ) {
+        self.signature = signature
         self.address = address
         self.name = name
         self.authentication = authentication

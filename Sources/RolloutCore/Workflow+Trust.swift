@@ -25,9 +25,15 @@ extension Run {
         }
         guard policy.strongAuthenticationVerbs.contains(verb) else { return nil }
         if sender.authentication == .weak {
+            if let why = sender.signature?.refusal {
+                return Refusal(
+                    reason:
+                        "\(verb.rawValue) needs a strongly authenticated sender, and the signature of your message was not accepted: \(why). Sign with the personal certificate (S/MIME) whose e-mail address is the one you write from, or reply to your own copy of a notification of this ticket",
+                    kind: .needsStrongAuthentication)
+            }
             return Refusal(
                 reason:
-                    "\(verb.rawValue) needs a strongly authenticated sender. Reply to your own copy of a notification of this ticket (its Reply-To address was issued to you), from the address we know you by; or send from a mail server that signs your mail with DKIM for your domain",
+                    "\(verb.rawValue) needs a strongly authenticated sender. Sign your reply with your personal certificate (S/MIME, e.g. your IGTF grid certificate, whose e-mail address is the one you write from; see \"Signed mail\" in the gateway's README for Thunderbird and Outlook); or reply to your own copy of a notification of this ticket (its Reply-To address was issued to you), from the address we know you by; or send from a mail server that signs your mail with DKIM for your domain",
                 kind: .needsStrongAuthentication)
         }
         if let stale = sender.staleReason {

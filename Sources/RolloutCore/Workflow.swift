@@ -26,6 +26,11 @@ public struct Workflow: Sendable {
             run.sender = message.sender
             run.reservedTicketID = message.reservedTicketID
             run.writtenAt = message.writtenAt
+            if let why = message.sender.signature?.refusal {
+                // The record says why this mail was weak although signed (SPEC §5, issue 23).
+                let ticket = run.decision.state.rollout?.id ?? run.release.id
+                run.record(ticket, .signatureRefused, "the signature of \(message.sender.address)'s message was not accepted: \(why)")
+            }
             run.apply(message)
         case .timerFired(let key):
             run.cause = .timer(key.kind)
@@ -104,7 +109,8 @@ struct Run {
         decision.history.append(
             HistoryEntry(
                 ticket: ticket, at: now, cause: cause, actor: sender?.address,
-                authentication: sender?.authentication, basis: sender?.basis, action: action, detail: detail,
+                authentication: sender?.authentication, basis: sender?.basis, action: action,
+                detail: sender?.basis == .signature ? detail + signedBy : detail,
                 writtenAt: writtenAt))
     }
 
@@ -116,6 +122,12 @@ struct Run {
     }
 
     func describe(_ date: Date) -> String { policy.calendar.describe(date) }
+
+    /// The signer of a command strong by signature, recorded with its history line.
+    private var signedBy: String {
+        guard let signer = sender?.signature?.signer else { return "" }
+        return " (signed by \(signer.subject), issued by \(signer.issuer))"
+    }
 
     // MARK: Steps 1–3: stage the release
 

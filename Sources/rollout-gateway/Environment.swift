@@ -8,6 +8,7 @@ import MailMaildir
 import PublicSuffixPSL
 import RolloutCore
 import RolloutGateway
+import SignatureSMIME
 import StoreMemory
 import StorePostgres
 import StoreSQLite
@@ -25,6 +26,8 @@ struct Environment {
     private let configured: GatewayConfiguration
     private let templates: TemplateLibrary
     private let options: GlobalOptions
+    /// Checks signed mail against the IGTF CA directory (`inbound.smime`), when `inbound.strong_by` lists `signature`.
+    let signatureVerifier: (any SignatureVerifier)?
 
     /// - Parameter groupCommits: the store syncs on its `flush()` instead of on every commit.
     init(_ options: GlobalOptions, label: String, openStore: Bool = true, groupCommits: Bool = false) async throws {
@@ -65,6 +68,13 @@ struct Environment {
         ).probing(Self.betaDowntimeProbe(configuration))
         gateway.archiver = ZIPArchiveWriter()
         self.gateway = gateway
+        signatureVerifier =
+            configuration.strongBases.contains(.signature) ? SMIMESignatureVerifier(settings: configuration.smime) : nil
+    }
+
+    /// Mail in, with the parser and signature verifier of this installation.
+    func ingest(usesStore: Bool = true) -> Ingest {
+        Ingest(gateway: gateway, parser: GMimeMailParser(), usesStore: usesStore, verifier: signatureVerifier)
     }
 
     /// The same environment with its registry merged with `snapshot` (after a sync).

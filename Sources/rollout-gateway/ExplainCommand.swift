@@ -21,7 +21,7 @@ struct ExplainCommand: AsyncParsableCommand {
                 throw GatewayError.invalidInput("cannot read \(file); expected a message file")
             }
             let environment = try await Environment(options, label: "explain", openStore: !noStore)
-            let ingest = Ingest(gateway: environment.gateway, parser: GMimeMailParser(), usesStore: !noStore)
+            let ingest = environment.ingest(usesStore: !noStore)
             let analysis = try await ingest.analyze([UInt8](data))
             let explanation = analysis.explanation(registry: environment.configuration.workflow.registry)
             if json {

@@ -32,7 +32,7 @@ struct IngestCommand: AsyncParsableCommand {
                 throw ExitStatus.report(error, status: ExitStatus.temporaryFailure)
             }
             let store: any UnitOfWork = environment.store
-            let ingest = Ingest(gateway: environment.gateway, parser: GMimeMailParser())
+            let ingest = environment.ingest()
             if let maildir {
                 let source = MaildirSource(root: maildir)
                 let loop = IngestLoop(ingest: ingest, source: source)

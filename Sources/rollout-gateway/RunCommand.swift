@@ -55,7 +55,7 @@ struct RunCommand: AsyncParsableCommand {
         let configuration = environment.configuration
         let fetcher = fetching ? try configuration.imap.map { try environment.imapFetcher($0) } : nil
         let cycle = RunCycle(
-            ingest: Ingest(gateway: environment.gateway, parser: GMimeMailParser()), mailboxes: environment.store, fetcher: fetcher,
+            ingest: environment.ingest(), mailboxes: environment.store, fetcher: fetcher,
             mailbox: configuration.imap?.mailbox ?? "INBOX", maxAttempts: configuration.imap?.maxAttempts ?? 5,
             transport: try environment.transport())
         let report = try await cycle.run()

@@ -77,7 +77,7 @@ struct SetAsideCommand: AsyncParsableCommand {
         func run() async throws {
             try await guarded {
                 let environment = try await Environment(options, label: "set-aside replay")
-                let ingest = Ingest(gateway: environment.gateway, parser: GMimeMailParser())
+                let ingest = environment.ingest()
                 guard let outcome = try await ingest.replaySetAside(id, ticket: ticket.map(TicketID.init)) else {
                     throw GatewayError.invalidInput("there is no set-aside message \(id); `rollout-gateway set-aside list` shows them")
                 }

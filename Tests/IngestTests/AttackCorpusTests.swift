@@ -99,11 +99,11 @@ struct AttackCorpusTests {
         #expect(found == (try decoder.decode(AttackExpectation.self, from: data)), "\(file) is explained as \(shown)")
     }
 
-    @Test("by default (inbound.strong_by [token]) a DKIM pass of a domain shared with colleagues makes nobody strong")
+    @Test("by default (inbound.strong_by [token, signature]) a DKIM pass of a domain shared with colleagues makes nobody strong")
     func strongByTokenOnly() async throws {
         let world = try await attackWorld(strongBy: "")
         defer { world.cleanUp() }
-        #expect(world.configuration.strongBases == [.token])
+        #expect(world.configuration.strongBases == [.token, .signature])
         func explain(_ file: String) async throws -> AttackExpectation {
             let raw = [UInt8](try Data(contentsOf: attacks.appendingPathComponent(file)))
             return AttackExpectation(try await world.ingest.analyze(raw).explanation(registry: world.configuration.workflow.registry))

@@ -125,6 +125,9 @@ public struct InboundMessage: Sendable, Equatable {
     /// SHA-256 (hex) of the Message-ID's text, set by the parser when the Message-ID is longer than
     /// ``longestMessageIDKept`` bytes: ``seenKey`` then names the message by it.
     public var messageIDDigest = ""
+    /// The signed parts of this message's own body (S/MIME or OpenPGP), in document order; a signed message
+    /// embedded in it (a forward, a bounce) keeps its own.
+    public var signedParts: [SignedPart] = []
     /// The longest Message-ID (bytes of UTF-8) that ``seenKey`` keeps as it is.
     public static let longestMessageIDKept = 500
 

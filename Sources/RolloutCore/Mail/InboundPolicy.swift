@@ -146,11 +146,19 @@ public enum InboundPolicy {
 
     /// How sure we are of the sender: a token issued to this very sender for a ticket that concerns them, else what
     /// the headers showed; only the bases the operator accepts (`inbound.strong_by`) make strong.
+    ///
+    /// A signature that was not accepted makes the message weak whatever else vouches for it (never "half"); a
+    /// valid signature of the sender comes first, as the strongest proof of the person.
     public static func strength(
         headers: AuthenticationVerdict, tokenIssuedToSender: Bool, senderConcerned: Bool,
-        accepted: Set<AuthenticationBasis>
+        accepted: Set<AuthenticationBasis>, signature: SignatureCheck? = nil
     ) -> (level: AuthenticationLevel, basis: AuthenticationBasis) {
         if headers.neverStrong != nil { return (.weak, .fromOnly) }
+        switch signature {
+        case .refused: return (.weak, .fromOnly)
+        case .signedBySender: if accepted.contains(.signature) { return (.strong, .signature) }
+        case nil: break
+        }
         if tokenIssuedToSender, senderConcerned, !headers.fromFailed, accepted.contains(.token) { return (.strong, .token) }
         if let basis = headers.strongBasis, accepted.contains(basis) { return (.strong, basis) }
         return (.weak, .fromOnly)

@@ -136,7 +136,9 @@ struct ConfigurationFile: Decodable {
         var setAsideMaxBytes: Int?
         var maxAge: String?
         var listHosts: [String]?
+        var smime: SMIME?
         enum CodingKeys: String, CodingKey, CaseIterable {
+            case smime
             case trustedAuthservIDs = "trusted_authserv_ids", internalHosts = "internal_hosts", strongBy = "strong_by"
             case dkimAlignment = "dkim_alignment"
             case maxMessageBytes = "max_message_bytes"
@@ -156,6 +158,7 @@ struct ConfigurationFile: Decodable {
             setAsideMaxBytes = try c.decodeIfPresent(Int.self, forKey: .setAsideMaxBytes)
             maxAge = try c.decodeIfPresent(String.self, forKey: .maxAge)
             listHosts = try c.decodeIfPresent([String].self, forKey: .listHosts)
+            smime = try c.decodeIfPresent(SMIME.self, forKey: .smime)
         }
     }
 

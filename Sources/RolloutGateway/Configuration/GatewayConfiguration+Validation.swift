@@ -44,15 +44,16 @@ extension GatewayConfiguration {
             throw ConfigurationProblem(["inbound", "dkim_alignment"], "'\(alignment)' is no DKIM alignment; expected strict or relaxed")
         }
         self.dkimAlignment = dkimAlignment
-        let allowed: [AuthenticationBasis] = [.token, .dkim, .dmarc]
+        let allowed: [AuthenticationBasis] = [.token, .dkim, .dmarc, .signature]
         self.strongBases = Set(
-            try (raw.inbound?.strongBy ?? [AuthenticationBasis.token.rawValue]).enumerated().map { index, name in
+            try (raw.inbound?.strongBy ?? [AuthenticationBasis.token.rawValue, AuthenticationBasis.signature.rawValue]).enumerated().map { index, name in
                 guard let basis = AuthenticationBasis(rawValue: name), allowed.contains(basis) else {
                     throw ConfigurationProblem(
-                        ["inbound", "strong_by", String(index)], "'\(name)' cannot make a sender strong; expected token, dkim or dmarc")
+                        ["inbound", "strong_by", String(index)], "'\(name)' cannot make a sender strong; expected token, dkim, dmarc or signature")
                 }
                 return basis
             })
+        self.smime = try Self.smime(raw.inbound?.smime, path: path)
         self.maxMessageBytes = try Self.positive(raw.inbound?.maxMessageBytes, default: 25 << 20, ["inbound", "max_message_bytes"])
         self.repliesPerHour = try Self.positive(raw.inbound?.repliesPerHour, default: 20, ["inbound", "replies_per_hour"])
         self.setAsideMaxBytes = try Self.positive(raw.inbound?.setAsideMaxBytes, default: 256 << 20, ["inbound", "set_aside_max_bytes"])

@@ -12,7 +12,7 @@ extension GatewayConfiguration {
         }
         if !strongBases.isDisjoint(with: [.dkim, .dmarc]) {
             warnings.append(
-                "inbound.strong_by includes \(strongBases.filter { $0 != .token }.map(\.rawValue).sorted().joined(separator: " and ")): a DKIM or DMARC pass proves the sender's domain, not the person; anyone who can send through that domain's mail server counts as strong")
+                "inbound.strong_by includes \(strongBases.filter { [.dkim, .dmarc].contains($0) }.map(\.rawValue).sorted().joined(separator: " and ")): a DKIM or DMARC pass proves the sender's domain, not the person; anyone who can send through that domain's mail server counts as strong")
         }
         warnings += roleAddressWarnings
         return warnings

@@ -56,9 +56,11 @@ public struct GatewayConfiguration: Sendable {
     /// How a DKIM signing domain must match the From's domain (`inbound.dkim_alignment`): strict (equal) by
     /// default, or relaxed (the same organizational domain, from the Public Suffix List the composition root brings).
     public var dkimAlignment: DKIMAlignmentMode
-    /// What may make a sender strong (`inbound.strong_by`): by default a reply token only (DKIM proves a domain,
-    /// not a person: `dkim` and `dmarc` are the operator's choice).
+    /// What may make a sender strong (`inbound.strong_by`): by default a reply token or the sender's signature (DKIM
+    /// proves a domain, not a person: `dkim` and `dmarc` are the operator's choice).
     public var strongBases: Set<AuthenticationBasis>
+    /// How S/MIME signatures are checked (`inbound.smime`).
+    public var smime: SMIMESettings
     /// How old a mail may be when it arrives and still carry commands that need a strong sender (`inbound.max_age`).
     public var maxMessageAge: TimeInterval
     /// The EA lists' sending hosts (`inbound.list_hosts`, addresses): a copy our MTA took from one of them came

@@ -72,6 +72,11 @@ public struct Explanation: Codable, Sendable, Equatable {
     @NullWhenAbsent public var problem: String?
     /// Whether the sender would get an answer (transcript or error reply).
     public var answer: Bool
+    /// A valid signature's signer: the certificate's subject and issuer (one-line DNs); null without one.
+    @NullWhenAbsent public var signer: String? = nil
+    @NullWhenAbsent public var signerIssuer: String? = nil
+    /// Why the message's signature was not accepted (the message is then weak); null when it was, or none was there.
+    @NullWhenAbsent public var signatureProblem: String? = nil
 
     /// The canonical words of a command: teams as `ea-<NGI>-<Site-name>`.
     static func words(_ command: Command) -> [String] {
@@ -141,7 +146,7 @@ extension Ingest.Analysis {
                 !decision.results.isEmpty || decision.notifications.contains { note in sender.map(note.recipients.contains) ?? false }
             } ?? (lines.contains { !$0.reading.isConversation } || !message.attachments.isEmpty)
         let wantsAnswer = disposition == .setAside || (disposition == .applied && reachesSender)
-        return Explanation(
+        var explanation = Explanation(
             ticket: ticket?.rawValue, queue: queue?.rawValue, foundBy: foundBy?.rawValue, sender: sender?.value,
             senderSource: classification.senderSource.map(Self.sourceName), kind: Self.kindName(classification.kind),
             reasons: classification.reasons, duplicate: duplicate, viaList: classification.viaList,
@@ -153,6 +158,10 @@ extension Ingest.Analysis {
             failedRecipients: message.failedRecipients.map { .init(address: $0.address.value, action: $0.action, status: $0.status) },
             defects: message.defects, textFromHtml: message.textFromHTML, newText: reply.shownText, action: action, problem: problem,
             answer: wantsAnswer && mayAnswer)
+        explanation.signer = signature?.signer?.subject
+        explanation.signerIssuer = signature?.signer?.issuer
+        explanation.signatureProblem = signature?.refusal
+        return explanation
     }
 
     var tokenName: String? {

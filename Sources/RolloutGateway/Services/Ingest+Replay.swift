@@ -9,6 +9,9 @@ extension Ingest {
             of: analysis.message, sender: analysis.sender, ticket: analysis.ticket, newText: analysis.reply.newLines
         )
             .map { "replay:" + SHA256Hex.of(Array($0.utf8)) }
+            // A valid signature is the mail's own: the same signature under another Message-ID, Date or Subject
+            // is the same mail sent again.
+            + (analysis.signatureBytes.map { ["replay:signature:" + SHA256Hex.of($0)] } ?? [])
     }
 
     /// Whether the store recorded any of `keys` (the same mail applied before under another Message-ID).

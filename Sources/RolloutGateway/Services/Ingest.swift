@@ -12,21 +12,24 @@ public struct Ingest: Sendable {
     public let parser: any MailParser
     /// Whether the store is consulted (for duplicates and dry runs); `explain` may go without.
     public let usesStore: Bool
+    /// Checks signed mail (S/MIME); without it signatures are not looked at (issue 23).
+    public let verifier: (any SignatureVerifier)?
 
-    public init(gateway: Gateway, parser: any MailParser, usesStore: Bool = true) {
+    public init(gateway: Gateway, parser: any MailParser, usesStore: Bool = true, verifier: (any SignatureVerifier)? = nil) {
         self.gateway = gateway
         self.parser = parser
         self.usesStore = usesStore
+        self.verifier = verifier
     }
 
     /// The same ingest working within `transaction` (``Gateway/within(_:collecting:)``).
     public func within(_ transaction: any StoreTransaction, collecting afterCommit: AfterCommit) -> Ingest {
-        Ingest(gateway: gateway.within(transaction, collecting: afterCommit), parser: parser, usesStore: usesStore)
+        Ingest(gateway: gateway.within(transaction, collecting: afterCommit), parser: parser, usesStore: usesStore, verifier: verifier)
     }
 
     /// The same ingest working with `gateway` (one within a transaction: ``Gateway/inTransaction(_:)``).
     func with(_ gateway: Gateway) -> Ingest {
-        Ingest(gateway: gateway, parser: parser, usesStore: usesStore)
+        Ingest(gateway: gateway, parser: parser, usesStore: usesStore, verifier: verifier)
     }
 
     var configuration: GatewayConfiguration { gateway.configuration }
@@ -101,6 +104,10 @@ public struct Ingest: Sendable {
         public var writtenAt: Date?
         /// Why commands that need a strong sender do not apply from it (stale or replayed), when they do not.
         public var staleReason: String?
+        /// What the message's signature proved (``checkSignature(_:)``); nil when it carries none that is checked.
+        public var signature: SignatureCheck?
+        /// The bytes of a valid signature: the same signed mail sent again is recognised by them.
+        public var signatureBytes: [UInt8]?
 
         public var sender: EmailAddress? { classification.sender?.address }
     }
@@ -160,6 +167,7 @@ public struct Ingest: Sendable {
     /// Completes a prepared analysis with what the store knows: duplicate, the ticket's case, the answers sent.
     public func analyze(_ prepared: Analysis, dryRun: Bool = true) async throws -> Analysis {
         var analysis = prepared
+        checkSignature(&analysis)  // issue 23: only signed words count (Ingest+Signature.swift)
         let message = analysis.message
         let classification = analysis.classification
         let sender = analysis.sender
@@ -197,7 +205,7 @@ public struct Ingest: Sendable {
         if case .person(_, true) = analysis.token { issuedToSender = true }
         (analysis.authentication, analysis.basis) = InboundPolicy.strength(
             headers: classification.authentication, tokenIssuedToSender: issuedToSender, senderConcerned: concerned,
-            accepted: configuration.strongBases)
+            accepted: configuration.strongBases, signature: analysis.signature)
         try await judgeFreshness(&analysis)
 
         let verdict = InboundPolicy.judge(
@@ -260,7 +268,7 @@ extension Ingest.Analysis {
     func actingSender(_ address: EmailAddress) -> Sender {
         Sender(
             address: address, authentication: authentication, basis: basis, staleReason: staleReason,
-            name: classification.sender?.address == address ? classification.sender?.name : nil)
+            name: classification.sender?.address == address ? classification.sender?.name : nil, signature: signature)
     }
 }
 

@@ -1,0 +1,45 @@
+import Foundation
+import RolloutCore
+
+extension Ingest {
+    /// Checks the signature of a reply (issue 23, SPEC §5): a valid signature of the sender makes them strong by
+    /// `signature`; a valid signature also makes its part the only words that count (text outside it — a list
+    /// footer, a forwarder's note — is never commands); a signature not accepted, or by someone else than the
+    /// sender, makes the message weak, and says why. Signatures are looked at only when a verifier is at hand and
+    /// `inbound.strong_by` lists `signature`; OpenPGP parts wait for their verifier.
+    func checkSignature(_ analysis: inout Analysis) {
+        guard let verifier, configuration.strongBases.contains(.signature), analysis.classification.kind == .reply else { return }
+        let parts = analysis.message.signedParts.filter { $0.scheme == .smime }
+        guard let part = parts.first else { return }
+        guard parts.count == 1 else {
+            analysis.signature = .refused("the message holds \(parts.count) signed parts; one signed reply is expected")
+            return
+        }
+        switch verifier.verify(part, at: arrival(of: analysis)) {
+        case .refused(let why):
+            analysis.signature = .refused(why)
+        case .verified(let signature):
+            let signed = parser.parse(signature.content)
+            analysis.reply = ReplyText(signed.text)
+            analysis.lines = analysis.reply.readLines
+            analysis.signatureBytes = signature.signature
+            analysis.signature = Self.signerMatch(signature, sender: analysis.sender, people: configuration.smime.people)
+            if analysis.signature?.signer != nil, let signedAt = signature.signedAt {
+                // The signing time is signed, the Date field is not: the mail counts as written no later than it.
+                analysis.message.headers.writtenAt = min(analysis.message.headers.writtenAt ?? signedAt, signedAt)
+            }
+        }
+    }
+
+    /// Whether a valid signature is the sender's: the certificate names the From address (the domain compared
+    /// without case), or the configuration maps the certificate's subject to it.
+    static func signerMatch(_ signature: VerifiedSignature, sender: EmailAddress?, people: [String: EmailAddress]) -> SignatureCheck {
+        guard let sender else { return .refused("the message names no single sender to compare the signer with") }
+        if signature.addresses.contains(sender) || people[signature.signer.subject] == sender {
+            return .signedBySender(signature.signer)
+        }
+        let named = signature.addresses.isEmpty ? "no e-mail address" : signature.addresses.map(\.value).joined(separator: ", ")
+        return .refused(
+            "the message is signed by \(signature.signer.subject) (\(named)), not by \(sender.value) who sent it")
+    }
+}
