@@ -12,6 +12,7 @@ set -euo pipefail
 packages=(libsqlite3-dev libcurl4-openssl-dev libgmime-3.0-dev libxml2-dev libpsl-dev pkg-config)
 if [[ "${1:-}" == "--test" ]]; then
     packages+=(postfix python3-aiosmtpd dovecot-imapd isync systemd sqlite3 postgresql python3-authres python3-pip)
+    packages+=(chromium python3-websockets)  # the web view's browser tests: headless Chromium driven over DevTools
 fi
 
 missing=()

@@ -12,7 +12,7 @@ struct RolloutGatewayCommand: AsyncParsableCommand {
         abstract: "The mail gateway of EGI's Staged Rollout: tickets, commands by mail, reminders and escalation.",
         subcommands: [
             ReleaseCommand.self, TicketsCommand.self, RunCommand.self, IngestCommand.self, ExplainCommand.self, ApplyCommand.self, TickCommand.self, SendCommand.self, StatusCommand.self,
-            SetAsideCommand.self, ConfigCommand.self, TemplatesCommand.self, StoreCommand.self, ReportsCommand.self,
+            SetAsideCommand.self, ConfigCommand.self, TemplatesCommand.self, StoreCommand.self, ReportsCommand.self, ServeCommand.self,
         ])
 
     /// Every file the gateway creates is private whatever the caller's umask (the store with every mail's text,

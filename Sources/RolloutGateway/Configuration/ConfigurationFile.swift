@@ -259,10 +259,11 @@ struct ConfigurationFile: Decodable {
     var teams: [String: Team]
     var templates: String?
     var notifications: [Rule]?
+    var web: Web?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case gateway, store, outbox, smtp, imap, inbound, metrics, calendar, workflow, hooks, releaseManagers = "release_managers", stacks, teams
-        case templates, notifications
+        case templates, notifications, web
     }
 
     init(from decoder: any Decoder) throws {
@@ -282,6 +283,7 @@ struct ConfigurationFile: Decodable {
         teams = try c.decode([String: Team].self, forKey: .teams)
         templates = try c.decodeIfPresent(String.self, forKey: .templates)
         notifications = try c.decodeIfPresent([Rule].self, forKey: .notifications)
+        web = try c.decodeIfPresent(Web.self, forKey: .web)
     }
 }
 

@@ -41,6 +41,8 @@ public struct GatewayConfiguration: Sendable {
     public var imap: MailServerSettings?
     /// Where `run` writes its per-run figures for node_exporter's textfile collector.
     public var metricsTextfile: String?
+    /// The web view's settings (`web:`; `serve`).
+    public var web: WebSettings = .defaults
     /// The authserv-ids of the receiving MTAs whose `Authentication-Results` are believed.
     public var trustedAuthservIDs: [String]
     /// The operator's other hosts on the way in (content filters, the IMAP server's LMTP): names or addresses.
