@@ -15,4 +15,4 @@ export ROLLOUT_GATEWAY_CONFIG="$PWD/demo-out/web.yaml" ROLLOUT_GATEWAY_NOW="${RO
 serve=$!
 trap 'kill $serve' EXIT
 echo "open http://127.0.0.1:$port/ (signed in as $user; DEMO_USER=paolo.veronesi@cnaf.example.org for a team member)"
-/usr/bin/python3 Tests/web/login_proxy.py "$port" 8025 "$user"
+/usr/bin/python3 -B Tests/web/login_proxy.py "$port" 8025 "$user"

@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build
-/usr/bin/python3 Tests/web/screenshots.py "$(swift build --show-bin-path)/rollout-gateway" "$PWD"
+/usr/bin/python3 -B Tests/web/screenshots.py "$(swift build --show-bin-path)/rollout-gateway" "$PWD"

@@ -53,7 +53,7 @@ struct TicketPage {
         ]
         if let parent = view.parent { values["parent"] = parent }
         if let outcome = view.outcome { values["outcome"] = outcome }
-        if let document = view.documentId { values["document"] = document; values["documentId"] = document }
+        if let document = view.documentId { values["documentId"] = document }
         if let summary = view.summary { values["summary"] = summary }
         if let next = view.escalation?.nextAt { values["nextEscalation"] = time(next) }
         if view.queue == Queue.stagedRollout.rawValue, view.status != RolloutStatus.resolved.rawValue, roles.isManager || !roles.teams.isEmpty {
@@ -76,15 +76,15 @@ struct TicketPage {
 
     /// The forms the person's roles offer; the workflow decides whatever is posted.
     private var forms: [String: Any] {
-        var forms: [String: Any] = ["csrf": csrf, "teamForms": roles.teams.map { ["team": $0.description] }]
+        var forms: [String: Any] = ["csrf": csrf, "teamForms": roles.teams.map { ["team": $0.shortForm] }]
         if roles.isManager {
-            let assigned = Set(view.teams.filter { $0.unassignedAt == nil }.map { $0.team.lowercased() })
+            let assigned = Set(view.teams.filter { $0.unassignedAt == nil }.compactMap { TeamName($0.team) })
             let family = ComponentRelease(stack: view.release.stack, component: nil, version: "").stackFamily
             let teams = registry.teams.values.filter { team in
                 team.stacks.isEmpty || team.stacks.contains { $0.caseInsensitiveCompare(family) == .orderedSame }
             }
             forms["manager"] = [
-                "stackTeams": teams.map(\.name.description).sorted().map { ["name": $0, "assigned": assigned.contains($0.lowercased())] }
+                "stackTeams": teams.map(\.name).sorted().map { ["name": $0.shortForm, "assigned": assigned.contains($0)] }
             ]
         }
         return forms

@@ -11,7 +11,7 @@ struct WebBrowserTests {
     @Test("a manager and a team member see their forms, their clicks change the store, a forged header is refused")
     func browser() throws {
         let script = CLITests.repository.appendingPathComponent("Tests/web/browser_check.py").path
-        let result = try ChildProcess.run("/usr/bin/python3", [script, CLITests.binary, CLITests.repository.path])
+        let result = try ChildProcess.run("/usr/bin/python3", ["-B", script, CLITests.binary, CLITests.repository.path])
         #expect(result.status == 0, "\(String(decoding: result.output, as: UTF8.self))\n\(result.errors)")
     }
 }
