@@ -7,12 +7,13 @@ import RolloutCore
 /// cannot post in the person's name, and a token copied from one person's page does not work for another person.
 /// The key lives as long as the process: a restart asks for a reload, nothing more.
 public struct SessionTokens: Sendable {
-    private let key: SymmetricKey
+    /// The HMAC key's bytes (SymmetricKey itself is not Sendable).
+    private let key: [UInt8]
 
     /// The cookie that carries the session.
     public static let cookieName = "rollout_session"
 
-    public init(key: SymmetricKey = SymmetricKey(size: .bits256)) {
+    public init(key: [UInt8] = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }) {
         self.key = key
     }
 
@@ -24,7 +25,7 @@ public struct SessionTokens: Sendable {
 
     /// The token of the forms of `person` in `session`.
     public func token(session: String, person: EmailAddress) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(session)\u{0}\(person.key)".utf8), using: key)
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(session)\u{0}\(person.key)".utf8), using: SymmetricKey(data: key))
         return mac.map { String(format: "%02x", $0) }.joined()
     }
 

@@ -30,8 +30,9 @@ struct ServeCommand: AsyncParsableCommand {
                 gateway.logger.warning("web.trusted_proxies is empty: every request will be refused (401) until the login proxy is listed")
             }
             try await WebServer(app: app, logger: gateway.logger, port: port).run { bound in
-                print("serving http://\(settings.host.contains(":") ? "[\(settings.host)]" : settings.host):\(bound)/")
-                fflush(stdout)
+                let host = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
+                // Written at once (not buffered): the tests and scripts wait for this line to learn the port.
+                FileHandle.standardOutput.write(Data("serving http://\(host):\(bound)/\n".utf8))
             }
         }
     }

@@ -79,7 +79,7 @@ struct WebActionsTests {
         #expect(noToken.status == 403)
         #expect(noToken.text.contains("token does not belong to your session"))
         // The manager's token, posted in Paolo's session.
-        let managerPage = await world.browser(Self.manager).get("/tickets/12")
+        let managerPage = await (try world.browser(Self.manager)).get("/tickets/12")
         let foreign = try #require(WebClient.csrf(in: managerPage.text))
         #expect(await member.request("POST", "/tickets/12", form: [("csrf", foreign)] + accept).status == 403)
         // No session cookie at all (a form posted from another site without the cookie).
