@@ -68,7 +68,7 @@ struct WebPagesTests {
         #expect(json.body == Array(expected) + Array("\n".utf8))
     }
 
-    @Test("a comment, an attachment name and a release with <script> and quotes show as text")
+    @Test("a comment and an attachment name with <script> and quotes show as text")
     func escaping() async throws {
         let world = try await IngestWorld.web()
         defer { world.cleanUp() }
