@@ -9,7 +9,7 @@ user="${DEMO_USER:-mario.david@lip.example.org}"
 port="${DEMO_PORT:-8080}"
 [[ -f demo-out/gateway.sqlite ]] || scripts/demo.sh > /dev/null
 sed -e "s|\.\./\.\./demo-out|$PWD/demo-out|g" -e "s|\./hooks/|$PWD/fixtures/demo/hooks/|g" fixtures/demo/gateway.yaml > demo-out/web.yaml
-printf '\n# The demo login proxy (Tests/web/login_proxy.py) on loopback.\nweb:\n  listen: 127.0.0.1:8025\n  trusted_proxies: [127.0.0.1]\n' >> demo-out/web.yaml
+printf '\n# The demo login proxy (Tests/web/login_proxy.py): it connects from 127.0.0.2; nothing else is believed.\nweb:\n  listen: 127.0.0.1:8025\n  trusted_proxies: [127.0.0.2]\n' >> demo-out/web.yaml
 export ROLLOUT_GATEWAY_CONFIG="$PWD/demo-out/web.yaml" ROLLOUT_GATEWAY_NOW="${ROLLOUT_GATEWAY_NOW:-2026-12-07T10:00:00+01:00}"
 "$gateway" serve &
 serve=$!

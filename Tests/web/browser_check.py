@@ -41,13 +41,14 @@ def main(gateway, repository):
         try:
             result, _ = asyncio.run(browser.submit(world.url(MEMBER, "/tickets/2"), "#answer-NGI_IT-INFN-T1 button[value=accept]"))
             check(result == "result applied", f"the accept form answers with its result shown as done (got {result})")
-            team = next(t for t in world.ticket(2)["teams"] if t["team"] == "NGI_IT-INFN-T1")
+            team = next(t for t in world.ticket(2)["teams"] if t["team"] == "ea-NGI_IT-INFN-T1")
             check(team["answer"] == "accepted" and team["answered_by"] == MEMBER, "the store has the team's accept, by the member")
             bases = [h.get("authentication_basis") for h in world.ticket(2)["history"] if h.get("actor") == MEMBER]
             check(bases and all(b == "web" for b in bases), f"recorded with authentication basis web (got {bases})")
 
             result, _ = asyncio.run(browser.submit(world.url(MANAGER, "/tickets/2"), "#outcome button[value=outcome-accept]"))
             check(result == "result applied", f"the outcome form answers with its result shown as done (got {result})")
+
             check(world.ticket(2)["outcome"] == "ACCEPT", "the store has the outcome ACCEPT")
         finally:
             browser.close()

@@ -33,10 +33,15 @@ class Browser:
         self.process.wait(timeout=10)
         shutil.rmtree(self.profile, ignore_errors=True)
 
-    def page_socket(self):
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/json/list", timeout=10) as answer:
-            pages = [target for target in json.load(answer) if target["type"] == "page"]
-        return pages[0]["webSocketDebuggerUrl"]
+    def new_tab(self):
+        """A fresh tab for each form: no event of an earlier page can be taken for this one's."""
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}/json/new?about:blank", method="PUT")
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.load(answer)
+
+    def close_tab(self, target):
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/json/close/{target['id']}", timeout=10):
+            pass
 
     async def call(self, socket, method, **params):
         self.next_id += 1
@@ -61,7 +66,14 @@ class Browser:
 
     async def submit(self, url, button_selector):
         """Opens `url`, clicks the button, and returns the answered page's (URL, #result class, HTML)."""
-        async with websockets.connect(self.page_socket(), max_size=None) as socket:
+        tab = self.new_tab()
+        try:
+            return await self._submit(tab, url, button_selector)
+        finally:
+            self.close_tab(tab)
+
+    async def _submit(self, tab, url, button_selector):
+        async with websockets.connect(tab["webSocketDebuggerUrl"], max_size=None) as socket:
             await self.call(socket, "Page.enable")
             await self.call(socket, "Page.navigate", url=url)
             await self.wait_for_load(socket)

@@ -1,8 +1,14 @@
 """A tiny reverse proxy on loopback standing in for the operator's login proxy (Apache + mod_auth_openidc):
-it drops whatever identity header the client sent and sets its own for the one person it was started for."""
+it drops whatever identity header the client sent and sets its own for the one person it was started for.
+
+It connects to `serve` from 127.0.0.2 (all of 127/8 is loopback on Linux), the address web.trusted_proxies lists:
+a client on 127.0.0.1 that writes the header itself is then not believed."""
 import http.client
 import http.server
 import threading
+
+# The address the proxy connects from: the one the configuration trusts.
+SOURCE = "127.0.0.2"
 
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
               "transfer-encoding", "upgrade", "host", "content-length"}
@@ -23,7 +29,7 @@ def start(upstream_port, person, header="X-Remote-User", port=0):
             headers = {k: v for k, v in self.headers.items()
                        if k.lower() not in HOP_BY_HOP and k.lower() != header.lower()}
             headers[header] = person
-            upstream = http.client.HTTPConnection("127.0.0.1", upstream_port, timeout=30)
+            upstream = http.client.HTTPConnection("127.0.0.1", upstream_port, timeout=30, source_address=(SOURCE, 0))
             upstream.request(self.command, self.path, body=body, headers=headers)
             answer = upstream.getresponse()
             data = answer.read()

@@ -24,8 +24,8 @@ class WebWorld:
         text = text.replace("sqlite: ../../demo-out/gateway.sqlite", f"sqlite: {self.folder}/gateway.sqlite")
         text = text.replace("maildir: ../../demo-out/outbox", f"maildir: {self.folder}/outbox")
         text = text.replace("./hooks/", os.path.join(demo, "hooks") + "/")
-        # The proxies run on loopback: listed explicitly, as an operator lists theirs.
-        text += "\nweb:\n  trusted_proxies: [127.0.0.1]\n  listen: 127.0.0.1:8025\n"
+        # The proxies connect from 127.0.0.2: listed explicitly, as an operator lists theirs; 127.0.0.1 is not.
+        text += f"\nweb:\n  trusted_proxies: [{login_proxy.SOURCE}]\n  listen: 127.0.0.1:8025\n"
         self.config = os.path.join(self.folder, "gateway.yaml")
         open(self.config, "w", encoding="utf-8").write(text)
         self.env = dict(os.environ, ROLLOUT_GATEWAY_CONFIG=self.config, ROLLOUT_GATEWAY_NOW=NOW,
@@ -49,7 +49,11 @@ class WebWorld:
         return subprocess.run([self.gateway, *arguments], env=self.env, check=True, capture_output=True, text=True).stdout
 
     def ticket(self, number):
-        return json.loads(self.cli("tickets", "show", str(number), "--json"))
+        """The store's ticket as `tickets show --json` has it, read by serve (/tickets/N.json). Not by running the CLI
+        beside serve: a second CLI process opening the SQLite store while serve holds it made serve's next write fail
+        with "database disk image is malformed" (seen 2026-12-06, under investigation; see the README)."""
+        with urllib.request.urlopen(self.url(MANAGER, f"/tickets/{number}.json"), timeout=30) as answer:
+            return json.load(answer)
 
     def url(self, person, path):
         return f"http://127.0.0.1:{self.proxies[person][1]}{path}"
