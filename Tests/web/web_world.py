@@ -49,11 +49,9 @@ class WebWorld:
         return subprocess.run([self.gateway, *arguments], env=self.env, check=True, capture_output=True, text=True).stdout
 
     def ticket(self, number):
-        """The store's ticket as `tickets show --json` has it, read by serve (/tickets/N.json). Not by running the CLI
-        beside serve: a second CLI process opening the SQLite store while serve holds it made serve's next write fail
-        with "database disk image is malformed" (seen 2026-12-06, under investigation; see the README)."""
-        with urllib.request.urlopen(self.url(MANAGER, f"/tickets/{number}.json"), timeout=30) as answer:
-            return json.load(answer)
+        """The store's ticket, read by the command line beside the running serve (as cron's `run` and the MTA's
+        `ingest` run beside it in production)."""
+        return json.loads(self.cli("tickets", "show", str(number), "--json"))
 
     def url(self, person, path):
         return f"http://127.0.0.1:{self.proxies[person][1]}{path}"
