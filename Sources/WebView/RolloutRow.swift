@@ -9,7 +9,8 @@ struct RolloutRow {
 
     init(_ view: TicketView, now: Date) {
         self.view = view
-        chips = view.teams.map { TeamChip($0, now: now) }
+        let open = view.status != RolloutStatus.resolved.rawValue
+        chips = view.teams.map { TeamChip($0, now: now, open: open) }
     }
 
     var isOpen: Bool { view.status != RolloutStatus.resolved.rawValue }

@@ -25,7 +25,7 @@ struct TicketPage {
             "escalations": view.escalation?.sent ?? 0, "documentDescription": documentDescription,
             "ggus": view.ggus.map { ["number": $0, "url": Self.ggusURL($0)] },
             "teams": view.teams.map { team in
-                var chip = TeamChip(team, now: now).values
+                var chip = TeamChip(team, now: now, open: view.status != RolloutStatus.resolved.rawValue).values
                 chip["details"] = Self.details(of: team, time: time)
                 return chip
             },

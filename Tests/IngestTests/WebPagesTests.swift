@@ -39,6 +39,26 @@ struct WebPagesTests {
         #expect(!(await stranger.get("/").text.contains("/tickets/12")))
     }
 
+    @Test("an answer past its deadline is a red chip on an open rollout, and none once it is resolved")
+    func overdue() async throws {
+        let world = try await IngestWorld.web()
+        defer { world.cleanUp() }
+        let manager = try world.browser(Self.manager)
+        #expect(!(await manager.get("/").text.contains("overdue\"")))
+        world.clock.now = world.clock.now.addingTimeInterval(3 * 86_400)
+        let late = await manager.get("/")
+        #expect(late.text.contains("chip no-answer overdue"), "the deadline passed without an answer")
+        for line in ["outcome reject", "docid EGI-doc-1", "resolve"] {
+            let report = try await world.gateway.apply(
+                to: TicketID(12), sender: Sender(address: EmailAddress(Self.manager), authentication: .strong, basis: .operator), text: line,
+                cause: .operatorAction("test"))
+            #expect(report.results.allSatisfy { $0.status == .applied }, "\(report.results.map(\.message))")
+        }
+        let resolved = await manager.get("/", query: ["state": "all"])
+        #expect(resolved.text.contains("status-resolved"))
+        #expect(!resolved.text.contains(" overdue"), "nothing is overdue on a resolved rollout")
+    }
+
     @Test("401 for a forged header not through the proxy, 403 for an unknown person, 404 for an unknown ticket")
     func refusals() async throws {
         let world = try await IngestWorld.web()
