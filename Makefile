@@ -3,7 +3,7 @@ SWIFT ?= swift
 # Swift as the machine installs it, when it is not on PATH yet.
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: demo test deps test-deps build kill-campaigns fuzz
+.PHONY: demo demo-web test deps test-deps build kill-campaigns fuzz
 
 deps:
 	@scripts/install-deps.sh
@@ -17,6 +17,11 @@ build: deps
 ## Plays a whole staged rollout on SQLite with injected time; notifications land in demo-out/outbox.
 demo: build
 	@scripts/demo.sh
+
+## The web view over the demo store (made by `make demo` when missing), behind a demo login proxy on loopback:
+## open http://127.0.0.1:8080/ (DEMO_USER=ADDRESS signs in someone else).
+demo-web: build
+	@scripts/demo-web.sh
 
 ## Runs every test, the integration tests against real servers on loopback included, then the short kill
 ## campaigns (SIGKILL at random moments, compared with a clean run: see RELIABILITY.md).

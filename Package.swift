@@ -16,6 +16,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // Pure: tickets, workflow rules, command grammar, calendar. No C, no I/O, no clock.
@@ -82,12 +85,26 @@ let package = Package(
         .target(
             name: "ArchiveZIP",
             dependencies: ["RolloutGateway", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        // The ticket in a browser (`serve`): Hummingbird 2 routes over the same services as the CLI and the mail.
+        .target(
+            name: "WebView",
+            dependencies: [
+                "RolloutCore", "RolloutGateway",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            resources: [.embedInCode("Templates")]
+        ),
         // The command-line tool: composition root only.
         .executableTarget(
             name: "rollout-gateway",
             dependencies: [
                 "RolloutCore", "RolloutGateway", "StoreSQLite", "StoreMemory", "StorePostgres", "MailMaildir", "MailGMime", "MailCurl",
-                "PublicSuffixPSL", "ArchiveZIP", "DowntimesGOCDB", "DirectoryLDAP", "SignatureSMIME",
+                "PublicSuffixPSL", "ArchiveZIP", "DowntimesGOCDB", "DirectoryLDAP", "SignatureSMIME", "WebView",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -105,13 +122,14 @@ let package = Package(
                 .product(name: "InMemoryLogging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
-        // Mail in end to end: GMime parsing, reply reading, classification and the store, over the fixture corpus.
+        // Mail in end to end: GMime parsing, reply reading, classification and the store, over the fixture corpus;
+        // the web view over the same world (the same actions by mail and by form).
         // Signed mail (issue 23) too: make-test-ca.sh makes a test CA with the openssl CLI.
         .testTarget(
             name: "IngestTests",
             dependencies: [
                 "RolloutCore", "RolloutGateway", "StoreSQLite", "MailGMime", "MailMaildir", "TestSupport", "ArchiveZIP",
-                "SignatureSMIME", .product(name: "InMemoryLogging", package: "swift-log"),
+                "SignatureSMIME", "WebView", .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             exclude: ["make-test-ca.sh"]),
         .testTarget(name: "MailGMimeTests", dependencies: ["MailGMime", "RolloutCore"]),

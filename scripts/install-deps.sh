@@ -15,6 +15,7 @@ if [[ "${1:-}" == "--test" ]]; then
     packages+=(postfix python3-aiosmtpd dovecot-imapd isync systemd sqlite3 postgresql python3-authres python3-pip)
     packages+=(slapd ldap-utils)  # the directory tests: their own slapd on loopback (slapadd, slapd -f), ldapmodify
     packages+=(openssl)  # the signed-mail tests make their test CA and sign with the openssl CLI
+    packages+=(chromium python3-websockets)  # the web view's browser tests: headless Chromium driven over DevTools
 fi
 
 missing=()

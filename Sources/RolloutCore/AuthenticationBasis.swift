@@ -13,4 +13,7 @@ public enum AuthenticationBasis: String, Sendable, Codable, Equatable, CaseItera
     case fromOnly = "from-only"
     /// A local operator on the command line (`apply --strong`).
     case `operator`
+    /// The web view (`serve`): the operator's trusted reverse proxy vouched for the person (strong always;
+    /// `inbound.strong_by` governs mail only).
+    case web
 }

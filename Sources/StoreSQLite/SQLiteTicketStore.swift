@@ -57,9 +57,14 @@ public final class SQLiteTicketStore: TicketStore, SQLiteScope {
         }
     }
 
-    /// Runs `body` holding an exclusive `flock` on the file at `path`.
+    /// Runs `body` holding an exclusive `flock` on the folder of the file at `path` — not on the file itself:
+    /// closing any descriptor of the database file drops every POSIX lock this process holds on it, SQLite's shared
+    /// lock among them, and another process closing its last connection then took itself for the last one and
+    /// checkpointed and removed the WAL under this one's open pool ("database disk image is malformed" in
+    /// `serve`, the first process to keep a store open while others come and go).
     static func whileLocked(_ path: String, _ body: () throws -> Void) throws {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { return try body() }
         defer { close(descriptor) }
         while flock(descriptor, LOCK_EX) != 0, errno == EINTR {}

@@ -13,7 +13,7 @@ struct RolloutGatewayCommand: AsyncParsableCommand {
         subcommands: [
             ReleaseCommand.self, TicketsCommand.self, RunCommand.self, IngestCommand.self, ExplainCommand.self, ApplyCommand.self, TickCommand.self, SendCommand.self, StatusCommand.self,
             SetAsideCommand.self, ConfigCommand.self, TemplatesCommand.self, StoreCommand.self, ReportsCommand.self, DowntimesCommand.self,
-            DirectoryCommand.self,
+            DirectoryCommand.self, ServeCommand.self,
         ])
 
     /// Every file the gateway creates is private whatever the caller's umask (the store with every mail's text,

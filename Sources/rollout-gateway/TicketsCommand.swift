@@ -7,13 +7,7 @@ struct TicketsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tickets", abstract: "List and show tickets.", subcommands: [List.self, Show.self])
 
-    static func encoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }
+    static func encoder() -> JSONEncoder { TicketViewJSON.encoder() }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List every ticket.")

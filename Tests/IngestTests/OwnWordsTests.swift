@@ -8,21 +8,7 @@ import Testing
 struct OwnWordsTests {
     static let sentence = "The batch accounting numbers doubled after the upgrade on every worker node we have."
 
-    /// A reply to ticket #12 from `sender`, its new text on top, nothing quoted below.
-    private func reply(from sender: String, lines: [String]) -> [UInt8] {
-        Array("""
-            From: \(sender)\r
-            To: staged-rollout@rollout.example.org\r
-            Subject: Re: [staged-rollout #12] Please test\r
-            Message-ID: <\(UUID().uuidString)@example.org>\r
-            Date: \(MessageDates.next())\r
-            MIME-Version: 1.0\r
-            Content-Type: text/plain; charset=utf-8\r
-            \r
-            \(lines.joined(separator: "\r\n"))\r
-
-            """.utf8)
-    }
+    private func reply(from sender: String, lines: [String]) -> [UInt8] { plainReply(from: sender, lines: lines) }
 
     @Test("a person's new sentence equal to words someone else wrote and the gateway relayed is not cut as ours")
     func relayedWordsAreNotOurs() async throws {

@@ -227,7 +227,8 @@ struct CLITests {
     @Test("the systemd units pass systemd-analyze verify")
     func systemdUnits() throws {
         let folder = try Self.scratch()
-        for unit in ["rollout-gateway.service", "rollout-gateway.timer"] {
+        let units = ["rollout-gateway.service", "rollout-gateway.timer", "rollout-gateway-web.service"]
+        for unit in units {
             var text = try String(contentsOf: Self.repository.appendingPathComponent("systemd/\(unit)"), encoding: .utf8)
             // verify checks that ExecStart exists: point it at the built binary.
             text = text.replacingOccurrences(of: "/usr/local/bin/rollout-gateway", with: Self.binary)
@@ -235,7 +236,7 @@ struct CLITests {
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-analyze")
-        process.arguments = ["verify", folder.appendingPathComponent("rollout-gateway.service").path, folder.appendingPathComponent("rollout-gateway.timer").path]
+        process.arguments = ["verify"] + units.map { folder.appendingPathComponent($0).path }
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = errors

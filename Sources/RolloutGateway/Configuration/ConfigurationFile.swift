@@ -274,10 +274,11 @@ struct ConfigurationFile: Decodable {
     var notifications: [Rule]?
     var gocdb: GOCDB?
     var directory: Directory?
+    var web: Web?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case gateway, store, outbox, smtp, imap, inbound, metrics, calendar, workflow, hooks, releaseManagers = "release_managers", stacks, teams
-        case templates, notifications, gocdb, directory
+        case templates, notifications, gocdb, directory, web
     }
 
     init(from decoder: any Decoder) throws {
@@ -299,6 +300,7 @@ struct ConfigurationFile: Decodable {
         notifications = try c.decodeIfPresent([Rule].self, forKey: .notifications)
         gocdb = try c.decodeIfPresent(GOCDB.self, forKey: .gocdb)
         directory = try c.decodeIfPresent(Directory.self, forKey: .directory)
+        web = try c.decodeIfPresent(Web.self, forKey: .web)
     }
 }
 

@@ -37,6 +37,7 @@ extension GatewayConfiguration {
         self.smtp = try raw.smtp.map { try Self.server($0, key: "smtp", schemes: ["smtp", "smtps"], path: path) }
         self.imap = try raw.imap.map { try Self.server($0, key: "imap", schemes: ["imap", "imaps"], path: path) }
         self.metricsTextfile = raw.metrics?.textfile.map(path)
+        self.web = try WebSettings(raw.web)
         self.trustedAuthservIDs = raw.inbound?.trustedAuthservIDs ?? []
         self.internalHosts = raw.inbound?.internalHosts ?? []
         let alignment = raw.inbound?.dkimAlignment ?? DKIMAlignmentMode.strict.rawValue

@@ -49,6 +49,8 @@ public struct GatewayConfiguration: Sendable {
     public var metricsTextfile: String?
     /// The grid's service registry, for the teams' beta downtimes (`gocdb:`); nil when not configured.
     public var gocdb: GOCDBSettings?
+    /// The web view's settings (`web:`; `serve`).
+    public var web: WebSettings = .defaults
     /// The authserv-ids of the receiving MTAs whose `Authentication-Results` are believed.
     public var trustedAuthservIDs: [String]
     /// The operator's other hosts on the way in (content filters, the IMAP server's LMTP): names or addresses.

@@ -1,0 +1,199 @@
+import Foundation
+import Logging
+import RolloutCore
+import RolloutGateway
+
+/// The web view: each request, from identity to page, over the same gateway as the command line and the mail.
+/// Server-independent (``WebServer`` adapts Hummingbird to it), so that tests drive it directly too.
+public struct WebApp: Sendable {
+    public let gateway: Gateway
+    public let templates: WebTemplates
+    public let tokens: SessionTokens
+    public let archive: any ArchiveWriter
+
+    public init(gateway: Gateway, templates: WebTemplates, tokens: SessionTokens = SessionTokens(), archive: any ArchiveWriter) {
+        self.gateway = gateway
+        self.templates = templates
+        self.tokens = tokens
+        self.archive = archive
+    }
+
+    var settings: WebSettings { gateway.configuration.web }
+    var registry: Registry { gateway.configuration.workflow.registry }
+    var calendar: BusinessCalendar { gateway.configuration.workflow.policy.calendar }
+
+    public func respond(to request: WebRequest) async -> WebResponse {
+        if request.method == "GET", request.path == "/style.css" {
+            return WebResponse(status: 200, contentType: "text/css; charset=utf-8", body: Array(templates.stylesheet.utf8))
+        }
+        let person: EmailAddress
+        switch WebIdentity.decide(peer: request.peer, headerValues: request.header(settings.userHeader), settings: settings, registry: registry) {
+        case .person(let address): person = address
+        case .unauthenticated(let why): return message(401, "Not signed in", why, person: nil)
+        case .forbidden(let why): return message(403, "Not allowed", why, person: nil)
+        }
+        var session = request.cookie(SessionTokens.cookieName) ?? ""
+        var cookie: [(name: String, value: String)] = []
+        if !SessionTokens.isWellFormed(session) {
+            session = SessionTokens.newSession()
+            cookie = [("Set-Cookie", "\(SessionTokens.cookieName)=\(session); Path=/; HttpOnly; SameSite=Strict")]
+        }
+        var response: WebResponse
+        do {
+            response = try await route(request, person: person, session: session)
+        } catch GatewayError.unknownTicket(let ticket) {
+            response = message(404, "No such ticket", "There is no ticket #\(ticket.rawValue).", person: person)
+        } catch {
+            gateway.logger.error("web request failed", metadata: ["path": "\(request.path)", "error": "\(error)"])
+            response = message(500, "Something went wrong", "The gateway could not answer: \(error). Try again; if it persists, tell the operator.", person: person)
+        }
+        response.headers += cookie + Self.securityHeaders
+        return response
+    }
+
+    /// No framing, no sniffing, no scripts, no referrer to the links' sites.
+    static let securityHeaders: [(name: String, value: String)] = [
+        ("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+        ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"), ("Cache-Control", "no-store"),
+    ]
+
+    private func route(_ request: WebRequest, person: EmailAddress, session: String) async throws -> WebResponse {
+        let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        switch (request.method, parts.count) {
+        case ("GET", 0):
+            return try await rollouts(RolloutFilter(query: request.query), person: person)
+        case ("GET", 1) where parts[0] == "metrics":
+            return metrics(person: person)
+        case (_, 2...) where parts[0] == "tickets":
+            let number = parts[1].hasSuffix(".json") ? String(parts[1].dropLast(5)) : parts[1]
+            guard let id = Int(number), id > 0 else { return message(404, "No such ticket", "'\(parts[1])' is not a ticket number.", person: person) }
+            let ticket = TicketID(id)
+            let view = try await gateway.view(of: ticket)
+            let roles = WebRoles(person: person, view: view, registry: registry)
+            guard roles.concerned else {
+                return message(403, "Not your ticket", "Ticket #\(id) does not concern you: you are neither a manager of its stack nor on one of its teams.", person: person)
+            }
+            switch (request.method, parts.count) {
+            case ("GET", 2) where parts[1].hasSuffix(".json"):
+                return WebResponse(status: 200, contentType: "application/json", body: Array(try TicketViewJSON.encode(view)) + Array("\n".utf8))
+            case ("GET", 2):
+                return try await ticketPage(view, roles: roles, person: person, session: session, result: nil, problem: nil, status: 200)
+            case ("POST", 2):
+                return try await post(request, view: view, roles: roles, person: person, session: session)
+            case ("GET", 3) where parts[2] == "bundle.zip":
+                return try await bundle(ticket, person: person)
+            case ("GET", 4) where parts[2] == "files":
+                return try await file(ticket, named: parts[3], person: person)
+            default:
+                return message(404, "No such page", "There is no page \(request.path).", person: person)
+            }
+        case ("GET", _):
+            return message(404, "No such page", "There is no page \(request.path).", person: person)
+        default:
+            return message(405, "Not allowed", "\(request.method) is not accepted here: the forms post to /tickets/N.", person: person)
+        }
+    }
+
+    // MARK: Pages
+
+    private func rollouts(_ filter: RolloutFilter, person: EmailAddress) async throws -> WebResponse {
+        let now = gateway.clock.now()
+        var rows: [RolloutRow] = []
+        var stacks: Set<String> = []
+        for summary in try await gateway.store.ticketSummaries() where summary.queue == Queue.stagedRollout.rawValue {
+            let view = try await gateway.view(of: TicketID(summary.id))
+            guard WebRoles(person: person, view: view, registry: registry).concerned else { continue }
+            let row = RolloutRow(view, now: now)
+            stacks.insert(view.release.stack)
+            if filter.admits(row) { rows.append(row) }
+        }
+        // Open first, then the newest first.
+        rows.sort { ($0.isOpen ? 0 : 1, -$0.view.id) < ($1.isOpen ? 0 : 1, -$1.view.id) }
+        let values: [String: Any] = [
+            "title": "Staged rollouts", "gateway": gateway.configuration.displayName, "person": person.value,
+            "hasRollouts": !rows.isEmpty, "rollouts": rows.map { $0.values(calendar: calendar, now: now) },
+            "stacks": stacks.sorted().map { ["name": $0, "selected": filter.stack?.caseInsensitiveCompare($0) == .orderedSame] },
+            "states": RolloutFilter.State.allCases.map { ["name": $0.rawValue, "selected": $0 == filter.state] },
+        ]
+        return .html(200, templates.render(.rollouts, values))
+    }
+
+    private func ticketPage(
+        _ view: TicketView, roles: WebRoles, person: EmailAddress, session: String, result: [CommandResult]?, problem: String?, status: Int
+    ) async throws -> WebResponse {
+        let description = (try? await gateway.reports(of: TicketID(view.id)).rollout.release.documentDescription) ?? "no staged rollout yet"
+        let page = TicketPage(
+            view: view, roles: roles, csrf: tokens.token(session: session, person: person), registry: registry,
+            documentDescription: description, result: result, problem: problem)
+        var values = page.values(calendar: calendar, now: gateway.clock.now())
+        values["gateway"] = gateway.configuration.displayName
+        values["person"] = person.value
+        return .html(status, templates.render(.ticket, values))
+    }
+
+    /// A form: the token checked, read into the lines of a mail, applied through the gateway as the mail command is.
+    private func post(_ request: WebRequest, view: TicketView, roles: WebRoles, person: EmailAddress, session: String) async throws -> WebResponse {
+        let form = request.form
+        guard let token = form["csrf"]?.first, tokens.verify(token, session: session, person: person) else {
+            return try await ticketPage(
+                view, roles: roles, person: person, session: session, result: nil,
+                problem: "the form's token does not belong to your session (an old page, or a form from elsewhere): nothing was done; send it again from this page",
+                status: 403)
+        }
+        let action: WebAction
+        do {
+            action = try WebAction(form: form)
+        } catch let problem as WebAction.Problem {
+            return try await ticketPage(view, roles: roles, person: person, session: session, result: nil, problem: problem.description, status: 400)
+        }
+        let report = try await gateway.apply(
+            to: TicketID(view.id), sender: Sender(address: person, authentication: .strong, basis: .web), lines: action.lines,
+            cause: .operatorAction("web \(person.value)"))
+        let after = try await gateway.view(of: TicketID(view.id))
+        let refused = report.results.contains { $0.status == .refused }
+        return try await ticketPage(
+            after, roles: WebRoles(person: person, view: after, registry: registry), person: person, session: session,
+            result: report.results, problem: nil, status: refused ? 422 : 200)
+    }
+
+    private func bundle(_ ticket: TicketID, person: EmailAddress) async throws -> WebResponse {
+        let bundle: ReportBundle
+        do {
+            bundle = try await gateway.reportBundle(of: ticket)
+        } catch GatewayError.invalidInput(let why) {
+            return message(409, "No bundle", why, person: person)
+        }
+        let zip = try archive.archive(bundle.files, modifiedAt: gateway.clock.now())
+        return WebResponse(
+            status: 200, contentType: "application/zip", body: zip,
+            headers: [("Content-Disposition", "attachment; filename=\"staged-rollout-\(ticket.rawValue).zip\"")])
+    }
+
+    private func file(_ ticket: TicketID, named name: String, person: EmailAddress) async throws -> WebResponse {
+        let (_, attachments) = try await gateway.reports(of: ticket)
+        guard let attachment = attachments.last(where: { ReportBundle.safeName($0.verdict.fileName) == name }) else {
+            return message(404, "No such file", "Ticket #\(ticket.rawValue) has no attachment named \(name).", person: person)
+        }
+        // Always a download, never shown inline: the bytes are the sender's.
+        let ascii = String(name.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 32 ? Character($0) : "_" })
+        return WebResponse(
+            status: 200, contentType: "application/octet-stream", body: attachment.bytes,
+            headers: [("Content-Disposition", "attachment; filename=\"\(ascii)\"")])
+    }
+
+    private func metrics(person: EmailAddress) -> WebResponse {
+        guard let path = gateway.configuration.metricsTextfile else {
+            return message(404, "No metrics", "metrics.textfile is not configured, so `run` writes no metrics to show.", person: person)
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return message(404, "No metrics yet", "\(path) does not exist yet: `run` writes it after its first cycle.", person: person)
+        }
+        return WebResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: [UInt8](data))
+    }
+
+    private func message(_ status: Int, _ title: String, _ text: String, person: EmailAddress?) -> WebResponse {
+        var values: [String: Any] = ["title": title, "message": text, "gateway": gateway.configuration.displayName]
+        if let person { values["person"] = person.value }
+        return .html(status, templates.render(.message, values))
+    }
+}
