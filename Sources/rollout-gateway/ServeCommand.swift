@@ -20,7 +20,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await guarded {
-            let environment = try Environment(options, label: "serve")
+            let environment = try await Environment(options, label: "serve")
             let gateway = environment.gateway
             let app = WebApp(
                 gateway: gateway, templates: try WebTemplates(overridesIn: environment.configuration.templatesDirectory),
