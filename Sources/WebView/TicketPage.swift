@@ -51,6 +51,7 @@ struct TicketPage {
                 return values
             },
         ]
+        values["offersBundle"] = roles.isManager
         if let parent = view.parent { values["parent"] = parent }
         if let outcome = view.outcome { values["outcome"] = outcome }
         if let document = view.documentId { values["documentId"] = document }

@@ -10,12 +10,19 @@ public struct WebApp: Sendable {
     public let templates: WebTemplates
     public let tokens: SessionTokens
     public let archive: any ArchiveWriter
+    /// The people as they are now, read for each request (`serve` runs for weeks: a person the directory removed loses
+    /// the web's rights with the next sync, not at the next restart); nil: the gateway's own registry.
+    public let registryNow: (@Sendable () async throws -> Registry)?
 
-    public init(gateway: Gateway, templates: WebTemplates, tokens: SessionTokens = SessionTokens(), archive: any ArchiveWriter) {
+    public init(
+        gateway: Gateway, templates: WebTemplates, tokens: SessionTokens = SessionTokens(), archive: any ArchiveWriter,
+        registryNow: (@Sendable () async throws -> Registry)? = nil
+    ) {
         self.gateway = gateway
         self.templates = templates
         self.tokens = tokens
         self.archive = archive
+        self.registryNow = registryNow
     }
 
     var settings: WebSettings { gateway.configuration.web }
@@ -23,6 +30,20 @@ public struct WebApp: Sendable {
     var calendar: BusinessCalendar { gateway.configuration.workflow.policy.calendar }
 
     public func respond(to request: WebRequest) async -> WebResponse {
+        guard let registryNow else { return await answer(request) }
+        let registry: Registry
+        do {
+            registry = try await registryNow()
+        } catch {
+            gateway.logger.error("web request refused: the people could not be read", metadata: ["error": "\(error)"])
+            return message(503, "Not available", "The gateway cannot read who may use it just now: \(error). Try again shortly.", person: nil)
+        }
+        let current = WebApp(gateway: gateway.deciding(with: registry), templates: templates, tokens: tokens, archive: archive)
+        return await current.answer(request)
+    }
+
+    /// The answer to `request`, with this app's registry.
+    private func answer(_ request: WebRequest) async -> WebResponse {
         if request.method == "GET", request.path == "/style.css" {
             return WebResponse(status: 200, contentType: "text/css; charset=utf-8", body: Array(templates.stylesheet.utf8))
         }
@@ -81,6 +102,10 @@ public struct WebApp: Sendable {
             case ("POST", 2):
                 return try await post(request, view: view, roles: roles, person: person, session: session)
             case ("GET", 3) where parts[2] == "bundle.zip":
+                // As by mail (`bundle`): the whole bundle goes to the stack's managers only.
+                guard roles.isManager else {
+                    return message(403, "Managers only", "The report bundle of ticket #\(id) is for the managers of its stack, as `bundle` by mail is; each report is on the ticket's page.", person: person)
+                }
                 return try await bundle(ticket, person: person)
             case ("GET", 4) where parts[2] == "files":
                 return try await file(ticket, named: parts[3], person: person)

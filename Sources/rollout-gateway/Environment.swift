@@ -77,6 +77,17 @@ struct Environment {
         Ingest(gateway: gateway, parser: GMimeMailParser(), usesStore: usesStore, verifier: signatureVerifier)
     }
 
+    /// The people as the store's directory snapshot says now, merged with the file's (a long-running `serve` reads it per
+    /// request); nil without a directory.
+    var registryNow: (@Sendable () async throws -> Registry)? {
+        guard let settings = configured.directory, let directory = store as? any DirectoryStore else { return nil }
+        let fromFile = configured.workflow.registry
+        return {
+            guard let snapshot = try await directory.directorySnapshot() else { return fromFile }
+            return fromFile.merged(with: snapshot.snapshot, settings)
+        }
+    }
+
     /// The same environment with its registry merged with `snapshot` (after a sync).
     func using(_ snapshot: StoredDirectorySnapshot) throws -> Environment {
         try Environment(

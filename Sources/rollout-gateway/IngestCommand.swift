@@ -84,6 +84,11 @@ struct IngestCommand: AsyncParsableCommand {
                 } catch let error as StoreError where error.isTemporaryFailure || error.isUnavailable {
                     // The MTA keeps the message and retries: nothing is lost.
                     throw ExitStatus.report(error, status: ExitStatus.temporaryFailure)
+                } catch let error as StoreError {
+                    // A row the schema refused (a race on a unique key, or a fault of the store) is the store's, never the
+                    // message's: 70 would make the MTA bounce it. It keeps the message and retries (75); the fault is logged.
+                    guard case .brokenConstraint = error else { throw error }
+                    throw ExitStatus.report(error, status: ExitStatus.temporaryFailure)
                 }
                 Self.printSummary(report, environment)
             }

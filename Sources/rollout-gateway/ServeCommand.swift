@@ -24,7 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
             let gateway = environment.gateway
             let app = WebApp(
                 gateway: gateway, templates: try WebTemplates(overridesIn: environment.configuration.templatesDirectory),
-                archive: ZIPArchiveWriter())
+                archive: ZIPArchiveWriter(), registryNow: environment.registryNow)
             let settings = gateway.configuration.web
             if settings.trustedProxies.isEmpty {
                 gateway.logger.warning("web.trusted_proxies is empty: every request will be refused (401) until the login proxy is listed")

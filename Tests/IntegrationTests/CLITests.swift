@@ -94,6 +94,34 @@ struct CLITests {
         #expect(failed.stderr.contains("/nonexistent/gateway.sqlite"))
     }
 
+    @Test("ingest on standard input: a row the store's schema refuses is the store's fault, 75 (never 70, which an MTA bounces); the message applies once the store is right")
+    func ingestBrokenConstraintIsTemporary() throws {
+        let folder = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let config = try Self.configuration(in: folder)
+        let first = Data("From: someone@elsewhere.example.org\r\nSubject: hello\r\nMessage-ID: <first@b>\r\n\r\nhello\r\n".utf8)
+        #expect(try Self.run(["ingest", "-c", config], stdin: first).status == 0)
+        // A store that refuses a row: a trigger raising a constraint error on every message recorded.
+        let database = folder.appendingPathComponent("gateway.sqlite").path
+        func sqlite(_ statement: String) throws {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+            process.arguments = [database, statement]
+            try process.run()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "sqlite3 \(statement)")
+        }
+        try sqlite("CREATE TRIGGER refuse BEFORE INSERT ON messages_seen BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;")
+        let second = Data("From: someone@elsewhere.example.org\r\nSubject: hello again\r\nMessage-ID: <second@b>\r\n\r\nhello\r\n".utf8)
+        let refused = try Self.run(["ingest", "-c", config], stdin: second)
+        #expect(refused.status == 75, "\(refused.stderr)")
+        #expect(refused.stderr.contains("constraint"))
+        try sqlite("DROP TRIGGER refuse;")
+        let retried = try Self.run(["ingest", "-c", config], stdin: second)
+        #expect(retried.status == 0, "\(retried.stderr)")
+        #expect(retried.stderr.contains("message set-aside"))
+    }
+
     @Test("send with a wrong SMTP password exits 78 with one line naming the server; the mail stays queued")
     func wrongSMTPPasswordExit() throws {
         let server = try MisbehavingSMTPServer(["--auth", "gateway:right-password"])

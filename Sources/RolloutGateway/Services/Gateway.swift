@@ -6,7 +6,7 @@ import Synchronization
 /// The orchestration around the rules engine: load, decide, render, commit, then run hooks once the commit is
 /// durable — with retries when another writer changed the ticket in between.
 public struct Gateway: Sendable {
-    public let configuration: GatewayConfiguration
+    public private(set) var configuration: GatewayConfiguration
     /// Where the gateway reads and writes: the store, or one of its transactions (``within(_:)``).
     public private(set) var store: any StoreTransaction
     /// Makes what was committed durable: the store's, whatever ``store`` is.
@@ -63,6 +63,13 @@ public struct Gateway: Sendable {
         scoped.store = transaction
         scoped.afterCommit = afterCommit
         return scoped
+    }
+
+    /// The same gateway deciding with `registry` (a long-running process: the people as the directory says now).
+    public func deciding(with registry: Registry) -> Gateway {
+        var deciding = self
+        deciding.configuration.workflow.registry = registry
+        return deciding
     }
 
     /// The same gateway asking `probe` for the teams' beta downtimes when a check is due.

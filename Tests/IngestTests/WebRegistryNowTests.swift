@@ -1,0 +1,52 @@
+import ArchiveZIP
+import Foundation
+import RolloutCore
+import RolloutGateway
+import Testing
+import Synchronization
+import WebView
+
+/// `serve` runs for weeks: the people it decides with are read for each request (the directory's latest snapshot), so
+/// that someone removed loses the web's rights with the next sync; and the report bundle is the managers', as by mail.
+@Suite("The web view: people as they are now, the bundle for managers")
+struct WebRegistryNowTests {
+    @Test("a team member removed between two requests is refused at the second; a registry that cannot be read refuses (503), never the old one")
+    func registryReadPerRequest() async throws {
+        let world = try await IngestWorld.web()
+        defer { world.cleanUp() }
+        let member = EmailAddress(WebPagesTests.member)
+        let full = world.configuration.workflow.registry
+        let withoutMember = Registry(
+            teams: full.teams.values.map { EATeam(name: $0.name, members: $0.members.filter { $0 != member }, stacks: $0.stacks) },
+            stacks: full.stacks, releaseManagers: full.releaseManagers)
+        struct Unreadable: Error {}
+        let now = Mutex<Registry?>(full)
+        let app = WebApp(
+            gateway: world.gateway, templates: try WebTemplates(overridesIn: world.configuration.templatesDirectory), archive: ZIPArchiveWriter(),
+            registryNow: {
+                guard let registry = now.withLock({ $0 }) else { throw Unreadable() }
+                return registry
+            })
+        let browser = WebClient(app, person: member.value)
+        #expect(await browser.get("/tickets/12").status == 200)
+        now.withLock { $0 = withoutMember }
+        #expect(await browser.get("/tickets/12").status == 403, "removed from the team and known no more")
+        now.withLock { $0 = nil }
+        #expect(await browser.get("/tickets/12").status == 503)
+        now.withLock { $0 = full }
+        #expect(await browser.get("/tickets/12").status == 200, "the control: back in the team")
+    }
+
+    @Test("the bundle is offered to and served for the stack's managers only; a team member gets 403 and no link")
+    func bundleForManagers() async throws {
+        let world = try await IngestWorld.web()
+        defer { world.cleanUp() }
+        let member = try world.browser(WebPagesTests.member)
+        #expect(!(await member.get("/tickets/12").text.contains("bundle.zip")))
+        let refused = await member.get("/tickets/12/bundle.zip")
+        #expect(refused.status == 403)
+        let manager = try world.browser(WebPagesTests.manager)
+        #expect(await manager.get("/tickets/12").text.contains("bundle.zip"))
+        #expect(await manager.get("/tickets/12/bundle.zip").status == 409, "the manager reaches the bundle (none yet: no reports)")
+    }
+}
