@@ -100,7 +100,10 @@ struct ConfigCommand: AsyncParsableCommand {
                     }
                 print("  store \(store); outbox \(configuration.outboxMaildir ?? "(none)")")
                 print("  \(configuration.workflow.routing.rules.count) notification rules, \(templates.names.count) templates")
-                for warning in configuration.warnings { print("warning: \(warning)") }
+                let caListing = try? FileManager.default.contentsOfDirectory(atPath: configuration.smime.caDirectory)
+                for warning in configuration.warnings + configuration.smimeCRLWarnings(caDirectoryListing: caListing) {
+                    print("warning: \(warning)")
+                }
                 if connect {
                     let status = try await Self.checkConnections(configuration)
                     if status != 0 { throw ExitCode(status) }

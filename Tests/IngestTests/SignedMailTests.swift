@@ -19,10 +19,17 @@ struct SignedMailTests {
         let ca: TestCA
 
         /// `escalate` needs a strong sender; Mario David manages ticket #12's stack.
-        init(people: String = "") async throws {
+        /// - Parameter tokens: whether the gateway signs reply addresses (a secret file in the gateway section).
+        init(people: String = "", tokens: Bool = false) async throws {
             ca = try TestCA.make()
+            var gatewaySettings = ""
+            if tokens {
+                let secret = NSTemporaryDirectory() + "rollout-secret-" + UUID().uuidString
+                try Data("a-test-secret-of-more-than-16-bytes".utf8).write(to: URL(fileURLWithPath: secret))
+                gatewaySettings = "  secret_file: \(secret)\n"
+            }
             world = try await IngestWorld(
-                extra: "  smime:\n    ca_dir: \(ca.certificates)\n" + people,
+                extra: "  smime:\n    ca_dir: \(ca.certificates)\n" + people, extraGateway: gatewaySettings,
                 edit: { $0.replacingOccurrences(of: "strong_authentication: []", with: "strong_authentication: [escalate, resolve]") })
             ingest = Ingest(
                 gateway: world.gateway, parser: GMimeMailParser(),
@@ -36,10 +43,17 @@ struct SignedMailTests {
 
     // MARK: Building signed mail
 
+    /// The quoted notification a reply carries below its words: inside the signature, it names the ticket.
+    static func quoting(_ ticket: Int = 12) -> [String] {
+        ["", "On 1 Dec 2026 10:00, staged-rollout@rollout.example.org wrote:", "> [staged-rollout #\(ticket)] Please test Staged Rollout EMI-1.0"]
+    }
+
     /// A reply's header block to the gateway's plain address (no reply token), without any Authentication-Results.
-    static func headers(from: String = manager, id: String = UUID().uuidString, date: String = MessageDates.next()) -> String {
-        "From: \(from)\r\nTo: staged-rollout@rollout.example.org\r\n"
-            + "Subject: Re: [staged-rollout #12] Please test Staged Rollout EMI-1.0 SE-DPM_mysql 1.8.0-1 SL5 x86_64\r\n"
+    static func headers(
+        from: String = manager, id: String = UUID().uuidString, date: String = MessageDates.next(), ticket: Int = 12, to: String = "staged-rollout@rollout.example.org"
+    ) -> String {
+        "From: \(from)\r\nTo: \(to)\r\n"
+            + "Subject: Re: [staged-rollout #\(ticket)] Please test Staged Rollout EMI-1.0 SE-DPM_mysql 1.8.0-1 SL5 x86_64\r\n"
             + "Message-ID: <\(id)@lip.example.org>\r\nDate: \(date)\r\nMIME-Version: 1.0\r\n"
     }
 
@@ -76,7 +90,7 @@ struct SignedMailTests {
 
     /// A message whose body is what `openssl cms -sign` wrote (its MIME-Version dropped: the header block has one).
     static func opensslMail(_ ca: TestCA, _ text: String, opaque: Bool) throws -> [UInt8] {
-        let entity = try ca.smimeEntity(of: Array("Content-Type: text/plain; charset=UTF-8\n\n\(text)\n".utf8), by: "manager", opaque: opaque)
+        let entity = try ca.smimeEntity(of: Array("Content-Type: text/plain; charset=UTF-8\n\n\(text)\n\n> [staged-rollout #12] Please test\n".utf8), by: "manager", opaque: opaque)
         var body = String(decoding: entity, as: UTF8.self)
         body = body.replacingOccurrences(of: "MIME-Version: 1.0\n", with: "").replacingOccurrences(of: "MIME-Version: 1.0\r\n", with: "")
         return Array(headers().utf8) + Array(body.utf8)
@@ -88,7 +102,7 @@ struct SignedMailTests {
     func genuineThunderbird() async throws {
         let signed = try await SignedWorld()
         defer { signed.world.cleanUp() }
-        let raw = try Self.thunderbirdMail(signed.ca, ["escalate", "", "Mario"])
+        let raw = try Self.thunderbirdMail(signed.ca, ["escalate", "", "Mario"] + Self.quoting())
 
         let analysis = try await signed.ingest.analyze(raw)
         #expect(analysis.token == nil && analysis.classification.authentication.strongBasis == nil)
@@ -121,7 +135,7 @@ struct SignedMailTests {
     func subjectMapping() async throws {
         let mapped = try await SignedWorld(people: "    people:\n      \"/C=NL/O=Test Grid/OU=People/CN=Mario David robot\": mario.david@lip.example.org\n")
         defer { mapped.world.cleanUp() }
-        let raw = try Self.thunderbirdMail(mapped.ca, ["escalate"], by: "dn-only")
+        let raw = try Self.thunderbirdMail(mapped.ca, ["escalate"] + Self.quoting(), by: "dn-only")
         #expect(try await mapped.ingest.ingest(raw).results.map(\.status) == [.applied])
 
         let unmapped = try await SignedWorld()
@@ -206,7 +220,7 @@ struct SignedMailTests {
     func unsignedWrapper() async throws {
         let signed = try await SignedWorld()
         defer { signed.world.cleanUp() }
-        let inner = try Self.thunderbirdBody(signed.ca, ["thanks, all fine here", "", "Mario"])
+        let inner = try Self.thunderbirdBody(signed.ca, ["thanks, all fine here", "", "Mario"] + Self.quoting())
         let raw =
             Array(
                 (Self.headers() + "Content-Type: multipart/mixed; boundary=\"wrapper\"\r\n\r\n--wrapper\r\n"
@@ -224,7 +238,7 @@ struct SignedMailTests {
     func replayed() async throws {
         let signed = try await SignedWorld()
         defer { signed.world.cleanUp() }
-        let body = try Self.thunderbirdBody(signed.ca, ["escalate"])
+        let body = try Self.thunderbirdBody(signed.ca, ["escalate"] + Self.quoting())
         #expect(try await signed.ingest.ingest(Array(Self.headers().utf8) + body).results.map(\.status) == [.applied])
         let replay = try await signed.ingest.ingest(Array(Self.headers().utf8) + body)
         #expect(replay.disposition == .duplicate)
@@ -235,7 +249,7 @@ struct SignedMailTests {
     func staleSigned() async throws {
         let signed = try await SignedWorld()
         defer { signed.world.cleanUp() }
-        let body = try Self.thunderbirdBody(signed.ca, ["escalate"])
+        let body = try Self.thunderbirdBody(signed.ca, ["escalate"] + Self.quoting())
         let raw = Array(Self.headers(date: "Mon, 24 Nov 2025 10:00:00 +0100").utf8) + body
         let outcome = try await signed.ingest.ingest(raw)
         let result = try #require(outcome.results.first)
@@ -251,5 +265,55 @@ struct SignedMailTests {
         let result = try #require(try await signed.ingest.ingest(raw).results.first)
         #expect(result.refusal == .needsStrongAuthentication)
         #expect(result.message.contains("Sign your reply with your personal certificate (S/MIME, e.g. your IGTF grid certificate"))
+    }
+
+    // MARK: The signed words bind the ticket (review of issue 23)
+
+    @Test("the signed words name the ticket: `#12` or `ticket 12` as a word, not `#123` nor `a#12`")
+    func ticketMention() {
+        let twelve = TicketID(12)
+        #expect(SignedTicketBinding.names(twelve, in: "> [staged-rollout #12] Please test"))
+        #expect(SignedTicketBinding.names(twelve, in: "about Ticket 12, resolve"))
+        #expect(SignedTicketBinding.names(twelve, in: "ticket #12."))
+        #expect(!SignedTicketBinding.names(twelve, in: "ticket #123 and #120"))
+        #expect(!SignedTicketBinding.names(twelve, in: "see a#12 and tickets 12 and 12"))
+    }
+
+    @Test("a manager's signed mail for ticket #13 re-sent tagged for #12: weak, why recorded, nothing changes")
+    func resentToAnotherTicket() async throws {
+        let signed = try await SignedWorld()
+        defer { signed.world.cleanUp() }
+        let raw = Array(Self.headers().utf8) + (try Self.thunderbirdBody(signed.ca, ["escalate"] + Self.quoting(13)))
+        try await expectRefused(raw, "the signed words do not name ticket #12", in: signed)
+    }
+
+    @Test("a copy of the genuine mail sent first to another ticket does not make the genuine mail a duplicate")
+    func copyFirstThenGenuine() async throws {
+        let signed = try await SignedWorld()
+        defer { signed.world.cleanUp() }
+        let body = try Self.thunderbirdBody(signed.ca, ["escalate"] + Self.quoting())
+        let copy = Array(Self.headers(ticket: 13).utf8) + body
+        let copied = try await signed.ingest.analyze(copy)
+        #expect(copied.authentication == .weak && copied.signature?.refusal == "the signed words do not name ticket #13")
+        _ = try await signed.ingest.ingest(copy)
+        #expect(try await signed.history(.escalation).isEmpty)
+
+        let genuine = try await signed.ingest.ingest(Array(Self.headers().utf8) + body)
+        #expect(genuine.disposition == .applied)
+        #expect(genuine.results.map(\.status) == [.applied])
+        let escalated = try #require(try await signed.history(.escalation).first)
+        #expect(escalated.authentication == .strong && escalated.basis == .signature)
+    }
+
+    @Test("a signed reply naming no ticket counts when its reply token is valid for the ticket and the sender")
+    func tokenBound() async throws {
+        let signed = try await SignedWorld(tokens: true)
+        defer { signed.world.cleanUp() }
+        let signer = try #require(signed.world.gateway.renderer.signer)
+        let address = signer.address(for: TicketID(12), recipient: EmailAddress("mario.david@lip.example.org"))
+        let raw = Array(Self.headers(to: address.value).utf8) + (try Self.thunderbirdBody(signed.ca, ["escalate"]))
+        let analysis = try await signed.ingest.analyze(raw)
+        #expect(analysis.authentication == .strong && analysis.basis == .signature)
+        #expect(try await signed.ingest.ingest(raw).results.map(\.status) == [.applied])
     }
 }

@@ -28,6 +28,17 @@ struct SMIMEConfigurationTests {
         #expect(configuration.warnings.allSatisfy { !$0.contains("signature") })
     }
 
+    @Test("config check warns when require_crl is false and the CA directory holds no *.r0 CRL")
+    func crlWarning() throws {
+        let configuration = try GatewayConfiguration.parse(valid, file: "/etc/rollout-gateway/gateway.yaml")
+        let warned = configuration.smimeCRLWarnings(caDirectoryListing: ["1a2b3c4d.0", "1a2b3c4d.signing_policy"])
+        #expect(warned.count == 1 && warned[0].contains("holds no CRL (*.r0)") && warned[0].contains("revoked"))
+        #expect(configuration.smimeCRLWarnings(caDirectoryListing: ["1a2b3c4d.0", "1a2b3c4d.r0"]).isEmpty)
+        #expect(configuration.smimeCRLWarnings(caDirectoryListing: nil).isEmpty)
+        let required = try parse("  smime:\n    require_crl: true\n")
+        #expect(required.smimeCRLWarnings(caDirectoryListing: []).isEmpty)
+    }
+
     @Test("every setting read; a relative directory is taken from the configuration's folder; DNs map to addresses")
     func settings() throws {
         let configuration = try parse(

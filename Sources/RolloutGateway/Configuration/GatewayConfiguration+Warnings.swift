@@ -18,6 +18,17 @@ extension GatewayConfiguration {
         return warnings
     }
 
+    /// What `config check` warns of about the S/MIME CA directory, given its file names (nil when it cannot be read):
+    /// with `inbound.smime.require_crl` false and no `*.r0` CRL there, a revoked certificate is accepted as valid.
+    public func smimeCRLWarnings(caDirectoryListing listing: [String]?) -> [String] {
+        guard strongBases.contains(.signature), !smime.requireCRL else { return [] }
+        guard let listing else { return [] }
+        guard !listing.contains(where: { $0.hasSuffix(".r0") }) else { return [] }
+        return [
+            "inbound.smime.ca_dir \(smime.caDirectory) holds no CRL (*.r0) and inbound.smime.require_crl is false: a revoked certificate's signature counts as valid; run fetch-crl (Debian package fetch-crl) or set require_crl: true"
+        ]
+    }
+
     /// A registered person whose address the gateway reads as automatic mail: what they send is never applied.
     var roleAddressWarnings: [String] {
         let registry = workflow.registry

@@ -9,9 +9,12 @@ extension Ingest {
             of: analysis.message, sender: analysis.sender, ticket: analysis.ticket, newText: analysis.reply.newLines
         )
             .map { "replay:" + SHA256Hex.of(Array($0.utf8)) }
-            // A valid signature is the mail's own: the same signature under another Message-ID, Date or Subject
-            // is the same mail sent again.
-            + (analysis.signatureBytes.map { ["replay:signature:" + SHA256Hex.of($0)] } ?? [])
+            // A valid signature bound to the ticket is the mail's own: the same signature under another Message-ID,
+            // Date or Subject is the same mail sent again. Keyed with the ticket, so that a copy sent to another
+            // ticket never makes the genuine mail a duplicate (checkSignature keeps only bound signatures' bytes).
+            + (analysis.signatureBytes.map { bytes in
+                ["replay:signature:" + (analysis.ticket.map { "\($0.rawValue):" } ?? "") + SHA256Hex.of(bytes)]
+            } ?? [])
     }
 
     /// Whether the store recorded any of `keys` (the same mail applied before under another Message-ID).
