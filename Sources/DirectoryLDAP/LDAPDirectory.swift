@@ -29,7 +29,7 @@ public struct LDAPDirectory: DirectorySource {
         switch naming {
         case .isMemberOf:
             for (entry, person) in zip(entries, people) {
-                for name in entry.values("isMemberOf").map(Self.groupName) {
+                for name in entry.values("isMemberOf").compactMap({ Self.groupName($0, under: settings.groupsBase) }) {
                     if name.lowercased().hasPrefix("ea-") { teams[name, default: []].append(person.id) }
                     if named.contains(name) { groups[name, default: []].append(person.id) }
                 }
@@ -49,13 +49,13 @@ public struct LDAPDirectory: DirectorySource {
                 entry.values(attribute).compactMap { index[naming == .member ? Self.normalized($0) : $0] }
             }
             for entry in try connection.search(settings.teamFilter, attributes: ["cn", attribute], key: "team_filter") {
-                guard let name = entry.first("cn") else { continue }
+                guard let name = entry.first("cn"), Self.isUnder(entry.dn, settings.groupsBase) else { continue }
                 teams[name, default: []] += members(entry)
             }
             if !named.isEmpty {
                 let filter = "(|" + named.sorted().map { "(cn=\(Self.escaped($0)))" }.joined() + ")"
                 for entry in try connection.search(filter, attributes: ["cn", attribute], key: "release_managers_group")
-                where named.contains(entry.first("cn") ?? "") {
+                where named.contains(entry.first("cn") ?? "") && Self.isUnder(entry.dn, settings.groupsBase) {
                     groups[entry.first("cn")!, default: []] += members(entry)
                 }
             }
@@ -76,10 +76,21 @@ public struct LDAPDirectory: DirectorySource {
         dn.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.joined(separator: ",")
     }
 
-    /// The group an `isMemberOf` value names: its first RDN's value when it is a DN, else the value itself.
-    static func groupName(_ value: String) -> String {
-        guard let first = value.split(separator: ",").first, let equals = first.firstIndex(of: "=") else { return value }
+    /// The group an `isMemberOf` value names: a plain name as it is; a DN's first RDN value only when the whole DN
+    /// lies under `base` (the groups' base DN), else nil: a group of the same name elsewhere (another CO or VO) is
+    /// someone else's group.
+    public static func groupName(_ value: String, under base: String) -> String? {
+        guard value.contains("=") else { return value }
+        guard isUnder(value, base), let first = value.split(separator: ",").first, let equals = first.firstIndex(of: "=") else {
+            return nil
+        }
         return String(first[first.index(after: equals)...]).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Whether `dn` is an entry strictly below `base` (compared as ``normalized(_:)`` does).
+    public static func isUnder(_ dn: String, _ base: String) -> Bool {
+        let dn = normalized(dn).split(separator: ","), base = normalized(base).split(separator: ",")
+        return dn.count > base.count && dn.suffix(base.count).elementsEqual(base)
     }
 
     /// A value escaped for a filter (RFC 4515).

@@ -9,7 +9,8 @@ extension Environment {
         guard let store = store as? any DirectoryStore else {
             throw ConfigurationError(file: configuration.file, key: "directory", line: nil, problem: "this store keeps no directory snapshot")
         }
-        return DirectorySync(gateway: gateway, source: source ?? LDAPDirectory(settings: settings), store: store, settings: settings)
+        return DirectorySync(gateway: gateway, source: source ?? LDAPDirectory(settings: settings), store: store, settings: settings,
+            configured: configured.workflow.registry)
     }
 
     /// Syncs the directory and writes its metrics. A directory that cannot be read is logged (one line) and counted;

@@ -23,7 +23,7 @@ struct Environment {
     /// The snapshot the registry was merged with; nil without a directory or before its first sync.
     let directorySnapshot: StoredDirectorySnapshot?
     /// The file's own configuration, before the merge (the directory's next snapshot merges with it again).
-    private let configured: GatewayConfiguration
+    let configured: GatewayConfiguration
     private let templates: TemplateLibrary
     private let options: GlobalOptions
     /// Checks signed mail against the IGTF CA directory (`inbound.smime`), when `inbound.strong_by` lists `signature`.

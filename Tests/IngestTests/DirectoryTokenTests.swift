@@ -14,8 +14,9 @@ struct DirectoryTokenTests {
         try Data("a-test-secret-of-more-than-16-bytes".utf8).write(to: URL(fileURLWithPath: secret))
         let world = try await IngestWorld(extraGateway: "  secret_file: \(secret)\n")
         defer { world.cleanUp() }
+        // A person only the directory knows (an address the file names cannot be claimed by the directory).
         let paolo = DirectoryPerson(
-            id: "0a1b2c@egi.eu", addresses: [EmailAddress("paolo.veronesi@cnaf.example.org"), EmailAddress("p.veronesi@infn.example.org")])
+            id: "0a1b2c@egi.eu", addresses: [EmailAddress("chiara.rossi@cnaf.example.org"), EmailAddress("c.rossi@infn.example.org")])
         let snapshot = DirectorySnapshot(people: [paolo], teams: ["ea-NGI_IT-INFN-T1": [paolo.id]], groups: [:])
         var configuration = world.configuration
         configuration.workflow.registry = configuration.workflow.registry.merged(
@@ -26,8 +27,8 @@ struct DirectoryTokenTests {
             configuration: configuration, store: world.store, hooks: NoHooks(), clock: DateSource { clock.now },
             templates: try TemplateLibrary(), logger: Logger(label: "test") { _ in handler },
             signer: try configuration.replyAddressSigner(), writer: GMimeMessageWriter())
-        let address = try #require(gateway.renderer.signer?.address(for: TicketID(12), recipient: EmailAddress("paolo.veronesi@cnaf.example.org")))
-        let from = "Paolo Veronesi <p.veronesi@infn.example.org>"
+        let address = try #require(gateway.renderer.signer?.address(for: TicketID(12), recipient: EmailAddress("chiara.rossi@cnaf.example.org")))
+        let from = "Chiara Rossi <c.rossi@infn.example.org>"
 
         // The control: without the directory that address is nobody's, and the team's answer is not taken from it.
         _ = try await world.ingest.ingest(message(from: from, to: address.value, subject: "Re: Please test", body: "accept NGI_IT-INFN-T1"))

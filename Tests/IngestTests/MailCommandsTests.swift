@@ -1,5 +1,7 @@
 import ArchiveZIP
 import Foundation
+import Logging
+import MailGMime
 import RolloutCore
 import RolloutGateway
 import TestSupport
@@ -203,6 +205,30 @@ struct MailCommandsTests {
         let member = try await world.ingest.ingest(message(from: Self.member, subject: "where are we?", body: "show"))
         #expect(member.disposition == .setAside)
         #expect(try await Self.queued(world, to: Self.member, after: before).allSatisfy { !Self.text($0).contains("#12 Staged") })
+    }
+
+    @Test("a directory manager's show naming no ticket from their second address is answered (the registry's isManager)")
+    func overviewFromOtherAddress() async throws {
+        let world = try await IngestWorld()
+        defer { world.cleanUp() }
+        try await Self.withReport(world)
+        let ines = DirectoryPerson(id: "2b3c4d@egi.eu", addresses: [EmailAddress("ines.costa@lip.example.org"), EmailAddress("icosta@lip.example.org")])
+        var configuration = world.configuration
+        configuration.workflow.registry = configuration.workflow.registry.merged(
+            with: DirectorySnapshot(people: [ines], teams: [:], groups: ["staged-rollout": [ines.id]]),
+            DirectorySettings(url: "ldap://127.0.0.1/", baseDN: "dc=x", managersGroups: ["EMI": "staged-rollout"]))
+        let clock = world.clock
+        let gateway = Gateway(
+            configuration: configuration, store: world.store, hooks: NoHooks(), clock: DateSource { clock.now },
+            templates: try TemplateLibrary(), logger: Logger(label: "test"), signer: try configuration.replyAddressSigner(),
+            writer: GMimeMessageWriter())
+        let before = try await Self.pending(world).count
+        let outcome = try await Ingest(gateway: gateway, parser: GMimeMailParser()).ingest(
+            message(from: "icosta@lip.example.org", subject: "where are we?", body: "show"))
+        #expect(outcome.disposition == .applied)
+        let new = try await Self.pending(world).dropFirst(before)
+        #expect(new.count == 1)
+        #expect(new.allSatisfy { Self.text($0).contains("#12 Staged Rollout EMI-1.0") })
     }
 
     @Test("when every accepted team has reported, the managers' notice offers bundle")

@@ -20,21 +20,50 @@ struct DirectoryRegistryTests {
         ],
         stacks: ["EMI": StackPeople(managers: [EmailAddress("mario@lip.example.org")], lists: [])], releaseManagers: [])
 
-    @Test("merged: every address of a person counts, the first is the one named; the file's people stay")
+    @Test("merged: every address of a person counts, the first is the one named; the file's addresses stay as written")
     func merged() {
         let registry = Self.configured.merged(with: Self.snapshot, Self.settings)
         let team = TeamName("ea-NGI_IT-INFN-T1")!
-        // The file named Chiara by her second address: she is one member, named by her first.
-        #expect(registry.teams[team]?.members == [EmailAddress("paolo@cnaf.example.org"), EmailAddress("chiara.rossi@cnaf.example.org")])
+        // The file named c.rossi: the directory cannot claim a file's address, so it stays the file's, unrewritten.
+        #expect(
+            registry.teams[team]?.members.map(\.value)
+                == ["paolo@cnaf.example.org", "C.Rossi@infn.example.org", "chiara.rossi@cnaf.example.org"])
         #expect(registry.isMember(EmailAddress("c.rossi@infn.example.org"), of: team))
+        #expect(registry.isMember(EmailAddress("chiara.rossi@cnaf.example.org"), of: team))
         #expect(registry.isMember(EmailAddress("paolo@cnaf.example.org"), of: team))
         #expect(!registry.isMember(EmailAddress("giulia@cnaf.example.org"), of: team))
         #expect(registry.isManager(EmailAddress("icosta@lip.example.org"), ofStack: "EMI-1.0"))
         #expect(registry.isManager(EmailAddress("mario@lip.example.org"), ofStack: "EMI-1.0"))
-        #expect(registry.addresses(of: EmailAddress("C.ROSSI@infn.example.org")) == Self.chiara.addresses)
+        #expect(registry.addresses(of: EmailAddress("ICOSTA@lip.example.org")) == Self.ines.addresses)
+        #expect(registry.addresses(of: EmailAddress("C.ROSSI@infn.example.org")) == [EmailAddress("c.rossi@infn.example.org")])
         // A team only the directory has adopts no stack; the file's team without a group stays.
         #expect(registry.teams[TeamName("ea-NGI_XX-NEW")!]?.stacks == [])
         #expect(registry.teams[TeamName("ea-NGI_DE-FZK-LCG2")!]?.members == [EmailAddress("pavel@kit.example.org")])
+    }
+
+    @Test("hostile mail values: a directory person cannot take over, or link to, a file's address or another's")
+    func hostileMail() {
+        let mario = EmailAddress("mario@lip.example.org")
+        // Eve lists the configured manager's address second, Mallory first; Trudy claims Ines's second address.
+        let eve = DirectoryPerson(id: "e1@egi.eu", addresses: [EmailAddress("eve@evil.example"), mario])
+        let mallory = DirectoryPerson(id: "m1@egi.eu", addresses: [mario, EmailAddress("mallory@evil.example")])
+        let trudy = DirectoryPerson(id: "t1@egi.eu", addresses: [EmailAddress("trudy@evil.example"), EmailAddress("icosta@lip.example.org")])
+        let snapshot = DirectorySnapshot(
+            people: [Self.chiara, Self.ines, eve, mallory, trudy], teams: ["ea-NGI_IT-INFN-T1": [Self.chiara.id]],
+            groups: ["staged-rollout": [Self.ines.id]])
+        let registry = Self.configured.merged(with: snapshot, Self.settings)
+        #expect(registry.people(ofStack: "EMI").managers == [mario, EmailAddress("ines.costa@lip.example.org")])
+        for outsider in ["eve@evil.example", "mallory@evil.example", "trudy@evil.example"] {
+            #expect(!registry.isManager(EmailAddress(outsider), ofStack: "EMI"), "\(outsider)")
+            #expect(!registry.knows(EmailAddress(outsider)), "\(outsider)")
+        }
+        #expect(registry.addresses(of: mario) == [mario])
+        #expect(registry.isManager(EmailAddress("ines.costa@lip.example.org"), ofStack: "EMI"))
+        // Claimed twice, icosta counts for neither.
+        #expect(!registry.isManager(EmailAddress("icosta@lip.example.org"), ofStack: "EMI"))
+        #expect(
+            Self.configured.directoryAddresses(of: snapshot).dropped
+                == [EmailAddress("c.rossi@infn.example.org"), EmailAddress("icosta@lip.example.org"), mario])
     }
 
     @Test("exclusive: the directory alone names teams and the managers of a stack with a group")

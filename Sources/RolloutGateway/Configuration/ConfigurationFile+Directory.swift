@@ -8,6 +8,7 @@ extension ConfigurationFile {
         var passwordFile: String?
         var caFile: String?
         var baseDN: String
+        var groupsBaseDN: String?
         var peopleFilter: String?
         var teamFilter: String?
         var memberNaming: String?
@@ -17,7 +18,7 @@ extension ConfigurationFile {
         var exclusive: Bool?
         var maxRemovedShare: Double?
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case url, bindDN = "bind_dn", passwordFile = "password_file", caFile = "ca_file", baseDN = "base_dn"
+            case url, bindDN = "bind_dn", passwordFile = "password_file", caFile = "ca_file", baseDN = "base_dn", groupsBaseDN = "groups_base_dn"
             case peopleFilter = "people_filter", teamFilter = "team_filter", memberNaming = "member_naming"
             case mailAttributes = "mail_attributes", releaseManagersGroup = "release_managers_group"
             case refreshMinutes = "refresh_minutes", exclusive, maxRemovedShare = "max_removed_share"
@@ -29,6 +30,7 @@ extension ConfigurationFile {
             passwordFile = try c.decodeIfPresent(String.self, forKey: .passwordFile)
             caFile = try c.decodeIfPresent(String.self, forKey: .caFile)
             baseDN = try c.decode(String.self, forKey: .baseDN)
+            groupsBaseDN = try c.decodeIfPresent(String.self, forKey: .groupsBaseDN)
             peopleFilter = try c.decodeIfPresent(String.self, forKey: .peopleFilter)
             teamFilter = try c.decodeIfPresent(String.self, forKey: .teamFilter)
             memberNaming = try c.decodeIfPresent(String.self, forKey: .memberNaming)
@@ -79,7 +81,7 @@ extension DirectorySettings {
         }
         self.init(
             url: raw.url, bindDN: raw.bindDN, passwordFile: raw.passwordFile.map(resolve), caFile: raw.caFile.map(resolve),
-            baseDN: raw.baseDN, peopleFilter: raw.peopleFilter ?? Self.defaultPeopleFilter, teamFilter: raw.teamFilter ?? Self.defaultTeamFilter,
+            baseDN: raw.baseDN, groupsBaseDN: raw.groupsBaseDN, peopleFilter: raw.peopleFilter ?? Self.defaultPeopleFilter, teamFilter: raw.teamFilter ?? Self.defaultTeamFilter,
             memberNaming: naming, mailAttributes: mail, releaseManagersGroup: raw.releaseManagersGroup, managersGroups: managersGroups,
             refreshMinutes: refresh, exclusive: raw.exclusive ?? false, maxRemovedShare: share)
     }

@@ -20,6 +20,8 @@ public struct DirectorySettings: Sendable, Equatable {
     /// A CA bundle for the directory's certificate (else the system's).
     public var caFile: String?
     public var baseDN: String
+    /// Where groups live (`groups_base_dn`; nil: `ou=groups,<base_dn>`). A group elsewhere is not the configured one.
+    public var groupsBaseDN: String?
     public var peopleFilter: String
     public var teamFilter: String
     public var memberNaming: MemberNaming
@@ -37,7 +39,7 @@ public struct DirectorySettings: Sendable, Equatable {
     public static let defaultPeopleFilter = "(objectClass=inetOrgPerson)"
 
     public init(
-        url: String, bindDN: String? = nil, passwordFile: String? = nil, caFile: String? = nil, baseDN: String,
+        url: String, bindDN: String? = nil, passwordFile: String? = nil, caFile: String? = nil, baseDN: String, groupsBaseDN: String? = nil,
         peopleFilter: String = defaultPeopleFilter, teamFilter: String = defaultTeamFilter, memberNaming: MemberNaming = .member,
         mailAttributes: [String] = ["mail"], releaseManagersGroup: String? = nil, managersGroups: [String: String] = [:],
         refreshMinutes: Int = 60, exclusive: Bool = false, maxRemovedShare: Double = 0.5
@@ -47,6 +49,7 @@ public struct DirectorySettings: Sendable, Equatable {
         self.passwordFile = passwordFile
         self.caFile = caFile
         self.baseDN = baseDN
+        self.groupsBaseDN = groupsBaseDN
         self.peopleFilter = peopleFilter
         self.teamFilter = teamFilter
         self.memberNaming = memberNaming
@@ -57,6 +60,9 @@ public struct DirectorySettings: Sendable, Equatable {
         self.exclusive = exclusive
         self.maxRemovedShare = maxRemovedShare
     }
+
+    /// The groups' base DN in force.
+    public var groupsBase: String { groupsBaseDN ?? "ou=groups," + baseDN }
 
     /// Every non-team group the configuration names.
     public var namedGroups: [String] {

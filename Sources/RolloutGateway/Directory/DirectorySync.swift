@@ -9,8 +9,13 @@ public struct DirectorySync: Sendable {
     public let source: any DirectorySource
     public let store: any DirectoryStore
     public let settings: DirectorySettings
+    /// The configuration file's registry (before any merge): the addresses the directory may not claim.
+    public let configured: Registry?
 
-    public init(gateway: Gateway, source: any DirectorySource, store: any DirectoryStore, settings: DirectorySettings) {
+    public init(
+        gateway: Gateway, source: any DirectorySource, store: any DirectoryStore, settings: DirectorySettings, configured: Registry? = nil
+    ) {
+        self.configured = configured
         self.gateway = gateway
         self.source = source
         self.store = store
@@ -39,6 +44,12 @@ public struct DirectorySync: Sendable {
                 outcome: .massRemovalRefused(removed: removed, total: total), changes: changes, people: fresh.people.count, teams: fresh.teams.count)
         }
         try await store.saveDirectorySnapshot(StoredDirectorySnapshot(snapshot: fresh, takenAt: now), changes: changes)
+        let dropped = (configured ?? Registry(teams: [], stacks: [:], releaseManagers: [])).directoryAddresses(of: fresh).dropped
+        if !dropped.isEmpty {
+            gateway.logger.warning(
+                "directory addresses ignored: each is claimed by more than one person or named in the configuration file",
+                metadata: ["addresses": "\(dropped.map(\.value).joined(separator: " "))"])
+        }
         let gone = changes.filter { $0.action == .teamGone }.compactMap { TeamName($0.team) }
         let notices = try await noticeGone(gone)
         gateway.logger.info(

@@ -12,7 +12,7 @@ extension Ingest {
             if case .command(let command) = line.reading { return command }
             return nil
         }
-        guard commands == [.show], registry.stacks.values.contains(where: { $0.managers.contains(sender) }),
+        guard commands == [.show], registry.stacks.values.contains(where: { $0.managers.contains(registry.primary(sender)) }),
             underReplyLimit(sender, answered: analysis.answersToSender)
         else { return nil }
         let rollouts = try await gateway.openRollouts(managedBy: sender)
