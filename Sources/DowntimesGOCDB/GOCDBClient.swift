@@ -18,12 +18,12 @@ public struct GOCDBClient: DowntimeSource {
     }
 
     public func betaDowntimes(site: String, serviceTypes: Set<String>?, at now: Date) async throws -> [ServiceDowntime] {
-        let services = try records(["method": "get_service_endpoint", "sitename": site], of: "SERVICE_ENDPOINT")
+        let services = try await records(["method": "get_service_endpoint", "sitename": site], of: "SERVICE_ENDPOINT")
             .filter { $0["SITENAME"] == site && $0["BETA"]?.uppercased() == "Y" }
             .filter { service in serviceTypes.map { $0.contains(service["SERVICE_TYPE"] ?? "") } ?? true }
         let beta = Set(services.map { Self.key(hostname: $0["HOSTNAME"], type: $0["SERVICE_TYPE"]) })
         guard !beta.isEmpty else { return [] }
-        return try records(["method": "get_downtime", "topentity": site, "ongoing_only": "yes"], of: "DOWNTIME")
+        return try await records(["method": "get_downtime", "topentity": site, "ongoing_only": "yes"], of: "DOWNTIME")
             .filter { $0["HOSTED_BY"] == site && beta.contains(Self.key(hostname: $0["HOSTNAME"], type: $0["SERVICE_TYPE"])) }
             .compactMap(Self.downtime)
             .filter { $0.start <= now && now < $0.end }
@@ -44,13 +44,13 @@ public struct GOCDBClient: DowntimeSource {
     }
 
     /// The records named `name` of the answer to a query.
-    func records(_ query: KeyValuePairs<String, String>, of name: String) throws -> [[String: String]] {
+    func records(_ query: KeyValuePairs<String, String>, of name: String) async throws -> [[String: String]] {
         var components = URLComponents(string: url)
         components?.queryItems = query.map { URLQueryItem(name: $0.key, value: $0.value) }
         guard let address = components?.string else { throw GOCDBError.unreachable("\(url) is not a URL") }
         let bytes: [UInt8]
         do {
-            bytes = try fetch.get(address)
+            bytes = try await fetch.get(address)
         } catch {
             throw GOCDBError.unreachable(error.description)
         }

@@ -36,13 +36,4 @@ public struct ConnectionCheck: Sendable, Equatable {
         return ConnectionCheck(.temporaryFailure, detail)
     }
 
-    /// Runs a blocking libcurl call on a thread of its own (never one of the cooperative pool's).
-    static func onOwnThread(_ name: String, _ body: @escaping @Sendable () -> ConnectionCheck) async -> ConnectionCheck {
-        await withCheckedContinuation { continuation in
-            let thread = Thread { continuation.resume(returning: body()) }
-            thread.name = name
-            thread.stackSize = 1 << 21
-            thread.start()
-        }
-    }
 }

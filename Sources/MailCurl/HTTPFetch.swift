@@ -23,10 +23,17 @@ public struct HTTPFetch: Sendable {
         self.clientKeyFile = clientKeyFile
     }
 
-    /// The body of a 200 answer to a GET of `url`.
+    /// The body of a 200 answer to a GET of `url`, fetched on a thread of its own (the call blocks for up to
+    /// `timeoutSeconds`, which the cooperative pool must not pay).
     ///
     /// - Throws: ``HTTPFetchError`` naming the URL: unreachable, timed out, too large, or answered with another status.
-    public func get(_ url: String) throws(HTTPFetchError) -> [UInt8] {
+    public func get(_ url: String) async throws(HTTPFetchError) -> [UInt8] {
+        let fetch = self
+        return try await OwnThread.run("http \(url.prefix(64))") { Result { () throws(HTTPFetchError) in try fetch.getBlocking(url) } }.get()
+    }
+
+    /// ``get(_:)`` on the calling thread.
+    func getBlocking(_ url: String) throws(HTTPFetchError) -> [UInt8] {
         let body = HTTPBody(limit: maxBytes)
         var status = 0
         do {

@@ -4,7 +4,7 @@ extension IMAPFetcher {
     /// Logs in with the configured TLS settings and credentials, selects `mailbox` and logs out, on a session like
     /// the ones `run` fetches with.
     public static func checkConnection(_ configuration: IMAPConfiguration, mailbox: String) async -> ConnectionCheck {
-        await ConnectionCheck.onOwnThread("imap check \(configuration.server)") {
+        await OwnThread.run("imap check \(configuration.server)") {
             do throws(CurlError) {
                 let session = try IMAPSession(configuration: configuration)
                 let capabilities = try session.capabilities()

@@ -268,7 +268,7 @@ public final class IMAPFetcher: MailFetcher {
     private func startPlanner(pipeline: IMAPFetchPipeline, mailbox: String, uidValidity: UInt32, uids: [UInt32], sizeLimit: Int) {
         let pool = pool
         pipeline.addWorker()
-        let thread = Thread {
+        OwnThread.start("imap \(configuration.server) #0") {
             var session: IMAPSession?
             do throws(IMAPStepFailure) {
                 let current = try step("setting up libcurl") { () throws(CurlError) in try pool.take() }
@@ -300,21 +300,15 @@ public final class IMAPFetcher: MailFetcher {
             }
             Self.download(pipeline: pipeline, session: session, pool: pool, mailbox: mailbox, uidValidity: uidValidity)
         }
-        thread.name = "imap \(configuration.server) #0"
-        thread.stackSize = 1 << 21
-        thread.start()
     }
 
     /// One download thread.
     private func startDownloader(_ number: Int, pipeline: IMAPFetchPipeline, mailbox: String, uidValidity: UInt32) {
         let pool = pool
         pipeline.addWorker()
-        let thread = Thread {
+        OwnThread.start("imap \(configuration.server) #\(number)") {
             Self.download(pipeline: pipeline, session: nil, pool: pool, mailbox: mailbox, uidValidity: uidValidity)
         }
-        thread.name = "imap \(configuration.server) #\(number)"
-        thread.stackSize = 1 << 21
-        thread.start()
     }
 
     /// Claims batches of positions in UID order and downloads them over one connection, until there is nothing
@@ -347,19 +341,13 @@ public final class IMAPFetcher: MailFetcher {
     private func withSession<T: Sendable>(
         mailbox: String?, _ body: @escaping @Sendable (IMAPSession) throws(IMAPStepFailure) -> T) async throws -> T {
         let pool = pool
-        let result: Result<T, IMAPStepFailure> = await withCheckedContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(
-                    returning: Result { () throws(IMAPStepFailure) -> T in
-                        let session = try step("setting up libcurl") { () throws(CurlError) in try pool.take() }
-                        let value = try body(session)
-                        pool.put(session)
-                        return value
-                    })
+        let result: Result<T, IMAPStepFailure> = await OwnThread.run("imap \(configuration.server)") {
+            Result { () throws(IMAPStepFailure) -> T in
+                let session = try step("setting up libcurl") { () throws(CurlError) in try pool.take() }
+                let value = try body(session)
+                pool.put(session)
+                return value
             }
-            thread.name = "imap \(configuration.server)"
-            thread.stackSize = 1 << 21
-            thread.start()
         }
         switch result {
         case .success(let value): return value

@@ -3,7 +3,7 @@ import Foundation
 extension SMTPTransport {
     /// Greets, says EHLO, STARTTLS and AUTH as `send` would, and quits: no mail is sent.
     public static func checkConnection(_ configuration: SMTPConfiguration) async -> ConnectionCheck {
-        await ConnectionCheck.onOwnThread("smtp check \(configuration.server)") {
+        await OwnThread.run("smtp check \(configuration.server)") {
             do throws(CurlError) {
                 try SMTPLoginProbe(configuration: configuration).perform()
                 let login = configuration.credentials.map { " and logged in as \($0.username)" } ?? " (no login configured)"

@@ -61,14 +61,8 @@ public final class SMTPTransport: MailTransport {
             }
         }
         let recorder = recordBlocking
-        return await withCheckedContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(
-                    returning: Self.deliverBlocking(messages, configuration: configuration, logger: logger, recording: recorder))
-            }
-            thread.name = "smtp \(configuration.server)"
-            thread.stackSize = 1 << 21
-            thread.start()
+        return await OwnThread.run("smtp \(configuration.server)") {
+            Self.deliverBlocking(messages, configuration: configuration, logger: logger, recording: recorder)
         }
     }
 

@@ -5,10 +5,6 @@ import MailGMime
 import RolloutCore
 import RolloutGateway
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -81,45 +77,5 @@ struct RunCommand: AsyncParsableCommand {
             try Metrics.write(report, status: status, duration: Date().timeIntervalSince(started), to: path)
         }
         if status != 0 { throw ExitCode(status) }
-    }
-}
-
-/// The per-run figures in node_exporter's textfile-collector format, written atomically (temp file + rename).
-enum Metrics {
-    static func write(_ report: RunCycle.Report, status: Int32, duration: TimeInterval, to path: String) throws {
-        var lines = [
-            "# HELP rollout_gateway_run_messages Messages fetched in the last run, by what became of them.",
-            "# TYPE rollout_gateway_run_messages gauge",
-        ]
-        for disposition in [Ingest.Disposition.applied, .duplicate, .loop, .autoReply, .bounce, .setAside] {
-            lines.append("rollout_gateway_run_messages{disposition=\"\(disposition.rawValue)\"} \(report.dispositions[disposition] ?? 0)")
-        }
-        lines.append("rollout_gateway_run_messages{disposition=\"failed\"} \(report.failed)")
-        let gauges: [(String, String, String)] = [
-            ("rollout_gateway_run_fetched", "Messages fetched in the last run.", "\(report.fetched)"),
-            ("rollout_gateway_run_quarantined", "Messages moved to quarantine in the last run.", "\(report.quarantined)"),
-            ("rollout_gateway_run_timers_fired", "Timers fired in the last run.", "\(report.timersFired)"),
-            (
-                "rollout_gateway_run_gocdb_failures", "Beta-downtime checks GOCDB could not answer in the last run (the last known state stayed).",
-                "\(report.registryFailures)"
-            ),
-            ("rollout_gateway_run_notifications_sent", "Notifications delivered in the last run.", "\(report.send.delivered)"),
-            ("rollout_gateway_run_notifications_deferred", "Deliveries deferred (4xx, server down) in the last run.", "\(report.send.deferred)"),
-            ("rollout_gateway_run_notifications_held", "Notifications held by the volume caps in the last run.", "\(report.send.held)"),
-            ("rollout_gateway_outbox_queued", "Notifications still queued after the last run.", "\(report.send.stillQueued)"),
-            ("rollout_gateway_run_exit_status", "Exit status of the last run (0 done, 75 temporary failure, 78 configuration error).", "\(status)"),
-            ("rollout_gateway_run_duration_seconds", "Duration of the last run.", String(format: "%.3f", duration)),
-            ("rollout_gateway_run_timestamp_seconds", "When the last run ended.", String(format: "%.0f", Date().timeIntervalSince1970)),
-        ]
-        for (name, help, value) in gauges {
-            lines += ["# HELP \(name) \(help)", "# TYPE \(name) gauge", "\(name) \(value)"]
-        }
-        let temporary = path + ".tmp.\(getpid())"
-        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: temporary))
-        // Counts only, for node_exporter (another user): readable by all, unlike the gateway's other files.
-        chmod(temporary, 0o644)
-        guard rename(temporary, path) == 0 else {
-            throw GatewayError.invalidInput("cannot move the metrics file into \(path): \(String(cString: strerror(errno)))")
-        }
     }
 }
