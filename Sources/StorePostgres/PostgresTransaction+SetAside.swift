@@ -15,8 +15,7 @@ extension PostgresTransaction {
                 ON CONFLICT (message_key) DO NOTHING RETURNING id
                 """)
             guard let kept = try inserted.first?.get("id", as: Int64.self) else { return [] }
-            var total: Int = try await connection.rows(
-                "UPDATE set_aside_total SET bytes = bytes + \(message.bytes.count) WHERE id = 1 RETURNING bytes")[0].get("bytes")
+            var total = try await Self.changeSetAsideTotal(by: message.bytes.count, connection)
             var dropped: [SetAsideMessage] = []
             while total > limit {
                 guard let oldest = try await connection.rows(
@@ -67,6 +66,12 @@ extension PostgresTransaction {
     /// Deletes one set-aside message; returns the bytes still kept.
     private static func deleteSetAside(_ id: Int64, size: Int, _ connection: PostgresConnection) async throws -> Int {
         try await connection.execute("DELETE FROM set_aside WHERE id = \(id)")
-        return try await connection.rows("UPDATE set_aside_total SET bytes = bytes - \(size) WHERE id = 1 RETURNING bytes")[0].get("bytes")
+        return try await changeSetAsideTotal(by: -size, connection)
+    }
+
+    /// Adds `bytes` to the bytes kept; returns the new total. Its one row missing is an error, never a total of 0.
+    private static func changeSetAsideTotal(by bytes: Int, _ connection: PostgresConnection) async throws -> Int {
+        try await connection.rows("UPDATE set_aside_total SET bytes = bytes + \(bytes) WHERE id = 1 RETURNING bytes").first
+            .storedRequired(table: "set_aside_total", column: "bytes").get("bytes")
     }
 }
