@@ -1,3 +1,5 @@
+import RolloutGateway
+
 /// The statements prepared once per connection (``PreparedSQL``): those a message runs every time.
 enum HotSQL {
     enum Seen: PreparedSQL {
@@ -12,7 +14,7 @@ enum HotSQL {
     }
 
     enum Ticket: PreparedSQL {
-        static let sql = "SELECT * FROM tickets WHERE id = $1"
+        static let sql = "SELECT \(TicketRow.selection) FROM tickets WHERE id = $1"
     }
 
     enum Teams: PreparedSQL {

@@ -27,13 +27,10 @@ extension PostgresSchema {
 
 extension PostgresTicketStore: DirectoryStore {
     public func directorySnapshot() async throws -> StoredDirectorySnapshot? {
-        let found = try await connection { connection in
-            try await connection.rows("SELECT taken_at, snapshot FROM directory_snapshot WHERE id = 1").first.map {
-                (try $0.get("taken_at", as: Date.self), try $0.get("snapshot", as: String.self))
-            }
-        }
-        guard let (takenAt, text) = found else { return nil }
-        return StoredDirectorySnapshot(snapshot: try DirectorySnapshot.decoded(text), takenAt: takenAt)
+        try await connection { connection in
+            try await connection.rows(PostgresQuery(unsafeSQL: "SELECT \(DirectorySnapshotRow.selection) FROM directory_snapshot WHERE id = 1"))
+                .first.map { try PostgresRowDecoder.decode(DirectorySnapshotRow.self, from: $0) }
+        }?.storedSnapshot()
     }
 
     public func saveDirectorySnapshot(_ stored: StoredDirectorySnapshot, changes: [DirectoryChange]) async throws {
@@ -57,21 +54,12 @@ extension PostgresTicketStore: DirectoryStore {
     }
 
     public func directoryHistory(limit: Int) async throws -> [DirectoryChange] {
-        let rows = try await connection { connection in
+        try await connection { connection in
             try await connection.rows(
-                "SELECT at, action, team, person, address FROM directory_history ORDER BY id DESC LIMIT \(Int64(limit))"
-            ).map { row in
-                (
-                    try row.get("at", as: Date.self), try row.get("action", as: String.self), try row.get("team", as: String.self),
-                    try row.get("person", as: String.self), try row.get("address", as: String.self)
-                )
-            }
-        }
-        return try rows.reversed().map { at, written, team, person, address in
-            guard let action = DirectoryChange.Action(rawValue: written) else {
-                throw StoreError.unknownValue(table: "directory_history", column: "action", value: written)
-            }
-            return DirectoryChange(at: at, action: action, team: team, person: person, address: address)
-        }
+                PostgresQuery(
+                    unsafeSQL: "SELECT \(DirectoryChangeRow.selection) FROM directory_history ORDER BY id DESC LIMIT $1",
+                    binds: PostgresTransaction.binds(Int64(limit)))
+            ).map { try PostgresRowDecoder.decode(DirectoryChangeRow.self, from: $0) }
+        }.reversed().map { try $0.change() }
     }
 }

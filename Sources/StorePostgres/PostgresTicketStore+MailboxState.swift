@@ -7,9 +7,10 @@ import RolloutGateway
 extension PostgresTicketStore {
     public func cursor(of mailbox: String) async throws -> MailboxCursor? {
         try await connection { connection in
-            try await connection.rows("SELECT uid_validity, last_uid FROM mailbox_cursors WHERE mailbox = \(mailbox)").first.map {
-                MailboxCursor(uidValidity: UInt32(try $0.get("uid_validity", as: Int64.self)), lastUID: UInt32(try $0.get("last_uid", as: Int64.self)))
-            }
+            try await connection.rows(
+                PostgresQuery(
+                    unsafeSQL: "SELECT \(MailboxCursorRow.selection) FROM mailbox_cursors WHERE mailbox = $1", binds: PostgresTransaction.binds(mailbox))
+            ).first.map { try PostgresRowDecoder.decode(MailboxCursorRow.self, from: $0).cursor() }
         }
     }
 

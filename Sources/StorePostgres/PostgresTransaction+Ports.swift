@@ -155,13 +155,8 @@ extension PostgresTransaction {
 
     public func ticketSummaries() async throws -> [TicketSummary] {
         try await run { connection in
-            try await connection.rows("SELECT * FROM tickets ORDER BY id").map { row in
-                let release = try Self.componentRelease(row)
-                let queue = try Queue(stored: row.get("queue"), table: "tickets", column: "queue")
-                return TicketSummary(
-                    id: try row.get("id"), queue: queue.rawValue, status: try row.get("status"),
-                    title: queue == .release ? TicketTitle.release(release) : TicketTitle.stagedRollout(release),
-                    parent: try row.get("parent_id"), child: try row.get("child_id"))
+            try await connection.rows(PostgresQuery(unsafeSQL: "SELECT \(TicketRow.selection) FROM tickets ORDER BY id")).map {
+                try PostgresRowDecoder.decode(TicketRow.self, from: $0).ticketSummary()
             }
         }
     }
@@ -183,15 +178,10 @@ extension PostgresTransaction {
 
     public func attachments(of ticket: TicketID) async throws -> [StoredAttachment] {
         try await run { connection in
-            try await connection.rows("SELECT * FROM attachments WHERE ticket_id = \(ticket.rawValue) ORDER BY id").map { row in
-                StoredAttachment(
-                    verdict: AttachmentVerdict(
-                        fileName: try row.get("file_name"),
-                        kind: try AttachmentVerdict.Kind(stored: row.get("kind"), table: "attachments", column: "kind"),
-                        team: try TeamName.storedIfAny(row.get("team"), table: "attachments", column: "team"), wellNamed: try row.get("well_named"),
-                        problem: try row.get("problem")),
-                    contentType: try row.get("content_type"), bytes: try row.bytes("data"))
-            }
+            try await connection.rows(
+                PostgresQuery(
+                    unsafeSQL: "SELECT \(AttachmentRow.selection) FROM attachments WHERE ticket_id = $1 ORDER BY id", binds: Self.binds(ticket.rawValue))
+            ).map { try PostgresRowDecoder.decode(AttachmentRow.self, from: $0).attachment() }
         }
     }
 

@@ -8,68 +8,43 @@ import RolloutGateway
 extension PostgresTransaction {
     // MARK: Tickets
 
-    static func componentRelease(_ row: PostgresRecord) throws -> ComponentRelease {
-        ComponentRelease(
-            stack: try row.get("stack"), component: try row.get("component"), version: try row.get("version"), os: try row.get("os"),
-            architecture: try row.get("arch"))
-    }
-
-    static func links(_ row: PostgresRecord) throws -> ReleaseLinks {
-        ReleaseLinks(releaseNotes: try row.get("release_notes"), fixedBugs: try row.get("fixed_bugs"), documentation: try row.get("documentation"))
-    }
-
-    static func ticketRow(_ id: Int, _ connection: PostgresConnection) async throws -> PostgresRecord? {
-        try await connection.rows(HotSQL.Ticket.self, binds(id)).first
+    static func ticketRow(_ id: Int, _ connection: PostgresConnection) async throws -> TicketRow? {
+        try await connection.rows(HotSQL.Ticket.self, binds(id)).first.map { try PostgresRowDecoder.decode(TicketRow.self, from: $0) }
     }
 
     static func load(_ ticket: TicketID, _ connection: PostgresConnection) async throws -> StoredCase? {
         guard let row = try await ticketRow(ticket.rawValue, connection) else { return nil }
-        let queue = try Queue(stored: row.get("queue"), table: "tickets", column: "queue")
-        let releaseRow: PostgresRecord
-        let rolloutRow: PostgresRecord?
+        let queue = try row.storedQueue()
+        let releaseRow: TicketRow
+        let rolloutRow: TicketRow?
         if queue == .release {
             releaseRow = row
-            if let child: Int = try row.get("child_id") {
+            if let child = row.childID {
                 rolloutRow = try await ticketRow(child, connection)
             } else {
                 rolloutRow = nil
             }
         } else {
-            let parent: Int = try row.get("parent_id")
+            let parent = try row.parentID.storedRequired(table: TicketRow.table, column: TicketRow.CodingKeys.parentID.rawValue)
             guard let parentRow = try await ticketRow(parent, connection) else { return nil }
             releaseRow = parentRow
             rolloutRow = row
         }
-        let release = ReleaseTicket(
-            id: TicketID(try releaseRow.get("id")), release: try componentRelease(releaseRow), links: try links(releaseRow),
-            status: try ReleaseStatus(stored: releaseRow.get("status"), table: "tickets", column: "status"),
-            owner: try releaseRow.get("owner", as: String?.self) ?? "sw-rel",
-            child: try releaseRow.get("child_id", as: Int?.self).map(TicketID.init),
-            outcome: try .storedIfAny(releaseRow.get("outcome"), table: "tickets", column: "outcome"), documentID: try releaseRow.get("document_id"),
-            createdAt: try releaseRow.get("created_at"))
         var rollout: StagedRolloutTicket?
         if let rolloutRow { rollout = try await stagedRollout(rolloutRow, connection) }
         return StoredCase(
-            rolloutCase: RolloutCase(release: release, rollout: rollout), releaseVersion: try releaseRow.get("row_version"),
-            rolloutVersion: try rolloutRow?.get("row_version", as: Int.self), queue: queue)
+            rolloutCase: RolloutCase(release: try releaseRow.releaseTicket(), rollout: rollout), releaseVersion: releaseRow.rowVersion,
+            rolloutVersion: rolloutRow?.rowVersion, queue: queue)
     }
 
-    static func stagedRollout(_ row: PostgresRecord, _ connection: PostgresConnection) async throws -> StagedRolloutTicket {
-        let id: Int = try row.get("id")
-        let teams = try await connection.rows(HotSQL.Teams.self, binds(id)).map {
+    static func stagedRollout(_ row: TicketRow, _ connection: PostgresConnection) async throws -> StagedRolloutTicket {
+        let teams = try await connection.rows(HotSQL.Teams.self, binds(row.id)).map {
             try PostgresRowDecoder.decode(TeamRow.self, from: $0).assignment()
         }
-        let ggus = try await connection.rows(HotSQL.GGUS.self, binds(id)).map {
+        let ggus = try await connection.rows(HotSQL.GGUS.self, binds(row.id)).map {
             try $0.get("ggus_ticket", as: String.self)
         }
-        return StagedRolloutTicket(
-            id: TicketID(id), parent: TicketID(try row.get("parent_id")), release: try componentRelease(row), links: try links(row),
-            status: try RolloutStatus(stored: row.get("status"), table: "tickets", column: "status"), teams: teams,
-            outcome: try .storedIfAny(row.get("outcome"), table: "tickets", column: "outcome"), documentID: try row.get("document_id"),
-            summary: try row.get("summary"), ggusTickets: ggus, escalationDueAt: try row.get("escalation_due_at"),
-            escalationsSent: try row.get("escalations_sent"), lastEscalationAt: try row.get("last_escalation_at"),
-            allReportsAnnounced: try row.get("all_reports_announced"),
-            createdAt: try row.get("created_at"))
+        return try row.stagedRollout(teams: teams, ggusTickets: ggus)
     }
 
     /// Locks a ticket row until the transaction ends and checks that its version is still the one loaded.

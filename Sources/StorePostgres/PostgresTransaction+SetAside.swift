@@ -15,14 +15,13 @@ extension PostgresTransaction {
                 ON CONFLICT (message_key) DO NOTHING RETURNING id
                 """)
             guard let kept = try inserted.first?.get("id", as: Int64.self) else { return [] }
-            var total: Int = try await connection.rows(
-                "UPDATE set_aside_total SET bytes = bytes + \(message.bytes.count) WHERE id = 1 RETURNING bytes")[0].get("bytes")
+            var total = try await Self.changeSetAsideTotal(by: message.bytes.count, connection)
             var dropped: [SetAsideMessage] = []
             while total > limit {
                 guard let oldest = try await connection.rows(
-                    PostgresQuery(unsafeSQL: "SELECT \(Self.setAsideColumns) FROM set_aside WHERE id <> $1 ORDER BY id LIMIT 1", binds: Self.binds(kept))
+                    PostgresQuery(unsafeSQL: "SELECT \(SetAsideRow.selection) FROM set_aside WHERE id <> $1 ORDER BY id LIMIT 1", binds: Self.binds(kept))
                 ).first else { break }
-                let entry = try Self.setAside(oldest, bytes: [])
+                let entry = try PostgresRowDecoder.decode(SetAsideRow.self, from: oldest).message()
                 total = try await Self.deleteSetAside(entry.id!, size: entry.size, connection)
                 dropped.append(entry)
             }
@@ -32,8 +31,8 @@ extension PostgresTransaction {
 
     public func setAsideMessages() async throws -> [SetAsideMessage] {
         try await run { connection in
-            try await connection.rows(PostgresQuery(unsafeSQL: "SELECT \(Self.setAsideColumns) FROM set_aside ORDER BY id")).map {
-                try Self.setAside($0, bytes: [])
+            try await connection.rows(PostgresQuery(unsafeSQL: "SELECT \(SetAsideRow.selection) FROM set_aside ORDER BY id")).map {
+                try PostgresRowDecoder.decode(SetAsideRow.self, from: $0).message()
             }
         }
     }
@@ -41,8 +40,8 @@ extension PostgresTransaction {
     public func setAsideMessage(_ id: Int64) async throws -> SetAsideMessage? {
         try await run { connection in
             try await connection.rows(
-                PostgresQuery(unsafeSQL: "SELECT \(Self.setAsideColumns), data FROM set_aside WHERE id = $1", binds: Self.binds(id))
-            ).first.map { try Self.setAside($0, bytes: try $0.bytes("data")) }
+                PostgresQuery(unsafeSQL: "SELECT \(SetAsideRow.selection), data FROM set_aside WHERE id = $1", binds: Self.binds(id))
+            ).first.map { try PostgresRowDecoder.decode(SetAsideRow.self, from: $0).message(bytes: try $0.bytes("data")) }
         }
     }
 
@@ -50,29 +49,29 @@ extension PostgresTransaction {
         try await atomically { connection in
             // The total's row first, as keepSetAside locks it: two instances never wait for each other crosswise.
             try await connection.execute("SELECT bytes FROM set_aside_total WHERE id = 1 FOR UPDATE")
-            guard let row = try await connection.rows("SELECT message_key, size FROM set_aside WHERE id = \(id) FOR UPDATE").first else {
+            guard let row = try await connection.rows(
+                PostgresQuery(unsafeSQL: "SELECT \(SetAsideRow.selection) FROM set_aside WHERE id = $1 FOR UPDATE", binds: Self.binds(id))
+            ).first else {
                 return false
             }
-            _ = try await Self.deleteSetAside(id, size: try row.get("size"), connection)
+            let entry = try PostgresRowDecoder.decode(SetAsideRow.self, from: row).message()
+            _ = try await Self.deleteSetAside(id, size: entry.size, connection)
             if forgettingSeen {
-                try await connection.execute("DELETE FROM messages_seen WHERE message_key = \(try row.get("message_key", as: String.self))")
+                try await connection.execute("DELETE FROM messages_seen WHERE message_key = \(entry.key)")
             }
             return true
         }
     }
 
-    private static let setAsideColumns = "id, message_key, sender, subject, reason, source, received_at, size, message_size"
-
-    private static func setAside(_ row: PostgresRecord, bytes: [UInt8]) throws -> SetAsideMessage {
-        SetAsideMessage(
-            id: try row.get("id"), key: try row.get("message_key"), sender: try row.get("sender"), subject: try row.get("subject"),
-            reason: try row.get("reason"), source: try row.get("source"), receivedAt: try row.get("received_at"), bytes: bytes,
-            size: try row.get("size"), messageSize: try row.get("message_size"))
-    }
-
     /// Deletes one set-aside message; returns the bytes still kept.
     private static func deleteSetAside(_ id: Int64, size: Int, _ connection: PostgresConnection) async throws -> Int {
         try await connection.execute("DELETE FROM set_aside WHERE id = \(id)")
-        return try await connection.rows("UPDATE set_aside_total SET bytes = bytes - \(size) WHERE id = 1 RETURNING bytes")[0].get("bytes")
+        return try await changeSetAsideTotal(by: -size, connection)
+    }
+
+    /// Adds `bytes` to the bytes kept; returns the new total. Its one row missing is an error, never a total of 0.
+    private static func changeSetAsideTotal(by bytes: Int, _ connection: PostgresConnection) async throws -> Int {
+        try await connection.rows("UPDATE set_aside_total SET bytes = bytes + \(bytes) WHERE id = 1 RETURNING bytes").first
+            .storedRequired(table: "set_aside_total", column: "bytes").get("bytes")
     }
 }

@@ -153,14 +153,7 @@ extension SQLiteScope {
 
     public func ticketSummaries() async throws -> [TicketSummary] {
         try await read { db in
-            try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM tickets ORDER BY id")).map { row in
-                let release = SQLiteTicketStore.componentRelease(row)
-                let queue = try Queue(stored: row["queue"], table: "tickets", column: "queue")
-                return TicketSummary(
-                    id: row["id"], queue: queue.rawValue, status: row["status"],
-                    title: queue == .release ? TicketTitle.release(release) : TicketTitle.stagedRollout(release),
-                    parent: row["parent_id"], child: row["child_id"])
-            }
+            try TicketRow.fetchAll(try db.cachedStatement(sql: "SELECT \(TicketRow.selection) FROM tickets ORDER BY id")).map { try $0.ticketSummary() }
         }
     }
 
@@ -182,15 +175,10 @@ extension SQLiteScope {
 
     public func attachments(of ticket: TicketID) async throws -> [StoredAttachment] {
         try await read { db in
-            try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM attachments WHERE ticket_id = ? ORDER BY id"), arguments: [ticket.rawValue])
-                .map { row in
-                    try StoredAttachment(
-                        verdict: AttachmentVerdict(
-                            fileName: row["file_name"], kind: AttachmentVerdict.Kind(stored: row["kind"], table: "attachments", column: "kind"),
-                            team: TeamName.storedIfAny(row["team"], table: "attachments", column: "team"), wellNamed: row["well_named"],
-                            problem: row["problem"]),
-                        contentType: row["content_type"], bytes: [UInt8](row["data"] as Data))
-                }
+            try AttachmentRow.fetchAll(
+                try db.cachedStatement(sql: "SELECT \(AttachmentRow.selection) FROM attachments WHERE ticket_id = ? ORDER BY id"),
+                arguments: [ticket.rawValue]
+            ).map { try $0.attachment() }
         }
     }
 
@@ -244,9 +232,9 @@ extension SQLiteScope {
 
     public func cursor(of mailbox: String) async throws -> MailboxCursor? {
         try await read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM mailbox_cursors WHERE mailbox = ?"), arguments: [mailbox]).map {
-                MailboxCursor(uidValidity: UInt32($0["uid_validity"] as Int64), lastUID: UInt32($0["last_uid"] as Int64))
-            }
+            try MailboxCursorRow.fetchOne(
+                db.cachedStatement(sql: "SELECT \(MailboxCursorRow.selection) FROM mailbox_cursors WHERE mailbox = ?"), arguments: [mailbox]
+            ).map { try $0.cursor() }
         }
     }
 
@@ -271,7 +259,8 @@ extension SQLiteScope {
             ).execute(arguments: [mailbox, Int64(uidValidity), Int64(uid), error])
             return try Int.fetchOne(
                 db.cachedStatement(sql: "SELECT attempts FROM fetch_attempts WHERE mailbox = ? AND uid_validity = ? AND uid = ?"),
-                arguments: [mailbox, Int64(uidValidity), Int64(uid)]) ?? 1
+                arguments: [mailbox, Int64(uidValidity), Int64(uid)]
+            ).storedRequired(table: "fetch_attempts", column: "attempts")
         }
     }
 

@@ -25,11 +25,9 @@ extension SQLiteTicketStore: DirectoryStore {
     }
 
     public func directorySnapshot() async throws -> StoredDirectorySnapshot? {
-        let found = try await read { db -> (Date, String)? in
-            try Row.fetchOne(db, sql: "SELECT taken_at, snapshot FROM directory_snapshot WHERE id = 1").map { ($0["taken_at"], $0["snapshot"]) }
-        }
-        guard let (takenAt, text) = found else { return nil }
-        return StoredDirectorySnapshot(snapshot: try DirectorySnapshot.decoded(text), takenAt: takenAt)
+        try await read { db in
+            try DirectorySnapshotRow.fetchOne(db, sql: "SELECT \(DirectorySnapshotRow.selection) FROM directory_snapshot WHERE id = 1")
+        }?.storedSnapshot()
     }
 
     public func saveDirectorySnapshot(_ stored: StoredDirectorySnapshot, changes: [DirectoryChange]) async throws {
@@ -49,16 +47,9 @@ extension SQLiteTicketStore: DirectoryStore {
     }
 
     public func directoryHistory(limit: Int) async throws -> [DirectoryChange] {
-        let rows = try await read { db -> [(Date, String, String, String, String)] in
-            try Row.fetchAll(
-                db, sql: "SELECT at, action, team, person, address FROM directory_history ORDER BY id DESC LIMIT ?", arguments: [limit]
-            ).map { ($0["at"], $0["action"], $0["team"], $0["person"], $0["address"]) }
-        }
-        return try rows.reversed().map { at, written, team, person, address in
-            guard let action = DirectoryChange.Action(rawValue: written) else {
-                throw StoreError.unknownValue(table: "directory_history", column: "action", value: written)
-            }
-            return DirectoryChange(at: at, action: action, team: team, person: person, address: address)
-        }
+        try await read { db in
+            try DirectoryChangeRow.fetchAll(
+                db, sql: "SELECT \(DirectoryChangeRow.selection) FROM directory_history ORDER BY id DESC LIMIT ?", arguments: [limit])
+        }.reversed().map { try $0.change() }
     }
 }

@@ -20,33 +20,33 @@ extension SQLiteScope {
     {
         let ids = Array(Set(messageIDs.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "<> ")) })).prefix(50)
         return try await read { db in
-            var found: [Int64: Data] = [:]
+            var found: [Int64: OwnTextFingerprint] = [:]
             for id in ids {
-                if let row = try Row.fetchOne(
+                if let row = try SentTextRow.fetchOne(
                     db.cachedStatement(
                         sql: """
-                            SELECT id, text_fingerprint FROM outbox
+                            SELECT \(SentTextRow.selection) FROM outbox
                             WHERE message_id = ? AND text_fingerprint IS NOT NULL AND kind NOT IN (\(SQLiteTicketStore.othersWordsKinds))
                             """),
                     arguments: [id])
                 {
-                    found[row["id"]] = row["text_fingerprint"]
+                    found[row.id] = try row.fingerprint()
                 }
             }
             if let ticket, let recipient, limit > 0 {
-                let rows = try Row.fetchAll(
+                let rows = try SentTextRow.fetchAll(
                     db.cachedStatement(
                         sql: """
-                            SELECT id, text_fingerprint FROM outbox
+                            SELECT \(SentTextRow.selection) FROM outbox
                             WHERE ticket_id = ? AND text_fingerprint IS NOT NULL
                               AND kind NOT IN (\((OutboxKind.answers + OutboxKind.relaysOthersWords).map { "'\($0.rawValue)'" }.joined(separator: ", ")))
                               AND instr(char(10) || lower(recipients) || char(10), ?) > 0
                             ORDER BY id DESC LIMIT ?
                             """),
                     arguments: [ticket.rawValue, "\n\(recipient.key)\n", limit])
-                for row in rows { found[row["id"]] = row["text_fingerprint"] }
+                for row in rows { found[row.id] = try row.fingerprint() }
             }
-            return found.keys.sorted().map { OwnTextFingerprint(bytes: [UInt8](found[$0]!)) }
+            return found.keys.sorted().map { found[$0]! }
         }
     }
 }

@@ -6,56 +6,31 @@ import RolloutGateway
 
 /// Mapping between table rows and the core's types. Rows stay in this module; callers see domain values.
 extension SQLiteTicketStore {
-    static func componentRelease(_ row: Row) -> ComponentRelease {
-        ComponentRelease(stack: row["stack"], component: row["component"], version: row["version"], os: row["os"], architecture: row["arch"])
-    }
-
-    static func links(_ row: Row) -> ReleaseLinks {
-        ReleaseLinks(releaseNotes: row["release_notes"], fixedBugs: row["fixed_bugs"], documentation: row["documentation"])
-    }
-
     static func load(_ ticket: TicketID, _ db: Database) throws -> StoredCase? {
-        guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM tickets WHERE id = ?"), arguments: [ticket.rawValue]) else {
-            return nil
-        }
-        let queue = try Queue(stored: row["queue"], table: "tickets", column: "queue")
-        let releaseRow: Row
-        let rolloutRow: Row?
+        guard let row = try TicketRow.numbered(ticket.rawValue, db) else { return nil }
+        let queue = try row.storedQueue()
+        let releaseRow: TicketRow
+        let rolloutRow: TicketRow?
         if queue == .release {
             releaseRow = row
-            let child: Int? = row["child_id"]
-            rolloutRow = try child.flatMap { try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM tickets WHERE id = ?"), arguments: [$0]) }
+            rolloutRow = try row.childID.flatMap { try TicketRow.numbered($0, db) }
         } else {
-            let parent: Int = row["parent_id"]
-            guard let parentRow = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM tickets WHERE id = ?"), arguments: [parent]) else {
-                return nil
-            }
+            let parent = try row.parentID.storedRequired(table: TicketRow.table, column: TicketRow.CodingKeys.parentID.rawValue)
+            guard let parentRow = try TicketRow.numbered(parent, db) else { return nil }
             releaseRow = parentRow
             rolloutRow = row
         }
-        let release = ReleaseTicket(
-            id: TicketID(releaseRow["id"]), release: componentRelease(releaseRow), links: links(releaseRow),
-            status: try ReleaseStatus(stored: releaseRow["status"], table: "tickets", column: "status"), owner: releaseRow["owner"] ?? "sw-rel",
-            child: (releaseRow["child_id"] as Int?).map(TicketID.init),
-            outcome: try .storedIfAny(releaseRow["outcome"], table: "tickets", column: "outcome"), documentID: releaseRow["document_id"],
-            createdAt: releaseRow["created_at"])
         let rollout = try rolloutRow.map { try stagedRollout($0, db) }
         return StoredCase(
-            rolloutCase: RolloutCase(release: release, rollout: rollout), releaseVersion: releaseRow["row_version"],
-            rolloutVersion: rolloutRow?["row_version"], queue: queue)
+            rolloutCase: RolloutCase(release: try releaseRow.releaseTicket(), rollout: rollout), releaseVersion: releaseRow.rowVersion,
+            rolloutVersion: rolloutRow?.rowVersion, queue: queue)
     }
 
-    static func stagedRollout(_ row: Row, _ db: Database) throws -> StagedRolloutTicket {
-        let id: Int = row["id"]
-        let teams = try TeamRow.fetchAll(try db.cachedStatement(sql: "SELECT * FROM ticket_teams WHERE ticket_id = ? ORDER BY position"), arguments: [id])
+    static func stagedRollout(_ row: TicketRow, _ db: Database) throws -> StagedRolloutTicket {
+        let teams = try TeamRow.fetchAll(try db.cachedStatement(sql: "SELECT * FROM ticket_teams WHERE ticket_id = ? ORDER BY position"), arguments: [row.id])
             .map { try $0.assignment() }
-        let ggus = try String.fetchAll(try db.cachedStatement(sql: "SELECT ggus_ticket FROM ggus_links WHERE ticket_id = ? ORDER BY position"), arguments: [id])
-        return StagedRolloutTicket(
-            id: TicketID(id), parent: TicketID(row["parent_id"]), release: componentRelease(row), links: links(row),
-            status: try RolloutStatus(stored: row["status"], table: "tickets", column: "status"), teams: teams,
-            outcome: try .storedIfAny(row["outcome"], table: "tickets", column: "outcome"), documentID: row["document_id"], summary: row["summary"],
-            ggusTickets: ggus, escalationDueAt: row["escalation_due_at"], escalationsSent: row["escalations_sent"],
-            lastEscalationAt: row["last_escalation_at"], allReportsAnnounced: row["all_reports_announced"], createdAt: row["created_at"])
+        let ggus = try String.fetchAll(try db.cachedStatement(sql: "SELECT ggus_ticket FROM ggus_links WHERE ticket_id = ? ORDER BY position"), arguments: [row.id])
+        return try row.stagedRollout(teams: teams, ggusTickets: ggus)
     }
 
     static func rowVersion(of ticket: TicketID, _ db: Database) throws -> Int? {
@@ -183,7 +158,7 @@ extension SQLiteTicketStore {
     // MARK: Messages, attachments, outbox
 
     static func seen(_ key: String, _ db: Database) throws -> Bool {
-        try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM messages_seen WHERE message_key = ?"), arguments: [key]) ?? false
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM messages_seen WHERE message_key = ?"), arguments: [key]) != nil
     }
 
     static func insert(_ message: SeenMessage, _ db: Database, at date: Date) throws {
@@ -239,7 +214,8 @@ extension SQLiteTicketStore {
     static func answerCount(to recipient: EmailAddress, since: Date, _ db: Database) throws -> Int {
         try Int.fetchOne(
             db.cachedStatement(sql: "SELECT COALESCE(SUM(answers), 0) FROM answer_counts WHERE recipient = ? AND minute > ?"),
-            arguments: [recipient.key, AnswerMinute.of(since)]) ?? 0
+            arguments: [recipient.key, AnswerMinute.of(since)]
+        ).storedRequired(table: "answer_counts", column: "answers")
     }
 }
 

@@ -20,11 +20,11 @@ extension SQLiteScope {
             try db.cachedStatement(sql: "UPDATE set_aside_total SET bytes = bytes + ? WHERE id = 1").execute(arguments: [message.bytes.count])
             var dropped: [SetAsideMessage] = []
             while try SQLiteTicketStore.setAsideBytes(db) > limit {
-                guard let oldest = try Row.fetchOne(
-                        db.cachedStatement(sql: "SELECT \(SQLiteTicketStore.setAsideColumns) FROM set_aside WHERE id <> ? ORDER BY id LIMIT 1"),
+                guard let oldest = try SetAsideRow.fetchOne(
+                        db.cachedStatement(sql: "SELECT \(SetAsideRow.selection) FROM set_aside WHERE id <> ? ORDER BY id LIMIT 1"),
                         arguments: [kept])
                 else { break }
-                let entry = SQLiteTicketStore.setAside(oldest, bytes: [])
+                let entry = try oldest.message()
                 try SQLiteTicketStore.deleteSetAside(entry.id!, size: entry.size, db)
                 dropped.append(entry)
             }
@@ -34,24 +34,26 @@ extension SQLiteScope {
 
     public func setAsideMessages() async throws -> [SetAsideMessage] {
         try await read { db in
-            try Row.fetchAll(db.cachedStatement(sql: "SELECT \(SQLiteTicketStore.setAsideColumns) FROM set_aside ORDER BY id")).map { SQLiteTicketStore.setAside($0, bytes: []) }
+            try SetAsideRow.fetchAll(db.cachedStatement(sql: "SELECT \(SetAsideRow.selection) FROM set_aside ORDER BY id")).map { try $0.message() }
         }
     }
 
     public func setAsideMessage(_ id: Int64) async throws -> SetAsideMessage? {
         try await read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT \(SQLiteTicketStore.setAsideColumns), data FROM set_aside WHERE id = ?"), arguments: [id])
-                .map { SQLiteTicketStore.setAside($0, bytes: [UInt8]($0["data"] as Data)) }
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(SetAsideRow.selection), data FROM set_aside WHERE id = ?"), arguments: [id])
+            else { return nil }
+            return try SetAsideRow(row: row).message(bytes: [UInt8](try row.decode(Data.self, forColumn: "data")))
         }
     }
 
     public func dropSetAside(_ id: Int64, forgettingSeen: Bool) async throws -> Bool {
         try await write { db in
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, message_key, size FROM set_aside WHERE id = ?"), arguments: [id])
+            guard let row = try SetAsideRow.fetchOne(db.cachedStatement(sql: "SELECT \(SetAsideRow.selection) FROM set_aside WHERE id = ?"), arguments: [id])
             else { return false }
-            try SQLiteTicketStore.deleteSetAside(id, size: row["size"], db)
+            let entry = try row.message()
+            try SQLiteTicketStore.deleteSetAside(id, size: entry.size, db)
             if forgettingSeen {
-                try db.cachedStatement(sql: "DELETE FROM messages_seen WHERE message_key = ?").execute(arguments: [row["message_key"] as String])
+                try db.cachedStatement(sql: "DELETE FROM messages_seen WHERE message_key = ?").execute(arguments: [entry.key])
             }
             return true
         }
@@ -59,17 +61,9 @@ extension SQLiteScope {
 }
 
 extension SQLiteTicketStore {
-    static let setAsideColumns = "id, message_key, sender, subject, reason, source, received_at, size, message_size"
-
-    static func setAside(_ row: Row, bytes: [UInt8]) -> SetAsideMessage {
-        SetAsideMessage(
-            id: row["id"], key: row["message_key"], sender: row["sender"], subject: row["subject"], reason: row["reason"],
-            source: row["source"], receivedAt: row["received_at"], bytes: bytes, size: row["size"],
-            messageSize: row["message_size"])
-    }
-
     static func setAsideBytes(_ db: Database) throws -> Int {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT bytes FROM set_aside_total WHERE id = 1")) ?? 0
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT bytes FROM set_aside_total WHERE id = 1"))
+            .storedRequired(table: "set_aside_total", column: "bytes")
     }
 
     static func deleteSetAside(_ id: Int64, size: Int, _ db: Database) throws {

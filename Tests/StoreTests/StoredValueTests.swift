@@ -72,7 +72,51 @@ struct UnknownValue: Sendable, CustomTestStringConvertible {
         UnknownValue(
             table: "ticket_teams", column: "answer", value: "maybe", write: "UPDATE ticket_teams SET answer = 'maybe'; UPDATE tickets SET row_version = row_version + 1",
             read: { _ = try await $0.load(TicketID(2)) }),
+        // A staged rollout without its parent: once a crash of the process on SQLite (a NULL read as a number).
+        UnknownValue(
+            table: "tickets", column: "parent_id", value: "NULL",
+            write: "UPDATE tickets SET parent_id = NULL, row_version = row_version + 1 WHERE queue = 'staged-rollout'",
+            read: { _ = try await $0.load(TicketID(2)) }),
+        UnknownValue(
+            table: "tickets", column: "owner", value: "NULL",
+            write: "UPDATE tickets SET owner = NULL, row_version = row_version + 1 WHERE queue = 'sw-rel'",
+            read: { _ = try await $0.load(TicketID(2)) }),
+        UnknownValue(
+            table: "set_aside", column: "size", value: "-1", write: "UPDATE set_aside SET size = -1",
+            read: { _ = try await $0.setAsideMessages() }),
+        // Bytes that are not whole four-byte hashes: once cut short in silence.
+        UnknownValue(
+            table: "outbox", column: "text_fingerprint", value: "3 bytes (not whole hashes)",
+            write: "UPDATE outbox SET text_fingerprint = substr(text_fingerprint, 1, 3) WHERE message_id = 'sent@test'",
+            read: { store in
+                let found = try await store.sentTextFingerprints(messageIDs: ["<sent@test>"], ticket: nil, recipient: nil, limit: 0)
+                #expect(found.count == 1)
+            }),
+        UnknownValue(
+            table: "attachments", column: "kind", value: "frobnicate",
+            write: """
+                INSERT INTO attachments (ticket_id, file_name, content_type, size, kind, well_named, data, received_at)
+                SELECT 2, 'a.txt', 'text/plain', 0, 'frobnicate', TRUE, data, created_at FROM outbox WHERE message_id = 'sent@test'
+                """,
+            read: { _ = try await $0.attachments(of: TicketID(2)) }),
+        // A UID past IMAP's 32 bits: once a crash of the process (a conversion that traps).
+        UnknownValue(
+            table: "mailbox_cursors", column: "last_uid", value: "4294967296", write: "UPDATE mailbox_cursors SET last_uid = 4294967296",
+            read: { _ = try await $0.cursor(of: "INBOX") }),
+        UnknownValue(
+            table: "directory_history", column: "action", value: "frobnicated",
+            write: "INSERT INTO directory_history (at, action, team, person, address) SELECT created_at, 'frobnicated', 't', '', '' FROM tickets WHERE id = 2",
+            read: { _ = try await UnknownValue.directory($0).directoryHistory(limit: 10) }),
+        UnknownValue(
+            table: "directory_snapshot", column: "snapshot", value: "{not a snapshot",
+            write: "INSERT INTO directory_snapshot (id, taken_at, snapshot) SELECT 1, created_at, '{not a snapshot' FROM tickets WHERE id = 2",
+            read: { _ = try await UnknownValue.directory($0).directorySnapshot() }),
     ]
+
+    /// The store's directory tables (every SQL driver keeps them).
+    static func directory(_ store: any TicketStore) throws -> any DirectoryStore {
+        try #require(store as? any DirectoryStore)
+    }
 }
 
 /// A value a store keeps by its name is read back as the value written, and a name this binary does not know is an
@@ -86,9 +130,18 @@ struct StoredValueTests {
         let (_, ticket) = try await test.staged()
         try await test.apply("assign NGI_IT-INFN-T1", to: ticket, as: "mario.david@lip.example.org", at: "2026-11-27 15:00")
         try await test.apply("accept NGI_IT-INFN-T1", to: ticket, as: "paolo.veronesi@cnaf.example.org", at: "2026-11-27 16:00")
+        let at = amsterdam("2026-11-27 17:00")
+        let sent = OutgoingMessage(
+            messageID: "sent@test", ticket: ticket, kind: .notification(.transcript), sender: EmailAddress("gw@example.org"),
+            recipients: [EmailAddress("someone@example.org")], data: Array("Subject: s\r\n\r\nthe words of a sent reply\r\n".utf8),
+            createdAt: at)
         try await store.recordSeen(
             SeenMessage(key: "<seen@test>", ticket: ticket, sender: nil, disposition: .message(.setAside, reason: "no ticket")),
-            at: amsterdam("2026-11-27 17:00"))
+            at: at, outbox: [sent])
+        _ = try await store.keepSetAside(
+            SetAsideMessage(key: "<aside@test>", sender: nil, subject: "s", reason: "no ticket", source: "stdin", receivedAt: at, bytes: [1, 2]),
+            limit: 1 << 20)
+        try await store.saveCursor(MailboxCursor(uidValidity: 7, lastUID: 9), of: "INBOX")
     }
 
     @Test("an unknown value written by raw SQL makes the read throw, naming it", arguments: [RawStore.sqlite, .postgresql], UnknownValue.all)
