@@ -2,6 +2,7 @@ import Foundation
 import MailGMime
 import RolloutCore
 import RolloutGateway
+import SignatureOpenPGP
 import SignatureSMIME
 import Testing
 
@@ -19,8 +20,10 @@ struct SignedMailTests {
         let ca: TestCA
 
         /// `escalate` needs a strong sender; Mario David manages ticket #12's stack.
-        /// - Parameter tokens: whether the gateway signs reply addresses (a secret file in the gateway section).
-        init(people: String = "", tokens: Bool = false) async throws {
+        /// - Parameters:
+        ///   - tokens: whether the gateway signs reply addresses (a secret file in the gateway section).
+        ///   - keyring: `inbound.openpgp.keyring`, checked beside S/MIME; nil: OpenPGP signatures are not checked.
+        init(people: String = "", tokens: Bool = false, keyring: String? = nil) async throws {
             ca = try TestCA.make()
             var gatewaySettings = ""
             if tokens {
@@ -29,11 +32,13 @@ struct SignedMailTests {
                 gatewaySettings = "  secret_file: \(secret)\n"
             }
             world = try await IngestWorld(
-                extra: "  smime:\n    ca_dir: \(ca.certificates)\n" + people, extraGateway: gatewaySettings,
+                extra: "  smime:\n    ca_dir: \(ca.certificates)\n" + people + (keyring.map { "  openpgp:\n    keyring: \($0)\n" } ?? ""),
+                extraGateway: gatewaySettings,
                 edit: { $0.replacingOccurrences(of: "strong_authentication: []", with: "strong_authentication: [escalate, resolve]") })
+            let openpgp = world.configuration.openpgp.map { [OpenPGPSignatureVerifier(settings: $0)] } ?? []
             ingest = Ingest(
                 gateway: world.gateway, parser: GMimeMailParser(),
-                verifier: SMIMESignatureVerifier(settings: world.configuration.smime))
+                verifier: SignatureVerifiers([SMIMESignatureVerifier(settings: world.configuration.smime)] + openpgp))
         }
 
         func history(_ action: HistoryAction) async throws -> [HistoryEntry] {
