@@ -21,7 +21,7 @@ final class GnuPGHome: Sendable {
         """
 
     init?(keyring: String) {
-        var template = Array((NSTemporaryDirectory() + "/rollout-gnupg-XXXXXX").utf8CString)
+        var template = Array((NSTemporaryDirectory() + "rollout-gnupg-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else { return nil }  // mode 0700
         path = String(cString: made)
         guard FileManager.default.createFile(atPath: path + "/gpg.conf", contents: Data(Self.configuration.utf8)) else { return nil }

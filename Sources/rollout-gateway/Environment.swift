@@ -116,7 +116,7 @@ extension Environment {
         do {
             return SigningMessageWriter(GMimeMessageWriter(), signer: try SMIMEMessageSigner(settings: settings))
         } catch {
-            throw ConfigurationError(file: configuration.file, key: "outbox.smime", line: nil, problem: error.description)
+            throw ConfigurationError(file: configuration.file, key: "outbox.smime", line: nil, problem: "\(error)")
         }
     }
 

@@ -66,16 +66,10 @@ struct OutboundSigningTests {
     func badKey() throws {
         let ca = try TestCA.make()
         let mismatched = try Self.settings(ca, key: "colleague")
-        #expect {
-            try SMIMEMessageSigner(settings: mismatched)
-        } throws: { error in
-            "\(error)" == "the key \(mismatched.keyFile) does not belong to the certificate \(mismatched.certificate)"
-        }
+        let mismatch = #expect(throws: SMIMEMessageSigner.SetupError.self) { try SMIMEMessageSigner(settings: mismatched) }
+        #expect(mismatch?.description == "the key \(mismatched.keyFile) does not belong to the certificate \(mismatched.certificate)")
         let missing = OutboxSigningSettings(certificate: mismatched.certificate, keyFile: "/nonexistent/gateway.key")
-        #expect {
-            try SMIMEMessageSigner(settings: missing)
-        } throws: { error in
-            "\(error)".hasPrefix("the key file /nonexistent/gateway.key cannot be read")
-        }
+        let unreadable = #expect(throws: SMIMEMessageSigner.SetupError.self) { try SMIMEMessageSigner(settings: missing) }
+        #expect(unreadable?.description.hasPrefix("the key file /nonexistent/gateway.key cannot be read") == true)
     }
 }
