@@ -9,7 +9,7 @@ final class GnuPGHome: Sendable {
     let path: String
     /// Why the keyring is not usable (cannot be read, holds no key), or nil.
     let problem: String?
-    /// Keys of the keyring that can never match a sender: they have no user ID with an e-mail address.
+    /// Keys of the keyring that can never match a sender: not revoked, yet without a user ID with an e-mail address.
     let keysWithoutAddress: [String]
 
     static let configuration = """
@@ -42,6 +42,6 @@ final class GnuPGHome: Sendable {
         else {
             return ("the OpenPGP keyring \(keyring) holds no public key GnuPG can read (inbound.openpgp.keyring)", [])
         }
-        return (nil, context.keys().filter { $0.addresses.isEmpty }.map(\.fingerprint))
+        return (nil, context.keys().filter { !$0.revoked && $0.addresses.isEmpty }.map(\.fingerprint))
     }
 }

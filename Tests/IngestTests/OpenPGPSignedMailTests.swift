@@ -51,7 +51,7 @@ struct OpenPGPSignedMailTests {
     func genuine() async throws {
         let (signed, keys) = try await Self.world()
         defer { signed.world.cleanUp() }
-        let raw = try Self.signedMail(keys, ["outcome accept", "resolve", "", "Mario"] + SignedMailTests.quoting())
+        let raw = try Self.signedMail(keys, ["outcome reject", "docid EGI-doc-1", "resolve", "", "Mario"] + SignedMailTests.quoting())
 
         let analysis = try await signed.ingest.analyze(raw)
         #expect(analysis.token == nil && analysis.classification.authentication.strongBasis == nil)
@@ -63,7 +63,7 @@ struct OpenPGPSignedMailTests {
         #expect(!analysis.message.attachments.contains { $0.fileName == "OpenPGP_signature.asc" })
 
         let outcome = try await signed.ingest.ingest(raw)
-        #expect(outcome.results.map(\.status) == [.applied, .applied], "\(outcome.results.map(\.message))")
+        #expect(outcome.results.map(\.status) == [.applied, .applied, .applied], "\(outcome.results.map(\.message))")
         let resolved = try #require(try await signed.history(.status).last)
         #expect(resolved.authentication == .strong && resolved.basis == .signature)
         #expect(resolved.detail.hasSuffix("(signed by \(Self.managerUserID), issued by OpenPGP key \(fingerprint))"), "\(resolved.detail)")

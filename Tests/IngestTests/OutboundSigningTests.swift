@@ -33,7 +33,7 @@ struct OutboundSigningTests {
         for message in messages {
             let text = String(decoding: message.data, as: UTF8.self)
             #expect(text.contains("Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=sha-256;"))
-            #expect(text.contains("Message-ID: <\(message.messageID)>"))
+            #expect(text.contains("Message-Id: <\(message.messageID)>"))
             // openssl finds the gateway's certificate in the signature and its chain to the test CA's root.
             let verified = String(decoding: try TestCA.run("/usr/bin/openssl", ["cms", "-verify", "-CApath", ca.certificates, "-inform", "SMIME"], input: message.data), as: UTF8.self)
             #expect(verified.contains("Content-Type: text/plain"))
