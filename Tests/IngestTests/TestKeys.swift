@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TestSupport
 
 /// The OpenPGP signed-mail tests' keys (issue 23), made once per test run by make-test-keys.sh with the gpg CLI,
@@ -32,16 +33,21 @@ struct TestKeys: Sendable {
 
     /// An armored detached signature by `person` over exactly `content` (binary: no canonicalisation by gpg), made
     /// on the morning of the tests' day — the expired key's in January 2025, while it was valid.
+    /// One signature at a time, and gpg's agent stopped after each: no test run leaves a gpg-agent behind.
     func detachedSignature(of content: [UInt8], by person: String) throws -> [UInt8] {
         let input = NSTemporaryDirectory() + "test-keys-input-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: input) }
         FileManager.default.createFile(atPath: input, contents: Data(content))
         let time = person == "expired" ? "20250110T120000!" : "20251201T080000!"
-        return try TestCA.run(
-            "/usr/bin/gpg",
-            [
-                "--homedir", folder + "/signing", "--batch", "--quiet", "--no-tty", "--faked-system-time", time,
-                "--local-user", try fingerprint(person), "--armor", "--output", "-", "--detach-sign", input,
-            ])
+        let arguments = [
+            "--homedir", folder + "/signing", "--batch", "--quiet", "--no-tty", "--faked-system-time", time,
+            "--local-user", try fingerprint(person), "--armor", "--output", "-", "--detach-sign", input,
+        ]
+        return try Self.signing.withLock { _ throws(TestCAError) in
+            defer { _ = try? TestCA.run("/usr/bin/gpgconf", ["--homedir", folder + "/signing", "--kill", "gpg-agent"]) }
+            return try TestCA.run("/usr/bin/gpg", arguments)
+        }
     }
+
+    private static let signing = Mutex(())
 }

@@ -32,3 +32,4 @@ sed 's/^:-----/-----/' "$folder/signing/openpgp-revocs.d/$(cat "$folder/revoked.
 gpg --homedir "$folder/public" --batch --quiet --import "$folder/revocation.asc"
 gpg --homedir "$folder/public" --batch --export --armor "${fingerprints[@]}" >"$folder/keyring.asc"
 gpgconf --homedir "$folder/public" --kill all
+gpgconf --homedir "$folder/signing" --kill all
