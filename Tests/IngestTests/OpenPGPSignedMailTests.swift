@@ -101,18 +101,7 @@ struct OpenPGPSignedMailTests {
         let (signed, keys) = try await Self.world()
         defer { signed.world.cleanUp() }
         let inner = try Self.signedBody(keys, ["thanks, all fine here", "", "Mario"] + SignedMailTests.quoting())
-        let raw =
-            Array(
-                (SignedMailTests.headers() + "Content-Type: multipart/mixed; boundary=\"wrapper\"\r\n\r\n--wrapper\r\n"
-                    + "Content-Type: text/plain\r\n\r\nescalate\r\n\r\n--wrapper\r\n").utf8) + inner
-            + Array("\r\n--wrapper\r\nContent-Type: text/plain\r\n\r\nescalate\r\n-- \r\nEA list footer\r\n--wrapper--\r\n".utf8)
-        let analysis = try await signed.ingest.analyze(raw)
-        #expect(analysis.basis == .signature)
-        #expect(analysis.reply.newLines.joined(separator: "\n").contains("thanks, all fine here"))
-        #expect(!analysis.reply.newLines.contains("escalate"))
-        let outcome = try await signed.ingest.ingest(raw)
-        #expect(outcome.results.isEmpty)
-        #expect(try await signed.history(.escalation).isEmpty)
+        try await SignedMailTests().expectOnlySignedWords(SignedMailTests.insideUnsignedWrapper(inner), in: signed)
     }
 
     @Test("a genuine signed mail sent again under a new Message-ID and Date is the same mail: recorded as a duplicate")

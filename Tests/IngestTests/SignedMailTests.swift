@@ -226,17 +226,27 @@ struct SignedMailTests {
         let signed = try await SignedWorld()
         defer { signed.world.cleanUp() }
         let inner = try Self.thunderbirdBody(signed.ca, ["thanks, all fine here", "", "Mario"] + Self.quoting())
-        let raw =
-            Array(
-                (Self.headers() + "Content-Type: multipart/mixed; boundary=\"wrapper\"\r\n\r\n--wrapper\r\n"
-                    + "Content-Type: text/plain\r\n\r\nescalate\r\n\r\n--wrapper\r\n").utf8) + inner
+        try await expectOnlySignedWords(Self.insideUnsignedWrapper(inner), in: signed)
+    }
+
+    /// A reply whose signed entity `inner` sits between two unsigned parts that say `escalate` (a forwarder's note, a
+    /// list footer).
+    static func insideUnsignedWrapper(_ inner: [UInt8]) -> [UInt8] {
+        Array(
+            (headers() + "Content-Type: multipart/mixed; boundary=\"wrapper\"\r\n\r\n--wrapper\r\n"
+                + "Content-Type: text/plain\r\n\r\nescalate\r\n\r\n--wrapper\r\n").utf8) + inner
             + Array("\r\n--wrapper\r\nContent-Type: text/plain\r\n\r\nescalate\r\n-- \r\nEA list footer\r\n--wrapper--\r\n".utf8)
+    }
+
+    /// The signed words (`thanks, all fine here`) are read, strong by signature; the `escalate` outside is not.
+    func expectOnlySignedWords(_ raw: [UInt8], in signed: SignedWorld, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let analysis = try await signed.ingest.analyze(raw)
-        #expect(analysis.basis == .signature)
-        #expect(analysis.reply.newLines.joined(separator: "\n").contains("thanks, all fine here"))
+        #expect(analysis.basis == .signature, sourceLocation: sourceLocation)
+        #expect(analysis.reply.newLines.joined(separator: "\n").contains("thanks, all fine here"), sourceLocation: sourceLocation)
+        #expect(!analysis.reply.newLines.contains("escalate"), sourceLocation: sourceLocation)
         let outcome = try await signed.ingest.ingest(raw)
-        #expect(outcome.results.isEmpty)
-        #expect(try await signed.history(.escalation).isEmpty)
+        #expect(outcome.results.isEmpty, sourceLocation: sourceLocation)
+        #expect(try await signed.history(.escalation).isEmpty, sourceLocation: sourceLocation)
     }
 
     @Test("a genuine signed mail sent again under a new Message-ID and Date is the same mail: recorded as a duplicate")

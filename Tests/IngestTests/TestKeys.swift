@@ -9,16 +9,7 @@ struct TestKeys: Sendable {
     let folder: String
     var keyring: String { folder + "/keyring.asc" }
 
-    static let shared: Result<TestKeys, TestCAError> = {
-        let folder = NSTemporaryDirectory() + "rollout-test-keys-" + UUID().uuidString
-        let script = repository.appendingPathComponent("Tests/IngestTests/make-test-keys.sh").path
-        do throws(TestCAError) {
-            try TestCA.run("/bin/bash", [script, folder])
-            return .success(TestKeys(folder: folder))
-        } catch {
-            return .failure(error)
-        }
-    }()
+    static let shared: Result<TestKeys, TestCAError> = TestCA.made(by: "make-test-keys.sh", in: "rollout-test-keys-").map(TestKeys.init)
 
     /// The shared keys, or the reason they could not be made (which fails the test).
     static func make() throws -> TestKeys { try shared.get() }
