@@ -67,6 +67,9 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // S/MIME signatures (issue 23) over OpenSSL's CMS, against the IGTF CA directory.
         .target(name: "SignatureSMIME", dependencies: ["RolloutCore", "RolloutGateway", "COpenSSL"]),
+        .systemLibrary(name: "CGPGME", pkgConfig: "gpgme", providers: [.apt(["libgpgme-dev"])]),
+        // OpenPGP signatures (issue 23) over GPGME, against the operator's keyring in a private GnuPG home.
+        .target(name: "SignatureOpenPGP", dependencies: ["RolloutCore", "RolloutGateway", "CGPGME"]),
         // Organizational domains for relaxed DKIM alignment (`inbound.dkim_alignment: relaxed`) over libpsl.
         .target(name: "PublicSuffixPSL", dependencies: ["RolloutCore", "CPSL"]),
         // MIME parsing (and later building) over GMime 3; HTML-only mail read through libxml2's HTML parser.
@@ -104,7 +107,7 @@ let package = Package(
             name: "rollout-gateway",
             dependencies: [
                 "RolloutCore", "RolloutGateway", "StoreSQLite", "StoreMemory", "StorePostgres", "MailMaildir", "MailGMime", "MailCurl",
-                "PublicSuffixPSL", "ArchiveZIP", "DowntimesGOCDB", "DirectoryLDAP", "SignatureSMIME", "WebView",
+                "PublicSuffixPSL", "ArchiveZIP", "DowntimesGOCDB", "DirectoryLDAP", "SignatureSMIME", "SignatureOpenPGP", "WebView",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -129,9 +132,9 @@ let package = Package(
             name: "IngestTests",
             dependencies: [
                 "RolloutCore", "RolloutGateway", "StoreSQLite", "MailGMime", "MailMaildir", "TestSupport", "ArchiveZIP",
-                "SignatureSMIME", "WebView", .product(name: "InMemoryLogging", package: "swift-log"),
+                "SignatureSMIME", "SignatureOpenPGP", "WebView", .product(name: "InMemoryLogging", package: "swift-log"),
             ],
-            exclude: ["make-test-ca.sh"]),
+            exclude: ["make-test-ca.sh", "make-test-keys.sh"]),
         .testTarget(name: "MailGMimeTests", dependencies: ["MailGMime", "RolloutCore"]),
         .testTarget(name: "PublicSuffixPSLTests", dependencies: ["PublicSuffixPSL", "RolloutCore"]),
         // Tests against real servers on loopback (smtp-sink, aiosmtpd, Dovecot, PostgreSQL), started by Tests/servers.

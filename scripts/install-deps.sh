@@ -11,10 +11,12 @@ set -euo pipefail
 
 packages=(libsqlite3-dev libcurl4-openssl-dev libgmime-3.0-dev libxml2-dev libpsl-dev libldap-dev pkg-config)
 packages+=(libssl-dev)  # S/MIME signatures (issue 23): OpenSSL's CMS through the COpenSSL shim
+packages+=(libgpgme-dev)  # OpenPGP signatures (issue 23): GPGME through the CGPGME shim, against a private GNUPGHOME
 if [[ "${1:-}" == "--test" ]]; then
     packages+=(postfix python3-aiosmtpd dovecot-imapd isync systemd sqlite3 postgresql python3-authres python3-pip)
     packages+=(slapd ldap-utils)  # the directory tests: their own slapd on loopback (slapadd, slapd -f), ldapmodify
     packages+=(openssl)  # the signed-mail tests make their test CA and sign with the openssl CLI
+    packages+=(gnupg)  # the OpenPGP signed-mail tests make their keys and sign with the gpg CLI (the gateway runs gpg through GPGME)
     packages+=(chromium python3-websockets)  # the web view's browser tests: headless Chromium driven over DevTools
 fi
 

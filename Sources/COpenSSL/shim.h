@@ -70,4 +70,14 @@ static inline long long COpenSSL_signing_time(CMS_ContentInfo *cms) {
 
 static inline unsigned int COpenSSL_flags_binary_no_signer_verify(void) { return CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY; }
 
+/* Outbound signing (outbox.smime): a detached signature over the exact bytes, the chain's certificates with it. */
+static inline unsigned int COpenSSL_flags_detached_binary(void) { return CMS_DETACHED | CMS_BINARY; }
+static inline STACK_OF(X509) *COpenSSL_certificates_new(void) { return sk_X509_new_null(); }
+/* Takes over `certificate` (freed with the stack), also when it cannot be added. */
+static inline int COpenSSL_certificates_push(STACK_OF(X509) *stack, X509 *certificate) {
+    if (sk_X509_push(stack, certificate) > 0) return 1;
+    X509_free(certificate);
+    return 0;
+}
+
 #endif

@@ -28,10 +28,12 @@ public struct SMIMESignatureVerifier: SignatureVerifier {
         self.profileCAs = fingerprints
     }
 
+    public var schemes: Set<SignedPart.Scheme> { [.smime] }
+
     public func verify(_ part: SignedPart, at arrival: Date) -> SignatureVerdict {
         ERR_clear_error()
         defer { ERR_clear_error() }
-        guard part.scheme == .smime else { return .refused("OpenPGP signatures are not checked by this gateway yet") }
+        guard part.scheme == .smime else { return .refused("this verifier checks S/MIME signatures only") }
         switch check(part, at: arrival) {
         case .success(let signature): return .verified(signature)
         case .failure(let refusal): return .refused(refusal.reason)

@@ -8,6 +8,7 @@ import MailMaildir
 import PublicSuffixPSL
 import RolloutCore
 import RolloutGateway
+import SignatureOpenPGP
 import SignatureSMIME
 import StoreMemory
 import StorePostgres
@@ -26,7 +27,7 @@ struct Environment {
     let configured: GatewayConfiguration
     private let templates: TemplateLibrary
     private let options: GlobalOptions
-    /// Checks signed mail against the IGTF CA directory (`inbound.smime`), when `inbound.strong_by` lists `signature`.
+    /// Checks signed mail against the IGTF CA directory (`inbound.smime`) and the OpenPGP keyring (`inbound.openpgp`), when `inbound.strong_by` lists `signature`.
     let signatureVerifier: (any SignatureVerifier)?
 
     /// - Parameter groupCommits: the store syncs on its `flush()` instead of on every commit.
@@ -63,13 +64,16 @@ struct Environment {
             configuration: configuration, store: store,
             hooks: ProcessHookRunner(commands: configuration.hooks, timeoutSeconds: configuration.hookTimeoutSeconds),
             clock: clock, templates: templates, logger: logger,
-            signer: try configuration.replyAddressSigner(), writer: GMimeMessageWriter(),
+            signer: try configuration.replyAddressSigner(), writer: try Self.messageWriter(configuration),
             organizationalDomains: try Self.organizationalDomains(configuration)
         ).probing(Self.betaDowntimeProbe(configuration))
         gateway.archiver = ZIPArchiveWriter()
         self.gateway = gateway
         signatureVerifier =
-            configuration.strongBases.contains(.signature) ? SMIMESignatureVerifier(settings: configuration.smime) : nil
+            configuration.strongBases.contains(.signature)
+            ? SignatureVerifiers(
+                [SMIMESignatureVerifier(settings: configuration.smime)] + (configuration.openpgp.map { [OpenPGPSignatureVerifier(settings: $0)] } ?? []))
+            : nil
     }
 
     /// Mail in, with the parser and signature verifier of this installation.
@@ -103,6 +107,17 @@ extension Environment {
         let fetch = HTTPFetch(caFile: settings.caFile, clientCertificateFile: settings.certificateFile, clientKeyFile: settings.keyFile)
         return BetaDowntimeProbe(
             source: GOCDBClient(url: settings.url, fetch: fetch), sites: settings.sites, serviceTypes: settings.serviceTypes)
+    }
+
+    /// GMime's writer, signing with the gateway's certificate when `outbox.smime` is set; a key that cannot be read
+    /// or does not belong to the certificate is a configuration error (exit 78), not mail that silently goes unsigned.
+    static func messageWriter(_ configuration: GatewayConfiguration) throws -> any MessageWriter {
+        guard let settings = configuration.outboxSigning else { return GMimeMessageWriter() }
+        do {
+            return SigningMessageWriter(GMimeMessageWriter(), signer: try SMIMEMessageSigner(settings: settings))
+        } catch {
+            throw ConfigurationError(file: configuration.file, key: "outbox.smime", line: nil, problem: "\(error)")
+        }
     }
 
     /// The Public Suffix List (libpsl) when `inbound.dkim_alignment: relaxed` asks for it; an error when libpsl has

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RolloutCore
 import RolloutGateway
+import SignatureOpenPGP
 
 struct TickCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -101,7 +102,9 @@ struct ConfigCommand: AsyncParsableCommand {
                 print("  store \(store); outbox \(configuration.outboxMaildir ?? "(none)")")
                 print("  \(configuration.workflow.routing.rules.count) notification rules, \(templates.names.count) templates")
                 let caListing = try? FileManager.default.contentsOfDirectory(atPath: configuration.smime.caDirectory)
-                for warning in configuration.warnings + configuration.smimeCRLWarnings(caDirectoryListing: caListing) {
+                _ = try Environment.messageWriter(configuration)
+                let keyringWarnings = configuration.openpgp.map { OpenPGPSignatureVerifier(settings: $0).warnings } ?? []
+                for warning in configuration.warnings + configuration.smimeCRLWarnings(caDirectoryListing: caListing) + keyringWarnings {
                     print("warning: \(warning)")
                 }
                 if connect {

@@ -2,6 +2,7 @@ import Foundation
 import MailGMime
 import RolloutCore
 import RolloutGateway
+import SignatureOpenPGP
 import SignatureSMIME
 import Testing
 
@@ -19,8 +20,10 @@ struct SignedMailTests {
         let ca: TestCA
 
         /// `escalate` needs a strong sender; Mario David manages ticket #12's stack.
-        /// - Parameter tokens: whether the gateway signs reply addresses (a secret file in the gateway section).
-        init(people: String = "", tokens: Bool = false) async throws {
+        /// - Parameters:
+        ///   - tokens: whether the gateway signs reply addresses (a secret file in the gateway section).
+        ///   - keyring: `inbound.openpgp.keyring`, checked beside S/MIME; nil: OpenPGP signatures are not checked.
+        init(people: String = "", tokens: Bool = false, keyring: String? = nil) async throws {
             ca = try TestCA.make()
             var gatewaySettings = ""
             if tokens {
@@ -29,11 +32,13 @@ struct SignedMailTests {
                 gatewaySettings = "  secret_file: \(secret)\n"
             }
             world = try await IngestWorld(
-                extra: "  smime:\n    ca_dir: \(ca.certificates)\n" + people, extraGateway: gatewaySettings,
+                extra: "  smime:\n    ca_dir: \(ca.certificates)\n" + people + (keyring.map { "  openpgp:\n    keyring: \($0)\n" } ?? ""),
+                extraGateway: gatewaySettings,
                 edit: { $0.replacingOccurrences(of: "strong_authentication: []", with: "strong_authentication: [escalate, resolve]") })
+            let openpgp = world.configuration.openpgp.map { [OpenPGPSignatureVerifier(settings: $0)] } ?? []
             ingest = Ingest(
                 gateway: world.gateway, parser: GMimeMailParser(),
-                verifier: SMIMESignatureVerifier(settings: world.configuration.smime))
+                verifier: SignatureVerifiers([SMIMESignatureVerifier(settings: world.configuration.smime)] + openpgp))
         }
 
         func history(_ action: HistoryAction) async throws -> [HistoryEntry] {
@@ -221,17 +226,27 @@ struct SignedMailTests {
         let signed = try await SignedWorld()
         defer { signed.world.cleanUp() }
         let inner = try Self.thunderbirdBody(signed.ca, ["thanks, all fine here", "", "Mario"] + Self.quoting())
-        let raw =
-            Array(
-                (Self.headers() + "Content-Type: multipart/mixed; boundary=\"wrapper\"\r\n\r\n--wrapper\r\n"
-                    + "Content-Type: text/plain\r\n\r\nescalate\r\n\r\n--wrapper\r\n").utf8) + inner
+        try await expectOnlySignedWords(Self.insideUnsignedWrapper(inner), in: signed)
+    }
+
+    /// A reply whose signed entity `inner` sits between two unsigned parts that say `escalate` (a forwarder's note, a
+    /// list footer).
+    static func insideUnsignedWrapper(_ inner: [UInt8]) -> [UInt8] {
+        Array(
+            (headers() + "Content-Type: multipart/mixed; boundary=\"wrapper\"\r\n\r\n--wrapper\r\n"
+                + "Content-Type: text/plain\r\n\r\nescalate\r\n\r\n--wrapper\r\n").utf8) + inner
             + Array("\r\n--wrapper\r\nContent-Type: text/plain\r\n\r\nescalate\r\n-- \r\nEA list footer\r\n--wrapper--\r\n".utf8)
+    }
+
+    /// The signed words (`thanks, all fine here`) are read, strong by signature; the `escalate` outside is not.
+    func expectOnlySignedWords(_ raw: [UInt8], in signed: SignedWorld, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let analysis = try await signed.ingest.analyze(raw)
-        #expect(analysis.basis == .signature)
-        #expect(analysis.reply.newLines.joined(separator: "\n").contains("thanks, all fine here"))
+        #expect(analysis.basis == .signature, sourceLocation: sourceLocation)
+        #expect(analysis.reply.newLines.joined(separator: "\n").contains("thanks, all fine here"), sourceLocation: sourceLocation)
+        #expect(!analysis.reply.newLines.contains("escalate"), sourceLocation: sourceLocation)
         let outcome = try await signed.ingest.ingest(raw)
-        #expect(outcome.results.isEmpty)
-        #expect(try await signed.history(.escalation).isEmpty)
+        #expect(outcome.results.isEmpty, sourceLocation: sourceLocation)
+        #expect(try await signed.history(.escalation).isEmpty, sourceLocation: sourceLocation)
     }
 
     @Test("a genuine signed mail sent again under a new Message-ID and Date is the same mail: recorded as a duplicate")

@@ -39,9 +39,11 @@ struct IngestWorld {
     ///   - routing: rules put first into the demo's `notifications:` list (`  - when: …\n    to: […]\n`).
     ///   - edit: a last change to the configuration text.
     ///   - groupCommits, busyTimeout: the store's (``SQLiteTicketStore/init(path:busyTimeout:maxDeliveryAttempts:groupCommits:clock:)``).
+    ///   - writer: how composed mail becomes bytes (a ``SigningMessageWriter`` for `outbox.smime`).
     init(
         extra: String = "", extraGateway: String = "", routing: String = "", edit: (String) -> String = { $0 },
-        hooks: any HookRunner = NoHooks(), groupCommits: Bool = false, busyTimeout: TimeInterval = 5
+        hooks: any HookRunner = NoHooks(), groupCommits: Bool = false, busyTimeout: TimeInterval = 5,
+        writer: any MessageWriter = GMimeMessageWriter()
     ) async throws {
         folder = NSTemporaryDirectory() + "rollout-ingest-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -59,7 +61,7 @@ struct IngestWorld {
         var gateway = Gateway(
             configuration: configuration, store: store, hooks: hooks, clock: DateSource { clock.now },
             templates: try TemplateLibrary(), logger: Logger(label: "test") { _ in handler },
-            signer: try configuration.replyAddressSigner(), writer: GMimeMessageWriter())
+            signer: try configuration.replyAddressSigner(), writer: writer)
         gateway.archiver = ZIPArchiveWriter()
         self.gateway = gateway
         ingest = Ingest(gateway: gateway, parser: GMimeMailParser())

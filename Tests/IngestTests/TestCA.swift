@@ -8,16 +8,19 @@ struct TestCA: Sendable {
     let folder: String
     var certificates: String { folder + "/certificates" }
 
-    static let shared: Result<TestCA, TestCAError> = {
-        let folder = NSTemporaryDirectory() + "rollout-test-ca-" + UUID().uuidString
-        let script = repository.appendingPathComponent("Tests/IngestTests/make-test-ca.sh").path
+    static let shared: Result<TestCA, TestCAError> = made(by: "make-test-ca.sh", in: "rollout-test-ca-").map(TestCA.init)
+
+    /// A fresh folder named `prefix…` under the temporary directory, filled by the script Tests/IngestTests/`script`.
+    static func made(by script: String, in prefix: String) -> Result<String, TestCAError> {
+        let folder = NSTemporaryDirectory() + prefix + UUID().uuidString
+        let path = repository.appendingPathComponent("Tests/IngestTests/\(script)").path
         do throws(TestCAError) {
-            try run("/bin/bash", [script, folder])
-            return .success(TestCA(folder: folder))
+            try run("/bin/bash", [path, folder])
+            return .success(folder)
         } catch {
             return .failure(error)
         }
-    }()
+    }
 
     /// The shared PKI, or the reason it could not be made (which fails the test).
     static func make() throws -> TestCA { try shared.get() }

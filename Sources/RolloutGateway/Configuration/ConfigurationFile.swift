@@ -64,8 +64,9 @@ struct ConfigurationFile: Decodable {
         var perTicketPerHour: Int?
         var relaysPerSenderPerHour: Int?
         var maxAttachmentBytes: Int?
+        var smime: OutboxSMIME?
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case maxAttachmentBytes = "max_attachment_bytes"
+            case maxAttachmentBytes = "max_attachment_bytes", smime
             case maildir, maxAttempts = "max_attempts", perRecipientPerHour = "per_recipient_per_hour"
             case perTicketPerHour = "per_ticket_per_hour"
             case relaysPerSenderPerHour = "relays_per_sender_per_hour"
@@ -78,6 +79,7 @@ struct ConfigurationFile: Decodable {
             perTicketPerHour = try c.decodeIfPresent(Int.self, forKey: .perTicketPerHour)
             relaysPerSenderPerHour = try c.decodeIfPresent(Int.self, forKey: .relaysPerSenderPerHour)
             maxAttachmentBytes = try c.decodeIfPresent(Int.self, forKey: .maxAttachmentBytes)
+            smime = try c.decodeIfPresent(OutboxSMIME.self, forKey: .smime)
         }
     }
 
@@ -137,8 +139,9 @@ struct ConfigurationFile: Decodable {
         var maxAge: String?
         var listHosts: [String]?
         var smime: SMIME?
+        var openpgp: OpenPGP?
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case smime
+            case smime, openpgp
             case trustedAuthservIDs = "trusted_authserv_ids", internalHosts = "internal_hosts", strongBy = "strong_by"
             case dkimAlignment = "dkim_alignment"
             case maxMessageBytes = "max_message_bytes"
@@ -159,6 +162,7 @@ struct ConfigurationFile: Decodable {
             maxAge = try c.decodeIfPresent(String.self, forKey: .maxAge)
             listHosts = try c.decodeIfPresent([String].self, forKey: .listHosts)
             smime = try c.decodeIfPresent(SMIME.self, forKey: .smime)
+            openpgp = try c.decodeIfPresent(OpenPGP.self, forKey: .openpgp)
         }
     }
 

@@ -28,6 +28,7 @@ extension GatewayConfiguration {
         self.secretFiles = try Self.secretFiles(raw.gateway, path: path)
         self.store = try Self.store(raw.store, path: path)
         self.outboxMaildir = raw.outbox?.maildir.map(path)
+        self.outboxSigning = Self.outboxSigning(raw.outbox?.smime, path: path)
         self.maxDeliveryAttempts = raw.outbox?.maxAttempts ?? 10
         self.templatesDirectory = raw.templates.map(path)
         self.perRecipientPerHour = try Self.positive(raw.outbox?.perRecipientPerHour, default: Self.defaultPerRecipientPerHour, ["outbox", "per_recipient_per_hour"])
@@ -55,6 +56,7 @@ extension GatewayConfiguration {
                 return basis
             })
         self.smime = try Self.smime(raw.inbound?.smime, path: path)
+        self.openpgp = try Self.openpgp(raw.inbound?.openpgp, path: path)
         self.maxMessageBytes = try Self.positive(raw.inbound?.maxMessageBytes, default: 25 << 20, ["inbound", "max_message_bytes"])
         self.repliesPerHour = try Self.positive(raw.inbound?.repliesPerHour, default: 20, ["inbound", "replies_per_hour"])
         self.setAsideMaxBytes = try Self.positive(raw.inbound?.setAsideMaxBytes, default: 256 << 20, ["inbound", "set_aside_max_bytes"])

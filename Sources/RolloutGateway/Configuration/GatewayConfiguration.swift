@@ -21,6 +21,8 @@ public struct GatewayConfiguration: Sendable {
         return ""
     }
     public var outboxMaildir: String?
+    /// The certificate and key the gateway signs its own mail with (`outbox.smime`); nil: its mail goes unsigned.
+    public var outboxSigning: OutboxSigningSettings?
     public var maxDeliveryAttempts: Int
     /// `outbox.max_attachment_bytes`: the largest file sent by mail (the report bundle answering `bundle`); a larger
     /// one is answered with how to fetch it.
@@ -63,6 +65,8 @@ public struct GatewayConfiguration: Sendable {
     public var strongBases: Set<AuthenticationBasis>
     /// How S/MIME signatures are checked (`inbound.smime`).
     public var smime: SMIMESettings
+    /// How OpenPGP signatures are checked (`inbound.openpgp`); nil: they are not, and such mail counts as unsigned.
+    public var openpgp: OpenPGPSettings?
     /// How old a mail may be when it arrives and still carry commands that need a strong sender (`inbound.max_age`).
     public var maxMessageAge: TimeInterval
     /// The EA lists' sending hosts (`inbound.list_hosts`, addresses): a copy our MTA took from one of them came

@@ -2,10 +2,13 @@ import Foundation
 import RolloutCore
 
 /// The signature-checking port (issue 23): a signed part and the message's arrival in, the signer or why not out.
-/// An adapter per technology (OpenSSL's CMS for S/MIME); it decides only whether the signature is valid and from
-/// a trusted, in-namespace certificate, never whether the signer is the sender (``Ingest`` does, from the
-/// configuration).
+/// An adapter per technology (OpenSSL's CMS for S/MIME, GPGME for OpenPGP; ``SignatureVerifiers`` picks by scheme);
+/// it decides only whether the signature is valid and from a trusted certificate or key, never whether the signer is
+/// the sender (``Ingest`` does, from the configuration).
 public protocol SignatureVerifier: Sendable {
+    /// The signature technologies it checks; a part of another scheme is not looked at (the mail counts as unsigned).
+    var schemes: Set<SignedPart.Scheme> { get }
+
     /// Checks `part` as it stood at `arrival` (certificate validity and revocation at that time).
     func verify(_ part: SignedPart, at arrival: Date) -> SignatureVerdict
 }
@@ -19,8 +22,10 @@ public enum SignatureVerdict: Sendable, Equatable {
 
 /// A valid signature: who signed, and exactly what they signed.
 public struct VerifiedSignature: Sendable, Equatable {
+    /// S/MIME: the certificate's subject and issuer; OpenPGP: the key's user ID and fingerprint.
     public var signer: SignerIdentity
-    /// The addresses the certificate names (`rfc822Name` in subjectAltName, `emailAddress` in the subject).
+    /// The addresses the certificate names (`rfc822Name` in subjectAltName, `emailAddress` in the subject), or the
+    /// e-mail addresses of the key's valid user IDs.
     public var addresses: [EmailAddress]
     /// The signed entity (a MIME entity: headers and body) as it was signed; the only words that count.
     public var content: [UInt8]

@@ -72,11 +72,14 @@ public struct Explanation: Codable, Sendable, Equatable {
     @NullWhenAbsent public var problem: String?
     /// Whether the sender would get an answer (transcript or error reply).
     public var answer: Bool
-    /// A valid signature's signer: the certificate's subject and issuer (one-line DNs); null without one.
+    /// A valid signature's signer: the certificate's subject and issuer (one-line DNs), or the OpenPGP key's user ID
+    /// and `OpenPGP key <fingerprint>`; null without one.
     @NullWhenAbsent public var signer: String? = nil
     @NullWhenAbsent public var signerIssuer: String? = nil
     /// Why the message's signature was not accepted (the message is then weak); null when it was, or none was there.
     @NullWhenAbsent public var signatureProblem: String? = nil
+    /// A signature the gateway does not check (OpenPGP without `inbound.openpgp`): the mail counted as unsigned.
+    @NullWhenAbsent public var signatureUnchecked: String? = nil
 
     /// The canonical words of a command: teams as `ea-<NGI>-<Site-name>`.
     static func words(_ command: Command) -> [String] {
@@ -161,6 +164,7 @@ extension Ingest.Analysis {
         explanation.signer = signature?.signer?.subject
         explanation.signerIssuer = signature?.signer?.issuer
         explanation.signatureProblem = signature?.refusal
+        explanation.signatureUnchecked = uncheckedSignature
         return explanation
     }
 

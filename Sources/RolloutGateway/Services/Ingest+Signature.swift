@@ -6,10 +6,14 @@ extension Ingest {
     /// `signature`; a valid signature also makes its part the only words that count (text outside it — a list
     /// footer, a forwarder's note — is never commands); a signature not accepted, or by someone else than the
     /// sender, makes the message weak, and says why. Signatures are looked at only when a verifier is at hand and
-    /// `inbound.strong_by` lists `signature`; OpenPGP parts wait for their verifier.
+    /// `inbound.strong_by` lists `signature`; parts of a scheme the verifier does not check (OpenPGP without
+    /// `inbound.openpgp`) leave the mail unsigned, and say so.
     func checkSignature(_ analysis: inout Analysis) {
         guard let verifier, configuration.strongBases.contains(.signature), analysis.classification.kind == .reply else { return }
-        let parts = analysis.message.signedParts.filter { $0.scheme == .smime }
+        let parts = analysis.message.signedParts.filter { verifier.schemes.contains($0.scheme) }
+        if parts.isEmpty, let unchecked = analysis.message.signedParts.first(where: { !verifier.schemes.contains($0.scheme) }) {
+            analysis.uncheckedSignature = Self.uncheckedReason(unchecked.scheme)
+        }
         guard let part = parts.first else { return }
         guard parts.count == 1 else {
             analysis.signature = .refused("the message holds \(parts.count) signed parts; one signed reply is expected")
@@ -37,6 +41,14 @@ extension Ingest {
                 // The signing time is signed, the Date field is not: the mail counts as written no later than it.
                 analysis.message.headers.writtenAt = min(analysis.message.headers.writtenAt ?? signedAt, signedAt)
             }
+        }
+    }
+
+    /// Why a signature of `scheme` was not looked at.
+    static func uncheckedReason(_ scheme: SignedPart.Scheme) -> String {
+        switch scheme {
+        case .openpgp: "an OpenPGP signature, not checked: no inbound.openpgp keyring is configured; the mail counts as unsigned"
+        case .smime: "an S/MIME signature, not checked by this gateway; the mail counts as unsigned"
         }
     }
 

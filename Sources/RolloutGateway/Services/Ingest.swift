@@ -12,7 +12,7 @@ public struct Ingest: Sendable {
     public let parser: any MailParser
     /// Whether the store is consulted (for duplicates and dry runs); `explain` may go without.
     public let usesStore: Bool
-    /// Checks signed mail (S/MIME); without it signatures are not looked at (issue 23).
+    /// Checks signed mail (S/MIME, OpenPGP); without it signatures are not looked at (issue 23).
     public let verifier: (any SignatureVerifier)?
 
     public init(gateway: Gateway, parser: any MailParser, usesStore: Bool = true, verifier: (any SignatureVerifier)? = nil) {
@@ -108,6 +108,9 @@ public struct Ingest: Sendable {
         public var signature: SignatureCheck?
         /// The bytes of a valid signature: the same signed mail sent again is recognised by them.
         public var signatureBytes: [UInt8]?
+        /// A signature of a scheme no verifier here checks (OpenPGP without `inbound.openpgp`): why the mail counts
+        /// as unsigned.
+        public var uncheckedSignature: String?
 
         public var sender: EmailAddress? { classification.sender?.address }
     }
