@@ -71,7 +71,7 @@ for count in "${counts[@]}"; do
     size=$(du -sk "$work/inbox/new" | cut -f1)
 
     start=$(date +%s.%N)
-    /usr/bin/time -f "%M" -o "$work/rss" "$gateway" ingest --maildir "$work/inbox" 2>"$work/log"
+    /usr/bin/time -f "%M" -o "$work/rss" benchmarks/rss-split.sh "$gateway" ingest --maildir "$work/inbox" 2>"$work/log"
     end=$(date +%s.%N)
     rss=$(cat "$work/rss")
     applied=$(ls "$work/inbox/cur" | wc -l)
@@ -84,7 +84,7 @@ for count in "${counts[@]}"; do
     printf '%-10s N=%-6s (%s KiB)  rollout-gateway ingest: %6.0f msg/s, peak RSS %5.1f MB | python email (parse only): %6s msg/s, peak RSS %5.1f MB | ratio %.2f\n' \
         "$store" "$count" "$size" "$rate" "$(echo "$rss / 1024" | bc -l)" "$python_rate" "$(echo "$(cat "$work/rss-python") / 1024" | bc -l)" \
         "$(echo "$rate / $python_rate" | bc -l)"
-    grep -o 'ingest done.*' "$work/log" | sed 's/^/    /'
+    grep -o 'ingest done.*\|peak RssAnon.*' "$work/log" | sed 's/^/    /'
     rm -rf "$work"
   fi
   if [[ $lines == *" answered "* ]]; then
@@ -111,7 +111,7 @@ for count in "${counts[@]}"; do
     stage_many_tickets "$gateway" "$work" 200 100
     $python benchmarks/generate_replies.py --mixed 7 200 100 "$count" "$work/inbox"
     start=$(date +%s.%N)
-    /usr/bin/time -f "%M" -o "$work/rss" "$gateway" ingest --maildir "$work/inbox" 2>"$work/log"
+    /usr/bin/time -f "%M" -o "$work/rss" benchmarks/rss-split.sh "$gateway" ingest --maildir "$work/inbox" 2>"$work/log"
     end=$(date +%s.%N)
     rate=$(echo "$count / ($end - $start)" | bc -l)
     answers=$(grep -o 'answers-queued=[0-9]*' "$work/log" | tail -1 | cut -d= -f2)
@@ -121,7 +121,7 @@ for count in "${counts[@]}"; do
     printf '%-10s N=%-6s mixed (200 senders, 100 tickets, answered): %6.2f s, %6.0f msg/s, %s answers, peak RSS %5.1f MB | python email (parse only): %6s msg/s | ratio %.2f\n' \
         "$store" "$count" "$(echo "$end - $start" | bc -l)" "$rate" "$answers" "$(echo "$(cat "$work/rss") / 1024" | bc -l)" \
         "$python_rate" "$(echo "$rate / $python_rate" | bc -l)"
-    grep -o 'ingest done.*' "$work/log" | sed 's/^/    /'
+    grep -o 'ingest done.*\|peak RssAnon.*' "$work/log" | sed 's/^/    /'
     rm -rf "$work"
   fi
   if [[ $lines == *" tick "* ]]; then

@@ -1,6 +1,8 @@
 import Foundation
+import GRDB
 import RolloutCore
 import RolloutGateway
+@testable import StoreSQLite
 import Testing
 
 /// The flood limit's count (``TicketRepository/relayedComments(on:by:since:)``) means the same on every driver: one
@@ -51,5 +53,34 @@ struct RelayWindowStoreTests {
         #expect(try await store.relayedComments(on: ticket, by: Self.sender, since: now) == 0)
         #expect(try await store.relayedComments(on: ticket, by: Self.sender, since: since.addingTimeInterval(-3600)) == counted.count + 2)
         #expect(try await store.relayedComments(on: TicketID(99), by: Self.sender, since: since) == 0)
+    }
+
+    @Test("SQLite v14 fills in the key of the entries written before it, folding case as the gateway does")
+    func sqliteMigrationFillsKeys() async throws {
+        let path = NSTemporaryDirectory() + "rollout-relay-window-\(UUID().uuidString).sqlite"
+        let queue = try DatabaseQueue(path: path)
+        try Schema.migrator.migrate(queue, upTo: "v12: the directory's snapshot and its changes")
+        let now = amsterdam("2026-11-28 10:00")
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO ticket_sequence (id, reserved_at) VALUES (1, ?)", arguments: [now])
+            try db.execute(
+                sql: """
+                    INSERT INTO tickets (id, queue, status, stack, component, version, os, arch, release_notes, fixed_bugs,
+                      documentation, owner, created_at, updated_at)
+                    VALUES (1, 'sw-rel', 'InVerification', 'EMI-1.0', 'SE-DPM_mysql', '1.8.0-1', 'SL5', 'x86_64', 'a', 'b', 'c',
+                      'sw-rel', ?, ?)
+                    """, arguments: [now, now])
+            for actor in ["JÜRGEN.WEIß@KIT.EXAMPLE.ORG", "jürgen.weiß@kit.example.org", "pavel.weber@kit.example.org"] {
+                try db.execute(
+                    sql: """
+                        INSERT INTO history (ticket_id, at, cause_kind, cause, actor, authentication, action, detail)
+                        VALUES (1, ?, 'message', '<old@test>', ?, 'strong', 'comment', 'relayed before the upgrade')
+                        """, arguments: [now, actor])
+            }
+        }
+        try queue.close()
+        let store = try SQLiteTicketStore(path: path)
+        #expect(try await store.relayedComments(on: TicketID(1), by: Self.sender, since: now.addingTimeInterval(-3600)) == 2)
+        #expect(try await store.relayedComments(on: TicketID(1), by: Self.other, since: now.addingTimeInterval(-3600)) == 1)
     }
 }
