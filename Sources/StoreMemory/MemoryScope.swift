@@ -108,7 +108,7 @@ extension MemoryScope {
     }
 
     public func relayedComments(on ticket: TicketID, by actor: EmailAddress, since: Date) async throws -> Int {
-        read { state in (state.history[ticket] ?? []).count { $0.action == .comment && $0.actor == actor && $0.at > since } }
+        read { state in (state.history[ticket] ?? []).count { RelayWindow.counts($0, by: actor, after: since) } }
     }
 
     public func timers(of ticket: TicketID) async throws -> [DueTimer] {
