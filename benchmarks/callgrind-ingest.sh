@@ -6,7 +6,8 @@
 # Maildir gives the fixed cost (start-up, configuration, store), which is subtracted.
 # Prints total instructions, instructions per message, and the share of the functions named in FUNCTIONS (inclusive).
 # Usage: benchmarks/callgrind-ingest.sh [N ...]   (default: 250 1000)
-# Environment: GATEWAY (a release build of rollout-gateway, required); LINE (default or mixed); KEEP (a folder to keep
+# Environment: GATEWAY (a release build of rollout-gateway, required; valgrind 3.19 cannot read the debug information
+# of Swift's release builds: give it a copy stripped with `strip -g`, whose symbols still name the functions); LINE (default or mixed); KEEP (a folder to keep
 # the callgrind.out files in).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +16,10 @@ counts=("$@")
 gateway=${GATEWAY:?set GATEWAY to a release build of rollout-gateway}
 line=${LINE:-default}
 source benchmarks/staged-ticket.sh
-functions=${FUNCTIONS:-"relayedComments history(of renderer render textFingerprint answerCount GRDB.Row"}
+functions=${FUNCTIONS:-"relayedComments history(of: NotificationRenderer.render textFingerprint answerCount String.lowercased"}
+# Swift's names demangled when swift-demangle is at hand (Swift's toolchain), else left mangled.
+demangle=$(command -v swift-demangle || ls /opt/swift/usr/bin/swift-demangle 2>/dev/null || echo cat)
+[[ $demangle != cat ]] && demangle="$demangle --simplified"
 
 # `instructions DIR COUNT`: stages DIR, writes COUNT mails of the line and prints the instructions `ingest` took.
 instructions() {
@@ -39,7 +43,7 @@ for count in "${counts[@]}"; do
     total=$(instructions "$work" "$count")
     printf '%-8s N=%-6s instructions %14s, fixed %12s, per message %10.0f\n' "$line" "$count" "$total" "$base" \
         "$(echo "($total - $base) / $count" | bc -l)"
-    callgrind_annotate --inclusive=yes "$work/callgrind.out" 2>/dev/null > "$work/annotated"
+    callgrind_annotate --inclusive=yes "$work/callgrind.out" 2>/dev/null | $demangle > "$work/annotated"
     for name in $functions; do
         share=$(grep -F "$name" "$work/annotated" | head -1 | awk '{print $1, $2}')
         [[ -n $share ]] && printf '    %-18s %s\n' "$name" "$share"
