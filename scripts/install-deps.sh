@@ -16,7 +16,6 @@ if [[ "${1:-}" == "--test" ]]; then
     packages+=(slapd ldap-utils)  # the directory tests: their own slapd on loopback (slapadd, slapd -f), ldapmodify
     packages+=(openssl)  # the signed-mail tests make their test CA and sign with the openssl CLI
     packages+=(chromium python3-websockets)  # the web view's browser tests: headless Chromium driven over DevTools
-    packages+=(valgrind)  # benchmarks/callgrind-ingest.sh: instructions per message, a figure that holds on a shared machine
 fi
 
 missing=()
