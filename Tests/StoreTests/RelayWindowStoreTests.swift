@@ -61,15 +61,8 @@ struct RelayWindowStoreTests {
         let queue = try DatabaseQueue(path: path)
         try Schema.migrator.migrate(queue, upTo: "v12: the directory's snapshot and its changes")
         let now = amsterdam("2026-11-28 10:00")
-        try queue.write { db in
-            try db.execute(sql: "INSERT INTO ticket_sequence (id, reserved_at) VALUES (1, ?)", arguments: [now])
-            try db.execute(
-                sql: """
-                    INSERT INTO tickets (id, queue, status, stack, component, version, os, arch, release_notes, fixed_bugs,
-                      documentation, owner, created_at, updated_at)
-                    VALUES (1, 'sw-rel', 'InVerification', 'EMI-1.0', 'SE-DPM_mysql', '1.8.0-1', 'SL5', 'x86_64', 'a', 'b', 'c',
-                      'sw-rel', ?, ?)
-                    """, arguments: [now, now])
+        try await queue.write { db in
+            try seedReleaseTicket(db, at: now)
             for actor in ["JÜRGEN.WEIß@KIT.EXAMPLE.ORG", "jürgen.weiß@kit.example.org", "pavel.weber@kit.example.org"] {
                 try db.execute(
                     sql: """
