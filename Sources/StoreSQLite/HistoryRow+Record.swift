@@ -6,7 +6,9 @@ import RolloutGateway
 /// looks its columns up by name (GRDB's case-insensitive look-up was 11 % of a busy ingest, BENCHMARKS.md). Its reads
 /// and its insert stay hand SQL in GRDB's statement cache, and the insert binds the commit's one date text
 /// (``SQLiteTicketStore/storedDate(_:)``) instead of encoding each row.
-extension HistoryRow: FetchableRecord, TableRecord {
+extension HistoryRow: FetchableRecord, TableRecord, ColumnsInCodingOrder {
+    public typealias ColumnKey = CodingKeys
+
     public static let databaseTableName = HistoryRow.table
 
     public enum Columns {
@@ -14,11 +16,6 @@ extension HistoryRow: FetchableRecord, TableRecord {
         public static let at = Column(CodingKeys.at)
         public static let action = Column(CodingKeys.action)
     }
-
-    /// The `SELECT` list of every read: the coding keys in their order.
-    static let selection = CodingKeys.allCases.map(\.rawValue).joined(separator: ", ")
-
-    public static var databaseSelection: [any SQLSelectable] { CodingKeys.allCases.map { Column($0) } }
 
     public init(row: Row) throws {
         self.init(

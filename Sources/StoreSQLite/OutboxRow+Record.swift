@@ -7,7 +7,9 @@ import RolloutGateway
 /// each value at its index — no by-name look-up per row. The queue is read through the query interface. The insert
 /// stays hand SQL (`ON CONFLICT (message_id) DO NOTHING`, whose outcome decides a conflict on a thread root), as do the
 /// held rows' reads and updates, which share one condition on `last_error` (``SQLiteTicketStore/heldCondition``).
-extension OutboxRow: FetchableRecord, TableRecord {
+extension OutboxRow: FetchableRecord, TableRecord, ColumnsInCodingOrder {
+    public typealias ColumnKey = CodingKeys
+
     public static let databaseTableName = OutboxRow.table
 
     public enum Columns {
@@ -16,11 +18,6 @@ extension OutboxRow: FetchableRecord, TableRecord {
         public static let sentAt = Column("sent_at")
         public static let failedAt = Column("failed_at")
     }
-
-    /// The `SELECT` list of hand SQL reads: the coding keys in their order.
-    static let selection = CodingKeys.allCases.map(\.rawValue).joined(separator: ", ")
-
-    public static var databaseSelection: [any SQLSelectable] { CodingKeys.allCases.map { Column($0) } }
 
     public init(row: Row) throws {
         self.init(
