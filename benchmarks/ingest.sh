@@ -8,7 +8,10 @@
 # A third line (`two`, PostgreSQL only) ingests the answered line's N messages split between two processes on the one
 # database at once (every second message to each, so both work on the same tickets), for the wall time of the two
 # against the one process of the answered line: several instances must not be slower than one.
-# Environment: SCRATCH (build folder, default .build); GATEWAY (a rollout-gateway binary to run instead of building one); LINES (default "default answered", or with `two`: which lines
+# A fourth line (`mixed`, issue 24) ingests the generator's mixed workload from 200 senders over 100 tickets, every
+# command answered, with the Python reference on the same files.
+# A fifth line (`tick`, issue 24) times `tick` firing 1,200 due timers over 300 tickets, then with nothing due.
+# Environment: SCRATCH (build folder, default .build); GATEWAY (a rollout-gateway binary to run instead of building one); LINES (default "default answered", or with `two`, `mixed`, `tick`: which lines
 # to run).
 # --store postgresql: each N is also ingested on PostgreSQL (a server started here by initdb/pg_ctl as the postgres
 # user, on loopback, with PostgreSQL's default durability: fsync and synchronous commit on), beside SQLite.
@@ -68,7 +71,7 @@ for count in "${counts[@]}"; do
     size=$(du -sk "$work/inbox/new" | cut -f1)
 
     start=$(date +%s.%N)
-    /usr/bin/time -f "%M" -o "$work/rss" "$gateway" ingest --maildir "$work/inbox" 2>"$work/log"
+    /usr/bin/time -f "%M" -o "$work/rss" benchmarks/rss-split.sh "$gateway" ingest --maildir "$work/inbox" 2>"$work/log"
     end=$(date +%s.%N)
     rss=$(cat "$work/rss")
     applied=$(ls "$work/inbox/cur" | wc -l)
@@ -81,7 +84,7 @@ for count in "${counts[@]}"; do
     printf '%-10s N=%-6s (%s KiB)  rollout-gateway ingest: %6.0f msg/s, peak RSS %5.1f MB | python email (parse only): %6s msg/s, peak RSS %5.1f MB | ratio %.2f\n' \
         "$store" "$count" "$size" "$rate" "$(echo "$rss / 1024" | bc -l)" "$python_rate" "$(echo "$(cat "$work/rss-python") / 1024" | bc -l)" \
         "$(echo "$rate / $python_rate" | bc -l)"
-    grep -o 'ingest done.*' "$work/log" | sed 's/^/    /'
+    grep -o 'ingest done.*\|peak RssAnon.*' "$work/log" | sed 's/^/    /'
     rm -rf "$work"
   fi
   if [[ $lines == *" answered "* ]]; then
@@ -97,6 +100,49 @@ for count in "${counts[@]}"; do
         "$store" "$count" "$(echo "$end - $start" | bc -l)" "$(echo "$count / ($end - $start)" | bc -l)" "$answers" \
         "$(echo "$(cat "$work/rss") / 1024" | bc -l)"
     rm -rf "$work"
+  fi
+  if [[ $lines == *" mixed "* ]]; then
+    # The honest workload (issue 24): 200 senders of the configuration (one bench team each) over 100 tickets, the
+    # generator's mix (accept, reject, downtime, ggus, conversation, reports, extend from a manager, duplicates, pasted
+    # notices), every command mail answered; the Python reference parses the same files in the same run. Its dates
+    # advance a second a message from 16:00: N ≤ 28,800.
+    work=$(mktemp -d)
+    fresh_store "$store"
+    stage_many_tickets "$gateway" "$work" 200 100
+    $python benchmarks/generate_replies.py --mixed 7 200 100 "$count" "$work/inbox"
+    start=$(date +%s.%N)
+    /usr/bin/time -f "%M" -o "$work/rss" benchmarks/rss-split.sh "$gateway" ingest --maildir "$work/inbox" 2>"$work/log"
+    end=$(date +%s.%N)
+    rate=$(echo "$count / ($end - $start)" | bc -l)
+    answers=$(grep -o 'answers-queued=[0-9]*' "$work/log" | tail -1 | cut -d= -f2)
+    find "$work/inbox/cur" -type f -exec mv -t "$work/inbox/new/" {} +
+    reference=$($python benchmarks/python_email_parse.py "$work/inbox")
+    python_rate=$(echo "$reference" | sed -E 's/.* = ([0-9]+) msg\/s/\1/')
+    printf '%-10s N=%-6s mixed (200 senders, 100 tickets, answered): %6.2f s, %6.0f msg/s, %s answers, peak RSS %5.1f MB | python email (parse only): %6s msg/s | ratio %.2f\n' \
+        "$store" "$count" "$(echo "$end - $start" | bc -l)" "$rate" "$answers" "$(echo "$(cat "$work/rss") / 1024" | bc -l)" \
+        "$python_rate" "$(echo "$rate / $python_rate" | bc -l)"
+    grep -o 'ingest done.*\|peak RssAnon.*' "$work/log" | sed 's/^/    /'
+    rm -rf "$work"
+  fi
+  if [[ $lines == *" tick "* ]]; then
+    # `tick` (issue 24): 300 staged tickets of three teams each (900 bench teams), all acknowledgement deadlines and
+    # escalations due at once (1,200 timers), fired by one `tick`; then a second `tick` with nothing due. The N of the
+    # loop is not used: this line runs once per store.
+    if [[ $count == "${counts[0]}" ]]; then
+      work=$(mktemp -d)
+      fresh_store "$store"
+      stage_many_tickets "$gateway" "$work" 900 300
+      export ROLLOUT_GATEWAY_NOW=2026-12-04T10:00:00+01:00
+      for run in due none; do
+        start=$(date +%s.%N)
+        /usr/bin/time -f "%M" -o "$work/rss" "$gateway" tick >"$work/tick-$run" 2>"$work/log"
+        end=$(date +%s.%N)
+        printf '%-10s tick, %-4s due (300 tickets, 900 teams): %6.3f s whole process, peak RSS %5.1f MB: %s\n' \
+            "$store" "$run" "$(echo "$end - $start" | bc -l)" "$(echo "$(cat "$work/rss") / 1024" | bc -l)" \
+            "$(tail -1 "$work/tick-$run")"
+      done
+      rm -rf "$work"
+    fi
   fi
   if [[ $lines == *" two "* && $store == postgresql ]]; then
     work=$(mktemp -d)

@@ -19,8 +19,14 @@ public struct RelayWindow: Sendable, Equatable {
     /// ticket's age.
     public init(lastHour: [HistoryEntry], heldRelaysPending: Bool, sender: EmailAddress, now: Date) {
         let since = now.addingTimeInterval(-3600)
-        relayedLastHour = lastHour.filter { $0.action == .comment && $0.actor == sender && $0.at > since }.count
+        relayedLastHour = lastHour.count { Self.counts($0, by: sender, after: since) }
         heldWaiting = heldRelaysPending
+    }
+
+    /// Whether an entry is one of `sender`'s relays that the window counts: what the stores count by an index
+    /// (`relayedComments(on:by:since:)`, the gateway's store port).
+    public static func counts(_ entry: HistoryEntry, by sender: EmailAddress, after since: Date) -> Bool {
+        entry.action == .comment && entry.actor == sender && entry.at > since
     }
 
     /// The held mail that has not gone out yet: the `comment.held` entries after the last `comment.held-sent` one.

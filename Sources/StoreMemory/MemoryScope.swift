@@ -107,8 +107,8 @@ extension MemoryScope {
         read { $0.history[ticket] ?? [] }
     }
 
-    public func history(of ticket: TicketID, since: Date) async throws -> [HistoryEntry] {
-        read { ($0.history[ticket] ?? []).filter { $0.at > since } }
+    public func relayedComments(on ticket: TicketID, by actor: EmailAddress, since: Date) async throws -> Int {
+        read { state in (state.history[ticket] ?? []).count { RelayWindow.counts($0, by: actor, after: since) } }
     }
 
     public func timers(of ticket: TicketID) async throws -> [DueTimer] {

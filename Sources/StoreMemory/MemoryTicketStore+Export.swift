@@ -86,15 +86,15 @@ extension MemoryTicketStore {
     /// History in the order it was written, numbered as the SQL drivers' `id` numbers it.
     private static func history(_ state: MemoryState) -> StoreTable {
         let columns = [
-            "id", "ticket_id", "at", "cause_kind", "cause", "actor", "authentication", "authentication_basis", "action", "detail",
-            "written_at",
+            "id", "ticket_id", "at", "cause_kind", "cause", "actor", "actor_key", "authentication", "authentication_basis", "action",
+            "detail", "written_at",
         ]
         let entries = state.history.keys.sorted().flatMap { state.history[$0] ?? [] }
         let rows = entries.enumerated().map { number, entry -> [StoreValue] in
             let (kind, cause) = entry.cause.storedColumns
             return [
                 .integer(Int64(number + 1)), .integer(Int64(entry.ticket.rawValue)), .date(entry.at), .text(kind), .text(cause),
-                text(entry.actor?.value), text(entry.authentication?.rawValue), text(entry.basis?.rawValue), .text(entry.action.rawValue),
+                text(entry.actor?.value), text(entry.actor?.key), text(entry.authentication?.rawValue), text(entry.basis?.rawValue), .text(entry.action.rawValue),
                 .text(entry.detail), date(entry.writtenAt),
             ]
         }

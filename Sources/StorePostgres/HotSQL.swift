@@ -33,7 +33,8 @@ enum HotSQL {
         static let sql = "SELECT COALESCE(SUM(answers), 0)::bigint AS n FROM answer_counts WHERE recipient = $1 AND minute > $2"
     }
 
-    enum HistorySince: PreparedSQL {
-        static let sql = "SELECT * FROM history WHERE ticket_id = $1 AND at > $2 ORDER BY id"
+    /// The flood limit's count, by the index `history_relay_window` (migration 7).
+    enum RelayedComments: PreparedSQL {
+        static let sql = "SELECT COUNT(*) AS n FROM history WHERE ticket_id = $1 AND actor_key = $2 AND action = 'comment' AND at > $3"
     }
 }

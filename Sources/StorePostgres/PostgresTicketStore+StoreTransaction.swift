@@ -57,8 +57,8 @@ extension PostgresTicketStore {
         try await transaction { try await $0.history(of: ticket) }
     }
 
-    public func history(of ticket: TicketID, since: Date) async throws -> [HistoryEntry] {
-        try await transaction { try await $0.history(of: ticket, since: since) }
+    public func relayedComments(on ticket: TicketID, by actor: EmailAddress, since: Date) async throws -> Int {
+        try await transaction { try await $0.relayedComments(on: ticket, by: actor, since: since) }
     }
 
     public func attachments(of ticket: TicketID) async throws -> [StoredAttachment] {

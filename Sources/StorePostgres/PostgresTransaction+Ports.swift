@@ -167,12 +167,12 @@ extension PostgresTransaction {
         }
     }
 
-    public func history(of ticket: TicketID, since: Date) async throws -> [HistoryEntry] {
+    public func relayedComments(on ticket: TicketID, by actor: EmailAddress, since: Date) async throws -> Int {
         try await run { connection in
             var bindings = Self.binds(ticket.rawValue)
+            bindings.append(actor.key)
             bindings.append(since)
-            return try await connection.rows(HotSQL.HistorySince.self, bindings)
-                .map(Self.historyEntry)
+            return try await connection.rows(HotSQL.RelayedComments.self, bindings)[0].get("n")
         }
     }
 

@@ -182,6 +182,7 @@ extension PostgresTransaction {
         values.add("cause_kind", kind)
         values.add("cause", cause)
         values.add("actor", entry.actor?.value)
+        values.add("actor_key", entry.actor?.key)
         values.add("authentication", entry.authentication?.rawValue)
         values.add("authentication_basis", entry.basis?.rawValue)
         values.add("action", entry.action.rawValue)

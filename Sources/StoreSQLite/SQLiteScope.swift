@@ -159,17 +159,9 @@ extension SQLiteScope {
 
     public func history(of ticket: TicketID) async throws -> [HistoryEntry] {
         try await read { db in
-            try HistoryRow.fetchAll(try db.cachedStatement(sql: "SELECT * FROM history WHERE ticket_id = ? ORDER BY id"), arguments: [ticket.rawValue])
-                .map { try $0.entry() }
-        }
-    }
-
-    public func history(of ticket: TicketID, since: Date) async throws -> [HistoryEntry] {
-        try await read { db in
             try HistoryRow.fetchAll(
-                try db.cachedStatement(sql: "SELECT * FROM history WHERE ticket_id = ? AND at > ? ORDER BY id"),
-                arguments: [ticket.rawValue, SQLiteTicketStore.storedDate(since)]
-            ).map { try $0.entry() }
+                try db.cachedStatement(sql: "SELECT \(HistoryRow.selection) FROM history WHERE ticket_id = ? ORDER BY id"), arguments: [ticket.rawValue])
+                .map { try $0.entry() }
         }
     }
 

@@ -15,7 +15,7 @@ extension SQLiteScope {
     public func heldOutbox() async throws -> [OutgoingMessage] {
         try await read { db in
             try OutboxRow.fetchAll(
-                db.cachedStatement(sql: "SELECT * FROM outbox WHERE \(SQLiteTicketStore.heldCondition) ORDER BY id"),
+                db.cachedStatement(sql: "SELECT \(OutboxRow.selection) FROM outbox WHERE \(SQLiteTicketStore.heldCondition) ORDER BY id"),
                 arguments: [DeliveryRecord.heldMark + "%"]
             ).map { try $0.message() }
         }
@@ -28,7 +28,7 @@ extension SQLiteScope {
                 SQLiteTicketStore.heldCondition + (recipient == nil ? "" : " AND instr(char(10) || lower(recipients) || char(10), ?) > 0")
             let values: [String] = [DeliveryRecord.heldMark + "%"] + (recipient.map { [$0] } ?? [])
             let arguments = StatementArguments(values)
-            let released = try OutboxRow.fetchAll(db, sql: "SELECT * FROM outbox WHERE \(condition) ORDER BY id", arguments: arguments)
+            let released = try OutboxRow.fetchAll(db, sql: "SELECT \(OutboxRow.selection) FROM outbox WHERE \(condition) ORDER BY id", arguments: arguments)
                 .map { try $0.message() }
             try db.execute(
                 sql: "UPDATE outbox SET next_attempt_at = ?, last_error = NULL WHERE \(condition)",

@@ -132,11 +132,11 @@ extension SQLiteTicketStore {
     static func insert(_ entry: HistoryEntry, _ db: Database) throws {
         let (kind, cause) = entry.cause.storedColumns
         try db.cachedStatement(sql: """
-                INSERT INTO history (ticket_id, at, cause_kind, cause, actor, authentication, authentication_basis, action, detail,
-                    written_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO history (ticket_id, at, cause_kind, cause, actor, actor_key, authentication, authentication_basis, action,
+                    detail, written_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [
-                entry.ticket.rawValue, storedDate(entry.at), kind, cause, entry.actor?.value, entry.authentication?.rawValue,
+                entry.ticket.rawValue, storedDate(entry.at), kind, cause, entry.actor?.value, entry.actor?.key, entry.authentication?.rawValue,
                 entry.basis?.rawValue, entry.action.rawValue, entry.detail, entry.writtenAt.map(storedDate),
             ])
     }

@@ -86,7 +86,9 @@ struct FaultyStore: StoreTransaction, UnitOfWork {
     func load(_ ticket: TicketID) async throws -> StoredCase? { try await inner.load(ticket) }
     func ticketSummaries() async throws -> [TicketSummary] { try await inner.ticketSummaries() }
     func history(of ticket: TicketID) async throws -> [HistoryEntry] { try await inner.history(of: ticket) }
-    func history(of ticket: TicketID, since: Date) async throws -> [HistoryEntry] { try await inner.history(of: ticket, since: since) }
+    func relayedComments(on ticket: TicketID, by actor: EmailAddress, since: Date) async throws -> Int {
+        try await inner.relayedComments(on: ticket, by: actor, since: since)
+    }
     func timers(of ticket: TicketID) async throws -> [DueTimer] { try await inner.timers(of: ticket) }
     func attachments(of ticket: TicketID) async throws -> [StoredAttachment] { try await inner.attachments(of: ticket) }
     func hasSeen(_ key: String) async throws -> Bool { try await inner.hasSeen(key) }

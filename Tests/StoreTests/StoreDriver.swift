@@ -56,14 +56,7 @@ extension StoreDriver {
                 try Schema.migrator.migrate(queue, upTo: "v4: mailbox cursors and fetch attempts")
                 try queue.write { db in
                     let created = Date(timeIntervalSince1970: 1_795_000_000)
-                    try db.execute(sql: "INSERT INTO ticket_sequence (id, reserved_at) VALUES (1, ?)", arguments: [created])
-                    try db.execute(
-                        sql: """
-                            INSERT INTO tickets (id, queue, status, stack, component, version, os, arch, release_notes, fixed_bugs,
-                              documentation, owner, created_at, updated_at)
-                            VALUES (1, 'sw-rel', 'InVerification', 'EMI-1.0', 'SE-DPM_mysql', '1.8.0-1', 'SL5', 'x86_64', 'a', 'b', 'c',
-                              'sw-rel', ?, ?)
-                            """, arguments: [created, created])
+                    try seedReleaseTicket(db, at: created)
                     try db.execute(
                         sql: """
                             INSERT INTO history (ticket_id, at, cause_kind, cause, authentication, action, detail)
@@ -106,4 +99,16 @@ extension StoreDriver {
                     """, database: settings.database)
             })
     }
+}
+
+/// Release ticket #1 as the SQLite schema of every version since v1 holds it, for the upgrade tests.
+func seedReleaseTicket(_ db: Database, at created: Date) throws {
+    try db.execute(sql: "INSERT INTO ticket_sequence (id, reserved_at) VALUES (1, ?)", arguments: [created])
+    try db.execute(
+        sql: """
+            INSERT INTO tickets (id, queue, status, stack, component, version, os, arch, release_notes, fixed_bugs,
+              documentation, owner, created_at, updated_at)
+            VALUES (1, 'sw-rel', 'InVerification', 'EMI-1.0', 'SE-DPM_mysql', '1.8.0-1', 'SL5', 'x86_64', 'a', 'b', 'c',
+              'sw-rel', ?, ?)
+            """, arguments: [created, created])
 }

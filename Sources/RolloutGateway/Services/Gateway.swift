@@ -137,12 +137,11 @@ public struct Gateway: Sendable {
                 queue: stored.queue, sender: sender, cause: cause, lines: lines,
                 attachments: attachments.map { AttachmentFacts(fileName: $0.fileName, head: $0.bytes) }, writtenAt: writtenAt)
             if !event.conversationText.isEmpty {
-                // The flood limit on relays reads the sender's recent mail from the ticket's history (Workflow+Relay).
+                // The flood limit on relays counts the sender's relayed mail of the hour on the ticket (Workflow+Relay).
                 let now = clock.now()
                 event.relayWindow = RelayWindow(
-                    lastHour: try await store.history(of: ticket, since: now.addingTimeInterval(-3600)),
-                    heldRelaysPending: try await store.timers(of: ticket).contains { $0.key.kind == .heldRelays },
-                    sender: sender.address, now: now)
+                    relayedLastHour: try await store.relayedComments(on: ticket, by: sender.address, since: now.addingTimeInterval(-3600)),
+                    heldWaiting: try await store.timers(of: ticket).contains { $0.key.kind == .heldRelays })
             }
             let stages = event.lines.contains { if case .command(.status) = $0.reading { true } else { false } }
             if stages, stored.queue == .release, stored.rolloutCase.release.status == .inVerification {

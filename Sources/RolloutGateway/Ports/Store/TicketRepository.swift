@@ -16,8 +16,10 @@ public protocol TicketRepository: Sendable {
     func ticketSummaries() async throws -> [TicketSummary]
     /// A ticket's history, oldest first.
     func history(of ticket: TicketID) async throws -> [HistoryEntry]
-    /// A ticket's history after a time, oldest first: what a rule over the last hour reads, whatever the ticket's age.
-    func history(of ticket: TicketID, since: Date) async throws -> [HistoryEntry]
+    /// How many of a ticket's `comment` entries (mail relayed one by one) `actor` wrote after a time, the address
+    /// compared without regard to case (``EmailAddress``): the flood limit's count (``RelayWindow``). An index answers
+    /// it, whatever the ticket's age or how much others wrote on it in the hour.
+    func relayedComments(on ticket: TicketID, by actor: EmailAddress, since: Date) async throws -> Int
     /// A ticket's pending timers, soonest first.
     func timers(of ticket: TicketID) async throws -> [DueTimer]
     func attachments(of ticket: TicketID) async throws -> [StoredAttachment]

@@ -18,7 +18,8 @@ public struct HistoryRow: Codable, Sendable, Equatable {
     public var detail: String
     public var writtenAt: Date?
 
-    public enum CodingKeys: String, CodingKey {
+    /// The columns, in the order the SQLite driver selects and reads them by position.
+    public enum CodingKeys: String, CodingKey, CaseIterable {
         case ticketID = "ticket_id"
         case at
         case causeKind = "cause_kind"
@@ -29,6 +30,22 @@ public struct HistoryRow: Codable, Sendable, Equatable {
         case action
         case detail
         case writtenAt = "written_at"
+    }
+
+    public init(
+        ticketID: Int, at: Date, causeKind: String, cause: String, actor: String?, authentication: String?, authenticationBasis: String?,
+        action: String, detail: String, writtenAt: Date?
+    ) {
+        self.ticketID = ticketID
+        self.at = at
+        self.causeKind = causeKind
+        self.cause = cause
+        self.actor = actor
+        self.authentication = authentication
+        self.authenticationBasis = authenticationBasis
+        self.action = action
+        self.detail = detail
+        self.writtenAt = writtenAt
     }
 
     /// The history entry this row holds.

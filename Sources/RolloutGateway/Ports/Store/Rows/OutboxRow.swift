@@ -19,7 +19,8 @@ public struct OutboxRow: Codable, Sendable, Equatable {
     public var attempts: Int
     public var nextAttemptAt: Date
 
-    public enum CodingKeys: String, CodingKey {
+    /// The columns, in the order the SQLite driver selects and reads them by position.
+    public enum CodingKeys: String, CodingKey, CaseIterable {
         case id
         case messageID = "message_id"
         case ticketID = "ticket_id"
@@ -30,6 +31,22 @@ public struct OutboxRow: Codable, Sendable, Equatable {
         case createdAt = "created_at"
         case attempts
         case nextAttemptAt = "next_attempt_at"
+    }
+
+    public init(
+        id: Int64, messageID: String, ticketID: Int?, kind: String, sender: String, recipients: String, data: Data, createdAt: Date,
+        attempts: Int, nextAttemptAt: Date
+    ) {
+        self.id = id
+        self.messageID = messageID
+        self.ticketID = ticketID
+        self.kind = kind
+        self.sender = sender
+        self.recipients = recipients
+        self.data = data
+        self.createdAt = createdAt
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
     }
 
     /// The queued message this row holds.

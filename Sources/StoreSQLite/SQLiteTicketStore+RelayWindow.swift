@@ -1,0 +1,32 @@
+import Foundation
+import GRDB
+import RolloutCore
+import RolloutGateway
+
+/// The flood limit's count (``RelayWindow``): one sender's `comment` entries on a ticket after a time, counted in the
+/// index `history_relay_window` — a message reads as many index entries as its sender relayed in the hour, not the
+/// ticket's hour of history (which made a busy ticket's ingest quadratic: BENCHMARKS.md, issue 24).
+extension SQLiteTicketStore {
+    /// Migration v14: each entry's actor compared without regard to case (`actor_key`, ``EmailAddress/key``, which
+    /// folds case as Swift does, beyond ASCII — SQLite's `lower()` folds ASCII only), filled in for the rows before it.
+    static func migrateRelayWindow(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE history ADD COLUMN actor_key TEXT")
+        let update = try db.makeStatement(sql: "UPDATE history SET actor_key = ? WHERE id = ?")
+        let actors = try Row.fetchCursor(db, sql: "SELECT id, actor FROM history WHERE actor IS NOT NULL")
+        var keys: [(id: Int64, key: String)] = []
+        while let row = try actors.next() { keys.append((row[0], EmailAddress(row[1] as String).key)) }
+        for (id, key) in keys { try update.execute(arguments: [key, id]) }
+        try db.execute(sql: "CREATE INDEX history_relay_window ON history(ticket_id, actor_key, action, at)")
+    }
+}
+
+extension SQLiteScope {
+    public func relayedComments(on ticket: TicketID, by actor: EmailAddress, since: Date) async throws -> Int {
+        try await read { db in
+            try Int.fetchOne(
+                try db.cachedStatement(
+                    sql: "SELECT COUNT(*) FROM history WHERE ticket_id = ? AND actor_key = ? AND action = 'comment' AND at > ?"),
+                arguments: [ticket.rawValue, actor.key, SQLiteTicketStore.storedDate(since)]) ?? 0
+        }
+    }
+}

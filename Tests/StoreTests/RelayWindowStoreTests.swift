@@ -1,0 +1,79 @@
+import Foundation
+import GRDB
+import RolloutCore
+import RolloutGateway
+@testable import StoreSQLite
+import Testing
+
+/// The flood limit's count (``TicketRepository/relayedComments(on:by:since:)``) means the same on every driver: one
+/// sender's `comment` entries on one ticket strictly after a time, the address compared without regard to case —
+/// beyond ASCII too, as ``EmailAddress`` compares it — and nothing else that a ticket's hour holds.
+@Suite("Store conformance: the relay window's count")
+struct RelayWindowStoreTests {
+    static let sender = EmailAddress("Jürgen.Weiß@kit.example.org")
+    static let other = EmailAddress("pavel.weber@kit.example.org")
+
+    @Test("counts the sender's relayed comments of the hour on the ticket, in any case, and nothing else", arguments: drivers)
+    func countsOnlyTheSendersComments(driver: StoreDriver) async throws {
+        let store = try await driver.makePlace().open()
+        let test = try GatewayOverStore(store)
+        let (release, ticket) = try await test.staged()
+        let now = amsterdam("2026-11-28 10:00")
+        let since = now.addingTimeInterval(-3600)
+        func entry(_ on: TicketID, _ actor: EmailAddress?, _ action: HistoryAction, at: Date) -> HistoryEntry {
+            HistoryEntry(ticket: on, at: at, cause: .message(id: "<\(UUID().uuidString)@test>"), actor: actor, authentication: .strong,
+                action: action, detail: "relay window")
+        }
+        let counted = [
+            entry(ticket, Self.sender, .comment, at: since.addingTimeInterval(1)),
+            entry(ticket, EmailAddress("JÜRGEN.WEISS@KIT.EXAMPLE.ORG".replacingOccurrences(of: "SS", with: "ß")), .comment, at: now),
+            entry(ticket, EmailAddress("jürgen.weiß@KIT.example.org"), .comment, at: now.addingTimeInterval(-60)),
+        ]
+        let notCounted = [
+            entry(ticket, Self.sender, .comment, at: since),  // exactly an hour ago: not after `since`
+            entry(ticket, Self.sender, .comment, at: since.addingTimeInterval(-600)),
+            entry(ticket, Self.sender, .commentHeld, at: now),
+            entry(ticket, Self.sender, .commentHeldSent, at: now),
+            entry(ticket, Self.other, .comment, at: now),
+            entry(ticket, EmailAddress("jurgen.weiss@kit.example.org"), .comment, at: now),  // another address
+            entry(ticket, nil, .comment, at: now),
+            entry(release, Self.sender, .comment, at: now),  // another ticket
+        ]
+        for ticket in [ticket, release] {
+            let base = try #require(try await store.load(ticket))
+            var decision = Decision(state: base.rolloutCase)
+            decision.history = (counted + notCounted).filter { $0.ticket == ticket }
+            try await store.commit(StoreCommit(base: base, decision: decision, outbox: []))
+        }
+
+        #expect(try await store.relayedComments(on: ticket, by: Self.sender, since: since) == counted.count)
+        #expect(try await store.relayedComments(on: ticket, by: EmailAddress("JÜRGEN.WEISS@kit.example.org"), since: since) == 0)
+        #expect(try await store.relayedComments(on: ticket, by: Self.other, since: since) == 1)
+        #expect(try await store.relayedComments(on: release, by: Self.sender, since: since) == 1)
+        #expect(try await store.relayedComments(on: ticket, by: Self.sender, since: now) == 0)
+        #expect(try await store.relayedComments(on: ticket, by: Self.sender, since: since.addingTimeInterval(-3600)) == counted.count + 2)
+        #expect(try await store.relayedComments(on: TicketID(99), by: Self.sender, since: since) == 0)
+    }
+
+    @Test("SQLite v14 fills in the key of the entries written before it, folding case as the gateway does")
+    func sqliteMigrationFillsKeys() async throws {
+        let path = NSTemporaryDirectory() + "rollout-relay-window-\(UUID().uuidString).sqlite"
+        let queue = try DatabaseQueue(path: path)
+        try Schema.migrator.migrate(queue, upTo: "v12: the directory's snapshot and its changes")
+        let now = amsterdam("2026-11-28 10:00")
+        try await queue.write { db in
+            try seedReleaseTicket(db, at: now)
+            for actor in ["JÜRGEN.WEIß@KIT.EXAMPLE.ORG", "jürgen.weiß@kit.example.org", "pavel.weber@kit.example.org"] {
+                try db.execute(
+                    sql: """
+                        INSERT INTO history (ticket_id, at, cause_kind, cause, actor, authentication, action, detail)
+                        VALUES (1, ?, 'message', '<old@test>', ?, 'strong', 'comment', 'relayed before the upgrade')
+                        """, arguments: [now, actor])
+            }
+        }
+        try queue.close()
+        let store = try SQLiteTicketStore(path: path)
+        #expect(try await store.relayedComments(on: TicketID(1), by: Self.sender, since: now.addingTimeInterval(-3600)) == 2)
+        #expect(try await store.relayedComments(on: TicketID(1), by: Self.other, since: now.addingTimeInterval(-3600)) == 1)
+    }
+}
