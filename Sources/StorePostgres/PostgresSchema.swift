@@ -224,7 +224,7 @@ enum PostgresSchema {
             version: 4, name: "when the mail behind a history entry was written, for stale commands",
             sql: ["ALTER TABLE history ADD COLUMN written_at TIMESTAMPTZ"]),
         Migration(version: 5, name: "the directory's snapshot and its changes", sql: PostgresSchema.directoryTables),
-        Migration(version: 7, name: "the sender's relayed comments of the hour by an index, for the flood limit", sql: PostgresSchema.relayWindow),
+        Migration(version: 6, name: "the sender's relayed comments of the hour by an index, for the flood limit", sql: PostgresSchema.relayWindow),
     ]
 
     /// Columns only this driver keeps, left out of ``StoreTransfer`` copies.

@@ -7,7 +7,7 @@ import RolloutGateway
 /// index `history_relay_window` — a message reads as many index entries as its sender relayed in the hour, not the
 /// ticket's hour of history (which made a busy ticket's ingest quadratic: BENCHMARKS.md, issue 24).
 extension SQLiteTicketStore {
-    /// Migration v14: each entry's actor compared without regard to case (`actor_key`, ``EmailAddress/key``, which
+    /// Migration v13: each entry's actor compared without regard to case (`actor_key`, ``EmailAddress/key``, which
     /// folds case as Swift does, beyond ASCII — SQLite's `lower()` folds ASCII only), filled in for the rows before it.
     static func migrateRelayWindow(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE history ADD COLUMN actor_key TEXT")

@@ -221,7 +221,7 @@ enum Schema {
             try db.execute(sql: "ALTER TABLE history ADD COLUMN written_at DATETIME")
         }
         migrator.registerMigration("v12: the directory's snapshot and its changes") { db in try SQLiteTicketStore.migrateDirectory(db) }
-        migrator.registerMigration("v14: the sender's relayed comments of the hour by an index, for the flood limit") { db in
+        migrator.registerMigration("v13: the sender's relayed comments of the hour by an index, for the flood limit") { db in
             try SQLiteTicketStore.migrateRelayWindow(db)
         }
         return migrator

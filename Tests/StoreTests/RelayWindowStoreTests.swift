@@ -55,7 +55,7 @@ struct RelayWindowStoreTests {
         #expect(try await store.relayedComments(on: TicketID(99), by: Self.sender, since: since) == 0)
     }
 
-    @Test("SQLite v14 fills in the key of the entries written before it, folding case as the gateway does")
+    @Test("SQLite v13 fills in the key of the entries written before it, folding case as the gateway does")
     func sqliteMigrationFillsKeys() async throws {
         let path = NSTemporaryDirectory() + "rollout-relay-window-\(UUID().uuidString).sqlite"
         let queue = try DatabaseQueue(path: path)
