@@ -3,8 +3,10 @@ import Foundation
 
 /// The gateway's own GnuPG home (never the user's `~/.gnupg`): a directory of mode 0700 under the temporary
 /// directory, made and removed by the process, holding the operator's keyring imported once. `gpg.conf` makes the
-/// keyring the trust (`trust-model always`: every imported key is believed for its own user IDs) and forbids looking
-/// keys up anywhere else (no key server, no auto-key-retrieve).
+/// keyring the trust (`trust-model always`: every imported key is believed for its own user IDs), forbids looking
+/// keys up anywhere else (no key server, no auto-key-retrieve, no key carried by a signature), starts no gpg-agent
+/// (verifying needs none; without the agent no secret key can be imported either), keeps of each key only its own
+/// signatures (a key flooded with certifications costs nothing) and refuses SHA-1 and older digests.
 final class GnuPGHome: Sendable {
     let path: String
     /// Why the keyring is not usable (cannot be read, holds no key), or nil.
@@ -15,7 +17,12 @@ final class GnuPGHome: Sendable {
     static let configuration = """
         trust-model always
         no-auto-key-retrieve
+        no-auto-key-import
         auto-key-locate local
+        no-autostart
+        import-options self-sigs-only import-clean
+        weak-digest SHA1
+        weak-digest RIPEMD160
         no-greeting
 
         """
@@ -41,6 +48,11 @@ final class GnuPGHome: Sendable {
             result.pointee.imported + result.pointee.unchanged > 0
         else {
             return ("the OpenPGP keyring \(keyring) holds no public key GnuPG can read (inbound.openpgp.keyring)", [])
+        }
+        guard result.pointee.secret_read == 0 else {
+            // A keyring file with secret keys is a mistake in how it was exported: the operator's private keys do not
+            // belong in a gateway's file (none is imported without an agent, but say so rather than pass quietly).
+            return ("the OpenPGP keyring \(keyring) holds secret keys; export public keys only (gpg --export) (inbound.openpgp.keyring)", [])
         }
         return (nil, context.keys().filter { !$0.revoked && $0.addresses.isEmpty }.map(\.fingerprint))
     }

@@ -51,8 +51,10 @@ struct OpenPGPKey {
         self.expires = expires
     }
 
-    /// The e-mail addresses of the valid user IDs.
-    var addresses: [EmailAddress] { userIDs.compactMap(\.address) }
+    /// The e-mail addresses of the valid user IDs, ASCII only: a user ID is whatever the key's owner wrote, and
+    /// addresses compare with Unicode case folding (the Kelvin sign `K` U+212A folds to `k`), so an address a
+    /// reviewer of the keyring would not find by grep could otherwise stand for a manager's.
+    var addresses: [EmailAddress] { userIDs.compactMap(\.address).filter { $0.value.unicodeScalars.allSatisfy(\.isASCII) } }
 
     /// Why the key could not sign at `time`, or nil when it could.
     func refusal(at time: Date) -> String? {

@@ -41,6 +41,12 @@ public struct OpenPGPSignatureVerifier: SignatureVerifier {
         }
     }
 
+    /// The most bytes of the signature part looked at.
+    static let maxSignatureBytes = 64 << 10
+
+    /// Digests whose collisions can be bought: a signature over one is no proof of the text.
+    static let weakDigests: Set<gpgme_hash_algo_t> = [GPGME_MD_MD5, GPGME_MD_SHA1, GPGME_MD_RMD160, GPGME_MD_MD2, GPGME_MD_MD4]
+
     struct Refusal: Error {
         var reason: String
         init(_ reason: String) { self.reason = reason }
@@ -49,6 +55,10 @@ public struct OpenPGPSignatureVerifier: SignatureVerifier {
     private func check(_ part: SignedPart, at arrival: Date) -> Result<VerifiedSignature, Refusal> {
         guard part.scheme == .openpgp, case .detached(let content, let signatureBytes) = part.form else {
             return .failure(Refusal("this verifier checks OpenPGP/MIME (multipart/signed) signatures only"))
+        }
+        // One signature packet is a few hundred bytes; thousands of packets are work for gpg and no use to anyone.
+        guard signatureBytes.count <= Self.maxSignatureBytes else {
+            return .failure(Refusal("the OpenPGP signature part holds \(signatureBytes.count) bytes, over \(Self.maxSignatureBytes)"))
         }
         guard let home else { return .failure(Refusal("the gateway cannot make its private GnuPG home")) }
         if let problem = home.problem { return .failure(Refusal(problem)) }
@@ -62,6 +72,9 @@ public struct OpenPGPSignatureVerifier: SignatureVerifier {
             return .failure(Refusal("the OpenPGP signature has several signers; one is expected"))
         }
         let fingerprint = signature.pointee.fpr.map { String(cString: $0) } ?? ""
+        if Self.weakDigests.contains(signature.pointee.hash_algo) {
+            return .failure(Refusal("the OpenPGP signature uses a broken digest (\(String(cString: gpgme_hash_algo_name(signature.pointee.hash_algo))))"))
+        }
         if let refusal = Self.refusal(status: CGPGME_code(signature.pointee.status), fingerprint: fingerprint) {
             return .failure(refusal)
         }

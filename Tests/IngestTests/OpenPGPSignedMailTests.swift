@@ -71,6 +71,18 @@ struct OpenPGPSignedMailTests {
 
     // MARK: Attacks and bad keys
 
+    @Test("a member's key whose user ID is a manager's certificate DN: the DN map is for certificates only, refused")
+    func userIDNamedLikeAMappedDN() async throws {
+        let keys = try TestKeys.make()
+        let signed = try await SignedWorld(
+            people: "    people:\n      \"/C=NL/O=Test Grid/OU=People/CN=Mario David robot\": mario.david@lip.example.org\n", keyring: keys.keyring)
+        defer { signed.world.cleanUp() }
+        let raw = try Self.signedMail(keys, ["escalate", "", "Mario"] + SignedMailTests.quoting(), by: "impostor")
+        try await expectRefused(
+            raw, "signed by /C=NL/O=Test Grid/OU=People/CN=Mario David robot (luigi.verdi@lip.example.org), not by mario.david@lip.example.org",
+            in: signed)
+    }
+
     @Test("one byte of the signed text changed: refused, weak")
     func tamperedByte() async throws {
         let (signed, keys) = try await Self.world()
@@ -120,7 +132,7 @@ struct OpenPGPSignedMailTests {
         let (signed, keys) = try await Self.world()
         defer { signed.world.cleanUp() }
         let raw = Array(SignedMailTests.headers().utf8) + (try Self.signedBody(keys, ["escalate"] + SignedMailTests.quoting(13)))
-        try await expectRefused(raw, "the signed words do not name ticket #12", in: signed)
+        try await expectRefused(raw, "the signed words do not name ticket #12 alone", in: signed)
     }
 
     // MARK: Without a keyring

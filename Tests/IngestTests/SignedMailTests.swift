@@ -287,11 +287,25 @@ struct SignedMailTests {
     @Test("the signed words name the ticket: `#12` or `ticket 12` as a word, not `#123` nor `a#12`")
     func ticketMention() {
         let twelve = TicketID(12)
-        #expect(SignedTicketBinding.names(twelve, in: "> [staged-rollout #12] Please test"))
-        #expect(SignedTicketBinding.names(twelve, in: "about Ticket 12, resolve"))
-        #expect(SignedTicketBinding.names(twelve, in: "ticket #12."))
-        #expect(!SignedTicketBinding.names(twelve, in: "ticket #123 and #120"))
-        #expect(!SignedTicketBinding.names(twelve, in: "see a#12 and tickets 12 and 12"))
+        #expect(SignedTicketBinding.tickets(in: "> [staged-rollout #12] Please test") == [twelve])
+        #expect(SignedTicketBinding.tickets(in: "about Ticket 12, resolve") == [twelve])
+        #expect(SignedTicketBinding.tickets(in: "ticket #12.") == [twelve])
+        #expect(SignedTicketBinding.tickets(in: "ticket #123 and #120") == [TicketID(123), TicketID(120)])
+        #expect(SignedTicketBinding.tickets(in: "see a#12 and tickets 12 and 12").isEmpty)
+        #expect(SignedTicketBinding.tickets(in: "#99999999999999999999 overflows, #1234567890 is too long").isEmpty)
+    }
+
+    @Test("binding: the signer's own words decide when they name a ticket; else the whole signed text must name only that one")
+    func bindingNeedsOneTicket() {
+        let quoted = "outcome accept\nresolve\n\n> see also #14\n> [staged-rollout #13] comment relayed"
+        // The attack of the review: a quoted "see also #14" must not let the signed reply act on #14 (nor on #13).
+        #expect(!SignedTicketBinding.binds(TicketID(14), ownWords: "outcome accept\nresolve", wholeText: quoted))
+        #expect(!SignedTicketBinding.binds(TicketID(13), ownWords: "outcome accept\nresolve", wholeText: quoted))
+        // The signer named the ticket in their own words: that ticket only, whatever the quote names.
+        #expect(SignedTicketBinding.binds(TicketID(13), ownWords: "#13: outcome accept", wholeText: "#13: outcome accept\n" + quoted))
+        #expect(!SignedTicketBinding.binds(TicketID(14), ownWords: "#13: outcome accept", wholeText: "#13: outcome accept\n" + quoted))
+        // Control: a reply quoting one notification binds its ticket.
+        #expect(SignedTicketBinding.binds(TicketID(13), ownWords: "resolve", wholeText: "resolve\n> [staged-rollout #13] Please test"))
     }
 
     @Test("a manager's signed mail for ticket #13 re-sent tagged for #12: weak, why recorded, nothing changes")
@@ -299,7 +313,19 @@ struct SignedMailTests {
         let signed = try await SignedWorld()
         defer { signed.world.cleanUp() }
         let raw = Array(Self.headers().utf8) + (try Self.thunderbirdBody(signed.ca, ["escalate"] + Self.quoting(13)))
-        try await expectRefused(raw, "the signed words do not name ticket #12", in: signed)
+        try await expectRefused(raw, "the signed words do not name ticket #12 alone", in: signed)
+    }
+
+    @Test("a signed reply quoting a relayed \"see also #12\" re-sent tagged for #12 (review of issue 23): weak; the genuine one, for #13, strong")
+    func quotedMentionOfAnotherTicket() async throws {
+        let signed = try await SignedWorld()
+        defer { signed.world.cleanUp() }
+        let body = try Self.thunderbirdBody(signed.ca, ["escalate"] + Self.quoting(13) + ["> see also #12, it has the same problem"])
+        try await expectRefused(Array(Self.headers(ticket: 12).utf8) + body, "the signed words do not name ticket #12 alone", in: signed)
+        // Control: the signer's own words naming the ticket bind it, whatever the quote names.
+        let own = try Self.thunderbirdBody(signed.ca, ["#12: escalate"] + Self.quoting(13) + ["> see also #12"])
+        let analysis = try await signed.ingest.analyze(Array(Self.headers(ticket: 12).utf8) + own)
+        #expect(analysis.authentication == .strong && analysis.basis == .signature, "\(String(describing: analysis.signature))")
     }
 
     @Test("a copy of the genuine mail sent first to another ticket does not make the genuine mail a duplicate")
@@ -309,7 +335,7 @@ struct SignedMailTests {
         let body = try Self.thunderbirdBody(signed.ca, ["escalate"] + Self.quoting())
         let copy = Array(Self.headers(ticket: 13).utf8) + body
         let copied = try await signed.ingest.analyze(copy)
-        #expect(copied.authentication == .weak && copied.signature?.refusal == "the signed words do not name ticket #13")
+        #expect(copied.authentication == .weak && copied.signature?.refusal == "the signed words do not name ticket #13 alone")
         _ = try await signed.ingest.ingest(copy)
         #expect(try await signed.history(.escalation).isEmpty)
 

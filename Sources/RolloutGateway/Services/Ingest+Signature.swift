@@ -26,13 +26,17 @@ extension Ingest {
             let signed = parser.parse(signature.content)
             analysis.reply = ReplyText(signed.text)
             analysis.lines = analysis.reply.readLines
-            analysis.signature = Self.signerMatch(signature, sender: analysis.sender, people: configuration.smime.people)
+            // The DN map is for certificates, whose subject a CA vouched for within its namespace; an OpenPGP user ID is
+            // whatever the key's owner wrote, a manager's DN included.
+            let people = part.scheme == .smime ? configuration.smime.people : [:]
+            analysis.signature = Self.signerMatch(signature, sender: analysis.sender, people: people)
             if analysis.signature?.signer != nil, let ticket = analysis.ticket,
-                !bindsTicket(ticket, signedSubject: signed.headers.subject, signedText: signed.text, token: analysis.token)
+                !bindsTicket(
+                    ticket, signedSubject: signed.headers.subject, ownWords: analysis.reply.newText, signedText: signed.text, token: analysis.token)
             {
                 // Someone holding a copy (a Cc, the list) re-sends it tagged for another ticket: the signature is the
                 // manager's, the ticket is not what they signed for. Not strong, and not recorded as the mail's own.
-                analysis.signature = .refused("the signed words do not name ticket #\(ticket.rawValue)")
+                analysis.signature = .refused("the signed words do not name ticket #\(ticket.rawValue) alone")
             }
             // Only a signature that made the sender strong is recorded as the mail's own (Ingest+Replay.swift):
             // a refused copy must not make the genuine mail a duplicate.
@@ -53,12 +57,15 @@ extension Ingest {
     }
 
     /// Whether the signed content binds the message to `ticket` (SPEC §5 "Signed mail"): the signed part's subject
-    /// carries the ticket's tag, or the signed text names `#T` / `ticket T` (``SignedTicketBinding``); or the reply
-    /// token is valid for the ticket and was issued to this sender (token-bound: the token names the ticket).
-    func bindsTicket(_ ticket: TicketID, signedSubject: String, signedText: String, token: ReplyAddressSigner.Reading?) -> Bool {
+    /// carries the ticket's tag, or the signed words name `#T` / `ticket T` and no other ticket — the signer's own
+    /// words when they name one, else the whole signed text (``SignedTicketBinding``); or the reply token is valid
+    /// for the ticket and was issued to this sender (token-bound: the token names the ticket).
+    func bindsTicket(
+        _ ticket: TicketID, signedSubject: String, ownWords: String, signedText: String, token: ReplyAddressSigner.Reading?
+    ) -> Bool {
         if case .person(let tokenTicket, issuedToSender: true) = token, tokenTicket == ticket { return true }
         if let (tagged, _) = finder.subjectTag(in: signedSubject), tagged == ticket { return true }
-        return SignedTicketBinding.names(ticket, in: signedText)
+        return SignedTicketBinding.binds(ticket, ownWords: ownWords, wholeText: signedText)
     }
 
     /// Whether a valid signature is the sender's: the certificate names the From address (the domain compared
