@@ -37,6 +37,12 @@ struct OutboundSigningTests {
             // openssl finds the gateway's certificate in the signature and its chain to the test CA's root.
             let verified = String(decoding: try TestCA.run("/usr/bin/openssl", ["cms", "-verify", "-CApath", ca.certificates, "-inform", "SMIME"], input: message.data), as: UTF8.self)
             #expect(verified.contains("Content-Type: text/plain"))
+            // The protected headers: what the message was sent as travels inside the signature.
+            #expect(verified.contains("protected-headers=\"v1\""))
+            let subject = try #require(GMimeMailParser().parse(message.data).headers.subject.split(separator: " ").first)
+            #expect(verified.contains("Subject: \(subject)") && verified.contains("From: EGI Staged Rollout <staged-rollout@rollout.example.org>"))
+            // Not what differs by copy: each recipient's copy would otherwise name the first recipient inside.
+            #expect(!verified.contains("Message-Id:") && !verified.contains("To: "))
             #expect(verified.contains("staged-rollout") || verified.contains("EMI-1.0"))
             // The gateway reads its own signed mail as a mail client would: the text, no extra attachment.
             let parsed = GMimeMailParser().parse(message.data)
@@ -51,6 +57,23 @@ struct OutboundSigningTests {
         #expect(throws: TestCAError.self) {
             try TestCA.run("/usr/bin/openssl", ["cms", "-verify", "-CApath", ca.certificates, "-inform", "SMIME"], input: tampered)
         }
+    }
+
+    @Test("relayed conversation is not signed (a forger's words must not carry the gateway's signature); the transcript is")
+    func relaysUnsigned() async throws {
+        let ca = try TestCA.make()
+        let signer = try SMIMEMessageSigner(settings: try Self.settings(ca))
+        let world = try await IngestWorld(writer: SigningMessageWriter(GMimeMessageWriter(), signer: signer))
+        defer { world.cleanUp() }
+        let before = try await Self.pending(world).count
+        let outcome = try await world.ingest.ingest(message(body: "ggus 123456\nClick https://evil.example.org/renew to keep your certificate.\n"))
+        #expect(outcome.results.map(\.status) == [.applied])
+        let queued = try await Self.pending(world).dropFirst(before)
+        let relays = queued.filter { $0.kind == .notification(.conversation) }
+        let others = queued.filter { $0.kind != .notification(.conversation) }
+        #expect(!relays.isEmpty && !others.isEmpty)
+        #expect(relays.allSatisfy { !String(decoding: $0.data, as: UTF8.self).contains("multipart/signed") })
+        #expect(others.allSatisfy { String(decoding: $0.data, as: UTF8.self).contains("multipart/signed") })
     }
 
     @Test("without outbox.smime the gateway's mail goes unsigned, as before")

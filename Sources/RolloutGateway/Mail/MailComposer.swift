@@ -86,6 +86,9 @@ public struct MailComposer: Sendable {
         public var threadRoot: String?
         /// Files sent after the text (``MailAttachment``).
         public var attachments: [MailAttachment] = []
+        /// Whether the gateway's signature (`outbox.smime`) may vouch for the text: false for relayed conversation,
+        /// whose words are a sender's, perhaps a forger's, and would otherwise carry the gateway's signature.
+        public var signable = true
 
         public init(to: [EmailAddress], subject: String, body: String, messageID: String, ticket: TicketID?, date: Date) {
             self.to = to
@@ -117,6 +120,7 @@ public struct MailComposer: Sendable {
             messageID: draft.messageID, references: references,
             replyTo: Mailbox(name: displayName, address: draft.replyTo ?? from), extraHeaders: extra, body: draft.body)
         message.attachments = draft.attachments
+        message.signable = draft.signable
         return writer.write(message)
     }
 }

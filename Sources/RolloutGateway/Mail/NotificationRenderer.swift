@@ -111,6 +111,8 @@ public struct NotificationRenderer: Sendable {
             guard let (subject, body) = try? text.value() else { return nil }
             var draft = copy
             draft.subject = "\(tag) \(subject)"
+            // Relayed conversation is a sender's words (perhaps a forger's): never under the gateway's signature.
+            draft.signable = notification.kind != .conversation
             draft.body = body
             return draft
         }

@@ -2,9 +2,11 @@ import Foundation
 
 /// A ``MessageWriter`` that signs what another writes (`outbox.smime`, issue 23): the message's content header
 /// fields and body become the first part of a `multipart/signed` (RFC 1847, RFC 8551 §3.5.3), signed over exactly
-/// those CRLF bytes, the detached signature the second part. Used where messages are composed (inside the ingest
-/// transaction, as every composition), never in `send`. A signature that cannot be made leaves the message unsigned,
-/// as it would be without `outbox.smime`.
+/// those CRLF bytes, the detached signature the second part. The signed part repeats From, Subject and Date as
+/// protected headers (`protected-headers="v1"`), so that a signed body lifted into another message still shows
+/// what it was sent as. Relayed conversation (``MailMessage/signable`` false) is not signed: the words
+/// are a sender's. Used where messages are composed (inside the ingest transaction, as every composition), never in
+/// `send`. A signature that cannot be made leaves the message unsigned, as it would be without `outbox.smime`.
 public struct SigningMessageWriter: MessageWriter {
     public let inner: any MessageWriter
     public let signer: any MessageSigner
@@ -21,17 +23,22 @@ public struct SigningMessageWriter: MessageWriter {
 
     public func write(_ message: MailMessage) -> [UInt8] {
         let written = inner.write(message)
-        guard let end = written.firstRange(of: Array("\r\n\r\n".utf8)) else { return written }
+        guard message.signable, let end = written.firstRange(of: Array("\r\n\r\n".utf8)) else { return written }
         var outer: [String] = []
         var content: [String] = []
+        var protected: [String] = []
         for field in Self.fields(String(decoding: written[..<end.lowerBound], as: UTF8.self)) {
             let name = field.prefix { $0 != ":" }.lowercased()
-            if Self.contentFields.contains(name) {
+            if name == "content-type" {
+                content.append(field + ";\r\n protected-headers=\"v1\"")
+            } else if Self.contentFields.contains(name) {
                 content.append(field)
             } else if name != "mime-version" {
                 outer.append(field)
+                if Self.protectedFields.contains(name) { protected.append(field) }
             }
         }
+        content = protected + content
         let entity = Array((content.joined(separator: "\r\n") + "\r\n\r\n").utf8) + written[end.upperBound...]
         guard let signature = signer.sign(entity) else { return written }
         let boundary = "=-rollout-signed-" + SHA256Hex.of(entity).prefix(32)
@@ -45,6 +52,11 @@ public struct SigningMessageWriter: MessageWriter {
             + "Content-Disposition: attachment; filename=\"smime.p7s\"\r\n\r\n\(base64)\r\n--\(boundary)--\r\n"
         return Array(head.utf8) + entity + Array(tail.utf8)
     }
+
+    /// The header fields repeated inside the signed part (the "protected headers" of draft-ietf-lamps-header-protection):
+    /// those every per-person copy shares. To, Message-ID and Reply-To differ by copy (``MailComposer/copy(of:composedFrom:as:)``
+    /// rewrites them outside the signature), so they stay out: inside, they would name the first recipient to all.
+    static let protectedFields: Set<String> = ["from", "subject", "date"]
 
     /// The header block's fields, each with its folded continuation lines.
     static func fields(_ header: String) -> [String] {

@@ -18,6 +18,8 @@ public struct MailMessage: Sendable {
     public var body: String
     /// Files after the text: none makes a single text/plain message, any a multipart/mixed one.
     public var attachments: [MailAttachment] = []
+    /// Whether a signing writer (`outbox.smime`) may sign it: not when the text is someone else's words.
+    public var signable = true
 
     public init(
         from: Mailbox, to: [EmailAddress], subject: String, date: Date, messageID: String, references: [String],
