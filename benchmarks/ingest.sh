@@ -15,6 +15,8 @@
 # to run).
 # --store postgresql: each N is also ingested on PostgreSQL (a server started here by initdb/pg_ctl as the postgres
 # user, on loopback, with PostgreSQL's default durability: fsync and synchronous commit on), beside SQLite.
+# PG_SERVER_OPTIONS: more server settings for that server (e.g. "-c log_statement=all" to count the statements);
+# PG_LOG_KEEP: a file the server log is copied to at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stores=(sqlite)
@@ -44,8 +46,8 @@ if [[ " ${stores[*]} " == *" postgresql "* ]]; then
     echo "$ROLLOUT_STORE_PASSWORD" > "$pgdir/pw"; [[ $(id -u) -eq 0 ]] && chown postgres "$pgdir/pw"
     "${as_pg[@]}" "$pgbin/initdb" -D "$pgdir/data" -U rollout --pwfile "$pgdir/pw" --auth-local trust --auth-host scram-sha-256 >/dev/null
     pgport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    "${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" -o "-c listen_addresses=127.0.0.1 -p $pgport -k $pgdir" -w start >/dev/null
-    trap '"${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -m fast stop >/dev/null; rm -rf "$pgdir"' EXIT
+    "${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" -o "-c listen_addresses=127.0.0.1 -p $pgport -k $pgdir ${PG_SERVER_OPTIONS:-}" -w start >/dev/null
+    trap '"${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -m fast stop >/dev/null; [[ -n "${PG_LOG_KEEP:-}" ]] && cp "$pgdir/log" "$PG_LOG_KEEP"; rm -rf "$pgdir"' EXIT
 fi
 
 # `fresh_store STORE`: the store of the next line: a new PostgreSQL database (STORE_URL), or each line's own SQLite file.
