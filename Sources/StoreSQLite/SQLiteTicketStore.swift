@@ -25,9 +25,12 @@ public final class SQLiteTicketStore: TicketStore, SQLiteScope {
     ///   an IMAP message moved on the server, an MTA told "delivered"); a power loss before that loses the
     ///   commits and keeps the messages, so nothing is lost and nothing applied twice. Without it, every commit
     ///   is synced on its own.
+    ///
+    /// - Parameter mapBytes: how much of the file readers map into memory (`PRAGMA mmap_size`; 0: none): page-cache
+    ///   pages shared with the kernel, not the process's own memory, bounded by `store.sqlite_map_mib`.
     public init(
         path: String, busyTimeout: TimeInterval = 5, maxDeliveryAttempts: Int = 10, groupCommits: Bool = false,
-        clock: DateSource = .system
+        clock: DateSource = .system, mapBytes: Int = 256 << 20
     ) throws {
         self.path = path
         self.clock = clock
@@ -36,7 +39,7 @@ public final class SQLiteTicketStore: TicketStore, SQLiteScope {
         configuration.busyMode = .timeout(busyTimeout)
         configuration.foreignKeysEnabled = true
         // Readers see pages through memory mapping instead of a read() per page after every write.
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA mmap_size = 268435456") }
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA mmap_size = \(max(0, mapBytes))") }
         if groupCommits {
             // SQLite WAL: with synchronous=NORMAL a commit is not synced; a checkpoint syncs the WAL first.
             configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }

@@ -139,7 +139,8 @@ extension Environment {
         switch configuration.store {
         case .sqlite(let path):
             return try SQLiteTicketStore(
-                path: path, maxDeliveryAttempts: configuration.maxDeliveryAttempts, groupCommits: groupCommits, clock: clock)
+                path: path, maxDeliveryAttempts: configuration.maxDeliveryAttempts, groupCommits: groupCommits, clock: clock,
+                mapBytes: configuration.sqliteMapBytes)
         case .postgresql(let settings):
             let password: String?
             do {

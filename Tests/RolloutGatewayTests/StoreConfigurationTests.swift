@@ -46,6 +46,15 @@ struct StoreConfigurationTests {
         #expect(settings.caFile == "/etc/ssl/private-ca.pem")
     }
 
+    @Test("store.sqlite_map_mib bounds the mapped part of the SQLite file: 256 MiB by default, 0 for none; PostgreSQL refuses it")
+    func sqliteMap() throws {
+        #expect(try parse(text(store: "  sqlite: /tmp/x.sqlite")).sqliteMapBytes == 256 << 20)
+        #expect(try parse(text(store: "  sqlite: /tmp/x.sqlite\n  sqlite_map_mib: 32")).sqliteMapBytes == 32 << 20)
+        #expect(try parse(text(store: "  sqlite: /tmp/x.sqlite\n  sqlite_map_mib: 0")).sqliteMapBytes == 0)
+        #expect(failure(text(store: "  sqlite: /tmp/x.sqlite\n  sqlite_map_mib: -1"))?.key == "store.sqlite_map_mib")
+        #expect(failure(text(store: "  postgresql:\n    url: postgres://gw@db/rollout\n  sqlite_map_mib: 8"))?.key == "store.sqlite_map_mib")
+    }
+
     @Test("a password in the URL is refused, naming the key and line, without repeating the password")
     func passwordInURL() throws {
         let text = text(store: "  postgresql:\n    url: postgresql://rollout:s3cret@db.example.org/gateway")

@@ -27,11 +27,16 @@ struct ConfigurationFile: Decodable {
     /// Exactly one of `sqlite` and `postgresql` (checked when the file is converted).
     struct Store: Decodable {
         var sqlite: String?
+        var sqliteMapMiB: Int?
         var postgresql: PostgreSQL?
-        enum CodingKeys: String, CodingKey, CaseIterable { case sqlite, postgresql }
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case sqlite, postgresql
+            case sqliteMapMiB = "sqlite_map_mib"
+        }
         init(from decoder: any Decoder) throws {
             let c = try decoder.strictContainer(CodingKeys.self)
             sqlite = try c.decodeIfPresent(String.self, forKey: .sqlite)
+            sqliteMapMiB = try c.decodeIfPresent(Int.self, forKey: .sqliteMapMiB)
             postgresql = try c.decodeIfPresent(PostgreSQL.self, forKey: .postgresql)
         }
     }

@@ -27,6 +27,13 @@ extension GatewayConfiguration {
         self.tags = [.stagedRollout: raw.gateway.tag ?? Queue.stagedRollout.rawValue, .release: raw.gateway.releaseTag ?? Queue.release.rawValue]
         self.secretFiles = try Self.secretFiles(raw.gateway, path: path)
         self.store = try Self.store(raw.store, path: path)
+        if let mib = raw.store.sqliteMapMiB {
+            guard raw.store.sqlite != nil else { throw ConfigurationProblem(["store", "sqlite_map_mib"], "applies to store.sqlite only") }
+            guard (0...65_536).contains(mib) else {
+                throw ConfigurationProblem(["store", "sqlite_map_mib"], "\(mib) is not a size from 0 to 65536 MiB")
+            }
+            self.sqliteMapBytes = mib << 20
+        }
         self.outboxMaildir = raw.outbox?.maildir.map(path)
         self.outboxSigning = Self.outboxSigning(raw.outbox?.smime, path: path)
         self.maxDeliveryAttempts = raw.outbox?.maxAttempts ?? 10

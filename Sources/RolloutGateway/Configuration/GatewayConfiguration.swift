@@ -20,6 +20,10 @@ public struct GatewayConfiguration: Sendable {
         if case .sqlite(let path) = store { return path }
         return ""
     }
+    /// `store.sqlite_map_mib`: how much of the SQLite file readers map into memory (`PRAGMA mmap_size`), in bytes;
+    /// pages the kernel may drop, counted as the process's file-backed RSS, not its own memory. 0: no mapping.
+    public var sqliteMapBytes = Self.defaultSQLiteMapBytes
+    public static let defaultSQLiteMapBytes = 256 << 20
     public var outboxMaildir: String?
     /// The certificate and key the gateway signs its own mail with (`outbox.smime`); nil: its mail goes unsigned.
     public var outboxSigning: OutboxSigningSettings?
