@@ -21,12 +21,21 @@ enum HotSQL {
         static let sql = "SELECT * FROM ticket_teams WHERE ticket_id = $1 ORDER BY position"
     }
 
-    enum GGUS: PreparedSQL {
-        static let sql = "SELECT ggus_ticket FROM ggus_links WHERE ticket_id = $1 ORDER BY position"
+    /// A case's ticket rows in one statement: the ticket named, its parent and its child (those that exist), each with
+    /// its GGUS links in their order. By the primary key: `= ANY` of three ids, never `OR` (which scans).
+    enum Case: PreparedSQL {
+        static let sql = """
+            SELECT \(TicketRow.selection),
+                ARRAY(SELECT ggus_ticket FROM ggus_links WHERE ggus_links.ticket_id = tickets.id ORDER BY ggus_links.position) AS ggus_tickets
+            FROM tickets
+            WHERE id = ANY(ARRAY[$1::bigint, (SELECT parent_id FROM tickets WHERE id = $1), (SELECT child_id FROM tickets WHERE id = $1)])
+            """
     }
 
-    enum LockTicket: PreparedSQL {
-        static let sql = "SELECT row_version FROM tickets WHERE id = $1 FOR UPDATE"
+    /// A case's ticket rows locked until the transaction ends, in one statement and in the order of their ids (a
+    /// release before its rollout, whose number is taken later): every instance locks in the same order.
+    enum LockTickets: PreparedSQL {
+        static let sql = "SELECT id, row_version FROM tickets WHERE id = ANY($1) ORDER BY id FOR UPDATE"
     }
 
     enum AnswerCount: PreparedSQL {

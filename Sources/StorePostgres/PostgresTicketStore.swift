@@ -29,6 +29,8 @@ public final class PostgresTicketStore: TicketStore, StoreTransaction {
     public let clock: DateSource
     /// Whether the pool runs: before ``withRunning(_:)``, during, after.
     let running = PoolRun()
+    /// The last limit below which this process forgot answer counts.
+    let answerCountPruning = AnswerCountPruning()
     private let migrated = MigrationGate()
 
     /// Connects (lazily: the first use opens connections and migrates) to the database of `settings`.
@@ -143,7 +145,7 @@ public final class PostgresTicketStore: TicketStore, StoreTransaction {
         try await pooled { client in
             try await client.withTransaction(logger: PostgresConnection.quiet) { connection in
                 let transaction = PostgresTransaction(
-                    connection: connection, store: self, depth: 0, singleCall: singleCall, savepoints: SavepointNames())
+                    connection: connection, store: self, depth: 0, singleCall: singleCall, savepoints: SavepointNames(), mark: nil)
                 defer { transaction.use.end() }
                 return try await body(transaction)
             }

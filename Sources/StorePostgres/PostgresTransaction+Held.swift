@@ -17,7 +17,7 @@ extension PostgresTransaction {
     }
 
     public func heldOutbox() async throws -> [OutgoingMessage] {
-        try await run { connection in
+        try await read { connection in
             try await connection.rows(
                 """
                 SELECT * FROM outbox

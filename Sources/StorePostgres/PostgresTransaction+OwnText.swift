@@ -9,7 +9,7 @@ extension PostgresTransaction {
         async throws -> [OwnTextFingerprint]
     {
         let ids = Array(Set(messageIDs.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "<> ")) }).prefix(50))
-        return try await run { connection in
+        return try await read { connection in
             var found: [Int64: OwnTextFingerprint] = [:]
             if !ids.isEmpty {
                 for row in try await connection.rows(

@@ -30,7 +30,7 @@ extension PostgresTransaction {
     }
 
     public func load(_ ticket: TicketID) async throws -> StoredCase? {
-        try await run { connection in try await Self.load(ticket, connection) }
+        try await read { connection in try await Self.load(ticket, connection) }
     }
 
     // MARK: Commit
@@ -45,11 +45,9 @@ extension PostgresTransaction {
             }
             let before = commit.base.rolloutCase
             let after = commit.decision.state
-            // Always the release first, then its rollout: instances lock in the same order.
-            try await Self.lockAndCheckVersion(before.release.id, expected: commit.base.releaseVersion, connection)
-            if let rolloutID = before.rollout?.id, let expected = commit.base.rolloutVersion {
-                try await Self.lockAndCheckVersion(rolloutID, expected: expected, connection)
-            }
+            var expected = [(ticket: before.release.id, version: commit.base.releaseVersion)]
+            if let rolloutID = before.rollout?.id, let version = commit.base.rolloutVersion { expected.append((rolloutID, version)) }
+            try await Self.lockAndCheckVersions(expected, connection)
             if before.release != after.release { try await Self.update(after.release, connection, at: now) }
             if let rollout = after.rollout {
                 if before.rollout == nil {
@@ -72,7 +70,7 @@ extension PostgresTransaction {
                 guard settled.count == 1 else { throw StoreError.alreadySeen("timer \(fired.kind.rawValue) of ticket \(fired.ticket)") }
             }
             for change in commit.decision.timers { try await Self.apply(change, connection, at: now) }
-            try await Self.insert(commit.outbox, connection)
+            try await Self.insert(commit.outbox, connection, pruning: store.answerCountPruning)
             let attachmentTicket = after.rollout?.id ?? after.release.id
             for attachment in commit.attachments {
                 try await Self.insert(attachment, ticket: attachmentTicket, messageKey: commit.seen?.key, connection, at: now)
@@ -83,12 +81,12 @@ extension PostgresTransaction {
     public func recordSeen(_ message: SeenMessage, at date: Date, outbox: [OutgoingMessage]) async throws {
         try await atomically { connection in
             guard try await Self.insertSeen(message, connection, at: date) else { throw StoreError.alreadySeen(message.key) }
-            try await Self.insert(outbox, connection)
+            try await Self.insert(outbox, connection, pruning: store.answerCountPruning)
         }
     }
 
     public func lookUp(messageKey: String, ticket: TicketID?, sender: EmailAddress?, answersSince: Date) async throws -> InboundLookup {
-        try await run { connection in
+        try await read { connection in
             let seen = try await Self.seen(messageKey, connection)
             var stored: StoredCase?
             if let ticket { stored = try await Self.load(ticket, connection) }
@@ -107,11 +105,11 @@ extension PostgresTransaction {
     }
 
     public func outboxCount(to address: EmailAddress, kind: OutboxKind, since: Date) async throws -> Int {
-        try await run { connection in try await Self.outboxCount(to: address, kind: kind, since: since, connection) }
+        try await read { connection in try await Self.outboxCount(to: address, kind: kind, since: since, connection) }
     }
 
     public func hasSeen(_ key: String) async throws -> Bool {
-        try await run { connection in try await Self.seen(key, connection) }
+        try await read { connection in try await Self.seen(key, connection) }
     }
 
     // MARK: Timers
@@ -135,7 +133,7 @@ extension PostgresTransaction {
     }
 
     public func timers(of ticket: TicketID) async throws -> [DueTimer] {
-        try await run { connection in
+        try await read { connection in
             try await connection.rows("SELECT * FROM timers WHERE state = 'pending' AND ticket_id = \(ticket.rawValue) ORDER BY due_at, kind, team")
                 .map(Self.timer)
         }
@@ -154,7 +152,7 @@ extension PostgresTransaction {
     // MARK: Reading
 
     public func ticketSummaries() async throws -> [TicketSummary] {
-        try await run { connection in
+        try await read { connection in
             try await connection.rows(PostgresQuery(unsafeSQL: "SELECT \(TicketRow.selection) FROM tickets ORDER BY id")).map {
                 try PostgresRowDecoder.decode(TicketRow.self, from: $0).ticketSummary()
             }
@@ -162,13 +160,13 @@ extension PostgresTransaction {
     }
 
     public func history(of ticket: TicketID) async throws -> [HistoryEntry] {
-        try await run { connection in
+        try await read { connection in
             try await connection.rows("SELECT * FROM history WHERE ticket_id = \(ticket.rawValue) ORDER BY id").map(Self.historyEntry)
         }
     }
 
     public func relayedComments(on ticket: TicketID, by actor: EmailAddress, since: Date) async throws -> Int {
-        try await run { connection in
+        try await read { connection in
             var bindings = Self.binds(ticket.rawValue)
             bindings.append(actor.key)
             bindings.append(since)
@@ -177,7 +175,7 @@ extension PostgresTransaction {
     }
 
     public func attachments(of ticket: TicketID) async throws -> [StoredAttachment] {
-        try await run { connection in
+        try await read { connection in
             try await connection.rows(
                 PostgresQuery(
                     unsafeSQL: "SELECT \(AttachmentRow.selection) FROM attachments WHERE ticket_id = $1 ORDER BY id", binds: Self.binds(ticket.rawValue))
@@ -226,7 +224,7 @@ extension PostgresTransaction {
     public func deliveredCount(to address: EmailAddress, kinds: [OutboxKind]?, since: Date) async throws -> Int {
         let every = kinds == nil
         let names = (kinds ?? []).map(\.rawValue)
-        return try await run { connection in
+        return try await read { connection in
             try await connection.rows(
                 "SELECT COUNT(*) AS n FROM outbox WHERE sent_at >= \(since) AND strpos(E'\\n' || lower(recipients) || E'\\n', \("\n\(address.key)\n")) > 0 AND (\(every) OR kind = ANY(\(names)))")[0]
                 .get("n")
@@ -236,14 +234,14 @@ extension PostgresTransaction {
     public func deliveredCount(ticket: TicketID, kinds: [OutboxKind]?, since: Date) async throws -> Int {
         let every = kinds == nil
         let names = (kinds ?? []).map(\.rawValue)
-        return try await run { connection in
+        return try await read { connection in
             try await connection.rows(
                 "SELECT COUNT(DISTINCT (kind, created_at)) AS n FROM outbox WHERE sent_at >= \(since) AND ticket_id = \(ticket.rawValue) AND (\(every) OR kind = ANY(\(names)))")[0].get("n")
         }
     }
 
     public func queuedCount(ticket: TicketID, kind: OutboxKind, since: Date) async throws -> Int {
-        try await run { connection in
+        try await read { connection in
             try await connection.rows(
                 "SELECT COUNT(*) AS n FROM outbox WHERE kind = \(kind.rawValue) AND created_at >= \(since) AND ticket_id = \(ticket.rawValue)")[0].get("n")
         }
@@ -257,7 +255,7 @@ extension PostgresTransaction {
     }
 
     public func outboxCounts() async throws -> (queued: Int, sent: Int, failed: Int) {
-        let row = try await run { connection in
+        let row = try await read { connection in
             try await connection.rows(
                 """
                 SELECT

@@ -8,50 +8,46 @@ import RolloutGateway
 extension PostgresTransaction {
     // MARK: Tickets
 
-    static func ticketRow(_ id: Int, _ connection: PostgresConnection) async throws -> TicketRow? {
-        try await connection.rows(HotSQL.Ticket.self, binds(id)).first.map { try PostgresRowDecoder.decode(TicketRow.self, from: $0) }
-    }
-
+    /// Loads a case in two statements: its ticket rows with their GGUS links (``HotSQL/Case``), then its rollout's
+    /// teams.
     static func load(_ ticket: TicketID, _ connection: PostgresConnection) async throws -> StoredCase? {
-        guard let row = try await ticketRow(ticket.rawValue, connection) else { return nil }
-        let queue = try row.storedQueue()
-        let releaseRow: TicketRow
-        let rolloutRow: TicketRow?
+        var rows: [Int: (row: TicketRow, ggus: [String])] = [:]
+        for record in try await connection.rows(HotSQL.Case.self, binds(ticket.rawValue)) {
+            let row = try PostgresRowDecoder.decode(TicketRow.self, from: record)
+            rows[row.id] = (row, try record.get("ggus_tickets", as: [String].self))
+        }
+        guard let named = rows[ticket.rawValue] else { return nil }
+        let queue = try named.row.storedQueue()
+        let release: (row: TicketRow, ggus: [String])
+        let rollout: (row: TicketRow, ggus: [String])?
         if queue == .release {
-            releaseRow = row
-            if let child = row.childID {
-                rolloutRow = try await ticketRow(child, connection)
-            } else {
-                rolloutRow = nil
-            }
+            release = named
+            rollout = named.row.childID.flatMap { rows[$0] }
         } else {
-            let parent = try row.parentID.storedRequired(table: TicketRow.table, column: TicketRow.CodingKeys.parentID.rawValue)
-            guard let parentRow = try await ticketRow(parent, connection) else { return nil }
-            releaseRow = parentRow
-            rolloutRow = row
+            let parent = try named.row.parentID.storedRequired(table: TicketRow.table, column: TicketRow.CodingKeys.parentID.rawValue)
+            guard let parentRow = rows[parent] else { return nil }
+            release = parentRow
+            rollout = named
         }
-        var rollout: StagedRolloutTicket?
-        if let rolloutRow { rollout = try await stagedRollout(rolloutRow, connection) }
+        var staged: StagedRolloutTicket?
+        if let rollout {
+            let teams = try await connection.rows(HotSQL.Teams.self, binds(rollout.row.id)).map {
+                try PostgresRowDecoder.decode(TeamRow.self, from: $0).assignment()
+            }
+            staged = try rollout.row.stagedRollout(teams: teams, ggusTickets: rollout.ggus)
+        }
         return StoredCase(
-            rolloutCase: RolloutCase(release: try releaseRow.releaseTicket(), rollout: rollout), releaseVersion: releaseRow.rowVersion,
-            rolloutVersion: rolloutRow?.rowVersion, queue: queue)
+            rolloutCase: RolloutCase(release: try release.row.releaseTicket(), rollout: staged), releaseVersion: release.row.rowVersion,
+            rolloutVersion: rollout?.row.rowVersion, queue: queue)
     }
 
-    static func stagedRollout(_ row: TicketRow, _ connection: PostgresConnection) async throws -> StagedRolloutTicket {
-        let teams = try await connection.rows(HotSQL.Teams.self, binds(row.id)).map {
-            try PostgresRowDecoder.decode(TeamRow.self, from: $0).assignment()
-        }
-        let ggus = try await connection.rows(HotSQL.GGUS.self, binds(row.id)).map {
-            try $0.get("ggus_ticket", as: String.self)
-        }
-        return try row.stagedRollout(teams: teams, ggusTickets: ggus)
-    }
-
-    /// Locks a ticket row until the transaction ends and checks that its version is still the one loaded.
-    static func lockAndCheckVersion(_ ticket: TicketID, expected: Int, _ connection: PostgresConnection) async throws {
-        let version: Int? = try await connection.rows(HotSQL.LockTicket.self, binds(ticket.rawValue)).first?
-            .get("row_version")
-        guard version == expected else { throw StoreError.conflict(ticket) }
+    /// Locks a case's ticket rows until the transaction ends (one statement, in the order of their ids) and checks that
+    /// each one's version is still the one loaded.
+    static func lockAndCheckVersions(_ expected: [(ticket: TicketID, version: Int)], _ connection: PostgresConnection) async throws {
+        let records = try await connection.rows(HotSQL.LockTickets.self, binds(expected.map(\.ticket.rawValue)))
+        var versions: [Int: Int] = [:]
+        for record in records { versions[try record.get("id", as: Int.self)] = try record.get("row_version", as: Int.self) }
+        for (ticket, version) in expected where versions[ticket.rawValue] != version { throw StoreError.conflict(ticket) }
     }
 
     private static func releaseColumns(_ release: ComponentRelease, _ links: ReleaseLinks) -> RowValues {
@@ -256,12 +252,12 @@ extension PostgresTransaction {
 
     /// Inserts outbox messages in one statement (their bytes written now: this store does not take messages still
     /// being composed), a message already there (its Message-ID) kept as it was, and counts the answers inserted.
-    static func insert(_ messages: [OutgoingMessage], _ connection: PostgresConnection) async throws {
+    static func insert(_ messages: [OutgoingMessage], _ connection: PostgresConnection, pruning: AnswerCountPruning) async throws {
         for chunk in stride(from: 0, to: messages.count, by: 500).map({ Array(messages[$0..<min($0 + 500, messages.count)]) }) {
             let inserted = Set(
                 try await connection.rows(RowValues.insert(into: "outbox", rows: chunk.map(outboxRow), onConflict: ["message_id"], returning: "message_id"))
                     .map { try $0.get("message_id", as: String.self) })
-            try await countAnswers(chunk.filter { $0.kind.isAnswer && inserted.contains($0.messageID) }, connection)
+            try await countAnswers(chunk.filter { $0.kind.isAnswer && inserted.contains($0.messageID) }, connection, pruning: pruning)
             // Another instance queued this person's thread root first: the transaction fails as a conflict and the
             // event is decided again, the root then known (``OutgoingMessage/opensThread``).
             if let lost = chunk.first(where: { $0.opensThread && !inserted.contains($0.messageID) }), let ticket = lost.ticket {
@@ -286,8 +282,9 @@ extension PostgresTransaction {
         return values
     }
 
-    /// Counts answers per recipient and minute (one statement), and forgets the counts older than a day.
-    static func countAnswers(_ answers: [OutgoingMessage], _ connection: PostgresConnection) async throws {
+    /// Counts answers per recipient and minute (one statement), and forgets the counts older than a day: once per
+    /// minute the limit moves (``AnswerCountPruning``), not once per message.
+    static func countAnswers(_ answers: [OutgoingMessage], _ connection: PostgresConnection, pruning: AnswerCountPruning) async throws {
         var counts: [String: [Int: Int]] = [:]
         for answer in answers {
             for recipient in answer.recipients { counts[recipient.key, default: [:]][AnswerMinute.of(answer.createdAt), default: 0] += 1 }
@@ -305,8 +302,8 @@ extension PostgresTransaction {
         try await connection.execute(
             RowValues.insert(
                 into: "answer_counts", rows: rows, onConflict: ["recipient", "minute"], update: "answers = answer_counts.answers + excluded.answers"))
-        let newest = answers.map { AnswerMinute.of($0.createdAt) }.max()!
-        try await connection.execute("DELETE FROM answer_counts WHERE minute < \(newest - AnswerMinute.kept)")
+        let limit = answers.map { AnswerMinute.of($0.createdAt) }.max()! - AnswerMinute.kept
+        if pruning.moves(to: limit) { try await connection.execute("DELETE FROM answer_counts WHERE minute < \(limit)") }
     }
 
     /// Answers to `recipient` since `since`, in whole minutes (as the SQLite store): at most 60 rows are read.

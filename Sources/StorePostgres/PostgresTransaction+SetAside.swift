@@ -30,7 +30,7 @@ extension PostgresTransaction {
     }
 
     public func setAsideMessages() async throws -> [SetAsideMessage] {
-        try await run { connection in
+        try await read { connection in
             try await connection.rows(PostgresQuery(unsafeSQL: "SELECT \(SetAsideRow.selection) FROM set_aside ORDER BY id")).map {
                 try PostgresRowDecoder.decode(SetAsideRow.self, from: $0).message()
             }
@@ -38,7 +38,7 @@ extension PostgresTransaction {
     }
 
     public func setAsideMessage(_ id: Int64) async throws -> SetAsideMessage? {
-        try await run { connection in
+        try await read { connection in
             try await connection.rows(
                 PostgresQuery(unsafeSQL: "SELECT \(SetAsideRow.selection), data FROM set_aside WHERE id = $1", binds: Self.binds(id))
             ).first.map { try PostgresRowDecoder.decode(SetAsideRow.self, from: $0).message(bytes: try $0.bytes("data")) }

@@ -6,7 +6,7 @@ import RolloutGateway
 extension PostgresTransaction {
     public func outboxMessageIDs(among messageIDs: [String]) async throws -> Set<String> {
         guard !messageIDs.isEmpty else { return [] }
-        return try await run { connection in
+        return try await read { connection in
             var found = Set<String>()
             for row in try await connection.rows("SELECT message_id FROM outbox WHERE message_id = ANY(\(messageIDs))") {
                 found.insert(try row.get("message_id"))

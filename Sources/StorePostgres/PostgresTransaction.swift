@@ -14,7 +14,13 @@ import RolloutGateway
 ///
 /// Each method is atomic within the transaction: one that refuses by its own rule after writing (a conflict, a
 /// message or timer already recorded) leaves nothing of itself behind, so that its caller can decide again and retry
-/// in the same transaction.
+/// in the same transaction. It needs no savepoint of its own when nothing was written since this transaction's
+/// savepoint was set (``SavepointMark``): rolling back to that one undoes exactly its writes. So a message's
+/// transaction that reads and then commits its decision costs one savepoint, not two.
+///
+/// A savepoint whose body returned is not released: its writes belong to the enclosing transaction either way
+/// (PostgreSQL keeps or undoes them with it, and a later `ROLLBACK TO` an inner savepoint leaves them), and the
+/// `RELEASE` would be one more round trip per message.
 public struct PostgresTransaction: StoreTransaction {
     let connection: PostgresConnection
     /// The store whose transaction this is: its settings, and its error messages.
@@ -28,6 +34,8 @@ public struct PostgresTransaction: StoreTransaction {
     let savepoints: SavepointNames
     /// Ended when its body returns or throws.
     let use = TransactionUse()
+    /// This transaction's savepoint, and whether anything was written since it was set (nil at depth 0).
+    let mark: SavepointMark?
 
     var clock: DateSource { store.clock }
     var claimSeconds: Int { store.claimSeconds }
@@ -39,24 +47,36 @@ public struct PostgresTransaction: StoreTransaction {
 
     /// Runs `body` in a savepoint of this transaction: its writes undone, and only those, when it throws.
     func savepoint<T: Sendable>(_ body: (PostgresTransaction) async throws -> T) async throws -> T {
-        let inner = PostgresTransaction(connection: connection, store: store, depth: depth + 1, singleCall: false, savepoints: savepoints)
-        let name = savepoints.next()
-        try await run { try await $0.execute(PostgresQuery(unsafeSQL: "SAVEPOINT \(name)")) }
-        let result: T
+        let mark = SavepointMark(name: savepoints.next())
+        let inner = PostgresTransaction(
+            connection: connection, store: store, depth: depth + 1, singleCall: false, savepoints: savepoints, mark: mark)
+        // What the inner transaction writes is written in this one.
+        try await run { try await $0.execute(PostgresQuery(unsafeSQL: "SAVEPOINT \(mark.name)")) }
         do {
             defer { inner.use.end() }
-            result = try await body(inner)
+            return try await body(inner)
         } catch {
             // An error whose undoing fails too (the connection lost) is that one: the whole transaction is gone.
-            try await run { try await $0.execute(PostgresQuery(unsafeSQL: "ROLLBACK TO SAVEPOINT \(name)")) }
+            try await rollBack(to: mark)
             throw error
         }
-        try await run { try await $0.execute(PostgresQuery(unsafeSQL: "RELEASE SAVEPOINT \(name)")) }
-        return result
     }
 
-    /// Runs `body` on the connection, its database errors read as the store's (``PostgresTicketStore/translate(_:)``).
+    /// Undoes everything written since the savepoint of `mark` (this transaction's, or one nested in it), which stays set.
+    private func rollBack(to mark: SavepointMark) async throws {
+        try await read { try await $0.execute(PostgresQuery(unsafeSQL: "ROLLBACK TO SAVEPOINT \(mark.name)")) }
+        mark.written = false
+    }
+
+    /// Runs `body` on the connection, its database errors read as the store's (``PostgresTicketStore/translate(_:)``):
+    /// statements that may write.
     func run<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        mark?.written = true
+        return try await read(body)
+    }
+
+    /// Runs statements that only read (``run(_:)`` for any that may write).
+    func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         try use.check(store.location)
         do {
             return try await body(connection)
@@ -66,9 +86,15 @@ public struct PostgresTransaction: StoreTransaction {
     }
 
     /// Runs the statements of one method that may refuse after writing: in a savepoint, unless this transaction is that
-    /// method's alone.
+    /// method's alone, or nothing was written since this transaction's own savepoint (then that one undoes them).
     func atomically<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         if singleCall { return try await run(body) }
-        return try await savepoint { try await $0.run(body) }
+        guard let mark, !mark.written else { return try await savepoint { try await $0.run(body) } }
+        do {
+            return try await run(body)
+        } catch {
+            try await rollBack(to: mark)
+            throw error
+        }
     }
 }

@@ -1,12 +1,10 @@
 import Foundation
 import RolloutCore
 import RolloutGateway
-import Synchronization
 
-/// A store, or one of its transactions, that fails where a test says: once a write is done and kept (so that the
-/// failure has something to undo). A write on the store fails when it returns; a write within a transaction fails
-/// when that transaction (the innermost one around the write) has returned and been kept into its parent: in the
-/// parent's body, as a failure after the nested work. Everything else goes to `inner` unchanged.
+/// A store, or one of its transactions, that fails where a test says: once a write is done (so that the failure has
+/// something to undo): the write throws when it returns, its work already in the transaction it was made in, which
+/// must then undo it as a body that throws. Everything else goes to `inner` unchanged.
 struct FaultyStore: StoreTransaction, UnitOfWork {
     /// A write that is about to be answered.
     enum Write: Sendable {
@@ -17,22 +15,11 @@ struct FaultyStore: StoreTransaction, UnitOfWork {
 
     struct Injected: Error, Equatable {}
 
-    /// The writes done within one transaction, checked once it is kept.
-    final class Writes: Sendable {
-        private let writes = Mutex<[Write]>([])
-
-        func add(_ write: Write) { writes.withLock { $0.append(write) } }
-        var all: [Write] { writes.withLock { $0 } }
-    }
-
     let inner: any StoreTransaction
     /// Whether `write`, done and kept, throws ``Injected``.
     let failsAfter: @Sendable (Write) -> Bool
     /// Whether dropping set-aside mail finds nothing to drop (another replay, or the operator, dropped it meanwhile).
     let dropFindsNothing: Bool
-    /// Of the transaction this is; nil for the store.
-    private var writes: Writes? = nil
-
     init(inner: any StoreTransaction, dropFindsNothing: Bool = false, failsAfter: @escaping @Sendable (Write) -> Bool) {
         self.inner = inner
         self.dropFindsNothing = dropFindsNothing
@@ -43,37 +30,28 @@ struct FaultyStore: StoreTransaction, UnitOfWork {
         if failsAfter(write) { throw Injected() }
     }
 
-    private func done(_ write: Write) throws {
-        if let writes { writes.add(write) } else { try check(write) }
-    }
-
     func withTransaction<T: Sendable>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
-        let nested = Writes()
         let (failsAfter, dropFindsNothing) = (self.failsAfter, self.dropFindsNothing)
-        let result = try await inner.withTransaction { transaction in
-            var faulty = FaultyStore(inner: transaction, dropFindsNothing: dropFindsNothing, failsAfter: failsAfter)
-            faulty.writes = nested
-            return try await body(faulty)
+        return try await inner.withTransaction { transaction in
+            try await body(FaultyStore(inner: transaction, dropFindsNothing: dropFindsNothing, failsAfter: failsAfter))
         }
-        for write in nested.all { try check(write) }
-        return result
     }
 
     // MARK: Writes that may fail
 
     func commit(_ commit: StoreCommit) async throws {
         try await inner.commit(commit)
-        try done(.commit(commit))
+        try check(.commit(commit))
     }
 
     func recordSeen(_ message: SeenMessage, at date: Date, outbox: [OutgoingMessage]) async throws {
         try await inner.recordSeen(message, at: date, outbox: outbox)
-        try done(.recordSeen(message))
+        try check(.recordSeen(message))
     }
 
     func keepSetAside(_ message: SetAsideMessage, limit: Int) async throws -> [SetAsideMessage] {
         let dropped = try await inner.keepSetAside(message, limit: limit)
-        try done(.keepSetAside(message))
+        try check(.keepSetAside(message))
         return dropped
     }
 

@@ -253,7 +253,7 @@ public struct Gateway: Sendable {
                 base: stored, decision: decision, outbox: outbox, seen: seen, attachments: storedAttachments,
                 firedTimer: firedTimer, firedTimerDueAt: firedTimerDueAt)
             do {
-                try await store.withTransaction { transaction in try await transaction.commit(change) }
+                try await store.commit(change)  // atomic by itself, nested in a transaction or not (TicketRepository)
             } catch StoreError.conflict {
                 logger.debug("ticket changed under the event; deciding again", metadata: ["ticket": "\(ticket.rawValue)"])
                 continue
