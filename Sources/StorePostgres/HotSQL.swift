@@ -1,3 +1,4 @@
+import RolloutCore
 import RolloutGateway
 
 /// The statements prepared once per connection (``PreparedSQL``): those a message runs every time.
@@ -17,19 +18,38 @@ enum HotSQL {
         static let sql = "SELECT \(TicketRow.selection) FROM tickets WHERE id = $1"
     }
 
-    enum Teams: PreparedSQL {
-        static let sql = "SELECT * FROM ticket_teams WHERE ticket_id = $1 ORDER BY position"
+    /// A case in one statement: the ticket named, its parent and its child (those that exist), each with its GGUS
+    /// links in their order and joined to its teams (their columns named `team_…`: ``PostgresRowDecoder/prefix``), one
+    /// row per team or one with NULL teams. By the primary key: `= ANY` of three ids, never `OR` (which scans).
+    enum Case: PreparedSQL {
+        static let sql = "SELECT \(caseColumns) \(caseRows(ticket: "$1")) ORDER BY tickets.id, team_position"
     }
 
-    /// A case's ticket rows in one statement: the ticket named, its parent and its child (those that exist), each with
-    /// its GGUS links in their order. By the primary key: `= ANY` of three ids, never `OR` (which scans).
-    enum Case: PreparedSQL {
+    /// ``Case`` with what else a message's analysis reads at once (``InboundLookup``): whether its key was recorded
+    /// ($1), and the answers sent to its sender ($2) since a minute ($3) — one row with NULL ticket columns when it
+    /// names no case ($4 NULL or unknown).
+    enum Lookup: PreparedSQL {
         static let sql = """
-            SELECT \(TicketRow.selection),
-                ARRAY(SELECT ggus_ticket FROM ggus_links WHERE ggus_links.ticket_id = tickets.id ORDER BY ggus_links.position) AS ggus_tickets
-            FROM tickets
-            WHERE id = ANY(ARRAY[$1::bigint, (SELECT parent_id FROM tickets WHERE id = $1), (SELECT child_id FROM tickets WHERE id = $1)])
+            SELECT EXISTS(SELECT 1 FROM messages_seen WHERE message_key = $1) AS seen_before,
+                (SELECT COALESCE(SUM(answers), 0)::bigint FROM answer_counts WHERE recipient = $2 AND minute > $3) AS answers_to_sender,
+                found.*
+            FROM (VALUES (1)) AS one LEFT JOIN LATERAL (SELECT \(caseColumns) \(caseRows(ticket: "$4"))) AS found ON true
+            ORDER BY found.id, found.team_position
             """
+    }
+
+    static let teamPrefix = "team_"
+
+    private static let caseColumns = (TicketRow.CodingKeys.allCases.map { "tickets.\($0.rawValue)" } + [
+        "ARRAY(SELECT ggus_ticket FROM ggus_links WHERE ggus_links.ticket_id = tickets.id ORDER BY ggus_links.position) AS ggus_tickets",
+        "ticket_teams.position AS team_position",
+    ] + TeamRow.CodingKeys.allCases.map { "ticket_teams.\($0.rawValue) AS \(teamPrefix)\($0.rawValue)" }).joined(separator: ", ")
+
+    private static func caseRows(ticket: String) -> String {
+        """
+        FROM tickets LEFT JOIN ticket_teams ON ticket_teams.ticket_id = tickets.id
+        WHERE tickets.id = ANY(ARRAY[\(ticket)::bigint, (SELECT parent_id FROM tickets WHERE id = \(ticket)), (SELECT child_id FROM tickets WHERE id = \(ticket))])
+        """
     }
 
     /// A case's ticket rows locked until the transaction ends, in one statement and in the order of their ids (a
@@ -38,12 +58,16 @@ enum HotSQL {
         static let sql = "SELECT id, row_version FROM tickets WHERE id = ANY($1) ORDER BY id FOR UPDATE"
     }
 
-    enum AnswerCount: PreparedSQL {
-        static let sql = "SELECT COALESCE(SUM(answers), 0)::bigint AS n FROM answer_counts WHERE recipient = $1 AND minute > $2"
-    }
-
     /// The flood limit's count, by the index `history_relay_window` (migration 7).
     enum RelayedComments: PreparedSQL {
         static let sql = "SELECT COUNT(*) AS n FROM history WHERE ticket_id = $1 AND actor_key = $2 AND action = 'comment' AND at > $3"
+    }
+
+    /// The flood limit's count with whether held relays wait on the ticket (``RelayWindow``), in one statement.
+    enum RelayWindowFacts: PreparedSQL {
+        static let sql = """
+            SELECT (\(RelayedComments.sql)) AS n,
+                EXISTS(SELECT 1 FROM timers WHERE ticket_id = $1 AND state = 'pending' AND kind = '\(TimerKind.heldRelays.rawValue)') AS held
+            """
     }
 }

@@ -61,6 +61,10 @@ extension PostgresTicketStore {
         try await transaction { try await $0.relayedComments(on: ticket, by: actor, since: since) }
     }
 
+    public func relayWindow(on ticket: TicketID, by actor: EmailAddress, since: Date) async throws -> RelayWindow {
+        try await transaction { try await $0.relayWindow(on: ticket, by: actor, since: since) }
+    }
+
     public func attachments(of ticket: TicketID) async throws -> [StoredAttachment] {
         try await transaction { try await $0.attachments(of: ticket) }
     }

@@ -85,15 +85,17 @@ extension PostgresTransaction {
         }
     }
 
+    /// One statement (``HotSQL/Lookup``); answers counted in whole minutes, as the SQLite store: at most 60 rows read.
     public func lookUp(messageKey: String, ticket: TicketID?, sender: EmailAddress?, answersSince: Date) async throws -> InboundLookup {
-        try await read { connection in
-            let seen = try await Self.seen(messageKey, connection)
-            var stored: StoredCase?
-            if let ticket { stored = try await Self.load(ticket, connection) }
-            var answers = 0
-            if let sender { answers = try await Self.answerCount(to: sender, since: answersSince, connection) }
-            return InboundLookup(seen: seen, stored: stored, answersToSender: answers)
-        }
+        var bindings = PostgresBindings(capacity: 4)
+        bindings.append(messageKey)
+        bindings.append(sender?.key)
+        bindings.append(AnswerMinute.of(answersSince))
+        bindings.append(ticket?.rawValue)
+        let records = try await read { connection in try await connection.rows(HotSQL.Lookup.self, bindings) }
+        return InboundLookup(
+            seen: try records[0].get("seen_before", as: Bool.self), stored: try ticket.flatMap { try Self.storedCase($0, from: records) },
+            answersToSender: try records[0].get("answers_to_sender", as: Int.self))
     }
 
     static func outboxCount(to address: EmailAddress, kind: OutboxKind, since: Date, _ connection: PostgresConnection) async throws -> Int {
@@ -171,6 +173,16 @@ extension PostgresTransaction {
             bindings.append(actor.key)
             bindings.append(since)
             return try await connection.rows(HotSQL.RelayedComments.self, bindings)[0].get("n")
+        }
+    }
+
+    public func relayWindow(on ticket: TicketID, by actor: EmailAddress, since: Date) async throws -> RelayWindow {
+        try await read { connection in
+            var bindings = Self.binds(ticket.rawValue)
+            bindings.append(actor.key)
+            bindings.append(since)
+            let row = try await connection.rows(HotSQL.RelayWindowFacts.self, bindings)[0]
+            return RelayWindow(relayedLastHour: try row.get("n"), heldWaiting: try row.get("held"))
         }
     }
 

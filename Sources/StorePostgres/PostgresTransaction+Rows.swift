@@ -8,18 +8,28 @@ import RolloutGateway
 extension PostgresTransaction {
     // MARK: Tickets
 
-    /// Loads a case in two statements: its ticket rows with their GGUS links (``HotSQL/Case``), then its rollout's
-    /// teams.
+    /// Loads a case in one statement (``HotSQL/Case``).
     static func load(_ ticket: TicketID, _ connection: PostgresConnection) async throws -> StoredCase? {
-        var rows: [Int: (row: TicketRow, ggus: [String])] = [:]
-        for record in try await connection.rows(HotSQL.Case.self, binds(ticket.rawValue)) {
-            let row = try PostgresRowDecoder.decode(TicketRow.self, from: record)
-            rows[row.id] = (row, try record.get("ggus_tickets", as: [String].self))
+        try storedCase(ticket, from: try await connection.rows(HotSQL.Case.self, binds(ticket.rawValue)))
+    }
+
+    /// The case of `ticket` from the rows of ``HotSQL/Case`` (or ``HotSQL/Lookup``): its ticket rows, each repeated
+    /// once per team, teams in their order.
+    static func storedCase(_ ticket: TicketID, from records: [PostgresRecord]) throws -> StoredCase? {
+        var rows: [Int: (row: TicketRow, ggus: [String], teams: [TeamAssignment])] = [:]
+        for record in records {
+            guard let id = try record.get("id", as: Int?.self) else { continue }
+            if rows[id] == nil {
+                rows[id] = (try PostgresRowDecoder.decode(TicketRow.self, from: record), try record.get("ggus_tickets", as: [String].self), [])
+            }
+            if try record.get(HotSQL.teamPrefix + TeamRow.CodingKeys.team.rawValue, as: String?.self) != nil {
+                rows[id]!.teams.append(try PostgresRowDecoder.decode(TeamRow.self, from: record, prefix: HotSQL.teamPrefix).assignment())
+            }
         }
         guard let named = rows[ticket.rawValue] else { return nil }
         let queue = try named.row.storedQueue()
-        let release: (row: TicketRow, ggus: [String])
-        let rollout: (row: TicketRow, ggus: [String])?
+        let release: (row: TicketRow, ggus: [String], teams: [TeamAssignment])
+        let rollout: (row: TicketRow, ggus: [String], teams: [TeamAssignment])?
         if queue == .release {
             release = named
             rollout = named.row.childID.flatMap { rows[$0] }
@@ -29,16 +39,11 @@ extension PostgresTransaction {
             release = parentRow
             rollout = named
         }
-        var staged: StagedRolloutTicket?
-        if let rollout {
-            let teams = try await connection.rows(HotSQL.Teams.self, binds(rollout.row.id)).map {
-                try PostgresRowDecoder.decode(TeamRow.self, from: $0).assignment()
-            }
-            staged = try rollout.row.stagedRollout(teams: teams, ggusTickets: rollout.ggus)
-        }
         return StoredCase(
-            rolloutCase: RolloutCase(release: try release.row.releaseTicket(), rollout: staged), releaseVersion: release.row.rowVersion,
-            rolloutVersion: rollout?.row.rowVersion, queue: queue)
+            rolloutCase: RolloutCase(
+                release: try release.row.releaseTicket(),
+                rollout: try rollout.map { try $0.row.stagedRollout(teams: $0.teams, ggusTickets: $0.ggus) }),
+            releaseVersion: release.row.rowVersion, rolloutVersion: rollout?.row.rowVersion, queue: queue)
     }
 
     /// Locks a case's ticket rows until the transaction ends (one statement, in the order of their ids) and checks that
@@ -304,13 +309,6 @@ extension PostgresTransaction {
                 into: "answer_counts", rows: rows, onConflict: ["recipient", "minute"], update: "answers = answer_counts.answers + excluded.answers"))
         let limit = answers.map { AnswerMinute.of($0.createdAt) }.max()! - AnswerMinute.kept
         if pruning.moves(to: limit) { try await connection.execute("DELETE FROM answer_counts WHERE minute < \(limit)") }
-    }
-
-    /// Answers to `recipient` since `since`, in whole minutes (as the SQLite store): at most 60 rows are read.
-    static func answerCount(to recipient: EmailAddress, since: Date, _ connection: PostgresConnection) async throws -> Int {
-        var bindings = binds(recipient.key)
-        bindings.append(AnswerMinute.of(since))
-        return try await connection.rows(HotSQL.AnswerCount.self, bindings)[0].get("n")
     }
 
     static func outgoing(_ row: PostgresRecord) throws -> OutgoingMessage {

@@ -68,6 +68,9 @@ struct FaultyStore: StoreTransaction, UnitOfWork {
         try await inner.relayedComments(on: ticket, by: actor, since: since)
     }
     func timers(of ticket: TicketID) async throws -> [DueTimer] { try await inner.timers(of: ticket) }
+    func relayWindow(on ticket: TicketID, by actor: EmailAddress, since: Date) async throws -> RelayWindow {
+        try await inner.relayWindow(on: ticket, by: actor, since: since)
+    }
     func attachments(of ticket: TicketID) async throws -> [StoredAttachment] { try await inner.attachments(of: ticket) }
     func hasSeen(_ key: String) async throws -> Bool { try await inner.hasSeen(key) }
     func lookUp(messageKey: String, ticket: TicketID?, sender: EmailAddress?, answersSince: Date) async throws -> InboundLookup {

@@ -55,6 +55,37 @@ struct RelayWindowStoreTests {
         #expect(try await store.relayedComments(on: TicketID(99), by: Self.sender, since: since) == 0)
     }
 
+    @Test("the relay window read at once is its two parts: the sender's count, and the held-relays timer of that ticket only while pending", arguments: drivers)
+    func windowAtOnce(driver: StoreDriver) async throws {
+        let store = try await driver.makePlace().open()
+        let test = try GatewayOverStore(store)
+        let (release, ticket) = try await test.staged()
+        let now = amsterdam("2026-11-28 10:00")
+        let since = now.addingTimeInterval(-3600)
+        func change(_ on: TicketID, _ history: [HistoryEntry], _ timers: [TimerChange]) async throws {
+            let base = try #require(try await store.load(on))
+            var decision = Decision(state: base.rolloutCase)
+            decision.history = history
+            decision.timers = timers
+            try await store.commit(StoreCommit(base: base, decision: decision, outbox: []))
+        }
+        let comment = HistoryEntry(
+            ticket: ticket, at: now, cause: .message(id: "<window@test>"), actor: Self.sender, authentication: .strong, action: .comment,
+            detail: "relay window")
+        try await change(ticket, [comment, comment], [])
+        let held = TimerKey(ticket: ticket, kind: .heldRelays)
+        #expect(try await store.relayWindow(on: ticket, by: Self.sender, since: since) == RelayWindow(relayedLastHour: 2, heldWaiting: false))
+
+        // A held-relays timer on the other ticket does not count; on this one it does while pending, not once cancelled
+        try await change(release, [], [.schedule(TimerKey(ticket: release, kind: .heldRelays), at: now.addingTimeInterval(3600))])
+        #expect(try await store.relayWindow(on: ticket, by: Self.sender, since: since).heldWaiting == false)
+        try await change(ticket, [], [.schedule(held, at: now.addingTimeInterval(3600))])
+        #expect(try await store.relayWindow(on: ticket, by: Self.sender, since: since) == RelayWindow(relayedLastHour: 2, heldWaiting: true))
+        #expect(try await store.relayWindow(on: ticket, by: Self.other, since: since) == RelayWindow(relayedLastHour: 0, heldWaiting: true))
+        try await change(ticket, [], [.cancel(held)])
+        #expect(try await store.relayWindow(on: ticket, by: Self.sender, since: since).heldWaiting == false)
+    }
+
     @Test("SQLite v13 fills in the key of the entries written before it, folding case as the gateway does")
     func sqliteMigrationFillsKeys() async throws {
         let path = NSTemporaryDirectory() + "rollout-relay-window-\(UUID().uuidString).sqlite"

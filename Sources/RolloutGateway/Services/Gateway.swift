@@ -139,9 +139,7 @@ public struct Gateway: Sendable {
             if !event.conversationText.isEmpty {
                 // The flood limit on relays counts the sender's relayed mail of the hour on the ticket (Workflow+Relay).
                 let now = clock.now()
-                event.relayWindow = RelayWindow(
-                    relayedLastHour: try await store.relayedComments(on: ticket, by: sender.address, since: now.addingTimeInterval(-3600)),
-                    heldWaiting: try await store.timers(of: ticket).contains { $0.key.kind == .heldRelays })
+                event.relayWindow = try await store.relayWindow(on: ticket, by: sender.address, since: now.addingTimeInterval(-3600))
             }
             let stages = event.lines.contains { if case .command(.status) = $0.reading { true } else { false } }
             if stages, stored.queue == .release, stored.rolloutCase.release.status == .inVerification {

@@ -20,7 +20,19 @@ public protocol TicketRepository: Sendable {
     /// compared without regard to case (``EmailAddress``): the flood limit's count (``RelayWindow``). An index answers
     /// it, whatever the ticket's age or how much others wrote on it in the hour.
     func relayedComments(on ticket: TicketID, by actor: EmailAddress, since: Date) async throws -> Int
+    /// What the flood limit on relays reads of a ticket at once (``RelayWindow``): `actor`'s relayed comments since a
+    /// time (``relayedComments(on:by:since:)``) and whether held relays wait (its `held-relays` timer is pending).
+    func relayWindow(on ticket: TicketID, by actor: EmailAddress, since: Date) async throws -> RelayWindow
     /// A ticket's pending timers, soonest first.
     func timers(of ticket: TicketID) async throws -> [DueTimer]
     func attachments(of ticket: TicketID) async throws -> [StoredAttachment]
+}
+
+extension TicketRepository {
+    /// From its two parts, for drivers that have no cheaper way to read them together.
+    public func relayWindow(on ticket: TicketID, by actor: EmailAddress, since: Date) async throws -> RelayWindow {
+        RelayWindow(
+            relayedLastHour: try await relayedComments(on: ticket, by: actor, since: since),
+            heldWaiting: try await timers(of: ticket).contains { $0.key.kind == .heldRelays })
+    }
 }

@@ -22,7 +22,7 @@ public struct TeamRow: Codable, Sendable, Equatable {
     public var reportedAt: Date?
     public var unassignedAt: Date?
 
-    public enum CodingKeys: String, CodingKey {
+    public enum CodingKeys: String, CodingKey, CaseIterable {
         case team
         case assignedAt = "assigned_at"
         case volunteered
