@@ -39,15 +39,12 @@ extension PostgresTransaction {
         let clockNow = clock.now()
         try await atomically { connection in
             let now = commit.decision.history.first?.at ?? commit.outbox.first?.createdAt ?? clockNow
-            // First, so that a second instance applying the same message waits here for the first one's outcome.
-            for seen in commit.seen?.rows ?? [] {
-                guard try await Self.insertSeen(seen, connection, at: now) else { throw StoreError.alreadySeen(seen.key) }
-            }
             let before = commit.base.rolloutCase
             let after = commit.decision.state
             var expected = [(ticket: before.release.id, version: commit.base.releaseVersion)]
             if let rolloutID = before.rollout?.id, let version = commit.base.rolloutVersion { expected.append((rolloutID, version)) }
-            try await Self.lockAndCheckVersions(expected, connection)
+            // First, so that a second instance applying the same message waits here for the first one's outcome.
+            try await Self.recordSeenAndLock(commit.seen?.rows ?? [], at: now, expected, connection)
             if before.release != after.release { try await Self.update(after.release, connection, at: now) }
             if let rollout = after.rollout {
                 if before.rollout == nil {
@@ -56,7 +53,6 @@ extension PostgresTransaction {
                     try await Self.update(rollout, from: previous, connection, at: now)
                 }
             }
-            try await Self.insert(commit.decision.history, connection)
             if let fired = commit.firedTimer {
                 // Another instance may have fired it since it was read as due (and scheduled its repeat, not due yet): then
                 // this firing is void.
@@ -70,7 +66,7 @@ extension PostgresTransaction {
                 guard settled.count == 1 else { throw StoreError.alreadySeen("timer \(fired.kind.rawValue) of ticket \(fired.ticket)") }
             }
             for change in commit.decision.timers { try await Self.apply(change, connection, at: now) }
-            try await Self.insert(commit.outbox, connection, pruning: store.answerCountPruning)
+            try await Self.insert(history: commit.decision.history, outbox: commit.outbox, connection, pruning: store.answerCountPruning)
             let attachmentTicket = after.rollout?.id ?? after.release.id
             for attachment in commit.attachments {
                 try await Self.insert(attachment, ticket: attachmentTicket, messageKey: commit.seen?.key, connection, at: now)

@@ -49,10 +49,49 @@ extension PostgresTransaction {
     /// Locks a case's ticket rows until the transaction ends (one statement, in the order of their ids) and checks that
     /// each one's version is still the one loaded.
     static func lockAndCheckVersions(_ expected: [(ticket: TicketID, version: Int)], _ connection: PostgresConnection) async throws {
-        let records = try await connection.rows(HotSQL.LockTickets.self, binds(expected.map(\.ticket.rawValue)))
+        try checkVersions(expected, try await connection.rows(HotSQL.LockTickets.self, binds(expected.map(\.ticket.rawValue))))
+    }
+
+    /// The versions of `locked` (rows with `id` and `row_version`) are those expected; else a conflict.
+    private static func checkVersions(_ expected: [(ticket: TicketID, version: Int)], _ locked: [PostgresRecord]) throws {
         var versions: [Int: Int] = [:]
-        for record in records { versions[try record.get("id", as: Int.self)] = try record.get("row_version", as: Int.self) }
+        for record in locked { versions[try record.get("id", as: Int.self)] = try record.get("row_version", as: Int.self) }
         for (ticket, version) in expected where versions[ticket.rawValue] != version { throw StoreError.conflict(ticket) }
+    }
+
+    /// A commit's first statement: the message recorded as seen (under each of its keys) and the case's ticket rows
+    /// locked and their versions checked, in one round trip. A key recorded before (or by a transaction that commits
+    /// first: the insert waits for it) is ``StoreError/alreadySeen(_:)``, before any conflict.
+    static func recordSeenAndLock(_ seen: [SeenMessage], at date: Date, _ expected: [(ticket: TicketID, version: Int)], _ connection: PostgresConnection)
+        async throws
+    {
+        guard !seen.isEmpty, Set(seen.map(\.key)).count == seen.count else {
+            for message in seen where try await !insertSeen(message, connection, at: date) { throw StoreError.alreadySeen(message.key) }
+            return try await lockAndCheckVersions(expected, connection)
+        }
+        var statement = BoundStatement()
+        let recorded = RowValues.insert(
+            into: "messages_seen", rows: seen.map { seenRow($0, at: date) }, onConflict: ["message_key"], returning: "message_key", in: &statement)
+        let tickets = statement.placeholder(expected.map(\.ticket.rawValue))
+        let locked = try await connection.rows(
+            statement.query(
+                """
+                WITH recorded AS (\(recorded))
+                SELECT id, row_version, ARRAY(SELECT message_key FROM recorded) AS recorded FROM tickets WHERE id = ANY(\(tickets)) ORDER BY id FOR UPDATE
+                """))
+        let keys = Set(try locked.first?.get("recorded", as: [String].self) ?? [])
+        if !locked.isEmpty, let first = seen.first(where: { !keys.contains($0.key) }) { throw StoreError.alreadySeen(first.key) }
+        try checkVersions(expected, locked)
+    }
+
+    private static func seenRow(_ message: SeenMessage, at date: Date) -> RowValues {
+        var values = RowValues()
+        values.add("message_key", message.key)
+        values.add("ticket_id", message.ticket?.rawValue)
+        values.add("sender", message.sender?.value)
+        values.add("disposition", message.disposition.description)
+        values.add("seen_at", date)
+        return values
     }
 
     private static func releaseColumns(_ release: ComponentRelease, _ links: ReleaseLinks) -> RowValues {
@@ -255,6 +294,62 @@ extension PostgresTransaction {
         try await connection.execute(values.insert(into: "attachments"))
     }
 
+    /// A commit's history entries and outbox messages in one statement (``insert(history:outbox:_:pruning:)``)
+    /// when there are not too many for its bound values; else each in its own.
+    static func insert(history: [HistoryEntry], outbox: [OutgoingMessage], _ connection: PostgresConnection, pruning: AnswerCountPruning)
+        async throws
+    {
+        guard !outbox.isEmpty, history.count + outbox.count <= 200 else {
+            try await insert(history, connection)
+            return try await insert(outbox, connection, pruning: pruning)
+        }
+        var statement = BoundStatement()
+        var parts: [String] = []
+        if !history.isEmpty {
+            parts.append("history_written AS (\(RowValues.insert(into: "history", rows: history.map(historyRow), in: &statement)))")
+        }
+        parts.append(
+            "outbox_written AS (\(RowValues.insert(into: "outbox", rows: outbox.map(outboxRow), onConflict: ["message_id"], returning: "message_id", in: &statement)))"
+        )
+        // Answers counted per recipient and minute, of the messages inserted only (as ``countAnswers(_:_:pruning:)``).
+        let answers = outbox.filter(\.kind.isAnswer)
+        let tuples = answers.flatMap { answer in
+            answer.recipients.map { recipient in
+                "(\(statement.placeholder(answer.messageID)), \(statement.placeholder(recipient.key)), \(statement.placeholder(AnswerMinute.of(answer.createdAt))))"
+            }
+        }
+        if !tuples.isEmpty {
+            parts.append(
+                """
+                answers_counted AS (
+                    INSERT INTO answer_counts (recipient, minute, answers)
+                    SELECT answer.recipient, answer.minute, COUNT(*) FROM (VALUES \(tuples.joined(separator: ", "))) AS answer (message_id, recipient, minute)
+                    JOIN outbox_written ON outbox_written.message_id = answer.message_id
+                    GROUP BY answer.recipient, answer.minute
+                    ON CONFLICT (recipient, minute) DO UPDATE SET answers = answer_counts.answers + excluded.answers)
+                """)
+        }
+        let inserted = Set(
+            try await connection.rows(statement.query("WITH \(parts.joined(separator: ", ")) SELECT message_id FROM outbox_written"))
+                .map { try $0.get("message_id", as: String.self) })
+        let counted = answers.filter { inserted.contains($0.messageID) && !$0.recipients.isEmpty }
+        if let newest = counted.map({ AnswerMinute.of($0.createdAt) }).max() { try await prune(below: newest - AnswerMinute.kept, connection, pruning) }
+        try checkThreadRoots(outbox, inserted: inserted)
+    }
+
+    /// Another instance queued this person's thread root first: the transaction fails as a conflict and the event is
+    /// decided again, the root then known (``OutgoingMessage/opensThread``).
+    private static func checkThreadRoots(_ messages: [OutgoingMessage], inserted: Set<String>) throws {
+        if let lost = messages.first(where: { $0.opensThread && !inserted.contains($0.messageID) }), let ticket = lost.ticket {
+            throw StoreError.conflict(ticket)
+        }
+    }
+
+    /// Forgets the answer counts below `limit`, once per limit (``AnswerCountPruning``).
+    private static func prune(below limit: Int, _ connection: PostgresConnection, _ pruning: AnswerCountPruning) async throws {
+        if pruning.moves(to: limit) { try await connection.execute("DELETE FROM answer_counts WHERE minute < \(limit)") }
+    }
+
     /// Inserts outbox messages in one statement (their bytes written now: this store does not take messages still
     /// being composed), a message already there (its Message-ID) kept as it was, and counts the answers inserted.
     static func insert(_ messages: [OutgoingMessage], _ connection: PostgresConnection, pruning: AnswerCountPruning) async throws {
@@ -263,11 +358,7 @@ extension PostgresTransaction {
                 try await connection.rows(RowValues.insert(into: "outbox", rows: chunk.map(outboxRow), onConflict: ["message_id"], returning: "message_id"))
                     .map { try $0.get("message_id", as: String.self) })
             try await countAnswers(chunk.filter { $0.kind.isAnswer && inserted.contains($0.messageID) }, connection, pruning: pruning)
-            // Another instance queued this person's thread root first: the transaction fails as a conflict and the
-            // event is decided again, the root then known (``OutgoingMessage/opensThread``).
-            if let lost = chunk.first(where: { $0.opensThread && !inserted.contains($0.messageID) }), let ticket = lost.ticket {
-                throw StoreError.conflict(ticket)
-            }
+            try checkThreadRoots(chunk, inserted: inserted)
         }
     }
 
@@ -307,8 +398,7 @@ extension PostgresTransaction {
         try await connection.execute(
             RowValues.insert(
                 into: "answer_counts", rows: rows, onConflict: ["recipient", "minute"], update: "answers = answer_counts.answers + excluded.answers"))
-        let limit = answers.map { AnswerMinute.of($0.createdAt) }.max()! - AnswerMinute.kept
-        if pruning.moves(to: limit) { try await connection.execute("DELETE FROM answer_counts WHERE minute < \(limit)") }
+        try await prune(below: answers.map { AnswerMinute.of($0.createdAt) }.max()! - AnswerMinute.kept, connection, pruning)
     }
 
     static func outgoing(_ row: PostgresRecord) throws -> OutgoingMessage {

@@ -39,18 +39,22 @@ struct RowValues {
     static func insert(
         into table: String, rows: [RowValues], onConflict key: [String] = [], update: String? = nil, returning: String? = nil
     ) -> PostgresQuery {
+        var statement = BoundStatement()
+        let sql = insert(into: table, rows: rows, onConflict: key, update: update, returning: returning, in: &statement)
+        return statement.query(sql)
+    }
+
+    /// The same INSERT as a part of `statement` (a `WITH` chain of several).
+    static func insert(
+        into table: String, rows: [RowValues], onConflict key: [String] = [], update: String? = nil, returning: String? = nil,
+        in statement: inout BoundStatement
+    ) -> String {
         precondition(!rows.isEmpty && rows.allSatisfy { $0.names == rows[0].names }, "rows of one insert have the same columns")
-        var bindings = PostgresBindings(capacity: rows.count * rows[0].names.count)
-        var tuples: [String] = []
-        var number = 0
-        for row in rows {
-            for bind in row.binders { bind(&bindings) }
-            tuples.append("(" + row.names.map { _ in number += 1; return "$\(number)" }.joined(separator: ", ") + ")")
-        }
+        let tuples = rows.map { row in "(" + row.binders.map { statement.placeholder($0) }.joined(separator: ", ") + ")" }
         var sql = "INSERT INTO \(table) (\(rows[0].names.joined(separator: ", "))) VALUES \(tuples.joined(separator: ", "))"
         if !key.isEmpty { sql += " ON CONFLICT (\(key.joined(separator: ", "))) " + (update.map { "DO UPDATE SET \($0)" } ?? "DO NOTHING") }
         if let returning { sql += " RETURNING \(returning)" }
-        return PostgresQuery(unsafeSQL: sql, binds: bindings)
+        return sql
     }
 
     /// `UPDATE table SET … WHERE column = value`.
