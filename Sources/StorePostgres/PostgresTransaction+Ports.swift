@@ -45,14 +45,18 @@ extension PostgresTransaction {
             if let rolloutID = before.rollout?.id, let version = commit.base.rolloutVersion { expected.append((rolloutID, version)) }
             // First, so that a second instance applying the same message waits here for the first one's outcome.
             try await Self.recordSeenAndLock(commit.seen?.rows ?? [], at: now, expected, connection)
-            if before.release != after.release { try await Self.update(after.release, connection, at: now) }
+            // The case's rows, its history and outbox messages in one statement (a new rollout's row first, by itself).
+            var statement = BoundStatement()
+            var writes: [String] = []
+            if before.release != after.release { writes += Self.update(after.release, at: now, in: &statement) }
             if let rollout = after.rollout {
                 if before.rollout == nil {
                     try await Self.insert(rollout, connection)
                 } else if let previous = before.rollout, previous != rollout {
-                    try await Self.update(rollout, from: previous, connection, at: now)
+                    writes += Self.update(rollout, from: previous, at: now, in: &statement)
                 }
             }
+            try await Self.write(writes, statement, history: commit.decision.history, outbox: commit.outbox, connection, pruning: store.answerCountPruning)
             if let fired = commit.firedTimer {
                 // Another instance may have fired it since it was read as due (and scheduled its repeat, not due yet): then
                 // this firing is void.
@@ -66,7 +70,6 @@ extension PostgresTransaction {
                 guard settled.count == 1 else { throw StoreError.alreadySeen("timer \(fired.kind.rawValue) of ticket \(fired.ticket)") }
             }
             for change in commit.decision.timers { try await Self.apply(change, connection, at: now) }
-            try await Self.insert(history: commit.decision.history, outbox: commit.outbox, connection, pruning: store.answerCountPruning)
             let attachmentTicket = after.rollout?.id ?? after.release.id
             for attachment in commit.attachments {
                 try await Self.insert(attachment, ticket: attachmentTicket, messageKey: commit.seen?.key, connection, at: now)

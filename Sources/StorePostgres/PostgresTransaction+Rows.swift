@@ -145,34 +145,38 @@ extension PostgresTransaction {
         try await connection.execute(values.insert(into: "tickets"))
     }
 
-    private static func updateTicket(_ id: TicketID, _ columns: RowValues, at date: Date, _ connection: PostgresConnection) async throws {
+    private static func updateTicket(_ id: TicketID, _ columns: RowValues, at date: Date, in statement: inout BoundStatement) -> String {
         var values = RowValues()
         values.add("updated_at", date)
         values.append(columns)
-        try await connection.execute(values.update("tickets", extra: "row_version = row_version + 1", where: "id", equals: id.rawValue))
+        return values.update("tickets", extra: "row_version = row_version + 1", where: "id", equals: id.rawValue, in: &statement)
     }
 
     static func insert(_ ticket: ReleaseTicket, _ connection: PostgresConnection) async throws {
         try await insertTicket(ticket.id, columns(ticket), createdAt: ticket.createdAt, connection)
     }
 
-    static func update(_ ticket: ReleaseTicket, _ connection: PostgresConnection, at date: Date) async throws {
-        try await updateTicket(ticket.id, columns(ticket), at: date, connection)
+    /// The UPDATE of a release ticket's row, as a part of `statement` (``write(_:_:history:outbox:_:pruning:)``).
+    static func update(_ ticket: ReleaseTicket, at date: Date, in statement: inout BoundStatement) -> [String] {
+        [updateTicket(ticket.id, columns(ticket), at: date, in: &statement)]
     }
 
     static func insert(_ ticket: StagedRolloutTicket, _ connection: PostgresConnection) async throws {
         try await insertTicket(ticket.id, columns(ticket), createdAt: ticket.createdAt, connection)
-        try await saveParts(of: ticket, before: nil, connection)
+        var statement = BoundStatement()
+        let parts = saveParts(of: ticket, before: nil, in: &statement)
+        try await write(parts, statement, history: [], outbox: [], connection, pruning: nil)
     }
 
-    /// Updates the ticket row, and only the team and GGUS rows that changed since `before`.
-    static func update(_ ticket: StagedRolloutTicket, from before: StagedRolloutTicket, _ connection: PostgresConnection, at date: Date) async throws {
-        try await updateTicket(ticket.id, columns(ticket), at: date, connection)
-        try await saveParts(of: ticket, before: before, connection)
+    /// The UPDATE of the ticket row, and the writes of only the team and GGUS rows that changed since `before`, as parts
+    /// of `statement`.
+    static func update(_ ticket: StagedRolloutTicket, from before: StagedRolloutTicket, at date: Date, in statement: inout BoundStatement) -> [String] {
+        [updateTicket(ticket.id, columns(ticket), at: date, in: &statement)] + saveParts(of: ticket, before: before, in: &statement)
     }
 
     /// Teams and GGUS links: rows are replaced or added, never removed (an unassigned team keeps its row).
-    private static func saveParts(of ticket: StagedRolloutTicket, before: StagedRolloutTicket?, _ connection: PostgresConnection) async throws {
+    private static func saveParts(of ticket: StagedRolloutTicket, before: StagedRolloutTicket?, in statement: inout BoundStatement) -> [String] {
+        var parts: [String] = []
         for (position, team) in ticket.teams.enumerated() {
             if let before, position < before.teams.count, before.teams[position] == team { continue }
             var values = RowValues()
@@ -192,13 +196,18 @@ extension PostgresTransaction {
             values.add("reported_at", team.reportedAt)
             values.add("unassigned_at", team.unassignedAt)
             values.add("position", position)
-            try await connection.execute(values.insert(into: "ticket_teams", onConflict: ["ticket_id", "team"], replacing: true))
+            let updates = values.names.filter { $0 != "ticket_id" && $0 != "team" }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+            parts.append(RowValues.insert(into: "ticket_teams", rows: [values], onConflict: ["ticket_id", "team"], update: updates, in: &statement))
         }
         let linked = Set(before?.ggusTickets ?? [])
         for (position, ggus) in ticket.ggusTickets.enumerated() where !linked.contains(ggus) {
-            try await connection.execute(
-                "INSERT INTO ggus_links (ticket_id, ggus_ticket, position) VALUES (\(ticket.id.rawValue), \(ggus), \(position)) ON CONFLICT DO NOTHING")
+            var values = RowValues()
+            values.add("ticket_id", ticket.id.rawValue)
+            values.add("ggus_ticket", ggus)
+            values.add("position", position)
+            parts.append(RowValues.insert(into: "ggus_links", rows: [values], onConflict: ["ticket_id", "ggus_ticket"], in: &statement))
         }
+        return parts
     }
 
     // MARK: History
@@ -294,47 +303,59 @@ extension PostgresTransaction {
         try await connection.execute(values.insert(into: "attachments"))
     }
 
-    /// A commit's history entries and outbox messages in one statement (``insert(history:outbox:_:pruning:)``)
-    /// when there are not too many for its bound values; else each in its own.
-    static func insert(history: [HistoryEntry], outbox: [OutgoingMessage], _ connection: PostgresConnection, pruning: AnswerCountPruning)
-        async throws
-    {
-        guard !outbox.isEmpty, history.count + outbox.count <= 200 else {
-            try await insert(history, connection)
-            return try await insert(outbox, connection, pruning: pruning)
-        }
-        var statement = BoundStatement()
-        var parts: [String] = []
-        if !history.isEmpty {
+    /// The writes of a commit in one statement, a `WITH` chain: `writes` (parts of `statement`: the case's rows), its
+    /// history entries and outbox messages, and the answers among the messages inserted counted (as
+    /// ``countAnswers(_:_:pruning:)``). History and outbox go in statements of their own when there are too many rows
+    /// for one statement's bound values.
+    static func write(
+        _ writes: [String], _ statement: BoundStatement, history: [HistoryEntry], outbox: [OutgoingMessage], _ connection: PostgresConnection,
+        pruning: AnswerCountPruning?
+    ) async throws {
+        var statement = statement
+        var parts = writes.enumerated().map { "case_written_\($0.offset) AS (\($0.element))" }
+        let together = history.count + outbox.count <= 200
+        if together, !history.isEmpty {
             parts.append("history_written AS (\(RowValues.insert(into: "history", rows: history.map(historyRow), in: &statement)))")
         }
-        parts.append(
-            "outbox_written AS (\(RowValues.insert(into: "outbox", rows: outbox.map(outboxRow), onConflict: ["message_id"], returning: "message_id", in: &statement)))"
-        )
-        // Answers counted per recipient and minute, of the messages inserted only (as ``countAnswers(_:_:pruning:)``).
         let answers = outbox.filter(\.kind.isAnswer)
-        let tuples = answers.flatMap { answer in
-            answer.recipients.map { recipient in
-                "(\(statement.placeholder(answer.messageID)), \(statement.placeholder(recipient.key)), \(statement.placeholder(AnswerMinute.of(answer.createdAt))))"
+        if together, !outbox.isEmpty {
+            parts.append(
+                "outbox_written AS (\(RowValues.insert(into: "outbox", rows: outbox.map(outboxRow), onConflict: ["message_id"], returning: "message_id", in: &statement)))"
+            )
+            let tuples = answers.flatMap { answer in
+                answer.recipients.map { recipient in
+                    "(\(statement.placeholder(answer.messageID)), \(statement.placeholder(recipient.key)), \(statement.placeholder(AnswerMinute.of(answer.createdAt))))"
+                }
+            }
+            if !tuples.isEmpty {
+                parts.append(
+                    """
+                    answers_counted AS (
+                        INSERT INTO answer_counts (recipient, minute, answers)
+                        SELECT answer.recipient, answer.minute, COUNT(*) FROM (VALUES \(tuples.joined(separator: ", "))) AS answer (message_id, recipient, minute)
+                        JOIN outbox_written ON outbox_written.message_id = answer.message_id
+                        GROUP BY answer.recipient, answer.minute
+                        ON CONFLICT (recipient, minute) DO UPDATE SET answers = answer_counts.answers + excluded.answers)
+                    """)
             }
         }
-        if !tuples.isEmpty {
-            parts.append(
-                """
-                answers_counted AS (
-                    INSERT INTO answer_counts (recipient, minute, answers)
-                    SELECT answer.recipient, answer.minute, COUNT(*) FROM (VALUES \(tuples.joined(separator: ", "))) AS answer (message_id, recipient, minute)
-                    JOIN outbox_written ON outbox_written.message_id = answer.message_id
-                    GROUP BY answer.recipient, answer.minute
-                    ON CONFLICT (recipient, minute) DO UPDATE SET answers = answer_counts.answers + excluded.answers)
-                """)
+        if !parts.isEmpty {
+            let outboxInserted = together && !outbox.isEmpty
+            let rows = try await connection.rows(
+                statement.query("WITH \(parts.joined(separator: ", ")) " + (outboxInserted ? "SELECT message_id FROM outbox_written" : "SELECT 1 AS written")))
+            if outboxInserted {
+                let inserted = Set(try rows.map { try $0.get("message_id", as: String.self) })
+                let counted = answers.filter { inserted.contains($0.messageID) && !$0.recipients.isEmpty }
+                if let pruning, let newest = counted.map({ AnswerMinute.of($0.createdAt) }).max() {
+                    try await prune(below: newest - AnswerMinute.kept, connection, pruning)
+                }
+                try checkThreadRoots(outbox, inserted: inserted)
+            }
         }
-        let inserted = Set(
-            try await connection.rows(statement.query("WITH \(parts.joined(separator: ", ")) SELECT message_id FROM outbox_written"))
-                .map { try $0.get("message_id", as: String.self) })
-        let counted = answers.filter { inserted.contains($0.messageID) && !$0.recipients.isEmpty }
-        if let newest = counted.map({ AnswerMinute.of($0.createdAt) }).max() { try await prune(below: newest - AnswerMinute.kept, connection, pruning) }
-        try checkThreadRoots(outbox, inserted: inserted)
+        if !together {
+            try await insert(history, connection)
+            if let pruning { try await insert(outbox, connection, pruning: pruning) }
+        }
     }
 
     /// Another instance queued this person's thread root first: the transaction fails as a conflict and the event is

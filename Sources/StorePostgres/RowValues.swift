@@ -59,9 +59,14 @@ struct RowValues {
 
     /// `UPDATE table SET … WHERE column = value`.
     func update(_ table: String, extra: String? = nil, where column: String, equals value: Int) -> PostgresQuery {
-        var binds = bindings
-        binds.append(value)
-        let sets = names.enumerated().map { "\($1) = $\($0 + 1)" } + (extra.map { [$0] } ?? [])
-        return PostgresQuery(unsafeSQL: "UPDATE \(table) SET \(sets.joined(separator: ", ")) WHERE \(column) = $\(names.count + 1)", binds: binds)
+        var statement = BoundStatement()
+        let sql = update(table, extra: extra, where: column, equals: value, in: &statement)
+        return statement.query(sql)
+    }
+
+    /// The same UPDATE as a part of `statement` (a `WITH` chain of several).
+    func update(_ table: String, extra: String? = nil, where column: String, equals value: Int, in statement: inout BoundStatement) -> String {
+        let sets = zip(names, binders).map { "\($0) = \(statement.placeholder($1))" } + (extra.map { [$0] } ?? [])
+        return "UPDATE \(table) SET \(sets.joined(separator: ", ")) WHERE \(column) = \(statement.placeholder(value))"
     }
 }
