@@ -10,8 +10,12 @@
 # against the one process of the answered line: several instances must not be slower than one.
 # A fourth line (`mixed`, issue 24) ingests the generator's mixed workload from 200 senders over 100 tickets, every
 # command answered, with the Python reference on the same files.
-# A fifth line (`tick`, issue 24) times `tick` firing 1,200 due timers over 300 tickets, then with nothing due.
-# Environment: SCRATCH (build folder, default .build); GATEWAY (a rollout-gateway binary to run instead of building one); LINES (default "default answered", or with `two`, `mixed`, `tick`: which lines
+# A fifth line (`tick`, issue 24) times `tick` firing 1,200 due timers over 300 tickets, then with nothing due; then
+# (SQLite) 1,200 / 4,000 due timers over 300 / 1,000 tickets and nothing due over 10,000, staged by a SQL fixture.
+# Environment: SCRATCH (build folder, default .build); GATEWAY (a rollout-gateway binary to run instead of building one);
+# GATEWAY_BEFORE (another binary the tick line's fixture cases also run, for before/after in one run); TICK_CLI_STAGED=0
+# (the tick line without its first part, 300 tickets staged by 900 CLI runs); TICK_SHAPES (its fixture cases,
+# "TICKETS TEAMS due|none" separated by commas); LINES (default "default answered", or with `two`, `mixed`, `tick`: which lines
 # to run).
 # --store postgresql: each N is also ingested on PostgreSQL (a server started here by initdb/pg_ctl as the postgres
 # user, on loopback, with PostgreSQL's default durability: fsync and synchronous commit on), beside SQLite.
@@ -131,6 +135,7 @@ for count in "${counts[@]}"; do
     # escalations due at once (1,200 timers), fired by one `tick`; then a second `tick` with nothing due. The N of the
     # loop is not used: this line runs once per store.
     if [[ $count == "${counts[0]}" ]]; then
+      if [[ ${TICK_CLI_STAGED:-1} == 1 ]]; then
       work=$(mktemp -d)
       fresh_store "$store"
       stage_many_tickets "$gateway" "$work" 900 300
@@ -144,6 +149,49 @@ for count in "${counts[@]}"; do
             "$(tail -1 "$work/tick-$run")"
       done
       rm -rf "$work"
+      fi
+      # Issue 24's sizes, on stores staged by the SQL fixture (stage_cloned_tickets, SQLite only, seconds for 10,000
+      # tickets): 1,200 and 4,000 due timers over 300 and 1,000 tickets (three teams each, every team on one ticket;
+      # their growth must be linear), and nothing due over 10,000 open tickets (900 teams, each on about 33 tickets;
+      # the median of 5 runs). With GATEWAY_BEFORE (another build), each is also run with it, on a store staged alike.
+      if [[ $store == sqlite ]]; then
+        IFS=, read -r -a shapes <<<"${TICK_SHAPES:-300 900 due,1000 3000 due,10000 900 none}"
+        for shape in "${shapes[@]}"; do
+          read -r tickets teams run <<<"$shape"
+          for label in after ${GATEWAY_BEFORE:+before}; do
+            binary=$gateway; [[ $label == before ]] && binary=$GATEWAY_BEFORE
+            work=$(mktemp -d)
+            staging=$(date +%s.%N)
+            stage_cloned_tickets "$binary" "$work" "$teams" "$tickets"
+            staging=$(echo "$(date +%s.%N) - $staging" | bc -l)
+            export ROLLOUT_GATEWAY_NOW=2026-12-04T10:00:00+01:00
+            [[ $run == none ]] && export ROLLOUT_GATEWAY_NOW=2026-11-27T10:05:00+01:00
+            runs=1; [[ $run == none ]] && runs=5
+            times=()
+            for ((r = 0; r < runs; r++)); do
+              start=$(date +%s.%N)
+              /usr/bin/time -f "%M %U %S" -o "$work/usage" "$binary" tick >"$work/tick" 2>"$work/log"
+              end=$(date +%s.%N)
+              times+=("$(echo "$end - $start" | bc -l)")
+            done
+            read -r rss user system <"$work/usage"
+            median=$(printf '%s\n' "${times[@]}" | sort -g | sed -n "$(((runs + 1) / 2))p")
+            if [[ $run == none ]]; then
+              # The floor: the same binary started for nothing (`--help`), median of 5, in the same minute.
+              floor=()
+              for ((r = 0; r < 5; r++)); do
+                start=$(date +%s.%N); "$binary" --help >/dev/null; floor+=("$(echo "$(date +%s.%N) - $start" | bc -l)")
+              done
+              printf '%-10s     (%s: the process started for nothing, `--help`: %.3f s, median of 5)\n' "$store" "$label" \
+                  "$(printf '%s\n' "${floor[@]}" | sort -g | sed -n 3p)"
+            fi
+            printf '%-10s tick, %-7s (%s tickets, %s teams; %s; staged by SQL in %.1f s): %6.3f s whole process (median of %s), cpu %.3f s, peak RSS %5.1f MB: %s\n' \
+                "$store" "$([[ $run == due ]] && echo all due || echo none due)" "$tickets" "$teams" "$label" "$staging" "$median" "$runs" "$(echo "$user + $system" | bc -l)" \
+                "$(echo "$rss / 1024" | bc -l)" "$(tail -1 "$work/tick")"
+            rm -rf "$work"
+          done
+        done
+      fi
     fi
   fi
   if [[ $lines == *" two "* && $store == postgresql ]]; then

@@ -139,6 +139,10 @@ extension MemoryScope {
         read { state in state.pendingTimers { _ in true }.filter { $0.dueAt <= now } }
     }
 
+    public func anyTimerDue(at now: Date) async throws -> Bool {
+        read { state in !state.pendingTimers { _ in true }.filter { $0.dueAt <= now }.isEmpty }
+    }
+
     public func markFired(_ key: TimerKey, at date: Date) async throws {
         try await write { state in state.timers[key]?.state = .fired }
     }

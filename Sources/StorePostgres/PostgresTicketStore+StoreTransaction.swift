@@ -41,6 +41,10 @@ extension PostgresTicketStore {
         try await transaction { try await $0.dueTimers(at: now) }
     }
 
+    public func anyTimerDue(at now: Date) async throws -> Bool {
+        try await transaction { try await $0.anyTimerDue(at: now) }
+    }
+
     public func timers(of ticket: TicketID) async throws -> [DueTimer] {
         try await transaction { try await $0.timers(of: ticket) }
     }

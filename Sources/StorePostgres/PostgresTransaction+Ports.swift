@@ -133,6 +133,12 @@ extension PostgresTransaction {
         }
     }
 
+    public func anyTimerDue(at now: Date) async throws -> Bool {
+        try await run { connection in
+            try await connection.rows("SELECT 1 FROM timers WHERE state = 'pending' AND due_at <= \(now) LIMIT 1").isEmpty == false
+        }
+    }
+
     public func timers(of ticket: TicketID) async throws -> [DueTimer] {
         try await read { connection in
             try await connection.rows("SELECT * FROM timers WHERE state = 'pending' AND ticket_id = \(ticket.rawValue) ORDER BY due_at, kind, team")

@@ -133,6 +133,14 @@ extension SQLiteScope {
         }
     }
 
+    /// One probe of the index `timers_due (state, due_at)`, however many tickets are open.
+    public func anyTimerDue(at now: Date) async throws -> Bool {
+        try await read { db in
+            try Bool.fetchOne(
+                try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM timers WHERE state = 'pending' AND due_at <= ?)"), arguments: [now]) ?? false
+        }
+    }
+
     /// Hand SQL, kept in GRDB's statement cache: read for every relayed message (its relay window).
     public func timers(of ticket: TicketID) async throws -> [DueTimer] {
         try await read { db in

@@ -31,17 +31,24 @@ struct Environment {
     let signatureVerifier: (any SignatureVerifier)?
 
     /// - Parameter groupCommits: the store syncs on its `flush()` instead of on every commit.
-    init(_ options: GlobalOptions, label: String, openStore: Bool = true, groupCommits: Bool = false) async throws {
-        var logger = Logger(label: "rollout-gateway") { KeyValueLogHandler(label: $0) }
-        logger.logLevel = options.verbose ? .debug : .info
-        logger[metadataKey: "run"] = "\(label)"
-        let configuration = try GatewayConfiguration.load(from: options.configurationPath)
+    /// - Parameter opened: the configuration and store a command already read and opened (`tick`'s look at the due
+    ///   timers), used instead of reading and opening them again.
+    init(
+        _ options: GlobalOptions, label: String, openStore: Bool = true, groupCommits: Bool = false,
+        opened: (configuration: GatewayConfiguration, store: any TicketStore)? = nil
+    ) async throws {
+        let logger = Self.logger(options, label: label)
+        let configuration = try opened?.configuration ?? GatewayConfiguration.load(from: options.configurationPath)
         let templates = try TemplateLibrary(overridesIn: configuration.templatesDirectory)
         let clock = try options.fixedNow().map(DateSource.constant) ?? .system
-        let store: any TicketStore =
-            openStore
-            ? try Self.openStore(configuration, groupCommits: groupCommits, clock: clock, logger: logger)
-            : MemoryTicketStore()  // `explain --no-store`: an empty store that nothing is written to
+        let store: any TicketStore
+        if let opened {
+            store = opened.store
+        } else if openStore {
+            store = try Self.openStore(configuration, groupCommits: groupCommits, clock: clock, logger: logger)
+        } else {
+            store = MemoryTicketStore()  // `explain --no-store`: an empty store that nothing is written to
+        }
         let snapshot = configuration.directory == nil ? nil : try await (store as? any DirectoryStore)?.directorySnapshot()
         try self.init(options, configured: configuration, store: store, snapshot: snapshot, templates: templates, clock: clock, logger: logger)
     }
@@ -101,6 +108,14 @@ struct Environment {
 }
 
 extension Environment {
+    /// The log of one run, labelled with its command.
+    static func logger(_ options: GlobalOptions, label: String) -> Logger {
+        var logger = Logger(label: "rollout-gateway") { KeyValueLogHandler(label: $0) }
+        logger.logLevel = options.verbose ? .debug : .info
+        logger[metadataKey: "run"] = "\(label)"
+        return logger
+    }
+
     /// GOCDB, when `gocdb:` is configured: asked for the accepted teams' beta downtimes.
     static func betaDowntimeProbe(_ configuration: GatewayConfiguration) -> BetaDowntimeProbe? {
         guard let settings = configuration.gocdb else { return nil }

@@ -107,6 +107,7 @@ struct FaultyStore: StoreTransaction, UnitOfWork {
         try await inner.sentTextFingerprints(messageIDs: messageIDs, ticket: ticket, recipient: recipient, limit: limit)
     }
     func dueTimers(at now: Date) async throws -> [DueTimer] { try await inner.dueTimers(at: now) }
+    func anyTimerDue(at now: Date) async throws -> Bool { try await inner.anyTimerDue(at: now) }
     func markFired(_ key: TimerKey, at date: Date) async throws { try await inner.markFired(key, at: date) }
     func setAsideMessages() async throws -> [SetAsideMessage] { try await inner.setAsideMessages() }
     func setAsideMessage(_ id: Int64) async throws -> SetAsideMessage? { try await inner.setAsideMessage(id) }

@@ -156,59 +156,6 @@ public struct Gateway: Sendable {
         try await decideAndCommit(ticket, cause: cause, seen: seen) { _ in .deliveryFailed(recipients, cause: cause) }
     }
 
-    // MARK: Timers
-
-    /// What `tick` did.
-    public struct TickReport: Sendable {
-        public var fired: [DueTimer] = []
-        public var notifications = 0
-        /// Sites the registry (GOCDB) could not be asked about: their teams' last known beta downtimes stay.
-        public var registryFailures: [String] = []
-        /// The managers' weekly digests (``sendWeeklyDigests()``).
-        public var digests = DigestReport()
-    }
-
-    /// Fires every timer due at the clock's now. Each firing commits with its notifications, or not at all.
-    public func tick() async throws -> TickReport {
-        let now = clock.now()
-        var report = TickReport()
-        for timer in try await store.dueTimers(at: now) {
-            let key = timer.key
-            do {
-                var registryFailure: BetaDowntimeProbe.Failure?
-                let event = try await decideAndCommit(key.ticket, cause: .timer(key.kind), firedTimer: key, dueAt: timer.dueAt, at: now) { stored in
-                    switch key.kind {
-                    case .heldRelays:
-                        return .heldRelaysDue(key, held: RelayWindow.heldSinceSent(in: try await store.history(of: key.ticket)))
-                    case .betaDowntimeCheck:
-                        guard let probe = betaDowntimeProbe else { return .timerFired(key) }
-                        let (check, failure) = try await betaDowntimeCheck(of: stored, fired: key, probe: probe, at: now)
-                        registryFailure = failure
-                        return .betaDowntimes(check)
-                    default:
-                        return .timerFired(key)
-                    }
-                }
-                if let registryFailure { report.registryFailures.append(registryFailure.site) }
-                report.fired.append(timer)
-                report.notifications += event.notifications
-                logger.info(
-                    "timer fired",
-                    metadata: [
-                        "ticket": "\(key.ticket.rawValue)", "action": "\(key.kind.rawValue)",
-                        "team": "\(key.team?.description ?? "-")", "notifications": "\(event.notifications)",
-                    ])
-            } catch GatewayError.unknownTicket {
-                try await store.markFired(key, at: now)
-            } catch StoreError.alreadySeen {
-                logger.debug("timer already fired by another run", metadata: ["ticket": "\(key.ticket.rawValue)", "action": "\(key.kind.rawValue)"])
-            }
-        }
-        logRegistryFailures(report.registryFailures)
-        report.digests = try await sendWeeklyDigests()
-        return report
-    }
-
     // MARK: The one path every event takes
 
     func decideAndCommit(

@@ -183,24 +183,13 @@ public final class IngestLoop<Source: IngestSource>: Sendable {
     private func apply(_ group: [Member]) async throws {
         let (ingest, stopsAt) = (self.ingest, self.stopsAt)
         let groupAfterCommit = AfterCommit()
-        let (results, stop) = try await ingest.gateway.store.withTransaction { transaction in
-            var results: [Result<Ingest.Outcome, any Error>] = []
-            for member in group {
-                do {
-                    let prepared = try await member.reading.value.get()
-                    let afterCommit = AfterCommit()
-                    results.append(.success(try await transaction.withTransaction { message in
-                        try await ingest.within(message, collecting: afterCommit).ingest(prepared: prepared)
-                    }))
-                    groupAfterCommit.adopt(afterCommit)
-                } catch where stopsAt(error) {
-                    return (results, error as (any Error)?)
-                } catch {
-                    results.append(.failure(error))
-                }
-            }
-            return (results, nil)
+        let applied = try await TransactionGroup.apply(
+            group, on: ingest.gateway.store, collecting: groupAfterCommit, stoppingAt: stopsAt
+        ) { member, message, afterCommit in
+            let prepared = try await member.reading.value.get()
+            return try await ingest.within(message, collecting: afterCommit).ingest(prepared: prepared)
         }
+        let (results, stop) = (applied.results, applied.stop)
         // Committed: whatever happens next, these messages are released with the next settling.
         var settled: [(Settled, Ingest.Outcome?)] = []
         for (member, result) in zip(group, results) {
