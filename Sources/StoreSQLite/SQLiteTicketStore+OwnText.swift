@@ -7,7 +7,7 @@ extension SQLiteTicketStore {
     /// The stored form of a written message's fingerprint (``OutgoingMessage/textFingerprint(of:)``).
     static func fingerprintValue(of bytes: [UInt8]) -> Data? {
         guard !bytes.isEmpty else { return nil }
-        return Data(OutgoingMessage.textFingerprint(of: bytes).bytes)
+        return StageTimes.measure("fingerprint") { Data(OutgoingMessage.textFingerprint(of: bytes).bytes) }
     }
 
     /// ``OutboxKind/relaysOthersWords`` as an SQL list.

@@ -85,7 +85,7 @@ public struct NotificationRenderer: Sendable {
         let lists = Set(context.registry.people(ofStack: rolloutCase.release.release.stack).lists)
         let (templates, composer, template) = (self.templates, self.composer, notification.template)
         let text = RenderedText { try templates.render(template, values) }
-        _ = try text.value()
+        _ = try StageTimes.measure("render.template") { try text.value() }
         let recipients = notification.recipients
         guard !recipients.isEmpty else { return [] }
         let drafts = recipients.map { recipient in
@@ -121,7 +121,9 @@ public struct NotificationRenderer: Sendable {
         let firstRoot = drafts.firstIndex { $0.threadRoot == nil }
         let firstReferring = drafts.firstIndex { $0.threadRoot != nil }
         let written = drafts.indices.map { position in
-            position == firstRoot || position == firstReferring ? SharedBytes { filled(drafts[position]).map(composer.compose) ?? [] } : nil
+            position == firstRoot || position == firstReferring ? SharedBytes {
+                StageTimes.measure("render.mime-write") { filled(drafts[position]).map(composer.compose) ?? [] }
+            } : nil
         }
         return zip(recipients, drafts).enumerated().map { position, pair in
             let (recipient, copy) = pair
@@ -130,7 +132,8 @@ public struct NotificationRenderer: Sendable {
             @Sendable func compose() -> [UInt8] {
                 if position == model { return firstBytes.value() }
                 guard let original = filled(first), let draft = filled(copy) else { return [] }
-                return MailComposer.copy(of: firstBytes.value(), composedFrom: original, as: draft) ?? composer.compose(draft)
+                return StageTimes.measure("render.copy") { MailComposer.copy(of: firstBytes.value(), composedFrom: original, as: draft) }
+                    ?? StageTimes.measure("render.mime-write") { composer.compose(draft) }
             }
             return OutgoingMessage(
                 messageID: copy.messageID, ticket: notification.ticket, kind: .notification(notification.kind),
