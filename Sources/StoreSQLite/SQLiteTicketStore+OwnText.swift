@@ -10,6 +10,13 @@ extension SQLiteTicketStore {
         return StageTimes.measure("fingerprint") { Data(OutgoingMessage.textFingerprint(of: bytes).bytes) }
     }
 
+    /// The stored form of an outbox message's fingerprint: the one it carries (``OutgoingMessage/textFingerprint``),
+    /// or computed from its bytes.
+    static func fingerprintValue(of message: OutgoingMessage) -> Data? {
+        guard !message.data.isEmpty else { return nil }
+        return StageTimes.measure("fingerprint") { Data(message.textFingerprint.bytes) }
+    }
+
     /// ``OutboxKind/relaysOthersWords`` as an SQL list.
     static let othersWordsKinds = OutboxKind.relaysOthersWords.map { "'\($0.rawValue)'" }.joined(separator: ", ")
 }
