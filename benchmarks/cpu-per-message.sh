@@ -26,13 +26,7 @@ declare -A base
 # `cpu_seconds DIR COUNT`: stages DIR, writes COUNT mails of the line, ingests them and prints the CPU seconds taken.
 cpu_seconds() {
     local work=$1 count=$2
-    if [[ $line == mixed ]]; then
-        stage_many_tickets "$gateway" "$work" 200 100
-        python3 benchmarks/generate_replies.py --mixed 7 200 100 "$count" "$work/inbox"
-    else
-        stage_ticket "$gateway" "$work"
-        python3 benchmarks/generate_replies.py "$count" "$work/inbox"
-    fi
+    stage_line "$line" "$gateway" "$work" "$count"
     /usr/bin/time -f "%U %S" -o "$work/cpu" "$gateway" ingest --maildir "$work/inbox" 2>"$work/log" >/dev/null
     grep -q 'ingest done' "$work/log" || { echo "ingest failed:" >&2; tail -5 "$work/log" >&2; exit 1; }
     [[ $(ls "$work/inbox/new" | wc -l) -eq 0 ]] || { echo "messages left in new/" >&2; exit 1; }

@@ -13,13 +13,7 @@ for line in default mixed; do
     for build in before after; do
         gateway=${!build}
         work=$(mktemp -d)
-        if [[ $line == mixed ]]; then
-            stage_many_tickets "$gateway" "$work" 200 100
-            python3 benchmarks/generate_replies.py --mixed 7 200 100 "$count" "$work/inbox"
-        else
-            stage_ticket "$gateway" "$work"
-            python3 benchmarks/generate_replies.py "$count" "$work/inbox"
-        fi
+        stage_line "$line" "$gateway" "$work" "$count"
         "$gateway" ingest --maildir "$work/inbox" 2>"$work/log" >/dev/null
         grep -q 'ingest done' "$work/log" || { echo "$build: ingest failed" >&2; tail -5 "$work/log" >&2; exit 1; }
         sqlite3 "$work/gateway.sqlite" \
