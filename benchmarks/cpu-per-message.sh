@@ -9,38 +9,42 @@
 # Instruction counts would hold better still, but valgrind 3.19 (Debian 12) stops with an internal SIGSEGV in
 # libdispatch on every run of the Swift binary that touches the store, and this virtual machine has no hardware
 # performance counters for `perf stat`.
-# Usage: benchmarks/cpu-per-message.sh [N ...]   (default: 2500 10000)   Environment: GATEWAY (a release build), LINE.
+# BEFORE (another release build, e.g. of main): each N is measured with it too, right before GATEWAY on the same files'
+# twin, so that a change is compared within one run on a shared machine. ROLLOUT_STAGE_TIMES=1: each run also prints
+# the gateway's per-stage CPU time (thread CPU, summed over the run; Sources/RolloutGateway/Services/StageTimes.swift).
+# Usage: benchmarks/cpu-per-message.sh [N ...]   (default: 2500 10000)   Environment: GATEWAY (a release build), LINE,
+# BEFORE, ROLLOUT_STAGE_TIMES.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 counts=("$@")
 [[ $# -eq 0 ]] && counts=(2500 10000)
-gateway=${GATEWAY:?set GATEWAY to a release build of rollout-gateway}
+builds=(${BEFORE:+"$BEFORE"} "${GATEWAY:?set GATEWAY to a release build of rollout-gateway}")
 line=${LINE:-default}
 source benchmarks/staged-ticket.sh
+declare -A base
 
 # `cpu_seconds DIR COUNT`: stages DIR, writes COUNT mails of the line, ingests them and prints the CPU seconds taken.
 cpu_seconds() {
     local work=$1 count=$2
-    if [[ $line == mixed ]]; then
-        stage_many_tickets "$gateway" "$work" 200 100
-        python3 benchmarks/generate_replies.py --mixed 7 200 100 "$count" "$work/inbox"
-    else
-        stage_ticket "$gateway" "$work"
-        python3 benchmarks/generate_replies.py "$count" "$work/inbox"
-    fi
+    stage_line "$line" "$gateway" "$work" "$count"
     /usr/bin/time -f "%U %S" -o "$work/cpu" "$gateway" ingest --maildir "$work/inbox" 2>"$work/log" >/dev/null
     grep -q 'ingest done' "$work/log" || { echo "ingest failed:" >&2; tail -5 "$work/log" >&2; exit 1; }
     [[ $(ls "$work/inbox/new" | wc -l) -eq 0 ]] || { echo "messages left in new/" >&2; exit 1; }
     awk '{print $1 + $2}' "$work/cpu"
 }
 
-base_dir=$(mktemp -d)
-base=$(cpu_seconds "$base_dir" 0)
-rm -rf "$base_dir"
+for gateway in "${builds[@]}"; do
+    base_dir=$(mktemp -d)
+    base[$gateway]=$(cpu_seconds "$base_dir" 0)
+    rm -rf "$base_dir"
+done
 for count in "${counts[@]}"; do
-    work=$(mktemp -d)
-    total=$(cpu_seconds "$work" "$count")
-    printf '%-8s N=%-6s CPU %7.2f s (fixed %.2f s): %6.1f µs a message\n' "$line" "$count" "$total" "$base" \
-        "$(echo "($total - $base) * 1000000 / $count" | bc -l)"
-    rm -rf "$work"
+    for gateway in "${builds[@]}"; do
+        work=$(mktemp -d)
+        total=$(cpu_seconds "$work" "$count")
+        printf '%-8s N=%-6s CPU %7.2f s (fixed %.2f s): %6.1f µs a message  %s\n' "$line" "$count" "$total" "${base[$gateway]}" \
+            "$(echo "($total - ${base[$gateway]}) * 1000000 / $count" | bc -l)" "$([[ $gateway == "${BEFORE:-}" ]] && echo "(BEFORE)")"
+        grep '^stage ' "$work/log" | sed 's/^/    /' || true
+        rm -rf "$work"
+    done
 done

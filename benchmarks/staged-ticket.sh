@@ -102,3 +102,17 @@ INSERT INTO history SELECT * FROM c_history ORDER BY ticket_id;
 COMMIT;
 SQL
 }
+
+# `stage_line LINE GATEWAY DIR COUNT`: stages DIR for LINE (`default`: ticket #2 and the generator's replies to it;
+# `mixed`: 200 bench teams over 100 tickets and the generator's mixed workload, seed 7) and writes COUNT mails to
+# DIR/inbox.
+stage_line() {
+    local line=$1 gateway=$2 dir=$3 count=$4
+    if [[ $line == mixed ]]; then
+        stage_many_tickets "$gateway" "$dir" 200 100
+        python3 benchmarks/generate_replies.py --mixed 7 200 100 "$count" "$dir/inbox"
+    else
+        stage_ticket "$gateway" "$dir"
+        python3 benchmarks/generate_replies.py "$count" "$dir/inbox"
+    fi
+}

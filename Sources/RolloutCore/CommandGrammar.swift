@@ -37,12 +37,12 @@ public enum CommandGrammar {
 
         if let ticket = ggusTicket(inURL: line) { return .command(.ggus(ticket: ticket)) }
 
-        var words = line.split(whereSeparator: { $0.isWhitespace }).map(String.init)
-        guard !words.isEmpty else { return .text }
-        var first = words.removeFirst()
+        // The first word decides whether the line can be a command; the others are split only when it is a verb (most
+        // lines are text).
+        guard var first = line.split(maxSplits: 1, whereSeparator: { $0.isWhitespace }).first.map(String.init) else { return .text }
         if first.hasSuffix(":") { first.removeLast() }
         guard let verb = Verb(rawValue: first.lowercased()) else { return .text }
-        return read(verb, words)
+        return read(verb, Array(line.split(whereSeparator: { $0.isWhitespace }).dropFirst().map(String.init)))
     }
 
     private static func read(_ verb: Verb, _ args: [String]) -> CommandLineReading {
@@ -135,7 +135,8 @@ public enum CommandGrammar {
     /// The ticket number of a GGUS ticket URL (`https://ggus.eu/?mode=ticket_info&ticket_id=123456`,
     /// `https://ggus.eu/index.php?mode=ticket_info&ticket_id=…`, `https://ggus.eu/ws/ticket_info.php?ticket=…`).
     public static func ggusTicket(inURL text: String) -> String? {
-        guard !text.contains(where: \.isWhitespace),
+        // Without a slash there is no authority, so no host (and nothing for URLComponents to parse).
+        guard text.utf8.contains(UInt8(ascii: "/")), !text.contains(where: \.isWhitespace),
             let url = URLComponents(string: text), let host = url.host?.lowercased(),
             host == "ggus.eu" || host.hasSuffix(".ggus.eu") || host.hasPrefix("ggus.")
         else { return nil }

@@ -24,4 +24,27 @@ extension StringProtocol {
             }
         }
     }
+
+    /// The text with every occurrence of `target` replaced by `replacement`, left to right without overlap, compared
+    /// byte for byte in UTF-8: for ASCII text what Foundation's `replacingOccurrences(of:with:)` gives, without NSString.
+    public func replacingBytes(_ target: String, with replacement: String) -> String {
+        let text = Array(utf8)
+        let target = Array(target.utf8)
+        guard let first = target.first else { return String(self) }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count)
+        var index = 0
+        var replaced = false
+        while index < text.count {
+            if text[index] == first, index + target.count <= text.count, text[index..<(index + target.count)].elementsEqual(target) {
+                out += replacement.utf8
+                index += target.count
+                replaced = true
+            } else {
+                out.append(text[index])
+                index += 1
+            }
+        }
+        return replaced ? String(decoding: out, as: UTF8.self) : String(self)
+    }
 }

@@ -12,6 +12,12 @@ extension StringProtocol {
         trimming { $0.properties.isWhitespace }
     }
 
+    /// The text without leading and trailing scalars among `scalars`: `trimmingCharacters(in: CharacterSet(charactersIn:
+    /// scalars))` without Foundation (which goes through NSString on Linux: a seventh of the time spent reading a reply).
+    public func trimming(anyOf scalars: String) -> String {
+        trimming { scalars.unicodeScalars.contains($0) }
+    }
+
     private func trimming(_ drop: (Unicode.Scalar) -> Bool) -> String {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !drop($0) }) else { return "" }

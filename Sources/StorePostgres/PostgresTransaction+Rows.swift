@@ -395,7 +395,7 @@ extension PostgresTransaction {
         values.add("created_at", message.createdAt)
         values.add("attempts", message.attempts)
         values.add("next_attempt_at", message.nextAttemptAt)
-        values.add("text_fingerprint", bytes.isEmpty ? nil : ByteBuffer(bytes: OutgoingMessage.textFingerprint(of: bytes).bytes))
+        values.add("text_fingerprint", bytes.isEmpty ? nil : ByteBuffer(bytes: message.textFingerprint.bytes))
         return values
     }
 

@@ -7,7 +7,14 @@ extension SQLiteTicketStore {
     /// The stored form of a written message's fingerprint (``OutgoingMessage/textFingerprint(of:)``).
     static func fingerprintValue(of bytes: [UInt8]) -> Data? {
         guard !bytes.isEmpty else { return nil }
-        return Data(OutgoingMessage.textFingerprint(of: bytes).bytes)
+        return StageTimes.measure("fingerprint") { Data(OutgoingMessage.textFingerprint(of: bytes).bytes) }
+    }
+
+    /// The stored form of an outbox message's fingerprint: the one it carries (``OutgoingMessage/textFingerprint``),
+    /// or computed from its bytes.
+    static func fingerprintValue(of message: OutgoingMessage) -> Data? {
+        guard !message.data.isEmpty else { return nil }
+        return StageTimes.measure("fingerprint") { Data(message.textFingerprint.bytes) }
     }
 
     /// ``OutboxKind/relaysOthersWords`` as an SQL list.

@@ -190,7 +190,7 @@ extension SQLiteTicketStore {
                 """).execute(arguments: [
                 message.messageID, message.ticket?.rawValue, message.kind.rawValue, message.sender.value,
                 message.recipients.map(\.value).joined(separator: "\n"), Data(data), storedDate(message.createdAt),
-                message.attempts, storedDate(message.nextAttemptAt), fingerprintValue(of: data),
+                message.attempts, storedDate(message.nextAttemptAt), fingerprintValue(of: message),
             ])
         let inserted = db.changesCount == 1
         if inserted, message.kind.isAnswer {

@@ -42,7 +42,7 @@ extension ReplyText {
     static func attributionEnd(_ lines: [String], _ index: Int) -> (OldText.AttributionForm, Int)? {
         let head = lines[index].trimmingWhitespace()
         if let single = OldText.attributionForm(head) { return (single, index + 1) }
-        let opens = OldText.matches(OldText.openingWords, head)
+        let opens = OldText.opensWithOpeningWord(head)
         guard head.count <= 160, opens || head.first?.isNumber == true || head.contains("@") || head.contains("<"),
             head.contains(where: { $0.isNumber || $0 == "@" })
         else { return nil }
@@ -90,7 +90,7 @@ extension ReplyText {
             guard let start = Range(found.range, in: line)?.lowerBound else { continue }
             let attribution = String(line[start...])
             guard OldText.attributionForm(attribution) == .opening, OldText.namesAddressOrTime(attribution) else { continue }
-            let head = line[..<start].trimmingCharacters(in: CharacterSet(charactersIn: " \t-"))
+            let head = line[..<start].trimming(anyOf: " \t-")
             guard !head.isEmpty, var match = introduced(lines, by: [attribution], form: .opening, after: index + 1) else {
                 continue
             }

@@ -6,9 +6,9 @@ extension ReplyText {
     /// ``maximumSeparatorWords`` words amid them, one of them a word for "message" (``OldText/messageWords``).
     /// Everything below is old text. A line that reads as a command between the dashes is none.
     static func messageSeparator(_ lines: [String], _ index: Int) -> Match? {
-        let line = lines[index].trimmingWhitespace().trimmingCharacters(in: CharacterSet(charactersIn: "*_ "))
+        let line = lines[index].trimmingWhitespace().trimming(anyOf: "*_ ")
         guard line.count <= 80, line.hasPrefix("---"), line.hasSuffix("---") else { return nil }
-        let inner = line.trimmingCharacters(in: CharacterSet(charactersIn: "- "))
+        let inner = line.trimming(anyOf: "- ")
         let words = inner.lowercased().split(separator: " ")
         guard !words.isEmpty, words.count <= maximumSeparatorWords, CommandGrammar.read(inner) == .text else { return nil }
         return words.contains { OldText.messageWords.contains(String($0)) } ? .restOfMessage : nil

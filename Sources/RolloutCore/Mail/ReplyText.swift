@@ -294,10 +294,10 @@ extension ReplyText {
     static func separator(_ phrases: Set<String>) -> @Sendable ([String], Int) -> Match? {
         { lines, index in
             // Emphasis around the whole line ("*-------- Original Message --------*") is HTML's <b> turned into text.
-            let line = lines[index].trimmingWhitespace().trimmingCharacters(in: CharacterSet(charactersIn: "*_ "))
+            let line = lines[index].trimmingWhitespace().trimming(anyOf: "*_ ")
             guard line.hasPrefix("--"), line.hasSuffix("--") || line.hasSuffix(":") else { return nil }
             // Turkish "İ" lower-cases to "i" and a combining dot.
-            let phrase = line.trimmingCharacters(in: CharacterSet(charactersIn: "-:*_ ")).lowercased()
+            let phrase = line.trimming(anyOf: "-:*_ ").lowercased()
                 .replacingOccurrences(of: "\u{307}", with: "")
             return phrases.contains(phrase) ? .restOfMessage : nil
         }
@@ -450,7 +450,7 @@ enum OldText {
     static func headerName(of line: String) -> HeaderName? {
         let text = line.drop(while: { $0 == " " || $0 == "\t" || $0 == "*" })
         guard let colon = text.firstIndex(where: { $0 == ":" || $0 == "：" }) else { return nil }
-        let name = text[..<colon].trimmingCharacters(in: CharacterSet(charactersIn: "* \t")).lowercased()
+        let name = text[..<colon].trimming(anyOf: "* \t").lowercased()
         guard name.count <= 20 else { return nil }
         return headerNames[name]
     }
@@ -498,7 +498,7 @@ enum OldText {
     static func isForwardIntro(_ line: String) -> Bool {
         let text = line.trimmingWhitespace().lowercased()
         if text == "begin forwarded message:" { return true }
-        return text.hasPrefix("---") && text.trimmingCharacters(in: CharacterSet(charactersIn: "- ")).hasPrefix("forwarded by ")
+        return text.hasPrefix("---") && text.trimming(anyOf: "- ").hasPrefix("forwarded by ")
     }
 
     // MARK: Attributions
@@ -546,6 +546,13 @@ enum OldText {
     /// Words that open an attribution, for the first line of one wrapped over two lines.
     static let openingWords: NSRegularExpression = compile([#"^(On|Am|Le|Il|El|W\s+dniu|Dne|Op|Den|På|Em|În|Στις|На|Vào|在)\s"#])[0]
 
+    /// Whether `text` starts with one of ``openingWords``. A text starting with an ASCII character that no opening word
+    /// starts with, without regard to case, is not asked (Foundation's regular expressions go through NSString on Linux).
+    static func opensWithOpeningWord(_ text: String) -> Bool {
+        if let first = text.utf8.first, first < 0x80, !"OALIEWDPVoaliewdpv".utf8.contains(first) { return false }
+        return matches(openingWords, text)
+    }
+
     /// The same words amid a line, after a blank or a dash: where an attribution glued to the sender's words starts.
     static let openingWordsAmidLine: NSRegularExpression = compile([
         #"(?<=[\s\-])(On|Am|Le|Il|El|W\s+dniu|Dne|Op|Den|På|Em|În|Στις|На|Vào)\s"#
@@ -564,23 +571,30 @@ enum OldText {
         var text = line.trimmingWhitespace()
         // Zoho: "---- On Fri, 27 Nov 2026 15:00:00 +0100 X<x@y> wrote ----"; emphasis from HTML: "*On … wrote:*".
         if text.hasPrefix("--"), text.hasSuffix("--") {
-            text = text.trimmingCharacters(in: CharacterSet(charactersIn: "- ")) + ":"
+            text = text.trimming(anyOf: "- ") + ":"
         } else if text.hasPrefix("*"), text.hasSuffix("*") {
-            text = text.trimmingCharacters(in: CharacterSet(charactersIn: "* "))
+            text = text.trimming(anyOf: "* ")
         }
         guard text.count <= 240 else { return nil }
         // A client that wrapped the address ("<" / "m@x>") or wrote no space before the verb ("<m@x>wrote:").
-        text = text.replacingOccurrences(of: "< ", with: "<").replacingOccurrences(of: " >", with: ">")
+        // (ASCII text byte by byte, which is what Foundation's search, through NSString on Linux, does for it.)
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            text = text.replacingBytes("< ", with: "<").replacingBytes(" >", with: ">")
+        } else {
+            text = text.replacingOccurrences(of: "< ", with: "<").replacingOccurrences(of: " >", with: ">")
+        }
         if text.contains(">") { text = spacedAfterAngle(text) }
         guard text.hasSuffix(":") || text.hasSuffix("：") else {
             // Without a colon ("On … Mario <m@x> wrote"): only the forms that open with a word and end in the verb,
             // naming an address or a time (not an address that goes on on the next line: "… <m@x" / ">:").
             let balanced = text.filter { $0 == "<" }.count == text.filter { $0 == ">" }.count
-            if matches(openingWords, text), text.last?.isLetter == true, balanced, namesAddressOrTime(text),
+            if opensWithOpeningWord(text), text.last?.isLetter == true, balanced, namesAddressOrTime(text),
                 openingAttributions.contains(where: { matches($0, text + ":") })
             {
                 return .opening
             }
+            // (The pattern starts with a digit: a line starting with another ASCII character is not asked.)
+            guard let first = text.utf8.first, first >= 0x80 || (0x30...0x39).contains(first) else { return nil }
             return matches(colonlessDateFirst, text) ? .colonless : nil
         }
         if openingAttributions.contains(where: { matches($0, text) }) { return .opening }

@@ -83,11 +83,12 @@ public struct NotificationRenderer: Sendable {
         if let answered = notification.facts[.inReplyTo] { draft.inReplyTo = answered }
         if let chain = notification.facts[.references] { draft.references = chain.split(separator: " ").map(String.init) }
         let lists = Set(context.registry.people(ofStack: rolloutCase.release.release.stack).lists)
-        let (templates, composer, template) = (self.templates, self.composer, notification.template)
-        let text = RenderedText { try templates.render(template, values) }
-        _ = try text.value()
+        let (subject, body) = try StageTimes.measure("render.template") { try templates.render(notification.template, values) }
+        draft.subject = "\(values["tag"]!) \(subject)"
+        draft.body = body
+        // Relayed conversation is a sender's words (perhaps a forger's): never under the gateway's signature.
+        draft.signable = notification.kind != .conversation
         let recipients = notification.recipients
-        guard !recipients.isEmpty else { return [] }
         let drafts = recipients.map { recipient in
             var copy = draft
             copy.to = [recipient]
@@ -105,38 +106,40 @@ public struct NotificationRenderer: Sendable {
             }
             return copy
         }
-        let tag = values["tag"]!
-        /// A copy with the template's text in it.
-        @Sendable func filled(_ copy: MailComposer.Draft) -> MailComposer.Draft? {
-            guard let (subject, body) = try? text.value() else { return nil }
-            var draft = copy
-            draft.subject = "\(tag) \(subject)"
-            // Relayed conversation is a sender's words (perhaps a forger's): never under the gateway's signature.
-            draft.signable = notification.kind != .conversation
-            draft.body = body
-            return draft
-        }
         // The first copy of each shape (a person's thread root, or a message referring to one) is written through the
-        // MIME writer; the others are made from its bytes.
-        let firstRoot = drafts.firstIndex { $0.threadRoot == nil }
-        let firstReferring = drafts.firstIndex { $0.threadRoot != nil }
-        let written = drafts.indices.map { position in
-            position == firstRoot || position == firstReferring ? SharedBytes { filled(drafts[position]).map(composer.compose) ?? [] } : nil
-        }
-        return zip(recipients, drafts).enumerated().map { position, pair in
-            let (recipient, copy) = pair
-            let model = (copy.threadRoot == nil ? firstRoot : firstReferring)!
-            let (first, firstBytes) = (drafts[model], written[model]!)
-            @Sendable func compose() -> [UInt8] {
-                if position == model { return firstBytes.value() }
-                guard let original = filled(first), let draft = filled(copy) else { return [] }
-                return MailComposer.copy(of: firstBytes.value(), composedFrom: original, as: draft) ?? composer.compose(draft)
+        // MIME writer; the others are made from its bytes, their headers replaced: they share its body, and so the
+        // fingerprint of its text, computed once (issue 24).
+        var models: [Bool: Model] = [:]
+        return zip(recipients, drafts).map { recipient, copy in
+            let shape = copy.threadRoot == nil
+            let made: Model
+            if let model = models[shape],
+                let bytes = StageTimes.measure("render.copy", { MailComposer.copy(of: model.bytes, composedFrom: model.draft, as: copy) })
+            {
+                made = Model(draft: copy, bytes: bytes, fingerprint: model.fingerprint)
+            } else {
+                made = written(copy)
+                if models[shape] == nil { models[shape] = made }
             }
             return OutgoingMessage(
                 messageID: copy.messageID, ticket: notification.ticket, kind: .notification(notification.kind),
                 sender: composer.returnPath(for: notification.ticket, copy: copy.messageID, to: recipient, signer: signer),
-                recipients: [recipient], data: compose(), createdAt: now)
+                recipients: [recipient], data: made.bytes, createdAt: now, textFingerprint: made.fingerprint)
         }
+    }
+
+    /// A copy written through the MIME writer, which the others of its shape are made from.
+    private struct Model {
+        var draft: MailComposer.Draft
+        var bytes: [UInt8]
+        var fingerprint: OwnTextFingerprint
+    }
+
+    /// `draft` written through the MIME writer, with the fingerprint of its text.
+    private func written(_ draft: MailComposer.Draft) -> Model {
+        let bytes = StageTimes.measure("render.mime-write") { composer.compose(draft) }
+        let fingerprint = StageTimes.measure("render.fingerprint") { OutgoingMessage.textFingerprint(of: bytes) }
+        return Model(draft: draft, bytes: bytes, fingerprint: fingerprint)
     }
 
     /// The Message-ID of one recipient's copy: the notification's, told apart by a hash of the address.

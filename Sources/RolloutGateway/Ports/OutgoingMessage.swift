@@ -11,16 +11,24 @@ public struct OutgoingMessage: Sendable, Equatable {
     public var kind: OutboxKind
     public var sender: EmailAddress
     public var recipients: [EmailAddress]
-    /// The whole RFC 5322 message, CRLF line ends.
-    public var data: [UInt8]
+    /// The whole RFC 5322 message, CRLF line ends. Changing it drops the fingerprint carried for the bytes before.
+    public var data: [UInt8] {
+        didSet { carriedTextFingerprint.value = nil }
+    }
     public var createdAt: Date
     public var attempts: Int
     public var nextAttemptAt: Date
+    /// ``textFingerprint`` computed once for every copy of a notification (``NotificationRenderer``): the copies share
+    /// their body, so their fingerprint (issue 24). Nil: computed from ``data`` when asked. Not part of equality: it is
+    /// a function of ``data``, carried or not.
+    private var carriedTextFingerprint: OutsideEquality<OwnTextFingerprint?>
 
+    /// - Parameter textFingerprint: ``OutgoingMessage/textFingerprint(of:)`` of `data` (or of bytes with the same body
+    ///   and `Content-Transfer-Encoding`), when the caller has it already.
     public init(
         rowID: Int64? = nil, messageID: String, ticket: TicketID?, kind: OutboxKind, sender: EmailAddress,
         recipients: [EmailAddress], data: [UInt8], createdAt: Date, attempts: Int = 0,
-        nextAttemptAt: Date? = nil
+        nextAttemptAt: Date? = nil, textFingerprint: OwnTextFingerprint? = nil
     ) {
         self.rowID = rowID
         self.messageID = messageID
@@ -32,5 +40,12 @@ public struct OutgoingMessage: Sendable, Equatable {
         self.createdAt = createdAt
         self.attempts = attempts
         self.nextAttemptAt = nextAttemptAt ?? createdAt
+        self.carriedTextFingerprint = OutsideEquality(value: textFingerprint)
+    }
+
+    /// The fingerprint of the message's own words, as the store keeps it beside the row (``SentTextStore``): the one
+    /// carried, or computed from ``data``.
+    public var textFingerprint: OwnTextFingerprint {
+        carriedTextFingerprint.value ?? Self.textFingerprint(of: data)
     }
 }

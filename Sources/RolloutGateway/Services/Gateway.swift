@@ -177,8 +177,8 @@ public struct Gateway: Sendable {
             guard let stored = loaded else { throw GatewayError.unknownTicket(ticket) }
             let now = fixedNow ?? clock.now()
             let event = try await makeEvent(stored)
-            var decision = workflow.decide(stored.rolloutCase, event, now: now)
-            if let answer { decision = answer(decision) }
+            var decision = StageTimes.measure("decide") { workflow.decide(stored.rolloutCase, event, now: now) }
+            if let answer { decision = StageTimes.measure("decide.answer") { answer(decision) } }
             let answerFiles = try await completeAnswer(&decision, now: now)
             // A hook that already ran for this event (before a conflict made it decide again) is not run twice.
             for hook in decision.hooks where !hooksRun.contains(where: { $0.hook == hook.hook && $0.release.id == hook.release.id }) {
@@ -190,7 +190,9 @@ public struct Gateway: Sendable {
             let found = unknown.isEmpty ? [] : try await store.outboxMessageIDs(among: unknown)
             let rootsSent = Set(roots).subtracting(unknown).union(found)
             // Written before the transaction: it holds the store's write lock for the writes alone.
-            let outbox = try renderer.render(decision, cause: cause, now: now, rootsSent: rootsSent, answerFiles: answerFiles)
+            let outbox = try StageTimes.measure("render") {
+                try renderer.render(decision, cause: cause, now: now, rootsSent: rootsSent, answerFiles: answerFiles)
+            }
             let storedAttachments = zip(attachments, decision.attachments).map { incoming, verdict in
                 StoredAttachment(verdict: verdict, contentType: incoming.contentType, bytes: incoming.bytes)
             }

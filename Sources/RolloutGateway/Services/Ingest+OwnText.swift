@@ -15,8 +15,10 @@ extension Ingest {
         let sent = try await store.sentTextFingerprints(
             messageIDs: Array((headers.inReplyTo + headers.references.suffix(20))), ticket: analysis.ticket,
             recipient: analysis.sender, limit: Self.ownTextRecentMessages)
-        guard !sent.isEmpty, let reply = ReplyText.endingAtOwnText(analysis.message.text, sent: sent) else { return }
+        guard !sent.isEmpty,
+            let reply = StageTimes.measure("own-text cut", { ReplyText.endingAtOwnText(analysis.message.text, sent: sent) })
+        else { return }
         analysis.reply = reply
-        analysis.lines = reply.readLines
+        analysis.lines = StageTimes.measure("own-text cut") { reply.readLines }
     }
 }

@@ -129,27 +129,41 @@ public struct Ingest: Sendable {
     /// - Parameter declaredSize: the message's real size when `raw` holds only its header block (IMAP leaves the
     ///   body of an oversized message on the server).
     public func prepare(_ raw: [UInt8], declaredSize: Int? = nil) -> Analysis {
+        StageTimes.measure("prepare") { prepareMeasured(raw, declaredSize: declaredSize) }
+    }
+
+    private func prepareMeasured(_ raw: [UInt8], declaredSize: Int?) -> Analysis {
         let size = declaredSize ?? raw.count
         let tooLarge = size > configuration.maxMessageBytes
-        var message = parser.parse(tooLarge ? Self.headerPart(of: raw) : raw)
+        var message = StageTimes.measure("prepare.parse") { parser.parse(tooLarge ? Self.headerPart(of: raw) : raw) }
         if tooLarge {
             message.size = size
             message.defects.append("message of \(size) bytes exceeds the limit of \(configuration.maxMessageBytes)")
         }
-        let classification = MessageClassifier(identity: identity).classify(message)
+        let classification = StageTimes.measure("prepare.classify") { MessageClassifier(identity: identity).classify(message) }
         let sender = classification.sender?.address
         let senderKnown = sender.map(registry.knows) ?? false
+        let (reply, lines) = StageTimes.measure("prepare.reply-reading") {
+            let reply = ReplyText(message.text)
+            return (reply, reply.readLines)
+        }
         var analysis = Analysis(
-            message: message, classification: classification, reply: ReplyText(message.text), lines: [],
+            message: message, classification: classification, reply: reply, lines: [],
             authentication: classification.authenticationLevel,
             basis: classification.authentication.strongBasis ?? .fromOnly, senderKnown: senderKnown,
             mayAnswer: classification.replyPolicy.allowsReply(senderIsKnown: senderKnown), disposition: .applied,
             tooLarge: tooLarge)
-        analysis.lines = analysis.reply.readLines
-
-        // The ticket: a signed reply address first, then the subject tag and threading headers (SPEC §5).
+        analysis.lines = lines
         analysis.rawSize = size
         analysis.raw = raw
+        StageTimes.measure("prepare.ticket-finding") { findTicket(&analysis) }
+        if classification.kind == .bounce { readDeliveryReport(&analysis) }  // issue 17: Ingest+Bounce.swift
+        return analysis
+    }
+
+    /// The ticket a message names: a signed reply address first, then the subject tag and threading headers (SPEC §5).
+    private func findTicket(_ analysis: inout Analysis) {
+        let (message, sender) = (analysis.message, analysis.sender)
         if let signer = gateway.renderer.signer {
             (analysis.token, analysis.invalidToken) = Self.bestToken(
                 in: message.headers.to + message.headers.cc, signer: signer, senders: sender.map(registry.addresses(of:)) ?? [])
@@ -163,8 +177,6 @@ public struct Ingest: Sendable {
             analysis.queue = reference.queue
             analysis.foundBy = Self.describe(reference.source)
         }
-        if classification.kind == .bounce { readDeliveryReport(&analysis) }  // issue 17: Ingest+Bounce.swift
-        return analysis
     }
 
     /// Completes a prepared analysis with what the store knows: duplicate, the ticket's case, the answers sent.
