@@ -63,6 +63,9 @@ extension PostgresTicketStore {
             return .unavailable("\(place): authentication failed (\(error.code)); set store.postgresql.password_file or $ROLLOUT_STORE_PASSWORD")
         case .queryCancelled:
             return .busy("\(place): the query was cancelled")
+        case .tooManyParameters:
+            // More values than one statement can bind: this event's data (a mail with thousands of lines), not the store.
+            return .refused("\(place): a statement with more values than the protocol can bind")
         default:
             return .unavailable("\(place): \(error.code)")
         }

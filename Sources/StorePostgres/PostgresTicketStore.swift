@@ -145,9 +145,13 @@ public final class PostgresTicketStore: TicketStore, StoreTransaction {
         try await pooled { client in
             try await client.withTransaction(logger: PostgresConnection.quiet) { connection in
                 let transaction = PostgresTransaction(
-                    connection: connection, store: self, depth: 0, singleCall: singleCall, savepoints: SavepointNames(), mark: nil)
+                    connection: connection, store: self, depth: 0, singleCall: singleCall, savepoints: SavepointNames(), mark: nil,
+                    failure: StatementFailure())
                 defer { transaction.use.end() }
-                return try await body(transaction)
+                let result = try await body(transaction)
+                // Never a COMMIT of a transaction the server aborted (it would roll back, and say so only in its tag).
+                try transaction.failure.check()
+                return result
             }
         }
     }

@@ -53,7 +53,11 @@ extension PostgresTransaction {
                 if before.rollout == nil {
                     try await Self.insert(rollout, connection)
                 } else if let previous = before.rollout, previous != rollout {
-                    writes += Self.update(rollout, from: previous, at: now, in: &statement)
+                    if let parts = Self.update(rollout, from: previous, at: now, in: &statement) {
+                        writes += parts
+                    } else {
+                        try await Self.update(rollout, from: previous, connection, at: now)
+                    }
                 }
             }
             try await Self.write(writes, statement, history: commit.decision.history, outbox: commit.outbox, connection, pruning: store.answerCountPruning)

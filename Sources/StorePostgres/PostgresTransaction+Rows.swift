@@ -163,21 +163,51 @@ extension PostgresTransaction {
 
     static func insert(_ ticket: StagedRolloutTicket, _ connection: PostgresConnection) async throws {
         try await insertTicket(ticket.id, columns(ticket), createdAt: ticket.createdAt, connection)
-        var statement = BoundStatement()
-        let parts = saveParts(of: ticket, before: nil, in: &statement)
-        try await write(parts, statement, history: [], outbox: [], connection, pruning: nil)
+        let (teams, links) = changedParts(of: ticket, before: nil)
+        try await save(teams, links, connection)
     }
 
     /// The UPDATE of the ticket row, and the writes of only the team and GGUS rows that changed since `before`, as parts
-    /// of `statement`.
-    static func update(_ ticket: StagedRolloutTicket, from before: StagedRolloutTicket, at date: Date, in statement: inout BoundStatement) -> [String] {
-        [updateTicket(ticket.id, columns(ticket), at: date, in: &statement)] + saveParts(of: ticket, before: before, in: &statement)
+    /// of `statement`; nil when they are more values than one statement should bind (``caseValueBudget``): then write
+    /// them with ``update(_:from:_:at:)``.
+    static func update(_ ticket: StagedRolloutTicket, from before: StagedRolloutTicket, at date: Date, in statement: inout BoundStatement) -> [String]? {
+        let (teams, links) = changedParts(of: ticket, before: before)
+        guard teams.count * teamColumns + links.count * 3 <= caseValueBudget else { return nil }
+        return [updateTicket(ticket.id, columns(ticket), at: date, in: &statement)] + saveParts(teams, links, in: &statement)
     }
 
-    /// Teams and GGUS links: rows are replaced or added, never removed (an unassigned team keeps its row).
-    private static func saveParts(of ticket: StagedRolloutTicket, before: StagedRolloutTicket?, in statement: inout BoundStatement) -> [String] {
-        var parts: [String] = []
-        for (position, team) in ticket.teams.enumerated() {
+    /// The same writes, in statements of their own: the teams and GGUS links in chunks under the budget.
+    static func update(_ ticket: StagedRolloutTicket, from before: StagedRolloutTicket, _ connection: PostgresConnection, at date: Date) async throws {
+        var statement = BoundStatement()
+        let row = updateTicket(ticket.id, columns(ticket), at: date, in: &statement)
+        try await connection.execute(statement.query(row))
+        let (teams, links) = changedParts(of: ticket, before: before)
+        try await save(teams, links, connection)
+    }
+
+    /// Team rows and GGUS links in statements of their own, each under the budget of values.
+    private static func save(_ teams: [RowValues], _ links: [RowValues], _ connection: PostgresConnection) async throws {
+        for (rows, perStatement, isTeams) in [(teams, caseValueBudget / teamColumns, true), (links, caseValueBudget / 3, false)] {
+            for start in stride(from: 0, to: rows.count, by: perStatement) {
+                let chunk = Array(rows[start..<min(start + perStatement, rows.count)])
+                var statement = BoundStatement()
+                let sql = saveParts(isTeams ? chunk : [], isTeams ? [] : chunk, in: &statement)[0]
+                try await connection.execute(statement.query(sql))
+            }
+        }
+    }
+
+    /// The most values a commit binds for a case's own rows in its one statement (postgres-nio binds at most 65,535).
+    static let caseValueBudget = 30_000
+    private static let teamColumns = 16
+
+    /// The team rows (each with its position) and GGUS links (each with its position) to write: those that changed
+    /// since `before`, or all of a new ticket's.
+    private static func changedParts(of ticket: StagedRolloutTicket, before: StagedRolloutTicket?) -> (teams: [RowValues], links: [RowValues]) {
+        // One upsert cannot write a row twice: a team listed twice keeps its last row, as writing them in turn did.
+        let lastPosition = Dictionary(ticket.teams.enumerated().map { ($0.element.team, $0.offset) }, uniquingKeysWith: { _, last in last })
+        var teams: [RowValues] = []
+        for (position, team) in ticket.teams.enumerated() where lastPosition[team.team] == position {
             if let before, position < before.teams.count, before.teams[position] == team { continue }
             var values = RowValues()
             values.add("ticket_id", ticket.id.rawValue)
@@ -196,17 +226,30 @@ extension PostgresTransaction {
             values.add("reported_at", team.reportedAt)
             values.add("unassigned_at", team.unassignedAt)
             values.add("position", position)
-            let updates = values.names.filter { $0 != "ticket_id" && $0 != "team" }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-            parts.append(RowValues.insert(into: "ticket_teams", rows: [values], onConflict: ["ticket_id", "team"], update: updates, in: &statement))
+            teams.append(values)
         }
         let linked = Set(before?.ggusTickets ?? [])
-        for (position, ggus) in ticket.ggusTickets.enumerated() where !linked.contains(ggus) {
+        var links: [RowValues] = []
+        var added = Set<String>()
+        for (position, ggus) in ticket.ggusTickets.enumerated() where !linked.contains(ggus) && added.insert(ggus).inserted {
             var values = RowValues()
             values.add("ticket_id", ticket.id.rawValue)
             values.add("ggus_ticket", ggus)
             values.add("position", position)
-            parts.append(RowValues.insert(into: "ggus_links", rows: [values], onConflict: ["ticket_id", "ggus_ticket"], in: &statement))
+            links.append(values)
         }
+        return (teams, links)
+    }
+
+    /// Teams and GGUS links, each kind in one multi-row INSERT: rows are replaced or added, never removed (an unassigned
+    /// team keeps its row). A ticket's teams are distinct (the workflow keeps them so), as one upsert needs.
+    private static func saveParts(_ teams: [RowValues], _ links: [RowValues], in statement: inout BoundStatement) -> [String] {
+        var parts: [String] = []
+        if let first = teams.first {
+            let updates = first.names.filter { $0 != "ticket_id" && $0 != "team" }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+            parts.append(RowValues.insert(into: "ticket_teams", rows: teams, onConflict: ["ticket_id", "team"], update: updates, in: &statement))
+        }
+        if !links.isEmpty { parts.append(RowValues.insert(into: "ggus_links", rows: links, onConflict: ["ticket_id", "ggus_ticket"], in: &statement)) }
         return parts
     }
 

@@ -36,6 +36,8 @@ public struct PostgresTransaction: StoreTransaction {
     let use = TransactionUse()
     /// This transaction's savepoint, and whether anything was written since it was set (nil at depth 0).
     let mark: SavepointMark?
+    /// A statement of the whole transaction that the server refused, until a savepoint undoes it (``StatementFailure``).
+    let failure: StatementFailure
 
     var clock: DateSource { store.clock }
     var claimSeconds: Int { store.claimSeconds }
@@ -49,12 +51,15 @@ public struct PostgresTransaction: StoreTransaction {
     func savepoint<T: Sendable>(_ body: (PostgresTransaction) async throws -> T) async throws -> T {
         let mark = SavepointMark(name: savepoints.next())
         let inner = PostgresTransaction(
-            connection: connection, store: store, depth: depth + 1, singleCall: false, savepoints: savepoints, mark: mark)
+            connection: connection, store: store, depth: depth + 1, singleCall: false, savepoints: savepoints, mark: mark, failure: failure)
         // What the inner transaction writes is written in this one.
         try await run { try await $0.execute(PostgresQuery(unsafeSQL: "SAVEPOINT \(mark.name)")) }
         do {
             defer { inner.use.end() }
-            return try await body(inner)
+            let result = try await body(inner)
+            // A body that went on after the server refused one of its statements: it is undone as one that threw.
+            try failure.check()
+            return result
         } catch {
             // An error whose undoing fails too (the connection lost) is that one: the whole transaction is gone.
             try await rollBack(to: mark)
@@ -66,6 +71,7 @@ public struct PostgresTransaction: StoreTransaction {
     private func rollBack(to mark: SavepointMark) async throws {
         try await read { try await $0.execute(PostgresQuery(unsafeSQL: "ROLLBACK TO SAVEPOINT \(mark.name)")) }
         mark.written = false
+        failure.clear()
     }
 
     /// Runs `body` on the connection, its database errors read as the store's (``PostgresTicketStore/translate(_:)``):
@@ -81,7 +87,9 @@ public struct PostgresTransaction: StoreTransaction {
         do {
             return try await body(connection)
         } catch {
-            throw store.translate(error)
+            let translated = store.translate(error)
+            if error is PSQLError { failure.record(translated) }
+            throw translated
         }
     }
 

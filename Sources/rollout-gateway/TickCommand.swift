@@ -12,7 +12,7 @@ struct TickCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await guarded {
-            let stages = StageTimes()
+            let stages = StageMarks()
             // Nothing due (most runs of a cron job): the configuration and one probe of the store's due index are all
             // that is read; the templates, signers, keyrings and the directory are read only when a timer fires.
             let configuration = try GatewayConfiguration.load(from: options.configurationPath)

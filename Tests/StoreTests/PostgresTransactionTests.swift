@@ -57,6 +57,48 @@ struct PostgresTransactionTests {
         }
     }
 
+    /// Whether `body` threw a store error, which is swallowed (as a careless caller would).
+    static func refuses(_ body: () async throws -> Void) async -> Bool {
+        do {
+            try await body()
+            return false
+        } catch {
+            return error is StoreError
+        }
+    }
+
+    @Test("a body that swallows a statement the server refused is undone as one that threw: never a COMMIT that quietly rolls back")
+    func swallowedServerError() async throws {
+        let store = try newStore()
+        // A key with U+0000: PostgreSQL's text cannot hold it, so the server refuses the read (a read has no
+        // savepoint of its own, unlike a write, which undoes itself when refused).
+        let refused = "<nul\u{0}@x>"
+        try await store.withRunning {
+            try await store.withTransaction { outer in
+                try await outer.recordSeen(seen("<outer@x>"), at: Date(), outbox: [])
+                await #expect(throws: StoreError.self) {
+                    try await outer.withTransaction { inner in
+                        try await inner.recordSeen(seen("<inner@x>"), at: Date(), outbox: [])
+                        #expect(await Self.refuses { _ = try await inner.hasSeen(refused) })
+                    }
+                }
+                // The nested one was undone to its savepoint: the outer one goes on.
+                try await outer.recordSeen(seen("<after@x>"), at: Date(), outbox: [])
+            }
+            #expect(try await store.hasSeen("<outer@x>"))
+            #expect(try await store.hasSeen("<after@x>"))
+            #expect(try await !store.hasSeen("<inner@x>"))
+            // At the top: the transaction throws instead of committing.
+            await #expect(throws: StoreError.self) {
+                try await store.withTransaction { transaction in
+                    try await transaction.recordSeen(seen("<top@x>"), at: Date(), outbox: [])
+                    #expect(await Self.refuses { _ = try await transaction.hasSeen(refused) })
+                }
+            }
+            #expect(try await !store.hasSeen("<top@x>"))
+        }
+    }
+
     @Test("a statement error inside a nested transaction aborts it to its savepoint only: the outer one goes on and commits")
     func statementErrorInNested() async throws {
         let store = try newStore()

@@ -186,6 +186,28 @@ struct TransactionConformanceTests {
         #expect(try await store.load(rollout)?.rolloutCase.rollout?.teams.isEmpty == true)
     }
 
+    @Test("a nested transaction that returned is undone with its parent when the parent throws, and kept when it returns", arguments: drivers)
+    func keptNestedUndoneWithParent(driver: StoreDriver) async throws {
+        let store = try await driver.makePlace().open()
+        let now = Date()
+        func seen(_ key: String) -> SeenMessage { SeenMessage(key: key, ticket: nil, sender: nil, disposition: .message(.loop, reason: nil)) }
+        try await store.withTransaction { group in
+            await #expect(throws: Stop.self) {
+                try await group.withTransaction { message in
+                    try await message.withTransaction { inner in try await inner.recordSeen(seen("<inner-returned@test>"), at: now) }
+                    #expect(try await message.hasSeen("<inner-returned@test>"))
+                    throw Stop()
+                }
+            }
+            #expect(try await !group.hasSeen("<inner-returned@test>"))
+            try await group.withTransaction { message in
+                try await message.withTransaction { inner in try await inner.recordSeen(seen("<inner-kept@test>"), at: now) }
+            }
+        }
+        #expect(try await !store.hasSeen("<inner-returned@test>"))
+        #expect(try await store.hasSeen("<inner-kept@test>"))
+    }
+
     @Test("set-aside replay is all or nothing: when the ingest in it fails, the kept copy and its seen record stay", arguments: drivers)
     func replayAllOrNothing(driver: StoreDriver) async throws {
         // Given: a message set aside (it names no ticket)

@@ -3,7 +3,7 @@ import Foundation
 /// Where a command's time goes, stage by stage (issue 24): with `ROLLOUT_STAGE_TIMES=1` in the environment, each
 /// ``mark(_:_:)`` prints to stderr the wall and CPU time since the previous one (the first: since the process
 /// started), and what the stage counted. Without it, nothing is measured or printed.
-final class StageTimes {
+final class StageMarks {
     let enabled: Bool
     private var wall: Double
     private var cpu: Double
