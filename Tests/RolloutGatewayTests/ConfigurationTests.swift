@@ -70,6 +70,32 @@ struct ConfigurationTests {
         #expect(error.line == line)
     }
 
+    @Test(
+        "a team's own keys and types are checked where they stand, though teams are read one at a time",
+        arguments: [
+            ("    members: [paolo.veronesi@cnaf.example.org]", "    memberz: [paolo.veronesi@cnaf.example.org]", "teams.ea-NGI_IT-INFN-T1.memberz", 17),
+            ("    members: [pavel.weber@kit.example.org]", "    members: pavel.weber@kit.example.org", "teams.ea-NGI_DE-FZK-LCG2.members", 20),
+            ("  ea-NGI_IT-INFN-T1:\n    members: [paolo.veronesi@cnaf.example.org]\n    stacks: [EMI]\n", "  ea-NGI_IT-INFN-T1: 12\n", "teams.ea-NGI_IT-INFN-T1", 16),
+        ])
+    func teamDecodingErrors(original: String, replacement: String, key: String, line: Int) throws {
+        let text = valid.replacingOccurrences(of: original, with: replacement)
+        #expect(text != valid)
+        let error = try #require(failure(text))
+        #expect(error.key == key)
+        #expect(error.line == line)
+    }
+
+    @Test("teams read one at a time are the teams of the file: every name with its members and stacks")
+    func teamsReadOneAtATime() throws {
+        let many = (1...300).map { "  ea-BENCH-\($0):\n    members: [member\($0)@bench.example.org]\n    stacks: [EMI]\n" }.joined()
+        let text = valid.replacingOccurrences(of: "teams:\n", with: "teams:\n" + many)
+        let registry = try GatewayConfiguration.parse(text, file: "/etc/rollout-gateway/gateway.yaml").workflow.registry
+        #expect(registry.teams.count == 302)
+        #expect(registry.teams(of: EmailAddress("member1@bench.example.org")).map(\.description) == ["ea-BENCH-1"])
+        #expect(registry.teams(of: EmailAddress("member300@bench.example.org")).map(\.description) == ["ea-BENCH-300"])
+        #expect(registry.teams(of: EmailAddress("member7@bench.example.org")).map(\.description) == ["ea-BENCH-7"])
+    }
+
     @Test("a missing section and a wrong type are reported")
     func missingAndMistyped() throws {
         let missing = try #require(failure(valid.replacingOccurrences(of: "release_managers: [release-manager@egi.example.org]\n", with: "")))
