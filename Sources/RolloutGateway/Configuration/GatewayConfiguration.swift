@@ -132,7 +132,9 @@ public struct GatewayConfiguration: Sendable {
             return try YAMLDecoder().decode(ConfigurationFile.self, from: node)
         }
         top["teams"] = .mapping(Node.Mapping([]))
-        var file = try YAMLDecoder().decode(ConfigurationFile.self, from: .mapping(top))
+        // One decoder for all: making one reads the whole process environment (its default encoding).
+        let decoder = YAMLDecoder()
+        var file = try decoder.decode(ConfigurationFile.self, from: .mapping(top))
         var decoded: [String: ConfigurationFile.Team] = [:]
         for (key, value) in teams {
             let name = key.string ?? ""
@@ -140,7 +142,7 @@ public struct GatewayConfiguration: Sendable {
             // stand, as a look-up in the mapping finds it.
             guard decoded[name] == nil else { continue }
             do {
-                decoded[name] = try YAMLDecoder().decode(ConfigurationFile.Team.self, from: value)
+                decoded[name] = try decoder.decode(ConfigurationFile.Team.self, from: value)
             } catch let error as DecodingError {
                 throw error.under([ConfigurationPathKey("teams"), ConfigurationPathKey(name)])
             }
