@@ -33,10 +33,20 @@ extension Gateway {
     /// in it (``TransactionGroup``), made durable (``UnitOfWork/flush()``) before the firings are reported. A firing
     /// that fails keeps nothing and leaves its timer due, and the others go on; a busy store or a conflict stops
     /// `tick` there (what was committed before stays).
+    ///
+    /// A beta-downtime check asks the registry (GOCDB: seconds, at worst its timeout) before it decides: on a gateway
+    /// outside any transaction it is fired on its own, after the groups, never inside a group's transaction, which
+    /// would hold the store's write lock (SQLite) or the ticket rows (PostgreSQL) meanwhile. The weekly digests are made
+    /// durable before `tick` returns, as the firings: `send` (another process, or `run`'s next step) may deliver them.
     public func tick(groupSize: Int = Gateway.timerGroupSize) async throws -> TickReport {
         let now = clock.now()
         var report = TickReport()
-        let due = try await store.dueTimers(at: now)
+        var due = try await store.dueTimers(at: now)
+        var probing: [DueTimer] = []
+        if afterCommit == nil, betaDowntimeProbe != nil {
+            probing = due.filter { $0.key.kind == .betaDowntimeCheck }
+            due.removeAll { $0.key.kind == .betaDowntimeCheck }
+        }
         for start in stride(from: 0, to: due.count, by: max(1, groupSize)) {
             let group = Array(due[start..<min(start + max(1, groupSize), due.count)])
             let waiting = AfterCommit()
@@ -55,8 +65,23 @@ extension Gateway {
                 throw stop
             }
         }
+        for timer in probing {
+            let result: Result<Firing, any Error>
+            do {
+                let firing = try await fire(timer, at: now)
+                try await unitOfWork.flush()
+                result = .success(firing)
+            } catch where IngestLoop<MailboxIngestSource>.isTemporary(error) {
+                logRegistryFailures(report.registryFailures)
+                throw error
+            } catch {
+                result = .failure(error)
+            }
+            record(result, of: timer, into: &report)
+        }
         logRegistryFailures(report.registryFailures)
         report.digests = try await sendWeeklyDigests()
+        if afterCommit == nil { try await unitOfWork.flush() }
         return report
     }
 
