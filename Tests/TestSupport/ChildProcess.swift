@@ -1,7 +1,16 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Runs a program to its end and gives what it printed: for the independent readers and tools the tests ask
-/// (Python's zipfile, threadweave).
+/// (Python's zipfile, threadweave, openssl, gpg).
+///
+/// By `posix_spawn`, not Foundation's `Process`: on Linux, `Process.run()` lists `/proc/self/fd` with a read of 256
+/// bytes past each directory entry and crashes now and then when one sits at the end of a page
+/// (swift-corelibs-foundation pull request 5472, not in Swift 6.3.1) — a test process that starts hundreds of
+/// children met it once in CI. The child gets no descriptor of ours but its standard streams.
 public enum ChildProcess {
     public struct Result: Sendable {
         public var status: Int32
@@ -9,23 +18,53 @@ public enum ChildProcess {
         public var errors: String
     }
 
+    public struct SpawnError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later; not in the Swift module's headers): the child
+    /// closes every descriptor from 3 on.
+    private static let closeFrom3: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+    }()
+
     public static func run(_ path: String, _ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let output = Pipe()
         // Standard error goes to a file, so that neither stream can fill up while the other is read.
         let errorPath = NSTemporaryDirectory() + "child-stderr-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: errorPath, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: errorPath) }
-        let errors = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try errors.close()
+        let errorFD = open(errorPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard errorFD >= 0 else { throw SpawnError(description: "cannot create \(errorPath): errno \(errno)") }
+        defer { unlink(errorPath) }
+        var outputPipe: [Int32] = [-1, -1]
+        guard pipe(&outputPipe) == 0 else {
+            close(errorFD)
+            throw SpawnError(description: "no pipe: errno \(errno)")
+        }
+        for end in outputPipe { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, outputPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errorFD, 2)
+        Self.closeFrom3?(&actions, 3)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { for argument in argv { free(argument) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
+        close(outputPipe[1])
+        close(errorFD)
+        guard spawned == 0 else {
+            close(outputPipe[0])
+            throw SpawnError(description: "\(path) cannot be started: errno \(spawned)")
+        }
+        let output = FileHandle(fileDescriptor: outputPipe[0], closeOnDealloc: true).readDataToEndOfFile()
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        // As Process.terminationStatus: the exit code, or the number of the signal that ended it.
+        let signal = status & 0x7f
+        let code = signal == 0 ? (status >> 8) & 0xff : signal
         let problem = String(decoding: FileManager.default.contents(atPath: errorPath) ?? Data(), as: UTF8.self)
-        return Result(status: process.terminationStatus, output: data, errors: problem)
+        return Result(status: code, output: output, errors: problem)
     }
 }
