@@ -29,8 +29,14 @@ public enum ChildProcess {
         return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
     }()
 
-    public static func run(_ path: String, _ arguments: [String]) throws -> Result {
-        // Standard error goes to a file, so that neither stream can fill up while the other is read.
+    /// Runs `path` with `arguments`, `stdin` as its standard input (none: /dev/null), and `environment` added to this
+    /// process's own.
+    public static func run(_ path: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> Result {
+        // Standard input comes from a file, and standard error goes to one, so that no stream can fill up while
+        // another is read.
+        let inputPath = NSTemporaryDirectory() + "child-stdin-\(UUID().uuidString)"
+        if let stdin { FileManager.default.createFile(atPath: inputPath, contents: stdin) }
+        defer { if stdin != nil { unlink(inputPath) } }
         let errorPath = NSTemporaryDirectory() + "child-stderr-\(UUID().uuidString)"
         let errorFD = open(errorPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard errorFD >= 0 else { throw SpawnError(description: "cannot create \(errorPath): errno \(errno)") }
@@ -44,14 +50,17 @@ public enum ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, stdin == nil ? "/dev/null" : inputPath, O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, outputPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errorFD, 2)
         Self.closeFrom3?(&actions, 3)
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
         defer { for argument in argv { free(argument) } }
+        let variables = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
+        let envp: [UnsafeMutablePointer<CChar>?] = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for variable in envp { free(variable) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
+        let spawned = posix_spawn(&pid, path, &actions, nil, argv, envp)
         close(outputPipe[1])
         close(errorFD)
         guard spawned == 0 else {
