@@ -61,6 +61,12 @@ struct ConfigurationTests {
             ("time_zone: Europe/Amsterdam", "time_zone: Europe/Amsterdm", "calendar.time_zone", 9),
             ("  ea-NGI_IT-INFN-T1:", "  NGI_IT-INFN-T1:", "teams.NGI_IT-INFN-T1", 16),
             ("members: [pavel.weber@kit.example.org]", "members: [pavel.weber]", "teams.ea-NGI_DE-FZK-LCG2.members.0", 20),
+            ("members: [pavel.weber@kit.example.org]", "members: [\"pavel weber@kit.example.org\"]", "teams.ea-NGI_DE-FZK-LCG2.members.0", 20),
+            ("members: [pavel.weber@kit.example.org]", "members: [\"pavel.weber@kit.example.org\\t\"]", "teams.ea-NGI_DE-FZK-LCG2.members.0", 20),
+            ("members: [pavel.weber@kit.example.org]", "members: [\"<pavel.weber@kit.example.org>\"]", "teams.ea-NGI_DE-FZK-LCG2.members.0", 20),
+            ("members: [pavel.weber@kit.example.org]", "members: [\"pavel\\u00A0weber@kit.example.org\"]", "teams.ea-NGI_DE-FZK-LCG2.members.0", 20),
+            ("members: [pavel.weber@kit.example.org]", "members: [\"pavel.weber@kit.example.org\\u2028\"]", "teams.ea-NGI_DE-FZK-LCG2.members.0", 20),
+            ("members: [pavel.weber@kit.example.org]", "members: [\"pävel\\u0001@kit.example.org\"]", "teams.ea-NGI_DE-FZK-LCG2.members.0", 20),
             ("address: staged-rollout@rollout.example.org", "address: 'staged-rollout@rollout.example.org\\r\\nBcc: x@y'", "gateway.address", 2),
             ("    stacks: [EMI]\n  ea-NGI_DE", "    stacks: [EMO]\n  ea-NGI_DE", "teams.ea-NGI_IT-INFN-T1.stacks", 18),
         ])
@@ -83,6 +89,13 @@ struct ConfigurationTests {
         let error = try #require(failure(text))
         #expect(error.key == key)
         #expect(error.line == line)
+    }
+
+    @Test("an address with letters beyond ASCII is an address")
+    func addressBeyondASCII() throws {
+        let text = valid.replacingOccurrences(of: "members: [pavel.weber@kit.example.org]", with: "members: [jürgen.weiß@kit.example.org]")
+        let registry = try GatewayConfiguration.parse(text, file: "/etc/rollout-gateway/gateway.yaml").workflow.registry
+        #expect(registry.teams(of: EmailAddress("jürgen.weiß@kit.example.org")).map(\.description) == ["ea-NGI_DE-FZK-LCG2"])
     }
 
     @Test("teams read one at a time are the teams of the file: every name with its members and stacks")

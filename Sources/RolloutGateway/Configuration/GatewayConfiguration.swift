@@ -96,11 +96,16 @@ public struct GatewayConfiguration: Sendable {
         return try parse(text, file: path)
     }
 
+    /// How the file's plain scalars are tagged: merge keys only, as YAMLDecoder does when it parses text itself.
+    /// Decoding never looks at the other tags (each type reads the text), and the default resolver tries every
+    /// plain scalar against six regular expressions (bool, int, float, null, …): a quarter of an idle `tick`.
+    static let resolver = Resolver.basic.appending(.merge)
+
     /// Parses configuration text; `file` names it in errors and anchors relative paths.
     public static func parse(_ text: String, file: String) throws -> GatewayConfiguration {
         let node: Node
         do {
-            guard let composed = try Yams.compose(yaml: text) else {
+            guard let composed = try Yams.compose(yaml: text, resolver) else {
                 throw ConfigurationError(file: file, key: "", line: nil, problem: "is empty; expected a YAML mapping with gateway, store, stacks, teams, release_managers")
             }
             node = composed
@@ -142,7 +147,7 @@ public struct GatewayConfiguration: Sendable {
             // stand, as a look-up in the mapping finds it.
             guard decoded[name] == nil else { continue }
             do {
-                decoded[name] = try decoder.decode(ConfigurationFile.Team.self, from: value)
+                decoded[name] = try ConfigurationFile.Team(plain: value) ?? decoder.decode(ConfigurationFile.Team.self, from: value)
             } catch let error as DecodingError {
                 throw error.under([ConfigurationPathKey("teams"), ConfigurationPathKey(name)])
             }
