@@ -97,7 +97,7 @@ struct IngestCommand: AsyncParsableCommand {
 
     /// The one summary line of a run.
     static func printSummary<Source>(_ report: IngestLoop<Source>.Report, _ environment: Environment) {
-        if StageTimes.isOn { FileHandle.standardError.write(Data(StageTimes.report().utf8)) }
+        StageTimes.printReport()
         let counts = report.dispositions
         environment.gateway.logger.info(
             "ingest done",

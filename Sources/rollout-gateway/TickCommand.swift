@@ -12,29 +12,35 @@ struct TickCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await guarded {
-            let stages = StageMarks()
+            StageTimes.measureStartup("tick.startup")
+            defer { StageTimes.printReport() }
             // Nothing due (most runs of a cron job): the configuration and one probe of the store's due index are all
             // that is read; the templates, signers, keyrings and the directory are read only when a timer fires.
-            let configuration = try GatewayConfiguration.load(from: options.configurationPath)
-            stages.mark("configuration", "\(configuration.workflow.registry.teams.count) teams")
+            let configuration = try StageTimes.measure("tick.configuration") {
+                try GatewayConfiguration.load(from: options.configurationPath)
+            }
             let clock = try options.fixedNow().map(DateSource.constant) ?? .system
             // Commits are synced per group of firings (``Gateway/tick(groupSize:)``), not one by one.
-            let store = try Environment.openStore(
-                configuration, groupCommits: true, clock: clock, logger: Environment.logger(options, label: "tick"))
-            let anyDue = try await store.anyTimerDue(at: clock.now())
-            stages.mark("store opened, due index read", "due: \(anyDue)")
+            let (store, anyDue) = try await StageTimes.measure("tick.store-opened-due-index-read") {
+                let store = try Environment.openStore(
+                    configuration, groupCommits: true, clock: clock, logger: Environment.logger(options, label: "tick"))
+                return (store, try await store.anyTimerDue(at: clock.now()))
+            }
             guard anyDue || configuration.digest != nil else {
                 print("fired 0 timers, queued 0 notifications")
                 return
             }
-            let environment = try await Environment(options, label: "tick", opened: (configuration, store as any TicketStore))
-            stages.mark("environment (templates, signers, directory)")
+            let environment = try await StageTimes.measure("tick.environment") {
+                try await Environment(options, label: "tick", opened: (configuration, store as any TicketStore))
+            }
             // On a shared database, due timers are claimed one by one instead.
             guard let lock = try environment.takeRunLock() else { return }
             defer { lock.release() }
-            let report = try await environment.gateway.tick()
-            try await environment.store.flush()
-            stages.mark("fired", "\(report.fired.count) timers, \(report.notifications) notifications, \(report.failed.count) failed")
+            let report = try await StageTimes.measure("tick.firing") {
+                let report = try await environment.gateway.tick()
+                try await environment.store.flush()
+                return report
+            }
             print("fired \(report.fired.count) timers, queued \(report.notifications) notifications"
                 + (report.failed.isEmpty ? "" : ", \(report.failed.count) failed (still due; see the log)"))
             if let first = report.failed.first { throw first.error }

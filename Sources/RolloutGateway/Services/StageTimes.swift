@@ -1,12 +1,13 @@
 import Foundation
 import Synchronization
 
-/// Where `ingest` spends its CPU time, stage by stage (issue 24): on only when the environment says
+/// Where a command spends its CPU time, stage by stage (issue 24): on only when the environment says
 /// `ROLLOUT_STAGE_TIMES=1`, summed per stage over the run and printed once at its end (``report()``). Off, a stage costs
 /// one check of a constant.
 ///
-/// Each stage is measured as the CPU time of the thread running it (`CLOCK_THREAD_CPUTIME_ID`), which waiting for a core
-/// on a shared machine does not inflate; so only synchronous work is measured (an `await` may move to another thread).
+/// A synchronous stage is measured as the CPU time of the thread running it (`CLOCK_THREAD_CPUTIME_ID`), which waiting
+/// for a core on a shared machine does not inflate. An asynchronous one (an `await` may move it to another thread) is
+/// measured as the whole process's CPU time meanwhile: only for stages that run alone, as a command's steps do.
 /// Stages may nest (`prepare` holds `parse`): each figure is inclusive.
 public enum StageTimes {
     /// Whether stages are measured in this process.
@@ -23,15 +24,30 @@ public enum StageTimes {
     @inline(__always)
     public static func measure<T>(_ stage: StaticString, _ body: () throws -> T) rethrows -> T {
         guard isOn else { return try body() }
-        let start = threadCPUNanoseconds()
-        defer {
-            let spent = threadCPUNanoseconds() &- start
-            totals.withLock { totals in
-                totals["\(stage)", default: Total()].calls += 1
-                totals["\(stage)", default: Total()].nanoseconds += spent
-            }
-        }
+        let start = nanoseconds(CLOCK_THREAD_CPUTIME_ID)
+        defer { add(stage, nanoseconds(CLOCK_THREAD_CPUTIME_ID) &- start) }
         return try body()
+    }
+
+    /// Runs an asynchronous `body` that nothing else runs beside, adding the process's CPU time meanwhile to `stage`.
+    public static func measure<T>(_ stage: StaticString, _ body: () async throws -> T) async rethrows -> T {
+        guard isOn else { return try await body() }
+        let start = nanoseconds(CLOCK_PROCESS_CPUTIME_ID)
+        defer { add(stage, nanoseconds(CLOCK_PROCESS_CPUTIME_ID) &- start) }
+        return try await body()
+    }
+
+    /// Adds to `stage` the process's CPU time from its start until now: loading the program and its libraries and
+    /// reading the arguments, when called first thing in a command.
+    public static func measureStartup(_ stage: StaticString) {
+        guard isOn else { return }
+        add(stage, nanoseconds(CLOCK_PROCESS_CPUTIME_ID))
+    }
+
+    /// Writes ``report()`` to standard error, when measuring is on.
+    public static func printReport() {
+        guard isOn else { return }
+        FileHandle.standardError.write(Data(report().utf8))
     }
 
     /// One line per stage (`stage  calls  total ms  µs a call`), the costliest first; empty when nothing was measured.
@@ -45,9 +61,16 @@ public enum StageTimes {
         }.joined()
     }
 
-    private static func threadCPUNanoseconds() -> UInt64 {
+    private static func add(_ stage: StaticString, _ spent: UInt64) {
+        totals.withLock { totals in
+            totals["\(stage)", default: Total()].calls += 1
+            totals["\(stage)", default: Total()].nanoseconds += spent
+        }
+    }
+
+    private static func nanoseconds(_ clock: clockid_t) -> UInt64 {
         var time = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        clock_gettime(clock, &time)
         return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
     }
 }
