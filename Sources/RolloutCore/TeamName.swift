@@ -27,8 +27,13 @@ public struct TeamName: Hashable, Sendable, Codable, Comparable, CustomStringCon
         self.key = "\(ngi)-\(site)".lowercased()
     }
 
+    /// An ASCII letter or digit, `_` or `.` (read from the byte: asking a character's Unicode properties cost more
+    /// than the rest of reading a name).
     private static func isNameCharacter(_ c: Character) -> Bool {
-        c.isASCII && (c.isLetter || c.isNumber || c == "_" || c == ".")
+        switch c.asciiValue {
+        case (0x30...0x39)?, (0x41...0x5A)?, (0x61...0x7A)?, UInt8(ascii: "_")?, UInt8(ascii: ".")?: true
+        default: false
+        }
     }
 
     /// The canonical form, `ea-<NGI>-<Site-name>`.

@@ -11,6 +11,7 @@ struct DirectoryCommand: AsyncParsableCommand {
 
     struct Sync: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "sync",
             abstract: "Read the directory and store its snapshot (and the changes) in one transaction.",
             discussion: """
                 Exit status: 0 stored; 65 refused as a mass removal (more than directory.max_removed_share of all
@@ -48,7 +49,7 @@ struct DirectoryCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The snapshot in force, its age, and the latest changes.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "The snapshot in force, its age, and the latest changes.")
 
         @OptionGroup var options: GlobalOptions
         @Option(help: "How many of the latest changes to show.") var history = 20

@@ -9,6 +9,7 @@ struct DowntimesCommand: AsyncParsableCommand {
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Ask GOCDB now about the beta downtimes of every rollout's accepted teams and record what changed.",
             discussion: """
                 `run` and `tick` do this on their own every gocdb.refresh_minutes while a rollout is open, and once a \

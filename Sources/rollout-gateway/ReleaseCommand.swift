@@ -9,7 +9,7 @@ struct ReleaseCommand: AsyncParsableCommand {
         subcommands: [New.self, Stage.self])
 
     struct New: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a release ticket (queue sw-rel, status InVerification).")
+        static let configuration = CommandConfiguration(commandName: "new", abstract: "Create a release ticket (queue sw-rel, status InVerification).")
 
         @OptionGroup var options: GlobalOptions
         @Option(help: "The stack with its major version, e.g. EMI-1.0 or CA.") var stack: String
@@ -43,6 +43,7 @@ struct ReleaseCommand: AsyncParsableCommand {
 
     struct Stage: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "stage",
             abstract: "Move a release to StageRollOut: run the repository hook, create the staged-rollout ticket, notify the managers.")
 
         @OptionGroup var options: GlobalOptions

@@ -11,7 +11,7 @@ struct ReportsCommand: AsyncParsableCommand {
         subcommands: [List.self, Get.self, Bundle.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List a ticket's attachments: kind, team, whether well named, size, SHA-256, name.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List a ticket's attachments: kind, team, whether well named, size, SHA-256, name.")
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The ticket's number (a release ticket names its staged rollout).") var ticket: Int
 
@@ -34,6 +34,7 @@ struct ReportsCommand: AsyncParsableCommand {
 
     struct Get: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "get",
             abstract: "Write one file: as the bundle holds it (a report under the procedure's name, index.txt, not-named-as-required/…), else the last attachment of that name.")
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The ticket's number.") var ticket: Int
@@ -50,6 +51,7 @@ struct ReportsCommand: AsyncParsableCommand {
 
     struct Bundle: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "bundle",
             abstract: "Write the ZIP for the document server: the well-named reports, the summary, index.txt; badly named reports in not-named-as-required/.")
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The ticket's number.") var ticket: Int

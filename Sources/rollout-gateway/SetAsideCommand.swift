@@ -12,7 +12,7 @@ struct SetAsideCommand: AsyncParsableCommand {
         subcommands: [List.self, Show.self, Replay.self, Drop.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the set-aside messages, oldest first.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the set-aside messages, oldest first.")
         @OptionGroup var options: GlobalOptions
         @Flag(help: "Print JSON.") var json = false
 
@@ -33,7 +33,7 @@ struct SetAsideCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one set-aside message: why, when, from where, then the message itself.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one set-aside message: why, when, from where, then the message itself.")
         @OptionGroup var options: GlobalOptions
         @Flag(help: "Print only the raw message.") var raw = false
         @Argument(help: "The number `set-aside list` shows.") var id: Int64
@@ -63,6 +63,7 @@ struct SetAsideCommand: AsyncParsableCommand {
 
     struct Replay: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "replay",
             abstract: "Run a set-aside message through ingest again, once its cause is fixed.",
             discussion: """
                 The message is applied as if it had just arrived and leaves the set-aside mail; if it is still not \
@@ -89,7 +90,7 @@ struct SetAsideCommand: AsyncParsableCommand {
     }
 
     struct Drop: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete a set-aside message for good.")
+        static let configuration = CommandConfiguration(commandName: "drop", abstract: "Delete a set-aside message for good.")
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The number `set-aside list` shows.") var id: Int64
 

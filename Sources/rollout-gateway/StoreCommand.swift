@@ -9,6 +9,7 @@ struct StoreCommand: AsyncParsableCommand {
 
     struct Copy: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "copy",
             abstract: "Copy every ticket, its history, timers, outbox and seen messages from one configuration's store into another's.",
             discussion: """
                 Moves an installation from SQLite to PostgreSQL, or back. The target store must hold no ticket yet (its schema is

@@ -8,6 +8,7 @@ struct TemplatesCommand: AsyncParsableCommand {
 
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Write the shipped templates into a folder, to start an override folder (`templates:` in the configuration).")
 
         @Argument(help: "The folder (created if missing). Existing files are kept unless --force.") var folder: String

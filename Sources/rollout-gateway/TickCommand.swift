@@ -97,6 +97,7 @@ struct ConfigCommand: AsyncParsableCommand {
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Read and validate the configuration file and templates; exit 78 naming the first mistake.",
             discussion: """
                 With --connect, also log in to the IMAP and SMTP servers (with the configured TLS settings) and to \

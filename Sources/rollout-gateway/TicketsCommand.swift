@@ -10,7 +10,7 @@ struct TicketsCommand: AsyncParsableCommand {
     static func encoder() -> JSONEncoder { TicketViewJSON.encoder() }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List every ticket.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List every ticket.")
         @OptionGroup var options: GlobalOptions
         @Flag(help: "Print JSON.") var json = false
 
@@ -30,7 +30,7 @@ struct TicketsCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a ticket: teams, answers, deadlines, timers, history.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a ticket: teams, answers, deadlines, timers, history.")
         @OptionGroup var options: GlobalOptions
         @Flag(help: "Print JSON (schema in the README).") var json = false
         @Argument(help: "The ticket's number.") var ticket: Int
