@@ -59,6 +59,40 @@ struct OutboundSigningTests {
         }
     }
 
+    @Test(
+        "signing does not change a message's own text: its fingerprint, and a reply quoting it cut where the quote begins",
+        arguments: [
+            "The staging of EMI-1.0 begins today.\nPlease accept within one working day.\n",
+            "Zażółć gęślą jaźń: the staging of EMI-1.0 in Zürich begins today, ünd the text is quoted-printable.\n"
+                + String(repeating: "é", count: 90) + "\nPlease accept within one working day.\n",
+            String(repeating: "A line long enough to be folded by quoted-printable soft line breaks. ", count: 3) + "\nend\n",
+        ])
+    func signedOwnText(body: String) throws {
+        let ca = try TestCA.make()
+        let signing = SigningMessageWriter(GMimeMessageWriter(), signer: try SMIMEMessageSigner(settings: try Self.settings(ca)))
+        let from = Mailbox(name: "EGI Staged Rollout", address: EmailAddress("staged-rollout@rollout.example.org"))
+        let message = MailMessage(
+            from: from, to: [EmailAddress("paolo.veronesi@cnaf.example.org")], subject: "[staged-rollout #7] EMI-1.0",
+            date: Date(timeIntervalSince1970: 1_795_788_000), messageID: "rg.7.notify@rollout.example.org", references: [],
+            replyTo: from, extraHeaders: [], body: body)
+        let unsigned = GMimeMessageWriter().write(message)
+        let signed = signing.write(message)
+        #expect(String(decoding: signed, as: UTF8.self).contains("Content-Type: multipart/signed"))
+        // What a mail client shows of the signed message is what the gateway reads as its own text.
+        let shown = GMimeMailParser().parse(signed).text
+        #expect(shown.contains("within one working day") || shown.contains("end"))
+        #expect(SentMessageText.text(of: signed).replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .newlines)
+            == shown.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .newlines))
+        #expect(OutgoingMessage.textFingerprint(of: signed) == OutgoingMessage.textFingerprint(of: unsigned))
+        // A reply with the signed notification below it, unquoted (as some clients forward or reply), is cut where
+        // the notification's text begins.
+        let below = shown.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let reply = ReplyText((["accept NGI_IT-INFN-T1", ""] + below).joined(separator: "\n"),
+            sent: [OutgoingMessage.textFingerprint(of: signed)])
+        #expect(reply.cuts.contains { $0.reason == .ownText })
+        #expect(reply.newLines.filter { !$0.isEmpty } == ["accept NGI_IT-INFN-T1"])
+    }
+
     @Test("relayed conversation is not signed (a forger's words must not carry the gateway's signature); the transcript is")
     func relaysUnsigned() async throws {
         let ca = try TestCA.make()

@@ -1,7 +1,8 @@
 import Foundation
 
 /// The body text of a message the gateway wrote itself (a single text/plain part, quoted-printable, base64 or 7/8-bit,
-/// UTF-8: what the ``MessageWriter`` port promises), read back from its bytes for ``OwnTextFingerprint``.
+/// UTF-8: what the ``MessageWriter`` port promises; with `outbox.smime`, that part signed, the first part of a
+/// `multipart/signed`), read back from its bytes for ``OwnTextFingerprint``.
 ///
 /// Not a MIME parser: it reads only the gateway's own output, so that the store can fingerprint an outbox message from
 /// the bytes it keeps (also those written after the commit, and the rows stored before fingerprints existed).
@@ -9,7 +10,18 @@ public enum SentMessageText {
     /// The decoded body of a message in RFC 5322 form.
     public static func text(of message: [UInt8]) -> String {
         let (headers, bodyStart) = headerBlock(of: message)
-        let body = message[bodyStart...]
+        if let signed = signedPart(headers: headers, body: message[bodyStart...]) {
+            // The signed part is a text part of its own, with its own transfer encoding (one level: the writer
+            // signs the message it would otherwise send).
+            let part = Array(signed)
+            let (partHeaders, partBodyStart) = headerBlock(of: part)
+            return decodedText(headers: partHeaders, body: part[partBodyStart...])
+        }
+        return decodedText(headers: headers, body: message[bodyStart...])
+    }
+
+    /// A text body decoded as its header block's `Content-Transfer-Encoding` says.
+    static func decodedText(headers: String, body: ArraySlice<UInt8>) -> String {
         let encoding = header("content-transfer-encoding", in: headers)?.lowercased() ?? "7bit"
         switch encoding {
         case "quoted-printable": return String(decoding: decodeQuotedPrintable(body), as: UTF8.self)
@@ -24,6 +36,34 @@ public enum SentMessageText {
     /// the sender's command lines so; a person's words are never ours).
     public static func ownText(of message: [UInt8]) -> String {
         text(of: message).physicalLines.filter { !ReplyText.isQuoted($0) }.joined(separator: "\n")
+    }
+
+    /// The first part of a `multipart/signed` body (RFC 1847 §2.1): the signed entity, header block and body, between
+    /// the first two delimiter lines of the `boundary`. Nil when the message is not `multipart/signed` or has no such
+    /// part.
+    static func signedPart(headers: String, body: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        guard let type = header("content-type", in: headers), type.lowercased().hasPrefix("multipart/signed"),
+            let boundary = boundary(of: type),
+            let open = body.firstRange(of: Array("--\(boundary)".utf8)),
+            let lineEnd = body[open.upperBound...].firstIndex(of: 0x0A)
+        else { return nil }
+        let part = body[(lineEnd + 1)...]
+        guard let close = part.firstRange(of: Array("\n--\(boundary)".utf8)) else { return nil }
+        // The line break before the next delimiter belongs to the delimiter (RFC 2046 §5.1.1).
+        let end = close.lowerBound > part.startIndex && part[close.lowerBound - 1] == 0x0D ? close.lowerBound - 1 : close.lowerBound
+        return part[..<end]
+    }
+
+    /// The `boundary` parameter of a Content-Type value, quoted or not.
+    static func boundary(of contentType: String) -> String? {
+        guard let name = contentType.range(of: "boundary=", options: .caseInsensitive) else { return nil }
+        let rest = contentType[name.upperBound...]
+        if rest.first == "\"" {
+            let value = rest.dropFirst().prefix { $0 != "\"" }
+            return value.isEmpty ? nil : String(value)
+        }
+        let value = rest.prefix { $0 != ";" && !$0.isWhitespace }
+        return value.isEmpty ? nil : String(value)
     }
 
     /// The unfolded header block and where the body starts.
