@@ -1,16 +1,13 @@
 import Foundation
+import RolloutGateway
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
 /// Runs a program to its end and gives what it printed: for the independent readers and tools the tests ask
-/// (Python's zipfile, threadweave, openssl, gpg).
-///
-/// By `posix_spawn`, not Foundation's `Process`: on Linux, `Process.run()` lists `/proc/self/fd` with a read of 256
-/// bytes past each directory entry and crashes now and then when one sits at the end of a page
-/// (swift-corelibs-foundation pull request 5472, not in Swift 6.3.1) — a test process that starts hundreds of
-/// children met it once in CI. The child gets no descriptor of ours but its standard streams.
+/// (Python's zipfile, threadweave, openssl, gpg). Started as the gateway starts its hooks (``SpawnedProcess``:
+/// `posix_spawn`, not Foundation's `Process`, whose `run()` crashed a test process once in CI).
 public enum ChildProcess {
     public struct Result: Sendable {
         public var status: Int32
@@ -21,13 +18,6 @@ public enum ChildProcess {
     public struct SpawnError: Error, CustomStringConvertible {
         public var description: String
     }
-
-    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later; not in the Swift module's headers): the child
-    /// closes every descriptor from 3 on.
-    private static let closeFrom3: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
-        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
-    }()
 
     /// Runs `path` with `arguments`, `stdin` as its standard input (none: /dev/null), and `environment` added to this
     /// process's own.
@@ -47,33 +37,19 @@ public enum ChildProcess {
             throw SpawnError(description: "no pipe: errno \(errno)")
         }
         for end in outputPipe { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, stdin == nil ? "/dev/null" : inputPath, O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, outputPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errorFD, 2)
-        Self.closeFrom3?(&actions, 3)
-        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
-        defer { for argument in argv { free(argument) } }
-        let variables = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
-        let envp: [UnsafeMutablePointer<CChar>?] = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { for variable in envp { free(variable) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, path, &actions, nil, argv, envp)
-        close(outputPipe[1])
-        close(errorFD)
-        guard spawned == 0 else {
+        let process: SpawnedProcess
+        do {
+            defer { close(outputPipe[1]); close(errorFD) }
+            process = try SpawnedProcess.start(
+                path, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { _, added in added },
+                input: stdin == nil ? nil : inputPath, output: outputPipe[1], errors: errorFD)
+        } catch {
             close(outputPipe[0])
-            throw SpawnError(description: "\(path) cannot be started: errno \(spawned)")
+            throw SpawnError(description: "\(error)")
         }
         let output = FileHandle(fileDescriptor: outputPipe[0], closeOnDealloc: true).readDataToEndOfFile()
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-        // As Process.terminationStatus: the exit code, or the number of the signal that ended it.
-        let signal = status & 0x7f
-        let code = signal == 0 ? (status >> 8) & 0xff : signal
+        let status = process.exitStatus(wait: true) ?? -1
         let problem = String(decoding: FileManager.default.contents(atPath: errorPath) ?? Data(), as: UTF8.self)
-        return Result(status: code, output: output, errors: problem)
+        return Result(status: status, output: output, errors: problem)
     }
 }

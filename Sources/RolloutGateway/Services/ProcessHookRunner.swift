@@ -14,16 +14,22 @@ public struct ProcessHookRunner: HookRunner {
         self.clock = clock
     }
 
-    /// Waits for the process, ending it at the timeout measured by ``clock``.
-    private func waitForExit(of process: Process, hook: HookRun, program: String) async throws {
+    /// Waits for the hook to end; at the timeout measured by ``clock``, ends it and what it started (SIGTERM to its
+    /// process group, SIGKILL a second later) and throws.
+    private func waitForExit(of process: SpawnedProcess, hook: HookRun, program: String) async throws -> Int32 {
         let deadline = clock.now().addingTimeInterval(Double(timeoutSeconds))
-        while process.isRunning {
-            if clock.now() > deadline {
-                process.terminate()
-                throw GatewayError.hookFailed(hook.hook, "\(program) did not finish within \(timeoutSeconds) s")
-            }
+        while true {
+            if let status = process.exitStatus(wait: false) { return status }
+            if clock.now() > deadline { break }
             try await Task.sleep(for: .milliseconds(20))
         }
+        process.signalGroup(SIGTERM)
+        for _ in 0..<50 where process.exitStatus(wait: false) == nil {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        process.signalGroup(SIGKILL)
+        _ = process.exitStatus(wait: true)
+        throw GatewayError.hookFailed(hook.hook, "\(program) did not finish within \(timeoutSeconds) s")
     }
 
     /// The variables a hook receives.
@@ -44,34 +50,31 @@ public struct ProcessHookRunner: HookRunner {
 
     public func run(_ hook: HookRun) async throws {
         guard let argv = commands[hook.hook], let program = argv.first else { return }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = Array(argv.dropFirst())
         // Only PATH, the locale and the release: never the gateway's own environment (it may hold passwords).
         let inherited = ProcessInfo.processInfo.environment.filter { ["PATH", "LANG", "LC_ALL", "TZ", "RG_HOOK_LOG"].contains($0.key) }
-        process.environment = inherited.merging(Self.environment(for: hook)) { _, new in new }
         // stderr goes to a file, so a talkative hook never blocks on a full pipe.
         let errorPath = NSTemporaryDirectory() + "rollout-hook-\(UUID().uuidString).err"
-        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: errorPath) }
-        guard let errors = FileHandle(forWritingAtPath: errorPath) else {
+        let errors = open(errorPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard errors >= 0 else {
             throw GatewayError.hookFailed(hook.hook, "cannot create \(errorPath) for the hook's messages")
         }
-        defer { try? errors.close() }
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
+        defer { unlink(errorPath) }
+        let process: SpawnedProcess
         do {
-            try process.run()
+            defer { close(errors) }
+            process = try SpawnedProcess.start(
+                program, Array(argv.dropFirst()), environment: inherited.merging(Self.environment(for: hook)) { _, new in new },
+                errors: errors)
         } catch {
-            throw GatewayError.hookFailed(hook.hook, "\(program) could not be started (\(error.localizedDescription))")
+            throw GatewayError.hookFailed(hook.hook, "\(error)")
         }
-        try await waitForExit(of: process, hook: hook, program: program)
-        guard process.terminationStatus == 0 else {
+        let status = try await waitForExit(of: process, hook: hook, program: program)
+        guard status == 0 else {
             let output = FileManager.default.contents(atPath: errorPath) ?? Data()
             let text = String(decoding: output.suffix(400), as: UTF8.self)
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             throw GatewayError.hookFailed(
-                hook.hook, "\(program) exited with status \(process.terminationStatus)\(text.isEmpty ? "" : ": \(text)")")
+                hook.hook, "\(program) exited with status \(status)\(text.isEmpty ? "" : ": \(text)")")
         }
     }
 }
