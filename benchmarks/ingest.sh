@@ -35,8 +35,9 @@ SCRATCH=${SCRATCH:-.build}
 if [[ -n "${GATEWAY:-}" ]]; then
     gateway=$GATEWAY  # a binary built before (a debug build is slower: compare only figures of one run)
 else
-    swift build -c release --scratch-path "$SCRATCH" --product rollout-gateway >/dev/null
-    gateway="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)/rollout-gateway"
+    # Built as `make release` builds the binary people install (the Swift runtime linked in).
+    swift build -c release --static-swift-stdlib --scratch-path "$SCRATCH" --product rollout-gateway >/dev/null
+    gateway="$(swift build -c release --static-swift-stdlib --scratch-path "$SCRATCH" --show-bin-path)/rollout-gateway"
 fi
 python=/usr/bin/python3
 source benchmarks/staged-ticket.sh

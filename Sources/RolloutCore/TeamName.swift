@@ -13,7 +13,7 @@ public struct TeamName: Hashable, Sendable, Codable, Comparable, CustomStringCon
     /// Reads `ea-NGI_IT-INFN-T1` or `NGI_IT-INFN-T1` (any case). Returns nil when the text has no `<NGI>-<Site>` shape.
     public init?(_ text: String) {
         var body = Substring(text.trimmingWhitespace())
-        if body.lowercased().hasPrefix("ea-") { body = body.dropFirst(3) }
+        if body.prefix(3).lowercased() == "ea-" { body = body.dropFirst(3) }
         guard let dash = body.firstIndex(of: "-") else { return nil }
         let ngi = body[..<dash]
         let site = body[body.index(after: dash)...]
