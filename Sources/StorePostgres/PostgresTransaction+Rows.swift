@@ -347,12 +347,11 @@ extension PostgresTransaction {
     }
 
     /// The writes of a commit in one statement, a `WITH` chain: `writes` (parts of `statement`: the case's rows), its
-    /// history entries and outbox messages, and the answers among the messages inserted counted (as
-    /// ``countAnswers(_:_:pruning:)``). History and outbox go in statements of their own when there are too many rows
-    /// for one statement's bound values.
+    /// history entries and outbox messages with their answers counted (``outboxParts(_:in:)``). History and outbox go
+    /// in statements of their own when there are too many rows for one statement's bound values.
     static func write(
         _ writes: [String], _ statement: BoundStatement, history: [HistoryEntry], outbox: [OutgoingMessage], _ connection: PostgresConnection,
-        pruning: AnswerCountPruning?
+        pruning: AnswerCountPruning
     ) async throws {
         var statement = statement
         var parts = writes.enumerated().map { "case_written_\($0.offset) AS (\($0.element))" }
@@ -360,45 +359,69 @@ extension PostgresTransaction {
         if together, !history.isEmpty {
             parts.append("history_written AS (\(RowValues.insert(into: "history", rows: history.map(historyRow), in: &statement)))")
         }
-        let answers = outbox.filter(\.kind.isAnswer)
-        if together, !outbox.isEmpty {
-            parts.append(
-                "outbox_written AS (\(RowValues.insert(into: "outbox", rows: outbox.map(outboxRow), onConflict: ["message_id"], returning: "message_id", in: &statement)))"
-            )
-            let tuples = answers.flatMap { answer in
-                answer.recipients.map { recipient in
-                    "(\(statement.placeholder(answer.messageID)), \(statement.placeholder(recipient.key)), \(statement.placeholder(AnswerMinute.of(answer.createdAt))))"
-                }
-            }
-            if !tuples.isEmpty {
-                parts.append(
-                    """
-                    answers_counted AS (
-                        INSERT INTO answer_counts (recipient, minute, answers)
-                        SELECT answer.recipient, answer.minute, COUNT(*) FROM (VALUES \(tuples.joined(separator: ", "))) AS answer (message_id, recipient, minute)
-                        JOIN outbox_written ON outbox_written.message_id = answer.message_id
-                        GROUP BY answer.recipient, answer.minute
-                        ON CONFLICT (recipient, minute) DO UPDATE SET answers = answer_counts.answers + excluded.answers)
-                    """)
-            }
-        }
+        let outboxTogether = together && !outbox.isEmpty
+        if outboxTogether { parts += outboxParts(outbox, in: &statement) }
         if !parts.isEmpty {
-            let outboxInserted = together && !outbox.isEmpty
             let rows = try await connection.rows(
-                statement.query("WITH \(parts.joined(separator: ", ")) " + (outboxInserted ? "SELECT message_id FROM outbox_written" : "SELECT 1 AS written")))
-            if outboxInserted {
-                let inserted = Set(try rows.map { try $0.get("message_id", as: String.self) })
-                let counted = answers.filter { inserted.contains($0.messageID) && !$0.recipients.isEmpty }
-                if let pruning, let newest = counted.map({ AnswerMinute.of($0.createdAt) }).max() {
-                    try await prune(below: newest - AnswerMinute.kept, connection, pruning)
-                }
-                try checkThreadRoots(outbox, inserted: inserted)
-            }
+                statement.query("WITH \(parts.joined(separator: ", ")) " + (outboxTogether ? "SELECT message_id FROM outbox_written" : "SELECT 1 AS written")))
+            if outboxTogether { try await outboxWritten(outbox, inserted: rows, connection, pruning: pruning) }
         }
         if !together {
             try await insert(history, connection)
-            if let pruning { try await insert(outbox, connection, pruning: pruning) }
+            try await insert(outbox, connection, pruning: pruning)
         }
+    }
+
+    /// Inserts outbox messages (their bytes written now: this store does not take messages still being composed), a
+    /// message already there (its Message-ID) kept as it was, with the answers among those inserted counted: one
+    /// statement per 500 messages.
+    static func insert(_ messages: [OutgoingMessage], _ connection: PostgresConnection, pruning: AnswerCountPruning) async throws {
+        for chunk in stride(from: 0, to: messages.count, by: 500).map({ Array(messages[$0..<min($0 + 500, messages.count)]) }) {
+            var statement = BoundStatement()
+            let parts = outboxParts(chunk, in: &statement)
+            let inserted = try await connection.rows(statement.query("WITH \(parts.joined(separator: ", ")) SELECT message_id FROM outbox_written"))
+            try await outboxWritten(chunk, inserted: inserted, connection, pruning: pruning)
+        }
+    }
+
+    /// The parts of a `WITH` chain that insert `messages` into the outbox (`outbox_written`, returning the Message-IDs
+    /// inserted) and add the answers among those inserted to the answer counts, per recipient and minute
+    /// (`answers_counted`): the one place answers are counted.
+    private static func outboxParts(_ messages: [OutgoingMessage], in statement: inout BoundStatement) -> [String] {
+        var parts = [
+            "outbox_written AS (\(RowValues.insert(into: "outbox", rows: messages.map(outboxRow), onConflict: ["message_id"], returning: "message_id", in: &statement)))"
+        ]
+        let tuples = messages.filter(\.kind.isAnswer).flatMap { answer in
+            answer.recipients.map { recipient in
+                "(\(statement.placeholder(answer.messageID)), \(statement.placeholder(recipient.key)), \(statement.placeholder(AnswerMinute.of(answer.createdAt))))"
+            }
+        }
+        if !tuples.isEmpty {
+            parts.append(
+                """
+                answers_counted AS (
+                    INSERT INTO answer_counts (recipient, minute, answers)
+                    SELECT answer.recipient, answer.minute, COUNT(*) FROM (VALUES \(tuples.joined(separator: ", "))) AS answer (message_id, recipient, minute)
+                    JOIN outbox_written ON outbox_written.message_id = answer.message_id
+                    GROUP BY answer.recipient, answer.minute
+                    ON CONFLICT (recipient, minute) DO UPDATE SET answers = answer_counts.answers + excluded.answers)
+                """)
+        }
+        return parts
+    }
+
+    /// After `messages` went into the outbox (`inserted`: the rows of `outbox_written`): the answer counts older than a
+    /// day forgotten (once per minute the limit moves, ``AnswerCountPruning``), and a thread root another instance
+    /// queued first made a conflict.
+    private static func outboxWritten(
+        _ messages: [OutgoingMessage], inserted rows: [PostgresRecord], _ connection: PostgresConnection, pruning: AnswerCountPruning
+    ) async throws {
+        let inserted = Set(try rows.map { try $0.get("message_id", as: String.self) })
+        let counted = messages.filter { $0.kind.isAnswer && inserted.contains($0.messageID) && !$0.recipients.isEmpty }
+        if let newest = counted.map({ AnswerMinute.of($0.createdAt) }).max() {
+            try await prune(below: newest - AnswerMinute.kept, connection, pruning)
+        }
+        try checkThreadRoots(messages, inserted: inserted)
     }
 
     /// Another instance queued this person's thread root first: the transaction fails as a conflict and the event is
@@ -412,18 +435,6 @@ extension PostgresTransaction {
     /// Forgets the answer counts below `limit`, once per limit (``AnswerCountPruning``).
     private static func prune(below limit: Int, _ connection: PostgresConnection, _ pruning: AnswerCountPruning) async throws {
         if pruning.moves(to: limit) { try await connection.execute("DELETE FROM answer_counts WHERE minute < \(limit)") }
-    }
-
-    /// Inserts outbox messages in one statement (their bytes written now: this store does not take messages still
-    /// being composed), a message already there (its Message-ID) kept as it was, and counts the answers inserted.
-    static func insert(_ messages: [OutgoingMessage], _ connection: PostgresConnection, pruning: AnswerCountPruning) async throws {
-        for chunk in stride(from: 0, to: messages.count, by: 500).map({ Array(messages[$0..<min($0 + 500, messages.count)]) }) {
-            let inserted = Set(
-                try await connection.rows(RowValues.insert(into: "outbox", rows: chunk.map(outboxRow), onConflict: ["message_id"], returning: "message_id"))
-                    .map { try $0.get("message_id", as: String.self) })
-            try await countAnswers(chunk.filter { $0.kind.isAnswer && inserted.contains($0.messageID) }, connection, pruning: pruning)
-            try checkThreadRoots(chunk, inserted: inserted)
-        }
     }
 
     private static func outboxRow(_ message: OutgoingMessage) -> RowValues {
@@ -440,29 +451,6 @@ extension PostgresTransaction {
         values.add("next_attempt_at", message.nextAttemptAt)
         values.add("text_fingerprint", bytes.isEmpty ? nil : ByteBuffer(bytes: message.textFingerprint.bytes))
         return values
-    }
-
-    /// Counts answers per recipient and minute (one statement), and forgets the counts older than a day: once per
-    /// minute the limit moves (``AnswerCountPruning``), not once per message.
-    static func countAnswers(_ answers: [OutgoingMessage], _ connection: PostgresConnection, pruning: AnswerCountPruning) async throws {
-        var counts: [String: [Int: Int]] = [:]
-        for answer in answers {
-            for recipient in answer.recipients { counts[recipient.key, default: [:]][AnswerMinute.of(answer.createdAt), default: 0] += 1 }
-        }
-        guard !counts.isEmpty else { return }
-        let rows = counts.keys.sorted().flatMap { recipient in
-            counts[recipient]!.keys.sorted().map { minute in
-                var values = RowValues()
-                values.add("recipient", recipient)
-                values.add("minute", minute)
-                values.add("answers", counts[recipient]![minute]!)
-                return values
-            }
-        }
-        try await connection.execute(
-            RowValues.insert(
-                into: "answer_counts", rows: rows, onConflict: ["recipient", "minute"], update: "answers = answer_counts.answers + excluded.answers"))
-        try await prune(below: answers.map { AnswerMinute.of($0.createdAt) }.max()! - AnswerMinute.kept, connection, pruning)
     }
 
     static func outgoing(_ row: PostgresRecord) throws -> OutgoingMessage {

@@ -328,6 +328,12 @@ struct StoreConformanceTests {
                 data: Array("Subject: answer\r\n\r\nbody\r\n".utf8), createdAt: at, nextAttemptAt: at)
             try await store.recordSeen(SeenMessage(key: "<m\(minute)@test>", ticket: nil, sender: sender, disposition: .message(.setAside, reason: nil)), at: at, outbox: [answer])
         }
+        // An answer already queued (its Message-ID) queued again is kept once and counted once.
+        let again = OutgoingMessage(
+            messageID: "answer-0@test", ticket: nil, kind: OutboxKind.answers[0], sender: EmailAddress("gw@example.org"),
+            recipients: [EmailAddress("someone@example.org")], data: Array("Subject: answer\r\n\r\nbody\r\n".utf8),
+            createdAt: start, nextAttemptAt: start)
+        try await store.recordSeen(SeenMessage(key: "<again@test>", ticket: nil, sender: sender, disposition: .message(.setAside, reason: nil)), at: start, outbox: [again])
         let notification = OutgoingMessage(
             messageID: "note@test", ticket: nil, kind: .notification(.teamAssigned), sender: EmailAddress("gw@example.org"),
             recipients: [EmailAddress("someone@example.org")], data: Array("Subject: n\r\n\r\nbody\r\n".utf8), createdAt: start,
