@@ -71,16 +71,60 @@ struct ProcessHookRunnerTests {
         #expect("\(error.map { $0 as any Error }.map { "\($0)" } ?? "")".contains("could not be started"))
     }
 
-    @Test("a hook that does not finish in time is ended, and so is what it started")
+    @Test("a hook that does not finish in time is asked to stop (SIGTERM, which it can catch), then ended with what it started")
     func timeout() async throws {
         let started = Date()
         let error = await #expect(throws: GatewayError.self) {
-            try await runner("sleep 300 & echo $! > '\(folder)/child'; wait", timeout: 1).run(Self.run)
+            try await runner(
+                "trap 'echo term > \"\(folder)/term\"; exit 0' TERM; "
+                    + "sleep 300 & echo $! > '\(folder)/child'; wait", timeout: 1
+            ).run(Self.run)
         }
         #expect("\(error.map { $0 as any Error }.map { "\($0)" } ?? "")".contains("did not finish within 1 s"))
         #expect(Date().timeIntervalSince(started) < 10)
-        let child = try #require(Int32(try String(contentsOfFile: "\(folder)/child", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
-        // The hook's own child (`sleep`) is gone too: no process, or one that has ended and waits to be reaped.
+        #expect(FileManager.default.fileExists(atPath: "\(folder)/term"), "the hook never saw SIGTERM")
+        try await expectEnded(childIn: "\(folder)/child")
+    }
+
+    @Test("a program started from a thread that blocks every signal blocks none, and ignores none")
+    func signalMask() throws {
+        // The gateway's tasks run on threads that block most signals; a synchronous function stays on its thread.
+        var all = sigset_t()
+        sigfillset(&all)
+        var before = sigset_t()
+        #expect(pthread_sigmask(SIG_BLOCK, &all, &before) == 0)
+        defer { pthread_sigmask(SIG_SETMASK, &before, nil) }
+        // grep reads its own status (a shell's, read by a child it forked, is racy: dash blocks signals around fork).
+        let output = open("\(folder)/signals", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        #expect(output >= 0)
+        let process = try SpawnedProcess.start("/bin/grep", ["-E", "SigBlk|SigIgn", "/proc/self/status"], environment: [:], output: output)
+        close(output)
+        #expect(process.exitStatus(wait: true) == 0)
+        let masks = try String(contentsOfFile: "\(folder)/signals", encoding: .utf8).split(separator: "\n")
+            .compactMap { line in line.split(separator: "\t").last.flatMap { UInt64($0, radix: 16) } }
+        #expect(masks.count == 2)
+        // Signals 32 and 33 are glibc's own (thread cancellation, set-id calls): a child keeps them ignored.
+        let glibcOwn: UInt64 = 1 << 31 | 1 << 32
+        #expect(masks.allSatisfy { $0 & ~glibcOwn == 0 }, "blocked, ignored: \(masks.map { String($0, radix: 16) })")
+    }
+
+    @Test("a hook whose task is cancelled is ended with what it started, and reaped")
+    func cancelled() async throws {
+        let hooks = runner("sleep 300 & echo $! > '\(folder)/child'; wait", timeout: 600)
+        let task = Task { try await hooks.run(Self.run) }
+        for _ in 0..<250 where !FileManager.default.fileExists(atPath: "\(folder)/child") {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        task.cancel()
+        let result = await task.result
+        #expect(throws: CancellationError.self) { try result.get() }
+        try await expectEnded(childIn: "\(folder)/child")
+    }
+
+    /// The hook's own child (its process id in the file `path`) is gone: no process, or one that has ended and waits
+    /// to be reaped by init.
+    func expectEnded(childIn path: String) async throws {
+        let child = try #require(Int32(try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         var alive = true
         for _ in 0..<100 {
             let state = (try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8))?.split(separator: ")").last?.split(separator: " ").first

@@ -315,6 +315,31 @@ struct StoreConformanceTests {
         #expect(try await test.store.sentTextFingerprints(messageIDs: ["nobody@nowhere"], ticket: nil, recipient: nil, limit: 20).isEmpty)
     }
 
+    @Test("answers queued many at once are counted per recipient, each Message-ID once, across statements", arguments: drivers)
+    func manyAnswersCounted(driver: StoreDriver) async throws {
+        let store = try await driver.makePlace().open()
+        let start = amsterdam("2026-11-30 10:00")
+        let (first, second) = (EmailAddress("first@example.org"), EmailAddress("second@example.org"))
+        // 1,201 answers (more than two of the PostgreSQL store's 500-message statements), every second one to two
+        // people, the last a repeat of the first within the same call.
+        func answer(_ index: Int) -> OutgoingMessage {
+            OutgoingMessage(
+                messageID: "many-\(index)@test", ticket: nil, kind: OutboxKind.answers[index % OutboxKind.answers.count],
+                sender: EmailAddress("gw@example.org"), recipients: index % 2 == 0 ? [first, second] : [first],
+                data: Array("Subject: answer\r\n\r\nbody \(index)\r\n".utf8), createdAt: start, nextAttemptAt: start)
+        }
+        let answers = (0..<1_200).map(answer) + [answer(0)]
+        try await store.recordSeen(SeenMessage(key: "<many@test>", ticket: nil, sender: first, disposition: .message(.setAside, reason: nil)), at: start, outbox: answers)
+        // Queued again by a later call: kept once, not counted again.
+        try await store.recordSeen(
+            SeenMessage(key: "<many-again@test>", ticket: nil, sender: first, disposition: .message(.setAside, reason: nil)), at: start,
+            outbox: [answer(7), answer(8)])
+        let since = start.addingTimeInterval(-3600)
+        #expect(try await store.lookUp(messageKey: "<x@test>", ticket: nil, sender: first, answersSince: since).answersToSender == 1_200)
+        #expect(try await store.lookUp(messageKey: "<x@test>", ticket: nil, sender: second, answersSince: since).answersToSender == 600)
+        #expect(try await store.pendingOutbox(at: start, limit: 5_000).count == 1_200)
+    }
+
     @Test("answers to a sender are counted for the hour, whichever case its address is written in", arguments: drivers)
     func answersCounted(driver: StoreDriver) async throws {
         let store = try await driver.makePlace().open()

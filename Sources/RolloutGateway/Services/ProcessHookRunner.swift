@@ -14,22 +14,38 @@ public struct ProcessHookRunner: HookRunner {
         self.clock = clock
     }
 
-    /// Waits for the hook to end; at the timeout measured by ``clock``, ends it and what it started (SIGTERM to its
-    /// process group, SIGKILL a second later) and throws.
+    /// Waits for the hook to end; at the timeout measured by ``clock``, or when the task waiting is cancelled, ends
+    /// it and what it started (``end(_:)``) and throws.
     private func waitForExit(of process: SpawnedProcess, hook: HookRun, program: String) async throws -> Int32 {
         let deadline = clock.now().addingTimeInterval(Double(timeoutSeconds))
-        while true {
-            if let status = process.exitStatus(wait: false) { return status }
-            if clock.now() > deadline { break }
-            try await Task.sleep(for: .milliseconds(20))
+        do {
+            while clock.now() <= deadline {
+                if let status = process.exitStatus(wait: false) { return status }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        } catch {
+            await Self.end(process)
+            throw error
         }
-        process.signalGroup(SIGTERM)
-        for _ in 0..<50 where process.exitStatus(wait: false) == nil {
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        process.signalGroup(SIGKILL)
-        _ = process.exitStatus(wait: true)
+        await Self.end(process)
         throw GatewayError.hookFailed(hook.hook, "\(program) did not finish within \(timeoutSeconds) s")
+    }
+
+    /// Ends a hook and what it started: SIGTERM to its process group, SIGKILL a second later if the hook has not
+    /// ended, then reaps it. The hook is not reaped before the SIGKILL, so that its group's id cannot have been taken
+    /// by another process meanwhile. Runs in a task of its own, which a cancelled caller does not cancel; gives up
+    /// after 5 s more (a process stuck in the kernel, on a hung NFS mount, outlives SIGKILL) rather than hold a
+    /// thread: the process is then left to its parent's end.
+    static func end(_ process: SpawnedProcess) async {
+        await Task {
+            process.signalGroup(SIGTERM)
+            for _ in 0..<50 where !process.hasEnded { try? await Task.sleep(for: .milliseconds(20)) }
+            process.signalGroup(SIGKILL)
+            for _ in 0..<250 {
+                if process.exitStatus(wait: false) != nil { return }
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }.value
     }
 
     /// The variables a hook receives.

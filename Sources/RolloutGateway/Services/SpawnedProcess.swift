@@ -5,8 +5,9 @@ import Foundation
 #endif
 
 /// A program started by `posix_spawn` (the hooks; the tests' helper programs), with exactly the environment and the
-/// standard streams given and no other descriptor of ours, in a process group of its own so that ending it ends
-/// what it started.
+/// standard streams given and no other descriptor of ours, every signal at its default and none blocked (a Swift
+/// task runs on a thread that blocks most signals, and a child inherits the mask: a hook would never see the SIGTERM
+/// that asks it to stop), in a process group of its own so that ending it ends what it started.
 ///
 /// Not Foundation's `Process`: on Linux, `Process.run()` lists `/proc/self/fd` with a read of 256 bytes past each
 /// directory entry and crashes now and then when one sits at the end of a page (swift-corelibs-foundation pull
@@ -31,23 +32,40 @@ public struct SpawnedProcess: Sendable {
         _ path: String, _ arguments: [String], environment: [String: String], input: String? = nil,
         output: Int32? = nil, errors: Int32? = nil
     ) throws -> SpawnedProcess {
+        // Without closefrom the child would inherit every descriptor opened without close-on-exec: refused, not
+        // leaked (glibc has it since 2.34; Debian 12 has 2.36).
+        guard let closeFrom = Self.closeFrom else {
+            throw Failure(description: "\(path) was not started: this C library cannot close the gateway's descriptors in a child (posix_spawn_file_actions_addclosefrom_np)")
+        }
+        func check(_ result: Int32, _ step: String) throws {
+            guard result == 0 else { throw Failure(description: "\(path) was not started: \(step) (\(String(cString: strerror(result))))") }
+        }
         var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
+        try check(posix_spawn_file_actions_init(&actions), "no spawn actions")
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, input ?? "/dev/null", O_RDONLY, 0)
+        try check(posix_spawn_file_actions_addopen(&actions, 0, input ?? "/dev/null", O_RDONLY, 0), "standard input")
         for (descriptor, target) in [(output, Int32(1)), (errors, Int32(2))] {
             if let descriptor {
-                posix_spawn_file_actions_adddup2(&actions, descriptor, target)
+                try check(posix_spawn_file_actions_adddup2(&actions, descriptor, target), "standard stream \(target)")
             } else {
-                posix_spawn_file_actions_addopen(&actions, target, "/dev/null", O_WRONLY, 0)
+                try check(posix_spawn_file_actions_addopen(&actions, target, "/dev/null", O_WRONLY, 0), "standard stream \(target)")
             }
         }
-        Self.closeFrom?(&actions, 3)
+        try check(closeFrom(&actions, 3), "closing the other descriptors")
         var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
+        try check(posix_spawnattr_init(&attributes), "no spawn attributes")
         defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        var none = sigset_t()
+        sigemptyset(&none)
+        try check(posix_spawnattr_setsigmask(&attributes, &none), "signal mask")
+        var all = sigset_t()
+        sigfillset(&all)
+        sigdelset(&all, SIGKILL)
+        sigdelset(&all, SIGSTOP)
+        try check(posix_spawnattr_setsigdefault(&attributes, &all), "signal dispositions")
+        try check(posix_spawnattr_setpgroup(&attributes, 0), "process group")
+        try check(
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)), "spawn flags")
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
         defer { for argument in argv { free(argument) } }
         let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -56,6 +74,16 @@ public struct SpawnedProcess: Sendable {
         let spawned = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
         guard spawned == 0 else { throw Failure(description: "\(path) could not be started (\(String(cString: strerror(spawned))))") }
         return SpawnedProcess(pid: pid)
+    }
+
+    /// Whether it has ended, without reaping it: until it is reaped its process id, and so its process group's, cannot
+    /// be taken by another process.
+    public var hasEnded: Bool {
+        var info = siginfo_t()
+        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0 {
+            guard errno == EINTR else { return true }
+        }
+        return info._sifields._sigchld.si_pid == pid
     }
 
     /// Its exit status once it has ended, as `Process.terminationStatus` gives it (the exit code, or the number of

@@ -16,6 +16,7 @@ public enum StageTimes {
     private struct Total {
         var calls = 0
         var nanoseconds: UInt64 = 0
+        var wallNanoseconds: UInt64 = 0
     }
 
     private static let totals = Mutex<[String: Total]>([:])
@@ -24,16 +25,16 @@ public enum StageTimes {
     @inline(__always)
     public static func measure<T>(_ stage: StaticString, _ body: () throws -> T) rethrows -> T {
         guard isOn else { return try body() }
-        let start = nanoseconds(CLOCK_THREAD_CPUTIME_ID)
-        defer { add(stage, nanoseconds(CLOCK_THREAD_CPUTIME_ID) &- start) }
+        let (start, wall) = (nanoseconds(CLOCK_THREAD_CPUTIME_ID), nanoseconds(CLOCK_MONOTONIC))
+        defer { add(stage, nanoseconds(CLOCK_THREAD_CPUTIME_ID) &- start, wall: nanoseconds(CLOCK_MONOTONIC) &- wall) }
         return try body()
     }
 
     /// Runs an asynchronous `body` that nothing else runs beside, adding the process's CPU time meanwhile to `stage`.
     public static func measure<T>(_ stage: StaticString, _ body: () async throws -> T) async rethrows -> T {
         guard isOn else { return try await body() }
-        let start = nanoseconds(CLOCK_PROCESS_CPUTIME_ID)
-        defer { add(stage, nanoseconds(CLOCK_PROCESS_CPUTIME_ID) &- start) }
+        let (start, wall) = (nanoseconds(CLOCK_PROCESS_CPUTIME_ID), nanoseconds(CLOCK_MONOTONIC))
+        defer { add(stage, nanoseconds(CLOCK_PROCESS_CPUTIME_ID) &- start, wall: nanoseconds(CLOCK_MONOTONIC) &- wall) }
         return try await body()
     }
 
@@ -41,7 +42,7 @@ public enum StageTimes {
     /// reading the arguments, when called first thing in a command.
     public static func measureStartup(_ stage: StaticString) {
         guard isOn else { return }
-        add(stage, nanoseconds(CLOCK_PROCESS_CPUTIME_ID))
+        add(stage, nanoseconds(CLOCK_PROCESS_CPUTIME_ID), wall: 0)
     }
 
     /// Writes ``report()`` to standard error, when measuring is on.
@@ -50,21 +51,24 @@ public enum StageTimes {
         FileHandle.standardError.write(Data(report().utf8))
     }
 
-    /// One line per stage (`stage  calls  total ms  µs a call`), the costliest first; empty when nothing was measured.
+    /// One line per stage (calls, CPU ms, µs of CPU a call, wall ms: waiting included, which the CPU time leaves out),
+    /// the costliest first; empty when nothing was measured.
     public static func report() -> String {
         let totals = totals.withLock { $0 }
         return totals.sorted { $0.value.nanoseconds > $1.value.nanoseconds }.map { stage, total in
             let milliseconds = Double(total.nanoseconds) / 1e6
             let perCall = Double(total.nanoseconds) / 1e3 / Double(max(total.calls, 1))
+            let wall = total.wallNanoseconds == 0 ? "" : " wall-ms=\(String(format: "%.1f", Double(total.wallNanoseconds) / 1e6))"
             return "stage \(stage) calls=\(total.calls) cpu-ms=\(String(format: "%.1f", milliseconds)) "
-                + "us-per-call=\(String(format: "%.1f", perCall))\n"
+                + "us-per-call=\(String(format: "%.1f", perCall))\(wall)\n"
         }.joined()
     }
 
-    private static func add(_ stage: StaticString, _ spent: UInt64) {
+    private static func add(_ stage: StaticString, _ spent: UInt64, wall: UInt64) {
         totals.withLock { totals in
             totals["\(stage)", default: Total()].calls += 1
             totals["\(stage)", default: Total()].nanoseconds += spent
+            totals["\(stage)", default: Total()].wallNanoseconds += wall
         }
     }
 
