@@ -81,7 +81,8 @@ struct ProcessHookRunnerTests {
             ).run(Self.run)
         }
         #expect("\(error.map { $0 as any Error }.map { "\($0)" } ?? "")".contains("did not finish within 1 s"))
-        #expect(Date().timeIntervalSince(started) < 10)
+        // Far less than the 300 s of its child: the whole suite beside it on two cores can delay the polling by seconds.
+        #expect(Date().timeIntervalSince(started) < 120)
         #expect(FileManager.default.fileExists(atPath: "\(folder)/term"), "the hook never saw SIGTERM")
         try await expectEnded(childIn: "\(folder)/child")
     }
