@@ -225,7 +225,14 @@ enum PostgresSchema {
             sql: ["ALTER TABLE history ADD COLUMN written_at TIMESTAMPTZ"]),
         Migration(version: 5, name: "the directory's snapshot and its changes", sql: PostgresSchema.directoryTables),
         Migration(version: 6, name: "the sender's relayed comments of the hour by an index, for the flood limit", sql: PostgresSchema.relayWindow),
+        Migration(
+            version: 7, name: "a ticket's latest own words by an index without its answers and relays",
+            sql: ["CREATE INDEX outbox_own_words ON outbox(ticket_id, id) WHERE text_fingerprint IS NOT NULL AND kind NOT IN (\(PostgresSchema.notOwnWordsKinds))"]),
     ]
+
+    /// The kinds never read as a ticket's latest own words, as the partial index `outbox_own_words` (migration 7)
+    /// lists them and the look-up repeats them (the SQLite store's `notOwnWordsKinds`, which says why).
+    static let notOwnWordsKinds = "'transcript', 'error-reply', 'conversation'"
 
     /// Columns only this driver keeps, left out of ``StoreTransfer`` copies.
     static let driverColumns: Set<String> = ["claimed_until"]

@@ -27,7 +27,7 @@ extension PostgresTransaction {
                 for row in try await connection.rows(
                     """
                     SELECT \(unescaped: SentTextRow.selection) FROM outbox
-                    WHERE ticket_id = \(ticket.rawValue) AND text_fingerprint IS NOT NULL AND kind <> ALL(\((OutboxKind.answers + OutboxKind.relaysOthersWords).map(\.rawValue)))
+                    WHERE ticket_id = \(ticket.rawValue) AND text_fingerprint IS NOT NULL AND kind NOT IN (\(unescaped: PostgresSchema.notOwnWordsKinds))
                       AND strpos(E'\\n' || lower(recipients) || E'\\n', \("\n\(recipient.key)\n")) > 0
                     ORDER BY id DESC LIMIT \(limit)
                     """)

@@ -224,6 +224,9 @@ enum Schema {
         migrator.registerMigration("v13: the sender's relayed comments of the hour by an index, for the flood limit") { db in
             try SQLiteTicketStore.migrateRelayWindow(db)
         }
+        migrator.registerMigration("v14: a ticket's latest own words by an index without its answers and relays") { db in
+            try SQLiteTicketStore.migrateOwnWordsIndex(db)
+        }
         return migrator
     }
 }

@@ -3,6 +3,7 @@ import RolloutCore
 import RolloutGateway
 import StoreSQLite
 import Testing
+import TestSupport
 
 @Suite("SQLite store: fingerprints of sent text (issue 12)")
 struct SentTextStoreTests {
@@ -56,9 +57,10 @@ struct SentTextStoreTests {
         let toPaolo = try #require(queued.first { $0.kind.rawValue == "team-assigned" && $0.recipients.contains(EmailAddress("paolo.veronesi@cnaf.example.org")) })
         // Take the store back to before the migration, with the sqlite3 shell (another program, as an older gateway).
         try sqlite(test.configuration.storePath, """
+            DROP INDEX outbox_own_words;
             DROP INDEX outbox_by_ticket;
             ALTER TABLE outbox DROP COLUMN text_fingerprint;
-            DELETE FROM grdb_migrations WHERE identifier LIKE 'v6: fingerprints%';
+            DELETE FROM grdb_migrations WHERE identifier LIKE 'v6: fingerprints%' OR identifier LIKE 'v14: %';
             """)
         #expect(try sqlite(test.configuration.storePath, "SELECT count(*) FROM pragma_table_info('outbox') WHERE name = 'text_fingerprint';") == "0")
 
@@ -70,14 +72,8 @@ struct SentTextStoreTests {
 
     @discardableResult
     private func sqlite(_ path: String, _ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [path, sql]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "sqlite3 \(sql)")
-        return String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let result = try ChildProcess.run("/usr/bin/sqlite3", [path, sql])
+        #expect(result.status == 0, "sqlite3 \(sql): \(result.errors)")
+        return String(decoding: result.output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
