@@ -100,12 +100,12 @@ for count in "${counts[@]}"; do
     stage_many_tickets "$gateway" "$work" 200 50
     $python benchmarks/generate_replies.py --answered 200 50 "$count" "$work/inbox"
     start=$(date +%s.%N)
-    /usr/bin/time -f "%M" -o "$work/rss" "$gateway" ingest --maildir "$work/inbox" 2>"$work/log"
+    /usr/bin/time -f "%M" -o "$work/rss" benchmarks/rss-split.sh "$gateway" ingest --maildir "$work/inbox" 2>"$work/log"
     end=$(date +%s.%N)
     answers=$(grep -o 'answers-queued=[0-9]*' "$work/log" | tail -1 | cut -d= -f2)
-    printf '%-10s N=%-6s every message answered (200 senders, 50 tickets): %6.2f s, %6.0f msg/s, %s answers, peak RSS %5.1f MB\n' \
+    printf '%-10s N=%-6s every message answered (200 senders, 50 tickets): %6.2f s, %6.0f msg/s, %s answers, peak RSS %5.1f MB (%s)\n' \
         "$store" "$count" "$(echo "$end - $start" | bc -l)" "$(echo "$count / ($end - $start)" | bc -l)" "$answers" \
-        "$(echo "$(cat "$work/rss") / 1024" | bc -l)"
+        "$(echo "$(cat "$work/rss") / 1024" | bc -l)" "$(grep '^peak RssAnon' "$work/log" | tail -1)"
     rm -rf "$work"
   fi
   if [[ $lines == *" mixed "* ]]; then
