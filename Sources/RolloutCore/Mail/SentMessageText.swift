@@ -35,7 +35,13 @@ public enum SentMessageText {
     /// The gateway's own words in a message it wrote: its text without the lines it echoes with `>` (a transcript echoes
     /// the sender's command lines so; a person's words are never ours).
     public static func ownText(of message: [UInt8]) -> String {
-        text(of: message).physicalLines.filter { !ReplyText.isQuoted($0) }.joined(separator: "\n")
+        ownText(ofBody: text(of: message))
+    }
+
+    /// The gateway's own words in the text it wrote as a message's body (before MIME writing, which changes only line
+    /// ends and transfer encoding: the words are those ``ownText(of:)`` reads back from the written bytes).
+    public static func ownText(ofBody text: String) -> String {
+        text.physicalLines.filter { !ReplyText.isQuoted($0) }.joined(separator: "\n")
     }
 
     /// The first part of a `multipart/signed` body (RFC 1847 §2.1): the signed entity, header block and body, between

@@ -138,7 +138,10 @@ public struct NotificationRenderer: Sendable {
     /// `draft` written through the MIME writer, with the fingerprint of its text.
     private func written(_ draft: MailComposer.Draft) -> Model {
         let bytes = StageTimes.measure("render.mime-write") { composer.compose(draft) }
-        let fingerprint = StageTimes.measure("render.fingerprint") { OutgoingMessage.textFingerprint(of: bytes) }
+        // A single text part's words are the body's, whatever its transfer encoding (`FingerprintOfBodyTests`).
+        let fingerprint = StageTimes.measure("render.fingerprint") {
+            draft.attachments.isEmpty ? OutgoingMessage.textFingerprint(ofBody: draft.body) : OutgoingMessage.textFingerprint(of: bytes)
+        }
         return Model(draft: draft, bytes: bytes, fingerprint: fingerprint)
     }
 
