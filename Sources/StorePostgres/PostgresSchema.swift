@@ -227,7 +227,7 @@ enum PostgresSchema {
         Migration(version: 6, name: "the sender's relayed comments of the hour by an index, for the flood limit", sql: PostgresSchema.relayWindow),
         Migration(
             version: 7, name: "a ticket's latest own words by an index without its answers and relays",
-            sql: ["CREATE INDEX outbox_own_words ON outbox(ticket_id, id) WHERE text_fingerprint IS NOT NULL AND kind NOT IN (\(PostgresSchema.notOwnWordsKinds))"]),
+            sql: ["CREATE INDEX outbox_own_words ON outbox(ticket_id, id) WHERE text_fingerprint IS NOT NULL AND kind NOT IN ('transcript', 'error-reply', 'conversation')"]),
     ]
 
     /// The kinds never read as a ticket's latest own words, as the partial index `outbox_own_words` (migration 7)

@@ -35,10 +35,11 @@ extension SQLiteTicketStore {
         ORDER BY id DESC LIMIT ?
         """
 
-    /// Migration v14: the index of ``latestOwnWordsSQL``.
+    /// Migration v14: the index of ``latestOwnWordsSQL``, its kinds written out as shipped (a migration never changes;
+    /// a new kind needs a new index, and a store migrated before keeps this one).
     static func migrateOwnWordsIndex(_ db: Database) throws {
         try db.execute(
-            sql: "CREATE INDEX outbox_own_words ON outbox(ticket_id, id) WHERE text_fingerprint IS NOT NULL AND kind NOT IN (\(notOwnWordsKinds))")
+            sql: "CREATE INDEX outbox_own_words ON outbox(ticket_id, id) WHERE text_fingerprint IS NOT NULL AND kind NOT IN ('transcript', 'error-reply', 'conversation')")
     }
 }
 

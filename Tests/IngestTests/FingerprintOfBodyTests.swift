@@ -23,7 +23,16 @@ struct FingerprintOfBodyTests {
         "   \n\t\n",
         "=3D equals =20 and =\nsoft break look-alikes\n",
         "Mixed 7bit and 8bit: café\n" + String(repeating: "plain ascii words ", count: 100),
+        "a lone CR\r> before a quote mark\nCR CR LF\r\r\nnext\n",
+        "a NUL \u{0} inside\nline\u{2028}separator and next\u{85}line\n\u{FEFF}byte order mark\ntrailing tab\t\n",
     ]
+
+    /// A report bundle's transcript: the body, then a ZIP attachment (`multipart/mixed`).
+    func bundled(_ body: String) -> MailMessage {
+        var message = message(body)
+        message.attachments = [MailAttachment(fileName: "reports-ticket-7.zip", contentType: "application/zip", bytes: Array(repeating: 0x50, count: 40_000) + Array(0...255))]
+        return message
+    }
 
     func message(_ body: String) -> MailMessage {
         let from = Mailbox(name: "EGI Staged Rollout", address: EmailAddress("staged-rollout@rollout.example.org"))
@@ -33,10 +42,13 @@ struct FingerprintOfBodyTests {
             replyTo: from, extraHeaders: [], body: body)
     }
 
-    @Test("written by the MIME writer", arguments: bodies)
+    @Test("written by the MIME writer, alone and before an attachment", arguments: bodies)
     func plain(body: String) {
         let bytes = GMimeMessageWriter().write(message(body))
         #expect(OutgoingMessage.textFingerprint(ofBody: body) == OutgoingMessage.textFingerprint(of: bytes))
+        let withAttachment = GMimeMessageWriter().write(bundled(body))
+        #expect(String(decoding: withAttachment, as: UTF8.self).contains("multipart/mixed"))
+        #expect(OutgoingMessage.textFingerprint(ofBody: body) == OutgoingMessage.textFingerprint(of: withAttachment))
     }
 
     @Test("written and signed (outbox.smime)")
@@ -46,6 +58,8 @@ struct FingerprintOfBodyTests {
         for body in Self.bodies {
             let bytes = writer.write(message(body))
             #expect(OutgoingMessage.textFingerprint(ofBody: body) == OutgoingMessage.textFingerprint(of: bytes), "\(body.prefix(40))")
+            let withAttachment = writer.write(bundled(body))
+            #expect(OutgoingMessage.textFingerprint(ofBody: body) == OutgoingMessage.textFingerprint(of: withAttachment), "\(body.prefix(40))")
         }
     }
 }

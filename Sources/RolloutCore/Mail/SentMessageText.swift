@@ -1,23 +1,24 @@
 import Foundation
 
-/// The body text of a message the gateway wrote itself (a single text/plain part, quoted-printable, base64 or 7/8-bit,
-/// UTF-8: what the ``MessageWriter`` port promises; with `outbox.smime`, that part signed, the first part of a
-/// `multipart/signed`), read back from its bytes for ``OwnTextFingerprint``.
+/// The body text of a message the gateway wrote itself (a text/plain part, quoted-printable, base64 or 7/8-bit, UTF-8:
+/// what the ``MessageWriter`` port promises — alone, or first in a `multipart/mixed` before the attachments, and with
+/// `outbox.smime` signed, the first part of a `multipart/signed`), read back from its bytes for ``OwnTextFingerprint``.
 ///
 /// Not a MIME parser: it reads only the gateway's own output, so that the store can fingerprint an outbox message from
 /// the bytes it keeps (also those written after the commit, and the rows stored before fingerprints existed).
 public enum SentMessageText {
     /// The decoded body of a message in RFC 5322 form.
     public static func text(of message: [UInt8]) -> String {
-        let (headers, bodyStart) = headerBlock(of: message)
-        if let signed = signedPart(headers: headers, body: message[bodyStart...]) {
-            // The signed part is a text part of its own, with its own transfer encoding (one level: the writer
-            // signs the message it would otherwise send).
-            let part = Array(signed)
-            let (partHeaders, partBodyStart) = headerBlock(of: part)
-            return decodedText(headers: partHeaders, body: part[partBodyStart...])
+        var entity = message
+        var (headers, bodyStart) = headerBlock(of: entity)
+        // The text is the first part of a signed message, and of a message with attachments: at most those two levels,
+        // as the writers nest them (signed, then mixed).
+        for _ in 0..<2 {
+            guard let part = firstPart(headers: headers, body: entity[bodyStart...]) else { break }
+            entity = Array(part)
+            (headers, bodyStart) = headerBlock(of: entity)
         }
-        return decodedText(headers: headers, body: message[bodyStart...])
+        return decodedText(headers: headers, body: entity[bodyStart...])
     }
 
     /// A text body decoded as its header block's `Content-Transfer-Encoding` says.
@@ -44,11 +45,12 @@ public enum SentMessageText {
         text.physicalLines.filter { !ReplyText.isQuoted($0) }.joined(separator: "\n")
     }
 
-    /// The first part of a `multipart/signed` body (RFC 1847 §2.1): the signed entity, header block and body, between
-    /// the first two delimiter lines of the `boundary`. Nil when the message is not `multipart/signed` or has no such
-    /// part.
-    static func signedPart(headers: String, body: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
-        guard let type = header("content-type", in: headers), type.lowercased().hasPrefix("multipart/signed"),
+    /// The first part of a `multipart/signed` body (RFC 1847 §2.1: the signed entity) or of a `multipart/mixed` one (the
+    /// text before the attachments), header block and body, between the first two delimiter lines of the `boundary`.
+    /// Nil when the entity is neither or has no such part.
+    static func firstPart(headers: String, body: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        guard let type = header("content-type", in: headers),
+            type.lowercased().hasPrefix("multipart/signed") || type.lowercased().hasPrefix("multipart/mixed"),
             let boundary = boundary(of: type),
             let open = body.firstRange(of: Array("--\(boundary)".utf8)),
             let lineEnd = body[open.upperBound...].firstIndex(of: 0x0A)

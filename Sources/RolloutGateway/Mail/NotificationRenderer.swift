@@ -138,10 +138,9 @@ public struct NotificationRenderer: Sendable {
     /// `draft` written through the MIME writer, with the fingerprint of its text.
     private func written(_ draft: MailComposer.Draft) -> Model {
         let bytes = StageTimes.measure("render.mime-write") { composer.compose(draft) }
-        // A single text part's words are the body's, whatever its transfer encoding (`FingerprintOfBodyTests`).
-        let fingerprint = StageTimes.measure("render.fingerprint") {
-            draft.attachments.isEmpty ? OutgoingMessage.textFingerprint(ofBody: draft.body) : OutgoingMessage.textFingerprint(of: bytes)
-        }
+        // The text part's words are the body's, whatever its transfer encoding, attachments or signature
+        // (`FingerprintOfBodyTests`).
+        let fingerprint = StageTimes.measure("render.fingerprint") { OutgoingMessage.textFingerprint(ofBody: draft.body) }
         return Model(draft: draft, bytes: bytes, fingerprint: fingerprint)
     }
 

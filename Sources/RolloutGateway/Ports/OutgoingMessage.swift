@@ -23,8 +23,8 @@ public struct OutgoingMessage: Sendable, Equatable {
     /// a function of ``data``, carried or not.
     private var carriedTextFingerprint: OutsideEquality<OwnTextFingerprint?>
 
-    /// - Parameter textFingerprint: ``OutgoingMessage/textFingerprint(of:)`` of `data` (or of bytes with the same body
-    ///   and `Content-Transfer-Encoding`), when the caller has it already.
+    /// - Parameter textFingerprint: ``OutgoingMessage/textFingerprint(of:)`` of `data`, or the same computed from the
+    ///   body text `data` was written from (``OutgoingMessage/textFingerprint(ofBody:)``), when the caller has it already.
     public init(
         rowID: Int64? = nil, messageID: String, ticket: TicketID?, kind: OutboxKind, sender: EmailAddress,
         recipients: [EmailAddress], data: [UInt8], createdAt: Date, attempts: Int = 0,
