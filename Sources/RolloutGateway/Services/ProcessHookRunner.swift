@@ -19,8 +19,11 @@ public struct ProcessHookRunner: HookRunner {
     private func waitForExit(of process: SpawnedProcess, hook: HookRun, program: String) async throws -> Int32 {
         let deadline = clock.now().addingTimeInterval(Double(timeoutSeconds))
         do {
-            while clock.now() <= deadline {
+            // Whether it ended is asked before the clock: a wait that woke late (a busy machine) must not end a hook
+            // that finished in time.
+            while true {
                 if let status = process.exitStatus(wait: false) { return status }
+                if clock.now() > deadline { break }
                 try await Task.sleep(for: .milliseconds(20))
             }
         } catch {
