@@ -5,7 +5,8 @@
 # Usage: scripts/fuzz-probe.sh [--no-asan] TARGET FILE [SIZE…]      (sizes default: 262144 1048576)
 #   --no-asan   a fuzz build without AddressSanitizer (-sanitize=fuzzer only, scratch .build-noasan): what
 #               the code costs, without the sanitizer's own (its realloc always copies, for one)
-# Environment: FUZZ_PROBE_SECONDS (default 600): a size not done within it prints "timeout".
+# Environment: FUZZ_PROBE_SECONDS (default 600): a size not done within it prints "timeout"; one that crashed
+# the target (a sanitizer's report, a signal) prints "crash".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
@@ -30,5 +31,6 @@ trap 'rm -rf "$work"' EXIT
 echo "$TARGET ($sanitizers), $(basename "$FILE") ($(stat -c %s "$FILE") bytes) repeated, best of three, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores:"
 for size in "${sizes[@]}"; do
     repeat_to "$FILE" "$work/$size" "$size"
-    echo "  $size bytes: $(time_best "$exe" "$work/$size" "$FILE") ms"
+    result=$(time_best "$exe" "$work/$size" "$FILE")
+    echo "  $size bytes: ${result/#[0-9]*/& ms}"
 done

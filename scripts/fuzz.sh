@@ -116,15 +116,15 @@ for t in "${targets[@]}"; do
     slowest=$(sort -k1,1nr "$timings" | awk 'NR == 1')
     worst=0 worst_line="" worst_ratio=0
     # probe FILE: times FILE repeated to 256 KiB and to 1 MiB (time_best: the best of three after a warm-up, "timeout"
-    # when none finished within PROBE_SECONDS, the bound plus 10 s: over the bound); sets quarter, ms and ratio
-    # (ratio "-" after a timeout).
+    # when none finished within PROBE_SECONDS, the bound plus 10 s: over the bound; "crash" when the target stopped
+    # on a sanitizer's report or a signal); sets quarter, ms and ratio (ratio "-" after a timeout or a crash).
     probe() {
         quarter=$(time_best "$exe" "$SCRATCH/logs/$t.262144" "$1")
         ms=$(time_best "$exe" "$SCRATCH/logs/$t.1048576" "$1")
-        if [[ $quarter == timeout || $ms == timeout ]]; then ratio=-; return; fi
+        if [[ $quarter == timeout || $ms == timeout || $quarter == crash || $ms == crash ]]; then ratio=-; return; fi
         ratio=$(awk -v a="$quarter" -v b="$ms" 'BEGIN { printf "%.1f", b / (a > 0 ? a : 1) }')
     }
-    timed_out=""
+    timed_out="" crashed=""
     for file in $(awk '$2 >= 64 { print ($1 + 1) / $2, $3 }' "$timings" | sort -k1,1gr | awk 'NR <= 3 { print $2 }'); do
         for size in 262144 1048576; do repeat_to "$file" "$SCRATCH/logs/$t.$size" "$size"; done
         probe "$file"
@@ -133,14 +133,23 @@ for t in "${targets[@]}"; do
             probe "$file"
         fi
         if [[ $ratio == - ]]; then
-            timed_out="$(basename "$file") (256 KiB: ${quarter/timeout/not done} ms, 1 MiB: ${ms/timeout/not done} ms)"
-            cp "$file" "$artifacts/slow-$(basename "$file")"
+            if [[ $quarter == crash || $ms == crash ]]; then
+                crashed="$(basename "$file") (256 KiB: ${quarter/#[0-9]*/& ms}, 1 MiB: ${ms/#[0-9]*/& ms}; kept in $artifacts/, scripts/fuzz-probe.sh $t repeats it)"
+                cp "$file" "$artifacts/crash-$(basename "$file")"
+            else
+                timed_out="$(basename "$file") (256 KiB: ${quarter/timeout/not done} ms, 1 MiB: ${ms/timeout/not done} ms)"
+                cp "$file" "$artifacts/slow-$(basename "$file")"
+            fi
             break
         fi
         if ((ms > worst)); then worst=$ms worst_line="$(basename "$file")" worst_ratio=$ratio; fi
     done
+    # A repeated input that crashes the target (a stack overflow on nesting a megabyte deep): a crash, not a cost.
+    if [[ -n "$crashed" ]]; then
+        verdict="FAILED (the input repeated crashed the target: $crashed)"
+        status=1
     # A probe not done within PROBE_SECONDS: over the bound, however long it would have taken.
-    if [[ -n "$timed_out" ]]; then
+    elif [[ -n "$timed_out" ]]; then
         verdict="FAILED (a probe did not finish within $PROBE_SECONDS s, over the bound of $MAX_MS_PER_MB ms per MB: input $timed_out; kept in $artifacts/)"
         status=1
     # Super-linear cost: 4 times the input taking over 8 times as long (quadratic would be 16) (only measured above 200 ms, below is noise).

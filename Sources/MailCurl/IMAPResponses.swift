@@ -347,20 +347,33 @@ private struct FetchReader {
     }
 
     /// Skips one value: an atom or number, a quoted string, a literal, or a parenthesised list of them.
+    ///
+    /// Lists are counted, not recursed into: a hostile server's `((((…` a megabyte deep must not overflow the stack.
     private mutating func skipValue() -> Bool {
+        var depth = 0
+        while true {
+            if depth > 0, take(UInt8(ascii: ")")) {
+                depth -= 1  // `()`, or `(a )`
+            } else if take(UInt8(ascii: "(")) {
+                depth += 1
+                continue
+            } else if !skipScalar() {
+                return false
+            }
+            // A value ended: it may end the lists it is last in; otherwise a space leads to the next one.
+            while depth > 0, take(UInt8(ascii: ")")) { depth -= 1 }
+            if depth == 0 { return true }
+            guard take(UInt8(ascii: " ")) else { return false }
+        }
+    }
+
+    /// Skips a value that is not a list: a quoted string, a literal, or an atom or number.
+    private mutating func skipScalar() -> Bool {
         switch peek() {
         case UInt8(ascii: "\""):
             return quoted() != nil
         case UInt8(ascii: "{"), UInt8(ascii: "~"):
             return literal() != nil
-        case UInt8(ascii: "("):
-            position += 1
-            while true {
-                if take(UInt8(ascii: ")")) { return true }
-                guard skipValue() else { return false }
-                if take(UInt8(ascii: ")")) { return true }
-                guard take(UInt8(ascii: " ")) else { return false }
-            }
         default:
             let start = position
             while let byte = peek(), byte != UInt8(ascii: " "), byte != UInt8(ascii: ")"), byte != UInt8(ascii: "("),

@@ -44,4 +44,16 @@ struct IMAPFuzzRegressionTests {
         #expect(IMAPResponses.expand("7,1:3,9:10") == [7, 1, 2, 3, 9, 10])
         #expect(IMAPResponses.expand("3:1,x,*,5") == [1, 2, 3, 5])
     }
+
+    @Test("lists a megabyte deep are read without recursion, closed or not")
+    func deepLists() {
+        // A hostile server's nesting: the fuzzer's input repeated to 1 MiB overflowed the recursive reader's stack.
+        let depth = 1_000_000
+        let closed = "* 1 FETCH (FLAGS " + String(repeating: "(", count: depth) + String(repeating: ")", count: depth)
+            + " UID 7 BODY[] {3}\r\nabc)\r\n"
+        #expect(IMAPResponses.fetchedBodies(Array(closed.utf8)) == [7: Array("abc".utf8)])
+
+        let unclosed = "* 1 FETCH (UID 7 FLAGS " + String(repeating: "((a ", count: depth / 4) + "\r\n"
+        #expect(IMAPResponses.fetchedBodies(Array(unclosed.utf8)) == nil)
+    }
 }

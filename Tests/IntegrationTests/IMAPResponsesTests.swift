@@ -35,4 +35,17 @@ struct IMAPResponsesTests {
     func refusesInexactResponses(stream: String) {
         #expect(IMAPResponses.fetchedBodies(Self.bytes(stream)) == nil)
     }
+
+    @Test("lists as servers write them: empty, nested, a space before the close, sections and literals inside", arguments: [
+        ("* 1 FETCH (FLAGS () UID 3 BODY[] {1}\r\na)\r\n", true),
+        ("* 1 FETCH (X-GM-LABELS (\"a b\" (c {2}\r\nde) ) UID 3 BODY[] {1}\r\na)\r\n", true),
+        ("* 1 FETCH (BODYSTRUCTURE ((\"text\" \"plain\" NIL) (\"text\" \"html\" NIL) \"alternative\") UID 3 BODY[] {1}\r\na)\r\n", true),
+        ("* 1 FETCH (FLAGS ((a)(b)) UID 3 BODY[] {1}\r\na)\r\n", false),
+        ("* 1 FETCH (FLAGS (a) ) UID 3 BODY[] {1}\r\na)\r\n", false),
+        ("* 1 FETCH (FLAGS ) UID 3 BODY[] {1}\r\na)\r\n", false),
+        ("* 1 FETCH (FLAGS (a\r\n", false),
+    ])
+    func lists(stream: String, reads: Bool) {
+        #expect((IMAPResponses.fetchedBodies(Self.bytes(stream)) == [3: Self.bytes("a")]) == reads)
+    }
 }
