@@ -28,6 +28,9 @@ enum DeliveryStatusReport {
         return recipients
     }
 
+    /// The longest field value read, in bytes of UTF-8 (a diagnostic of a few lines fits many times over).
+    static let longestValue = 4096
+
     /// Field groups with lower-cased names; within a group the first occurrence of a field wins.
     static func fieldGroups(_ text: String) -> [[String: String]] {
         var groups: [[String: String]] = []
@@ -42,7 +45,9 @@ enum DeliveryStatusReport {
                 continue
             }
             if line.first == " " || line.first == "\t" {
-                if let name = lastName, let value = group[name] {
+                // A value is cut at ``longestValue``: each folded line copies it, so a field folded a million
+                // times (any mail may carry a delivery-status part) would cost the square of its length.
+                if let name = lastName, let value = group[name], value.utf8.count < longestValue {
                     group[name] = value + " " + String(line).mimeTrimmed()
                 }
                 continue

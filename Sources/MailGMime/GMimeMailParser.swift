@@ -26,7 +26,8 @@ public struct GMimeMailParser: MailParser {
         }
         var defects: [String] = []
         if raw.contains(0) { defects.append("NUL bytes in message") }
-        for defect in session.warnings + message.defects where !defects.contains(defect) {
+        var listed = Set(defects)
+        for defect in session.warnings + message.defects where listed.insert(defect).inserted {
             defects.append(defect)
         }
         message.defects = defects

@@ -191,7 +191,7 @@ enum HTMLText {
         mutating func finish() -> String {
             breakLine(force: false)
             while let last = lines.last, last.first == ">", last.allSatisfy({ $0 == ">" || $0 == " " }) { lines.removeLast() }
-            while let first = lines.first, first.isEmpty { lines.removeFirst() }
+            lines.removeFirst(lines.prefix(while: \.isEmpty).count)  // at once: one by one, each shifts every line
             return lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n"
         }
     }

@@ -74,34 +74,45 @@ struct MessageReader {
         var root: UnsafeMutablePointer<GMimeObject>?
         var leaves: [Leaf] = []
         var signedParts: [SignedPart] = []
+        /// The schemes of which one signed part is held with its bytes; later ones are only counted (``SignedPart/Form/notKept``).
+        var schemesKept: Set<SignedPart.Scheme> = []
         /// GMime trees built while recovering broken multiparts; the leaves point into them.
         var recovered: [GObjectReference] = []
     }
 
+    /// The deepest multipart read within one message: real mail nests a few levels; GMime's parser stops at 1,024,
+    /// and each boundary recovery starts a parse anew, so without a bound of ours the walk could go thousands deep.
+    static let maximumNesting = 100
+
     private func visit(
-        _ object: UnsafeMutablePointer<GMimeObject>, messageDepth: Int, walk: inout BodyWalk,
+        _ object: UnsafeMutablePointer<GMimeObject>, messageDepth: Int, nesting: Int = 0, walk: inout BodyWalk,
         into result: inout InboundMessage
     ) {
         if CGMime_is_multipart(object) != 0 {
+            guard nesting < Self.maximumNesting else {
+                result.defects.append("multiparts nested deeper than \(Self.maximumNesting), inner parts skipped")
+                return
+            }
             let multipart = CGMime_multipart(object)
             if g_mime_multipart_get_boundary(multipart) == nil { result.defects.append("missing MIME boundary") }
             let count = g_mime_multipart_get_count(multipart)
-            if let signed = Self.signedPart(multipart, wholeBody: object == walk.root) {
+            if let signed = Self.signedPart(multipart, wholeBody: object == walk.root, kept: walk.schemesKept) {
                 // Only the signed content is read on: the signature is no attachment.
                 walk.signedParts.append(signed)
+                walk.schemesKept.insert(signed.scheme)
                 if let content = g_mime_multipart_get_part(multipart, 0) {
-                    visit(content, messageDepth: messageDepth, walk: &walk, into: &result)
+                    visit(content, messageDepth: messageDepth, nesting: nesting + 1, walk: &walk, into: &result)
                 }
                 return
             }
             if count <= 0 {
                 result.defects.append("multipart without parts")
-                recoverParts(of: multipart, messageDepth: messageDepth, walk: &walk, into: &result)
+                recoverParts(of: multipart, messageDepth: messageDepth, nesting: nesting + 1, walk: &walk, into: &result)
                 return
             }
             for index in 0..<count {
                 if let child = g_mime_multipart_get_part(multipart, index) {
-                    visit(child, messageDepth: messageDepth, walk: &walk, into: &result)
+                    visit(child, messageDepth: messageDepth, nesting: nesting + 1, walk: &walk, into: &result)
                 }
             }
         } else if CGMime_is_message_part(object) != 0 {
@@ -120,8 +131,9 @@ struct MessageReader {
             default:
                 break
             }
-            if let signed = Self.opaqueSignedPart(part, mimeType: mimeType, wholeBody: object == walk.root) {
+            if let signed = Self.opaqueSignedPart(part, mimeType: mimeType, wholeBody: object == walk.root, kept: walk.schemesKept) {
                 walk.signedParts.append(signed)
+                walk.schemesKept.insert(signed.scheme)
                 return
             }
             let disposition = g_mime_object_get_disposition(object).map { String(cString: $0).lowercased() }
@@ -137,7 +149,7 @@ struct MessageReader {
     /// A multipart whose boundary is missing or never appears leaves its whole body in the prologue. Read it
     /// again with the first `--delimiter` line as boundary, or else as plain text, so the words are not lost.
     private func recoverParts(
-        of multipart: UnsafeMutablePointer<GMimeMultipart>, messageDepth: Int, walk: inout BodyWalk,
+        of multipart: UnsafeMutablePointer<GMimeMultipart>, messageDepth: Int, nesting: Int, walk: inout BodyWalk,
         into result: inout InboundMessage
     ) {
         guard walk.recovered.count < 4, let cPrologue = g_mime_multipart_get_prologue(multipart) else { return }
@@ -157,7 +169,7 @@ struct MessageReader {
         else { return }
         walk.recovered.append(rebuilt)
         result.defects.append("parts recovered without the declared boundary")
-        visit(body, messageDepth: messageDepth, walk: &walk, into: &result)
+        visit(body, messageDepth: messageDepth, nesting: nesting, walk: &walk, into: &result)
     }
 
     private func readEmbeddedMessage(

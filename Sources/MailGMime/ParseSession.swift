@@ -7,8 +7,15 @@ internal import CGMime
 /// session must outlive every GMime object of the parse: callers keep it alive with `withExtendedLifetime`.
 final class ParseSession {
     let options: OpaquePointer
+    /// GMime's warnings as phrases, each once, in the order first seen; at most ``maximumWarnings`` of them.
     private(set) var warnings: [String] = []
+    private var warned: Set<String> = []
     let maximumDepth: Int
+
+    /// The most distinct warnings kept for one message. A header name is part of a warning's phrase, so a message
+    /// of 25 MB can hold millions of distinct ones (each field name given twice); the first ones say what is wrong.
+    static let maximumWarnings = 100
+    static let moreWarnings = "more parser warnings, not listed"
 
     init(maximumDepth: Int) {
         self.maximumDepth = maximumDepth
@@ -27,8 +34,9 @@ final class ParseSession {
     }
 
     func record(_ warning: GMimeParserWarning, item: UnsafePointer<CChar>?) {
-        let phrase = Self.phrase(for: warning, item: item.map { String(cString: $0) })
-        if !warnings.contains(phrase) { warnings.append(phrase) }
+        guard warned.count <= Self.maximumWarnings else { return }
+        let phrase = warned.count == Self.maximumWarnings ? Self.moreWarnings : Self.phrase(for: warning, item: item.map { String(cString: $0) })
+        if warned.insert(phrase).inserted { warnings.append(phrase) }
     }
 
     private static func phrase(for warning: GMimeParserWarning, item: String?) -> String {

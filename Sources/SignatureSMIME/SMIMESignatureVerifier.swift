@@ -51,6 +51,7 @@ public struct SMIMESignatureVerifier: SignatureVerifier {
         switch part.form {
         case .detached(let content, let signature): (der, detachedContent) = (signature, content)
         case .opaque(let blob): (der, detachedContent) = (blob, nil)
+        case .notKept: return .failure(Refusal("another S/MIME signed part came first; one signed reply is expected"))
         }
         guard let cms = MemoryBIO(der).read({ d2i_CMS_bio($0, nil) }) else {
             return .failure(Refusal("the signature cannot be read (no CMS/PKCS #7 signed data)"))

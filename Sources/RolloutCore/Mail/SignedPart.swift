@@ -14,6 +14,10 @@ public struct SignedPart: Sendable, Equatable {
         case detached(content: [UInt8], signature: [UInt8])
         /// `application/pkcs7-mime; smime-type=signed-data`: one blob that holds the signed entity.
         case opaque([UInt8])
+        /// A later part of a scheme whose first part was kept: counted, its bytes not copied. A message with two
+        /// signed parts of one scheme is refused before either is checked, and `multipart/signed` nested a thousand
+        /// deep would otherwise copy everything below each level (a 20 MB message held as 20 GB).
+        case notKept
     }
 
     public var scheme: Scheme
