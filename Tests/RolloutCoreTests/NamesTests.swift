@@ -43,6 +43,24 @@ struct NamesTests {
         #expect(TeamName("NGI IT-INFN") == nil)
     }
 
+    @Test(
+        "a name is ASCII letters, digits, _ and . (and - in the site): anything else is no name",
+        arguments: [
+            "NGI_IT-INFN-", "NGI_IT--INFN", "ea-", "ea--X", "NGI_ÌT-INFN", "NGI_IT-INFN\u{301}", "ea-\u{301}NGI_IT-INFN",
+            "NGI_IT-IN FN", "NGI_IT-INFN\r\n-T1", "\r\nNGI_IT-INFN", "ＮGI-X", "NGI_IT-İNFN",
+        ])
+    func notNames(text: String) {
+        #expect(TeamName(text) == nil)
+    }
+
+    @Test("the name's key is its short form in lower case, whatever was written around it")
+    func keys() {
+        #expect(TeamName("  EA-NGI_IT-Infn-T1.x\t")?.key == "ngi_it-infn-t1.x")
+        #expect(TeamName("ea-NGI_IT-INFN-T1")?.description == "ea-NGI_IT-INFN-T1")
+        #expect(TeamName("Ea-ea-X")?.description == "ea-ea-X")
+        #expect(TeamName("eA-X-Y")?.shortForm == "X-Y")
+    }
+
     @Test("an unknown team yields the closest registered names")
     func unknownTeamHint() {
         guard case .unknown(_, let closest) = World.registry.team(named: "NGI_IT-INFN-T2") else {

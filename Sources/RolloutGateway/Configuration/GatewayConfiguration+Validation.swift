@@ -13,8 +13,11 @@ extension GatewayConfiguration {
             // Printable ASCII without < and > is checked byte by byte; only other text asks each character's
             // Unicode properties (which cost a tenth of reading a file of a thousand teams).
             let printableASCII = text.utf8.allSatisfy { $0 > 32 && $0 < 127 && $0 != UInt8(ascii: "<") && $0 != UInt8(ascii: ">") }
-            guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
-                printableASCII || !text.contains(where: { $0.isWhitespace || $0.isNewline || $0 == "<" || $0 == ">" || $0.asciiValue.map { $0 < 32 } == true })
+            // (`contains(".")` on a Substring is Foundation's search, through NSString: ASCII is looked at by byte.)
+            guard parts.count == 2, !parts[0].isEmpty,
+                printableASCII
+                    ? parts[1].utf8.contains(UInt8(ascii: "."))
+                    : parts[1].contains(".") && !text.contains(where: { $0.isWhitespace || $0.isNewline || $0 == "<" || $0 == ">" || $0.asciiValue.map { $0 < 32 } == true })
             else { throw ConfigurationProblem(key, "'\(text)' is not an e-mail address; expected local@domain") }
             return EmailAddress(text)
         }
