@@ -32,5 +32,6 @@ echo "$TARGET ($sanitizers), $(basename "$FILE") ($(stat -c %s "$FILE") bytes) r
 for size in "${sizes[@]}"; do
     repeat_to "$FILE" "$work/$size" "$size"
     result=$(time_best "$exe" "$work/$size" "$FILE")
-    echo "  $size bytes: ${result/#[0-9]*/& ms}"
+    [[ $result =~ ^[0-9]+$ ]] && result+=" ms"
+    echo "  $size bytes: $result"
 done

@@ -25,6 +25,6 @@ time_best() {
     # (`|| true`: the time-out's status 124 and a crash's are expected here, and must not end the script under pipefail.)
     output=$({ echo "$3"; echo "$2"; echo "$2"; echo "$2"; } | SWIFT_BACKTRACE=enable=no timeout -k 5 "$PROBE_SECONDS" xargs "$1" -runs=1 2>&1 || true)
     echo "$output" | sed -n 's/^Executed .* in \([0-9]*\) ms$/\1/p' | tail -n +2 | sort -n |
-        awk -v crashed="$(echo "$output" | grep -c -E '^==[0-9]+==ERROR: |deadly signal')" \
+        awk -v crashed="$(echo "$output" | grep -c -E '^==[0-9]+== ?ERROR: |deadly signal|terminated by signal|killed by signal')" \
             'NR == 1 { print } END { if (NR == 0) print (crashed > 0 ? "crash" : "timeout") }'
 }

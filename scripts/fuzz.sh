@@ -134,7 +134,9 @@ for t in "${targets[@]}"; do
         fi
         if [[ $ratio == - ]]; then
             if [[ $quarter == crash || $ms == crash ]]; then
-                crashed="$(basename "$file") (256 KiB: ${quarter/#[0-9]*/& ms}, 1 MiB: ${ms/#[0-9]*/& ms}; kept in $artifacts/, scripts/fuzz-probe.sh $t repeats it)"
+                [[ $quarter =~ ^[0-9]+$ ]] && quarter+=" ms"
+                [[ $ms =~ ^[0-9]+$ ]] && ms+=" ms"
+                crashed="$(basename "$file") (256 KiB: $quarter, 1 MiB: $ms; kept in $artifacts/, scripts/fuzz-probe.sh $t repeats it)"
                 cp "$file" "$artifacts/crash-$(basename "$file")"
             else
                 timed_out="$(basename "$file") (256 KiB: ${quarter/timeout/not done} ms, 1 MiB: ${ms/timeout/not done} ms)"

@@ -12,8 +12,8 @@ final class ParseSession {
     private var warned: Set<String> = []
     let maximumDepth: Int
 
-    /// The most distinct warnings kept for one message. A header name is part of a warning's phrase, so a message
-    /// of 25 MB can hold millions of distinct ones (each field name given twice); the first ones say what is wrong.
+    /// The most distinct warnings kept with their names for one message. A header name is part of a warning's phrase,
+    /// so a message of 25 MB can hold millions of distinct ones (each field name given twice).
     static let maximumWarnings = 100
     static let moreWarnings = "more parser warnings, not listed"
 
@@ -33,10 +33,14 @@ final class ParseSession {
         g_mime_parser_options_free(options)
     }
 
+    /// Keeps a warning's phrase once; past ``maximumWarnings`` only its kind (without the header or parameter name,
+    /// a score of kinds at most), after a note that more were found: a hundred junk fields first cannot hide that
+    /// another kind of defect followed.
     func record(_ warning: GMimeParserWarning, item: UnsafePointer<CChar>?) {
-        guard warned.count <= Self.maximumWarnings else { return }
-        let phrase = warned.count == Self.maximumWarnings ? Self.moreWarnings : Self.phrase(for: warning, item: item.map { String(cString: $0) })
-        if warned.insert(phrase).inserted { warnings.append(phrase) }
+        let phrase = Self.phrase(for: warning, item: item.map { String(cString: $0) })
+        guard !warned.contains(phrase) else { return }
+        let kept = warned.count < Self.maximumWarnings ? [phrase] : [Self.moreWarnings, Self.phrase(for: warning, item: nil)]
+        for phrase in kept where warned.insert(phrase).inserted { warnings.append(phrase) }
     }
 
     private static func phrase(for warning: GMimeParserWarning, item: String?) -> String {

@@ -53,6 +53,7 @@ public struct OpenPGPSignatureVerifier: SignatureVerifier {
     }
 
     private func check(_ part: SignedPart, at arrival: Date) -> Result<VerifiedSignature, Refusal> {
+        if part.form == .notKept { return .failure(Refusal("another OpenPGP signed part came first; one signed reply is expected")) }
         guard part.scheme == .openpgp, case .detached(let content, let signatureBytes) = part.form else {
             return .failure(Refusal("this verifier checks OpenPGP/MIME (multipart/signed) signatures only"))
         }

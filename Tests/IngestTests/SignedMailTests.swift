@@ -221,6 +221,26 @@ struct SignedMailTests {
         try await expectRefused(try Self.thunderbirdMail(signed.ca, ["escalate"], by: person), reason, in: signed)
     }
 
+    @Test(
+        "two genuine signed parts, side by side or one signing the other: refused, weak (the second is counted, its bytes not kept)",
+        arguments: [false, true])
+    func twoSignedParts(nested: Bool) async throws {
+        let signed = try await SignedWorld()
+        defer { signed.world.cleanUp() }
+        let first = try Self.thunderbirdBody(signed.ca, ["escalate"] + Self.quoting())
+        let raw: [UInt8]
+        if nested {
+            raw = Array(Self.headers().utf8)
+                + Self.multipartSigned(first, signature: try signed.ca.detachedSignature(of: first, by: "manager"), boundary: "outer")
+        } else {
+            let second = try Self.thunderbirdBody(signed.ca, ["escalate"])
+            raw = Array((Self.headers() + "Content-Type: multipart/mixed; boundary=\"two\"\r\n\r\n--two\r\n").utf8) + first
+                + Array("\r\n--two\r\n".utf8) + second + Array("\r\n--two--\r\n".utf8)
+        }
+        #expect(try await signed.ingest.analyze(raw).message.signedParts.last?.form == .notKept)
+        try await expectRefused(raw, "the message holds 2 signed parts; one signed reply is expected", in: signed)
+    }
+
     @Test("a signed part inside an unsigned wrapper: the commands outside it are never read, the signed words are")
     func unsignedWrapper() async throws {
         let signed = try await SignedWorld()
