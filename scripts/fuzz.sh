@@ -6,7 +6,8 @@
 # three inputs that cost the most per byte are repeated up to 256 KiB and 1 MiB and timed: 1 MiB must take at most
 # FUZZ_MAX_MS_PER_MB (default 1000; under AddressSanitizer) and at most 8 times as long as 256 KiB (linear cost;
 # quadratic is 16). A probe is given FUZZ_MAX_MS_PER_MB plus 10 s (FUZZ_PROBE_SECONDS): one that has not finished
-# by then fails as over the bound.
+# by then fails as over the bound; one whose repeated input crashes the target (a stack overflow on nesting a
+# megabyte deep) fails as a crash.
 #
 # Usage: scripts/fuzz.sh TARGET|all SECONDS
 #   TARGET: mime reply-text command-grammar authentication-results imap-responses configuration templates
