@@ -75,7 +75,12 @@ struct MessageReader {
         var leaves: [Leaf] = []
         var signedParts: [SignedPart] = []
         /// The schemes of which one signed part is held with its bytes; later ones are only counted (``SignedPart/Form/notKept``).
-        var schemesKept: Set<SignedPart.Scheme> = []
+        private(set) var schemesKept: Set<SignedPart.Scheme> = []
+
+        mutating func add(_ signed: SignedPart) {
+            signedParts.append(signed)
+            schemesKept.insert(signed.scheme)
+        }
         /// GMime trees built while recovering broken multiparts; the leaves point into them.
         var recovered: [GObjectReference] = []
     }
@@ -98,8 +103,7 @@ struct MessageReader {
             let count = g_mime_multipart_get_count(multipart)
             if let signed = Self.signedPart(multipart, wholeBody: object == walk.root, kept: walk.schemesKept) {
                 // Only the signed content is read on: the signature is no attachment.
-                walk.signedParts.append(signed)
-                walk.schemesKept.insert(signed.scheme)
+                walk.add(signed)
                 if let content = g_mime_multipart_get_part(multipart, 0) {
                     visit(content, messageDepth: messageDepth, nesting: nesting + 1, walk: &walk, into: &result)
                 }
@@ -132,8 +136,7 @@ struct MessageReader {
                 break
             }
             if let signed = Self.opaqueSignedPart(part, mimeType: mimeType, wholeBody: object == walk.root, kept: walk.schemesKept) {
-                walk.signedParts.append(signed)
-                walk.schemesKept.insert(signed.scheme)
+                walk.add(signed)
                 return
             }
             let disposition = g_mime_object_get_disposition(object).map { String(cString: $0).lowercased() }

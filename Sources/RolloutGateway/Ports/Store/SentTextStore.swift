@@ -21,8 +21,8 @@ extension OutgoingMessage {
         OwnTextFingerprint(text: SentMessageText.ownText(of: bytes))
     }
 
-    /// The same fingerprint from the body text a message without attachments is written from, without reading the
-    /// written bytes back (a tenth of rendering a notification: BENCHMARKS.md).
+    /// The same fingerprint from the body text a message is written from (its text part, whatever the attachments or
+    /// signature around it), without reading the written bytes back (a tenth of rendering a notification: BENCHMARKS.md).
     public static func textFingerprint(ofBody text: String) -> OwnTextFingerprint {
         OwnTextFingerprint(text: SentMessageText.ownText(ofBody: text))
     }
