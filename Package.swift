@@ -135,7 +135,7 @@ let package = Package(
                 "SignatureSMIME", "SignatureOpenPGP", "WebView", .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             exclude: ["make-test-ca.sh", "make-test-keys.sh"]),
-        .testTarget(name: "MailGMimeTests", dependencies: ["MailGMime", "RolloutCore"]),
+        .testTarget(name: "MailGMimeTests", dependencies: ["MailGMime", "RolloutCore", "CGMime"]),
         .testTarget(name: "PublicSuffixPSLTests", dependencies: ["PublicSuffixPSL", "RolloutCore"]),
         // Tests against real servers on loopback (smtp-sink, aiosmtpd, Dovecot, PostgreSQL), started by Tests/servers.
         .testTarget(

@@ -30,6 +30,18 @@ static inline InternetAddressGroup *_Nonnull CGMime_internet_address_group(gpoin
     return INTERNET_ADDRESS_GROUP(obj);
 }
 
+/* An address of ASCII bytes is its own IDNA form: GMime derives that form with libidn2 every time it encodes an
+   address list (a twentieth of composing a notification), and libidn2 gives ASCII back unchanged or fails, when GMime
+   keeps the address as it is. So a mailbox with an ASCII address is given its IDNA form at once (GMime owns and frees
+   it with the mailbox; setting another address clears it). Any other address is left to libidn2. */
+static inline void CGMime_mailbox_preset_ascii_idn_addr(InternetAddressMailbox *mailbox) {
+    if (mailbox->idn_addr != NULL || mailbox->addr == NULL) return;
+    for (const unsigned char *byte = (const unsigned char *)mailbox->addr; *byte != 0; byte++) {
+        if (*byte >= 0x80) return;
+    }
+    mailbox->idn_addr = g_strdup(mailbox->addr);
+}
+
 /* The bytes a memory stream holds (NULL-safe): Swift cannot reach GByteArray's fields through the macro cast. */
 static inline const guint8 *CGMime_stream_mem_data(GMimeStream *stream, size_t *length) {
     GByteArray *array = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(stream));

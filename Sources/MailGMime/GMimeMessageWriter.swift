@@ -81,6 +81,7 @@ public struct GMimeMessageWriter: MessageWriter {
         else { return }
         defer { g_object_unref(address) }  // the list holds its own reference
         internet_address_set_charset(address, "utf-8")
+        CGMime_mailbox_preset_ascii_idn_addr(CGMime_internet_address_mailbox(address))
         internet_address_list_add(list, address)
     }
 

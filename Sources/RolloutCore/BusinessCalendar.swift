@@ -20,7 +20,7 @@ public struct CalendarDay: Hashable, Sendable, Codable, Comparable, CustomString
     }
 
     public var description: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        "\(zeroPadded(year, width: 4))-\(zeroPadded(month, width: 2))-\(zeroPadded(day, width: 2))"
     }
 
     public static func < (a: CalendarDay, b: CalendarDay) -> Bool {
@@ -127,8 +127,8 @@ public struct BusinessCalendar: Sendable, Equatable {
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .weekday], from: date)
         let offset = timeZone.secondsFromGMT(for: date) / 60
         let weekday = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][(c.weekday ?? 1) - 1]
-        let zone = String(format: "%@%02d:%02d", offset < 0 ? "-" : "+", abs(offset) / 60, abs(offset) % 60)
-        return String(format: "%@ %04d-%02d-%02d %02d:%02d ", weekday, c.year!, c.month!, c.day!, c.hour!, c.minute!)
-            + zone + " (\(timeZone.identifier))"
+        let zone = "\(offset < 0 ? "-" : "+")\(zeroPadded(abs(offset) / 60, width: 2)):\(zeroPadded(abs(offset) % 60, width: 2))"
+        let day = CalendarDay(year: c.year!, month: c.month!, day: c.day!)
+        return "\(weekday) \(day) \(zeroPadded(c.hour!, width: 2)):\(zeroPadded(c.minute!, width: 2)) \(zone) (\(timeZone.identifier))"
     }
 }

@@ -12,7 +12,21 @@ public struct EmailAddress: Hashable, Sendable, Codable, Comparable, CustomStrin
     }
 
     public var description: String { value }
-    public var domain: String { value.split(separator: "@").last.map { String($0).lowercased() } ?? "" }
+    /// The text after the last `@`, lower-cased (an address ending in `@` names the text before it; none: the whole).
+    public var domain: String {
+        // An ASCII address's key is the address with its letters lowered, byte for byte, so its domain is found by
+        // byte in the key (splitting by characters and lower-casing again was a fourteenth of a `tick`'s firing).
+        guard value.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return value.split(separator: "@").last.map { String($0).lowercased() } ?? ""
+        }
+        let bytes = key.utf8
+        let at = UInt8(ascii: "@")
+        var end = bytes.endIndex
+        while end > bytes.startIndex, bytes[bytes.index(before: end)] == at { end = bytes.index(before: end) }
+        var start = end
+        while start > bytes.startIndex, bytes[bytes.index(before: start)] != at { start = bytes.index(before: start) }
+        return String(key[start..<end])
+    }
 
     public static func == (lhs: EmailAddress, rhs: EmailAddress) -> Bool { lhs.key == rhs.key }
     public func hash(into hasher: inout Hasher) { hasher.combine(key) }

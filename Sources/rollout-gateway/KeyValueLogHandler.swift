@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RolloutCore
 
 /// swift-log to stderr, one line per event: `2026-11-25T08:00:00Z info message key=value …`.
 /// Values with spaces are quoted, so that the journal and grep read them alike.
@@ -54,11 +55,8 @@ struct KeyValueLogHandler: LogHandler {
         var parts = tm()
         gmtime_r(&now, &parts)
         // Digits by hand: String(format:) was a twentieth of an ingest's time.
-        func digits(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return text.count < width ? String(repeating: "0", count: width - text.count) + text : text
-        }
-        return "\(digits(parts.tm_year + 1900, 4))-\(digits(parts.tm_mon + 1, 2))-\(digits(parts.tm_mday, 2))T"
-            + "\(digits(parts.tm_hour, 2)):\(digits(parts.tm_min, 2)):\(digits(parts.tm_sec, 2))Z"
+        let day = CalendarDay(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday))
+        let time = [parts.tm_hour, parts.tm_min, parts.tm_sec].map { zeroPadded($0, width: 2) }.joined(separator: ":")
+        return "\(day)T\(time)Z"
     }
 }

@@ -64,4 +64,32 @@ struct BusinessCalendarTests {
     func describes() {
         #expect(calendar.describe(World.at("2026-11-30 15:00")) == "Mon 2026-11-30 15:00 +01:00 (Europe/Amsterdam)")
     }
+
+    @Test("digits, zone offsets behind and ahead of UTC and half hours are padded as printf pads them")
+    func describesPadded() {
+        // The zones cover negative offsets, offsets with minutes and one of 14 hours; the dates early hours, early
+        // days and months, and a year before 1000.
+        let zones = ["America/St_Johns", "Asia/Kathmandu", "Pacific/Kiritimati", "UTC", "America/Los_Angeles"]
+        let dates = [Date(timeIntervalSince1970: 0), World.at("2026-01-02 03:04"), World.at("2026-12-31 23:59"),
+                     Date(timeIntervalSince1970: -60_000_000_000)]
+        for zone in zones {
+            let other = BusinessCalendar(timeZone: TimeZone(identifier: zone)!)
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: zone)!
+            for date in dates {
+                let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .weekday], from: date)
+                let offset = calendar.timeZone.secondsFromGMT(for: date) / 60
+                let weekday = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][c.weekday! - 1]
+                let expected = String(format: "%@ %04d-%02d-%02d %02d:%02d %@%02d:%02d (%@)", weekday, c.year!, c.month!,
+                    c.day!, c.hour!, c.minute!, offset < 0 ? "-" : "+", abs(offset) / 60, abs(offset) % 60, other.timeZone.identifier)
+                #expect(other.describe(date) == expected)
+            }
+        }
+        #expect(CalendarDay(year: 7, month: 3, day: 9).description == "0007-03-09")
+        for value in [0, 5, 42, 999, 1000, 12345, -1, -42, Int.min, Int.max] {
+            for width in [0, 1, 2, 4] {
+                #expect(zeroPadded(value, width: width) == String(format: "%0*ld", width, value), "\(value) \(width)")
+            }
+        }
+    }
 }

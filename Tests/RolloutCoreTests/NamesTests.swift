@@ -110,4 +110,22 @@ struct NamesTests {
         #expect(ReportFiles.containerProblem(fileName: "a.doc", bytes: text) != nil)
         #expect(ReportFiles.containerProblem(fileName: "a.docx", bytes: ole) != nil)
     }
+
+    @Test("an address's domain, found by byte in an ASCII address, is the one the split by characters gives")
+    func domains() {
+        func splitDomain(_ address: EmailAddress) -> String {
+            address.value.split(separator: "@").last.map { String($0).lowercased() } ?? ""
+        }
+        // Every address of up to four symbols of an alphabet with the edge cases: no `@`, several, at either end,
+        // capitals, a Kelvin sign (lowered to ASCII), a combining accent after `@`, a space (trimmed).
+        let alphabet = ["a", "B", "@", ".", "\u{212A}", "\u{301}", " "]
+        var words = [""]
+        for _ in 0..<4 { words += words.flatMap { word in alphabet.map { word + $0 } }.filter { $0.unicodeScalars.count <= 4 } }
+        for word in Set(words) {
+            let address = EmailAddress(word)
+            #expect(address.domain == splitDomain(address), "\(word.unicodeScalars.map { $0.value })")
+        }
+        #expect(EmailAddress("Someone@CNAF.Infn.IT").domain == "cnaf.infn.it")
+        #expect(EmailAddress("someone@").domain == "someone")
+    }
 }

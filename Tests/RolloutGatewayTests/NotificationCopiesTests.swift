@@ -81,4 +81,14 @@ struct NotificationCopiesTests {
             #expect(stored == [OutgoingMessage.textFingerprint(of: message.data)], "\(message.messageID)")
         }
     }
+
+    @Test("a recipient in a Message-ID's seed is quoted as debugDescription quotes it, with or without escapes")
+    func quotedAsDebugDescription() {
+        var texts = ["", "a@example.org", "o'brien@example.org", "x\"y@example.org", "back\\slash", "tab\there", "é@example.org",
+                     "\u{7F}", "\u{0}", "e\u{301}"]
+        texts += (0x00...0x7F).map { "a" + String(UnicodeScalar(UInt8($0))) + "b" }
+        for text in texts {
+            #expect(NotificationRenderer.quoted(text) == text.debugDescription, "\(text.unicodeScalars.map(\.value))")
+        }
+    }
 }

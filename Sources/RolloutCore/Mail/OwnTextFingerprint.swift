@@ -15,13 +15,22 @@ public struct OwnTextFingerprint: Sendable, Equatable {
     /// The fingerprint of a sent message's text.
     public init(text: String) {
         let words = Self.words(in: text)
-        var hashes = Set<UInt32>()
+        // Sorted, then repeats removed: a few hundred hashes sort faster than a set hashes them again.
+        var hashes: [UInt32] = []
         if words.count >= Self.shingleLength {
+            hashes.reserveCapacity(words.count - Self.shingleLength + 1)
             for start in 0...(words.count - Self.shingleLength) {
-                hashes.insert(Self.shingle(words[start..<(start + Self.shingleLength)]))
+                hashes.append(Self.shingle(words[start..<(start + Self.shingleLength)]))
             }
         }
-        shingles = hashes.sorted()
+        hashes.sort()
+        var unique = 0
+        for hash in hashes where unique == 0 || hashes[unique - 1] != hash {
+            hashes[unique] = hash
+            unique += 1
+        }
+        hashes.removeLast(hashes.count - unique)
+        shingles = hashes
     }
 
     /// A fingerprint as stored (``bytes``).
@@ -60,39 +69,51 @@ public struct OwnTextFingerprint: Sendable, Equatable {
         var words: [UInt32] = []
         var hash: UInt32 = fnvOffset
         var inWord = false
-        func add(_ scalar: Unicode.Scalar) {
-            var value = scalar.value
+        func add(_ scalar: UInt32) {
+            var value = scalar
             for _ in 0..<4 {
                 hash = (hash ^ (value & 0xFF)) &* fnvPrime
                 value >>= 8
             }
         }
-        for scalar in text.unicodeScalars {
-            if scalar.isASCII {
-                switch scalar.value {
-                case 0x30...0x39, 0x61...0x7A: add(scalar)
-                case 0x41...0x5A: add(Unicode.Scalar(scalar.value + 0x20)!)
-                default:
-                    if inWord {
-                        words.append(hash)
-                        hash = fnvOffset
-                        inWord = false
-                    }
-                    continue
+        func endWord() {
+            guard inWord else { return }
+            words.append(hash)
+            hash = fnvOffset
+            inWord = false
+        }
+        // ASCII is read by byte (most sent text is ASCII; decoding each scalar was half the cost); any other scalar
+        // is decoded where its bytes start, which is where the ASCII bytes before it end.
+        let bytes = text.utf8
+        let scalars = text.unicodeScalars
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            guard byte >= 0x80 else {
+                switch byte {
+                case 0x30...0x39, 0x61...0x7A:
+                    add(UInt32(byte))
+                    inWord = true
+                case 0x41...0x5A:
+                    add(UInt32(byte) + 0x20)
+                    inWord = true
+                default: endWord()
                 }
-                inWord = true
-            } else if Self.isCombiningMark(scalar) {
+                index = bytes.index(after: index)
+                continue
+            }
+            let scalar = scalars[index]
+            index = scalars.index(after: index)
+            if Self.isCombiningMark(scalar) {
                 continue  // "é" written as "e" and a combining accent: the accent neither counts nor separates
             } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
-                for lowered in scalar.properties.lowercaseMapping.unicodeScalars { add(lowered) }
+                for lowered in scalar.properties.lowercaseMapping.unicodeScalars { add(lowered.value) }
                 inWord = true
-            } else if inWord {
-                words.append(hash)
-                hash = fnvOffset
-                inWord = false
+            } else {
+                endWord()
             }
         }
-        if inWord { words.append(hash) }
+        endWord()
         return words
     }
 

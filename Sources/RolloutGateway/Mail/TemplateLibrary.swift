@@ -30,7 +30,8 @@ public struct TemplateLibrary: Sendable {
                 guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                     throw TemplateError(template: path, problem: "cannot be read as UTF-8 text")
                 }
-                sources[String(file.dropLast(".mustache".count))] = text
+                // A file saved with CRLF line ends reads as one written with LF: its first line is still the subject.
+                sources[String(file.dropLast(".mustache".count))] = text.replacingOccurrences(of: "\r\n", with: "\n")
             }
         }
         var library = MustacheLibrary()
@@ -71,10 +72,20 @@ public struct TemplateLibrary: Sendable {
         guard let rendered = library.render(values, withTemplate: name) else {
             throw TemplateError(template: name, problem: "could not be rendered")
         }
-        let lines = rendered.split(separator: "\n", omittingEmptySubsequences: false)
-        let subject = lines.first.map { $0.dropFirst("Subject:".count).trimmingWhitespace() } ?? ""
-        // The footer follows the signature separator "-- " (RFC 3676 §4.3), after a blank line.
-        var text = lines.dropFirst().drop(while: { $0.trimmingWhitespace().isEmpty }).joined(separator: "\n")
+        // The first line is the subject; the body starts at the first line with something on it. Lines are found by
+        // byte: splitting the whole text into lines and joining them again was an eighth of rendering a notice.
+        let bytes = rendered.utf8
+        let lineFeed = UInt8(ascii: "\n")
+        func lineEnd(from start: String.Index) -> String.Index { bytes[start...].firstIndex(of: lineFeed) ?? bytes.endIndex }
+        let subjectEnd = lineEnd(from: bytes.startIndex)
+        let subject = rendered[..<subjectEnd].dropFirst("Subject:".count).trimmingWhitespace()
+        var bodyStart = subjectEnd == bytes.endIndex ? subjectEnd : bytes.index(after: subjectEnd)
+        while bodyStart < bytes.endIndex {
+            let end = lineEnd(from: bodyStart)
+            guard rendered[bodyStart..<end].trimmingWhitespace().isEmpty else { break }
+            bodyStart = end == bytes.endIndex ? end : bytes.index(after: end)
+        }
+        var text = String(rendered[bodyStart...])
         while text.hasSuffix("\n") { text.removeLast() }
         let footer = library.render(values, withTemplate: Self.footer) ?? ""
         return (subject, footer.isEmpty ? text + "\n" : text + "\n\n-- \n" + footer + "\n")

@@ -1,0 +1,50 @@
+import Foundation
+import RolloutCore
+import RolloutGateway
+import Testing
+
+@Suite("Templates: a rendered text read as its subject and its body")
+struct TemplateLibraryTests {
+    /// What the library returned when it split the whole text into lines and joined them again (before 2026-12-07).
+    private static func byLines(_ rendered: String, footer: String) -> (subject: String, body: String) {
+        let lines = rendered.split(separator: "\n", omittingEmptySubsequences: false)
+        let subject = lines.first.map { $0.dropFirst("Subject:".count).trimmingWhitespace() } ?? ""
+        var text = lines.dropFirst().drop(while: { $0.trimmingWhitespace().isEmpty }).joined(separator: "\n")
+        while text.hasSuffix("\n") { text.removeLast() }
+        return (subject, footer.isEmpty ? text + "\n" : text + "\n\n-- \n" + footer + "\n")
+    }
+
+    @Test(
+        "the subject is the first line and the body starts at the first line with something on it",
+        arguments: [
+            "Subject: only", "Subject: one\n", "Subject:  spaced \t\n\n\n  \n\tbody\n\n", "Subject: a\nbody at once",
+            "Subject: é\n\u{3000}\n\u{A0}\nbody after blanks of other kinds\nmore\n\n\n", "Subject: a\n\n indented body",
+            "Subject: a\n\n\n", "Subject:\n\nno subject", "Subject: x\n\nbody\n\n\nwith gaps\n \n",
+        ])
+    func subjectAndBody(text: String) throws {
+        let folder = NSTemporaryDirectory() + "rg-template-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Data(text.utf8).write(to: URL(fileURLWithPath: "\(folder)/team-assigned.mustache"))
+        for footer in ["", "the footer"] {
+            try Data(footer.utf8).write(to: URL(fileURLWithPath: "\(folder)/\(TemplateLibrary.footer).mustache"))
+            let rendered = try TemplateLibrary(overridesIn: folder).render("team-assigned", [:])
+            let expected = Self.byLines(text, footer: footer)
+            #expect(rendered.subject == expected.subject)
+            #expect(rendered.body == expected.body)
+        }
+    }
+
+    @Test("a template file saved with CRLF line ends reads as the same file with LF")
+    func crlfFile() throws {
+        let folder = NSTemporaryDirectory() + "rg-template-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Data("Subject: Assigned {{ticket}}\r\n\r\nYou are assigned.\r\nThanks\r\n".utf8)
+            .write(to: URL(fileURLWithPath: "\(folder)/team-assigned.mustache"))
+        let rendered = try TemplateLibrary(overridesIn: folder).render("team-assigned", ["ticket": "#7"])
+        #expect(rendered.subject == "Assigned #7")
+        #expect(rendered.body.hasPrefix("You are assigned.\nThanks\n"))
+        #expect(!rendered.body.contains("\r"))
+    }
+}
