@@ -1,5 +1,6 @@
 import Foundation
 import Mustache
+import RolloutGateway
 
 /// The web view's pages: the shipped `.mustache` files and stylesheet of `Sources/WebView/Templates/`, each
 /// overridable by a file of the same name in the `web/` folder of the operator's templates folder (`templates:`,
@@ -28,6 +29,9 @@ public struct WebTemplates: Sendable {
                 if let text = try Self.read(path) { sources[page.rawValue] = text }
             }
             if let text = try Self.read((directory as NSString).appendingPathComponent("style.css")) { stylesheet = text }
+        }
+        if let problem = TemplateInclusions.problem(in: sources) {
+            throw WebTemplateError(description: "web \(problem)")
         }
         var library = MustacheLibrary()
         for (name, source) in sources {

@@ -47,4 +47,50 @@ struct TemplateLibraryTests {
         #expect(rendered.body.hasPrefix("You are assigned.\nThanks\n"))
         #expect(!rendered.body.contains("\r"))
     }
+
+    /// Loads the shipped templates with `files` (name → text) over them.
+    private static func load(_ files: [String: String]) throws -> TemplateLibrary {
+        let folder = NSTemporaryDirectory() + "rg-template-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for (name, text) in files {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: "\(folder)/\(name).mustache"))
+        }
+        return try TemplateLibrary(overridesIn: folder)
+    }
+
+    @Test(
+        "a template that includes itself, directly or through others, is refused when loaded, with the loop named",
+        arguments: [
+            (["footer": "Thanks\n{{> footer}}"], "footer → footer"),
+            (["footer": "{{#ticket}}{{>  footer }}{{/ticket}}"], "footer → footer"),
+            (["footer": "{{> team-assigned}}", "team-assigned": "Subject: x\n\n{{> footer}}"], "footer → team-assigned → footer"),
+            (["footer": "{{< team-assigned}}{{/team-assigned}}", "team-assigned": "Subject: x\n\n{{> footer}}"],
+             "footer → team-assigned → footer"),
+        ])
+    func inclusionLoops(files: [String: String], loop: String) {
+        #expect {
+            _ = try Self.load(files)
+        } throws: { error in
+            "\(error)".contains("includes itself (\(loop))")
+        }
+    }
+
+    @Test(
+        "an inclusion a static reading cannot follow is refused: a name given by a value, changed delimiters",
+        arguments: ["{{>*which}}", "{{<*which}}{{/which}}", "{{=<% %>=}}<%> footer%>"])
+    func unfollowable(footer: String) {
+        #expect(throws: TemplateLibrary.TemplateError.self) { _ = try Self.load(["footer": footer]) }
+    }
+
+    @Test("inclusions without a loop load and render; comments and triple tags are not inclusions")
+    func inclusionsWithoutLoop() throws {
+        let library = try Self.load([
+            "footer": "{{! see > footer }}{{{ticket}}} {{> signature}}", "signature": "Subject: unused\n\nEGI",
+            "team-assigned": "Subject: {{ticket}}\n\nAssigned.",
+        ])
+        let rendered = try library.render("team-assigned", ["ticket": "#7"])
+        #expect(rendered.body == "Assigned.\n\n-- \n#7 Subject: unused\n\nEGI\n")
+        _ = try TemplateLibrary()  // the shipped templates
+    }
 }

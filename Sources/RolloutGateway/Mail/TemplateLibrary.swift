@@ -34,6 +34,9 @@ public struct TemplateLibrary: Sendable {
                 sources[String(file.dropLast(".mustache".count))] = text.replacingOccurrences(of: "\r\n", with: "\n")
             }
         }
+        if let problem = TemplateInclusions.problem(in: sources) {
+            throw TemplateError(template: problem.template, problem: problem.problem)
+        }
         var library = MustacheLibrary()
         for (name, source) in sources {
             guard name == Self.footer || source.hasPrefix("Subject:") else {
