@@ -72,6 +72,9 @@ public struct Registry: Sendable, Equatable {
     /// A person's other addresses → the one the lists above name (issue 22: one person, several addresses; from
     /// the directory). Every check reads an address as its person's.
     public private(set) var alternates: [EmailAddress: EmailAddress]
+    /// The teams of each member, sorted: asked for every message (who wrote it), where reading every team's members
+    /// grew with the registry.
+    private let teamsByMember: [EmailAddress: [TeamName]]
 
     public init(
         teams: [EATeam], stacks: [String: StackPeople], releaseManagers: [EmailAddress], alternates: [EmailAddress: EmailAddress] = [:]
@@ -80,6 +83,11 @@ public struct Registry: Sendable, Equatable {
         self.stacks = Dictionary(stacks.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
         self.releaseManagers = releaseManagers
         self.alternates = alternates
+        var teamsByMember: [EmailAddress: [TeamName]] = [:]
+        for team in self.teams.values {
+            for member in Set(team.members) { teamsByMember[member, default: []].append(team.name) }
+        }
+        self.teamsByMember = teamsByMember.mapValues { $0.sorted() }
     }
 
     /// The address the registry names this person by (the address itself for anyone with one address).
@@ -132,13 +140,12 @@ public struct Registry: Sendable, Equatable {
     /// Whether the address is anyone the gateway knows: a team member, a manager, a release manager.
     public func knows(_ address: EmailAddress) -> Bool {
         let person = primary(address)
-        return isReleaseManager(person) || teams.values.contains { $0.members.contains(person) }
+        return isReleaseManager(person) || teamsByMember[person] != nil
             || stacks.values.contains { $0.managers.contains(person) }
     }
 
     /// The teams the address belongs to.
     public func teams(of address: EmailAddress) -> [TeamName] {
-        let person = primary(address)
-        return teams.values.filter { $0.members.contains(person) }.map(\.name).sorted()
+        teamsByMember[primary(address)] ?? []
     }
 }

@@ -145,7 +145,7 @@ extension SQLiteScope {
     public func timers(of ticket: TicketID) async throws -> [DueTimer] {
         try await read { db in
             try TimerRow.fetchAll(
-                try db.cachedStatement(sql: "SELECT * FROM timers WHERE state = 'pending' AND ticket_id = ? ORDER BY due_at, kind, team"),
+                try db.cachedStatement(sql: SQLiteTicketStore.pendingTimersOfTicketSQL),
                 arguments: [ticket.rawValue]
             ).map { try $0.dueTimer() }
         }

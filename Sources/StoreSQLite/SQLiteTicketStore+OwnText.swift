@@ -27,6 +27,11 @@ extension SQLiteTicketStore {
     /// mail). A kind added to either list needs a new index (`PartialIndexKindsTests`).
     static let notOwnWordsKinds = "'transcript', 'error-reply', 'conversation'"
 
+    /// A ticket's pending timers (argument: the ticket). `+state` keeps SQLite from reading the due index
+    /// (`timers_due`, which it otherwise prefers, having no statistics): that walked every pending timer of the store
+    /// for each relayed message (a twelfth of an ingest); the primary key's `ticket_id` reads this ticket's few.
+    static let pendingTimersOfTicketSQL = "SELECT * FROM timers WHERE +state = 'pending' AND ticket_id = ? ORDER BY due_at, kind, team"
+
     /// The latest `limit` own-word messages of a ticket to one recipient (arguments: ticket, "\n" + key + "\n", limit).
     static let latestOwnWordsSQL = """
         SELECT \(SentTextRow.selection) FROM outbox

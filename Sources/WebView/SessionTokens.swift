@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import RolloutCore
+import RolloutGateway
 
 /// The per-session CSRF token of the forms: a session is a random cookie the server hands out, and each form carries
 /// HMAC-SHA256(key, session, person), so that a page of another site — which cannot read the cookie or the page —
@@ -20,13 +21,13 @@ public struct SessionTokens: Sendable {
     /// A new session: 32 random bytes, hex.
     public static func newSession() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
+        return SHA256Hex.hex((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
     }
 
     /// The token of the forms of `person` in `session`.
     public func token(session: String, person: EmailAddress) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data("\(session)\u{0}\(person.key)".utf8), using: SymmetricKey(data: key))
-        return mac.map { String(format: "%02x", $0) }.joined()
+        return SHA256Hex.hex(mac)
     }
 
     /// Whether a posted token is the one of this session and person (compared in constant time).

@@ -1,3 +1,4 @@
+import Foundation
 import RolloutCore
 import Testing
 
@@ -87,5 +88,32 @@ struct AutoReplySubjectTests {
     func longSubject() {
         #expect(AutoReplySubjects.phrase(in: "Re: " + String(repeating: "a", count: 1_000_000)) == nil)
         #expect(AutoReplySubjects.phrase(in: "Automatic reply: " + String(repeating: "a", count: 1_000_000)) == "automatic reply")
+    }
+
+    @Test("in an ASCII subject a sentence is found byte by byte where Foundation's search found it")
+    func sentencesByByte() {
+        // Foundation's search, as the sentences were matched before 2026-12-07.
+        func foundation(_ subject: String) -> String? {
+            var text = Substring(subject.prefix(300).lowercased())
+            while true {
+                text = text.drop { $0.isWhitespace }
+                guard text.first == "[", let close = text.firstIndex(of: "]") else { break }
+                text = text[text.index(after: close)...]
+            }
+            return AutoReplySubjects.sentences.first { sentence in
+                guard let range = text.range(of: sentence) else { return false }
+                let rest = text[range.upperBound...].drop { $0.isWhitespace || $0 == "." }
+                return rest.isEmpty || rest.first == "("
+            }
+        }
+        let pieces = ["Re: ", "[list] ", "Mario Rossi", " is out of the office", " IS OUT OF THE OFFICE", ".", " (back monday)", " this week",
+                      " is niet op kantoor", "  ", "x", "(", " is out of the"]
+        var subjects: [String] = []
+        for a in pieces { for b in pieces { for c in pieces { subjects.append(a + b + c) } } }
+        for subject in subjects where AutoReplySubjects.prefixes.allSatisfy({ !subject.lowercased().hasPrefix($0) }) {
+            #expect(AutoReplySubjects.phrase(in: subject) == foundation(subject), "\(subject)")
+        }
+        #expect(AutoReplySubjects.phrase(in: "Mario Rossi is out of the office (back on Monday)") == " is out of the office")
+        #expect(AutoReplySubjects.phrase(in: "Mario ist nicht im Büro") == " ist nicht im büro")  // beyond ASCII: as before
     }
 }

@@ -46,6 +46,6 @@ public struct AnswerFolding: Sendable, Equatable {
     public static func arrivalLists(of headers: InboundHeaders, among lists: [EmailAddress]) -> Set<EmailAddress> {
         let listID = headers.listID.flatMap(MessageClassifier.listIdentifier)
         let from = Set(headers.from.map(\.address))
-        return Set(lists.filter { list in from.contains(list) || list.key.replacingOccurrences(of: "@", with: ".") == listID })
+        return Set(lists.filter { list in from.contains(list) || list.key.replacingBytes("@", with: ".") == listID })
     }
 }

@@ -51,8 +51,8 @@ struct HeaderLikeLine: Sendable, Equatable {
     /// Whether the value holds an address (`name@domain`, `<…>`) or a date or time: what makes a run of such lines the
     /// header of a quoted message rather than a list the sender wrote.
     var namesAddressOrDate: Bool {
-        if let open = value.firstIndex(of: "<"), value[open...].contains(">") { return true }
-        if let at = value.firstIndex(of: "@"), at != value.startIndex, value[value.index(after: at)...].contains(".") {
+        if let open = value.firstIndex(of: "<"), value[open...].containsBytes(">") { return true }
+        if let at = value.firstIndex(of: "@"), at != value.startIndex, value[value.index(after: at)...].containsBytes(".") {
             return true
         }
         return Self.namesDateOrTime(value)

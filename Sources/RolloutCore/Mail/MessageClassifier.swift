@@ -245,7 +245,7 @@ public struct MessageClassifier: Sendable, Equatable {
         let headers = message.headers
         let contentType = headers.contentType ?? ""
         let isReport = contentType.hasPrefix("multipart/report")
-        let isReadReceipt = contentType.contains("disposition-notification")
+        let isReadReceipt = contentType.containsBytes("disposition-notification")
         let fromDaemon = Self.isMailerDaemon(headers.from.first)
         let emptyReturnPath = headers.returnPath == ""
         let bounceSubject = Self.hasBounceSubject(headers.subject)
@@ -254,7 +254,7 @@ public struct MessageClassifier: Sendable, Equatable {
             reasons.append("delivery-status report for " + message.failedRecipients.map(\.address.value).joined(separator: ", "))
         }
         if isReport && !isReadReceipt
-            && (contentType.contains("delivery-status") || fromDaemon || emptyReturnPath || bounceSubject)
+            && (contentType.containsBytes("delivery-status") || fromDaemon || emptyReturnPath || bounceSubject)
         {
             reasons.append("multipart/report delivery report")
         }
@@ -321,7 +321,7 @@ public struct MessageClassifier: Sendable, Equatable {
         if let from = headers.from.first, Self.isListMachinery(from.address) {
             reasons.append("from a list's administrative address (\(from.address))")
         }
-        if (headers.contentType ?? "").contains("disposition-notification") { reasons.append("read receipt") }
+        if (headers.contentType ?? "").containsBytes("disposition-notification") { reasons.append("read receipt") }
         return reasons
     }
 
@@ -331,6 +331,6 @@ public struct MessageClassifier: Sendable, Equatable {
         let local = address.key.split(separator: "@").first.map(String.init) ?? ""
         let suffixes = ["-bounces", "-owner", "-request", "-confirm", "-admin"]
         return local.hasPrefix("owner-") || suffixes.contains { (suffix: String) -> Bool in local.hasSuffix(suffix) }
-            || local.contains("-bounces+")
+            || local.containsBytes("-bounces+")
     }
 }

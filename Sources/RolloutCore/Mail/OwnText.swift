@@ -80,7 +80,7 @@ public enum OwnText {
         if lines.count > 1, let first = lines.first, isSeparator(first) { lines = lines.dropFirst() }
         if lines.count == 1 { return isSeparator(lines.first!) || isAttribution(lines.first!) }
         if wrapped, lines.count == 2, isAttribution(lines.joined(separator: " ")) { return true }
-        return lines.allSatisfy(isHeaderLine) && (lines.count >= 3 || lines.contains { $0.contains("@") })
+        return lines.allSatisfy(isHeaderLine) && (lines.count >= 3 || lines.contains { $0.containsBytes("@") })
     }
 
     /// A line ending in a colon that names an address or a time: "X <x@y> wrote:", "Il 27/11/2026 15:00, X ha escrit:".

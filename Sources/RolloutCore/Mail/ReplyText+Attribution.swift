@@ -43,7 +43,7 @@ extension ReplyText {
         let head = lines[index].trimmingWhitespace()
         if let single = OldText.attributionForm(head) { return (single, index + 1) }
         let opens = OldText.opensWithOpeningWord(head)
-        guard head.count <= 160, opens || head.first?.isNumber == true || head.contains("@") || head.contains("<"),
+        guard head.count <= 160, opens || head.first?.isNumber == true || head.containsBytes("@") || head.containsBytes("<"),
             head.contains(where: { $0.isNumber || $0 == "@" })
         else { return nil }
         var joined = head
@@ -61,7 +61,7 @@ extension ReplyText {
             pieces += 1
             guard let form = OldText.attributionForm(joined) else { continue }
             if opens { return form == .opening ? (.opening, probe) : nil }
-            return joined.contains("@") && form != .colonless ? (form, probe) : nil
+            return joined.containsBytes("@") && form != .colonless ? (form, probe) : nil
         }
         return nil
     }

@@ -346,7 +346,7 @@ extension ReplyText {
         let next = index + 1 < lines.count ? lines[index + 1] : ""
         if OldText.isSentBy(line) { return .restOfMessage }
         // The sender's name line above "Sent by:" ("Mario Rossi/INFN@INFN") belongs to the table.
-        if OldText.isSentBy(next), line.contains("/") || line.contains("@"), line.split(separator: " ").count <= 6 {
+        if OldText.isSentBy(next), line.containsBytes("/") || line.containsBytes("@"), line.split(separator: " ").count <= 6 {
             return .restOfMessage
         }
         return nil
@@ -583,7 +583,7 @@ enum OldText {
         } else {
             text = text.replacingOccurrences(of: "< ", with: "<").replacingOccurrences(of: " >", with: ">")
         }
-        if text.contains(">") { text = spacedAfterAngle(text) }
+        if text.containsBytes(">") { text = spacedAfterAngle(text) }
         guard text.hasSuffix(":") || text.hasSuffix("：") else {
             // Without a colon ("On … Mario <m@x> wrote"): only the forms that open with a word and end in the verb,
             // naming an address or a time (not an address that goes on on the next line: "… <m@x" / ">:").
@@ -620,7 +620,7 @@ enum OldText {
     /// Whether a line names an address (`<m@x>`, `m@x`) or a time (`15:02`): what makes a closing form an attribution
     /// even without a quote below it.
     static func namesAddressOrTime(_ line: String) -> Bool {
-        if line.contains("@") { return true }
+        if line.containsBytes("@") { return true }
         return line.contains(where: \.isNumber) && matches(timePattern, line)
     }
 

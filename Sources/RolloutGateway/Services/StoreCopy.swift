@@ -60,6 +60,6 @@ public enum StoreCopy {
                 ])
             }
         }
-        return "sha256:" + hash.finalize().map { String(format: "%02x", $0) }.joined()
+        return "sha256:" + SHA256Hex.hex(hash.finalize())
     }
 }
