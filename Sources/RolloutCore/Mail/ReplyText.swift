@@ -449,7 +449,16 @@ enum OldText {
     /// The header name a line starts with ("From: …", "*Von:* …", "Subject:\t…"), if it is one of ``headerNames``.
     static func headerName(of line: String) -> HeaderName? {
         let text = line.drop(while: { $0 == " " || $0 == "\t" || $0 == "*" })
-        guard let colon = text.firstIndex(where: { $0 == ":" || $0 == "：" }) else { return nil }
+        // An ASCII line's colon is found by byte (comparing each character with two colons was a fiftieth of an
+        // ingest); only another line can hold the full-width one, or a colon that a combining mark makes another
+        // character.
+        let colon: Substring.Index?
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            colon = text.utf8.firstIndex(of: UInt8(ascii: ":"))
+        } else {
+            colon = text.firstIndex(where: { $0 == ":" || $0 == "：" })
+        }
+        guard let colon else { return nil }
         let name = text[..<colon].trimming(anyOf: "* \t").lowercased()
         guard name.count <= 20 else { return nil }
         return headerNames[name]
