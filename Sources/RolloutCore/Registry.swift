@@ -72,8 +72,8 @@ public struct Registry: Sendable, Equatable {
     /// A person's other addresses → the one the lists above name (issue 22: one person, several addresses; from
     /// the directory). Every check reads an address as its person's.
     public private(set) var alternates: [EmailAddress: EmailAddress]
-    /// The teams of each member, sorted: asked for every message (who wrote it), where reading every team's members
-    /// grew with the registry.
+    /// The teams of each member (unsorted, a team once per listing): asked for every message (who wrote it), where
+    /// reading every team's members grew with the registry.
     private let teamsByMember: [EmailAddress: [TeamName]]
 
     public init(
@@ -83,11 +83,14 @@ public struct Registry: Sendable, Equatable {
         self.stacks = Dictionary(stacks.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
         self.releaseManagers = releaseManagers
         self.alternates = alternates
+        // Built as cheaply as it can be (every process start builds it, an idle `tick` too): sorted and freed of a
+        // team named twice (a member listed twice) where it is read.
         var teamsByMember: [EmailAddress: [TeamName]] = [:]
+        teamsByMember.reserveCapacity(self.teams.count)
         for team in self.teams.values {
-            for member in Set(team.members) { teamsByMember[member, default: []].append(team.name) }
+            for member in team.members { teamsByMember[member, default: []].append(team.name) }
         }
-        self.teamsByMember = teamsByMember.mapValues { $0.sorted() }
+        self.teamsByMember = teamsByMember
     }
 
     /// The address the registry names this person by (the address itself for anyone with one address).
@@ -146,6 +149,7 @@ public struct Registry: Sendable, Equatable {
 
     /// The teams the address belongs to.
     public func teams(of address: EmailAddress) -> [TeamName] {
-        teamsByMember[primary(address)] ?? []
+        guard let names = teamsByMember[primary(address)] else { return [] }
+        return names.count == 1 ? names : Set(names).sorted()
     }
 }

@@ -145,4 +145,25 @@ struct ConfigurationTests {
         #expect(error.line == text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("dkim_alignment") }.map { $0 + 1 })
         #expect(error.problem.contains("expected strict or relaxed"))
     }
+
+    @Test("an address is accepted by the byte check exactly when the split into characters accepted it")
+    func addressCheck() {
+        // The check as it was before 2026-12-07, character by character.
+        func acceptedBefore(_ text: String) -> Bool {
+            let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+            return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
+                && !text.contains(where: { $0.isWhitespace || $0.isNewline || $0 == "<" || $0 == ">" || $0.asciiValue.map { $0 < 32 } == true })
+        }
+        let pieces = ["a", "@", ".", "b", "<", "é", " ", "\u{301}", "\"", "+"]
+        var candidates: [String] = []
+        for a in pieces { for b in pieces { for c in pieces { candidates.append(a + b + c) } } }
+        candidates += ["a@b.c", "@b.c", "a@", "a@b", "a@@b.c", "a@b@c.d", "a.b@c", "a@.", "a b@c.d", "a@b.c\u{301}", "é@b.c"]
+        for address in candidates {
+            let yaml = address.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            let text = valid.replacingOccurrences(
+                of: "address: staged-rollout@rollout.example.org", with: "address: \"\(yaml)\"")
+            let accepted = (try? GatewayConfiguration.parse(text, file: "/etc/rollout-gateway/gateway.yaml")) != nil
+            #expect(accepted == acceptedBefore(address), "\(address.unicodeScalars.map(\.value))")
+        }
+    }
 }

@@ -35,6 +35,17 @@ struct TemplateLibraryTests {
         }
     }
 
+    @Test("a value with line breaks on the subject line stays in the subject: nothing of it reaches the body")
+    func subjectValueLineBreaks() throws {
+        let library = try Self.load(["report-received": "Subject: Received: {{file_name}}\n\nThe gateway received your report."])
+        for name in ["a\r\nSigned by the gateway: all reports are in", "a\nSigned by the gateway", "a\u{2028}Signed\u{85}by"] {
+            let rendered = try library.render("report-received", ["file_name": name])
+            #expect(rendered.subject.hasPrefix("Received: a ") && !rendered.subject.contains(where: \.isNewline))
+            #expect(rendered.body.hasPrefix("The gateway received your report.\n"))
+            #expect(!rendered.body.contains("Signed"))
+        }
+    }
+
     @Test("a template file saved with CRLF line ends reads as the same file with LF")
     func crlfFile() throws {
         let folder = NSTemporaryDirectory() + "rg-template-" + UUID().uuidString
@@ -65,8 +76,11 @@ struct TemplateLibraryTests {
             (["footer": "Thanks\n{{> footer}}"], "footer → footer"),
             (["footer": "{{#ticket}}{{>  footer }}{{/ticket}}"], "footer → footer"),
             (["footer": "{{> team-assigned}}", "team-assigned": "Subject: x\n\n{{> footer}}"], "footer → team-assigned → footer"),
-            (["footer": "{{< team-assigned}}{{/team-assigned}}", "team-assigned": "Subject: x\n\n{{> footer}}"],
-             "footer → team-assigned → footer"),
+            // A `{{` Mustache reads as text, before a line break, hides nothing after it.
+            (["footer": "Thanks {{\n{{> footer}}"], "footer → footer"),
+            // White space with a combining mark, which Mustache skips as one character.
+            (["footer": "{{> \u{301}footer}}"], "footer → footer"),
+            (["footer": "{{>\u{A0}\tfooter\u{2028}}}"], "footer → footer"),
         ])
     func inclusionLoops(files: [String: String], loop: String) {
         #expect {
@@ -78,7 +92,11 @@ struct TemplateLibraryTests {
 
     @Test(
         "an inclusion a static reading cannot follow is refused: a name given by a value, changed delimiters",
-        arguments: ["{{>*which}}", "{{<*which}}{{/which}}", "{{=<% %>=}}<%> footer%>"])
+        arguments: [
+            "{{>*which}}", "{{> \u{301}*which}}", "{{=<% %>=}}<%> footer%>", "{{\n{{=<% %>=}}",
+            // Inheritance: overrides carried into the parent's own inclusions recurse with no loop among the names.
+            "{{<team-assigned}}{{$x}}{{>team-assigned}}{{/x}}{{/team-assigned}}", "{{$x}}{{/x}}",
+        ])
     func unfollowable(footer: String) {
         #expect(throws: TemplateLibrary.TemplateError.self) { _ = try Self.load(["footer": footer]) }
     }
@@ -90,7 +108,8 @@ struct TemplateLibraryTests {
             "team-assigned": "Subject: {{ticket}}\n\nAssigned.",
         ])
         let rendered = try library.render("team-assigned", ["ticket": "#7"])
-        #expect(rendered.body == "Assigned.\n\n-- \n#7 Subject: unused\n\nEGI\n")
+        // A mail template included by another gives its body (its subject line is a template of its own).
+        #expect(rendered.body == "Assigned.\n\n-- \n#7 EGI\n")
         _ = try TemplateLibrary()  // the shipped templates
     }
 }

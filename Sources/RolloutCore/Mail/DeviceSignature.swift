@@ -37,7 +37,7 @@ enum DeviceSignature {
     /// through NSString on Linux, was a twentieth of the time spent reading a reply.)
     static func saysMore(_ text: Substring) -> Bool {
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.containsBytes(", ") || text.containsBytes("; ") }
-        return text.containsBytes(", ") || text.containsBytes("; ")
+        return text.contains(", ") || text.contains("; ")
     }
 
     /// "Sent" in the languages of ``OldText/mobileSignaturePrefixes``.

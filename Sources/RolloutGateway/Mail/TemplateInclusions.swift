@@ -1,14 +1,16 @@
 import Foundation
 import RolloutCore
 
-/// What a set of Mustache templates includes of each other — `{{> name}}` (a partial) and `{{< name}}` (a parent) —
-/// checked when the templates are loaded, before anything is rendered with them.
+/// What a set of Mustache templates includes of each other — `{{> name}}`, a partial — checked when the templates
+/// are loaded, before anything is rendered with them.
 ///
 /// Rendering follows an inclusion each time it meets one, and the values templates are given are flat (text, or rows
 /// of text), so an inclusion that leads back to its own template never ends: the process runs out of stack and dies
-/// in the middle of a `tick` or an ingest. Such a set is refused at loading with the loop spelt out. So are the two
-/// forms a static reading cannot follow: a dynamic name (`{{>*name}}`, where a value picks the template — ticket text,
-/// perhaps a stranger's) and a change of the tag delimiters (`{{=<% %>=}}`, after which `{{` is text).
+/// in the middle of a `tick` or an ingest. Such a set is refused at loading with the loop spelt out. So are the forms
+/// a static reading cannot follow: a dynamic name (`{{>*name}}`, where a value picks the template — ticket text,
+/// perhaps a stranger's), a change of the tag delimiters (`{{=<% %>=}}`, after which `{{` is text), and template
+/// inheritance (`{{<parent}}{{$block}}…`, whose overrides are carried into the parent's own inclusions and can
+/// recurse without a loop among the names).
 public enum TemplateInclusions {
     /// A problem with one template.
     public struct Problem: Error, Equatable, CustomStringConvertible {
@@ -68,27 +70,52 @@ public enum TemplateInclusions {
         case unreadable(String)
     }
 
+    /// Reads every `{{` on its own — also one inside a comment or followed by a line break, which Mustache may read
+    /// as text: the names found are a superset of what Mustache includes, so a loop is never missed (a template that
+    /// only mentions itself in a comment is refused too). White space and combining marks after `{{` and after the
+    /// sigil are skipped, as Mustache skips a white-space character with its marks.
     static func inclusions(in source: String) -> Reading {
         var names: [String] = []
-        var rest = source[...]
-        while let open = rest.range(of: "{{") {
-            let triple = rest[open.upperBound...].hasPrefix("{")
-            let body = rest[(triple ? rest.index(after: open.upperBound) : open.upperBound)...]
-            guard let close = body.range(of: triple ? "}}}" : "}}") else { break }  // an unclosed tag: Mustache says so
-            let content = body[..<close.lowerBound].drop { $0 == " " || $0 == "\t" }
-            switch content.first {
+        let scalars = Array(source.unicodeScalars)
+        func skippable(_ scalar: Unicode.Scalar) -> Bool {
+            switch scalar.properties.generalCategory {
+            case .nonspacingMark, .spacingMark, .enclosingMark: return true
+            default: return scalar.properties.isWhitespace
+            }
+        }
+        var index = 0
+        while index + 1 < scalars.count {
+            guard scalars[index] == "{", scalars[index + 1] == "{" else {
+                index += 1
+                continue
+            }
+            var cursor = index + 2
+            while cursor < scalars.count, scalars[cursor] == "{" || skippable(scalars[cursor]) { cursor += 1 }
+            index += 1
+            guard cursor < scalars.count else { break }
+            switch scalars[cursor] {
             case "=":
                 return .unreadable("changes the tag delimiters ({{=…=}}); write every tag with {{ }}")
-            case ">", "<":
-                let name = content.dropFirst().trimmingWhitespaceAndNewlines()
-                if name.hasPrefix("*") {
-                    return .unreadable("names a template by a value ({{\(content.first!)*…}}); name included templates as written")
+            case "<", "$":
+                return .unreadable("uses template inheritance ({{< }}, {{$ }}), which the gateway does not read; include templates with {{> name}}")
+            case ">":
+                cursor += 1
+                while cursor < scalars.count, skippable(scalars[cursor]) { cursor += 1 }
+                if cursor < scalars.count, scalars[cursor] == "*" {
+                    return .unreadable("names a template by a value ({{>*…}}); name included templates as written")
                 }
-                names.append(name)
+                var name = String.UnicodeScalarView()
+                while cursor < scalars.count, scalars[cursor].isASCII, partialNameCharacters.contains(Character(scalars[cursor])) {
+                    name.append(scalars[cursor])
+                    cursor += 1
+                }
+                names.append(String(name))
             default: break
             }
-            rest = body[close.upperBound...]
         }
         return .names(names)
     }
+
+    /// The characters swift-mustache reads in a partial's name.
+    private static let partialNameCharacters = Set("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-_?()*/")
 }

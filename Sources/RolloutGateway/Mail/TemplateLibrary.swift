@@ -42,10 +42,20 @@ public struct TemplateLibrary: Sendable {
             guard name == Self.footer || source.hasPrefix("Subject:") else {
                 throw TemplateError(template: name, problem: "must start with a 'Subject:' line, then a blank line, then the body")
             }
-            do {
-                try library.register("{{% CONTENT_TYPE: TEXT}}" + source, named: name)
-            } catch {
-                throw TemplateError(template: name, problem: "is not valid Mustache (\(error))")
+            // The subject line is a template of its own: whatever its values hold, it renders to the subject alone
+            // (a value with a line break in it — a file name a stranger chose — cannot carry text into the body).
+            let lineEnd = source.firstIndex(of: "\n")
+            let parts = name == Self.footer
+                ? [(name, source)]
+                : [(Self.subjectTemplate(name), String(source[..<(lineEnd ?? source.endIndex)])),
+                   (name, lineEnd.map { String(source[source.index(after: $0)...]) } ?? "")]
+            for (part, text) in parts {
+                do {
+                    try library.register("{{% CONTENT_TYPE: TEXT}}" + text, named: part)
+                } catch {
+                    let hint = name == Self.footer ? "" : "; its Subject: line is read on its own, so a tag opened there must close there"
+                    throw TemplateError(template: name, problem: "is not valid Mustache (\(error))\(hint)")
+                }
             }
         }
         self.library = library
@@ -62,6 +72,12 @@ public struct TemplateLibrary: Sendable {
     /// The name of the template appended to every body.
     public static let footer = TemplateName.footer.rawValue
 
+    /// The text with every line break (LF, CR, CRLF, VT, FF, NEL, U+2028, U+2029) a space.
+    static func oneLine(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 >= 0x80 }) else { return text }
+        return String(text.map { $0.isNewline ? " " : $0 })
+    }
+
     /// Throws unless a template of this name exists: the only reason ``render(_:_:)`` fails.
     public func check(_ name: String) throws {
         guard names.contains(name) else {
@@ -69,20 +85,25 @@ public struct TemplateLibrary: Sendable {
         }
     }
 
+    /// The name the subject line of template `name` is registered under (no file name holds a NUL).
+    private static func subjectTemplate(_ name: String) -> String { name + "\u{0}subject" }
+
     /// Renders a template into a subject and a body, the footer appended.
     public func render(_ name: String, _ values: [String: String]) throws -> (subject: String, body: String) {
         try check(name)
-        guard let rendered = library.render(values, withTemplate: name) else {
+        guard let subjectLine = library.render(values, withTemplate: Self.subjectTemplate(name)),
+            let rendered = library.render(values, withTemplate: name)
+        else {
             throw TemplateError(template: name, problem: "could not be rendered")
         }
-        // The first line is the subject; the body starts at the first line with something on it. Lines are found by
-        // byte: splitting the whole text into lines and joining them again was an eighth of rendering a notice.
+        // A line break a value brought into the subject is a space there.
+        let subject = Self.oneLine(subjectLine).dropFirst("Subject:".count).trimmingWhitespace()
+        // The body starts at its first line with something on it. Lines are found by byte: splitting the whole text
+        // into lines and joining them again was an eighth of rendering a notice.
         let bytes = rendered.utf8
         let lineFeed = UInt8(ascii: "\n")
         func lineEnd(from start: String.Index) -> String.Index { bytes[start...].firstIndex(of: lineFeed) ?? bytes.endIndex }
-        let subjectEnd = lineEnd(from: bytes.startIndex)
-        let subject = rendered[..<subjectEnd].dropFirst("Subject:".count).trimmingWhitespace()
-        var bodyStart = subjectEnd == bytes.endIndex ? subjectEnd : bytes.index(after: subjectEnd)
+        var bodyStart = bytes.startIndex
         while bodyStart < bytes.endIndex {
             let end = lineEnd(from: bodyStart)
             guard rendered[bodyStart..<end].trimmingWhitespace().isEmpty else { break }
