@@ -17,22 +17,11 @@ public struct ReplyAddressSigner: Sendable {
 
         init(_ bytes: [UInt8]) {
             secret = bytes
-            id = Self.hex(Array(SHA256.hash(data: Array("rollout-gateway key id:".utf8) + bytes).prefix(2)))
+            id = SHA256Hex.hex(Array(SHA256.hash(data: Array("rollout-gateway key id:".utf8) + bytes).prefix(2)))
         }
 
         func mac(_ text: String, bytes: Int) -> String {
-            Self.hex(Array(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: SymmetricKey(data: secret)).prefix(bytes)))
-        }
-
-        static func hex(_ bytes: [UInt8]) -> String {
-            let digits = Array("0123456789abcdef".utf8)
-            var out: [UInt8] = []
-            out.reserveCapacity(bytes.count * 2)
-            for byte in bytes {
-                out.append(digits[Int(byte >> 4)])
-                out.append(digits[Int(byte & 0x0F)])
-            }
-            return String(decoding: out, as: UTF8.self)
+            SHA256Hex.hex(Array(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: SymmetricKey(data: secret)).prefix(bytes)))
         }
     }
 
@@ -158,7 +147,7 @@ public struct ReplyAddressSigner: Sendable {
     private func readLegacy(_ ticket: TicketID, mac: String, token: String) -> Reading {
         for key in legacyKeys {
             let code = HMAC<SHA256>.authenticationCode(for: Data("ticket:\(ticket.rawValue)".utf8), using: SymmetricKey(data: key))
-            if Self.equal(mac, Key.hex(Array(code.prefix(8)))) { return .list(ticket) }
+            if Self.equal(mac, SHA256Hex.hex(Array(code.prefix(8)))) { return .list(ticket) }
         }
         return .invalid(token)
     }
