@@ -21,19 +21,12 @@ struct PartialIndexKindsTests {
 
     @Test("SQLite reads a ticket's latest own words through outbox_own_words, not through every message of the ticket")
     func sqlitePlan() throws {
-        let folder = NSTemporaryDirectory() + "rollout-own-words-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let queue = try DatabaseQueue(path: "\(folder)/gateway.sqlite")
-        try Schema.migrator.migrate(queue)
-        let plan = try queue.read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLiteTicketStore.latestOwnWordsSQL, arguments: [2, "\nx@example.org\n", 20])
-                .map { $0["detail"] as String }.joined(separator: "\n")
-        }
+        let file = try MigratedSQLiteFile()
+        let plan = try file.plan(SQLiteTicketStore.latestOwnWordsSQL, [2, "\nx@example.org\n", 20])
         #expect(plan.contains("USING INDEX outbox_own_words"), "\(plan)")
         // The index as the migration made it lists the kinds the query names (a later edit of the query's list alone
         // would leave every migrated store walking the ticket again).
-        let definition = try queue.read { db in try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'outbox_own_words'") }
+        let definition = try file.queue.read { db in try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'outbox_own_words'") }
         #expect(definition?.hasSuffix("kind NOT IN (\(SQLiteTicketStore.notOwnWordsKinds))") == true, "\(definition ?? "no index")")
     }
 
