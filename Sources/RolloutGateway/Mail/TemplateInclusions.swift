@@ -72,8 +72,9 @@ public enum TemplateInclusions {
 
     /// Reads every `{{` on its own — also one inside a comment or followed by a line break, which Mustache may read
     /// as text: the names found are a superset of what Mustache includes, so a loop is never missed (a template that
-    /// only mentions itself in a comment is refused too). White space and combining marks after `{{` and after the
-    /// sigil are skipped, as Mustache skips a white-space character with its marks.
+    /// only mentions itself in a comment is refused too). Braces, white space and marks after `{{` are skipped
+    /// (Mustache reads the sigil at once: skipping more finds more); after `>`, ASCII white space, and a name is
+    /// read in ASCII.
     static func inclusions(in source: String) -> Reading {
         var names: [String] = []
         let scalars = Array(source.unicodeScalars)
@@ -91,7 +92,9 @@ public enum TemplateInclusions {
             }
             var cursor = index + 2
             while cursor < scalars.count, scalars[cursor] == "{" || skippable(scalars[cursor]) { cursor += 1 }
-            index += 1
+            // Every `{{` up to the cursor reaches the same place: reading each of them again would be quadratic in a
+            // run of braces.
+            index = cursor
             guard cursor < scalars.count else { break }
             switch scalars[cursor] {
             case "=":
@@ -100,7 +103,7 @@ public enum TemplateInclusions {
                 return .unreadable("uses template inheritance ({{< }}, {{$ }}), which the gateway does not read; include templates with {{> name}}")
             case ">":
                 cursor += 1
-                while cursor < scalars.count, skippable(scalars[cursor]) { cursor += 1 }
+                while cursor < scalars.count, scalars[cursor].isASCII, skippable(scalars[cursor]) { cursor += 1 }
                 if cursor < scalars.count, scalars[cursor] == "*" {
                     return .unreadable("names a template by a value ({{>*…}}); name included templates as written")
                 }
@@ -109,7 +112,14 @@ public enum TemplateInclusions {
                     name.append(scalars[cursor])
                     cursor += 1
                 }
+                // Mustache reads characters, not scalars: a space joined by what follows it (a zero-width joiner, a
+                // mark) is still white space to it, and a name character may be written another way (the Kelvin sign
+                // is a `K`). Names are ASCII: any other scalar next to one is refused rather than guessed at.
+                if cursor < scalars.count, !scalars[cursor].isASCII {
+                    return .unreadable("has a character beyond ASCII in or beside an included template's name ({{> name}}); write names in ASCII")
+                }
                 names.append(String(name))
+                index = cursor
             default: break
             }
         }

@@ -30,8 +30,9 @@ public struct TemplateLibrary: Sendable {
                 guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                     throw TemplateError(template: path, problem: "cannot be read as UTF-8 text")
                 }
-                // A file saved with CRLF line ends reads as one written with LF: its first line is still the subject.
-                sources[String(file.dropLast(".mustache".count))] = text.replacingOccurrences(of: "\r\n", with: "\n")
+                // A file saved with CRLF or CR line ends reads as one written with LF: its first line is still the
+                // subject. (By byte: a CR is one byte of UTF-8, and a CR before CRLF is one more line end.)
+                sources[String(file.dropLast(".mustache".count))] = text.replacingBytes("\r\n", with: "\n").replacingBytes("\r", with: "\n")
             }
         }
         if let problem = TemplateInclusions.problem(in: sources) {
@@ -53,8 +54,8 @@ public struct TemplateLibrary: Sendable {
                 do {
                     try library.register("{{% CONTENT_TYPE: TEXT}}" + text, named: part)
                 } catch {
-                    let hint = name == Self.footer ? "" : "; its Subject: line is read on its own, so a tag opened there must close there"
-                    throw TemplateError(template: name, problem: "is not valid Mustache (\(error))\(hint)")
+                    let hint = part == name ? "" : " on its Subject: line, which is read on its own (a tag opened there must close there)"
+                    throw TemplateError(template: name, problem: "is not valid Mustache\(hint) (\(error))")
                 }
             }
         }
