@@ -112,6 +112,7 @@ public struct TemplateLibrary: Sendable {
         }
         var text = String(rendered[bodyStart...])
         while text.hasSuffix("\n") { text.removeLast() }
+        // The footer follows the signature separator "-- " (RFC 3676 §4.3), after a blank line.
         let footer = library.render(values, withTemplate: Self.footer) ?? ""
         return (subject, footer.isEmpty ? text + "\n" : text + "\n\n-- \n" + footer + "\n")
     }
