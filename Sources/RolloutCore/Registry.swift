@@ -16,7 +16,7 @@ public struct EmailAddress: Hashable, Sendable, Codable, Comparable, CustomStrin
     public var domain: String {
         // An ASCII address's key is the address with its letters lowered, byte for byte, so its domain is found by
         // byte in the key (splitting by characters and lower-casing again was a fourteenth of a `tick`'s firing).
-        guard value.utf8.allSatisfy({ $0 < 0x80 }) else {
+        guard value.isASCII else {
             return value.split(separator: "@").last.map { String($0).lowercased() } ?? ""
         }
         let bytes = key.utf8

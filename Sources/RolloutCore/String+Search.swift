@@ -1,4 +1,8 @@
 extension StringProtocol {
+    /// Whether every byte of the text is ASCII: where it is, bytes and characters compare alike (no combining marks,
+    /// no CRLF holding a searched byte), so searches may go byte by byte.
+    public var isASCII: Bool { utf8.allSatisfy { $0 < 0x80 } }
+
     /// Whether `other` occurs in the text, compared byte for byte in UTF-8.
     ///
     /// For phrases matched against lower-cased text, many times per message. Foundation's `contains(_:)` goes

@@ -82,7 +82,7 @@ public enum AutoReplySubjects {
         }
         // An ASCII subject is compared byte by byte: only ASCII prefixes can start it, and for ASCII text bytes and
         // characters compare alike (comparing characters with a hundred prefixes was most of this function's cost).
-        let ascii = text.utf8.allSatisfy { $0 < 0x80 }
+        let ascii = text.isASCII
         for prefix in prefixes where ascii ? text.utf8.starts(with: prefix.utf8) : text.hasPrefix(prefix) {
             let rest = text.dropFirst(prefix.count)
             // A whole word or phrase: "Autosvar:" but not "Autosvaret"; scripts without case need no boundary.

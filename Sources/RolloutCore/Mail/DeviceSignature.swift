@@ -36,7 +36,7 @@ enum DeviceSignature {
     /// Whether the line goes on after a comma or semicolon. (ASCII text is searched byte by byte: Foundation's search,
     /// through NSString on Linux, was a twentieth of the time spent reading a reply.)
     static func saysMore(_ text: Substring) -> Bool {
-        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.containsBytes(", ") || text.containsBytes("; ") }
+        if text.isASCII { return text.containsBytes(", ") || text.containsBytes("; ") }
         return text.contains(", ") || text.contains("; ")
     }
 

@@ -453,7 +453,7 @@ enum OldText {
         // ingest); only another line can hold the full-width one, or a colon that a combining mark makes another
         // character.
         let colon: Substring.Index?
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+        if text.isASCII {
             colon = text.utf8.firstIndex(of: UInt8(ascii: ":"))
         } else {
             colon = text.firstIndex(where: { $0 == ":" || $0 == "：" })
@@ -587,7 +587,7 @@ enum OldText {
         guard text.count <= 240 else { return nil }
         // A client that wrapped the address ("<" / "m@x>") or wrote no space before the verb ("<m@x>wrote:").
         // (ASCII text byte by byte, which is what Foundation's search, through NSString on Linux, does for it.)
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+        if text.isASCII {
             text = text.replacingBytes("< ", with: "<").replacingBytes(" >", with: ">")
         } else {
             text = text.replacingOccurrences(of: "< ", with: "<").replacingOccurrences(of: " >", with: ">")

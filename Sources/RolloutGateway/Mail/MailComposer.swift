@@ -7,9 +7,7 @@ import RolloutCore
 /// Header values are cleaned of CR, LF and other control characters, so that nothing taken from a
 /// ticket, a team name or a file name can add a header.
 public struct MailComposer: Sendable {
-    public var from: EmailAddress {
-        didSet { (domain, fromLocalPart) = Self.parts(of: from) }
-    }
+    public let from: EmailAddress
     public var displayName: String
     /// Turns the resolved message into bytes (MIME, encodings).
     public var writer: any MessageWriter
@@ -27,9 +25,9 @@ public struct MailComposer: Sendable {
 
     /// The domain of the gateway's mail: its address's, `localhost` without one. Kept with `from`, not derived per
     /// use: every copy's Message-ID, thread root and return path names it.
-    public private(set) var domain: String
+    public let domain: String
     /// The gateway address's local part, as the return paths build on it.
-    private var fromLocalPart: String
+    private let fromLocalPart: String
 
     private static func parts(of from: EmailAddress) -> (domain: String, localPart: String) {
         let domain = from.domain
