@@ -17,6 +17,8 @@ public final class IMAPFetcher: MailFetcher {
     private let pool: IMAPSessionPool
     /// Folders known to exist.
     private let existingFolders = Mutex<Set<String>>([])
+    /// Whether the server reports moved-out messages as UID ranges (see ``movesWhileFetching``).
+    private let expungesAsRanges = Mutex(false)
 
     /// At most this many messages downloaded ahead of `handle`, per connection (two batches).
     static let windowPerConnection = 2 * maxBatchCount
@@ -40,6 +42,12 @@ public final class IMAPFetcher: MailFetcher {
 
     /// `imap://host:port` (no credentials).
     public var name: String { configuration.server }
+
+    /// Where the server offers QRESYNC (Dovecot does): each connection then learns of messages moved out by another as
+    /// one `* VANISHED` line of UID ranges, so that the fetch of one chunk and the moving out of the one before can
+    /// go on at once. Without it, each moved message would be a line in the other connections' next responses,
+    /// which libcurl counts against its limit: moves then wait for the fetch.
+    public var movesWhileFetching: Bool { expungesAsRanges.withLock { $0 } }
 
     // MARK: - MailFetcher
 
@@ -83,6 +91,7 @@ public final class IMAPFetcher: MailFetcher {
                         try session.command(
                             "UID SEARCH \(returnAll)UID \(after + 1):*", mailbox: mailbox, uidValidity: uidValidity)
                     }
+                    self.expungesAsRanges.withLock { $0 = session.expungesAsRanges }
                     // `n:*` includes the highest UID even when it is below n (RFC 9051 §6.4.4).
                     let uids = Array(Set(IMAPResponses.searchedUIDs(found).filter { $0 > after })).sorted()
                     return (uidValidity, uids)

@@ -80,6 +80,17 @@ enum IMAPResponses {
         return result
     }
 
+    /// Extensions from `* ENABLED QRESYNC CONDSTORE` (RFC 5161 §3.2), upper-cased.
+    static func enabled(_ bytes: [UInt8]) -> Set<String> {
+        var names: Set<String> = []
+        for line in lines(bytes) {
+            let words = line.split(separator: " ")
+            guard words.count > 1, words[0] == "*", words[1].uppercased() == "ENABLED" else { continue }
+            for word in words.dropFirst(2) { names.insert(word.uppercased()) }
+        }
+        return names
+    }
+
     /// Capabilities from `* CAPABILITY IMAP4rev1 MOVE …`, upper-cased.
     static func capabilities(_ bytes: [UInt8]) -> Set<String> {
         var result: Set<String> = []

@@ -27,6 +27,14 @@ final class IMAPSession {
     /// Server capabilities, asked once per session (`CAPABILITY` after login, RFC 9051 §6.1.1).
     private var knownCapabilities: Set<String>?
 
+    /// Whether the current connection reports expunged messages as UID ranges, one `* VANISHED 1:64` line for many
+    /// (`ENABLE QRESYNC` accepted before the first SELECT, RFC 7162 §3.2.10), instead of a `* n EXPUNGE` line each.
+    /// libcurl counts untagged lines against a limit (``batchCost(size:)``): messages another connection moved out
+    /// (the fetcher's own, moving one chunk out while this one reads the next) must not fill a response with them.
+    private(set) var expungesAsRanges = false
+    /// The server refused `ENABLE QRESYNC` once: not asked again.
+    private var rangesRefused = false
+
     init(configuration: IMAPConfiguration) throws(CurlError) {
         (handle, errorBuffer) = try CurlGlobal.makeHandle()
         self.configuration = configuration
@@ -132,6 +140,7 @@ final class IMAPSession {
     /// With a mailbox, libcurl SELECTs it first (unless it is the selected one); never send SELECT or
     /// EXAMINE here: libcurl would not know, and a later URL would read the wrong mailbox.
     func command(_ command: String, mailbox: String?, uidValidity: UInt32? = nil) throws(CurlError) -> [UInt8] {
+        if mailbox != nil { try askForExpungesAsRanges() }
         try check(CCurl_easy_setopt_string(handle, CURLOPT_URL, url(mailbox: mailbox, uidValidity: uidValidity)), "CURLOPT_URL")
         try check(CCurl_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, command), "CURLOPT_CUSTOMREQUEST")
         try setVerbose(true)
@@ -149,6 +158,7 @@ final class IMAPSession {
     /// result. When the batch was too large for libcurl, or its response could not be read exactly (a line clipped
     /// by libcurl), the error says so (``IMAPStepFailure/isUnreadableBatch``); the connection is closed after any failure.
     func messages(mailbox: String, uidValidity: UInt32, uids: [UInt32], expectedSize: Int) throws(CurlError) -> [UInt32: [UInt8]] {
+        try askForExpungesAsRanges()
         try check(CCurl_easy_setopt_string(handle, CURLOPT_URL, url(mailbox: mailbox, uidValidity: uidValidity)), "CURLOPT_URL")
         let set = IMAPResponses.uidSets(uids, maxCount: Int.max).joined(separator: ",")
         try check(CCurl_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, "UID FETCH \(set) (UID BODY.PEEK[])"), "CURLOPT_CUSTOMREQUEST")
@@ -169,6 +179,7 @@ final class IMAPSession {
 
     /// Downloads one whole message by URL (`UID FETCH n BODY[]`, which sets `\Seen`).
     func message(mailbox: String, uidValidity: UInt32, uid: UInt32, expectedSize: Int) throws(CurlError) -> [UInt8] {
+        try askForExpungesAsRanges()
         try check(CCurl_easy_setopt_string(handle, CURLOPT_URL, url(mailbox: mailbox, uidValidity: uidValidity, uid: uid)), "CURLOPT_URL")
         // Options are sticky: a custom request left set would replace the FETCH.
         try check(CCurl_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, nil), "CURLOPT_CUSTOMREQUEST")
@@ -181,6 +192,7 @@ final class IMAPSession {
 
     /// Downloads only the header block of a message (`UID FETCH n BODY[HEADER]`, by URL `…;UID=n/;SECTION=HEADER`).
     func header(mailbox: String, uidValidity: UInt32, uid: UInt32) throws(CurlError) -> [UInt8] {
+        try askForExpungesAsRanges()
         try check(
             CCurl_easy_setopt_string(handle, CURLOPT_URL, url(mailbox: mailbox, uidValidity: uidValidity, uid: uid) + "/;SECTION=HEADER"),
             "CURLOPT_URL")
@@ -189,6 +201,21 @@ final class IMAPSession {
         let raw = try perform(expecting: 8192)
         selectedMailbox = mailbox
         return raw
+    }
+
+    /// Before a connection selects its first mailbox (the only time `ENABLE` may be sent, RFC 5161 §3.1): asks for
+    /// expunges as UID ranges where the server offers QRESYNC. A refusal leaves the session as it was.
+    private func askForExpungesAsRanges() throws(CurlError) {
+        guard selectedMailbox == nil, !expungesAsRanges, !rangesRefused, try capabilities().contains("QRESYNC") else { return }
+        // libcurl hands over only untagged lines named as the command; `* ENABLED` is one of the response lines.
+        capturingResponseLines = true
+        defer { capturingResponseLines = false }
+        do {
+            let reply = try command("ENABLE QRESYNC", mailbox: nil)
+            expungesAsRanges = IMAPResponses.enabled(reply).contains("QRESYNC")
+        } catch {
+            rangesRefused = true
+        }
     }
 
     /// The server's capabilities, asked on first use.
@@ -225,6 +252,7 @@ final class IMAPSession {
     /// command selects its mailbox afresh.
     private func abandonConnection() {
         selectedMailbox = nil
+        expungesAsRanges = false
         var socket = curl_socket_t(-1)
         guard CCurl_easy_getinfo_socket(handle, CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK, socket >= 0 else { return }
         _ = shutdown(socket, Int32(SHUT_RDWR))
@@ -244,7 +272,11 @@ final class IMAPSession {
                 refusal = String(decoding: rest, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             }
         case CURLINFO_TEXT:
-            if bytes.starts(with: "Connected to ".utf8) { connectionsOpened += 1 }
+            if bytes.starts(with: "Connected to ".utf8) {
+                // A new connection (libcurl replaces one it found dead) has enabled nothing yet.
+                connectionsOpened += 1
+                expungesAsRanges = false
+            }
             if bytes.starts(with: "Excessive server response line".utf8) { clipped = true }
         default:
             break

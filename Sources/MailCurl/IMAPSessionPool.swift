@@ -21,10 +21,11 @@ final class IMAPSessionPool: @unchecked Sendable {
         return try IMAPSession(configuration: configuration)
     }
 
-    /// Keeps a healthy session for later, up to one per configured connection; the rest log out.
+    /// Keeps a healthy session for later, up to one per configured connection and one for moving messages out while
+    /// the next ones download; the rest log out.
     func put(_ session: IMAPSession) {
         lock.lock()
-        let keep = idle.count < configuration.connections
+        let keep = idle.count < configuration.connections + 1
         if keep { idle.append(session) }
         lock.unlock()
     }

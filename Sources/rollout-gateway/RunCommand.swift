@@ -20,8 +20,12 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await guarded {
+            StageTimes.measureStartup("run.startup")
+            defer { StageTimes.printReport() }
             let started = Date()
-            let environment = try await Environment(options, label: "run", groupCommits: true)
+            let environment = try await StageTimes.measure("run.environment") {
+                try await Environment(options, label: "run", groupCommits: true)
+            }
             let configuration = environment.configuration
             if environment.localLockPath != nil {
                 guard let lock = try environment.takeRunLock(waiting: wait) else { return }

@@ -60,6 +60,57 @@ struct IngestLoopTests {
         #expect(try await Self.historyOrder(world, ids) == ids)
     }
 
+    /// Hands `messages` over two at a time with a settling after each pair, to a loop releasing in the background.
+    static func runReleasingInBackground(
+        _ world: IngestWorld, _ messages: [[UInt8]], source: RecordingIngestSource
+    ) async throws -> IngestLoop<RecordingIngestSource> {
+        let loop = IngestLoop(ingest: world.ingest, source: source, groupSize: 2, releasesInBackground: true)
+        try await loop.run {
+            for (index, bytes) in messages.enumerated() {
+                try await loop.add(index, size: bytes.count, source: "test \(index)") { bytes }
+                if index % 2 == 1 { try await loop.settle() }
+            }
+        }
+        return loop
+    }
+
+    @Test("releasing in the background (a server moving messages out): one release at a time, in order, each after its commits are durable, all over when run returns")
+    func releasesInBackground() async throws {
+        let world = try await IngestWorld(groupCommits: true)
+        defer { world.cleanUp() }
+        let (ids, messages) = Self.replies(8)
+        let source = RecordingIngestSource(storePath: world.configuration.storePath, keys: ids.map { "<\($0)>" }, releaseTime: .milliseconds(30))
+        let loop = try await Self.runReleasingInBackground(world, messages, source: source)
+        #expect(await source.releases == [[0, 1], [2, 3], [4, 5], [6, 7]])
+        #expect(await source.durableWhenReleased == Array(0..<8))
+        #expect(await source.mostAtOnce == 1)
+        #expect(loop.report.total == 8 && loop.report.failed == 0)
+        #expect(try await Self.historyOrder(world, ids) == ids)
+    }
+
+    @Test("a release that fails in the background stops the loop at the next settling: the error comes back from run, later messages are committed but stay with the source, and the next run recognises and releases them")
+    func backgroundReleaseFails() async throws {
+        let world = try await IngestWorld(groupCommits: true)
+        defer { world.cleanUp() }
+        let (ids, messages) = Self.replies(6)
+        let keys = ids.map { "<\($0)>" }
+        let failing = RecordingIngestSource(storePath: world.configuration.storePath, keys: keys, releaseTime: .milliseconds(30), failingRelease: 0)
+        await #expect(throws: RecordingIngestSource.ReleaseRefused.self) {
+            _ = try await Self.runReleasingInBackground(world, messages, source: failing)
+        }
+        #expect(await failing.releases.isEmpty)
+        // The pair after the failed release was applied while it ran: committed, not released.
+        #expect(await failing.releasesStarted == 1)
+        #expect(try await world.store.hasSeen(keys[2]))
+        #expect(try await world.store.hasSeen(keys[4]) == false)
+
+        let source = RecordingIngestSource(storePath: world.configuration.storePath, keys: keys)
+        let again = try await Self.runReleasingInBackground(world, messages, source: source)
+        #expect(await source.released == Array(0..<6))
+        #expect(again.report.dispositions[.duplicate] == 4)
+        #expect(try await Self.historyOrder(world, ids) == ids)
+    }
+
     @Test("a message that cannot be read fails alone: handed to its source, the others applied and released")
     func oneMessageFails() async throws {
         let world = try await IngestWorld(groupCommits: true)

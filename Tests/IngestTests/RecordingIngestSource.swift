@@ -16,9 +16,20 @@ actor RecordingIngestSource: IngestSource {
     /// Released messages found recorded in the store's main file when they were released.
     private(set) var durableWhenReleased: [Int] = []
 
-    init(storePath: String, keys: [String]) {
+    /// How long each release takes (a server moving messages out), and the number of the release that fails.
+    let releaseTime: Duration
+    let failingRelease: Int?
+    struct ReleaseRefused: Error {}
+    /// Releases started, and the most that ran at once.
+    private(set) var releasesStarted = 0
+    private var running = 0
+    private(set) var mostAtOnce = 0
+
+    init(storePath: String, keys: [String], releaseTime: Duration = .zero, failingRelease: Int? = nil) {
         self.storePath = storePath
         self.keys = keys
+        self.releaseTime = releaseTime
+        self.failingRelease = failingRelease
     }
 
     var released: [Int] { releases.flatMap { $0 } }
@@ -29,6 +40,12 @@ actor RecordingIngestSource: IngestSource {
     }
 
     func release(done: [Int], quarantined: [Int], retry: [Int]) async throws {
+        releasesStarted += 1
+        running += 1
+        mostAtOnce = max(mostAtOnce, running)
+        defer { running -= 1 }
+        if releaseTime > .zero { try await Task.sleep(for: releaseTime) }
+        if releasesStarted - 1 == failingRelease { throw ReleaseRefused() }
         releases.append(done)
         let copy = NSTemporaryDirectory() + "rollout-durable-" + UUID().uuidString + ".sqlite"
         try FileManager.default.copyItem(atPath: storePath, toPath: copy)

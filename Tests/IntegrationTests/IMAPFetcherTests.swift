@@ -179,6 +179,29 @@ struct IMAPFetcherTests {
         #expect(try await fetcher.pending(mailbox: "INBOX", after: nil).uids.isEmpty)
     }
 
+    @Test("messages another connection moved out come as UID ranges (QRESYNC): a connection that has 900 moves to hear of still reads the rest, so moves may run while it fetches")
+    func movedOutByAnotherConnection() async throws {
+        // Given: a reader whose one connection has INBOX selected, and another connection that moves 900 messages out
+        let dovecot = try DovecotServer()
+        defer { dovecot.stop() }
+        try dovecot.seed((1...1000).map { Self.message($0, bodySize: 100) })
+        let reader = try Self.fetcher(dovecot, connections: 1)
+        let (uidValidity, uids) = try await reader.pending(mailbox: "INBOX", after: nil)
+        #expect(uids.count == 1000)
+        #expect(reader.movesWhileFetching)
+        let mover = try Self.fetcher(dovecot, connections: 1)
+        try await mover.markProcessed(mailbox: "INBOX", uidValidity: uidValidity, uids: Array(uids.prefix(900)))
+
+        // When: the reader asks for all of them on its connection (as a `* n EXPUNGE` line each, the 900 would pass
+        // libcurl's limit on response lines)
+        let collector = Collector()
+        try await reader.fetch(mailbox: "INBOX", uidValidity: uidValidity, uids: uids, sizeLimit: 1 << 20) { collector.add($0) }
+
+        // Then: the 100 left arrive, and the 900 are in the processed folder
+        #expect(collector.messages.map(\.uid) == Array(uids.suffix(100)))
+        #expect(dovecot.messages(in: "processed")?.count == 900)
+    }
+
     @Test("keyword mode leaves the messages in INBOX with the keyword; quarantine moves others to their folder")
     func keywordModeAndQuarantine() async throws {
         // Given

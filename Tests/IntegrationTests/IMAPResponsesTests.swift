@@ -6,6 +6,14 @@ import Testing
 struct IMAPResponsesTests {
     static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
+    @Test("ENABLED names what the server enabled, whatever the case; other lines and other words say nothing")
+    func enabled() {
+        #expect(IMAPResponses.enabled(Self.bytes("* ENABLED QRESYNC CONDSTORE\r\n")) == ["QRESYNC", "CONDSTORE"])
+        #expect(IMAPResponses.enabled(Self.bytes("* enabled qresync\r\n")) == ["QRESYNC"])
+        #expect(IMAPResponses.enabled(Self.bytes("* ENABLED\r\n* OK QRESYNC is nice\r\n")).isEmpty)
+        #expect(IMAPResponses.enabled(Self.bytes("* CAPABILITY ENABLED QRESYNC\r\nA001 OK ENABLED QRESYNC\r\n")).isEmpty)
+    }
+
     @Test("bodies are cut by their literal lengths; other lines and flag-only FETCHes are skipped")
     func readsBodies() {
         let first = "Subject: a\r\n\r\n* not a response\r\nA004 OK not the end\r\n"

@@ -18,4 +18,11 @@ public protocol MailFetcher: Sendable {
     func markProcessed(mailbox: String, uidValidity: UInt32, uids: [UInt32]) async throws
     /// Moves messages that failed too often to the quarantine folder.
     func quarantine(mailbox: String, uidValidity: UInt32, uids: [UInt32]) async throws
+    /// Whether ``markProcessed(mailbox:uidValidity:uids:)`` and ``quarantine(mailbox:uidValidity:uids:)`` may run
+    /// while the next messages are fetched; known once ``pending(mailbox:after:)`` has answered.
+    var movesWhileFetching: Bool { get }
+}
+
+extension MailFetcher {
+    public var movesWhileFetching: Bool { false }
 }

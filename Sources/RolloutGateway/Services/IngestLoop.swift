@@ -9,6 +9,10 @@ import Synchronization
 /// released, the rest stays with the source.
 /// ``add(_:size:source:declaredSize:read:)`` and ``settle()`` are called one after the other, from one hand-over
 /// (a source's loop or its fetch callback), never at the same time.
+///
+/// A source whose release is slow (an IMAP server moving messages out of the mailbox) may be released in the
+/// background: the next messages are then read and applied meanwhile, the releases still one at a time and in order,
+/// each after its messages' commits are durable, and ``run(_:)`` returns only once the last one is over.
 public final class IngestLoop<Source: IngestSource>: Sendable {
     /// What the loop did, for the summary line of a run.
     public struct Report: Sendable {
@@ -28,6 +32,8 @@ public final class IngestLoop<Source: IngestSource>: Sendable {
     /// Messages and bytes of one group (one store transaction).
     public let groupSize: Int
     public let groupBytes: Int
+    /// Whether messages are released to their source in the background (see above).
+    public let releasesInBackground: Bool
 
     private struct Member: Sendable {
         var handle: Source.Handle
@@ -54,6 +60,8 @@ public final class IngestLoop<Source: IngestSource>: Sendable {
         var settled: [Settled] = []
         /// What their commits leave waiting (hooks, thread roots): run once they are durable.
         var afterCommit = AfterCommit()
+        /// The release running in the background, when the loop releases so.
+        var releasing: Task<Void, any Error>?
         var report = Report()
         var stop: (any Error)?
     }
@@ -62,13 +70,14 @@ public final class IngestLoop<Source: IngestSource>: Sendable {
 
     public init(
         ingest: Ingest, source: Source, stoppingAt stopsAt: @escaping @Sendable (any Error) -> Bool = IngestLoop.isTemporary,
-        groupSize: Int = 64, groupBytes: Int = 32 << 20
+        groupSize: Int = 64, groupBytes: Int = 32 << 20, releasesInBackground: Bool = false
     ) {
         self.ingest = ingest
         self.stopsAt = stopsAt
         self.source = source
         self.groupSize = groupSize
         self.groupBytes = groupBytes
+        self.releasesInBackground = releasesInBackground
     }
 
     /// What the loop has done so far.
@@ -95,13 +104,16 @@ public final class IngestLoop<Source: IngestSource>: Sendable {
     private let stopsAt: @Sendable (any Error) -> Bool
 
     /// Runs `handOver` (which calls ``add(_:size:source:declaredSize:read:)``, and ``settle()`` where the source wants
-    /// its messages released), then settles. On an error, what was committed before it is released, then it is thrown.
+    /// its messages released), then settles and waits for the last release. On an error, what was committed before it
+    /// is released, then it is thrown.
     public func run(_ handOver: () async throws -> Void) async throws {
         do {
             try await handOver()
             try await settle()
+            try await finishReleasing()
         } catch {
             try? await settle()
+            try? await finishReleasing()
             throw error
         }
     }
@@ -130,11 +142,12 @@ public final class IngestLoop<Source: IngestSource>: Sendable {
             }
             return state.group
         }
-        if let full { try await startApplying(full) }
+        if let full { try await StageTimes.measure("loop.add.start-applying") { try await startApplying(full) } }
     }
 
-    /// Applies what was handed over, makes the commits durable and releases their messages to the source. Throws the
-    /// error that stopped the loop, after releasing what was committed before it.
+    /// Applies what was handed over, makes the commits durable and releases their messages to the source (or starts
+    /// to, in the background). Throws the error that stopped the loop, after releasing what was committed before it;
+    /// or the error of the release before, which leaves these messages with the source.
     public func settle() async throws {
         let rest = state.withLock { state -> [Member] in
             defer {
@@ -145,7 +158,7 @@ public final class IngestLoop<Source: IngestSource>: Sendable {
         }
         do {
             try await startApplying(rest)
-            try await waitForApplying()
+            try await StageTimes.measure("loop.settle.wait-for-applying") { try await waitForApplying() }
         } catch {
             try await release()
             throw error
@@ -158,7 +171,7 @@ public final class IngestLoop<Source: IngestSource>: Sendable {
     private func startApplying(_ group: [Member]) async throws {
         try await waitForApplying()
         guard !group.isEmpty else { return }
-        let task = Task { try await self.apply(group) }
+        let task = Task { try await StageTimes.measure("loop.apply") { try await self.apply(group) } }
         state.withLock { $0.applying = task }
     }
 
@@ -252,7 +265,8 @@ public final class IngestLoop<Source: IngestSource>: Sendable {
         }
     }
 
-    /// Makes the settled commits durable, hands over what they left waiting (thread roots), and releases their messages.
+    /// Makes the settled commits durable, hands over what they left waiting (thread roots), waits for the release
+    /// before, then releases their messages (in the background, when the loop releases so).
     private func release() async throws {
         let (settled, afterCommit) = state.withLock { state -> ([Settled], AfterCommit) in
             defer {
@@ -261,20 +275,42 @@ public final class IngestLoop<Source: IngestSource>: Sendable {
             }
             return (state.settled, state.afterCommit)
         }
+        if !settled.isEmpty {
+            try await StageTimes.measure("loop.release.flush") { try await ingest.gateway.unitOfWork.flush() }
+            ingest.gateway.committed(afterCommit)
+        }
+        try await finishReleasing()
         guard !settled.isEmpty else { return }
-        try await ingest.gateway.unitOfWork.flush()
-        ingest.gateway.committed(afterCommit)
-        var done: [Source.Handle] = []
-        var quarantined: [Source.Handle] = []
-        var retry: [Source.Handle] = []
+        let (done, quarantined, retry) = Self.handles(of: settled)
+        let source = self.source
+        let releaseThem: @Sendable () async throws -> Void = {
+            try await StageTimes.measure("loop.release.source") { try await source.release(done: done, quarantined: quarantined, retry: retry) }
+        }
+        guard releasesInBackground else { return try await releaseThem() }
+        let releasing = Task(operation: releaseThem)
+        state.withLock { $0.releasing = releasing }
+    }
+
+    /// The messages to release, by what becomes of them at their source.
+    private static func handles(of settled: [Settled]) -> (done: [Source.Handle], quarantined: [Source.Handle], retry: [Source.Handle]) {
+        var handles: (done: [Source.Handle], quarantined: [Source.Handle], retry: [Source.Handle]) = ([], [], [])
         for entry in settled {
             switch entry {
-            case .done(let handle): done.append(handle)
-            case .quarantined(let handle): quarantined.append(handle)
-            case .retry(let handle): retry.append(handle)
+            case .done(let handle): handles.done.append(handle)
+            case .quarantined(let handle): handles.quarantined.append(handle)
+            case .retry(let handle): handles.retry.append(handle)
             case .keptAside: break
             }
         }
-        try await source.release(done: done, quarantined: quarantined, retry: retry)
+        return handles
+    }
+
+    /// Waits for the release running in the background, if one is; throws its error.
+    private func finishReleasing() async throws {
+        let releasing = state.withLock { state in
+            defer { state.releasing = nil }
+            return state.releasing
+        }
+        try await StageTimes.measure("loop.finish-releasing") { try await releasing?.value }
     }
 }

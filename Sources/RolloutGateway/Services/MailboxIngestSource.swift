@@ -57,11 +57,12 @@ final class MailboxIngestSource: IngestSource {
     }
 
     /// Saves the cursor as ``CursorRule`` moves it over the messages released so far: one committed but not released
-    /// (still in the mailbox) is fetched again next time, recognised as seen, and moved then.
-    func saveCursor() async throws {
+    /// (still in the mailbox) is fetched again next time, recognised as seen, and moved then. `last`: the cycle's last
+    /// save, which says when messages asked for were never handed over (before it, a release may still be running).
+    func saveCursor(last isLast: Bool) async throws {
         let (asked, handled, retry) = progress.withLock { ($0.asked, $0.handled, $0.retry) }
         let (last, notHandedOver) = CursorRule.next(previous: previous, asked: asked, handled: handled, retry: retry)
-        if !notHandedOver.isEmpty {
+        if isLast, !notHandedOver.isEmpty {
             logger.warning(
                 "messages listed in the mailbox were not handed over; the next cycle asks for them again",
                 metadata: ["mailbox": "\(mailbox)", "count": "\(notHandedOver.count)", "first-uid": "\(notHandedOver.min()!)"])

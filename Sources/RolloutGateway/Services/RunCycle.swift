@@ -50,24 +50,26 @@ public struct RunCycle: Sendable {
         var report = Report()
         if let fetcher {
             do {
-                try await fetch(with: fetcher, into: &report)
+                try await StageTimes.measure("run.fetch-and-apply") { try await fetch(with: fetcher, into: &report) }
             } catch let error as MailFetchError {
                 // Timers and the outbox do not depend on the mail-in server: the cycle goes on.
                 report.fetchError = error
                 logger.error("fetching stopped: \(error.description)", metadata: ["server": "\(fetcher.name)"])
             }
         }
-        let ticked = try await gateway.tick()
+        let ticked = try await StageTimes.measure("run.tick") { try await gateway.tick() }
         report.timersFired = ticked.fired.count
         report.registryFailures = ticked.registryFailures.count
-        report.send = try await gateway.send(through: transport)
-        try await gateway.unitOfWork.flush()
+        report.send = try await StageTimes.measure("run.send") { try await gateway.send(through: transport) }
+        try await StageTimes.measure("run.flush") { try await gateway.unitOfWork.flush() }
         return report
     }
 
     private func fetch(with fetcher: any MailFetcher, into report: inout Report) async throws {
         let cursor = try await mailboxes.cursor(of: mailbox)
-        let (uidValidity, uids) = try await fetcher.pending(mailbox: mailbox, after: cursor)
+        let (uidValidity, uids) = try await StageTimes.measure("run.fetch.listing") {
+            try await fetcher.pending(mailbox: self.mailbox, after: cursor)
+        }
         if let cursor, cursor.uidValidity != uidValidity {
             logger.warning(
                 "UIDVALIDITY changed; reading the whole mailbox again (messages already applied are recognised)",
@@ -78,7 +80,11 @@ public struct RunCycle: Sendable {
             previous: cursor?.uidValidity == uidValidity ? cursor?.lastUID ?? 0 : 0, maxAttempts: maxAttempts, logger: logger)
         // A message that fails for any reason but the store's is counted against it and quarantined after
         // `maxAttempts`, so that one message never blocks the mailbox.
-        let loop = IngestLoop(ingest: ingest, source: source, stoppingAt: IngestLoop<MailboxIngestSource>.isStoreTemporary)
+        // Moving messages out of the mailbox is the server's work: where it can, the next ones are fetched and applied
+        // meanwhile.
+        let loop = IngestLoop(
+            ingest: ingest, source: source, stoppingAt: IngestLoop<MailboxIngestSource>.isStoreTemporary,
+            releasesInBackground: fetcher.movesWhileFetching)
         let fetched = Mutex(0)
         let mailbox = self.mailbox
         let sizeLimit = ingest.configuration.maxMessageBytes
@@ -91,7 +97,8 @@ public struct RunCycle: Sendable {
         }
         do {
             try await loop.run {
-                // Messages leave the mailbox 256 at a time, once their commits are synced.
+                // Messages leave the mailbox 256 at a time, once their commits are synced (where the server allows, while the
+                // next 256 are read).
                 for chunk in stride(from: 0, to: uids.count, by: 256).map({ Array(uids[$0..<min($0 + 256, uids.count)]) }) {
                     source.asking(chunk)
                     try await fetcher.fetch(mailbox: mailbox, uidValidity: uidValidity, uids: chunk, sizeLimit: sizeLimit) { message in
@@ -102,13 +109,15 @@ public struct RunCycle: Sendable {
                             declaredSize: message.tooLarge ? message.size : nil
                         ) { message.raw }
                     }
-                    try await loop.settle()
-                    try await source.saveCursor()
+                    try await StageTimes.measure("run.fetch.settle") { try await loop.settle() }
+                    // Over what the releases before this chunk's moved out; the last one is over when the loop is.
+                    try await StageTimes.measure("run.fetch.cursor") { try await source.saveCursor(last: false) }
                 }
             }
+            try await source.saveCursor(last: true)
         } catch {
             // What was released before the error moves the cursor; the rest stays on the server for the next cycle.
-            try? await source.saveCursor()
+            try? await source.saveCursor(last: true)
             throw error
         }
     }
