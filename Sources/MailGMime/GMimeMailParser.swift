@@ -32,10 +32,10 @@ public struct GMimeMailParser: MailParser {
         }
         message.defects = defects
         message.size = raw.count
-        message.digest = Digest.sha256Hex(raw)
-        message.contentDigest = Digest.sha256Hex(TraceFields.removed(from: raw))
+        message.digest = SHA256Hex.of(raw)
+        message.contentDigest = SHA256Hex.of(TraceFields.removed(from: raw))
         if let id = message.headers.messageID, id.utf8.count > InboundMessage.longestMessageIDKept {
-            message.messageIDDigest = Digest.sha256Hex(Array(id.utf8))
+            message.messageIDDigest = SHA256Hex.of(Array(id.utf8))
         }
         return message
     }

@@ -1,5 +1,6 @@
 internal import CGMime
 import RolloutCore
+import RolloutGateway
 
 /// Reads GMime's tree of one message into an ``InboundMessage``; recursion into embedded messages is bounded.
 struct MessageReader {
@@ -189,7 +190,7 @@ struct MessageReader {
         var embedded = read(message: inner, depth: depth, headersOnly: false)
         let bytes = Self.serialized(CGMime_object(inner))
         embedded.size = bytes.count
-        embedded.digest = Digest.sha256Hex(bytes)
+        embedded.digest = SHA256Hex.of(bytes)
         result.embeddedMessages.append(embedded)
     }
 
@@ -203,7 +204,7 @@ struct MessageReader {
         block += [0x0A, 0x0A]
         var embedded = read(raw: block, depth: depth, headersOnly: true)
         embedded.size = bytes.count
-        embedded.digest = Digest.sha256Hex(bytes)
+        embedded.digest = SHA256Hex.of(bytes)
         result.embeddedMessages.append(embedded)
     }
 
@@ -243,14 +244,14 @@ struct MessageReader {
 
     /// A qmail-style bounce carries its recipients and the returned message in plain text.
     private func readQmailBounce(into result: inout InboundMessage, depth: Int) {
-        guard result.text.utf8.containsBytes("\n--- ".utf8), let bounce = QmailBounce(text: result.text) else { return }
+        guard result.text.containsBytes("\n--- "), let bounce = QmailBounce(text: result.text) else { return }
         result.failedRecipients = bounce.failedRecipients
         guard depth + 1 <= session.maximumDepth else { return }
         let copy = Array(bounce.returnedMessage.utf8)
         guard !copy.isEmpty else { return }
         var embedded = read(raw: copy, depth: depth + 1, headersOnly: bounce.headersOnly)
         embedded.size = copy.count
-        embedded.digest = Digest.sha256Hex(copy)
+        embedded.digest = SHA256Hex.of(copy)
         result.embeddedMessages.append(embedded)
     }
 
@@ -276,7 +277,7 @@ struct MessageReader {
     static func fileName(of part: UnsafeMutablePointer<GMimePart>, options: OpaquePointer) -> String {
         guard let cName = g_mime_part_get_filename(part) else { return "" }
         var name = String(cString: cName)
-        if name.utf8.containsBytes("=?".utf8), let decoded = g_mime_utils_header_decode_text(options, cName) {
+        if name.containsBytes("=?"), let decoded = g_mime_utils_header_decode_text(options, cName) {
             name = String(cString: decoded)
             g_free(decoded)
         }

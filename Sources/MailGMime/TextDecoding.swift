@@ -151,19 +151,6 @@ extension String {
     }
 }
 
-extension Collection where Element == UInt8 {
-    /// Whether `needle` occurs in these bytes: a plain scan, cheaper here than Foundation's string search.
-    func containsBytes(_ needle: some Collection<UInt8>) -> Bool {
-        guard let first = needle.first else { return true }
-        var index = startIndex
-        while let found = self[index...].firstIndex(of: first) {
-            if self[found...].starts(with: needle) { return true }
-            index = self.index(after: found)
-        }
-        return false
-    }
-}
-
 extension Unicode.Scalar {
     var isMIMEWhitespace: Bool { self == " " || self == "\t" || self == "\r" || self == "\n" }
 }

@@ -6,20 +6,17 @@ extension String {
     /// read as a line of its own (`Character.isNewline`, true for all of them, must not be used to split mail text). A
     /// final line end is followed by an empty last line, as `split(omittingEmptySubsequences: false)` gives.
     public var physicalLines: [String] {
-        var lines: [String] = []
-        let bytes = utf8
-        var start = bytes.startIndex
-        var index = bytes.startIndex
-        while index != bytes.endIndex {
-            if bytes[index] == 0x0A {
-                var end = index
-                if end != start, bytes[bytes.index(before: end)] == 0x0D { end = bytes.index(before: end) }
-                lines.append(String(decoding: bytes[start..<end], as: UTF8.self))
-                start = bytes.index(after: index)
+        var text = self
+        return text.withUTF8 { bytes in
+            var lines: [String] = []
+            var start = 0
+            while let found = bytes[start...].firstIndex(of: 0x0A) {
+                let end = found > start && bytes[found - 1] == 0x0D ? found - 1 : found
+                lines.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+                start = found + 1
             }
-            index = bytes.index(after: index)
+            lines.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self))
+            return lines
         }
-        lines.append(String(decoding: bytes[start..<bytes.endIndex], as: UTF8.self))
-        return lines
     }
 }

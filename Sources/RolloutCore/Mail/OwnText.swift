@@ -15,18 +15,21 @@ public enum OwnText {
 
     /// The index of the first line of the copy of our text in `lines`, with the attribution above it, if there is one.
     public static func start(in lines: [String], sent: [OwnTextFingerprint]) -> Int? {
-        let known = Set(sent.lazy.flatMap(\.shingles))
+        // Each fingerprint's hashes are sorted: together, sorted again and searched by halves (no hashing of hashes).
+        var known = sent.flatMap(\.shingles)
         guard !known.isEmpty else { return nil }
+        known.sort()
 
         // The reply's words as one stream across lines, so that re-wrapped lines still match.
         var words: [UInt32] = []
         var lineOf: [Int] = []
         var startsLine: [Bool] = []
         for (index, line) in lines.enumerated() {
-            let lineWords = OwnTextFingerprint.words(in: line)
-            words += lineWords
-            lineOf += repeatElement(index, count: lineWords.count)
-            startsLine += lineWords.indices.map { $0 == 0 }
+            let count = OwnTextFingerprint.appendWords(of: line[...], to: &words)
+            guard count > 0 else { continue }
+            lineOf.append(contentsOf: repeatElement(index, count: count))
+            startsLine.append(true)
+            startsLine.append(contentsOf: repeatElement(false, count: count - 1))
         }
         let length = OwnTextFingerprint.shingleLength
         guard words.count >= minimumWords else { return nil }
@@ -36,7 +39,7 @@ public enum OwnText {
         var run = [Int](repeating: 0, count: shingles + 1)
         for position in stride(from: shingles - 1, through: 0, by: -1) {
             let hash = OwnTextFingerprint.shingle(words[position..<(position + length)])
-            run[position] = known.contains(hash) ? run[position + 1] + 1 : 0
+            run[position] = Self.contains(known, hash) ? run[position + 1] + 1 : 0
         }
         let needed = minimumWords - length + 1
         for position in 0..<shingles where startsLine[position] && run[position] >= needed {
@@ -45,6 +48,16 @@ public enum OwnText {
             return startOfIntroduction(above: line, in: lines)
         }
         return nil
+    }
+
+    /// Whether sorted `hashes` hold `hash`.
+    static func contains(_ hashes: [UInt32], _ hash: UInt32) -> Bool {
+        var (low, high) = (0, hashes.count)
+        while low < high {
+            let middle = (low + high) / 2
+            if hashes[middle] < hash { low = middle + 1 } else { high = middle }
+        }
+        return low < hashes.count && hashes[low] == hash
     }
 
     /// The first line of the attribution, header block or separator right above the copy starting at `line` (or `line`
