@@ -20,13 +20,35 @@ extension SQLiteTicketStore {
     }
 }
 
+extension SQLiteTicketStore {
+    /// One sender's relayed comments on a ticket after a time (arguments: ticket, actor key, time).
+    static let relayedCommentsSQL = "SELECT COUNT(*) FROM history WHERE ticket_id = ? AND actor_key = ? AND action = 'comment' AND at > ?"
+
+    /// ``relayedCommentsSQL`` and whether the ticket's held-relays timer is pending, at once (arguments: those three,
+    /// then the ticket again). The timer is found by the primary key (`+state`: never through the due index, which
+    /// holds every pending timer of the store); decoding all of the ticket's timers to look for it was an eighth of
+    /// the instructions of a message relayed on a busy ticket.
+    static let relayWindowSQL = """
+        SELECT (\(relayedCommentsSQL)),
+            EXISTS(SELECT 1 FROM timers WHERE ticket_id = ? AND kind = '\(TimerKind.heldRelays.rawValue)' AND +state = 'pending')
+        """
+}
+
 extension SQLiteScope {
     public func relayedComments(on ticket: TicketID, by actor: EmailAddress, since: Date) async throws -> Int {
         try await read { db in
             try Int.fetchOne(
-                try db.cachedStatement(
-                    sql: "SELECT COUNT(*) FROM history WHERE ticket_id = ? AND actor_key = ? AND action = 'comment' AND at > ?"),
+                try db.cachedStatement(sql: SQLiteTicketStore.relayedCommentsSQL),
                 arguments: [ticket.rawValue, actor.key, SQLiteTicketStore.storedDate(since)]) ?? 0
+        }
+    }
+
+    public func relayWindow(on ticket: TicketID, by actor: EmailAddress, since: Date) async throws -> RelayWindow {
+        try await read { db in
+            let row = try Row.fetchOne(
+                try db.cachedStatement(sql: SQLiteTicketStore.relayWindowSQL),
+                arguments: [ticket.rawValue, actor.key, SQLiteTicketStore.storedDate(since), ticket.rawValue])
+            return RelayWindow(relayedLastHour: row?[0] ?? 0, heldWaiting: row?[1] ?? false)
         }
     }
 }
