@@ -17,6 +17,9 @@ struct HeaderLikeLine: Sendable, Equatable {
 
     /// The line read as `Label: value`, or nil.
     init?(_ line: String) {
+        // Most lines hold no colon at all: their bytes say so without reading characters (a colon character is the
+        // byte `:` or the bytes of `：`, U+FF1A).
+        guard line.containsBytes(":") || line.containsBytes("：") else { return nil }
         // Bounded: a label is short, so a colon further in makes no header line (and keeps reading linear).
         guard let colon = line.prefix(Self.maximumLabelLength + 8).firstIndex(where: { $0 == ":" || $0 == "：" }) else {
             return nil
