@@ -37,6 +37,8 @@ extension StringProtocol {
     /// The text with every occurrence of `target` replaced by `replacement`, left to right without overlap, compared
     /// byte for byte in UTF-8: for ASCII text what Foundation's `replacingOccurrences(of:with:)` gives, without NSString.
     public func replacingBytes(_ target: String, with replacement: String) -> String {
+        // Most texts hold no occurrence: given back as they are, without copying their bytes.
+        guard !target.isEmpty, containsBytes(target) else { return String(self) }
         let text = Array(utf8)
         let target = Array(target.utf8)
         guard let first = target.first else { return String(self) }

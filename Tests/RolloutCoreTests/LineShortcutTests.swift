@@ -63,4 +63,68 @@ struct LineShortcutTests {
             #expect(read?.label == reference?.0 && read?.value == reference?.1, "\(line.unicodeScalars.map(\.value))")
         }
     }
+
+    /// `DeviceSignature.matches` before: its bracket set made at each call, characters always counted.
+    private static func referenceDeviceSignature(_ line: String) -> Bool {
+        let brackets: Set<Character> = ["(", ")", "<", ">", "[", "]", " ", "\t"]
+        var text = Substring(line)
+        while let first = text.first, brackets.contains(first) { text = text.dropFirst() }
+        while let last = text.last, brackets.contains(last) || last == "." || last == "!" { text = text.dropLast() }
+        guard text.count >= 6, text.count <= DeviceSignature.maximumLength, !DeviceSignature.saysMore(text) else { return false }
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        guard words.count <= DeviceSignature.maximumWords else { return false }
+        let named = (words.count > 1 ? words.dropFirst().joined() : String(text)).contains { $0.isUppercase || $0.isNumber }
+        let lower = text.lowercased()
+        if OldText.mobileSignaturePrefixes.contains(where: { lower.hasPrefix($0) })
+            || OldText.mobileSignatureSuffixes.contains(where: { lower.hasSuffix($0) })
+        {
+            return named
+        }
+        guard words.count >= 3, DeviceSignature.sendingVerbs.contains(words[0].lowercased()) else { return false }
+        let preposition = DeviceSignature.prepositions.contains(words[1].lowercased()) ? 1 : (DeviceSignature.prepositions.contains(words[2].lowercased()) ? 2 : nil)
+        guard let preposition else { return false }
+        return words[(preposition + 1)...].contains { word in word.contains(where: { $0.isUppercase || $0.isNumber }) }
+    }
+
+    @Test("device signatures: the same verdict over random lines near the length bounds, in and out of brackets")
+    func sameDeviceSignatures() {
+        var random = AuthenticationResultsFieldGenerator.SeededRandom(state: 2026_12_07_7)
+        let pieces = ["Sent", "from", "my", "iPhone", "(", ")", "<", ">", " ", "\t", ".", "!", "\r", "\r\n", "Envoyé", "depuis", "mon", "x", "é", "e\u{301}",
+                      "Von", "meinem", "gesendet", ",", "从我的iPhone发送", String(repeating: "a", count: 40)]
+        var lines = ["Sent from my iPhone", "(Sent from mobile device)", "Sent from Outlook Mobile", "Sent from my desk at home", "Sent\r\n"]
+        for _ in 0..<3_000 {
+            lines.append((0..<Int(random.next() % 10)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined(separator: random.next() % 2 == 0 ? " " : ""))
+        }
+        var signatures = 0
+        for line in lines {
+            let verdict = DeviceSignature.matches(line)
+            #expect(verdict == Self.referenceDeviceSignature(line), "\(line.unicodeScalars.map(\.value))")
+            if verdict { signatures += 1 }
+        }
+        #expect(signatures > 20)
+    }
+
+    @Test("replacing bytes: the same text as before, given back whole when there is nothing to replace")
+    func sameReplacing() {
+        var random = AuthenticationResultsFieldGenerator.SeededRandom(state: 2026_12_07_8)
+        let pieces = ["<", " ", ">", "< ", " >", "a", "é", "\r\n"]
+        for _ in 0..<2_000 {
+            let text = (0..<Int(random.next() % 12)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()
+            for (target, replacement) in [("< ", "<"), (" >", ">"), ("", "x"), ("é", "e")] {
+                var reference = [UInt8]()
+                let (bytes, wanted) = (Array(text.utf8), Array(target.utf8))
+                var index = 0
+                while index < bytes.count {
+                    if !wanted.isEmpty, index + wanted.count <= bytes.count, Array(bytes[index..<(index + wanted.count)]) == wanted {
+                        reference += replacement.utf8
+                        index += wanted.count
+                    } else {
+                        reference.append(bytes[index])
+                        index += 1
+                    }
+                }
+                #expect(text.replacingBytes(target, with: replacement) == String(decoding: reference, as: UTF8.self))
+            }
+        }
+    }
 }

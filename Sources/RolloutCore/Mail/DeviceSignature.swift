@@ -9,13 +9,16 @@
 enum DeviceSignature {
     static let maximumWords = 12
     static let maximumLength = 100
+    /// What may stand around the line: "(Sent from mobile device)", "<Sent from my iPhone>".
+    static let brackets: Set<Character> = ["(", ")", "<", ">", "[", "]", " ", "\t"]
 
     static func matches(_ line: String) -> Bool {
-        let brackets: Set<Character> = ["(", ")", "<", ">", "[", "]", " ", "\t"]
         var text = Substring(line)
         while let first = text.first, brackets.contains(first) { text = text.dropFirst() }
         while let last = text.last, brackets.contains(last) || last == "." || last == "!" { text = text.dropLast() }
-        guard text.count >= 6, text.count <= maximumLength, !saysMore(text) else { return false }
+        // Characters counted by byte where each byte is one (ASCII without a line feed, which joins a CR before it).
+        let count = text.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0A }) ? text.utf8.count : text.count
+        guard count >= 6, count <= maximumLength, !saysMore(text) else { return false }
         let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
         guard words.count <= maximumWords else { return false }
         // A product name after the first word ("从我的iPhone发送" is one word: all of it).
