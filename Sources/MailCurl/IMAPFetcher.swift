@@ -47,7 +47,12 @@ public final class IMAPFetcher: MailFetcher {
     /// one `* VANISHED` line of UID ranges, so that the fetch of one chunk and the moving out of the one before can
     /// go on at once. Without it, each moved message would be a line in the other connections' next responses,
     /// which libcurl counts against its limit: moves then wait for the fetch.
-    public var movesWhileFetching: Bool { expungesAsRanges.withLock { $0 } }
+    /// Only when handled messages are moved to a folder: a keyword set by one connection is a `* n FETCH (FLAGS …)` line
+    /// per message to each of the others.
+    public var movesWhileFetching: Bool {
+        guard case .folder = configuration.processed else { return false }
+        return expungesAsRanges.withLock { $0 }
+    }
 
     // MARK: - MailFetcher
 
@@ -295,8 +300,9 @@ public final class IMAPFetcher: MailFetcher {
                         found.map { .init(uid: $0.key, size: $0.value.size, seen: $0.value.seen, download: $0.value.size <= sizeLimit) },
                         markedSeen: [])
                 }
-                // SILENT: no untagged line per message, so no libcurl limit on the number of UIDs per command.
-                for set in IMAPResponses.uidSets(unseenLarge, maxCount: Int.max) {
+                // SILENT, yet a line per message all the same once QRESYNC is enabled (CONDSTORE: `* n FETCH (UID u
+                // MODSEQ (m))`, RFC 7162 §3.1.3): as many UIDs per command as any command with a line per message.
+                for set in IMAPResponses.uidSets(unseenLarge) {
                     _ = try step("UID STORE +FLAGS (\\Seen) in \(mailbox)") { () throws(CurlError) in
                         try current.command("UID STORE \(set) +FLAGS.SILENT (\\Seen)", mailbox: mailbox, uidValidity: uidValidity)
                     }

@@ -213,8 +213,8 @@ final class IMAPSession {
         do {
             let reply = try command("ENABLE QRESYNC", mailbox: nil)
             expungesAsRanges = IMAPResponses.enabled(reply).contains("QRESYNC")
-        } catch {
-            rangesRefused = true
+        } catch where error.code == CURLE_QUOTE_ERROR.rawValue {
+            rangesRefused = true  // a NO or BAD: this server will not; anything else (the connection, the login) is thrown
         }
     }
 
@@ -240,6 +240,13 @@ final class IMAPSession {
             if let refusal { text += " (server: \(refusal))" }
             abandonConnection()
             throw CurlError(code: code.rawValue, text: text, responseCode: 0)
+        }
+        // libcurl replaces a connection it finds dead without a word (with the debug callback off, not even a note):
+        // the new one has not enabled QRESYNC, and the mailbox is selected on it already. It is let go after this
+        // command, so that the next one connects afresh and asks before selecting.
+        var connects = 0
+        if expungesAsRanges, CCurl_easy_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK, connects > 0 {
+            abandonConnection()
         }
         if clipped {
             abandonConnection()
@@ -272,11 +279,7 @@ final class IMAPSession {
                 refusal = String(decoding: rest, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             }
         case CURLINFO_TEXT:
-            if bytes.starts(with: "Connected to ".utf8) {
-                // A new connection (libcurl replaces one it found dead) has enabled nothing yet.
-                connectionsOpened += 1
-                expungesAsRanges = false
-            }
+            if bytes.starts(with: "Connected to ".utf8) { connectionsOpened += 1 }
             if bytes.starts(with: "Excessive server response line".utf8) { clipped = true }
         default:
             break

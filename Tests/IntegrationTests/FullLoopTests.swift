@@ -180,17 +180,22 @@ struct FetchInterruptionTests {
         let dovecot: DovecotServer
         let after: Int
         let skipping: Int?
+        /// Whether the first move out of the mailbox fails (a server that went away meanwhile).
+        let failingFirstMove: Bool
         private let lock = NSLock()
         private var handled = 0
+        private var moves = 0
 
-        init(_ inner: any MailFetcher, killing dovecot: DovecotServer, after: Int, skipping: Int? = nil) {
+        init(_ inner: any MailFetcher, killing dovecot: DovecotServer, after: Int, skipping: Int? = nil, failingFirstMove: Bool = false) {
             self.inner = inner
             self.dovecot = dovecot
             self.after = after
             self.skipping = skipping
+            self.failingFirstMove = failingFirstMove
         }
 
         var name: String { inner.name }
+        var movesWhileFetching: Bool { inner.movesWhileFetching }
         func pending(mailbox: String, after cursor: MailboxCursor?) async throws -> (uidValidity: UInt32, uids: [UInt32]) {
             try await inner.pending(mailbox: mailbox, after: cursor)
         }
@@ -206,6 +211,11 @@ struct FetchInterruptionTests {
             }
         }
         func markProcessed(mailbox: String, uidValidity: UInt32, uids: [UInt32]) async throws {
+            let move = lock.withLock { () -> Int in
+                moves += 1
+                return moves
+            }
+            if failingFirstMove, move == 1 { throw MailFetchError(.temporary, "\(name): the connection was lost while moving") }
             try await inner.markProcessed(mailbox: mailbox, uidValidity: uidValidity, uids: uids)
         }
         func quarantine(mailbox: String, uidValidity: UInt32, uids: [UInt32]) async throws {
@@ -239,6 +249,31 @@ struct FetchInterruptionTests {
         // cursor of the first, at UID 256 or more, then skipped the second's first UIDs, which were never asked for.)
         #expect(second.messages()?.isEmpty == true, "left: \(second.messages()?.count ?? -1), report: \(resumed)")
         #expect(resumed.fetched == remaining.count)
+        try await setting.expectEachNoteOnce()
+    }
+
+    @Test("a move out of the mailbox that fails while the next chunk is applied: the cycle stops as a temporary failure, the cursor stays, and the next cycle recognises, applies and moves everything once")
+    func moveFailsWhileNextChunkApplies() async throws {
+        // Given: three chunks of 256; the first chunk's move fails while the second chunk is fetched and applied
+        let setting = try await IMAPRunSetting(count: 600)
+        let dovecot = try DovecotServer()
+        defer { dovecot.stop() }
+        try dovecot.seed(setting.messages)
+        let failing = try await setting.cycle(dovecot) { InterferingFetcher($0, killing: dovecot, after: Int.max, failingFirstMove: true) }.run()
+        #expect(failing.fetchError?.kind == .temporary)
+        // The second chunk was applied while the first one's move ran: committed, not moved; the third never fetched
+        #expect(failing.fetched == 512)
+        #expect(dovecot.messages()?.count == 600)
+        #expect(try await setting.store.cursor(of: "INBOX")?.lastUID ?? 0 == 0)
+
+        // When: the next cycle runs
+        let next = try await setting.cycle(dovecot).run()
+
+        // Then: everything is moved out, the 512 recognised, and every note applied once
+        #expect(next.fetchError == nil)
+        #expect(next.dispositions[.duplicate] == 512)
+        #expect(dovecot.messages()?.isEmpty == true)
+        #expect(dovecot.messages(in: "processed")?.count == 600)
         try await setting.expectEachNoteOnce()
     }
 

@@ -202,6 +202,31 @@ struct IMAPFetcherTests {
         #expect(dovecot.messages(in: "processed")?.count == 900)
     }
 
+    @Test("200 unseen messages too large to batch: \\Seen is set in commands of 64 (with QRESYNC on, each message it sets answers a line), and all arrive whole")
+    func manyLargeUnseen() async throws {
+        let dovecot = try DovecotServer()
+        defer { dovecot.stop() }
+        // Above the 96 KiB that batched downloads take.
+        let seeded = (1...200).map { Self.message($0, bodySize: 100 * 1024) }
+        try dovecot.seed(seeded)
+        let fetcher = try Self.fetcher(dovecot, connections: 2)
+
+        let (_, messages) = try await Self.fetchAll(fetcher, sizeLimit: 1 << 20)
+
+        #expect(fetcher.movesWhileFetching)
+        #expect(messages.map(\.raw) == seeded)
+    }
+
+    @Test("keyword mode: moves never run beside a fetch, whatever the server offers (a keyword is a line per message to every other connection)")
+    func keywordModeMovesAlone() async throws {
+        let dovecot = try DovecotServer()
+        defer { dovecot.stop() }
+        try dovecot.seed([Self.message(1)])
+        let fetcher = try Self.fetcher(dovecot, processed: .keyword("$RolloutProcessed"))
+        _ = try await fetcher.pending(mailbox: "INBOX", after: nil)
+        #expect(fetcher.movesWhileFetching == false)
+    }
+
     @Test("keyword mode leaves the messages in INBOX with the keyword; quarantine moves others to their folder")
     func keywordModeAndQuarantine() async throws {
         // Given

@@ -94,6 +94,7 @@ struct OwnTextSearchTests {
             + "Please reply with one of these lines by Mon 2026-11-30 15:00 +01:00:\n\naccept NGI_IT-INFN-T1\nreject NGI_IT-INFN-T1\n",
         "Der Rollout läuft: bitte prüfen Sie die Pakete auf Ihrem Testknoten und antworten Sie mit „accept“ oder „reject“.",
         "日本語のテキスト、そして ΩΜΈΓΑ και Ünïcödé İstanbul ß ﬁle 😀 e\u{301}tude ٣٤ numbers 1.8.0-1",
+        "Letters of four bytes: 𝐀𝐁𝐂 bold, 𠀋𠀍 ideographs, 𐐀𐐨 Deseret (whose lower case is another four-byte letter)",
     ]
 
     /// A reply: new lines, then copies of sent text (some quoted, some re-wrapped), with random pieces between.

@@ -23,6 +23,3 @@ public protocol MailFetcher: Sendable {
     var movesWhileFetching: Bool { get }
 }
 
-extension MailFetcher {
-    public var movesWhileFetching: Bool { false }
-}

@@ -112,8 +112,13 @@ public final class IngestLoop<Source: IngestSource>: Sendable {
             try await settle()
             try await finishReleasing()
         } catch {
-            try? await settle()
-            try? await finishReleasing()
+            // The first error is the one thrown; what fails after it is logged, never lost.
+            do {
+                try await settle()
+                try await finishReleasing()
+            } catch let later {
+                ingest.gateway.logger.error("releasing messages after a failure failed too", metadata: ["reason": "\(later)"])
+            }
             throw error
         }
     }
@@ -142,7 +147,7 @@ public final class IngestLoop<Source: IngestSource>: Sendable {
             }
             return state.group
         }
-        if let full { try await StageTimes.measure("loop.add.start-applying") { try await startApplying(full) } }
+        if let full { try await StageTimes.measureWall("loop.add.start-applying") { try await startApplying(full) } }
     }
 
     /// Applies what was handed over, makes the commits durable and releases their messages to the source (or starts
@@ -158,9 +163,14 @@ public final class IngestLoop<Source: IngestSource>: Sendable {
         }
         do {
             try await startApplying(rest)
-            try await StageTimes.measure("loop.settle.wait-for-applying") { try await waitForApplying() }
+            try await StageTimes.measureWall("loop.settle.wait-for-applying") { try await waitForApplying() }
         } catch {
-            try await release()
+            do {
+                try await release()
+            } catch let releasing {
+                // The loop's own error is the one thrown: the release's (one in the background may be older) is logged.
+                ingest.gateway.logger.error("releasing messages after a failure failed too", metadata: ["reason": "\(releasing)"])
+            }
             throw error
         }
         try await release()
@@ -171,7 +181,7 @@ public final class IngestLoop<Source: IngestSource>: Sendable {
     private func startApplying(_ group: [Member]) async throws {
         try await waitForApplying()
         guard !group.isEmpty else { return }
-        let task = Task { try await StageTimes.measure("loop.apply") { try await self.apply(group) } }
+        let task = Task { try await StageTimes.measureWall("loop.apply") { try await self.apply(group) } }
         state.withLock { $0.applying = task }
     }
 
@@ -276,7 +286,7 @@ public final class IngestLoop<Source: IngestSource>: Sendable {
             return (state.settled, state.afterCommit)
         }
         if !settled.isEmpty {
-            try await StageTimes.measure("loop.release.flush") { try await ingest.gateway.unitOfWork.flush() }
+            try await StageTimes.measureWall("loop.release.flush") { try await ingest.gateway.unitOfWork.flush() }
             ingest.gateway.committed(afterCommit)
         }
         try await finishReleasing()
@@ -284,7 +294,7 @@ public final class IngestLoop<Source: IngestSource>: Sendable {
         let (done, quarantined, retry) = Self.handles(of: settled)
         let source = self.source
         let releaseThem: @Sendable () async throws -> Void = {
-            try await StageTimes.measure("loop.release.source") { try await source.release(done: done, quarantined: quarantined, retry: retry) }
+            try await StageTimes.measureWall("loop.release.source") { try await source.release(done: done, quarantined: quarantined, retry: retry) }
         }
         guard releasesInBackground else { return try await releaseThem() }
         let releasing = Task(operation: releaseThem)
@@ -311,6 +321,6 @@ public final class IngestLoop<Source: IngestSource>: Sendable {
             defer { state.releasing = nil }
             return state.releasing
         }
-        try await StageTimes.measure("loop.finish-releasing") { try await releasing?.value }
+        try await StageTimes.measureWall("loop.finish-releasing") { try await releasing?.value }
     }
 }

@@ -109,9 +109,9 @@ public struct RunCycle: Sendable {
                             declaredSize: message.tooLarge ? message.size : nil
                         ) { message.raw }
                     }
-                    try await StageTimes.measure("run.fetch.settle") { try await loop.settle() }
+                    try await StageTimes.measureWall("run.fetch.settle") { try await loop.settle() }
                     // Over what the releases before this chunk's moved out; the last one is over when the loop is.
-                    try await StageTimes.measure("run.fetch.cursor") { try await source.saveCursor(last: false) }
+                    try await StageTimes.measureWall("run.fetch.cursor") { try await source.saveCursor(last: false) }
                 }
             }
             try await source.saveCursor(last: true)

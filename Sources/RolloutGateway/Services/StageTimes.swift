@@ -17,6 +17,8 @@ public enum StageTimes {
         var calls = 0
         var nanoseconds: UInt64 = 0
         var wallNanoseconds: UInt64 = 0
+        /// Whether CPU time was measured (not for stages measured by ``measureWall(_:_:)``).
+        var cpu = true
     }
 
     private static let totals = Mutex<[String: Total]>([:])
@@ -38,6 +40,15 @@ public enum StageTimes {
         return try await body()
     }
 
+    /// Runs an asynchronous `body` that may overlap others (a group applied while the next is read, a release in the
+    /// background), adding only its wall time to `stage`: the process's CPU time meanwhile would count theirs too.
+    public static func measureWall<T>(_ stage: StaticString, _ body: () async throws -> T) async rethrows -> T {
+        guard isOn else { return try await body() }
+        let wall = nanoseconds(CLOCK_MONOTONIC)
+        defer { add(stage, nil, wall: nanoseconds(CLOCK_MONOTONIC) &- wall) }
+        return try await body()
+    }
+
     /// Adds to `stage` the process's CPU time from its start until now: loading the program and its libraries and
     /// reading the arguments, when called first thing in a command.
     public static func measureStartup(_ stage: StaticString) {
@@ -55,20 +66,23 @@ public enum StageTimes {
     /// the costliest first; empty when nothing was measured.
     public static func report() -> String {
         let totals = totals.withLock { $0 }
-        return totals.sorted { $0.value.nanoseconds > $1.value.nanoseconds }.map { stage, total in
+        return totals.sorted { ($0.value.cpu ? $0.value.nanoseconds : 0) > ($1.value.cpu ? $1.value.nanoseconds : 0) }.map { stage, total in
+            let wall = total.wallNanoseconds == 0 ? "" : " wall-ms=\(String(format: "%.1f", Double(total.wallNanoseconds) / 1e6))"
+            guard total.cpu else { return "stage \(stage) calls=\(total.calls) cpu-ms=- us-per-call=-\(wall)\n" }
             let milliseconds = Double(total.nanoseconds) / 1e6
             let perCall = Double(total.nanoseconds) / 1e3 / Double(max(total.calls, 1))
-            let wall = total.wallNanoseconds == 0 ? "" : " wall-ms=\(String(format: "%.1f", Double(total.wallNanoseconds) / 1e6))"
             return "stage \(stage) calls=\(total.calls) cpu-ms=\(String(format: "%.1f", milliseconds)) "
                 + "us-per-call=\(String(format: "%.1f", perCall))\(wall)\n"
         }.joined()
     }
 
-    private static func add(_ stage: StaticString, _ spent: UInt64, wall: UInt64) {
+    /// `spent`: CPU time, nil where only the wall time is measured.
+    private static func add(_ stage: StaticString, _ spent: UInt64?, wall: UInt64) {
         totals.withLock { totals in
             totals["\(stage)", default: Total()].calls += 1
-            totals["\(stage)", default: Total()].nanoseconds += spent
+            totals["\(stage)", default: Total()].nanoseconds += spent ?? 0
             totals["\(stage)", default: Total()].wallNanoseconds += wall
+            if spent == nil { totals["\(stage)", default: Total()].cpu = false }
         }
     }
 
