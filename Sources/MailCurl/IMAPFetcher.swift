@@ -231,7 +231,12 @@ public final class IMAPFetcher: MailFetcher {
             try self.ensureFolder(folder, session: session)
             let capabilities = try step("CAPABILITY") { () throws(CurlError) in try session.capabilities() }
             let target = IMAPResponses.quoted(folder)
-            for set in IMAPResponses.uidSets(uids) {
+            // Each command is a transaction of the server's over the whole mailbox (Dovecot's Maildir: a sync of the
+            // folder, its UID list written again): as few as will do. `UID MOVE` answers with one `* VANISHED` line
+            // once QRESYNC is on, so the whole chunk goes in one command, up to the command line's length.
+            try step("ENABLE QRESYNC") { () throws(CurlError) in try session.askForExpungesAsRanges() }
+            let oneCommand = capabilities.contains("MOVE") && session.expungesAsRanges
+            for set in IMAPResponses.uidSets(uids, maxCount: oneCommand ? Int.max : IMAPResponses.messagesPerCommand) {
                 if capabilities.contains("MOVE") {
                     _ = try step("UID MOVE to \(folder)") { () throws(CurlError) in
                         try session.command("UID MOVE \(set) \(target)", mailbox: mailbox, uidValidity: uidValidity)

@@ -205,7 +205,7 @@ final class IMAPSession {
 
     /// Before a connection selects its first mailbox (the only time `ENABLE` may be sent, RFC 5161 §3.1): asks for
     /// expunges as UID ranges where the server offers QRESYNC. A refusal leaves the session as it was.
-    private func askForExpungesAsRanges() throws(CurlError) {
+    func askForExpungesAsRanges() throws(CurlError) {
         guard selectedMailbox == nil, !expungesAsRanges, !rangesRefused, try capabilities().contains("QRESYNC") else { return }
         // libcurl hands over only untagged lines named as the command; `* ENABLED` is one of the response lines.
         capturingResponseLines = true
