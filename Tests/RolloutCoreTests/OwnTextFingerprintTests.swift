@@ -5,41 +5,12 @@ import Testing
 struct OwnTextFingerprintTests {
     /// The fingerprint as it was computed before 2026-12-07: every scalar decoded, the shingles kept in a set.
     private static func reference(_ text: String) -> [UInt32] {
-        let offset: UInt32 = 0x811C_9DC5, prime: UInt32 = 0x0100_0193
-        func mix(_ hash: inout UInt32, _ value: UInt32) {
-            var value = value
-            for _ in 0..<4 {
-                hash = (hash ^ (value & 0xFF)) &* prime
-                value >>= 8
-            }
-        }
-        var words: [UInt32] = [], hash = offset, inWord = false
-        for scalar in text.unicodeScalars {
-            let category = scalar.properties.generalCategory
-            if scalar.isASCII {
-                switch scalar.value {
-                case 0x30...0x39, 0x61...0x7A: mix(&hash, scalar.value)
-                case 0x41...0x5A: mix(&hash, scalar.value + 0x20)
-                default:
-                    if inWord { words.append(hash); hash = offset; inWord = false }
-                    continue
-                }
-                inWord = true
-            } else if category == .nonspacingMark || category == .spacingMark || category == .enclosingMark {
-                continue
-            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
-                for lowered in scalar.properties.lowercaseMapping.unicodeScalars { mix(&hash, lowered.value) }
-                inWord = true
-            } else if inWord {
-                words.append(hash); hash = offset; inWord = false
-            }
-        }
-        if inWord { words.append(hash) }
+        let words = OwnTextReference.words(text)
         var shingles = Set<UInt32>()
         if words.count >= 3 {
             for start in 0...(words.count - 3) {
-                var shingle = offset
-                for word in words[start..<(start + 3)] { mix(&shingle, word) }
+                var shingle = OwnTextReference.offset
+                for word in words[start..<(start + 3)] { OwnTextReference.mix(&shingle, word) }
                 shingles.insert(shingle)
             }
         }

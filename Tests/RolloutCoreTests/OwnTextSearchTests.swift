@@ -6,41 +6,6 @@ import Testing
 /// shingles hashed into a set, lines cut by walking the UTF-8 view.
 @Suite("Own text and lines: the same answers as the code they replace")
 struct OwnTextSearchTests {
-    /// Words as ``OwnTextFingerprint`` read them before: every scalar decoded, four FNV-1a steps each.
-    private static func referenceWords(_ text: String) -> [UInt32] {
-        let offset: UInt32 = 0x811C_9DC5, prime: UInt32 = 0x0100_0193
-        func mix(_ hash: inout UInt32, _ value: UInt32) {
-            var value = value
-            for _ in 0..<4 {
-                hash = (hash ^ (value & 0xFF)) &* prime
-                value >>= 8
-            }
-        }
-        var words: [UInt32] = [], hash = offset, inWord = false
-        for scalar in text.unicodeScalars {
-            let category = scalar.properties.generalCategory
-            if scalar.isASCII {
-                switch scalar.value {
-                case 0x30...0x39, 0x61...0x7A: mix(&hash, scalar.value)
-                case 0x41...0x5A: mix(&hash, scalar.value + 0x20)
-                default:
-                    if inWord { words.append(hash); hash = offset; inWord = false }
-                    continue
-                }
-                inWord = true
-            } else if category == .nonspacingMark || category == .spacingMark || category == .enclosingMark {
-                continue
-            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
-                for lowered in scalar.properties.lowercaseMapping.unicodeScalars { mix(&hash, lowered.value) }
-                inWord = true
-            } else if inWord {
-                words.append(hash); hash = offset; inWord = false
-            }
-        }
-        if inWord { words.append(hash) }
-        return words
-    }
-
     /// ``OwnText/start(in:sent:)`` as it was: the sent shingles in a set, each line's words in an array of its own.
     private static func referenceStart(in lines: [String], sent: [OwnTextFingerprint]) -> Int? {
         let known = Set(sent.lazy.flatMap(\.shingles))
@@ -49,7 +14,7 @@ struct OwnTextSearchTests {
         var lineOf: [Int] = []
         var startsLine: [Bool] = []
         for (index, line) in lines.enumerated() {
-            let lineWords = referenceWords(line)
+            let lineWords = OwnTextReference.words(line)
             words += lineWords
             lineOf += repeatElement(index, count: lineWords.count)
             startsLine += lineWords.indices.map { $0 == 0 }
@@ -135,10 +100,10 @@ struct OwnTextSearchTests {
     func sameWords() {
         let text = Self.sentTexts.joined(separator: "\n")
         for line in text.physicalLines {
-            #expect(OwnTextFingerprint.words(in: line) == Self.referenceWords(line))
+            #expect(OwnTextFingerprint.words(in: line) == OwnTextReference.words(line))
         }
         let cut = text.dropFirst(7).dropLast(5)
-        #expect(OwnTextFingerprint.words(in: cut) == Self.referenceWords(String(cut)))
+        #expect(OwnTextFingerprint.words(in: cut) == OwnTextReference.words(String(cut)))
     }
 
     @Test("physical lines: the same lines as walking the UTF-8 view, over random texts of line ends and other scalars")

@@ -618,17 +618,22 @@ enum OldText {
     static func spacedAfterAngle(_ text: String) -> String {
         // ASCII by byte: there a character is a byte, and a letter is A–Z or a–z (a tenth of the cost of a reply's
         // reading went to walking characters here).
-        if text.isASCII {
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(text.utf8.count + 8)
-            var previous: UInt8 = 0
-            for byte in text.utf8 {
-                if previous == UInt8(ascii: ">"), (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) { bytes.append(0x20) }
-                bytes.append(byte)
-                previous = byte
-            }
-            return String(decoding: bytes, as: UTF8.self)
+        text.isASCII ? spacedAfterAngle(ascii: text) : spacedAfterAngle(characters: text)
+    }
+
+    static func spacedAfterAngle(ascii text: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + 8)
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if previous == UInt8(ascii: ">"), (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) { bytes.append(0x20) }
+            bytes.append(byte)
+            previous = byte
         }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func spacedAfterAngle(characters text: String) -> String {
         var out = ""
         var previous: Character?
         for character in text {
