@@ -403,6 +403,12 @@ public final class IMAPFetcher: MailFetcher {
                 return MailFetchError(
                     .configuration, "\(server): mailbox \(mailboxName) cannot be opened (\(detail)): check that it exists")
             }
+            // Too many connections of this user at once (RFC 5530 UNAVAILABLE; Dovecot's mail_max_userip_connections):
+            // the next run will do.
+            if failure.error.text.contains("[UNAVAILABLE]") || failure.error.text.contains("Maximum number of connections") {
+                return MailFetchError(
+                    .temporary, "\(server): the server takes no more connections now (\(detail)); lower imap.connections if it lasts")
+            }
             return MailFetchError(
                 .configuration,
                 "\(server): login refused for user '\(configuration.credentials.username)' (\(detail)): check the credentials")

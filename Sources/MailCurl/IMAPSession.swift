@@ -18,8 +18,6 @@ final class IMAPSession {
     /// The last tagged NO/BAD line, the server's own words (libcurl's error text does not carry them).
     private var refusal: String?
     private var clipped = false
-    /// Connections opened by this handle (libcurl's "Connected to" notes).
-    private(set) var connectionsOpened = 0
 
     /// The mailbox libcurl has selected on the current connection, as far as this session knows.
     private(set) var selectedMailbox: String?
@@ -145,9 +143,7 @@ final class IMAPSession {
         try check(CCurl_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, command), "CURLOPT_CUSTOMREQUEST")
         try setVerbose(true)
         try setBufferSize(Self.commandBufferSize)
-        let response = try perform(expecting: 0)
-        if let mailbox { selectedMailbox = mailbox }
-        return response
+        return try perform(expecting: 0, selecting: mailbox)
     }
 
     /// Downloads several whole messages in one command, without changing their flags: `UID FETCH set (UID BODY.PEEK[])`.
@@ -167,8 +163,7 @@ final class IMAPSession {
         try setBufferSize(Self.batchBufferSize)
         capturingResponseLines = true
         defer { capturingResponseLines = false }
-        let stream = try perform(expecting: expectedSize + uids.count * 64 + 512)
-        selectedMailbox = mailbox
+        let stream = try perform(expecting: expectedSize + uids.count * 64 + 512, selecting: mailbox)
         guard let bodies = IMAPResponses.fetchedBodies(stream) else {
             abandonConnection()
             throw CurlError(
@@ -185,9 +180,7 @@ final class IMAPSession {
         try check(CCurl_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, nil), "CURLOPT_CUSTOMREQUEST")
         // No debug callbacks on the hot path (libcurl's own error text is enough for a download).
         try setVerbose(false)
-        let raw = try perform(expecting: expectedSize)
-        selectedMailbox = mailbox
-        return raw
+        return try perform(expecting: expectedSize, selecting: mailbox)
     }
 
     /// Downloads only the header block of a message (`UID FETCH n BODY[HEADER]`, by URL `…;UID=n/;SECTION=HEADER`).
@@ -198,9 +191,7 @@ final class IMAPSession {
             "CURLOPT_URL")
         try check(CCurl_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, nil), "CURLOPT_CUSTOMREQUEST")
         try setVerbose(false)
-        let raw = try perform(expecting: 8192)
-        selectedMailbox = mailbox
-        return raw
+        return try perform(expecting: 8192, selecting: mailbox)
     }
 
     /// Before a connection selects its first mailbox (the only time `ENABLE` may be sent, RFC 5161 §3.1): asks for
@@ -218,6 +209,14 @@ final class IMAPSession {
         }
     }
 
+    /// Hears what other connections changed in the selected mailbox since this one's last command (`NOOP`): flags
+    /// they set are a `* n FETCH` line per message even with QRESYNC. When that is more than libcurl takes in one
+    /// response, the connection is let go, and the next command starts on a fresh one, which hears of nothing.
+    func catchUp() {
+        guard let selected = selectedMailbox else { return }
+        _ = try? command("NOOP", mailbox: selected)
+    }
+
     /// The server's capabilities, asked on first use.
     func capabilities() throws(CurlError) -> Set<String> {
         if let knownCapabilities { return knownCapabilities }
@@ -226,7 +225,9 @@ final class IMAPSession {
         return capabilities
     }
 
-    private func perform(expecting size: Int) throws(CurlError) -> [UInt8] {
+    /// Runs the transfer set up; `mailbox`: the one its URL selects (nil: the selection stays as it was). A connection
+    /// let go here (a failure, or one libcurl replaced) forgets its selection after the transfer, not before.
+    private func perform(expecting size: Int, selecting mailbox: String? = nil) throws(CurlError) -> [UInt8] {
         received = []
         received.reserveCapacity(size + 64)
         refusal = nil
@@ -234,6 +235,7 @@ final class IMAPSession {
         errorBuffer[0] = 0
         let code = curl_easy_perform(handle)
         defer { received = [] }
+        if let mailbox { selectedMailbox = mailbox }
         guard code == CURLE_OK else {
             let buffered = String(cString: errorBuffer)
             var text = buffered.isEmpty ? String(cString: curl_easy_strerror(code)) : buffered
@@ -279,7 +281,6 @@ final class IMAPSession {
                 refusal = String(decoding: rest, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             }
         case CURLINFO_TEXT:
-            if bytes.starts(with: "Connected to ".utf8) { connectionsOpened += 1 }
             if bytes.starts(with: "Excessive server response line".utf8) { clipped = true }
         default:
             break

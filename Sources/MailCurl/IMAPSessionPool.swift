@@ -12,12 +12,16 @@ final class IMAPSessionPool: @unchecked Sendable {
         self.configuration = configuration
     }
 
-    /// An idle session, or a new one (which connects on its first command).
+    /// An idle session, caught up with what other connections changed meanwhile (``IMAPSession/catchUp()``), or a new
+    /// one (which connects on its first command). Called on the thread that will use it: catching up is a round trip.
     func take() throws(CurlError) -> IMAPSession {
         lock.lock()
         let session = idle.popLast()
         lock.unlock()
-        if let session { return session }
+        if let session {
+            session.catchUp()
+            return session
+        }
         return try IMAPSession(configuration: configuration)
     }
 

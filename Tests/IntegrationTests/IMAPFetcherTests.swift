@@ -217,6 +217,30 @@ struct IMAPFetcherTests {
         #expect(messages.map(\.raw) == seeded)
     }
 
+    @Test("a pooled connection that missed 300 flag changes by another connection (a line per message, even with QRESYNC) catches up before its next command: it reads them, then moves them all")
+    func pooledConnectionCatchesUp() async throws {
+        // Given: a mover whose one connection has INBOX selected, and another connection that then sets \\Seen on
+        // 300 messages (the planner does, for messages too large to batch)
+        let dovecot = try DovecotServer()
+        defer { dovecot.stop() }
+        try dovecot.seed((1...300).map { Self.message($0, bodySize: 100 * 1024) })  // above the 96 KiB batches take
+        let mover = try Self.fetcher(dovecot, connections: 1)
+        let (uidValidity, uids) = try await mover.pending(mailbox: "INBOX", after: nil)
+        let reader = try Self.fetcher(dovecot, connections: 1)
+        let (_, read) = try await Self.fetchAll(reader)
+        #expect(read.count == 300)
+
+        // When: the mover reads them, then moves them out, on its pooled connection
+        let collector = Collector()
+        try await mover.fetch(mailbox: "INBOX", uidValidity: uidValidity, uids: uids, sizeLimit: 1 << 20) { collector.add($0) }
+        #expect(collector.messages.count == 300)
+        try await mover.markProcessed(mailbox: "INBOX", uidValidity: uidValidity, uids: uids)
+
+        // Then
+        #expect(dovecot.messages(in: "INBOX")?.isEmpty == true)
+        #expect(dovecot.messages(in: "processed")?.count == 300)
+    }
+
     @Test("keyword mode: moves never run beside a fetch, whatever the server offers (a keyword is a line per message to every other connection)")
     func keywordModeMovesAlone() async throws {
         let dovecot = try DovecotServer()

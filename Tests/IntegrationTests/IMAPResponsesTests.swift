@@ -6,6 +6,18 @@ import Testing
 struct IMAPResponsesTests {
     static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
+    @Test("UID sets: 64 UIDs a command by default; without a count limit, split only where the set would pass 4,000 characters")
+    func uidSetsSplit() {
+        let contiguous = Array(UInt32(1)...2_500)
+        #expect(IMAPResponses.uidSets(contiguous).count == 40)
+        #expect(IMAPResponses.uidSets(contiguous, maxCount: Int.max) == ["1:2500"])
+        let everyOther = stride(from: UInt32(1), through: 5_000, by: 2).map { $0 }
+        let sets = IMAPResponses.uidSets(everyOther, maxCount: Int.max)
+        #expect(sets.count > 1)
+        #expect(sets.allSatisfy { $0.utf8.count <= 4_000 })
+        #expect(sets.flatMap { IMAPResponses.expand($0) } == everyOther)
+    }
+
     @Test("ENABLED names what the server enabled, whatever the case; other lines and other words say nothing")
     func enabled() {
         #expect(IMAPResponses.enabled(Self.bytes("* ENABLED QRESYNC CONDSTORE\r\n")) == ["QRESYNC", "CONDSTORE"])

@@ -131,7 +131,9 @@ extension RunCycle {
     /// took 400 s where 10,000 took 3.5 s (BENCHMARKS.md). A larger chunk costs no memory (messages are read, applied
     /// and let go one group at a time); after a crash, what was committed and not moved out is fetched again and
     /// recognised.
-    public static func chunkSize(of count: Int) -> Int { max(256, (count + 15) / 16) }
+    /// At most 8,192: one move of a chunk stays well within a command's timeout, and a crash leaves at most two
+    /// chunks to fetch again.
+    public static func chunkSize(of count: Int) -> Int { min(8_192, max(256, (count + 15) / 16)) }
 }
 
 extension StoreError {
