@@ -66,13 +66,10 @@ public final class IMAPFetcher: MailFetcher {
             var attempt = 0
             while true {
                 attempt += 1
-                if let selected = session.selectedMailbox {
-                    // STATUS of the selected mailbox may answer from the state of its last sync (Dovecot does):
-                    // NOOP (RFC 9051 §6.1.2) brings that state up to date first. A failure leaves the session
-                    // without a connection, and STATUS then asks on a new one: Dovecot ends the connection
-                    // with BYE when the selected mailbox's UIDVALIDITY changed.
-                    _ = try? session.command("NOOP", mailbox: selected)
-                }
+                // STATUS of the selected mailbox may answer from the state of its last sync (Dovecot does): a pooled
+                // session caught up (NOOP, RFC 9051 §6.1.2) when it was taken (``IMAPSessionPool/take()``). A failure
+                // there left it without a connection, and STATUS asks on a new one: Dovecot ends the connection with
+                // BYE when the selected mailbox's UIDVALIDITY changed.
                 let status = try step("STATUS \(mailbox)", refusal: .mailbox) { () throws(CurlError) in
                     try session.command(
                         "STATUS \(IMAPResponses.quoted(mailbox)) (MESSAGES UIDNEXT UIDVALIDITY)", mailbox: nil)

@@ -117,7 +117,7 @@ public final class IngestLoop<Source: IngestSource>: Sendable {
                 try await settle()
                 try await finishReleasing()
             } catch let later {
-                ingest.gateway.logger.error("releasing messages after a failure failed too", metadata: ["reason": "\(later)"])
+                logReleaseFailure(later)
             }
             throw error
         }
@@ -169,7 +169,7 @@ public final class IngestLoop<Source: IngestSource>: Sendable {
                 try await release()
             } catch let releasing {
                 // The loop's own error is the one thrown: the release's (one in the background may be older) is logged.
-                ingest.gateway.logger.error("releasing messages after a failure failed too", metadata: ["reason": "\(releasing)"])
+                logReleaseFailure(releasing)
             }
             throw error
         }
@@ -313,6 +313,11 @@ public final class IngestLoop<Source: IngestSource>: Sendable {
             }
         }
         return handles
+    }
+
+    /// A release that failed after the error the loop throws: logged, never lost.
+    private func logReleaseFailure(_ error: any Error) {
+        ingest.gateway.logger.error("releasing messages after a failure failed too", metadata: ["reason": "\(error)"])
     }
 
     /// Waits for the release running in the background, if one is; throws its error.
