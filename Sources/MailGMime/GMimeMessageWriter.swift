@@ -26,6 +26,14 @@ public struct GMimeMessageWriter: MessageWriter {
 
     public func write(_ message: MailMessage) -> [UInt8] {
         GMimeLibrary.ensureInitialized()
+        // The common message — one text part, fields GMime writes on one line or folds its unstructured way — is
+        // assembled from GMime's encoders without building its objects: the same bytes (`PlainMessageAssemblyTests`).
+        return PlainMessageAssembly.bytes(of: message) ?? built(message)
+    }
+
+    /// The message built as a `GMimeMessage` and written by GMime: every message ``PlainMessageAssembly`` leaves.
+    func built(_ message: MailMessage) -> [UInt8] {
+        GMimeLibrary.ensureInitialized()
         guard let reference = GObjectReference(adopting: UnsafeMutableRawPointer(g_mime_message_new(1))) else { return [] }
         let gmimeMessage = reference.typed(as: GMimeMessage.self)
         let object = CGMime_object(gmimeMessage)
@@ -71,11 +79,7 @@ public struct GMimeMessageWriter: MessageWriter {
     private func add(_ mailbox: Mailbox, to message: UnsafeMutablePointer<GMimeMessage>, as type: GMimeAddressType) {
         // An address longer than SMTP carries (RFC 5321 §4.5.3.1.3) cannot be written on a header line either.
         guard mailbox.address.value.utf8.count <= 254 else { return }
-        var name = HeaderLineLimit.breakingLongWords(Self.clean(mailbox.name ?? ""))
-        // Trimmed by Foundation only when it may have something to do: it ends on a space or a non-ASCII character.
-        if let first = name.utf8.first, let last = name.utf8.last, [first, last].contains(where: { $0 == 0x20 || $0 >= 0x80 }) {
-            name = name.trimmingCharacters(in: .whitespaces)
-        }
+        let name = Self.displayName(mailbox)
         guard let list = g_mime_message_get_addresses(message, type),
             let address = internet_address_mailbox_new(name.isEmpty ? nil : name, Self.clean(mailbox.address.value))
         else { return }
@@ -83,6 +87,16 @@ public struct GMimeMessageWriter: MessageWriter {
         internet_address_set_charset(address, "utf-8")
         CGMime_mailbox_preset_ascii_idn_addr(CGMime_internet_address_mailbox(address))
         internet_address_list_add(list, address)
+    }
+
+    /// A mailbox's display name as it is written: cleaned, long words broken, trimmed.
+    static func displayName(_ mailbox: Mailbox) -> String {
+        var name = HeaderLineLimit.breakingLongWords(Self.clean(mailbox.name ?? ""))
+        // Trimmed by Foundation only when it may have something to do: it ends on a space or a non-ASCII character.
+        if let first = name.utf8.first, let last = name.utf8.last, [first, last].contains(where: { $0 == 0x20 || $0 >= 0x80 }) {
+            name = name.trimmingCharacters(in: .whitespaces)
+        }
+        return name
     }
 
     /// `Date`, in UTC, whole seconds.
