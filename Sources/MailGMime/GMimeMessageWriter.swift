@@ -217,6 +217,10 @@ public struct GMimeMessageWriter: MessageWriter {
     /// characters is broken with a soft line break after the longest head that fits, never inside `=XX`.
     static func escapingLeadingDots(_ encoded: [UInt8]) -> [UInt8] {
         let dot = UInt8(ascii: "."), equals = UInt8(ascii: "=")
+        // Most texts have no line that starts with a dot: nothing to change.
+        guard encoded.first == dot || zip(encoded, encoded.dropFirst()).contains(where: { $0 == 0x0A && $1 == dot }) else {
+            return encoded.last == 0x0A ? encoded : encoded + [0x0A]
+        }
         let escapedDot = Array("=2E".utf8)
         var output: [UInt8] = []
         output.reserveCapacity(encoded.count + 16)

@@ -54,14 +54,22 @@ enum PlainMessageAssembly {
         let body = GMimeMessageWriter.escapingLeadingDots(GMimeMessageWriter.quotedPrintable(text))
         var output: [UInt8] = []
         output.reserveCapacity(header.utf8.count + body.count + (header.utf8.count + body.count) / 30)
-        for byte in header.utf8 { appendingCRLF(byte, to: &output) }
-        for byte in body { appendingCRLF(byte, to: &output) }
+        var fields = header
+        fields.withUTF8 { appendingCRLF($0, to: &output) }
+        body.withUnsafeBufferPointer { appendingCRLF($0, to: &output) }
         return HeaderLineLimit.enforce(output)
     }
 
-    private static func appendingCRLF(_ byte: UInt8, to output: inout [UInt8]) {
-        if byte == 0x0A { output.append(0x0D) }
-        output.append(byte)
+    /// `text` with every LF written CRLF (neither the header nor the encoded body holds a CR).
+    private static func appendingCRLF(_ text: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        var start = 0
+        while let end = text[start...].firstIndex(of: 0x0A) {
+            output.append(contentsOf: text[start..<end])
+            output.append(0x0D)
+            output.append(0x0A)
+            start = end + 1
+        }
+        output.append(contentsOf: text[start...])
     }
 
     /// `Date`'s value as GMime writes it (UTC, whole seconds), or nil where the writer would leave the field out.
@@ -160,9 +168,22 @@ enum PlainMessageAssembly {
     }
 
     /// A Message-ID GMime writes in angle brackets as it is: RFC 5322 dot-atom text on both sides of one `@`.
-    private static func isPlainID(_ id: String) -> Bool {
-        let parts = id.utf8.split(separator: UInt8(ascii: "@"), omittingEmptySubsequences: false)
-        return parts.count == 2 && parts.allSatisfy(isDotAtom)
+    static func isPlainID(_ id: String) -> Bool {
+        var ats = 0
+        var previous = UInt8(ascii: "@")  // the start of a part: no dot may follow
+        for byte in id.utf8 {
+            switch byte {
+            case UInt8(ascii: "@"):
+                guard previous != UInt8(ascii: "."), previous != UInt8(ascii: "@") else { return false }
+                ats += 1
+            case UInt8(ascii: "."):
+                guard previous != UInt8(ascii: "."), previous != UInt8(ascii: "@") else { return false }
+            default:
+                guard isAtext(byte) else { return false }
+            }
+            previous = byte
+        }
+        return ats == 1 && previous != UInt8(ascii: ".") && previous != UInt8(ascii: "@")
     }
 
     /// An address GMime writes as it is: a dot-atom local part, a dot-atom ASCII domain, no longer than SMTP carries.
@@ -170,23 +191,17 @@ enum PlainMessageAssembly {
         address.utf8.count <= 254 && isPlainID(address)
     }
 
-    private static func isDotAtom(_ text: Substring.UTF8View) -> Bool {
-        guard let first = text.first, let last = text.last, first != UInt8(ascii: "."), last != UInt8(ascii: ".") else { return false }
-        var previous: UInt8 = 0
-        for byte in text {
-            guard isAtext(byte) || (byte == UInt8(ascii: ".") && previous != byte) else { return false }
-            previous = byte
-        }
-        return true
-    }
-
     /// RFC 5322 atext.
     private static func isAtext(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"),
+            UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "/"), UInt8(ascii: "="), UInt8(ascii: "?"),
+            UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "{"), UInt8(ascii: "|"), UInt8(ascii: "}"),
+            UInt8(ascii: "~"):
             return true
         default:
-            return "!#$%&'*+-/=?^_`{|}~".utf8.contains(byte)
+            return false
         }
     }
 

@@ -98,6 +98,24 @@ struct PlainMessageAssemblyTests {
         }
     }
 
+    @Test("IDs and addresses written as they are: dot-atoms on both sides of one @")
+    func plainIDs() {
+        for id in ["a@b", "rg.2.thread.1t8ftsqxux1qr@rollout.example.org", "first.last+tag@x.example", "o'brien@h", "~!#$%&'*+-/=?^_`{|}@h"] {
+            #expect(PlainMessageAssembly.isPlainID(id), "\(id)")
+        }
+        for id in ["", "@", "a@", "@b", "a@@b", "a@b@c", ".a@b", "a.@b", "a..b@c", "a@.b", "a@b.", "a b@c", "a\"b@c", "a<b@c", "ü@b", "a@[1.2.3.4]", "a(b)@c"] {
+            #expect(!PlainMessageAssembly.isPlainID(id), "\(id)")
+        }
+    }
+
+    @Test("a text without a line that starts with a dot comes back as it was, its last line ended")
+    func dotsOnlyWhereNeeded() {
+        #expect(GMimeMessageWriter.escapingLeadingDots([]) == [0x0A])
+        #expect(GMimeMessageWriter.escapingLeadingDots(Array("a\nb.".utf8)) == Array("a\nb.\n".utf8))
+        #expect(GMimeMessageWriter.escapingLeadingDots(Array("a\n.b\n".utf8)) == Array("a\n=2Eb\n".utf8))
+        #expect(GMimeMessageWriter.escapingLeadingDots(Array(".\n".utf8)) == Array("=2E\n".utf8))
+    }
+
     func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
 
     // MARK: Random messages
