@@ -5,6 +5,9 @@ import RolloutCore
 /// The notification templates: the shipped defaults, overridden by an operator's folder.
 public struct TemplateLibrary: Sendable {
     private let library: MustacheLibrary
+    /// The registered templates (subject lines and bodies apart) whose only tags are plain variables, by the name
+    /// they are registered under: rendered without Mustache, to the same text (``PlainTemplate``).
+    private let plain: [String: PlainTemplate]
     /// Every template name available.
     public let names: Set<String>
 
@@ -39,6 +42,7 @@ public struct TemplateLibrary: Sendable {
             throw TemplateError(template: problem.template, problem: problem.problem)
         }
         var library = MustacheLibrary()
+        var plain: [String: PlainTemplate] = [:]
         for (name, source) in sources {
             guard name == Self.footer || source.hasPrefix("Subject:") else {
                 throw TemplateError(template: name, problem: "must start with a 'Subject:' line, then a blank line, then the body")
@@ -53,6 +57,7 @@ public struct TemplateLibrary: Sendable {
             for (part, text) in parts {
                 do {
                     try library.register("{{% CONTENT_TYPE: TEXT}}" + text, named: part)
+                    plain[part] = PlainTemplate(text, afterPragma: true)
                 } catch {
                     let hint = part == name ? "" : " on its Subject: line, which is read on its own (a tag opened there must close there)"
                     throw TemplateError(template: name, problem: "is not valid Mustache\(hint) (\(error))")
@@ -60,6 +65,7 @@ public struct TemplateLibrary: Sendable {
             }
         }
         self.library = library
+        self.plain = plain
         self.names = Set(sources.keys)
     }
 
@@ -92,9 +98,7 @@ public struct TemplateLibrary: Sendable {
     /// Renders a template into a subject and a body, the footer appended.
     public func render(_ name: String, _ values: [String: String]) throws -> (subject: String, body: String) {
         try check(name)
-        guard let subjectLine = library.render(values, withTemplate: Self.subjectTemplate(name)),
-            let rendered = library.render(values, withTemplate: name)
-        else {
+        guard let subjectLine = rendering(Self.subjectTemplate(name), values), let rendered = rendering(name, values) else {
             throw TemplateError(template: name, problem: "could not be rendered")
         }
         // A line break a value brought into the subject is a space there.
@@ -113,7 +117,21 @@ public struct TemplateLibrary: Sendable {
         var text = String(rendered[bodyStart...])
         while text.hasSuffix("\n") { text.removeLast() }
         // The footer follows the signature separator "-- " (RFC 3676 §4.3), after a blank line.
-        let footer = library.render(values, withTemplate: Self.footer) ?? ""
+        let footer = rendering(Self.footer, values) ?? ""
         return (subject, footer.isEmpty ? text + "\n" : text + "\n\n-- \n" + footer + "\n")
+    }
+
+    /// One registered template rendered: by putting the values in when it is plain, by Mustache otherwise.
+    func rendering(_ part: String, _ values: [String: String], mustacheOnly: Bool = false) -> String? {
+        if !mustacheOnly, let template = plain[part] { return template.render(values) }
+        return library.render(values, withTemplate: part)
+    }
+
+    /// Whether the registered template `part` is rendered without Mustache.
+    func isPlain(_ part: String) -> Bool { plain[part] != nil }
+
+    /// The names every template is registered under: its subject line and its body apart, the footer once.
+    var registeredParts: [String] {
+        names.flatMap { $0 == Self.footer ? [$0] : [Self.subjectTemplate($0), $0] }
     }
 }
