@@ -3,10 +3,13 @@ internal import CGMime
 import RolloutCore
 import RolloutGateway
 
-/// The ``MessageWriter`` over GMime 3: GMime builds the message (addresses, RFC 2047 encoded words in UTF-8,
-/// header folding, the date, quoted-printable) and writes it with CRLF line ends.
+/// The ``MessageWriter`` over GMime 3: GMime writes the message (addresses, RFC 2047 encoded words in UTF-8,
+/// header folding, the date, quoted-printable) with CRLF line ends. The common message — one text part, fields GMime
+/// keeps on one line or folds its unstructured way — is assembled from GMime's encoders and folder
+/// (``PlainMessageAssembly``); any other is built as a `GMimeMessage` and written by GMime (``built(_:)``). Both give
+/// the same bytes (`PlainMessageAssemblyTests`).
 ///
-/// Two things are done here because GMime does not do them:
+/// Three things are done here because GMime does not do them:
 /// - Every header value is cleaned of CR, LF and other control characters (C0, DEL, C1, U+2028, U+2029)
 ///   before it reaches GMime, so that nothing taken from a ticket, a team name or a file name can add a
 ///   header: GMime folds long values but passes what it is given through a custom header.
@@ -20,15 +23,12 @@ import RolloutGateway
 /// - No header line passes 998 characters (RFC 5322 §2.1.1): what GMime could not fold is folded at white
 ///   space by ``HeaderLineLimit``, and a field that still cannot fit is left out.
 ///
-/// Each call builds and frees its own GMime objects; safe to use from several threads.
+/// Each call makes and frees its own GMime objects; safe to use from several threads.
 public struct GMimeMessageWriter: MessageWriter {
     public init() {}
 
     public func write(_ message: MailMessage) -> [UInt8] {
-        GMimeLibrary.ensureInitialized()
-        // The common message — one text part, fields GMime writes on one line or folds its unstructured way — is
-        // assembled from GMime's encoders without building its objects: the same bytes (`PlainMessageAssemblyTests`).
-        return PlainMessageAssembly.bytes(of: message) ?? built(message)
+        PlainMessageAssembly.bytes(of: message) ?? built(message)
     }
 
     /// The message built as a `GMimeMessage` and written by GMime: every message ``PlainMessageAssembly`` leaves.

@@ -78,7 +78,7 @@ struct PlainMessageAssemblyTests {
         #expect(built > 100)
     }
 
-    @Test("what the assembly leaves to GMime: attachments, no recipient, an address GMime would quote, a long address line")
+    @Test("what the assembly leaves to GMime: attachments, no recipient, an address GMime would quote, a long address line, encoded-word look-alikes")
     func leftToGMime() {
         let base = Self.composerShapes[0]
         var attached = base
@@ -91,8 +91,12 @@ struct PlainMessageAssemblyTests {
         long.from = Mailbox(name: String(repeating: "Staged Rollout ", count: 6), address: base.from.address)
         var emptySubject = base
         emptySubject.subject = ""
+        var lookAlike = base
+        lookAlike.subject = "Re: =?utf-8?q?caf=C3=A9?= accept"
+        var lookAlikeHeader = base
+        lookAlikeHeader.extraHeaders.append(("X-Note", "=?UTF-8?B?eA==?="))
         #expect(PlainMessageAssembly.bytes(of: attached) == nil)
-        for message in [nobody, quoted, long, emptySubject] {
+        for message in [nobody, quoted, long, emptySubject, lookAlike, lookAlikeHeader] {
             #expect(PlainMessageAssembly.bytes(of: message) == nil)
             #expect(text(writer.write(message)) == text(writer.built(message)))
         }

@@ -20,17 +20,31 @@ struct PlainTemplateTests {
         "Grüße — 日本語 🙂", "  spaced  ", "https://example.org/?a=1&b=2", "\\", "#", "{{#x}}{{/x}}",
     ]
 
-    @Test("blank first lines and odd spacing render as Mustache renders them after the pragma")
-    func pragmaLine() throws {
-        let sources = ["Subject: x\n\n{{a}}", "Subject: x\n  \n{{a}}", "Subject: x\n \t\r\n{{a}}\n", "Subject: x\n {{a}} \n", "Subject: x\n\n\n{{a}}"]
-        for source in sources {
+    @Test("blank lines, odd spacing and line breaks: plain or not, a template renders as Mustache renders it")
+    func whiteSpace() throws {
+        // (body after the subject line, whether it is plain)
+        let cases: [(String, Bool)] = [
+            ("\n{{a}}", true), ("  \n{{a}}", true), (" \t\n{{a}}\n", true), (" {{a}} \n", true), ("\n\n{{a}}", true),
+            (" x\n{{a}}", true), ("\nHello {{a}}\n", true), ("\nHello {{a}}\n  ", false), ("\nHello {{a}}\n\t", false),
+            ("  ", false), ("\u{0C}\nBody {{a}}", false), ("\n\u{2028}{{a}}", false), ("\nA\u{0B}B {{a}}", false),
+            ("\n\u{85}{{a}}", false),
+        ]
+        for (body, plain) in cases {
+            // The same text as a notice's body and as the footer, both overridden in one folder.
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("plain-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
-            try Data(source.utf8).write(to: directory.appendingPathComponent("custom.mustache"))
+            try Data(("Subject: x {{a}}\n" + body).utf8).write(to: directory.appendingPathComponent("custom.mustache"))
+            try Data(body.utf8).write(to: directory.appendingPathComponent("footer.mustache"))
             let library = try TemplateLibrary(overridesIn: directory.path)
-            #expect(library.isPlain("custom"))
-            #expect(library.rendering("custom", ["a": "A"]) == library.rendering("custom", ["a": "A"], mustacheOnly: true), "\(source)")
+            for name in ["custom", "footer"] {
+                #expect(library.isPlain(name) == plain, "\(name): \(body.debugDescription)")
+                #expect(library.rendering(name, ["a": "A"]) == library.rendering(name, ["a": "A"], mustacheOnly: true), "\(name): \(body.debugDescription)")
+            }
+            // The whole notice: subject, body and footer.
+            let plainNotice = try library.render("custom", ["a": "A"], mustacheOnly: false)
+            let mustacheNotice = try library.render("custom", ["a": "A"], mustacheOnly: true)
+            #expect(plainNotice.subject == mustacheNotice.subject && plainNotice.body == mustacheNotice.body, "\(body.debugDescription)")
         }
     }
 
@@ -67,11 +81,6 @@ struct PlainTemplateTests {
         #expect(PlainTemplate("Subject: {{ title }} for {{team}}")?.render(["title": "T", "team": "x"]) == "Subject: T for x")
         #expect(PlainTemplate("{{missing}}!")?.render([:]) == "!")
         #expect(PlainTemplate("no tags")?.render([:]) == "no tags")
-        // After the pragma tag, a first line of nothing but blanks goes with it, as Mustache removes a standalone tag.
-        #expect(PlainTemplate("\nbody", afterPragma: true)?.render([:]) == "body")
-        #expect(PlainTemplate(" \t\r\nbody", afterPragma: true)?.render([:]) == "body")
-        #expect(PlainTemplate("  ", afterPragma: true)?.render([:]) == "")
-        #expect(PlainTemplate(" x\nbody", afterPragma: true)?.render([:]) == " x\nbody")
         #expect(PlainTemplate("\nbody")?.render([:]) == "\nbody")
     }
 }

@@ -107,9 +107,10 @@ public struct NotificationRenderer: Sendable {
             return copy
         }
         // The first copy of each shape (a person's thread root, or a message referring to one) is written through the
-        // MIME writer; the others are made from its bytes, their headers replaced: they share its body, and so the
-        // fingerprint of its text, computed once (issue 24).
+        // MIME writer; the others are made from its bytes, their headers replaced. All copies share the body, and so
+        // the fingerprint of its text, computed once (issue 24).
         var models: [Bool: Model] = [:]
+        var fingerprint: OwnTextFingerprint?
         return zip(recipients, drafts).map { recipient, copy in
             let shape = copy.threadRoot == nil
             let made: Model
@@ -118,7 +119,7 @@ public struct NotificationRenderer: Sendable {
             {
                 made = Model(draft: copy, bytes: bytes, fingerprint: model.fingerprint)
             } else {
-                made = written(copy)
+                made = written(copy, fingerprint: &fingerprint)
                 if models[shape] == nil { models[shape] = made }
             }
             return OutgoingMessage(
@@ -135,13 +136,15 @@ public struct NotificationRenderer: Sendable {
         var fingerprint: OwnTextFingerprint
     }
 
-    /// `draft` written through the MIME writer, with the fingerprint of its text.
-    private func written(_ draft: MailComposer.Draft) -> Model {
+    /// `draft` written through the MIME writer, with the fingerprint of its text: `fingerprint` when the
+    /// notification's body has one already, computed (and kept there) otherwise.
+    private func written(_ draft: MailComposer.Draft, fingerprint: inout OwnTextFingerprint?) -> Model {
         let bytes = StageTimes.measure("render.mime-write") { composer.compose(draft) }
         // The text part's words are the body's, whatever its transfer encoding, attachments or signature
         // (`FingerprintOfBodyTests`).
-        let fingerprint = StageTimes.measure("render.fingerprint") { OutgoingMessage.textFingerprint(ofBody: draft.body) }
-        return Model(draft: draft, bytes: bytes, fingerprint: fingerprint)
+        let text = fingerprint ?? StageTimes.measure("render.fingerprint") { OutgoingMessage.textFingerprint(ofBody: draft.body) }
+        fingerprint = text
+        return Model(draft: draft, bytes: bytes, fingerprint: text)
     }
 
     /// The Message-ID of one recipient's copy: the notification's, told apart by a hash of the address.

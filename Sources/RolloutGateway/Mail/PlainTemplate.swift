@@ -4,7 +4,8 @@
 ///
 /// A template with anything else — a section, an inverted section, a partial, a comment, a triple mustache, `&`, a
 /// dotted name, a change of delimiters, or a brace it cannot pair — is not plain (`init` returns nil) and is rendered
-/// by Mustache. `PlainTemplateTests` render every shipped template both ways.
+/// by Mustache; so is one whose white space Mustache treats its own way (a line break other than LF, blanks after the
+/// last line break, blanks alone after the pragma). `PlainTemplateTests` render every shipped template both ways.
 struct PlainTemplate: Sendable {
     /// Literal text and the variables between it, in order.
     private enum Piece: Sendable {
@@ -17,17 +18,22 @@ struct PlainTemplate: Sendable {
     /// Nil unless every tag of `source` is a plain variable.
     ///
     /// - Parameter afterPragma: whether `source` is registered after a pragma tag (`{{% CONTENT_TYPE: TEXT}}`), which
-    ///   Mustache removes with the rest of its line when that holds nothing but spaces and tabs: so is it here.
+    ///   Mustache removes with the rest of its line when that holds nothing but spaces and tabs followed by a line
+    ///   break: so is it here.
     init?(_ source: String, afterPragma: Bool = false) {
+        // Line breaks but LF, and blanks after the last line break (which Mustache leaves out), are left to it.
+        guard !source.contains(where: { $0.isNewline && $0 != "\n" }) else { return nil }
+        let lastLine = source.reversed().prefix { $0 != "\n" }
+        guard !(source.contains("\n") && !lastLine.isEmpty && lastLine.allSatisfy { $0 == " " || $0 == "\t" }) else { return nil }
         var pieces: [Piece] = []
         var rest = Substring(source)
         if afterPragma {
             let blank = rest.prefix { $0 == " " || $0 == "\t" }
             let after = rest[blank.endIndex...]
-            if after.isEmpty {
-                rest = after
-            } else if after.first == "\n" || after.first == "\r\n" {
+            if after.first == "\n" {
                 rest = after.dropFirst()
+            } else if after.isEmpty, !blank.isEmpty {
+                return nil  // blanks with no line break after them: Mustache keeps them
             }
         }
         while let open = rest.range(of: "{{") {

@@ -97,8 +97,15 @@ public struct TemplateLibrary: Sendable {
 
     /// Renders a template into a subject and a body, the footer appended.
     public func render(_ name: String, _ values: [String: String]) throws -> (subject: String, body: String) {
+        try render(name, values, mustacheOnly: false)
+    }
+
+    /// ``render(_:_:)``, every part by Mustache when `mustacheOnly` (to compare the two).
+    func render(_ name: String, _ values: [String: String], mustacheOnly: Bool) throws -> (subject: String, body: String) {
         try check(name)
-        guard let subjectLine = rendering(Self.subjectTemplate(name), values), let rendered = rendering(name, values) else {
+        guard let subjectLine = rendering(Self.subjectTemplate(name), values, mustacheOnly: mustacheOnly),
+            let rendered = rendering(name, values, mustacheOnly: mustacheOnly)
+        else {
             throw TemplateError(template: name, problem: "could not be rendered")
         }
         // A line break a value brought into the subject is a space there.
@@ -117,7 +124,7 @@ public struct TemplateLibrary: Sendable {
         var text = String(rendered[bodyStart...])
         while text.hasSuffix("\n") { text.removeLast() }
         // The footer follows the signature separator "-- " (RFC 3676 §4.3), after a blank line.
-        let footer = rendering(Self.footer, values) ?? ""
+        let footer = rendering(Self.footer, values, mustacheOnly: mustacheOnly) ?? ""
         return (subject, footer.isEmpty ? text + "\n" : text + "\n\n-- \n" + footer + "\n")
     }
 
