@@ -117,7 +117,7 @@ let package = Package(
             name: "rollout-bench",
             dependencies: ["RolloutCore", "RolloutGateway", "StoreSQLite", "MailMaildir", "MailGMime", "MailCurl"]),
         // authres_oracle.py: the independent Authentication-Results reader the differential test runs.
-        .testTarget(name: "RolloutCoreTests", dependencies: ["RolloutCore"], exclude: ["authres_oracle.py"]),
+        .testTarget(name: "RolloutCoreTests", dependencies: ["RolloutCore", "TestSupport"], exclude: ["authres_oracle.py"]),
         .testTarget(
             name: "RolloutGatewayTests",
             dependencies: [
@@ -135,7 +135,7 @@ let package = Package(
                 "SignatureSMIME", "SignatureOpenPGP", "WebView", .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             exclude: ["make-test-ca.sh", "make-test-keys.sh"]),
-        .testTarget(name: "MailGMimeTests", dependencies: ["MailGMime", "RolloutCore", "CGMime"]),
+        .testTarget(name: "MailGMimeTests", dependencies: ["MailGMime", "RolloutCore", "CGMime", "TestSupport"]),
         .testTarget(name: "PublicSuffixPSLTests", dependencies: ["PublicSuffixPSL", "RolloutCore"]),
         // Tests against real servers on loopback (smtp-sink, aiosmtpd, Dovecot, PostgreSQL), started by Tests/servers.
         .testTarget(

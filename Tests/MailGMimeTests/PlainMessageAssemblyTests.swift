@@ -1,6 +1,7 @@
 import Foundation
 import RolloutCore
 import RolloutGateway
+import TestSupport
 import Testing
 
 @testable import MailGMime
@@ -59,7 +60,7 @@ struct PlainMessageAssemblyTests {
 
     @Test("random names, subjects, IDs, references and headers: whatever is assembled is GMime's bytes")
     func randomMessages() {
-        var random = SplitMix(seed: 24)
+        var random = SeededRandom(state: 24)
         var assembled = 0, built = 0
         for _ in 0..<3_000 {
             let message = Self.randomMessage(&random)
@@ -124,7 +125,7 @@ struct PlainMessageAssemblyTests {
 
     // MARK: Random messages
 
-    static func randomMessage(_ random: inout SplitMix) -> MailMessage {
+    static func randomMessage(_ random: inout SeededRandom) -> MailMessage {
         let base = composerShapes[Int(random.next() % 4)]
         var message = base
         message.from = Mailbox(name: randomText(&random, words: Int(random.next() % 4)), address: randomAddress(&random))
@@ -141,7 +142,7 @@ struct PlainMessageAssemblyTests {
 
     /// Words, mostly ones a notice carries (non-ASCII, quotes, brackets, punctuation); now and then a long run or an
     /// encoded-word look-alike; one text in sixteen also gets white space or control characters GMime treats its own way.
-    static func randomText(_ random: inout SplitMix, words: Int) -> String {
+    static func randomText(_ random: inout SeededRandom, words: Int) -> String {
         let pool = [
             "Staged", "Rollout", "EMI-1.0", "[staged-rollout #2]", "Re:", "accept", "NGI_IT-INFN-T1", "x86_64", "café", "Grüße", "—",
             "\"quoted\"", "(comment)", "a,b", "semi;colon", "dot.ted", "<angle>", "back\\slash", "日本語", "emoji🙂", ".", "@", ":",
@@ -157,7 +158,7 @@ struct PlainMessageAssemblyTests {
         }.joined(separator: random.next() % 20 == 0 ? "" : " ")
     }
 
-    static func randomAddress(_ random: inout SplitMix) -> EmailAddress {
+    static func randomAddress(_ random: inout SeededRandom) -> EmailAddress {
         let locals = ["joao.pina", "ea-team", "first.last+tag", "x", "o'brien", "very.long.local.part.of.an.address.that.goes.on", "a..b", ".dot", "name with space", "üser"]
         let domains = ["lip.example.org", "rollout.example.org", "lists.egi.example.org", "sub.sub.sub.example.org", "bücher.example", "[127.0.0.1]"]
         // One address in ten is one GMime writes its own way (quoted, IDN, literal).
@@ -167,23 +168,10 @@ struct PlainMessageAssemblyTests {
         return EmailAddress("\(local)@\(domain)")
     }
 
-    static func randomID(_ random: inout SplitMix) -> String {
+    static func randomID(_ random: inout SeededRandom) -> String {
         let lefts = ["rg.2.thread.1t8ftsqxux1qr", "CAF1234567890abcdefghijklmnop", "x", "20261204.abc", String(repeating: "k", count: 70), "a b", "a\"b", "with<angle>"]
         let rights = ["rollout.example.org", "mail.gmail.com", "site.example.org", "h"]
         let left = random.next() % 12 == 0 ? lefts[5 + Int(random.next() % 3)] : lefts[Int(random.next() % 5)]
         return "\(left)@\(rights[Int(random.next() % UInt64(rights.count))])"
-    }
-}
-
-/// A small seeded generator, so that a failure is the same failure on the next run.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 @testable import RolloutCore
+import TestSupport
 import Testing
 
 /// An attribution's address written against its verb (`<m@x>wrote:`) gets a space: by byte for ASCII text, by
@@ -7,7 +8,7 @@ import Testing
 struct AngleSpacingTests {
     @Test("random lines of angles, letters, digits, line ends and other characters")
     func sameAsCharacters() {
-        var random = AuthenticationResultsFieldGenerator.SeededRandom(state: 2026_12_07_4)
+        var random = SeededRandom(state: 2026_12_07_4)
         let pieces = [">", "<", "a", "Z", "m@x.org", "wrote:", " ", "1", "_", "\r\n", "\r", "\n", "é", "e\u{301}", ">\u{301}", "日", "ß"]
         var texts = ["", ">", ">a", "<m@x.org>wrote:", "> >b", ">>c", ">1", ">_x", ">\r\nx"]
         for _ in 0..<3_000 {

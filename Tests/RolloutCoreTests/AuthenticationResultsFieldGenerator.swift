@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Makes `Authentication-Results` values for ``AuthenticationResultsOracleTests``, from a fixed seed: statements with
 /// random CFWS (spaces, tabs, folding, comments nested three deep with escapes, quotes and `;` inside), versions,
@@ -9,18 +10,6 @@ import Foundation
 /// Each statement's DKIM domain names it (`s<n>.example.org`), and smuggled text names `injected.example.org`, so
 /// that a result read from the wrong place cannot pass for a genuine one.
 struct AuthenticationResultsFieldGenerator {
-    /// SplitMix64: small, fixed, the same on every platform.
-    struct SeededRandom: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     var random: SeededRandom
     private var serial = 0
 

@@ -1,4 +1,5 @@
 @testable import RolloutCore
+import TestSupport
 import Testing
 
 /// Two shortcuts of the reply reader, measured against the code they replace: trimming that looks at bytes while the
@@ -34,7 +35,7 @@ struct LineShortcutTests {
     }
 
     static func texts(seed: UInt64) -> [String] {
-        var random = AuthenticationResultsFieldGenerator.SeededRandom(state: seed)
+        var random = SeededRandom(state: seed)
         let pieces = [" ", "\t", "\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{A0}", "\u{2028}", "\u{3000}", "\u{301}", "a", "Z", "From", ":", "：",
                       "accept", "Date", "*", "_", "//", "x@y.org", "é", "日", "-", "1"]
         var texts = ["", " ", "\t", "a", " a ", "\u{A0}a\u{A0}", " \u{301}x", "x\u{301} ", "From: a@b.org", "accept: x"]
@@ -88,7 +89,7 @@ struct LineShortcutTests {
 
     @Test("device signatures: the same verdict over random lines near the length bounds, in and out of brackets")
     func sameDeviceSignatures() {
-        var random = AuthenticationResultsFieldGenerator.SeededRandom(state: 2026_12_07_7)
+        var random = SeededRandom(state: 2026_12_07_7)
         let pieces = ["Sent", "from", "my", "iPhone", "(", ")", "<", ">", " ", "\t", ".", "!", "\r", "\r\n", "Envoyé", "depuis", "mon", "x", "é", "e\u{301}",
                       "Von", "meinem", "gesendet", ",", "从我的iPhone发送", String(repeating: "a", count: 40)]
         var lines = ["Sent from my iPhone", "(Sent from mobile device)", "Sent from Outlook Mobile", "Sent from my desk at home", "Sent\r\n"]
@@ -106,7 +107,7 @@ struct LineShortcutTests {
 
     @Test("replacing bytes: the same text as before, given back whole when there is nothing to replace")
     func sameReplacing() {
-        var random = AuthenticationResultsFieldGenerator.SeededRandom(state: 2026_12_07_8)
+        var random = SeededRandom(state: 2026_12_07_8)
         let pieces = ["<", " ", ">", "< ", " >", "a", "é", "\r\n"]
         for _ in 0..<2_000 {
             let text = (0..<Int(random.next() % 12)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()

@@ -1,4 +1,5 @@
 import RolloutCore
+import TestSupport
 import Testing
 
 @Suite("Fingerprints of sent text: words read by byte where the text is ASCII")
@@ -24,7 +25,7 @@ struct OwnTextFingerprintTests {
         // digits of other scripts, non-breaking and ideographic spaces, an emoji, line breaks.
         let pieces = ["Staged", "ROLLOUT", "ea-NGI_IT", "1.8.0-1", " ", "  ", "\n", "\r\n", "> ", ", ", "—", "é", "e\u{301}",
                       "Ünïcödé", "İstanbul", "ß", "Ωμέγα", "日本語", "٣٤", "\u{A0}", "\u{3000}", "😀", "𝒜𝒷", "ﬁle", "x"]
-        var random = AuthenticationResultsFieldGenerator.SeededRandom(state: 2026_12_07)
+        var random = SeededRandom(state: 2026_12_07)
         var texts = ["", "one", "two words", "three words here", "Staged Rollout EMI-1.0 SE-DPM_mysql 1.8.0-1 SL5 x86_64",
                      "Dear team,\n\nplease accept NGI_IT-INFN-T1 by Mon 2026-11-30 15:00 +01:00.\n\n-- \nEGI Staged Rollout\n"]
         for _ in 0..<3_000 {

@@ -1,4 +1,5 @@
 @testable import RolloutCore
+import TestSupport
 import Testing
 
 /// Finding our own text in a reply (``OwnText``) and cutting a text into lines, measured against the code they replace
@@ -63,7 +64,7 @@ struct OwnTextSearchTests {
     ]
 
     /// A reply: new lines, then copies of sent text (some quoted, some re-wrapped), with random pieces between.
-    private static func reply(_ random: inout AuthenticationResultsFieldGenerator.SeededRandom) -> [String] {
+    private static func reply(_ random: inout SeededRandom) -> [String] {
         let pieces = ["accept NGI_IT-INFN-T1", "Thanks, all fine here.", "", "> ", "On Mon, 30 Nov 2026 Mario <m@x.org> wrote:",
                       "-----Original Message-----", "From: EGI Staged Rollout <sr@rollout.example.org>", "\r", "\u{2028}", "é", "—"]
         var text = ""
@@ -83,7 +84,7 @@ struct OwnTextSearchTests {
 
     @Test("where the copy starts: the same line as before, over 3,000 replies that copy, quote and re-wrap sent text")
     func sameStart() {
-        var random = AuthenticationResultsFieldGenerator.SeededRandom(state: 2026_12_07_2)
+        var random = SeededRandom(state: 2026_12_07_2)
         let fingerprints = Self.sentTexts.map { OwnTextFingerprint(text: $0) }
         var found = 0
         for _ in 0..<3_000 {
@@ -108,7 +109,7 @@ struct OwnTextSearchTests {
 
     @Test("physical lines: the same lines as walking the UTF-8 view, over random texts of line ends and other scalars")
     func sameLines() {
-        var random = AuthenticationResultsFieldGenerator.SeededRandom(state: 2026_12_07_3)
+        var random = SeededRandom(state: 2026_12_07_3)
         let pieces = ["a", "bc", "\n", "\r\n", "\r", "\r\r\n", "\n\n", "é", "e\u{301}", "\u{2028}", "\u{85}", "😀", " ", "日本"]
         var texts = ["", "\n", "\r\n", "\r", "x", "x\n", "\nx", "\r\r\nx"]
         for _ in 0..<3_000 {
