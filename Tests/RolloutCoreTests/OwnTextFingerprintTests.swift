@@ -36,4 +36,15 @@ struct OwnTextFingerprintTests {
             #expect(OwnTextFingerprint(text: text).shingles == Self.reference(text), "\(text.unicodeScalars.map { $0.value })")
         }
     }
+
+    @Test("the stored form: each hash in four bytes, little-endian, as stores already hold it")
+    func storedForm() {
+        let stored: [UInt8] = [0x01, 0x02, 0x03, 0x04, 0xF0, 0xDE, 0xBC, 0x9A]
+        let fingerprint = OwnTextFingerprint(bytes: stored)
+        #expect(fingerprint.shingles == [0x0403_0201, 0x9ABC_DEF0])
+        #expect(fingerprint.bytes == stored)
+        let text = OwnTextFingerprint(text: "The packages are in the StageRollOut repository of EMI-1.0")
+        #expect(text.bytes.count == text.shingles.count * 4)
+        #expect(OwnTextFingerprint(bytes: text.bytes) == text)
+    }
 }

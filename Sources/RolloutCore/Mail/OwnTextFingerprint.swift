@@ -51,11 +51,12 @@ public struct OwnTextFingerprint: Sendable, Equatable {
     public var bytes: [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(shingles.count * 4)
+        // Byte by byte: an array literal per hash was an allocation per shingle.
         for hash in shingles {
-            bytes += [
-                UInt8(truncatingIfNeeded: hash), UInt8(truncatingIfNeeded: hash >> 8),
-                UInt8(truncatingIfNeeded: hash >> 16), UInt8(truncatingIfNeeded: hash >> 24),
-            ]
+            bytes.append(UInt8(truncatingIfNeeded: hash))
+            bytes.append(UInt8(truncatingIfNeeded: hash >> 8))
+            bytes.append(UInt8(truncatingIfNeeded: hash >> 16))
+            bytes.append(UInt8(truncatingIfNeeded: hash >> 24))
         }
         return bytes
     }

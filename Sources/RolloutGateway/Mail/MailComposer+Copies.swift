@@ -37,9 +37,11 @@ extension MailComposer {
         guard replacements.values.allSatisfy({ $0.old.allSatisfy(Self.isPlain) && $0.new.allSatisfy(Self.isPlain) && !$0.old.isEmpty })
         else { return nil }
 
+        // The fields to replace, their names in lower case, each replaced exactly once.
+        let fields = replacements.map { (name: Array($0.key.utf8), old: $0.value.old, new: $0.value.new) }
+        var replaced = [Bool](repeating: false, count: fields.count)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 64)
-        var done = Set<String>()
         var index = 0
         while index < bytes.count {
             // One field: its first line and its continuation lines; the empty line ends the header.
@@ -55,18 +57,26 @@ extension MailComposer {
             end = min(end, bytes.count)
             let field = bytes[index..<end]
             let colon = field.firstIndex(of: UInt8(ascii: ":")) ?? end
-            let name = String(decoding: field[index..<colon], as: UTF8.self).lowercased()
-            if let replacement = replacements[name] {
-                guard !done.contains(name), let replaced = Self.replacingOnce(replacement.old, with: replacement.new, in: field)
+            let name = field[index..<colon]
+            if let which = fields.indices.first(where: { Self.isName(name, fields[$0].name) }) {
+                guard !replaced[which], let text = Self.replacingOnce(fields[which].old, with: fields[which].new, in: field)
                 else { return nil }
-                out.append(contentsOf: replaced)
-                done.insert(name)
+                out.append(contentsOf: text)
+                replaced[which] = true
             } else {
                 out.append(contentsOf: field)
             }
             index = end
         }
-        return done.count == replacements.count ? out : nil
+        return replaced.allSatisfy { $0 } ? out : nil
+    }
+
+    /// Whether a field's name is `lowercased` (ASCII letters in either case).
+    private static func isName(_ name: ArraySlice<UInt8>, _ lowercased: [UInt8]) -> Bool {
+        name.count == lowercased.count
+            && zip(name, lowercased).allSatisfy { byte, lower in
+                byte == lower || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") && byte + 0x20 == lower)
+            }
     }
 
     /// Header lines up to this length (without CRLF) are never folded by the MIME writer.
