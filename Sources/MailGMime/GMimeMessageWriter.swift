@@ -31,8 +31,9 @@ public struct GMimeMessageWriter: MessageWriter {
         PlainMessageAssembly.bytes(of: message) ?? built(message)
     }
 
-    /// The message built as a `GMimeMessage` and written by GMime: every message ``PlainMessageAssembly`` leaves.
-    func built(_ message: MailMessage) -> [UInt8] {
+    /// The message built as a `GMimeMessage` and written by GMime: every message ``PlainMessageAssembly`` leaves, and
+    /// the reference the assembly is compared with (its tests, the `templates` fuzz target).
+    public func built(_ message: MailMessage) -> [UInt8] {
         GMimeLibrary.ensureInitialized()
         guard let reference = GObjectReference(adopting: UnsafeMutableRawPointer(g_mime_message_new(1))) else { return [] }
         let gmimeMessage = reference.typed(as: GMimeMessage.self)

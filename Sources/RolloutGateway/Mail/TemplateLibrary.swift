@@ -100,8 +100,9 @@ public struct TemplateLibrary: Sendable {
         try render(name, values, mustacheOnly: false)
     }
 
-    /// ``render(_:_:)``, every part by Mustache when `mustacheOnly` (to compare the two).
-    func render(_ name: String, _ values: [String: String], mustacheOnly: Bool) throws -> (subject: String, body: String) {
+    /// ``render(_:_:)``, every part by Mustache when `mustacheOnly`: the reference plain templates are compared with
+    /// (their tests, the `templates` fuzz target).
+    public func render(_ name: String, _ values: [String: String], mustacheOnly: Bool) throws -> (subject: String, body: String) {
         try check(name)
         guard let subjectLine = rendering(Self.subjectTemplate(name), values, mustacheOnly: mustacheOnly),
             let rendered = rendering(name, values, mustacheOnly: mustacheOnly)
