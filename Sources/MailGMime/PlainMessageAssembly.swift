@@ -5,15 +5,16 @@ import RolloutGateway
 
 /// The common message of ``GMimeMessageWriter`` — one text/plain part, no attachment, header values that GMime would
 /// write on one line each or fold by its own unstructured rule — assembled from GMime's encoders and folder without
-/// building a `GMimeMessage`: the same bytes, at a third of the cost (issue 24: building, writing and freeing the
-/// message's objects was most of composing a notice).
+/// building a `GMimeMessage`: the same bytes, for about a quarter of the instructions (issue 24: building, writing and
+/// freeing the message's objects was most of composing a notice).
 ///
 /// GMime still does the work that needs knowing MIME: the date (`g_mime_utils_header_format_date`), encoded words
 /// (`g_mime_utils_header_encode_text`, `…_encode_phrase`), the folding of Subject and the other unstructured fields
 /// (`g_mime_utils_unstructured_header_fold`) and the quoted-printable body (``GMimeMessageWriter/quotedPrintable(_:)``).
 /// What is assembled here is the order of the fields and the lines GMime writes for them unchanged. Anything else —
-/// an address line GMime would fold, an address it would write otherwise (quoted local part, IDN), an empty subject, a
-/// date outside GDateTime's range — returns nil, and the writer builds the message with GMime as before.
+/// an attachment, an address line GMime would fold, an address or ID it would write otherwise (quoted local part,
+/// IDN, literal), an empty value, white space it treats its own way, a word too long for a line, text that looks like
+/// an encoded word, a date outside GDateTime's range — returns nil, and the writer builds the message with GMime.
 /// `PlainMessageAssemblyTests` compare the two on every shape the composer makes and on random values.
 enum PlainMessageAssembly {
     /// Lines up to this many characters (without the line end) are written by GMime as they are.
