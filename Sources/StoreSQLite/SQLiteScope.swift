@@ -73,11 +73,14 @@ extension SQLiteScope {
                 if let due = commit.firedTimerDueAt {
                     try db.cachedStatement(
                         sql: "UPDATE timers SET state = 'fired', settled_at = ? WHERE ticket_id = ? AND kind = ? AND team = ? AND state = 'pending' AND due_at = ?"
-                    ).execute(arguments: [now, fired.ticket.rawValue, fired.kind.rawValue, fired.team?.description ?? "", due])
+                    ).execute(arguments: [
+                        SQLiteTicketStore.storedDate(now), fired.ticket.rawValue, fired.kind.rawValue, fired.team?.description ?? "",
+                        SQLiteTicketStore.storedDate(due),
+                    ])
                 } else {
                     try db.cachedStatement(
                         sql: "UPDATE timers SET state = 'fired', settled_at = ? WHERE ticket_id = ? AND kind = ? AND team = ? AND state = 'pending'"
-                    ).execute(arguments: [now, fired.ticket.rawValue, fired.kind.rawValue, fired.team?.description ?? ""])
+                    ).execute(arguments: [SQLiteTicketStore.storedDate(now), fired.ticket.rawValue, fired.kind.rawValue, fired.team?.description ?? ""])
                 }
                 guard db.changesCount == 1 else { throw StoreError.alreadySeen("timer \(fired.kind.rawValue) of ticket \(fired.ticket)") }
             }

@@ -41,8 +41,8 @@ extension SQLiteTicketStore {
 
     private static let lastDate = LastStoredDate()
 
-    /// A date as GRDB stores it (text made by a DateFormatter, which costs). The dates of one commit are mostly
-    /// its one `now`, so the text last made is given again for the same date.
+    /// A date as GRDB stores it (``StoredDateText``: GRDB's text without its DateFormatter, which costs). The dates of
+    /// one commit are mostly its one `now`, so the text last made is given again for the same date.
     static func storedDate(_ date: Date) -> DatabaseValue {
         lastDate.value(of: date)
     }
@@ -61,7 +61,7 @@ extension SQLiteTicketStore {
 
     private static func upsert(_ id: TicketID, insert: Bool, _ columns: [(String, (any DatabaseValueConvertible)?)], _ db: Database, at date: Date) throws {
         if insert {
-            let all = [("id", id.rawValue as (any DatabaseValueConvertible)?), ("created_at", date), ("updated_at", date)] + columns
+            let all = [("id", id.rawValue as (any DatabaseValueConvertible)?), ("created_at", storedDate(date)), ("updated_at", storedDate(date))] + columns
             try db.cachedStatement(sql: "INSERT INTO tickets (\(all.map(\.0).joined(separator: ", "))) VALUES (\(all.map { _ in "?" }.joined(separator: ", ")))").execute(arguments: StatementArguments(all.map(\.1)))
         } else {
             let all = [("updated_at", storedDate(date) as (any DatabaseValueConvertible)?)] + columns
@@ -88,8 +88,8 @@ extension SQLiteTicketStore {
         [
             ("queue", Queue.stagedRollout.rawValue), ("status", ticket.status.rawValue), ("owner", "staged-rollout"),
             ("parent_id", ticket.parent.rawValue), ("outcome", ticket.outcome?.rawValue), ("document_id", ticket.documentID),
-            ("summary", ticket.summary), ("escalation_due_at", ticket.escalationDueAt),
-            ("escalations_sent", ticket.escalationsSent), ("last_escalation_at", ticket.lastEscalationAt),
+            ("summary", ticket.summary), ("escalation_due_at", ticket.escalationDueAt.map(storedDate)),
+            ("escalations_sent", ticket.escalationsSent), ("last_escalation_at", ticket.lastEscalationAt.map(storedDate)),
             ("all_reports_announced", ticket.allReportsAnnounced),
         ] + releaseColumns(ticket.release, ticket.links)
     }
@@ -149,9 +149,9 @@ extension SQLiteTicketStore {
             try db.cachedStatement(sql: """
                     INSERT INTO timers (ticket_id, kind, team, due_at, state) VALUES (?, ?, ?, ?, 'pending')
                     ON CONFLICT (ticket_id, kind, team) DO UPDATE SET due_at = excluded.due_at, state = 'pending', settled_at = NULL
-                    """).execute(arguments: [key.ticket.rawValue, key.kind.rawValue, key.team?.description ?? "", due])
+                    """).execute(arguments: [key.ticket.rawValue, key.kind.rawValue, key.team?.description ?? "", storedDate(due)])
         case .cancel(let key):
-            try db.cachedStatement(sql: "UPDATE timers SET state = 'cancelled', settled_at = ? WHERE ticket_id = ? AND kind = ? AND team = ? AND state = 'pending'").execute(arguments: [date, key.ticket.rawValue, key.kind.rawValue, key.team?.description ?? ""])
+            try db.cachedStatement(sql: "UPDATE timers SET state = 'cancelled', settled_at = ? WHERE ticket_id = ? AND kind = ? AND team = ? AND state = 'pending'").execute(arguments: [storedDate(date), key.ticket.rawValue, key.kind.rawValue, key.team?.description ?? ""])
         }
     }
 
@@ -225,7 +225,7 @@ private final class LastStoredDate: Sendable {
 
     func value(of date: Date) -> DatabaseValue {
         if let last = last.withLock({ $0 }), last.date == date { return last.value }
-        let value = date.databaseValue
+        let value = StoredDateText.value(of: date)
         last.withLock { $0 = (date, value) }
         return value
     }
