@@ -103,6 +103,25 @@ struct PlainMessageAssemblyTests {
         }
     }
 
+    @Test("a line break in any value of an otherwise plain message adds no header field")
+    func noInjectedField() {
+        let breaks = ["\r\n", "\n", "\r", "\u{2028}", "\u{85}", "\u{0B}"]
+        for lineBreak in breaks {
+            let injected = "\(lineBreak)Bcc: victim@example.org"
+            var subject = Self.composerShapes[1], name = subject, extra = subject, replyName = subject
+            subject.subject = "accept" + injected
+            name.from = Mailbox(name: "Rollout" + injected, address: name.from.address)
+            replyName.replyTo = Mailbox(name: "Rollout" + injected, address: replyName.replyTo.address)
+            extra.extraHeaders.append(("X-Note", "note" + injected))
+            for message in [subject, name, extra, replyName] {
+                let head = text(writer.write(message)).components(separatedBy: "\r\n\r\n")[0]
+                let fields = head.components(separatedBy: "\r\n").filter { !$0.hasPrefix(" ") && !$0.hasPrefix("\t") }
+                #expect(!fields.contains { $0.hasPrefix("Bcc") }, "\(lineBreak.debugDescription): \(head)")
+                #expect(!head.contains("\r\r") && !head.contains("\n\n"), "\(lineBreak.debugDescription): \(head)")
+            }
+        }
+    }
+
     @Test("IDs and addresses written as they are: dot-atoms on both sides of one @")
     func plainIDs() {
         for id in ["a@b", "rg.2.thread.1t8ftsqxux1qr@rollout.example.org", "first.last+tag@x.example", "o'brien@h", "~!#$%&'*+-/=?^_`{|}@h"] {
