@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import GRDB
 import RolloutCore
 import RolloutGateway
@@ -39,12 +38,9 @@ extension SQLiteTicketStore {
 
     // MARK: Dates
 
-    private static let lastDate = LastStoredDate()
-
-    /// A date as GRDB stores it (``StoredDateText``: GRDB's text without its DateFormatter, which costs). The dates of
-    /// one commit are mostly its one `now`, so the text last made is given again for the same date.
+    /// A date as GRDB stores it (``StoredDateText``: GRDB's text without its DateFormatter, which costs).
     static func storedDate(_ date: Date) -> DatabaseValue {
-        lastDate.value(of: date)
+        StoredDateText.value(of: date)
     }
 
     static func checkVersion(_ ticket: TicketID, expected: Int, _ db: Database) throws {
@@ -216,17 +212,5 @@ extension SQLiteTicketStore {
             db.cachedStatement(sql: "SELECT COALESCE(SUM(answers), 0) FROM answer_counts WHERE recipient = ? AND minute > ?"),
             arguments: [recipient.key, AnswerMinute.of(since)]
         ).storedRequired(table: "answer_counts", column: "answers")
-    }
-}
-
-/// The last date stored and its text (see ``SQLiteTicketStore/storedDate(_:)``).
-private final class LastStoredDate: Sendable {
-    private let last = Mutex<(date: Date, value: DatabaseValue)?>(nil)
-
-    func value(of date: Date) -> DatabaseValue {
-        if let last = last.withLock({ $0 }), last.date == date { return last.value }
-        let value = StoredDateText.value(of: date)
-        last.withLock { $0 = (date, value) }
-        return value
     }
 }
