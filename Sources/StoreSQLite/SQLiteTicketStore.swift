@@ -40,6 +40,13 @@ public final class SQLiteTicketStore: TicketStore, SQLiteScope {
         configuration.foreignKeysEnabled = true
         // Readers see pages through memory mapping instead of a read() per page after every write.
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA mmap_size = \(max(0, mapBytes))") }
+        // Each message or timer is a savepoint nested in its group's transaction, and SQLite keeps the pages a
+        // savepoint changes in a statement journal, written to a file in /var/tmp once it passes 64 KiB: a file of
+        // tens of megabytes per `tick` that is never read unless a piece is undone. On the writer, kept in memory:
+        // as large as the pages one piece changes, emptied when it ends.
+        configuration.prepareDatabase { db in
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA temp_store = MEMORY") }
+        }
         if groupCommits {
             // SQLite WAL: with synchronous=NORMAL a commit is not synced; a checkpoint syncs the WAL first.
             configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
