@@ -65,6 +65,33 @@ struct CLITests {
         #expect(refused.stdout.contains("refused"))
     }
 
+    @Test("a log line: UTC time to the second, level, message, then its metadata sorted by key, values with blanks quoted")
+    func logLineForm() throws {
+        let folder = try Self.scratch()
+        let config = try Self.configuration(in: folder)
+        let mail = Data("From: someone@elsewhere.example.org\r\nSubject: hello\r\nMessage-ID: <log@b>\r\n\r\nhello\r\n".utf8)
+        let before = Date()
+        let stored = try Self.run(["ingest", "-c", config], stdin: mail)
+        let after = Date()
+        let line = try #require(stored.stderr.split(separator: "\n").first { $0.contains(" message set-aside ") })
+        let parts = line.split(separator: " ", maxSplits: 3)
+        let time = try #require(ISO8601DateFormatter().date(from: String(parts[0])))
+        #expect(parts[0].count == 20 && parts[0].hasSuffix("Z"), "\(line)")
+        #expect(time >= before.addingTimeInterval(-1) && time <= after, "\(line)")
+        #expect(parts[1] == "info" && parts[2] == "message")
+        let fields = parts[3].dropFirst("set-aside ".count)
+        // Keys are the words before a `=` that are not inside a quoted value.
+        var keys: [Substring] = []
+        var quoted = false
+        for word in fields.split(separator: " ") {
+            if !quoted, let equals = word.firstIndex(of: "=") { keys.append(word[..<equals]) }
+            if word.filter({ $0 == "\"" }).count % 2 == 1 { quoted.toggle() }
+        }
+        #expect(keys == ["action", "kind", "message-id", "reason", "run", "sender", "ticket"], "the event's and the handler's (run), sorted: \(line)")
+        #expect(fields.contains("message-id=<log@b>") && fields.contains("sender=someone@elsewhere.example.org"), "\(line)")
+        #expect(fields.contains(#"reason=""#), "a reason with blanks is quoted: \(line)")
+    }
+
     @Test("ingest on standard input: 0 when applied or set aside; 75 when the store cannot be used, so the MTA retries")
     func ingestExitStatus() throws {
         let folder = try Self.scratch()
