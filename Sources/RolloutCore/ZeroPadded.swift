@@ -1,4 +1,4 @@
-/// Decimal digits padded with zeros to a width, as `%0*d` writes them, without `String(format:)` (Foundation's
+/// Decimal digits padded with zeros to a width (0 or more), as `%0*d` writes them, without `String(format:)` (Foundation's
 /// formatter costs tens of thousands of instructions a call; deadlines and log times are written per message).
 public func zeroPadded<Number: BinaryInteger>(_ value: Number, width: Int) -> String {
     if let small = Int(exactly: value) { return zeroPadded(small, width: width) }

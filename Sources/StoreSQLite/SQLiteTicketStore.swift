@@ -40,13 +40,6 @@ public final class SQLiteTicketStore: TicketStore, SQLiteScope {
         configuration.foreignKeysEnabled = true
         // Readers see pages through memory mapping instead of a read() per page after every write.
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA mmap_size = \(max(0, mapBytes))") }
-        // Each message or timer is a savepoint nested in its group's transaction, and SQLite keeps the pages a
-        // savepoint changes in a statement journal, written to a file in /var/tmp once it passes 64 KiB: a file of
-        // tens of megabytes per `tick` that is never read unless a piece is undone. On the writer, kept in memory:
-        // as large as the pages one piece changes, emptied when it ends.
-        configuration.prepareDatabase { db in
-            if !db.configuration.readonly { try db.execute(sql: "PRAGMA temp_store = MEMORY") }
-        }
         if groupCommits {
             // SQLite WAL: with synchronous=NORMAL a commit is not synced; a checkpoint syncs the WAL first.
             configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
@@ -62,6 +55,13 @@ public final class SQLiteTicketStore: TicketStore, SQLiteScope {
             // a store at once would both run the next one. An exclusive lock on the file around it keeps them apart
             // (flock, not fcntl: SQLite's own locks on the same file are untouched).
             try Self.whileLocked(path) { try Schema.migrator.migrate(pool) }
+            // Each message or timer is a savepoint nested in its group's transaction, and SQLite keeps the pages a
+            // savepoint changes in a statement journal, written to a file in /var/tmp once it passes 64 KiB: tens of
+            // megabytes per `tick`, never read unless a piece is undone. Kept in memory on the writer, once migrated:
+            // a piece's journal is as large as the pages it changes and emptied when it ends; one statement that
+            // rewrites many rows (releasing held mail) journals them in memory too, beside the rows it reads. The
+            // migrations before it sort in files (an index built over a years-old table), and so do the readers.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA temp_store = MEMORY") }
         } catch {
             throw Self.translate(error, opening: path)
         }

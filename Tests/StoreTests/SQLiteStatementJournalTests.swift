@@ -13,7 +13,9 @@ import Testing
 struct SQLiteStatementJournalTests {
     struct Undo: Error {}
 
-    @Test("a piece that changes 1 MiB of the store opens no temporary file, and undoing it restores every page")
+    @Test(
+        "a piece that changes 1 MiB of the store opens no temporary file, and undoing it restores every page",
+        .enabled(if: FileManager.default.fileExists(atPath: "/proc/self/fd"), "open files are read from /proc"))
     func journalInMemory() async throws {
         let path = NSTemporaryDirectory() + "rollout-journal-\(UUID().uuidString).sqlite"
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
@@ -36,7 +38,8 @@ struct SQLiteStatementJournalTests {
                 }
             }
         }
-        #expect(seenInside == before, "SQLite opened a temporary file for the savepoint's journal")
+        let opened = Set(seenInside ?? []).subtracting(before)
+        #expect(seenInside != nil && opened.isEmpty, "SQLite opened a temporary file for the savepoint's journal: \(opened)")
         let untouched = try await store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM filler WHERE data = zeroblob(4000)") }
         #expect(untouched == 256)
         let writer = try await store.pool.write { try String.fetchOne($0, sql: "PRAGMA temp_store") }
