@@ -4,18 +4,27 @@ import RolloutCore
 
 /// swift-log to stderr, one line per event: `2026-11-25T08:00:00Z info message key=value …`.
 /// Values with spaces are quoted, so that the journal and grep read them alike.
-struct KeyValueLogHandler: LogHandler {
-    var logLevel: Logger.Level = .info
-    var metadata: Logger.Metadata = [:]
+public struct KeyValueLogHandler: LogHandler {
+    public var logLevel: Logger.Level = .info
+    public var metadata: Logger.Metadata = [:]
     let label: String
 
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    public init(label: String) {
+        self.label = label
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    func log(event: LogEvent) {
-        var line = "\(Self.timestamp()) \(event.level) \(event.message)"
+    public func log(event: LogEvent) {
+        FileHandle.standardError.write(Data((line(for: event) + "\n").utf8))
+    }
+
+    /// The event's line, without its line break.
+    func line(for event: LogEvent, at time: String = KeyValueLogHandler.timestamp()) -> String {
+        var line = "\(time) \(event.level) \(event.message)"
         // The event's fields, then the handler's (`run=…`) where the event has none of that key: a merged dictionary
         // built per line cost more than the rest of the line.
         let own = event.metadata ?? [:]
@@ -24,7 +33,7 @@ struct KeyValueLogHandler: LogHandler {
         for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
             line += " \(key)=\(Self.quote("\(value)"))"
         }
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        return line
     }
 
     /// Quotes a value that holds a blank, a quote or `=`; line breaks become `\n`, so that one event stays one line.
