@@ -180,7 +180,7 @@ enum PlainMessageAssembly {
             case UInt8(ascii: "."):
                 guard previous != UInt8(ascii: "."), previous != UInt8(ascii: "@") else { return false }
             default:
-                guard isAtext(byte) else { return false }
+                guard Atext.contains(byte) else { return false }
             }
             previous = byte
         }
@@ -190,20 +190,6 @@ enum PlainMessageAssembly {
     /// An address GMime writes as it is: a dot-atom local part, a dot-atom ASCII domain, no longer than SMTP carries.
     private static func isPlainAddress(_ address: String) -> Bool {
         address.utf8.count <= 254 && isPlainID(address)
-    }
-
-    /// RFC 5322 atext.
-    private static func isAtext(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-            UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"),
-            UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "/"), UInt8(ascii: "="), UInt8(ascii: "?"),
-            UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "{"), UInt8(ascii: "|"), UInt8(ascii: "}"),
-            UInt8(ascii: "~"):
-            return true
-        default:
-            return false
-        }
     }
 
     /// A string GMime allocated, freed after it is copied.

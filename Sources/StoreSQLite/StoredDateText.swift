@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RolloutCore
 
 /// A date as GRDB stores it — `yyyy-MM-dd HH:mm:ss.SSS` in UTC, the text its `DateFormatter` makes — written with
 /// integer arithmetic: the formatter took 15 k instructions a date, 2 % of firing a timer or ingesting a reply
@@ -33,31 +34,9 @@ enum StoredDateText {
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
 
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(23)
-        func digits(_ value: Int64, _ width: Int) {
-            var divisor: Int64 = 1
-            for _ in 1..<width { divisor *= 10 }
-            var rest = value
-            while divisor > 0 {
-                bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
-                rest %= divisor
-                divisor /= 10
-            }
-        }
-        digits(year, 4)
-        bytes.append(UInt8(ascii: "-"))
-        digits(month, 2)
-        bytes.append(UInt8(ascii: "-"))
-        digits(day, 2)
-        bytes.append(UInt8(ascii: " "))
-        digits(secondOfDay / 3_600, 2)
-        bytes.append(UInt8(ascii: ":"))
-        digits(secondOfDay / 60 % 60, 2)
-        bytes.append(UInt8(ascii: ":"))
-        digits(secondOfDay % 60, 2)
-        bytes.append(UInt8(ascii: "."))
-        digits(milliseconds % 1000, 3)
-        return String(decoding: bytes, as: UTF8.self)
+        let (hour, minute, second) = (secondOfDay / 3_600, secondOfDay / 60 % 60, secondOfDay % 60)
+        return "\(zeroPadded(Int(year), width: 4))-\(zeroPadded(Int(month), width: 2))-\(zeroPadded(Int(day), width: 2)) "
+            + "\(zeroPadded(Int(hour), width: 2)):\(zeroPadded(Int(minute), width: 2)):\(zeroPadded(Int(second), width: 2))"
+            + ".\(zeroPadded(Int(milliseconds % 1000), width: 3))"
     }
 }

@@ -176,7 +176,7 @@ struct AuthenticationResultsScanner {
 
     /// RFC 5322 atext, plus UTF-8 (RFC 6532).
     static func isAtext(_ byte: UInt8) -> Bool {
-        isLetterOrDigit(byte) || byte >= 0x80 || atextSymbols.contains(byte)
+        Atext.contains(byte) || byte >= 0x80
     }
 
     /// RFC 2045 token characters: printable ASCII but space and `()<>@,;:\"/[]?=`, plus UTF-8 (RFC 6532).
@@ -185,6 +185,5 @@ struct AuthenticationResultsScanner {
     }
 
     private static let lexicalSpecials = Set(#""()\\"#.utf8)
-    private static let atextSymbols = Set("!#$%&'*+-/=?^_`{|}~".utf8)
     private static let tokenSpecials = Set(#"()<>@,;:\"/[]?="#.utf8)
 }
