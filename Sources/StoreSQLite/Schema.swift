@@ -227,6 +227,9 @@ enum Schema {
         migrator.registerMigration("v14: a ticket's latest own words by an index without its answers and relays") { db in
             try SQLiteTicketStore.migrateOwnWordsIndex(db)
         }
+        migrator.registerMigration("v15: the own-words index and the timers' states checked without IN lists") { db in
+            try SQLiteTicketStore.migrateToListFreeChecks(db)
+        }
         return migrator
     }
 }

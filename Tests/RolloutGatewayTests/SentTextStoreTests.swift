@@ -60,7 +60,7 @@ struct SentTextStoreTests {
             DROP INDEX outbox_own_words;
             DROP INDEX outbox_by_ticket;
             ALTER TABLE outbox DROP COLUMN text_fingerprint;
-            DELETE FROM grdb_migrations WHERE identifier LIKE 'v6: fingerprints%' OR identifier LIKE 'v14: %';
+            DELETE FROM grdb_migrations WHERE identifier LIKE 'v6: fingerprints%' OR identifier LIKE 'v14: %' OR identifier LIKE 'v15: %';
             """)
         #expect(try sqlite(test.configuration.storePath, "SELECT count(*) FROM pragma_table_info('outbox') WHERE name = 'text_fingerprint';") == "0")
 
