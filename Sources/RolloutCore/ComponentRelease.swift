@@ -23,7 +23,7 @@ public struct ComponentRelease: Hashable, Sendable, Codable {
 
     /// The stack without its major version (`EMI-1.0` → `EMI`), the key under which managers and lists are configured.
     public var stackFamily: String {
-        guard let dash = stack.lastIndex(of: "-") else { return stack }
+        guard let dash = stack.lastIndex(ofASCII: "-") else { return stack }
         let suffix = stack[stack.index(after: dash)...]
         guard let first = suffix.first, first.isNumber else { return stack }
         return String(stack[..<dash])

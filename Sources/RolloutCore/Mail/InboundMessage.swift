@@ -156,7 +156,7 @@ public struct InboundMessage: Sendable, Equatable {
             return "message-id-sha256:\(messageIDDigest)"
         }
         if let id = headers.messageID, !id.isEmpty {
-            guard let at = id.lastIndex(of: "@") else { return "<\(id)>" }
+            guard let at = id.lastIndex(ofASCII: "@") else { return "<\(id)>" }
             return "<\(id[..<at])\(id[at...].lowercased())>"
         }
         return "sha256:\(contentDigest.isEmpty ? digest : contentDigest)"

@@ -114,7 +114,7 @@ public struct TicketReferenceFinder: Sendable, Equatable {
     public func ticket(inMessageID id: String) -> TicketID? {
         var id = id.trimmingWhitespace()
         if id.hasPrefix("<") && id.hasSuffix(">") { id = String(id.dropFirst().dropLast()) }
-        guard let at = id.lastIndex(of: "@"), id[id.index(after: at)...].lowercased() == messageIDDomain.lowercased()
+        guard let at = id.lastIndex(ofASCII: "@"), id[id.index(after: at)...].lowercased() == messageIDDomain.lowercased()
         else { return nil }
         let local = id[..<at]
         let digits: Substring

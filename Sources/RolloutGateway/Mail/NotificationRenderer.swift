@@ -151,7 +151,7 @@ public struct NotificationRenderer: Sendable {
     static func copyID(_ messageID: String, _ recipient: EmailAddress) -> String {
         // Fixed width, so that every copy's Message-ID line folds alike (MailComposer.copy).
         let suffix = MessageIDHash.fixedWidth(recipient)
-        guard let at = messageID.lastIndex(of: "@") else { return messageID + ".\(suffix)" }
+        guard let at = messageID.lastIndex(ofASCII: "@") else { return messageID + ".\(suffix)" }
         return "\(messageID[..<at]).\(suffix)\(messageID[at...])"
     }
 
