@@ -64,10 +64,13 @@ extension String {
     /// The index of the last `ascii` character of the text — `lastIndex(of: Character)`, found by its byte. A byte
     /// between two ASCII bytes (or an end) is a character of its own: no combining mark follows it, no prepended mark
     /// comes before it. Otherwise the search is the standard library's, character by character, so that the answer
-    /// is the same whatever the text. The character search costs about a hundred instructions per character, and a
-    /// Message-ID's last `@` was looked for five times per message (BENCHMARKS.md, issue 24).
+    /// is the same whatever the text. Not for CR and LF (CR LF is one character), nor for `;`, `K` and `` ` ``, which
+    /// non-ASCII characters equal (U+037E, U+212A, U+1FEF). The character search costs about a hundred instructions
+    /// per character, and a Message-ID's last `@` was looked for five times per message (BENCHMARKS.md, issue 24).
     public func lastIndex(ofASCII ascii: Unicode.Scalar) -> Index? {
-        precondition(ascii.isASCII, "lastIndex(ofASCII:) searches for an ASCII character")
+        precondition(
+            ascii.isASCII && !"\r\n;K`".unicodeScalars.contains(ascii),
+            "lastIndex(ofASCII:) searches for an ASCII character that no other character equals")
         let bytes = utf8
         guard let at = bytes.lastIndex(of: UInt8(ascii.value)) else { return nil }
         let next = bytes.index(after: at)
