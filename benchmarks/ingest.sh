@@ -9,7 +9,8 @@
 # database at once (every second message to each, so both work on the same tickets), for the wall time of the two
 # against the one process of the answered line: several instances must not be slower than one.
 # A fourth line (`mixed`, issue 24) ingests the generator's mixed workload from 200 senders over 100 tickets, every
-# command answered, with the Python reference on the same files.
+# command answered, with the Python reference on the same files. Its last line splits the CPU time: the gateway's
+# (user and system, with rss-split.sh's sampling, a few ms a second) and, on PostgreSQL, the server's over the same run.
 # A fifth line (`tick`, issue 24) times `tick` firing 1,200 due timers over 300 tickets, then with nothing due; then
 # (SQLite) 1,200 / 4,000 due timers over 300 / 1,000 tickets and nothing due over 10,000, staged by a SQL fixture.
 # Environment: SCRATCH (build folder, default .build); GATEWAY (a rollout-gateway binary to run instead of building one);
@@ -54,6 +55,19 @@ if [[ " ${stores[*]} " == *" postgresql "* ]]; then
     "${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" -o "-c listen_addresses=127.0.0.1 -p $pgport -k $pgdir ${PG_SERVER_OPTIONS:-}" -w start >/dev/null
     trap '"${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -m fast stop >/dev/null; [[ -n "${PG_LOG_KEEP:-}" ]] && cp "$pgdir/log" "$PG_LOG_KEEP"; rm -rf "$pgdir"' EXIT
 fi
+
+# `server_cpu`: CPU seconds the PostgreSQL server has used so far (its live processes' user + system time, and the
+# postmaster's of its children that ended), for the share of a line's wall time spent in the server.
+server_cpu() {
+    local postmaster ticks=0 pid
+    postmaster=$(head -1 "$pgdir/data/postmaster.pid")
+    for pid in $postmaster $(pgrep -P "$postmaster"); do
+        [[ -r /proc/$pid/stat ]] || continue
+        # Fields after the command's closing parenthesis: utime, stime, cutime, cstime are the 12th to 15th.
+        ticks=$((ticks + $(sed -E 's/.*\) //' "/proc/$pid/stat" | awk -v p="$pid" -v m="$postmaster" '{print $12 + $13 + (p == m ? $14 + $15 : 0)}')))
+    done
+    echo "$ticks / $(getconf CLK_TCK)" | bc -l
+}
 
 # `fresh_store STORE`: the store of the next line: a new PostgreSQL database (STORE_URL), or each line's own SQLite file.
 fresh_store() {
@@ -117,9 +131,13 @@ for count in "${counts[@]}"; do
     fresh_store "$store"
     stage_many_tickets "$gateway" "$work" 200 100
     $python benchmarks/generate_replies.py --mixed 7 200 100 "$count" "$work/inbox"
+    [[ $store == postgresql ]] && server_before=$(server_cpu)
     start=$(date +%s.%N)
-    /usr/bin/time -f "%M" -o "$work/rss" benchmarks/rss-split.sh "$gateway" ingest --maildir "$work/inbox" 2>"$work/log"
+    /usr/bin/time -f "%M %U %S" -o "$work/rss" benchmarks/rss-split.sh "$gateway" ingest --maildir "$work/inbox" 2>"$work/log"
     end=$(date +%s.%N)
+    read -r peak user system <"$work/rss"; echo "$peak" >"$work/rss"
+    cpu_split="gateway cpu $(printf '%.2f' "$(echo "$user + $system" | bc -l)") s (user $user, system $system)"
+    [[ $store == postgresql ]] && cpu_split+=", server cpu $(printf '%.2f' "$(echo "$(server_cpu) - $server_before" | bc -l)") s"
     rate=$(echo "$count / ($end - $start)" | bc -l)
     answers=$(grep -o 'answers-queued=[0-9]*' "$work/log" | tail -1 | cut -d= -f2)
     find "$work/inbox/cur" -type f -exec mv -t "$work/inbox/new/" {} +
@@ -129,6 +147,7 @@ for count in "${counts[@]}"; do
         "$store" "$count" "$(echo "$end - $start" | bc -l)" "$rate" "$answers" "$(echo "$(cat "$work/rss") / 1024" | bc -l)" \
         "$python_rate" "$(echo "$rate / $python_rate" | bc -l)"
     grep -o 'ingest done.*\|peak RssAnon.*' "$work/log" | sed 's/^/    /'
+    echo "    $cpu_split"
     rm -rf "$work"
   fi
   if [[ $lines == *" tick "* ]]; then
