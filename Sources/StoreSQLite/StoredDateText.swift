@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import RolloutCore
 
 /// A date as GRDB stores it — `yyyy-MM-dd HH:mm:ss.SSS` in UTC, the text its `DateFormatter` makes — written with
 /// integer arithmetic: the formatter took 15 k instructions a date, 2 % of firing a timer or ingesting a reply
@@ -35,8 +34,30 @@ enum StoredDateText {
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
 
         let (hour, minute, second) = (secondOfDay / 3_600, secondOfDay / 60 % 60, secondOfDay % 60)
-        return "\(zeroPadded(Int(year), width: 4))-\(zeroPadded(Int(month), width: 2))-\(zeroPadded(Int(day), width: 2)) "
-            + "\(zeroPadded(Int(hour), width: 2)):\(zeroPadded(Int(minute), width: 2)):\(zeroPadded(Int(second), width: 2))"
-            + ".\(zeroPadded(Int(milliseconds % 1000), width: 3))"
+        // Written byte by byte into the string's own storage: joining seven padded numbers cost 4 k instructions a
+        // date, and a tick firing 1,200 timers writes 10,000 dates.
+        return String(unsafeUninitializedCapacity: 23) { text in
+            func digits(_ value: Int64, width: Int, at start: Int) {
+                var rest = value
+                for index in (start..<(start + width)).reversed() {
+                    text[index] = UInt8(truncatingIfNeeded: 0x30 + rest % 10)
+                    rest /= 10
+                }
+            }
+            digits(year, width: 4, at: 0)
+            text[4] = UInt8(ascii: "-")
+            digits(month, width: 2, at: 5)
+            text[7] = UInt8(ascii: "-")
+            digits(day, width: 2, at: 8)
+            text[10] = UInt8(ascii: " ")
+            digits(hour, width: 2, at: 11)
+            text[13] = UInt8(ascii: ":")
+            digits(minute, width: 2, at: 14)
+            text[16] = UInt8(ascii: ":")
+            digits(second, width: 2, at: 17)
+            text[19] = UInt8(ascii: ".")
+            digits(milliseconds % 1000, width: 3, at: 20)
+            return 23
+        }
     }
 }
