@@ -26,7 +26,7 @@ extension SQLiteTicketStore {
     }
 
     static func stagedRollout(_ row: TicketRow, _ db: Database) throws -> StagedRolloutTicket {
-        let teams = try TeamRow.fetchAll(try db.cachedStatement(sql: "SELECT * FROM ticket_teams WHERE ticket_id = ? ORDER BY position"), arguments: [row.id])
+        let teams = try TeamRow.fetchAll(try db.cachedStatement(sql: "SELECT \(TeamRow.selection) FROM ticket_teams WHERE ticket_id = ? ORDER BY position"), arguments: [row.id])
             .map { try $0.assignment() }
         let ggus = try String.fetchAll(try db.cachedStatement(sql: "SELECT ggus_ticket FROM ggus_links WHERE ticket_id = ? ORDER BY position"), arguments: [row.id])
         return try row.stagedRollout(teams: teams, ggusTickets: ggus)

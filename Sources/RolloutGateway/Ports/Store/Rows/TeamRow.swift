@@ -39,6 +39,30 @@ public struct TeamRow: Codable, Sendable, Equatable {
         case unassignedAt = "unassigned_at"
     }
 
+    /// The columns of ``CodingKeys`` in their order, for a read by position.
+    public static let selection = CodingKeys.allCases.map(\.rawValue).joined(separator: ", ")
+
+    public init(
+        team: String, assignedAt: Date, volunteered: Bool, answerDeadline: Date, answer: String?, answeredAt: Date?,
+        answeredBy: String?, testingMinimumEnd: Date?, testingMaximumEnd: Date?, extendedDays: Int, downtime: Bool,
+        report: String?, reportedAt: Date?, unassignedAt: Date?
+    ) {
+        self.team = team
+        self.assignedAt = assignedAt
+        self.volunteered = volunteered
+        self.answerDeadline = answerDeadline
+        self.answer = answer
+        self.answeredAt = answeredAt
+        self.answeredBy = answeredBy
+        self.testingMinimumEnd = testingMinimumEnd
+        self.testingMaximumEnd = testingMaximumEnd
+        self.extendedDays = extendedDays
+        self.downtime = downtime
+        self.report = report
+        self.reportedAt = reportedAt
+        self.unassignedAt = unassignedAt
+    }
+
     /// The team's assignment this row holds.
     public func assignment() throws -> TeamAssignment {
         TeamAssignment(
