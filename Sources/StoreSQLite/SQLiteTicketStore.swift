@@ -54,7 +54,10 @@ public final class SQLiteTicketStore: TicketStore, SQLiteScope {
             // GRDB reads which migrations were applied before it takes the write lock of each: two processes opening
             // a store at once would both run the next one. An exclusive lock on the file around it keeps them apart
             // (flock, not fcntl: SQLite's own locks on the same file are untouched).
-            try Self.whileLocked(path) { try Schema.migrator.migrate(pool) }
+            try Self.whileLocked(path) {
+                try Self.refuseNewerSchema(pool, path)
+                try Schema.migrator.migrate(pool)
+            }
             // Each message or timer is a savepoint nested in its group's transaction, and SQLite keeps the pages a
             // savepoint changes in a statement journal, written to a file in /var/tmp once it passes 64 KiB: tens of
             // megabytes per `tick`, never read unless a piece is undone. Kept in memory on the writer, once migrated:
@@ -64,6 +67,17 @@ public final class SQLiteTicketStore: TicketStore, SQLiteScope {
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA temp_store = MEMORY") }
         } catch {
             throw Self.translate(error, opening: path)
+        }
+    }
+
+    /// Refuses a store migrated by a newer rollout-gateway, as the PostgreSQL store refuses a newer schema: an older
+    /// binary would read and write it without the changes it does not know (migration v15 rewrote an index its
+    /// look-up no longer matches, and a later one may change what a column means).
+    static func refuseNewerSchema(_ pool: DatabasePool, _ path: String) throws {
+        let unknown = try pool.read { db in try Schema.migrator.appliedIdentifiers(db).subtracting(Schema.migrator.migrations) }
+        guard unknown.isEmpty else {
+            throw StoreError.unavailable(
+                "\(path): migrated by a newer rollout-gateway (\(unknown.sorted().joined(separator: "; "))), which this one does not know (it knows up to \"\(Schema.migrator.migrations.last ?? "")\"); upgrade rollout-gateway before using this store")
         }
     }
 
