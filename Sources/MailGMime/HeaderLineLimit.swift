@@ -66,16 +66,19 @@ public enum HeaderLineLimit {
 
     /// Whether any line (CRLF-separated) is longer than the limit.
     static func hasLongLine(_ bytes: ArraySlice<UInt8>) -> Bool {
-        var length = 0
-        for byte in bytes {
-            if byte == 0x0A || byte == 0x0D {
-                length = 0
-            } else {
-                length += 1
-                if length > maximum { return true }
+        // Over the slice's buffer: every composed message's header block passes here.
+        bytes.withUnsafeBufferPointer { buffer in
+            var length = 0
+            for byte in buffer {
+                if byte == 0x0A || byte == 0x0D {
+                    length = 0
+                } else {
+                    length += 1
+                    if length > maximum { return true }
+                }
             }
+            return false
         }
-        return false
     }
 
     /// The header fields of a header block, each with its continuation lines and without its final CRLF.

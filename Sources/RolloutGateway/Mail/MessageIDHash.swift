@@ -4,12 +4,16 @@ import RolloutCore
 enum MessageIDHash {
     /// FNV-1a of the text's UTF-8 bytes.
     static func of(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
+        // Over the contiguous bytes: the UTF-8 view's iterator cost twice the instructions per byte.
+        var text = text
+        return text.withUTF8 { bytes in
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in bytes {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x100_0000_01b3
+            }
+            return hash
         }
-        return hash
     }
 
     /// The hash of an address in 13 base-36 digits, zero-padded: every ID made with it has one length, so that a
