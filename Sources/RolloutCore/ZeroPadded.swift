@@ -11,7 +11,7 @@ public func zeroPadded<Number: BinaryInteger>(_ value: Number, width: Int) -> St
 /// The same for an `Int`, its digits written into the string's storage (the generic path's `String(magnitude)` and
 /// concatenations were a thousand instructions a call; a deadline's text makes seven).
 public func zeroPadded(_ value: Int, width: Int) -> String {
-    var magnitude = value.magnitude
+    let magnitude = value.magnitude
     // The digits' count: an Int's magnitude has at most 19 (Int.min's is 9,223,372,036,854,775,808).
     var count = 1
     var scale: UInt = 10
@@ -23,16 +23,20 @@ public func zeroPadded(_ value: Int, width: Int) -> String {
     let length = max(width, sign + count)
     return String(unsafeUninitializedCapacity: length) { buffer in
         if sign == 1 { buffer[0] = UInt8(ascii: "-") }
-        var index = length - 1
-        for _ in 0..<count {
-            buffer[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-            magnitude /= 10
-            index -= 1
-        }
-        while index >= sign {
-            buffer[index] = UInt8(ascii: "0")
-            index -= 1
-        }
+        writeDigits(magnitude, width: length - sign, into: buffer, at: sign)
         return length
+    }
+}
+
+/// Writes the last `width` decimal digits of `value` into `buffer` from `start`, zeros before them: the digits of
+/// ``zeroPadded(_:width:)`` and of the store's date text, written straight into a string's storage.
+@inlinable
+public func writeDigits(_ value: UInt, width: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
+    var rest = value
+    var index = start + width - 1
+    while index >= start {
+        buffer[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+        rest /= 10
+        index -= 1
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RolloutCore
 
 /// A date as GRDB stores it — `yyyy-MM-dd HH:mm:ss.SSS` in UTC, the text its `DateFormatter` makes — written with
 /// integer arithmetic: the formatter took 15 k instructions a date, 2 % of firing a timer or ingesting a reply
@@ -37,26 +38,19 @@ enum StoredDateText {
         // Written byte by byte into the string's own storage: joining seven padded numbers cost 4 k instructions a
         // date, and a tick firing 1,200 timers writes 10,000 dates.
         return String(unsafeUninitializedCapacity: 23) { text in
-            func digits(_ value: Int64, width: Int, at start: Int) {
-                var rest = value
-                for index in (start..<(start + width)).reversed() {
-                    text[index] = UInt8(truncatingIfNeeded: 0x30 + rest % 10)
-                    rest /= 10
-                }
-            }
-            digits(year, width: 4, at: 0)
+            writeDigits(UInt(year), width: 4, into: text, at: 0)
             text[4] = UInt8(ascii: "-")
-            digits(month, width: 2, at: 5)
+            writeDigits(UInt(month), width: 2, into: text, at: 5)
             text[7] = UInt8(ascii: "-")
-            digits(day, width: 2, at: 8)
+            writeDigits(UInt(day), width: 2, into: text, at: 8)
             text[10] = UInt8(ascii: " ")
-            digits(hour, width: 2, at: 11)
+            writeDigits(UInt(hour), width: 2, into: text, at: 11)
             text[13] = UInt8(ascii: ":")
-            digits(minute, width: 2, at: 14)
+            writeDigits(UInt(minute), width: 2, into: text, at: 14)
             text[16] = UInt8(ascii: ":")
-            digits(second, width: 2, at: 17)
+            writeDigits(UInt(second), width: 2, into: text, at: 17)
             text[19] = UInt8(ascii: ".")
-            digits(milliseconds % 1000, width: 3, at: 20)
+            writeDigits(UInt(milliseconds % 1000), width: 3, into: text, at: 20)
             return 23
         }
     }
