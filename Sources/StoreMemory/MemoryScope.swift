@@ -250,7 +250,7 @@ extension MemoryScope {
     public func sentTextFingerprints(messageIDs: [String], ticket: TicketID?, recipient: EmailAddress?, limit: Int)
         async throws -> [OwnTextFingerprint]
     {
-        let ids = Set(messageIDs.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "<> ")) })
+        let ids = SentTextRequest.storedMessageIDs(messageIDs)
         return read { state in
             var found: [Int64: OwnTextFingerprint] = [:]
             for id in ids {

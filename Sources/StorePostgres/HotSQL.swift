@@ -26,16 +26,40 @@ enum HotSQL {
     }
 
     /// ``Case`` with what else a message's analysis reads at once (``InboundLookup``): whether its key was recorded
-    /// ($1), and the answers sent to its sender ($2) since a minute ($3) — one row with NULL ticket columns when it
-    /// names no case ($4 NULL or unknown).
+    /// ($1), the answers sent to its sender ($2) since a minute ($3), and the fingerprints of sent text (``SentText``:
+    /// Message-IDs $5, the latest $6 of the ticket to the sender) on the first row only (a case has a row per team) —
+    /// one row with NULL ticket columns when it names no case ($4 NULL or unknown).
     enum Lookup: PreparedSQL {
         static let sql = """
             SELECT EXISTS(SELECT 1 FROM messages_seen WHERE message_key = $1) AS seen_before,
                 (SELECT COALESCE(SUM(answers), 0)::bigint FROM answer_counts WHERE recipient = $2 AND minute > $3) AS answers_to_sender,
+                CASE WHEN row_number() OVER (ORDER BY found.id, found.team_position) = 1
+                    THEN (\(sentText(messageIDs: "$5", ticket: "$4", recipient: "$2", limit: "$6"))) END AS sent_text,
                 found.*
             FROM (VALUES (1)) AS one LEFT JOIN LATERAL (SELECT \(caseColumns) \(caseRows(ticket: "$4"))) AS found ON true
             ORDER BY found.id, found.team_position
             """
+    }
+
+    /// The fingerprints of sent text (``SentTextRequest``) in id order, as one array (NULL when none).
+    enum SentText: PreparedSQL {
+        static let sql = sentText(messageIDs: "$1", ticket: "$2", recipient: "$3", limit: "$4")
+    }
+
+    /// The fingerprints of the messages named by `messageIDs` (a text array, without angle brackets) and of the latest
+    /// `limit` notifications of `ticket` to `recipient` (a key), never of those relaying others' words, each once and
+    /// in id order: one array value. The second part names the kinds as the partial index `outbox_own_words` does.
+    private static func sentText(messageIDs: String, ticket: String, recipient: String, limit: String) -> String {
+        """
+        SELECT array_agg(text_fingerprint ORDER BY id) FROM outbox WHERE id IN (
+            SELECT id FROM outbox WHERE message_id = ANY(\(messageIDs)) AND text_fingerprint IS NOT NULL
+              AND kind <> ALL(ARRAY[\(OutboxKind.relaysOthersWords.map { "'\($0.rawValue)'" }.joined(separator: ", "))])
+            UNION ALL
+            (SELECT id FROM outbox
+             WHERE ticket_id = \(ticket) AND text_fingerprint IS NOT NULL AND kind NOT IN (\(PostgresSchema.notOwnWordsKinds))
+               AND strpos(E'\\n' || lower(recipients) || E'\\n', E'\\n' || \(recipient) || E'\\n') > 0
+             ORDER BY id DESC LIMIT \(limit)))
+        """
     }
 
     static let teamPrefix = "team_"
@@ -65,9 +89,17 @@ enum HotSQL {
 
     /// The flood limit's count with whether held relays wait on the ticket (``RelayWindow``), in one statement.
     enum RelayWindowFacts: PreparedSQL {
-        static let sql = """
-            SELECT (\(RelayedComments.sql)) AS n,
-                EXISTS(SELECT 1 FROM timers WHERE ticket_id = $1 AND state = 'pending' AND kind = '\(TimerKind.heldRelays.rawValue)') AS held
-            """
+        static let sql = "SELECT \(relayWindowColumns)"
     }
+
+    /// ``RelayWindowFacts`` with whether any of a reply's replay keys ($4) was recorded (``ReplyFacts``).
+    enum ReplyFacts: PreparedSQL {
+        static let sql = "SELECT EXISTS(SELECT 1 FROM messages_seen WHERE message_key = ANY($4)) AS replayed, \(relayWindowColumns)"
+    }
+
+    /// The columns `n` and `held` of a relay window: ticket $1, actor key $2, since $3.
+    private static let relayWindowColumns = """
+        (\(RelayedComments.sql)) AS n,
+            EXISTS(SELECT 1 FROM timers WHERE ticket_id = $1 AND state = 'pending' AND kind = '\(TimerKind.heldRelays.rawValue)') AS held
+        """
 }

@@ -25,8 +25,16 @@ extension PostgresTicketStore {
         try await transaction { try await $0.recordSeen(message, at: date, outbox: outbox) }
     }
 
-    public func lookUp(messageKey: String, ticket: TicketID?, sender: EmailAddress?, answersSince: Date) async throws -> InboundLookup {
-        try await transaction { try await $0.lookUp(messageKey: messageKey, ticket: ticket, sender: sender, answersSince: answersSince) }
+    public func lookUp(messageKey: String, ticket: TicketID?, sender: EmailAddress?, answersSince: Date, sentText: SentTextRequest?)
+        async throws -> InboundLookup
+    {
+        try await transaction {
+            try await $0.lookUp(messageKey: messageKey, ticket: ticket, sender: sender, answersSince: answersSince, sentText: sentText)
+        }
+    }
+
+    public func replyFacts(replayKeys: [String], relayOn ticket: TicketID?, by actor: EmailAddress?, since: Date) async throws -> ReplyFacts {
+        try await transaction { try await $0.replyFacts(replayKeys: replayKeys, relayOn: ticket, by: actor, since: since) }
     }
 
     public func outboxCount(to address: EmailAddress, kind: OutboxKind, since: Date) async throws -> Int {

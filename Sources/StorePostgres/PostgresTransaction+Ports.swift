@@ -89,16 +89,22 @@ extension PostgresTransaction {
     }
 
     /// One statement (``HotSQL/Lookup``); answers counted in whole minutes, as the SQLite store: at most 60 rows read.
-    public func lookUp(messageKey: String, ticket: TicketID?, sender: EmailAddress?, answersSince: Date) async throws -> InboundLookup {
-        var bindings = PostgresBindings(capacity: 4)
+    public func lookUp(messageKey: String, ticket: TicketID?, sender: EmailAddress?, answersSince: Date, sentText: SentTextRequest?)
+        async throws -> InboundLookup
+    {
+        var bindings = PostgresBindings(capacity: 6)
         bindings.append(messageKey)
         bindings.append(sender?.key)
         bindings.append(AnswerMinute.of(answersSince))
         bindings.append(ticket?.rawValue)
+        bindings.append(SentTextRequest.storedMessageIDs(sentText?.messageIDs ?? []))
+        bindings.append(sentText?.limit ?? 0)
         let records = try await read { connection in try await connection.rows(HotSQL.Lookup.self, bindings) }
+        var fingerprints: [OwnTextFingerprint] = []
+        for record in records { fingerprints += try Self.sentText(in: record, column: "sent_text") }
         return InboundLookup(
             seen: try records[0].get("seen_before", as: Bool.self), stored: try ticket.flatMap { try Self.storedCase($0, from: records) },
-            answersToSender: try records[0].get("answers_to_sender", as: Int.self))
+            answersToSender: try records[0].get("answers_to_sender", as: Int.self), sentText: fingerprints)
     }
 
     static func outboxCount(to address: EmailAddress, kind: OutboxKind, since: Date, _ connection: PostgresConnection) async throws -> Int {
@@ -193,6 +199,19 @@ extension PostgresTransaction {
             let row = try await connection.rows(HotSQL.RelayWindowFacts.self, bindings)[0]
             return RelayWindow(relayedLastHour: try row.get("n"), heldWaiting: try row.get("held"))
         }
+    }
+
+    /// One statement (``HotSQL/ReplyFacts``).
+    public func replyFacts(replayKeys: [String], relayOn ticket: TicketID?, by actor: EmailAddress?, since: Date) async throws -> ReplyFacts {
+        var bindings = PostgresBindings(capacity: 4)
+        bindings.append(ticket?.rawValue)
+        bindings.append(actor?.key)
+        bindings.append(since)
+        bindings.append(replayKeys)
+        let row = try await read { connection in try await connection.rows(HotSQL.ReplyFacts.self, bindings)[0] }
+        var window: RelayWindow?
+        if ticket != nil, actor != nil { window = RelayWindow(relayedLastHour: try row.get("n"), heldWaiting: try row.get("held")) }
+        return ReplyFacts(replayed: try row.get("replayed"), relayWindow: window)
     }
 
     public func attachments(of ticket: TicketID) async throws -> [StoredAttachment] {

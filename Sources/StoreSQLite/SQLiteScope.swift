@@ -105,13 +105,16 @@ extension SQLiteScope {
         }
     }
 
-    public func lookUp(messageKey: String, ticket: TicketID?, sender: EmailAddress?, answersSince: Date) async throws -> InboundLookup {
+    public func lookUp(messageKey: String, ticket: TicketID?, sender: EmailAddress?, answersSince: Date, sentText: SentTextRequest?)
+        async throws -> InboundLookup
+    {
         try await read { [cases = store.cases] db in
             InboundLookup(
                 seen: try SQLiteTicketStore.seen(messageKey, db), stored: try ticket.map { try cases.load($0, db) } ?? nil,
                 answersToSender: try sender.map { address in
                     try SQLiteTicketStore.answerCount(to: address, since: answersSince, db)
-                } ?? 0)
+                } ?? 0,
+                sentText: try sentText.map { try SQLiteTicketStore.sentText($0, ticket: ticket, recipient: sender, db) } ?? [])
         }
     }
 

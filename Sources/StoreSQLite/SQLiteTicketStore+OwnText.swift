@@ -54,27 +54,34 @@ extension SQLiteScope {
     public func sentTextFingerprints(messageIDs: [String], ticket: TicketID?, recipient: EmailAddress?, limit: Int)
         async throws -> [OwnTextFingerprint]
     {
-        let ids = Array(Set(messageIDs.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "<> ")) })).prefix(50)
-        return try await read { db in
-            var found: [Int64: OwnTextFingerprint] = [:]
-            for id in ids {
-                if let row = try SentTextRow.fetchOne(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT \(SentTextRow.selection) FROM outbox
-                            WHERE message_id = ? AND text_fingerprint IS NOT NULL AND kind NOT IN (\(SQLiteTicketStore.othersWordsKinds))
-                            """),
-                    arguments: [id])
-                {
-                    found[row.id] = try row.fingerprint()
-                }
+        let request = SentTextRequest(messageIDs: messageIDs, limit: limit)
+        return try await read { db in try SQLiteTicketStore.sentText(request, ticket: ticket, recipient: recipient, db) }
+    }
+}
+
+extension SQLiteTicketStore {
+    /// The fingerprints of ``SentTextRequest``, oldest first.
+    static func sentText(_ request: SentTextRequest, ticket: TicketID?, recipient: EmailAddress?, _ db: Database) throws
+        -> [OwnTextFingerprint]
+    {
+        var found: [Int64: OwnTextFingerprint] = [:]
+        for id in SentTextRequest.storedMessageIDs(request.messageIDs) {
+            if let row = try SentTextRow.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT \(SentTextRow.selection) FROM outbox
+                        WHERE message_id = ? AND text_fingerprint IS NOT NULL AND kind NOT IN (\(othersWordsKinds))
+                        """),
+                arguments: [id])
+            {
+                found[row.id] = try row.fingerprint()
             }
-            if let ticket, let recipient, limit > 0 {
-                let rows = try SentTextRow.fetchAll(
-                    db.cachedStatement(sql: SQLiteTicketStore.latestOwnWordsSQL), arguments: [ticket.rawValue, "\n\(recipient.key)\n", limit])
-                for row in rows { found[row.id] = try row.fingerprint() }
-            }
-            return found.keys.sorted().map { found[$0]! }
         }
+        if let ticket, let recipient, request.limit > 0 {
+            let rows = try SentTextRow.fetchAll(
+                db.cachedStatement(sql: latestOwnWordsSQL), arguments: [ticket.rawValue, "\n\(recipient.key)\n", request.limit])
+            for row in rows { found[row.id] = try row.fingerprint() }
+        }
+        return found.keys.sorted().map { found[$0]! }
     }
 }

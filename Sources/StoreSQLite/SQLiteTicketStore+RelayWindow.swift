@@ -44,11 +44,27 @@ extension SQLiteScope {
     }
 
     public func relayWindow(on ticket: TicketID, by actor: EmailAddress, since: Date) async throws -> RelayWindow {
+        try await read { db in try SQLiteTicketStore.relayWindow(on: ticket, by: actor, since: since, db) }
+    }
+
+    public func replyFacts(replayKeys: [String], relayOn ticket: TicketID?, by actor: EmailAddress?, since: Date) async throws -> ReplyFacts {
         try await read { db in
-            let row = try Row.fetchOne(
-                try db.cachedStatement(sql: SQLiteTicketStore.relayWindowSQL),
-                arguments: [ticket.rawValue, actor.key, SQLiteTicketStore.storedDate(since), ticket.rawValue])
-            return RelayWindow(relayedLastHour: row?[0] ?? 0, heldWaiting: row?[1] ?? false)
+            var replayed = false
+            for key in replayKeys where try SQLiteTicketStore.seen(key, db) {
+                replayed = true
+                break
+            }
+            var window: RelayWindow?
+            if let ticket, let actor { window = try SQLiteTicketStore.relayWindow(on: ticket, by: actor, since: since, db) }
+            return ReplyFacts(replayed: replayed, relayWindow: window)
         }
+    }
+}
+
+extension SQLiteTicketStore {
+    static func relayWindow(on ticket: TicketID, by actor: EmailAddress, since: Date, _ db: Database) throws -> RelayWindow {
+        let row = try Row.fetchOne(
+            try db.cachedStatement(sql: relayWindowSQL), arguments: [ticket.rawValue, actor.key, storedDate(since), ticket.rawValue])
+        return RelayWindow(relayedLastHour: row?[0] ?? 0, heldWaiting: row?[1] ?? false)
     }
 }

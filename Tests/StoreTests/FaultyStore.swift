@@ -73,8 +73,13 @@ struct FaultyStore: StoreTransaction, UnitOfWork {
     }
     func attachments(of ticket: TicketID) async throws -> [StoredAttachment] { try await inner.attachments(of: ticket) }
     func hasSeen(_ key: String) async throws -> Bool { try await inner.hasSeen(key) }
-    func lookUp(messageKey: String, ticket: TicketID?, sender: EmailAddress?, answersSince: Date) async throws -> InboundLookup {
-        try await inner.lookUp(messageKey: messageKey, ticket: ticket, sender: sender, answersSince: answersSince)
+    func lookUp(messageKey: String, ticket: TicketID?, sender: EmailAddress?, answersSince: Date, sentText: SentTextRequest?)
+        async throws -> InboundLookup
+    {
+        try await inner.lookUp(messageKey: messageKey, ticket: ticket, sender: sender, answersSince: answersSince, sentText: sentText)
+    }
+    func replyFacts(replayKeys: [String], relayOn ticket: TicketID?, by actor: EmailAddress?, since: Date) async throws -> ReplyFacts {
+        try await inner.replyFacts(replayKeys: replayKeys, relayOn: ticket, by: actor, since: since)
     }
     func pendingOutbox(at now: Date, limit: Int) async throws -> [OutgoingMessage] { try await inner.pendingOutbox(at: now, limit: limit) }
     func recordDelivery(_ outcome: DeliveryOutcome, for message: OutgoingMessage, at date: Date) async throws {

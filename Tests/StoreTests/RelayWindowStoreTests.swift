@@ -86,6 +86,39 @@ struct RelayWindowStoreTests {
         #expect(try await store.relayWindow(on: ticket, by: Self.sender, since: since).heldWaiting == false)
     }
 
+    @Test("a reply's facts read at once are their parts: a replay key recorded, and the window as read alone, within a transaction's own writes", arguments: drivers)
+    func replyFactsAtOnce(driver: StoreDriver) async throws {
+        let store = try await driver.makePlace().open()
+        let test = try GatewayOverStore(store)
+        let (_, ticket) = try await test.staged()
+        let now = amsterdam("2026-11-28 10:00")
+        let since = now.addingTimeInterval(-3600)
+        // A replay key is recorded as a seen key of its own (``SeenMessage/rows``).
+        try await store.recordSeen(
+            SeenMessage(key: "replay:one", ticket: ticket, sender: Self.sender, disposition: .replayKey(of: "<first@test>")), at: now)
+        let recorded = try await store.replyFacts(replayKeys: ["replay:other", "replay:one"], relayOn: ticket, by: Self.sender, since: since)
+        #expect(recorded == ReplyFacts(replayed: true, relayWindow: RelayWindow(relayedLastHour: 0, heldWaiting: false)))
+        #expect(try await store.replyFacts(replayKeys: ["replay:other"], relayOn: nil, by: Self.sender, since: since) == ReplyFacts(replayed: false, relayWindow: nil))
+        #expect(try await store.replyFacts(replayKeys: [], relayOn: ticket, by: nil, since: since) == ReplyFacts(replayed: false, relayWindow: nil))
+
+        // In a transaction (as the ingest's group of messages), what it wrote before counts: the comments and the timer.
+        try await store.withTransaction { tx in
+            let base = try #require(try await tx.load(ticket))
+            var decision = Decision(state: base.rolloutCase)
+            let comment = HistoryEntry(
+                ticket: ticket, at: now, cause: .message(id: "<window@test>"), actor: Self.sender, authentication: .strong, action: .comment,
+                detail: "relay window")
+            decision.history = [comment, comment, comment]
+            decision.timers = [.schedule(TimerKey(ticket: ticket, kind: .heldRelays), at: now.addingTimeInterval(3600))]
+            try await tx.commit(StoreCommit(base: base, decision: decision, outbox: []))
+            let facts = try await tx.replyFacts(replayKeys: ["replay:two"], relayOn: ticket, by: Self.sender, since: since)
+            #expect(facts == ReplyFacts(replayed: false, relayWindow: RelayWindow(relayedLastHour: 3, heldWaiting: true)))
+            #expect(facts.relayWindow == (try await tx.relayWindow(on: ticket, by: Self.sender, since: since)))
+            let other = try await tx.replyFacts(replayKeys: [], relayOn: ticket, by: Self.other, since: since)
+            #expect(other.relayWindow == RelayWindow(relayedLastHour: 0, heldWaiting: true))
+        }
+    }
+
     @Test("SQLite v13 fills in the key of the entries written before it, folding case as the gateway does")
     func sqliteMigrationFillsKeys() async throws {
         let path = NSTemporaryDirectory() + "rollout-relay-window-\(UUID().uuidString).sqlite"

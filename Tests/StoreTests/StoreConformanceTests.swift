@@ -315,6 +315,34 @@ struct StoreConformanceTests {
         #expect(try await test.store.sentTextFingerprints(messageIDs: ["nobody@nowhere"], ticket: nil, recipient: nil, limit: 20).isEmpty)
     }
 
+    @Test("sent text read with the look-up: what the store finds alone, each fingerprint once though the case reads a row per team", arguments: drivers)
+    func sentTextWithLookUp(driver: StoreDriver) async throws {
+        let test = try GatewayOverStore(try await driver.makePlace().open())
+        let (_, ticket) = try await test.staged()
+        try await test.apply("assign NGI_IT-INFN-T1 NGI_DE-FZK-LCG2", to: ticket, as: "mario.david@lip.example.org", at: "2026-11-27 15:00")
+        let queued = try await test.store.pendingOutbox(at: amsterdam("2026-12-31 00:00"), limit: 1000)
+        let paolo = EmailAddress("Paolo.Veronesi@cnaf.example.org")
+        let toPaolo = try #require(queued.first { $0.kind.rawValue == "team-assigned" && $0.recipients.contains(paolo) })
+        // Named by its Message-ID and among the latest to Paolo: found twice, given once.
+        let request = SentTextRequest(messageIDs: ["<\(toPaolo.messageID)>", toPaolo.messageID], limit: 20)
+        let since = amsterdam("2026-11-27 14:00")
+        let lookup = try await test.store.lookUp(messageKey: "<reply@test>", ticket: ticket, sender: paolo, answersSince: since, sentText: request)
+        let alone = try await test.store.sentTextFingerprints(messageIDs: request.messageIDs, ticket: ticket, recipient: paolo, limit: 20)
+        #expect(lookup.sentText == alone)
+        #expect(lookup.sentText.contains(OutgoingMessage.textFingerprint(of: toPaolo.data)))
+        #expect(lookup.sentText.count == Set(lookup.sentText.map(\.shingles)).count)
+        let stored = try #require(lookup.stored)
+        #expect(stored.rolloutCase.rollout?.teams.count == 2)
+        let without = try await test.store.lookUp(messageKey: "<reply@test>", ticket: ticket, sender: paolo, answersSince: since)
+        #expect(without.sentText.isEmpty)
+        #expect(without.stored?.rolloutCase == stored.rolloutCase)
+        // Another person's latest are not Paolo's.
+        let pavel = try await test.store.lookUp(
+            messageKey: "<reply@test>", ticket: ticket, sender: EmailAddress("pavel.weber@kit.example.org"), answersSince: since,
+            sentText: SentTextRequest(messageIDs: [], limit: 20))
+        #expect(!pavel.sentText.contains(OutgoingMessage.textFingerprint(of: toPaolo.data)))
+    }
+
     @Test("answers queued many at once are counted per recipient, each Message-ID once, across statements", arguments: drivers)
     func manyAnswersCounted(driver: StoreDriver) async throws {
         let store = try await driver.makePlace().open()

@@ -124,22 +124,30 @@ public struct Gateway: Sendable {
 
     /// Applies lines already read (the new text of a reply). `answer` turns the decision into the one that is sent
     /// and committed: the message's one answer (the transcript) added, the notifications it folds in adjusted
-    /// (``AnswerFolding``).
+    /// (``AnswerFolding``). `preloaded` and `relayWindow`, read just before in the same transaction, serve the first
+    /// decision only: after a conflict both are read afresh.
     public func apply(
         to ticket: TicketID, sender: Sender, lines: [ReadLine], attachments: [IncomingAttachment] = [], cause: Cause,
         seen: SeenMessage? = nil, answer: (@Sendable (Decision) -> Decision)? = nil, preloaded: StoredCase? = nil,
-        writtenAt: Date? = nil
+        relayWindow: RelayWindow? = nil, writtenAt: Date? = nil
     ) async throws -> EventReport {
-        try await decideAndCommit(
+        var preloadedWindow = preloaded == nil ? nil : relayWindow
+        return try await decideAndCommit(
             ticket, cause: cause, sender: sender, seen: seen, attachments: attachments, answer: answer, preloaded: preloaded
         ) { stored in
             var event = MessageEvent(
                 queue: stored.queue, sender: sender, cause: cause, lines: lines,
                 attachments: attachments.map { AttachmentFacts(fileName: $0.fileName, head: $0.bytes) }, writtenAt: writtenAt)
+            let window = preloadedWindow
+            preloadedWindow = nil
             if !event.conversationText.isEmpty {
                 // The flood limit on relays counts the sender's relayed mail of the hour on the ticket (Workflow+Relay).
-                let now = clock.now()
-                event.relayWindow = try await store.relayWindow(on: ticket, by: sender.address, since: now.addingTimeInterval(-3600))
+                if let window {
+                    event.relayWindow = window
+                } else {
+                    let now = clock.now()
+                    event.relayWindow = try await store.relayWindow(on: ticket, by: sender.address, since: now.addingTimeInterval(-3600))
+                }
             }
             let stages = event.lines.contains { if case .command(.status) = $0.reading { true } else { false } }
             if stages, stored.queue == .release, stored.rolloutCase.release.status == .inVerification {

@@ -133,7 +133,7 @@ extension Ingest {
             let report = try await gateway.apply(
                 to: ticket, sender: analysis.actingSender(sender), lines: analysis.lines,
                 attachments: attachments, cause: .message(id: key), seen: applied,
-                answer: answer, preloaded: analysis.stored, writtenAt: analysis.writtenAt)
+                answer: answer, preloaded: analysis.stored, relayWindow: analysis.relayWindow, writtenAt: analysis.writtenAt)
             let refused = report.results.filter { $0.status == CommandResult.Status.refused }.count
             // "applied" would read as if something changed: when every command was refused, the log says so.
             metadata["action"] = !report.results.isEmpty && refused == report.results.count ? "refused" : "applied"

@@ -17,12 +17,6 @@ extension Ingest {
             } ?? [])
     }
 
-    /// Whether the store recorded any of `keys` (the same mail applied before under another Message-ID).
-    func seenBefore(_ keys: [String]) async throws -> Bool {
-        for key in keys where try await gateway.store.hasSeen(key) { return true }
-        return false
-    }
-
     /// When the message arrived: the date our MTA wrote on the boundary hop, else when the gateway first received it.
     func arrival(of analysis: Analysis) -> Date {
         let received = analysis.receivedAt ?? gateway.clock.now()

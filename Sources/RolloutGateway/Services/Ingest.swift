@@ -100,6 +100,8 @@ public struct Ingest: Sendable {
         public var setAsideID: Int64?
         /// The keys under which the message is recorded besides its Message-ID (``ReplayIdentity``, hashed).
         public var replayKeys: [String] = []
+        /// The sender's relay window on the ticket, read with the replay keys (``ReplyFacts``) for the apply.
+        public var relayWindow: RelayWindow?
         /// When the message counts as written (``MessageFreshness``): kept with the history it causes.
         public var writtenAt: Date?
         /// Why commands that need a strong sender do not apply from it (stale or replayed), when they do not.
@@ -191,15 +193,20 @@ public struct Ingest: Sendable {
         if usesStore {
             let lookup = try await gateway.store.lookUp(
                 messageKey: message.seenKey, ticket: analysis.ticket, sender: sender,
-                answersSince: gateway.clock.now().addingTimeInterval(-3600))
+                answersSince: gateway.clock.now().addingTimeInterval(-3600), sentText: sentTextRequest(for: analysis))
             analysis.duplicate = lookup.seen
             analysis.answersToSender = lookup.answersToSender
             stored = lookup.stored
-            try await cutOwnText(&analysis)  // issue 12: our own text ends the new text (Ingest+OwnText.swift)
+            cutOwnText(&analysis, sent: lookup.sentText)  // issue 12: our own text ends the new text (Ingest+OwnText.swift)
             analysis.replayKeys = replayKeys(of: analysis)
-            if lookup.seen == false, try await seenBefore(analysis.replayKeys) {
+            if lookup.seen == false, analysis.classification.kind == .reply {
+                // The apply that follows reads the sender's relay window as read here (one statement with the keys).
+                let facts = try await gateway.store.replyFacts(
+                    replayKeys: analysis.replayKeys, relayOn: stored == nil ? nil : analysis.ticket, by: sender,
+                    since: gateway.clock.now().addingTimeInterval(-3600))
                 // The same mail sent again under a new Message-ID: a duplicate, whatever it says.
-                analysis.duplicate = true
+                if facts.replayed { analysis.duplicate = true }
+                analysis.relayWindow = facts.relayWindow
             }
         }
         analysis.stored = stored

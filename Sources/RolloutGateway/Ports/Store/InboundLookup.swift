@@ -9,10 +9,13 @@ public struct InboundLookup: Sendable {
     public var stored: StoredCase?
     /// Answers (transcripts, error replies) queued to the sender since the time asked.
     public var answersToSender: Int
+    /// The fingerprints of sent text asked for (``SentTextRequest``), oldest first; empty when none was asked.
+    public var sentText: [OwnTextFingerprint]
 
-    public init(seen: Bool, stored: StoredCase?, answersToSender: Int) {
+    public init(seen: Bool, stored: StoredCase?, answersToSender: Int, sentText: [OwnTextFingerprint] = []) {
         self.seen = seen
         self.stored = stored
         self.answersToSender = answersToSender
+        self.sentText = sentText
     }
 }

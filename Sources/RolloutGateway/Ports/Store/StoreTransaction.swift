@@ -21,7 +21,9 @@ extension StoreTransaction {
     /// The lookup from its parts, for drivers that have no cheaper way to read them together. Answers are counted
     /// in whole minutes, as the SQL drivers keep them (``AnswerMinute``): from the minute after the one `answersSince`
     /// falls in.
-    public func lookUp(messageKey: String, ticket: TicketID?, sender: EmailAddress?, answersSince: Date) async throws -> InboundLookup {
+    public func lookUp(messageKey: String, ticket: TicketID?, sender: EmailAddress?, answersSince: Date, sentText: SentTextRequest?)
+        async throws -> InboundLookup
+    {
         var answers = 0
         if let sender {
             let from = Date(timeIntervalSince1970: Double(AnswerMinute.of(answersSince) + 1) * 60)
@@ -29,6 +31,21 @@ extension StoreTransaction {
         }
         return InboundLookup(
             seen: try await hasSeen(messageKey), stored: try await ticket.asyncMap { try await load($0) } ?? nil,
-            answersToSender: answers)
+            answersToSender: answers,
+            sentText: try await sentText.asyncMap {
+                try await sentTextFingerprints(messageIDs: $0.messageIDs, ticket: ticket, recipient: sender, limit: $0.limit)
+            } ?? [])
+    }
+
+    /// The reply's facts from their parts, for drivers that have no cheaper way to read them together.
+    public func replyFacts(replayKeys: [String], relayOn ticket: TicketID?, by actor: EmailAddress?, since: Date) async throws -> ReplyFacts {
+        var replayed = false
+        for key in replayKeys where try await hasSeen(key) {
+            replayed = true
+            break
+        }
+        var window: RelayWindow?
+        if let ticket, let actor { window = try await relayWindow(on: ticket, by: actor, since: since) }
+        return ReplyFacts(replayed: replayed, relayWindow: window)
     }
 }

@@ -27,10 +27,15 @@ public struct SentTextRow: Codable, Sendable, Equatable {
 
     /// The fingerprint this row holds.
     public func fingerprint() throws -> OwnTextFingerprint {
-        guard textFingerprint.count % 4 == 0 else {
+        try Self.fingerprint(stored: textFingerprint)
+    }
+
+    /// The fingerprint of a stored `text_fingerprint` value.
+    public static func fingerprint(stored: Data) throws -> OwnTextFingerprint {
+        guard stored.count % 4 == 0 else {
             throw StoreError.unknownValue(
-                table: Self.table, column: CodingKeys.textFingerprint.rawValue, value: "\(textFingerprint.count) bytes (not whole hashes)")
+                table: table, column: CodingKeys.textFingerprint.rawValue, value: "\(stored.count) bytes (not whole hashes)")
         }
-        return OwnTextFingerprint(bytes: [UInt8](textFingerprint))
+        return OwnTextFingerprint(bytes: [UInt8](stored))
     }
 }
