@@ -45,7 +45,7 @@ extension PostgresTransaction {
             if let rolloutID = before.rollout?.id, let version = commit.base.rolloutVersion { expected.append((rolloutID, version)) }
             // First, so that a second instance applying the same message waits here for the first one's outcome.
             try await Self.recordSeenAndLock(commit.seen?.rows ?? [], at: now, expected, connection)
-            // The case's rows, its history and outbox messages in one statement (a new rollout's row first, by itself).
+            // The case's rows, its history, outbox messages and timer changes in one statement (a new rollout's row first, by itself).
             var statement = BoundStatement()
             var writes: [String] = []
             if before.release != after.release { writes += Self.update(after.release, at: now, in: &statement) }
@@ -60,10 +60,9 @@ extension PostgresTransaction {
                     }
                 }
             }
-            try await Self.write(writes, statement, history: commit.decision.history, outbox: commit.outbox, connection, pruning: store.answerCountPruning)
             if let fired = commit.firedTimer {
                 // Another instance may have fired it since it was read as due (and scheduled its repeat, not due yet): then
-                // this firing is void.
+                // this firing is void. Before the decision's timer changes, which may schedule its repeat.
                 let settled = try await connection.rows(
                     """
                     UPDATE timers SET state = 'fired', settled_at = \(now), claimed_until = NULL
@@ -73,7 +72,9 @@ extension PostgresTransaction {
                     """)
                 guard settled.count == 1 else { throw StoreError.alreadySeen("timer \(fired.kind.rawValue) of ticket \(fired.ticket)") }
             }
-            for change in commit.decision.timers { try await Self.apply(change, connection, at: now) }
+            try await Self.write(
+                writes, statement, history: commit.decision.history, outbox: commit.outbox, timers: commit.decision.timers, at: now,
+                connection, pruning: store.answerCountPruning)
             let attachmentTicket = after.rollout?.id ?? after.release.id
             for attachment in commit.attachments {
                 try await Self.insert(attachment, ticket: attachmentTicket, messageKey: commit.seen?.key, connection, at: now)

@@ -347,14 +347,17 @@ extension PostgresTransaction {
     }
 
     /// The writes of a commit in one statement, a `WITH` chain: `writes` (parts of `statement`: the case's rows), its
-    /// history entries and outbox messages with their answers counted (``outboxParts(_:in:)``). History and outbox go
-    /// in statements of their own when there are too many rows for one statement's bound values.
+    /// history entries and outbox messages with their answers counted (``outboxParts(_:in:)``), and its timer changes
+    /// (``timerParts(_:at:in:)``: those of a timer changed twice after the chain, one by one). History and outbox go in
+    /// statements of their own when there are too many rows for one statement's bound values.
     static func write(
-        _ writes: [String], _ statement: BoundStatement, history: [HistoryEntry], outbox: [OutgoingMessage], _ connection: PostgresConnection,
-        pruning: AnswerCountPruning
+        _ writes: [String], _ statement: BoundStatement, history: [HistoryEntry], outbox: [OutgoingMessage], timers: [TimerChange],
+        at date: Date, _ connection: PostgresConnection, pruning: AnswerCountPruning
     ) async throws {
         var statement = statement
         var parts = writes.enumerated().map { "case_written_\($0.offset) AS (\($0.element))" }
+        let (timerParts, timersLeft) = timerParts(timers, at: date, in: &statement)
+        parts += timerParts
         let together = history.count + outbox.count <= 200
         if together, !history.isEmpty {
             parts.append("history_written AS (\(RowValues.insert(into: "history", rows: history.map(historyRow), in: &statement)))")
@@ -370,6 +373,7 @@ extension PostgresTransaction {
             try await insert(history, connection)
             try await insert(outbox, connection, pruning: pruning)
         }
+        for change in timersLeft { try await apply(change, connection, at: date) }
     }
 
     /// Inserts outbox messages (their bytes written now: this store does not take messages still being composed), a
