@@ -204,15 +204,19 @@ extension PostgresTransaction {
 
     /// One statement (``HotSQL/ReplyFacts``).
     public func replyFacts(replayKeys: [String], relayOn ticket: TicketID?, by actor: EmailAddress?, since: Date) async throws -> ReplyFacts {
-        var bindings = PostgresBindings(capacity: 4)
+        var bindings = PostgresBindings(capacity: 3 + HotSQL.replayKeysAtOnce)
         bindings.append(ticket?.rawValue)
         bindings.append(actor?.key)
         bindings.append(since)
-        bindings.append(replayKeys)
-        let row = try await read { connection in try await connection.rows(HotSQL.ReplyFacts.self, bindings)[0] }
-        var window: RelayWindow?
-        if ticket != nil, actor != nil { window = RelayWindow(relayedLastHour: try row.get("n"), heldWaiting: try row.get("held")) }
-        return ReplyFacts(replayed: try row.get("replayed"), relayWindow: window)
+        for index in 0..<HotSQL.replayKeysAtOnce { bindings.append(index < replayKeys.count ? replayKeys[index] : "") }
+        return try await read { connection in
+            let row = try await connection.rows(HotSQL.ReplyFacts.self, bindings)[0]
+            var replayed: Bool = try row.get("replayed")
+            for key in replayKeys.dropFirst(HotSQL.replayKeysAtOnce) where !replayed { replayed = try await Self.seen(key, connection) }
+            var window: RelayWindow?
+            if ticket != nil, actor != nil { window = RelayWindow(relayedLastHour: try row.get("n"), heldWaiting: try row.get("held")) }
+            return ReplyFacts(replayed: replayed, relayWindow: window)
+        }
     }
 
     public func attachments(of ticket: TicketID) async throws -> [StoredAttachment] {
