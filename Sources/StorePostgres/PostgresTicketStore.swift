@@ -148,7 +148,9 @@ public final class PostgresTicketStore: TicketStore, StoreTransaction {
                     connection: connection, store: self, depth: 0, singleCall: singleCall, savepoints: SavepointNames(), mark: nil,
                     failure: StatementFailure())
                 defer { transaction.use.end() }
-                let result = try await body(transaction)
+                let result = try await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
+                    try await body(transaction)
+                }
                 // Never a COMMIT of a transaction the server aborted (it would roll back, and say so only in its tag).
                 try transaction.failure.check()
                 return result

@@ -25,6 +25,22 @@ struct PostgresTransactionTests {
 
     struct Undone: Error {}
 
+    @Test("a transaction's body, and its child tasks, run on its connection's event loop, between its statements too")
+    func bodyOnTheConnectionsLoop() async throws {
+        let store = try newStore()
+        try await store.withRunning {
+            try await store.transaction(singleCall: false) { transaction in
+                let loop = transaction.connection.eventLoop
+                #expect(loop.inEventLoop)
+                _ = try await transaction.hasSeen("<loop@x>")
+                #expect(loop.inEventLoop, "resumed after a statement on another thread")
+                try await transaction.withTransaction { _ in #expect(loop.inEventLoop) }
+                async let child = loop.inEventLoop
+                #expect(await child)
+            }
+        }
+    }
+
     @Test("a nested transaction that throws undoes its own writes only; the outer one keeps the rest")
     func savepointRollback() async throws {
         let store = try newStore()
