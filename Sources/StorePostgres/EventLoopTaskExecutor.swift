@@ -5,8 +5,8 @@ import NIOCore
 /// statement handing the task from a thread of the global pool to the loop and back (two thread wake-ups a statement;
 /// BENCHMARKS.md). Child tasks (`async let`, task groups) inherit the preference, `Task {}` does not. A body must
 /// therefore never block its thread (a semaphore, a blocking `waitpid`): it is the loop's, shared with the pool's other
-/// connections on that loop. The gateway's waits are `await`s (hooks poll with `Task.sleep`; SMTP and IMAP block on
-/// threads of their own).
+/// connections on that loop. The gateway's waits are `await`s: hooks poll with `Task.sleep`, SMTP and IMAP block on
+/// threads of their own, and a signature check (GPGME waits on `gpg`) prefers the global executor for its time.
 final class EventLoopTaskExecutor: TaskExecutor, @unchecked Sendable {
     let eventLoop: any EventLoop
 

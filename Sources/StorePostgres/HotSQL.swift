@@ -93,14 +93,15 @@ enum HotSQL {
     }
 
     /// ``RelayWindowFacts`` with whether any of a reply's first ``replayKeysAtOnce`` replay keys ($4 …; an empty key,
-    /// which no message has, for none) was recorded (``ReplyFacts``). One equality per key, never `= ANY($4)` of an
-    /// array: the plan this connection keeps for the statement may be made while `messages_seen` is nearly empty (a
-    /// new store), and for an array of unknown length the planner then prefers to read the whole table — a plan kept
-    /// for the connection's life, or until the table is next analyzed, that read all of it for every reply. Never NULL
-    /// for a missing key either: the server would then plan the statement anew at each run (BENCHMARKS.md).
+    /// never found whatever the table holds, for none) was recorded (``ReplyFacts``). One equality per key, never
+    /// `= ANY($4)` of an array: the plan this connection keeps for the statement may be made while `messages_seen` is
+    /// nearly empty (a new store), and for an array of unknown length the planner then prefers to read the whole
+    /// table — a plan kept for the connection's life, or until the table is next analyzed, that read all of it for
+    /// every reply. Never NULL for a missing key either: the server would then plan the statement anew at each run
+    /// (BENCHMARKS.md).
     enum ReplyFacts: PreparedSQL {
         static let sql = """
-            SELECT (\((0..<replayKeysAtOnce).map { "EXISTS(SELECT 1 FROM messages_seen WHERE message_key = $\($0 + 4))" }.joined(separator: " OR "))) AS replayed,
+            SELECT (\((0..<replayKeysAtOnce).map { "EXISTS(SELECT 1 FROM messages_seen WHERE message_key = $\($0 + 4) AND $\($0 + 4) <> '')" }.joined(separator: " OR "))) AS replayed,
                 \(relayWindowColumns)
             """
     }

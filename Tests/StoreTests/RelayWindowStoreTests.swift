@@ -100,11 +100,15 @@ struct RelayWindowStoreTests {
         #expect(recorded == ReplyFacts(replayed: true, relayWindow: RelayWindow(relayedLastHour: 0, heldWaiting: false)))
         #expect(try await store.replyFacts(replayKeys: ["replay:other"], relayOn: nil, by: Self.sender, since: since) == ReplyFacts(replayed: false, relayWindow: nil))
         // The recorded key after four others (PostgreSQL looks up two in its statement, the rest one by one), and never
-        // a key that only begins like it, nor the empty key PostgreSQL looks up for none.
+        // a key that only begins like it.
         let many = (1...4).map { "replay:more-\($0)" }
         #expect(try await store.replyFacts(replayKeys: many + ["replay:one"], relayOn: nil, by: nil, since: since).replayed)
         #expect(try await store.replyFacts(replayKeys: many + ["replay:on", "replay:one "], relayOn: nil, by: nil, since: since).replayed == false)
         #expect(try await store.replyFacts(replayKeys: ["replay:one"], relayOn: nil, by: nil, since: since).replayed)
+        // An empty key recorded (no message has one) never makes a reply with fewer keys than PostgreSQL's slots a replay.
+        try await store.recordSeen(SeenMessage(key: "", ticket: nil, sender: nil, disposition: .message(.setAside, reason: nil)), at: now)
+        #expect(try await store.replyFacts(replayKeys: ["replay:other"], relayOn: nil, by: nil, since: since).replayed == false)
+        #expect(try await store.replyFacts(replayKeys: [], relayOn: nil, by: nil, since: since).replayed == false)
         #expect(try await store.replyFacts(replayKeys: ["replay:more-1", "replay:one"], relayOn: nil, by: nil, since: since).replayed)
         #expect(try await store.replyFacts(replayKeys: [], relayOn: ticket, by: nil, since: since) == ReplyFacts(replayed: false, relayWindow: nil))
 

@@ -124,8 +124,8 @@ public struct Gateway: Sendable {
 
     /// Applies lines already read (the new text of a reply). `answer` turns the decision into the one that is sent
     /// and committed: the message's one answer (the transcript) added, the notifications it folds in adjusted
-    /// (``AnswerFolding``). `preloaded` and `relayWindow`, read just before in the same transaction, serve the first
-    /// decision only: after a conflict both are read afresh.
+    /// (``AnswerFolding``). `preloaded` and `relayWindow`, read just before (by the ingest loop, in the same
+    /// transaction), serve the first decision only: after a conflict both are read afresh.
     public func apply(
         to ticket: TicketID, sender: Sender, lines: [ReadLine], attachments: [IncomingAttachment] = [], cause: Cause,
         seen: SeenMessage? = nil, answer: (@Sendable (Decision) -> Decision)? = nil, preloaded: StoredCase? = nil,

@@ -8,7 +8,16 @@ extension Ingest {
     /// sender, makes the message weak, and says why. Signatures are looked at only when a verifier is at hand and
     /// `inbound.strong_by` lists `signature`; parts of a scheme the verifier does not check (OpenPGP without
     /// `inbound.openpgp`) leave the mail unsigned, and say so.
-    func checkSignature(_ analysis: inout Analysis) {
+    ///
+    /// The check runs on the global executor whatever executor the caller prefers: verifying an OpenPGP signature waits
+    /// on a `gpg` process (GPGME), and re-reading the signed content is the MIME parser's work. Inside a PostgreSQL
+    /// transaction the caller's task runs on its connection's event loop, which must never wait (RELIABILITY.md).
+    func checkSignature(_ analysis: inout Analysis) async {
+        await withTaskExecutorPreference(globalConcurrentExecutor) { checkSignatureHere(&analysis) }
+    }
+
+    /// ``checkSignature(_:)`` on the calling thread.
+    private func checkSignatureHere(_ analysis: inout Analysis) {
         guard let verifier, configuration.strongBases.contains(.signature), analysis.classification.kind == .reply else { return }
         let parts = analysis.message.signedParts.filter { verifier.schemes.contains($0.scheme) }
         if parts.isEmpty, let unchecked = analysis.message.signedParts.first(where: { !verifier.schemes.contains($0.scheme) }) {

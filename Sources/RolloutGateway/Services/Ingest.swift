@@ -184,7 +184,7 @@ public struct Ingest: Sendable {
     /// Completes a prepared analysis with what the store knows: duplicate, the ticket's case, the answers sent.
     public func analyze(_ prepared: Analysis, dryRun: Bool = true) async throws -> Analysis {
         var analysis = prepared
-        checkSignature(&analysis)  // issue 23: only signed words count (Ingest+Signature.swift)
+        await checkSignature(&analysis)  // issue 23: only signed words count (Ingest+Signature.swift)
         let message = analysis.message
         let classification = analysis.classification
         let sender = analysis.sender
