@@ -290,6 +290,22 @@ struct CLITests {
         #expect(output.isEmpty, "\(output)")
     }
 
+    @Test("serve with a configuration mistake exits 78, which the web unit does not restart on; a store outage it does")
+    func webUnitStopsOnConfigurationError() throws {
+        let folder = try Self.scratch()
+        let broken = folder.appendingPathComponent("broken.yaml").path
+        try "gateway:\n  address: staged-rollout@rollout.example.org\n  colour: blue\n".write(toFile: broken, atomically: true, encoding: .utf8)
+        let result = try Self.run(["serve", "--config", broken, "--port", "0"])
+        #expect(result.status == 78, "\(result.stderr)")
+        let unit = try String(contentsOf: Self.repository.appendingPathComponent("systemd/rollout-gateway-web.service"), encoding: .utf8)
+        #expect(unit.contains("\nRestart=on-failure\n"))
+        let prevented = unit.split(separator: "\n").filter { $0.hasPrefix("RestartPreventExitStatus=") }
+            .flatMap { $0.dropFirst("RestartPreventExitStatus=".count).split(separator: " ").map(String.init) }
+        #expect(prevented.contains(String(result.status)), "\(prevented)")
+        // A store that cannot be reached may come back: those statuses stay restarted.
+        #expect(!prevented.contains("74") && !prevented.contains("75"), "\(prevented)")
+    }
+
     @Test("the README's command list names every command the binary has")
     func readmeCommandList() throws {
         let help = try Self.run(["--help"])
