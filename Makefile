@@ -30,9 +30,13 @@ demo-web: build
 
 ## Runs every test, the integration tests against real servers on loopback included, then the short kill
 ## campaigns (SIGKILL at random moments, compared with a clean run: see RELIABILITY.md).
+## The tests' scratch files (stores, Maildirs, keys, servers' data) go in one folder per run, removed when every
+## test passed and kept (its path printed) when one failed; readable by the postgres user the test servers run as.
 test: test-deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
+	@scratch=$$(mktemp -d /tmp/rgt.XXXXXX) && chmod 755 "$$scratch" && \
+		if TMPDIR="$$scratch" $(SWIFT) test; then rm -rf "$$scratch"; \
+		else echo "make test: the failed run's scratch files are kept in $$scratch" >&2; exit 1; fi
 	$(MAKE) kill-campaigns
 
 ## Kill campaigns (scripts/kill-campaign.sh): KILLS SIGKILLs per command (ingest, run, send, tick); the short
