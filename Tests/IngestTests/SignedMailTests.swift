@@ -249,6 +249,36 @@ struct SignedMailTests {
         try await expectOnlySignedWords(Self.insideUnsignedWrapper(inner), in: signed)
     }
 
+    @Test("a command outside the signed part, above a pasted copy of our own text, is never read: the cut is of the signed text")
+    func unsignedCommandAboveOwnText() async throws {
+        let signed = try await SignedWorld()
+        defer { signed.world.cleanUp() }
+        // A notification the gateway sent on ticket #12, with the fingerprint of its text (a relay or an answer has none).
+        let sent = try #require(
+            try await signed.world.store.pendingOutbox(at: signed.world.clock.now, limit: 1_000).first {
+                $0.ticket == TicketID(12) && ![.notification(.transcript), .errorReply, .notification(.conversation)].contains($0.kind)
+            })
+        let ownLines = SentMessageText.text(of: sent.data).split(separator: "\n", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        #expect(ownLines.joined(separator: " ").split(separator: " ").count >= 20, "enough of our words to be recognised")
+        // The manager's genuine signed mail (no command in it), wrapped by someone holding a copy: above it, unsigned,
+        // `escalate` and a pasted copy of that notification, named by In-Reply-To so that its fingerprint is read.
+        let inner = try Self.thunderbirdBody(signed.ca, ["thanks, all fine here", "", "Mario"] + Self.quoting())
+        let raw = Array(
+            (Self.headers() + "In-Reply-To: <\(sent.messageID)>\r\nContent-Type: multipart/mixed; boundary=\"wrapper\"\r\n\r\n"
+                + "--wrapper\r\nContent-Type: text/plain\r\n\r\nescalate\r\n\r\n" + ownLines.joined(separator: "\r\n")
+                + "\r\n--wrapper\r\n").utf8) + inner + Array("\r\n--wrapper--\r\n".utf8)
+
+        let whole = try await signed.ingest.analyze(raw)
+        #expect(whole.message.text.contains("escalate"), "the unsigned part is in the message's text")
+        // The control: the same text read whole would be cut at our own words, leaving the command above them.
+        let sentFingerprints = try await signed.world.store.sentTextFingerprints(
+            messageIDs: [sent.messageID], ticket: TicketID(12), recipient: nil, limit: 20)
+        #expect(ReplyText.endingAtOwnText(whole.message.text, sent: sentFingerprints)?.newLines.contains("escalate") == true)
+        try await expectOnlySignedWords(raw, in: signed)
+    }
+
     /// A reply whose signed entity `inner` sits between two unsigned parts that say `escalate` (a forwarder's note, a
     /// list footer).
     static func insideUnsignedWrapper(_ inner: [UInt8]) -> [UInt8] {

@@ -14,10 +14,13 @@ extension Ingest {
     }
 
     /// Ends the new text of a reply where a copy of a message the gateway sent begins (``OwnText``, issue 12), `sent`
-    /// being the fingerprints of ``sentTextRequest(for:)`` (``SentTextStore``).
+    /// being the fingerprints of ``sentTextRequest(for:)`` (``SentTextStore``). The text cut is the one the reply was
+    /// read from: the signed part's when a signature verified, never the whole message's, whose unsigned parts may
+    /// hold a command above a pasted copy of our text.
     func cutOwnText(_ analysis: inout Analysis, sent: [OwnTextFingerprint]) {
+        let text = analysis.signedText ?? analysis.message.text
         guard analysis.classification.kind == .reply, !sent.isEmpty,
-            let reply = StageTimes.measure("own-text cut", { ReplyText.endingAtOwnText(analysis.message.text, sent: sent) })
+            let reply = StageTimes.measure("own-text cut", { ReplyText.endingAtOwnText(text, sent: sent) })
         else { return }
         analysis.reply = reply
         analysis.lines = StageTimes.measure("own-text cut") { reply.readLines }

@@ -33,6 +33,7 @@ extension Ingest {
             analysis.signature = .refused(why)
         case .verified(let signature):
             let signed = parser.parse(signature.content)
+            analysis.signedText = signed.text
             analysis.reply = ReplyText(signed.text)
             analysis.lines = analysis.reply.readLines
             // The DN map is for certificates, whose subject a CA vouched for within its namespace; an OpenPGP user ID is

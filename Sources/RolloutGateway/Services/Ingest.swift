@@ -110,6 +110,9 @@ public struct Ingest: Sendable {
         public var signature: SignatureCheck?
         /// The bytes of a valid signature: the same signed mail sent again is recognised by them.
         public var signatureBytes: [UInt8]?
+        /// The signed part's text, once a signature verified: the only text the reply is read from, its own-text cut
+        /// included (``cutOwnText(_:sent:)``); nil when the reply is read from the whole message.
+        public var signedText: String?
         /// A signature of a scheme no verifier here checks (OpenPGP without `inbound.openpgp`): why the mail counts
         /// as unsigned.
         public var uncheckedSignature: String?
