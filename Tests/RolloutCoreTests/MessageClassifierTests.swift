@@ -178,6 +178,34 @@ struct MessageClassifierTests {
         #expect(InboundPolicy.strength(headers: plain, tokenIssuedToSender: true, senderConcerned: true, accepted: [.token]).level == .strong)
     }
 
+    @Test("A DKIM signature of the body's first bytes only (l=) never makes the sender strong: words added below it pass with it")
+    func dkimBodyLengthLimit() {
+        var signed = personalReply()
+        signed.traceFields = [
+            TraceField(.authenticationResults, "mx.rollout.example.org; dkim=pass header.d=cnaf.infn.it; dmarc=pass header.from=cnaf.infn.it"),
+            TraceField(.received, "from mail.cnaf.infn.it (mail.cnaf.infn.it [192.0.2.7]) by mx.rollout.example.org id 1; Mon, 1 Dec 2025 15:00:01 +0100"),
+        ]
+        signed.dkimSignatures = ["v=1; a=rsa-sha256; c=relaxed/relaxed; d=cnaf.infn.it; s=s1; h=from:to:subject:date; bh=Zm9v; b=QUFB"]
+        // Control: the whole body signed, the pass aligned with From.
+        #expect(classifier.classify(InboundMessage(headers: signed)).authentication.strongBasis == .dkim)
+
+        for limit in ["l=120", "l = 0", "l=", " l=4096 "] {
+            var limited = signed
+            limited.dkimSignatures = ["v=1; a=rsa-sha256; c=relaxed/relaxed; d=cnaf.infn.it; s=s1; \(limit); h=from:to:subject:date; bh=Zm9v; b=QUFB"]
+            let verdict = classifier.classify(InboundMessage(headers: limited)).authentication
+            #expect(verdict.strongBasis == nil, "\(limit)")
+            #expect(verdict.ignored.contains { $0.contains("(l=)") }, "\(limit)")
+            // Only DKIM and DMARC lose their weight: a reply token issued to the sender still counts.
+            #expect(verdict.neverStrong == nil)
+            #expect(InboundPolicy.strength(headers: verdict, tokenIssuedToSender: true, senderConcerned: true, accepted: [.token, .dkim, .dmarc]).basis == .token)
+            #expect(InboundPolicy.strength(headers: verdict, tokenIssuedToSender: false, senderConcerned: true, accepted: [.dkim, .dmarc]).level == .weak)
+        }
+        // A tag whose name merely contains an l is not the length.
+        var other = signed
+        other.dkimSignatures = ["v=1; a=rsa-sha256; d=cnaf.infn.it; s=s1; bl=1; h=from; bh=Zm9v; b=QUFB"]
+        #expect(classifier.classify(InboundMessage(headers: other)).authentication.strongBasis == .dkim)
+    }
+
     @Test("Reply-To pointing to the list names nobody, whatever the Cc says")
     func pointToList() {
         var headers = mailmanCopy()

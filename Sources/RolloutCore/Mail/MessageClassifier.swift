@@ -106,6 +106,12 @@ public struct MessageClassifier: Sendable, Equatable {
             verdict.strongBasis = nil
             verdict.neverStrong = verdict.neverStrong ?? "the message carries \(headers.dkimSignatures.count) DKIM signatures"
         }
+        if verdict.strongBasis != nil, headers.dkimSignatures.contains(where: { DKIMSignatureField.hasTag("l", in: $0) }) {
+            // A signature of the body's first l= bytes only passes with anything added below them: a command appended
+            // to a genuine signed mail. Neither DKIM nor a DMARC pass that may rest on it makes the sender strong.
+            verdict.strongBasis = nil
+            verdict.ignored.append("a DKIM signature covers only the first bytes of the body (l=): never strong by DKIM or DMARC")
+        }
         if verdict.neverStrong != nil { verdict.strongBasis = nil }
         if rewritten, verdict.strongBasis != nil {
             // The person was named by a header the list copied (X-Original-From, Reply-To), which no signature

@@ -51,13 +51,5 @@ public enum ReplayIdentity {
 
     /// The `b=` tag of a `DKIM-Signature` value (RFC 6376 §3.2 tag list), folding white space removed; nil when it has
     /// none or an empty one.
-    static func signatureValue(_ field: String) -> String? {
-        for tag in field.split(separator: ";") {
-            let parts = tag.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == "b" else { continue }
-            let value = parts[1].filter { !$0.isWhitespace }
-            return value.isEmpty ? nil : value
-        }
-        return nil
-    }
+    static func signatureValue(_ field: String) -> String? { DKIMSignatureField.tag("b", in: field) }
 }
