@@ -9,8 +9,6 @@ public struct WebRoles: Sendable, Equatable {
     public var isReleaseManager: Bool
     /// The person's teams among the ticket's teams still assigned, sorted.
     public var teams: [TeamName]
-    /// Whether a team of the person's was ever on the ticket.
-    public var wasOnTicket: Bool
 
     public init(person: EmailAddress, view: TicketView, registry: Registry) {
         isManager = registry.isManager(person, ofStack: view.release.stack)
@@ -18,9 +16,10 @@ public struct WebRoles: Sendable, Equatable {
         let own = Set(registry.teams(of: person))
         let onTicket = view.teams.compactMap { team in TeamName(team.team).map { (name: $0, assigned: team.unassignedAt == nil) } }
         teams = onTicket.filter { $0.assigned && own.contains($0.name) }.map(\.name).sorted()
-        wasOnTicket = onTicket.contains { own.contains($0.name) }
     }
 
-    /// Whether the ticket concerns the person: its stack's managers, the release managers, and the teams on it.
-    public var concerned: Bool { isManager || isReleaseManager || wasOnTicket }
+    /// Whether the ticket concerns the person, as mail's `show` has it: its stack's managers, the release managers,
+    /// and the members of the teams still assigned to it. A team taken off the ticket no longer reads it: not its
+    /// later comments, nor the other teams' reports (mail stops relaying to it then too).
+    public var concerned: Bool { isManager || isReleaseManager || !teams.isEmpty }
 }

@@ -39,6 +39,31 @@ struct WebPagesTests {
         #expect(!(await stranger.get("/").text.contains("/tickets/12")))
     }
 
+    @Test("a member of a team taken off the ticket reads it no more, as mail's `show` refuses them")
+    func unassignedTeam() async throws {
+        let world = try await IngestWorld.web()
+        defer { world.cleanUp() }
+        let member = try world.browser(Self.member)
+        // Control: while NGI_IT-INFN-T1 is assigned, its member reads the ticket and finds it listed.
+        #expect(await member.get("/tickets/12").status == 200)
+        #expect(await member.get("/tickets/12.json").status == 200)
+        #expect((await member.get("/").text).contains("href=\"/tickets/12\""))
+
+        let manager = Sender(address: EmailAddress(Self.manager), authentication: .strong, basis: .web)
+        let unassigned = try await world.gateway.apply(
+            to: TicketID(12), sender: manager, text: "unassign NGI_IT-INFN-T1", cause: .operatorAction("test"))
+        #expect(unassigned.results.map(\.status) == [.applied], "\(unassigned.results.map(\.message))")
+
+        #expect(await member.get("/tickets/12").status == 403)
+        #expect(await member.get("/tickets/12.json").status == 403)
+        #expect(!(await member.get("/").text).contains("/tickets/12"))
+        // Mail says the same: the member's `show` on the ticket is refused.
+        let show = try await world.gateway.apply(
+            to: TicketID(12), sender: Sender(address: EmailAddress(Self.member), authentication: .strong, basis: .web),
+            text: "show", cause: .operatorAction("test"))
+        #expect(show.results.map(\.status) == [.refused], "\(show.results.map(\.message))")
+    }
+
     @Test("an answer past its deadline is a red chip on an open rollout, and none once it is resolved")
     func overdue() async throws {
         let world = try await IngestWorld.web()
