@@ -148,7 +148,7 @@ public struct WebApp: Sendable {
     ) async throws -> WebResponse {
         let description = (try? await gateway.reports(of: TicketID(view.id)).rollout.release.documentDescription) ?? "no staged rollout yet"
         let page = TicketPage(
-            view: view, roles: roles, csrf: tokens.token(session: session, person: person), registry: registry,
+            view: view, roles: roles, csrf: tokens.token(session: session, person: person, now: gateway.clock.now()), registry: registry,
             documentDescription: description, result: result, problem: problem)
         var values = page.values(calendar: calendar, now: gateway.clock.now())
         values["gateway"] = gateway.configuration.displayName
@@ -159,11 +159,18 @@ public struct WebApp: Sendable {
     /// A form: the token checked, read into the lines of a mail, applied through the gateway as the mail command is.
     private func post(_ request: WebRequest, view: TicketView, roles: WebRoles, person: EmailAddress, session: String) async throws -> WebResponse {
         let form = request.form
-        guard let token = form["csrf"]?.first, tokens.verify(token, session: session, person: person) else {
-            return try await ticketPage(
-                view, roles: roles, person: person, session: session, result: nil,
-                problem: "the form's token does not belong to your session (an old page, or a form from elsewhere): nothing was done; send it again from this page",
-                status: 403)
+        let refusal: (problem: String, status: Int)?
+        switch form["csrf"]?.first.map({ tokens.redeem($0, session: session, person: person, now: gateway.clock.now()) }) ?? .foreign {
+        case .accepted: refusal = nil
+        case .foreign:
+            refusal = ("the form's token does not belong to your session (an old page, or a form from elsewhere): nothing was done; send it again from this page", 403)
+        case .expired: refusal = ("the form is from a page more than a day old: nothing was done; send it again from this page", 403)
+        case .spent:
+            // A reload that sends the form again, or the same request replayed: acted on once, never twice.
+            refusal = ("this form was sent before and was acted on then: nothing was done again; the page below is the ticket as it is now", 409)
+        }
+        if let refusal {
+            return try await ticketPage(view, roles: roles, person: person, session: session, result: nil, problem: refusal.problem, status: refusal.status)
         }
         let action: WebAction
         do {

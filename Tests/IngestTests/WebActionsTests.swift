@@ -94,6 +94,50 @@ struct WebActionsTests {
         #expect(try CanonicalDump(try await world.store.exportTables()) == before)
     }
 
+    @Test("a form is acted on once: sent again (a reload, a replayed request) it changes nothing, 409; a day-old page's form, 403")
+    func formOnce() async throws {
+        let world = try await IngestWorld.web()
+        defer { world.cleanUp() }
+        let member = try world.browser(Self.member)
+        let token = try #require(WebClient.csrf(in: (await member.get("/tickets/12")).text))
+        let comment = [("csrf", token), ("action", "comment"), ("text", "the upgrade went fine on our CEs")]
+        func comments() async throws -> Int { try await world.store.history(of: TicketID(12)).filter { $0.action == .comment }.count }
+        func relays() async throws -> Int {
+            try await world.store.pendingOutbox(at: world.clock.now, limit: 1000).filter { $0.kind == .notification(.conversation) }.count
+        }
+
+        let first = await member.request("POST", "/tickets/12", form: comment)
+        #expect(first.status == 200)
+        #expect(try await comments() == 1)
+        let relayed = try await relays()
+        #expect(relayed > 0, "the comment went to the others on the ticket")
+        let before = try CanonicalDump(try await world.store.exportTables())
+
+        let again = await member.request("POST", "/tickets/12", form: comment)
+        #expect(again.status == 409)
+        #expect(again.text.contains("was sent before"))
+        #expect(try await comments() == 1)
+        #expect(try await relays() == relayed)
+        #expect(try CanonicalDump(try await world.store.exportTables()) == before)
+
+        // Each page carries a new token: the same comment from a fresh page is the person's second comment.
+        #expect(try await member.post(12, [("action", "comment"), ("text", "the upgrade went fine on our CEs")]).status == 200)
+        #expect(try await comments() == 2)
+
+        // A page left open for more than a day: its form is refused, nothing done.
+        let old = try #require(WebClient.csrf(in: (await member.get("/tickets/12")).text))
+        world.clock.now = world.clock.now.addingTimeInterval(SessionTokens.lifetime + 60)
+        let late = await member.request("POST", "/tickets/12", form: [("csrf", old), ("action", "comment"), ("text", "late")])
+        #expect(late.status == 403)
+        #expect(late.text.contains("more than a day old"))
+        #expect(try await comments() == 2)
+        // A token whose time was changed no longer matches its MAC.
+        let parts = old.split(separator: ".").map(String.init)
+        let moved = "\(Int(world.clock.now.timeIntervalSince1970)).\(parts[1]).\(parts[2])"
+        #expect(await member.request("POST", "/tickets/12", form: [("csrf", moved), ("action", "comment"), ("text", "late")]).status == 403)
+        #expect(try await comments() == 2)
+    }
+
     @Test("a command the person may not give is refused on the page with why, and the rollout stays as it was")
     func refused() async throws {
         let world = try await IngestWorld.web()
