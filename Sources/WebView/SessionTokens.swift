@@ -3,11 +3,11 @@ import Foundation
 import RolloutCore
 import RolloutGateway
 
-/// The tokens of the forms: a session is a random cookie the server hands out, and each form rendered carries a token
-/// of its own — the time it was issued, a random nonce, and HMAC-SHA256(key, session, person, time, nonce) — so that a
+/// The tokens of the forms: a session is a random cookie the server hands out, and each page's forms carry a token of
+/// their own — the time it was issued, a random nonce, and HMAC-SHA256(key, session, person, time, nonce) — so that a
 /// page of another site, which cannot read the cookie or the page, cannot post in the person's name; a token copied
-/// from one person's page does not work for another person; and a form is acted on once: a token is spent by its
-/// first post (a reload that sends the form again, or a captured request replayed, does nothing), and expires a day
+/// from one person's page does not work for another person; and a page's form is acted on once: a token is spent by
+/// its first post (a reload that sends the form again, or a captured request replayed, does nothing), and expires a day
 /// after it was issued. The key and the spent tokens live as long as the process: a restart asks for a reload.
 public struct SessionTokens: Sendable {
     /// The HMAC key's bytes (SymmetricKey itself is not Sendable).
@@ -57,6 +57,13 @@ public struct SessionTokens: Sendable {
         // A page from a few minutes "ahead" is a clock step, not an attack; one from further ahead was never issued.
         guard age <= Self.lifetime, age >= -300 else { return .expired }
         return spent.spend(parts[1], issued: issued, oldestKept: Int(now.timeIntervalSince1970 - Self.lifetime)) ? .accepted : .spent
+    }
+
+    /// Makes a token that ``redeem(_:session:person:now:)`` accepted postable again, when nothing was done with it.
+    public func refund(_ token: String) {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3 else { return }
+        spent.refund(String(parts[1]))
     }
 
     /// Whether a session value is one this server could have handed out (64 hex digits).

@@ -17,4 +17,9 @@ final class SpentFormTokens: Sendable {
             return true
         }
     }
+
+    /// Forgets that `nonce` was spent (its post did nothing).
+    func refund(_ nonce: String) {
+        _ = spent.withLock { $0.removeValue(forKey: nonce) }
+    }
 }

@@ -160,14 +160,15 @@ public struct WebApp: Sendable {
     private func post(_ request: WebRequest, view: TicketView, roles: WebRoles, person: EmailAddress, session: String) async throws -> WebResponse {
         let form = request.form
         let refusal: (problem: String, status: Int)?
-        switch form["csrf"]?.first.map({ tokens.redeem($0, session: session, person: person, now: gateway.clock.now()) }) ?? .foreign {
+        let token = form["csrf"]?.first ?? ""
+        switch tokens.redeem(token, session: session, person: person, now: gateway.clock.now()) {
         case .accepted: refusal = nil
         case .foreign:
             refusal = ("the form's token does not belong to your session (an old page, or a form from elsewhere): nothing was done; send it again from this page", 403)
         case .expired: refusal = ("the form is from a page more than a day old: nothing was done; send it again from this page", 403)
         case .spent:
             // A reload that sends the form again, or the same request replayed: acted on once, never twice.
-            refusal = ("this form was sent before and was acted on then: nothing was done again; the page below is the ticket as it is now", 409)
+            refusal = ("a form of this page was sent before and acted on: nothing was done again; the page below is the ticket as it is now", 409)
         }
         if let refusal {
             return try await ticketPage(view, roles: roles, person: person, session: session, result: nil, problem: refusal.problem, status: refusal.status)
@@ -176,11 +177,20 @@ public struct WebApp: Sendable {
         do {
             action = try WebAction(form: form)
         } catch let problem as WebAction.Problem {
+            // Nothing was done: the same page's form may be sent again.
+            tokens.refund(token)
             return try await ticketPage(view, roles: roles, person: person, session: session, result: nil, problem: problem.description, status: 400)
         }
-        let report = try await gateway.apply(
-            to: TicketID(view.id), sender: Sender(address: person, authentication: .strong, basis: .web), lines: action.lines,
-            cause: .operatorAction("web \(person.value)"))
+        let report: EventReport
+        do {
+            report = try await gateway.apply(
+                to: TicketID(view.id), sender: Sender(address: person, authentication: .strong, basis: .web), lines: action.lines,
+                cause: .operatorAction("web \(person.value)"))
+        } catch {
+            // The action's one transaction kept nothing (the store down, too many conflicts): trying again is right.
+            tokens.refund(token)
+            throw error
+        }
         let after = try await gateway.view(of: TicketID(view.id))
         let refused = report.results.contains { $0.status == .refused }
         return try await ticketPage(

@@ -124,18 +124,25 @@ struct WebActionsTests {
         #expect(try await member.post(12, [("action", "comment"), ("text", "the upgrade went fine on our CEs")]).status == 200)
         #expect(try await comments() == 2)
 
+        // A form refused before anything was done (an empty comment) leaves the page's token usable.
+        let page = try #require(WebClient.csrf(in: (await member.get("/tickets/12")).text))
+        #expect(await member.request("POST", "/tickets/12", form: [("csrf", page), ("action", "comment"), ("text", " ")]).status == 400)
+        #expect(await member.request("POST", "/tickets/12", form: [("csrf", page), ("action", "comment"), ("text", "now with words")]).status == 200)
+        #expect(try await comments() == 3)
+        #expect(await member.request("POST", "/tickets/12", form: [("csrf", page), ("action", "comment"), ("text", "now with words")]).status == 409)
+
         // A page left open for more than a day: its form is refused, nothing done.
         let old = try #require(WebClient.csrf(in: (await member.get("/tickets/12")).text))
         world.clock.now = world.clock.now.addingTimeInterval(SessionTokens.lifetime + 60)
         let late = await member.request("POST", "/tickets/12", form: [("csrf", old), ("action", "comment"), ("text", "late")])
         #expect(late.status == 403)
         #expect(late.text.contains("more than a day old"))
-        #expect(try await comments() == 2)
+        #expect(try await comments() == 3)
         // A token whose time was changed no longer matches its MAC.
         let parts = old.split(separator: ".").map(String.init)
         let moved = "\(Int(world.clock.now.timeIntervalSince1970)).\(parts[1]).\(parts[2])"
         #expect(await member.request("POST", "/tickets/12", form: [("csrf", moved), ("action", "comment"), ("text", "late")]).status == 403)
-        #expect(try await comments() == 2)
+        #expect(try await comments() == 3)
     }
 
     @Test("a command the person may not give is refused on the page with why, and the rollout stays as it was")
