@@ -53,6 +53,34 @@ struct SetAsideTests {
         #expect(try await world.ingest.ingest(raw).disposition == .duplicate)
     }
 
+    @Test("replayed onto another ticket, a reply address issued for the first leaves the sender weak there")
+    func replayedTokenOnAnotherTicket() async throws {
+        let secret = NSTemporaryDirectory() + "rollout-secret-" + UUID().uuidString
+        try Data("a-test-secret-of-more-than-16-bytes".utf8).write(to: URL(fileURLWithPath: secret))
+        let world = try await IngestWorld(
+            extraGateway: "  secret_file: \(secret)\n",
+            edit: { $0.replacingOccurrences(of: "strong_authentication: []", with: "strong_authentication: [escalate]") })
+        defer { world.cleanUp() }
+        let manager = EmailAddress(IngestWorld.managers)
+        let signer = try #require(world.gateway.renderer.signer)
+        func escalate(to ticket: Int) -> [UInt8] {
+            message(
+                from: "Mario David <\(IngestWorld.managers)>", to: signer.address(for: TicketID(ticket), recipient: manager).value,
+                subject: "Re: Please test", body: "escalate")
+        }
+        // Control: the manager's reply to their own address for #12 is strong by token there.
+        let genuine = try await world.ingest.analyze(escalate(to: 12))
+        #expect(genuine.authentication == .strong && genuine.basis == .token)
+
+        // Their address for #99, a ticket that does not exist: set aside; replayed by the operator onto #12.
+        #expect(try await world.ingest.ingest(escalate(to: 99)).disposition == .setAside)
+        let id = try #require(try await world.store.setAsideMessages().first?.id)
+        let replayed = try #require(try await world.ingest.replaySetAside(id, ticket: TicketID(12)))
+        #expect(replayed.disposition == .applied)
+        #expect(replayed.results.map(\.status) == [.refused], "\(replayed.results.map(\.message))")
+        #expect(try await world.store.history(of: TicketID(12)).filter { $0.action == .escalation }.isEmpty)
+    }
+
     @Test("replayed while the cause remains, it is set aside again (still kept once), with the reason of now")
     func replayStillSetAside() async throws {
         let world = try await IngestWorld()

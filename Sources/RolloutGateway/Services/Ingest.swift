@@ -226,8 +226,10 @@ public struct Ingest: Sendable {
             concerned = registry.isManager(sender, ofStack: stack) || registry.isReleaseManager(sender)
                 || registry.teams(of: sender).contains { team in stored.rolloutCase.rollout?.assignment(of: team) != nil }
         }
+        // The token counts for the ticket it was issued for only: a set-aside message replayed onto another ticket
+        // (`set-aside replay --ticket`) keeps its token, which says nothing of the sender there.
         var issuedToSender = false
-        if case .person(_, true) = analysis.token { issuedToSender = true }
+        if case .person(let tokenTicket, true) = analysis.token, tokenTicket == analysis.ticket { issuedToSender = true }
         (analysis.authentication, analysis.basis) = InboundPolicy.strength(
             headers: classification.authentication, tokenIssuedToSender: issuedToSender, senderConcerned: concerned,
             accepted: configuration.strongBases, signature: analysis.signature)
