@@ -43,12 +43,22 @@ public struct EmailAddress: Hashable, Sendable, Codable, Comparable, CustomStrin
 public struct EATeam: Sendable, Equatable {
     public var name: TeamName
     public var members: [EmailAddress]
+    /// The stack families the team adopts (it may volunteer for their rollouts).
     public var stacks: [String]
+    /// What no `stacks` at all means: every stack for a team of the configuration file; none for a team only the
+    /// directory knows, whose group anyone able to make groups there could have made (until the file names it).
+    public var adoptsEveryStackWhenNoneListed: Bool
 
-    public init(name: TeamName, members: [EmailAddress], stacks: [String]) {
+    public init(name: TeamName, members: [EmailAddress], stacks: [String], adoptsEveryStackWhenNoneListed: Bool = true) {
         self.name = name
         self.members = members
         self.stacks = stacks
+        self.adoptsEveryStackWhenNoneListed = adoptsEveryStackWhenNoneListed
+    }
+
+    /// Whether the team adopts the stack family `family` (`EMI` for `EMI-1.0`).
+    public func adopts(_ family: String) -> Bool {
+        stacks.isEmpty ? adoptsEveryStackWhenNoneListed : stacks.contains { $0.caseInsensitiveCompare(family) == .orderedSame }
     }
 }
 

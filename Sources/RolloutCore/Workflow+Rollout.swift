@@ -133,9 +133,7 @@ extension Run {
                     Refusal(reason: "\(team) was taken off ticket \(id) by a manager; a manager may assign it again", kind: .wrongState))
             }
             let family = rollout.release.stackFamily
-            if let registered = registry.teams[team], !registered.stacks.isEmpty,
-                !registered.stacks.contains(where: { $0.caseInsensitiveCompare(family) == .orderedSame })
-            {
+            if let registered = registry.teams[team], !registered.adopts(family) {
                 return .failure(Refusal(reason: "\(team) does not adopt \(family); only teams of that stack may volunteer", kind: .invalid))
             }
             rollout.teams.removeAll { $0.team == team }

@@ -81,9 +81,7 @@ struct TicketPage {
         if roles.isManager {
             let assigned = Set(view.teams.filter { $0.unassignedAt == nil }.compactMap { TeamName($0.team) })
             let family = ComponentRelease(stack: view.release.stack, component: nil, version: "").stackFamily
-            let teams = registry.teams.values.filter { team in
-                team.stacks.isEmpty || team.stacks.contains { $0.caseInsensitiveCompare(family) == .orderedSame }
-            }
+            let teams = registry.teams.values.filter { $0.adopts(family) }
             forms["manager"] = [
                 "stackTeams": teams.map(\.name).sorted().map { ["name": $0.shortForm, "assigned": assigned.contains($0)] }
             ]

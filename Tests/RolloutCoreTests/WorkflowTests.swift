@@ -572,4 +572,26 @@ struct VolunteerTests {
         #expect(decision.statuses == [.refused])
         #expect(decision.results[0].message.contains("does not adopt EMI"))
     }
+
+    @Test("a team only the directory knows adopts no stack: it cannot volunteer; a file's team with no stacks listed adopts every one")
+    func directoryOnlyTeam() {
+        let directoryOnly = TeamName("ea-NGI_XX-SELFMADE")!
+        let unlisted = TeamName("ea-NGI_YY-ANY")!
+        let registry = Registry(
+            teams: World.registry.teams.values.map { $0 } + [
+                EATeam(name: directoryOnly, members: [EmailAddress("u@self.example.org")], stacks: [], adoptsEveryStackWhenNoneListed: false),
+                EATeam(name: unlisted, members: [EmailAddress("y@any.example.org")], stacks: []),
+            ],
+            stacks: ["EMI": StackPeople(managers: [World.manager], lists: [World.list])], releaseManagers: [World.releaseManager])
+        let workflow = Workflow(context: WorkflowContext(registry: registry, policy: WorkflowPolicy(calendar: BusinessCalendar(timeZone: World.amsterdam))))
+        var scenario = Scenario.assigned(workflow: workflow)
+        let refused = scenario.mail("accept NGI_XX-SELFMADE", from: EmailAddress("u@self.example.org"), at: "2026-11-30 16:00")
+        #expect(refused.statuses == [.refused])
+        #expect(refused.results[0].message.contains("does not adopt EMI"))
+        #expect(scenario.rollout.assignment(of: directoryOnly) == nil)
+        // Control: the configuration's team without `stacks` volunteers as before.
+        #expect(scenario.mail("accept NGI_YY-ANY", from: EmailAddress("y@any.example.org"), at: "2026-11-30 16:05").statuses == [.applied])
+        // A manager may still assign the directory's team by name.
+        #expect(scenario.mail("assign NGI_XX-SELFMADE", from: World.manager, at: "2026-11-30 16:10").statuses == [.applied])
+    }
 }

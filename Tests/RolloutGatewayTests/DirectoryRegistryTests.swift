@@ -38,6 +38,8 @@ struct DirectoryRegistryTests {
         #expect(registry.addresses(of: EmailAddress("C.ROSSI@infn.example.org")) == [EmailAddress("c.rossi@infn.example.org")])
         // A team only the directory has adopts no stack; the file's team without a group stays.
         #expect(registry.teams[TeamName("ea-NGI_XX-NEW")!]?.stacks == [])
+        #expect(registry.teams[TeamName("ea-NGI_XX-NEW")!]?.adopts("EMI") == false)
+        #expect(registry.teams[team]?.adopts("EMI") == true)
         #expect(registry.teams[TeamName("ea-NGI_DE-FZK-LCG2")!]?.members == [EmailAddress("pavel@kit.example.org")])
     }
 

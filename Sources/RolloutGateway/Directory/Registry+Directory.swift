@@ -31,7 +31,10 @@ extension Registry {
             let configured = teams[name]
             let members = combine(file: configured?.members ?? [], directory: directoryTeams[name] ?? [])
             if settings.exclusive && directoryTeams[name] == nil { continue }
-            merged.append(EATeam(name: configured?.name ?? name, members: members, stacks: configured?.stacks ?? []))
+            merged.append(
+                EATeam(
+                    name: configured?.name ?? name, members: members, stacks: configured?.stacks ?? [],
+                    adoptsEveryStackWhenNoneListed: configured?.adoptsEveryStackWhenNoneListed ?? false))
         }
         var stackPeople = stacks
         for (stack, group) in settings.managersGroups {
