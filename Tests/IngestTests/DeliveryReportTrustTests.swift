@@ -94,6 +94,14 @@ struct DeliveryReportTrustTests {
         // The report itself, with its text, is kept for the operator.
         let kept = try await world.store.setAsideMessages()
         #expect(kept.contains { $0.reason.hasPrefix("delivery report recorded on ticket #12") })
+
+        // Replayed, it is not recorded nor told a second time, and stays kept under its number.
+        let entry = try #require(kept.first { $0.reason.hasPrefix("delivery report recorded on ticket #12") })
+        let queued = try await world.store.pendingOutbox(at: world.clock.now, limit: 1000).count
+        await #expect(throws: GatewayError.self) { _ = try await world.ingest.replaySetAside(try #require(entry.id)) }
+        #expect(try await Self.deliveryFailures(world).count == 1)
+        #expect(try await world.store.pendingOutbox(at: world.clock.now, limit: 1000).count == queued)
+        #expect(try await world.store.setAsideMessages().map(\.id) == kept.map(\.id))
     }
 
     @Test("a report to the bounce address as the MTA recorded it in Delivered-To counts too")

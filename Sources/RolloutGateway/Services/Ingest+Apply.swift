@@ -77,7 +77,7 @@ extension Ingest {
                         on: ticket, recipients: failed, cause: .message(id: key), seen: bounced)
                     _ = try await gateway.store.keepSetAside(
                         SetAsideMessage(
-                            key: key, sender: analysis.sender?.value, subject: message.headers.subject, reason: reason,
+                            id: analysis.setAsideID, key: key, sender: analysis.sender?.value, subject: message.headers.subject, reason: reason,
                             source: analysis.source, receivedAt: now, bytes: analysis.raw,
                             messageSize: max(analysis.rawSize, analysis.raw.count)),
                         limit: configuration.setAsideMaxBytes)

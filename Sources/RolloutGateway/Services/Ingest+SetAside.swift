@@ -28,6 +28,13 @@ extension Ingest {
         }
     }
 
+    /// The ticket on which the delivery report recorded as `key` was recorded as a failure, if it was.
+    private func recordedReport(_ key: String, _ ticket: TicketID?) async throws -> TicketID? {
+        guard let ticket else { return nil }
+        let history = try await gateway.store.history(of: ticket)
+        return history.contains { $0.action == .deliveryFailed && $0.cause == .message(id: key) } ? ticket : nil
+    }
+
     /// Runs a set-aside message through ingest again, as if it had just arrived (with `ticket`, as if it named that
     /// ticket). In one transaction, all or nothing: the kept copy and its "seen" record are removed, and the message
     /// is applied, or set aside again (kept anew, with the reason of now), or recognised as a duplicate of a copy
@@ -47,6 +54,12 @@ extension Ingest {
             analysis.ticket = ticket
             analysis.queue = nil
             analysis.foundBy = .operatorNamed
+        }
+        // A delivery report whose failure was recorded is kept for its text only: replayed, it would be recorded and
+        // told to the managers again (and kept anew, replayable again).
+        if analysis.classification.kind == .bounce, let recorded = try await recordedReport(entry.key, analysis.ticket) {
+            throw GatewayError.invalidInput(
+                "set-aside message \(id) is a delivery report already recorded on ticket #\(recorded.rawValue), kept for its text only; nothing was replayed (`set-aside drop \(id)` when it is no longer needed)")
         }
         let prepared = analysis
         let outcome = try await gateway.inTransaction { gateway in
