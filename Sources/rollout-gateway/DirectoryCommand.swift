@@ -38,10 +38,10 @@ struct DirectoryCommand: AsyncParsableCommand {
                 switch report.outcome {
                 case .stored:
                     print("directory: \(report.people) people, \(report.teams) teams; \(report.changes.count) changes stored, \(report.noticesQueued) notifications queued")
-                case .massRemovalRefused(let removed, let total):
+                case .massRemovalRefused(let removed, let total, let of):
                     throw ExitStatus.report(
                         GatewayError.invalidInput(
-                            "directory sync refused: it would remove \(removed) of \(total) team members (more than directory.max_removed_share); the last snapshot stays; rerun with --force if this is right"),
+                            "directory sync refused: it would remove \(removed) of \(total) \(of) (more than directory.max_removed_share); the last snapshot stays; rerun with --force if this is right"),
                         status: ExitStatus.dataError)
                 }
             }

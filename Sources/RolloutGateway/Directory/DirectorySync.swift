@@ -34,14 +34,15 @@ public struct DirectorySync: Sendable {
         let now = gateway.clock.now()
         let previous = try await store.directorySnapshot()
         let changes = DirectoryChange.between(previous?.snapshot, fresh, at: now)
-        let total = previous?.snapshot.memberships.count ?? 0
         let removed = changes.filter { $0.action == .memberRemoved }.count
-        if !force, total > 0, Double(removed) > settings.maxRemovedShare * Double(total) {
+        let registry = configured ?? Registry(teams: [], stacks: [:], releaseManagers: [])
+        if !force, let previous, let refused = massRemoval(from: counted(previous.snapshot, registry), to: counted(fresh, registry)) {
             gateway.logger.error(
-                "directory sync refused: it would remove more than max_removed_share of all team members; the last snapshot stays (rerun with --force if this is right)",
-                metadata: ["removed": "\(removed)", "members": "\(total)", "max_removed_share": "\(settings.maxRemovedShare)"])
+                "directory sync refused: it would remove more than max_removed_share of \(refused.of); the last snapshot stays (rerun with --force if this is right)",
+                metadata: ["removed": "\(refused.removed)", "members": "\(refused.total)", "max_removed_share": "\(settings.maxRemovedShare)"])
             return DirectorySyncReport(
-                outcome: .massRemovalRefused(removed: removed, total: total), changes: changes, people: fresh.people.count, teams: fresh.teams.count)
+                outcome: .massRemovalRefused(removed: refused.removed, total: refused.total, of: refused.of), changes: changes,
+                people: fresh.people.count, teams: fresh.teams.count)
         }
         try await store.saveDirectorySnapshot(StoredDirectorySnapshot(snapshot: fresh, takenAt: now), changes: changes)
         let dropped = (configured ?? Registry(teams: [], stacks: [:], releaseManagers: [])).directoryAddresses(of: fresh).dropped
@@ -59,6 +60,32 @@ public struct DirectorySync: Sendable {
                 "removed": "\(removed)", "notices": "\(notices)",
             ])
         return DirectorySyncReport(outcome: .stored, changes: changes, people: fresh.people.count, teams: fresh.teams.count, noticesQueued: notices)
+    }
+
+    /// The memberships the guard counts: in the teams, and in each group the configuration names (a stack's
+    /// managers, the release managers), of the people who have an address the registry uses. A person whose every
+    /// `mail` value someone else also claims has none, so is counted as removed, as they are from the registry.
+    private func counted(_ snapshot: DirectorySnapshot, _ registry: Registry) -> (teams: Set<DirectoryMembership>, groups: [String: Set<String>]) {
+        let addressed = Set(registry.directoryAddresses(of: snapshot).people.filter { !$0.value.isEmpty }.keys)
+        let named = Set(settings.managersGroups.values).union(settings.releaseManagersGroup.map { [$0] } ?? [])
+        var groups: [String: Set<String>] = [:]
+        for group in named { groups[group] = Set((snapshot.groups[group] ?? []).filter(addressed.contains)) }
+        return (Set(snapshot.memberships.filter { addressed.contains($0.person) }), groups)
+    }
+
+    /// The first of the teams' memberships or a group's members that would lose more than `max_removed_share`.
+    private func massRemoval(
+        from before: (teams: Set<DirectoryMembership>, groups: [String: Set<String>]),
+        to after: (teams: Set<DirectoryMembership>, groups: [String: Set<String>])
+    ) -> (removed: Int, total: Int, of: String)? {
+        func tooMany(_ removed: Int, _ total: Int) -> Bool { total > 0 && Double(removed) > settings.maxRemovedShare * Double(total) }
+        let teamsRemoved = before.teams.subtracting(after.teams).count
+        if tooMany(teamsRemoved, before.teams.count) { return (teamsRemoved, before.teams.count, "team members") }
+        for (group, members) in before.groups.sorted(by: { $0.key < $1.key }) {
+            let removed = members.subtracting(after.groups[group] ?? []).count
+            if tooMany(removed, members.count) { return (removed, members.count, "the members of group \(group)") }
+        }
+        return nil
     }
 
     /// Queues the managers' notice on each open staged rollout to which a gone team is still assigned.

@@ -5,9 +5,9 @@ public struct DirectorySyncReport: Sendable, Equatable {
     public enum Outcome: Sendable, Equatable {
         /// The snapshot was stored with its changes.
         case stored
-        /// Refused as suspicious: it would remove `removed` of the `total` team memberships (more than the share
-        /// allowed); the last snapshot stays until `--force`.
-        case massRemovalRefused(removed: Int, total: Int)
+        /// Refused as suspicious: it would remove `removed` of the `total` memberships `of` the teams or of one
+        /// configured group (more than the share allowed); the last snapshot stays until `--force`.
+        case massRemovalRefused(removed: Int, total: Int, of: String)
     }
 
     public var outcome: Outcome
