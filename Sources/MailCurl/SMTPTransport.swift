@@ -90,7 +90,7 @@ public final class SMTPTransport: MailTransport {
                 // The server refused or put off the session: the next message would meet the same (a wrong password
                 // tried again and again can lock the account; a server that is down is down for all of them).
                 outcome = sessionFailure
-            } else if let problem = envelopeProblem(message) {
+            } else if let problem = message.envelopeProblem {
                 outcome = .permanentFailure("\(configuration.server): \(problem)")
             } else {
                 let failure = session.send(message)
@@ -121,19 +121,6 @@ public final class SMTPTransport: MailTransport {
             metadata: ["server": "\(configuration.server)", "messages": "\(messages.count)",
                        "connections": "\(session.connectionsOpened)"])
         return outcomes
-    }
-
-    /// Why the envelope cannot be sent at all, if it cannot: no recipients, or an address that would break the command line.
-    static func envelopeProblem(_ message: OutgoingMessage) -> String? {
-        if message.recipients.isEmpty { return "message has no recipients" }
-        for address in [message.sender] + message.recipients
-        where address.value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "<" || $0 == ">" }) {
-            return "invalid address in the envelope: \(address.value.debugDescription)"
-        }
-        for recipient in message.recipients where recipient.value.isEmpty {
-            return "empty recipient address"
-        }
-        return nil
     }
 
     /// Maps libcurl's result and the replies seen to an outcome.

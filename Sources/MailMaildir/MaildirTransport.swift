@@ -40,6 +40,8 @@ public struct MaildirTransport: MailTransport {
     }
 
     private func deliver(_ message: OutgoingMessage) -> DeliveryOutcome {
+        // Its addresses become header lines of the file: one with a line break would add a field of its own.
+        if let problem = message.envelopeProblem { return .permanentFailure(problem) }
         let unique = "\(Int(Date().timeIntervalSince1970)).\(getpid())_\(Self.fileName(message.messageID)).rollout-gateway"
         let temporary = "\(root)/tmp/\(unique)"
         let final = "\(root)/new/\(unique)"

@@ -49,3 +49,20 @@ public struct OutgoingMessage: Sendable, Equatable {
         carriedTextFingerprint.value ?? Self.textFingerprint(of: data)
     }
 }
+
+extension OutgoingMessage {
+    /// Why the envelope cannot be delivered at all, if it cannot: no recipients, or an address that would break the
+    /// line it is written on (a control character: CR, LF; or `<`, `>`) — an SMTP command or a Maildir's
+    /// `Return-Path:` and `X-Original-To:` header lines. Every transport checks it before writing anything.
+    public var envelopeProblem: String? {
+        if recipients.isEmpty { return "message has no recipients" }
+        for address in [sender] + recipients
+        where address.value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "<" || $0 == ">" }) {
+            return "invalid address in the envelope: \(address.value.debugDescription)"
+        }
+        for recipient in recipients where recipient.value.isEmpty {
+            return "empty recipient address"
+        }
+        return nil
+    }
+}
