@@ -28,11 +28,9 @@ extension Ingest {
         }
     }
 
-    /// The ticket on which the delivery report recorded as `key` was recorded as a failure, if it was.
-    private func recordedReport(_ key: String, _ ticket: TicketID?) async throws -> TicketID? {
-        guard let ticket else { return nil }
-        let history = try await gateway.store.history(of: ticket)
-        return history.contains { $0.action == .deliveryFailed && $0.cause == .message(id: key) } ? ticket : nil
+    /// Whether the delivery report seen as `key` was recorded as a failure on `ticket`.
+    private func isRecordedReport(_ key: String, on ticket: TicketID) async throws -> Bool {
+        try await gateway.store.history(of: ticket).contains { $0.action == .deliveryFailed && $0.cause == .message(id: key) }
     }
 
     /// Runs a set-aside message through ingest again, as if it had just arrived (with `ticket`, as if it named that
@@ -57,9 +55,9 @@ extension Ingest {
         }
         // A delivery report whose failure was recorded is kept for its text only: replayed, it would be recorded and
         // told to the managers again (and kept anew, replayable again).
-        if analysis.classification.kind == .bounce, let recorded = try await recordedReport(entry.key, analysis.ticket) {
+        if analysis.classification.kind == .bounce, let ticket = analysis.ticket, try await isRecordedReport(entry.key, on: ticket) {
             throw GatewayError.invalidInput(
-                "set-aside message \(id) is a delivery report already recorded on ticket #\(recorded.rawValue), kept for its text only; nothing was replayed (`set-aside drop \(id)` when it is no longer needed)")
+                "set-aside message \(id) is a delivery report already recorded on ticket #\(ticket.rawValue), kept for its text only; nothing was replayed (`set-aside drop \(id)` when it is no longer needed)")
         }
         let prepared = analysis
         let outcome = try await gateway.inTransaction { gateway in
