@@ -56,7 +56,7 @@ extension Gateway {
                 try await within(transaction, collecting: afterCommit).fire(timer, at: now)
             }
             if let afterCommit { afterCommit.adopt(waiting) } else {
-                try await unitOfWork.flush()
+                try await StageTimes.measureWall("tick.flush") { try await unitOfWork.flush() }
                 committed(waiting)
             }
             for (timer, result) in zip(group, applied.results) { record(result, of: timer, into: &report) }

@@ -180,7 +180,7 @@ public struct Gateway: Sendable {
                 loaded = first
                 preloaded = nil
             } else {
-                loaded = try await store.load(ticket)
+                loaded = try await StageTimes.measureWall("store.load") { try await store.load(ticket) }
             }
             guard let stored = loaded else { throw GatewayError.unknownTicket(ticket) }
             let now = fixedNow ?? clock.now()
@@ -195,7 +195,7 @@ public struct Gateway: Sendable {
             }
             let roots = renderer.threadRoots(of: decision)
             let unknown = sentThreadRoots.unknown(among: roots)
-            let found = unknown.isEmpty ? [] : try await store.outboxMessageIDs(among: unknown)
+            let found = unknown.isEmpty ? [] : try await StageTimes.measureWall("store.thread-roots") { try await store.outboxMessageIDs(among: unknown) }
             let rootsSent = Set(roots).subtracting(unknown).union(found)
             // Written before the transaction: it holds the store's write lock for the writes alone.
             let outbox = try StageTimes.measure("render") {
@@ -208,7 +208,8 @@ public struct Gateway: Sendable {
                 base: stored, decision: decision, outbox: outbox, seen: seen, attachments: storedAttachments,
                 firedTimer: firedTimer, firedTimerDueAt: firedTimerDueAt)
             do {
-                try await store.commit(change)  // atomic by itself, nested in a transaction or not (TicketRepository)
+                // Atomic by itself, nested in a transaction or not (TicketRepository).
+                try await StageTimes.measureWall("store.commit") { try await store.commit(change) }
             } catch StoreError.conflict {
                 logger.debug("ticket changed under the event; deciding again", metadata: ["ticket": "\(ticket.rawValue)"])
                 continue

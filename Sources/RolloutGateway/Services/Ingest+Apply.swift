@@ -20,7 +20,7 @@ extension Ingest {
 
     /// Applies a message read by ``prepare(_:)``.
     public func ingest(prepared: Analysis) async throws -> Outcome {
-        let analysis = try await analyze(prepared, dryRun: false)
+        let analysis = try await StageTimes.measureWall("analyze") { try await analyze(prepared, dryRun: false) }
         let message = analysis.message
         let key = message.seenKey
         let now = gateway.clock.now()

@@ -194,9 +194,11 @@ public struct Ingest: Sendable {
         let tooLarge = analysis.tooLarge
         var stored: StoredCase?
         if usesStore {
-            let lookup = try await gateway.store.lookUp(
-                messageKey: message.seenKey, ticket: analysis.ticket, sender: sender,
-                answersSince: gateway.clock.now().addingTimeInterval(-3600), sentText: sentTextRequest(for: analysis))
+            let lookup = try await StageTimes.measureWall("analyze.look-up") {
+                try await gateway.store.lookUp(
+                    messageKey: message.seenKey, ticket: analysis.ticket, sender: sender,
+                    answersSince: gateway.clock.now().addingTimeInterval(-3600), sentText: sentTextRequest(for: analysis))
+            }
             analysis.duplicate = lookup.seen
             analysis.answersToSender = lookup.answersToSender
             stored = lookup.stored
@@ -204,9 +206,11 @@ public struct Ingest: Sendable {
             analysis.replayKeys = replayKeys(of: analysis)
             if lookup.seen == false, analysis.classification.kind == .reply {
                 // The apply that follows reads the sender's relay window as read here (one statement with the keys).
-                let facts = try await gateway.store.replyFacts(
-                    replayKeys: analysis.replayKeys, relayOn: stored == nil ? nil : analysis.ticket, by: sender,
-                    since: gateway.clock.now().addingTimeInterval(-3600))
+                let facts = try await StageTimes.measureWall("analyze.reply-facts") {
+                    try await gateway.store.replyFacts(
+                        replayKeys: analysis.replayKeys, relayOn: stored == nil ? nil : analysis.ticket, by: sender,
+                        since: gateway.clock.now().addingTimeInterval(-3600))
+                }
                 // The same mail sent again under a new Message-ID: a duplicate, whatever it says.
                 if facts.replayed { analysis.duplicate = true }
                 analysis.relayWindow = facts.relayWindow

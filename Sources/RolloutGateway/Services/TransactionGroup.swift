@@ -24,7 +24,10 @@ public enum TransactionGroup {
             for item in items {
                 let nested = AfterCommit()
                 do {
-                    applied.results.append(.success(try await group.withTransaction { piece in try await body(item, piece, nested) }))
+                    let outcome = try await StageTimes.measureWall("group.piece") {
+                        try await group.withTransaction { piece in try await body(item, piece, nested) }
+                    }
+                    applied.results.append(.success(outcome))
                     afterCommit.adopt(nested)
                 } catch where stops(error) {
                     applied.stop = error
