@@ -183,9 +183,13 @@ public struct WebApp: Sendable {
         }
         let report: EventReport
         do {
-            report = try await gateway.apply(
-                to: TicketID(view.id), sender: Sender(address: person, authentication: .strong, basis: .web), lines: action.lines,
-                cause: .operatorAction("web \(person.value)"))
+            // In a transaction of its own: on SQLite no other writer changes the ticket while a hook the action runs
+            // (`resolve`: the production hook, minutes) moves packages; they wait, or are told to try again.
+            report = try await gateway.inTransaction { gateway in
+                try await gateway.apply(
+                    to: TicketID(view.id), sender: Sender(address: person, authentication: .strong, basis: .web), lines: action.lines,
+                    cause: .operatorAction("web \(person.value)"))
+            }
         } catch {
             // The action's one transaction kept nothing (the store down, too many conflicts): trying again is right.
             tokens.refund(token)

@@ -34,7 +34,7 @@ enum ExitStatus {
         case let error as GatewayError:
             switch error {
             case .hookFailed, .tooManyConflicts: (status, text) = (temporaryFailure, "\(error)")
-            case .unknownTicket, .invalidInput: (status, text) = (dataError, "\(error)")
+            case .unknownTicket, .invalidInput, .hookRanForChangedTicket: (status, text) = (dataError, "\(error)")
             }
         default: (status, text) = (software, "unexpected failure: \(error)")
         }

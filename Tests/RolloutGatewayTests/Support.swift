@@ -69,15 +69,26 @@ func amsterdam(_ text: String) -> Date {
 final class RecordingHooks: HookRunner, @unchecked Sendable {
     private let lock = NSLock()
     private var runs: [HookRun.Hook] = []
+    private var during: (@Sendable () async throws -> Void)?
     let failure: String?
 
     init(failure: String? = nil) { self.failure = failure }
 
     var ran: [HookRun.Hook] { lock.withLock { runs } }
 
+    /// Runs `change` once, while the next production hook runs (another writer changing the ticket meanwhile: the
+    /// hook takes minutes, and nothing holds the ticket during it).
+    func meanwhile(_ change: @escaping @Sendable () async throws -> Void) { lock.withLock { during = change } }
+
     func run(_ hook: HookRun) async throws {
         if let failure { throw GatewayError.hookFailed(hook.hook, failure) }
-        lock.withLock { runs.append(hook.hook) }
+        let change: (@Sendable () async throws -> Void)? = lock.withLock {
+            runs.append(hook.hook)
+            guard hook.hook == .production else { return nil }
+            defer { during = nil }
+            return during
+        }
+        try await change?()
     }
 }
 

@@ -3,8 +3,8 @@ import Logging
 import RolloutCore
 import Synchronization
 
-/// The orchestration around the rules engine: load, decide, render, commit, then run hooks once the commit is
-/// durable — with retries when another writer changed the ticket in between.
+/// The orchestration around the rules engine: load, decide, run the decision's hooks, render, commit — with retries
+/// when another writer changed the ticket in between (never into a decision that would not have run a hook that ran).
 public struct Gateway: Sendable {
     public private(set) var configuration: GatewayConfiguration
     /// Where the gateway reads and writes: the store, or one of its transactions (``within(_:)``).
@@ -188,6 +188,16 @@ public struct Gateway: Sendable {
             var decision = StageTimes.measure("decide") { workflow.decide(stored.rolloutCase, event, now: now) }
             if let answer { decision = StageTimes.measure("decide.answer") { answer(decision) } }
             let answerFiles = try await completeAnswer(&decision, now: now)
+            // A hook that ran for this event before a conflict made it decide again acted on the ticket as it was then.
+            // A new decision that would not run it too records something else than what the hook did (the packages in
+            // production, the ticket rejected by a manager's `outcome reject` committed meanwhile): nothing is
+            // committed, and the event is not tried again by itself (issue: hooks before their commit).
+            if let orphaned = hooksRun.first(where: { ran in !decision.hooks.contains { $0.hook == ran.hook && $0.release.id == ran.release.id } }) {
+                logger.critical(
+                    "a hook ran, then the ticket changed and the event would now decide otherwise: nothing recorded",
+                    metadata: ["ticket": "\(ticket.rawValue)", "hook": "\(orphaned.hook.rawValue)", "release": "\(orphaned.release.id.rawValue)", "cause": "\(cause)"])
+                throw GatewayError.hookRanForChangedTicket(orphaned.hook, ticket)
+            }
             // A hook that already ran for this event (before a conflict made it decide again) is not run twice.
             for hook in decision.hooks where !hooksRun.contains(where: { $0.hook == hook.hook && $0.release.id == hook.release.id }) {
                 try await hooks.run(hook)

@@ -3,8 +3,8 @@ import Synchronization
 
 /// The one ingest loop, whatever the source: messages handed over in order are read (parsed, classified) as they
 /// arrive, applied in groups of one store transaction each while the next ones are read, and released to their
-/// source only once their commits are durable (``UnitOfWork/flush()``); the hooks their decisions run run then, after
-/// the flush (never for a message whose transaction was undone). A temporary failure (a busy store, a conflict, a
+/// source only once their commits are durable (``UnitOfWork/flush()``); the hooks their decisions run run before
+/// their commits, within the group's transaction (``Gateway``). A temporary failure (a busy store, a conflict, a
 /// hook that failed, a source that could not take a failed message) stops the loop: what was committed before it is
 /// released, the rest stays with the source.
 /// ``add(_:size:source:declaredSize:read:)`` and ``settle()`` are called one after the other, from one hand-over
