@@ -35,10 +35,10 @@ struct TicketPage {
                 if let team = timer.team { values["team"] = team }
                 return values
             },
-            "attachments": view.attachments.map { attachment -> [String: Any] in
+            "attachments": view.attachments.enumerated().map { position, attachment -> [String: Any] in
                 var values: [String: Any] = [
                     "fileName": attachment.fileName, "urlName": Self.pathComponent(ReportBundle.safeName(attachment.fileName)),
-                    "kind": attachment.kind, "size": attachment.size, "id": view.id,
+                    "kind": attachment.kind, "size": attachment.size, "id": view.id, "position": position,
                 ]
                 if let team = attachment.team { values["team"] = team }
                 if let problem = attachment.problem { values["problem"] = problem }

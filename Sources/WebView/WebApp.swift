@@ -107,8 +107,8 @@ public struct WebApp: Sendable {
                     return message(403, "Managers only", "The report bundle of ticket #\(id) is for the managers of its stack, as `bundle` by mail is; each report is on the ticket's page.", person: person)
                 }
                 return try await bundle(ticket, person: person)
-            case ("GET", 4) where parts[2] == "files":
-                return try await file(ticket, named: parts[3], person: person)
+            case ("GET", 5) where parts[2] == "files":
+                return try await file(ticket, at: parts[3], named: parts[4], person: person)
             default:
                 return message(404, "No such page", "There is no page \(request.path).", person: person)
             }
@@ -215,11 +215,17 @@ public struct WebApp: Sendable {
             headers: [("Content-Disposition", "attachment; filename=\"staged-rollout-\(ticket.rawValue).zip\"")])
     }
 
-    private func file(_ ticket: TicketID, named name: String, person: EmailAddress) async throws -> WebResponse {
+    /// The attachment at `position` among the ticket's (as the page lists them), when its name is `name`. By position,
+    /// not by name alone: a file another team sent under a team's report name (refused, and kept) would otherwise be
+    /// served in place of the report.
+    private func file(_ ticket: TicketID, at position: String, named name: String, person: EmailAddress) async throws -> WebResponse {
         let (_, attachments) = try await gateway.reports(of: ticket)
-        guard let attachment = attachments.last(where: { ReportBundle.safeName($0.verdict.fileName) == name }) else {
-            return message(404, "No such file", "Ticket #\(ticket.rawValue) has no attachment named \(name).", person: person)
+        guard let index = Int(position), attachments.indices.contains(index),
+            ReportBundle.safeName(attachments[index].verdict.fileName) == name
+        else {
+            return message(404, "No such file", "Ticket #\(ticket.rawValue) has no attachment \(position) named \(name).", person: person)
         }
+        let attachment = attachments[index]
         // Always a download, never shown inline: the bytes are the sender's.
         let ascii = String(name.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 32 ? Character($0) : "_" })
         return WebResponse(

@@ -131,4 +131,38 @@ struct WebPagesTests {
         #expect(page.text.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"), "the text is shown, escaped")
         #expect(page.header("Content-Security-Policy")?.contains("default-src 'none'") == true)
     }
+
+    @Test("a file another team sent under a team's report name is served as its own, never in place of the report")
+    func fileByPosition() async throws {
+        let world = try await IngestWorld.web()
+        defer { world.cleanUp() }
+        let name = "ea-NGI_IT-INFN-T1-EMI-1.0-SE-DPM_mysql-1.8.0-1.odt"
+        let head: [UInt8] = [0x50, 0x4B, 0x03, 0x04] + [UInt8](repeating: 0, count: 26) + Array("mimetypeapplication/vnd.oasis.opendocument.text".utf8)
+        func send(_ sender: String, _ text: String, _ marker: String) async throws {
+            _ = try await world.gateway.apply(
+                to: TicketID(12), sender: Sender(address: EmailAddress(sender), authentication: .weak), text: text,
+                attachments: [IncomingAttachment(fileName: name, bytes: head + Array(marker.utf8))], cause: .operatorAction("test"))
+        }
+        _ = try await world.gateway.apply(
+            to: TicketID(12), sender: Sender(address: EmailAddress(Self.member), authentication: .weak), text: "accept NGI_IT-INFN-T1",
+            cause: .operatorAction("test"))
+        try await send(Self.member, "Our report.", "GENUINE-REPORT")
+        // Another team's member, under Italy's report name: refused, and kept.
+        try await send("pavel.weber@kit.example.org", "Theirs, really.", "FORGED-REPORT")
+        let kept = try await world.store.attachments(of: TicketID(12))
+        #expect(kept.count == 2 && kept[1].verdict.problem != nil)
+
+        let manager = try world.browser(Self.manager)
+        let page = await manager.get("/tickets/12")
+        #expect(page.text.contains("/tickets/12/files/0/\(name)") && page.text.contains("/tickets/12/files/1/\(name)"))
+        let report = await manager.get("/tickets/12/files/0/\(name)")
+        #expect(report.status == 200)
+        #expect(report.text.contains("GENUINE-REPORT") && !report.text.contains("FORGED-REPORT"))
+        let refused = await manager.get("/tickets/12/files/1/\(name)")
+        #expect(refused.text.contains("FORGED-REPORT"))
+        // A position with another name, or none, is no file.
+        #expect(await manager.get("/tickets/12/files/0/other.odt").status == 404)
+        #expect(await manager.get("/tickets/12/files/\(name)").status == 404)
+        #expect(await manager.get("/tickets/12/files/7/\(name)").status == 404)
+    }
 }
