@@ -43,6 +43,25 @@ struct DirectoryRegistryTests {
         #expect(registry.teams[TeamName("ea-NGI_DE-FZK-LCG2")!]?.members == [EmailAddress("pavel@kit.example.org")])
     }
 
+    @Test("a mail value with a line break, < or > counts for nobody: it would end an SMTP command or split into two recipients")
+    func addressesThatBreakLines() {
+        // Carla's first value would add SMTP commands; Dario's would become two recipients where the outbox keeps one a line.
+        let carla = DirectoryPerson(
+            id: "c9@egi.eu", addresses: [EmailAddress("carla@x.example.org>\r\nDATA\r\n.\r\nRCPT TO:<carla@x.example.org"), EmailAddress("carla@x.example.org")])
+        let dario = DirectoryPerson(id: "d9@egi.eu", addresses: [EmailAddress("dario@x.example.org\nboss@y.example.org")])
+        let ugo = DirectoryPerson(id: "u9@egi.eu", addresses: [EmailAddress("ugo <ugo@x.example.org>"), EmailAddress("ugo@x.example.org\u{2028}")])
+        let snapshot = DirectorySnapshot(
+            people: [Self.chiara, carla, dario, ugo], teams: ["ea-NGI_IT-INFN-T1": [Self.chiara.id, carla.id, dario.id, ugo.id]], groups: [:])
+        let (people, dropped) = Self.configured.directoryAddresses(of: snapshot)
+        #expect(people[carla.id] == [EmailAddress("carla@x.example.org")])
+        #expect(people[dario.id] == nil && people[ugo.id] == nil)
+        // Chiara's second value is the file's (dropped as before); the four values that break lines.
+        #expect(dropped.filter { !EmailAddress.isPlainMailbox($0.value) }.count == 4)
+        let members = Self.configured.merged(with: snapshot, Self.settings).teams[TeamName("ea-NGI_IT-INFN-T1")!]?.members ?? []
+        #expect(members.allSatisfy { EmailAddress.isPlainMailbox($0.value) })
+        #expect(members.contains(EmailAddress("carla@x.example.org")) && members.contains(EmailAddress("chiara.rossi@cnaf.example.org")))
+    }
+
     @Test("hostile mail values: a directory person cannot take over, or link to, a file's address or another's")
     func hostileMail() {
         let mario = EmailAddress("mario@lip.example.org")

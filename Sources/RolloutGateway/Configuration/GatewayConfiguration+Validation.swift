@@ -9,23 +9,7 @@ extension GatewayConfiguration {
             value.hasPrefix("/") ? value : folder.appendingPathComponent(value).standardizedFileURL.path
         }
         func address(_ text: String, _ key: [String]) throws -> EmailAddress {
-            // Printable ASCII without < and > is checked byte by byte (one `@`, not first, a `.` after it); only other
-            // text is split into characters and asks each character's Unicode properties (which cost a tenth of
-            // reading a file of a thousand teams). (`contains(".")` on a Substring is Foundation's search.)
-            let bytes = text.utf8
-            let valid: Bool
-            if bytes.allSatisfy({ $0 > 32 && $0 < 127 && $0 != UInt8(ascii: "<") && $0 != UInt8(ascii: ">") }) {
-                let at = bytes.firstIndex(of: UInt8(ascii: "@"))
-                valid = at.map { at in
-                    at != bytes.startIndex && !bytes[bytes.index(after: at)...].contains(UInt8(ascii: "@"))
-                        && bytes[bytes.index(after: at)...].contains(UInt8(ascii: "."))
-                } ?? false
-            } else {
-                let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-                valid = parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
-                    && !text.contains(where: { $0.isWhitespace || $0.isNewline || $0 == "<" || $0 == ">" || $0.asciiValue.map { $0 < 32 } == true })
-            }
-            guard valid else { throw ConfigurationProblem(key, "'\(text)' is not an e-mail address; expected local@domain") }
+            guard EmailAddress.isPlainMailbox(text) else { throw ConfigurationProblem(key, "'\(text)' is not an e-mail address; expected local@domain") }
             return EmailAddress(text)
         }
 

@@ -48,7 +48,7 @@ public struct DirectorySync: Sendable {
         let dropped = (configured ?? Registry(teams: [], stacks: [:], releaseManagers: [])).directoryAddresses(of: fresh).dropped
         if !dropped.isEmpty {
             gateway.logger.warning(
-                "directory addresses ignored: each is claimed by more than one person or named in the configuration file",
+                "directory addresses ignored: each is claimed by more than one person, named in the configuration file, or not a plain address",
                 metadata: ["addresses": "\(dropped.map(\.value).joined(separator: " "))"])
         }
         let gone = changes.filter { $0.action == .teamGone }.compactMap { TeamName($0.team) }

@@ -58,7 +58,9 @@ extension Registry {
     /// The addresses each directory person may be known by (person id → addresses, primary first) and the ones
     /// dropped. A `mail` value is anyone's to write, so an address counts for nobody when more than one person
     /// claims it or when the configuration file names it (the file's address stays the file's person: the directory
-    /// cannot take it over, nor link another address to it). A person left without an address is left out.
+    /// cannot take it over, nor link another address to it). A value that is not a plain mailbox (a line break, `<`,
+    /// `>`: it would end the SMTP command or header line it is written on) counts for nobody either. A person left
+    /// without an address is left out.
     public func directoryAddresses(of snapshot: DirectorySnapshot) -> (people: [String: [EmailAddress]], dropped: [EmailAddress]) {
         let configured = configuredAddresses
         var claims: [EmailAddress: Int] = [:]
@@ -70,7 +72,7 @@ extension Registry {
         for person in snapshot.people.values {
             var seen = Set<EmailAddress>()
             let kept = person.addresses.filter { address in
-                guard claims[address] == 1, !configured.contains(address) else {
+                guard claims[address] == 1, !configured.contains(address), EmailAddress.isPlainMailbox(address.value) else {
                     dropped.insert(address)
                     return false
                 }
