@@ -49,14 +49,14 @@ public struct LDAPDirectory: DirectorySource {
                 entry.values(attribute).compactMap { index[naming == .member ? Self.normalized($0) : $0] }
             }
             for entry in try connection.search(settings.teamFilter, attributes: ["cn", attribute], key: "team_filter") {
-                guard let name = entry.first("cn"), Self.isUnder(entry.dn, settings.groupsBase) else { continue }
+                guard let name = Self.groupName(entry.dn, under: settings.groupsBase) else { continue }
                 teams[name, default: []] += members(entry)
             }
             if !named.isEmpty {
                 let filter = "(|" + named.sorted().map { "(cn=\(Self.escaped($0)))" }.joined() + ")"
-                for entry in try connection.search(filter, attributes: ["cn", attribute], key: "release_managers_group")
-                where named.contains(entry.first("cn") ?? "") && Self.isUnder(entry.dn, settings.groupsBase) {
-                    groups[entry.first("cn")!, default: []] += members(entry)
+                for entry in try connection.search(filter, attributes: ["cn", attribute], key: "release_managers_group") {
+                    guard let name = Self.groupName(entry.dn, under: settings.groupsBase), named.contains(name) else { continue }
+                    groups[name, default: []] += members(entry)
                 }
             }
         }
@@ -73,23 +73,50 @@ public struct LDAPDirectory: DirectorySource {
 
     /// A DN compared as the directory would (case and the spaces after commas aside).
     static func normalized(_ dn: String) -> String {
-        dn.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.joined(separator: ",")
+        rdns(dn).map { $0.lowercased() }.joined(separator: ",")
     }
 
-    /// The group an `isMemberOf` value names: a plain name as it is; a DN's first RDN value only when the whole DN
-    /// lies under `base` (the groups' base DN), else nil: a group of the same name elsewhere (another CO or VO) is
-    /// someone else's group.
+    /// The RDNs of `dn`, split at the commas that are not escaped (`\,` is part of a value), each trimmed.
+    static func rdns(_ dn: String) -> [String] {
+        var parts: [String] = []
+        var current = ""
+        var escaped = false
+        for character in dn {
+            if escaped {
+                current.append(character)
+                escaped = false
+            } else if character == "\\" {
+                current.append(character)
+                escaped = true
+            } else if character == "," {
+                parts.append(current.trimmingCharacters(in: .whitespaces))
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        parts.append(current.trimmingCharacters(in: .whitespaces))
+        return parts
+    }
+
+    /// The group an `isMemberOf` value or a group entry's DN names: a plain name as it is; for a DN, the value of its
+    /// own RDN only when that is a single `cn=NAME` and the entry lies directly in `base` (the groups' base DN); nil
+    /// otherwise. A group of the same name elsewhere (another CO or VO, a folder below the base, a multi-valued RDN
+    /// `cn=NAME+description=x`) is someone else's: whoever may make entries there would otherwise join a configured
+    /// team or managers' group by naming theirs alike.
     public static func groupName(_ value: String, under base: String) -> String? {
         guard value.contains("=") else { return value }
-        guard isUnder(value, base), let first = value.split(separator: ",").first, let equals = first.firstIndex(of: "=") else {
-            return nil
-        }
-        return String(first[first.index(after: equals)...]).trimmingCharacters(in: .whitespaces)
+        let parts = rdns(value), baseParts = rdns(base).map { $0.lowercased() }
+        guard parts.count == baseParts.count + 1, parts.dropFirst().map({ $0.lowercased() }) == baseParts else { return nil }
+        let own = parts[0]
+        guard own.lowercased().hasPrefix("cn="), !own.contains("+"), !own.contains("\\") else { return nil }
+        let name = own.dropFirst(3).trimmingCharacters(in: .whitespaces)
+        return name.isEmpty ? nil : name
     }
 
     /// Whether `dn` is an entry strictly below `base` (compared as ``normalized(_:)`` does).
     public static func isUnder(_ dn: String, _ base: String) -> Bool {
-        let dn = normalized(dn).split(separator: ","), base = normalized(base).split(separator: ",")
+        let dn = rdns(dn).map { $0.lowercased() }, base = rdns(base).map { $0.lowercased() }
         return dn.count > base.count && dn.suffix(base.count).elementsEqual(base)
     }
 
