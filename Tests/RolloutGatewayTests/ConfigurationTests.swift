@@ -36,6 +36,19 @@ struct ConfigurationTests {
         _ = try GatewayConfiguration.parse(valid, file: "/etc/rollout-gateway/gateway.yaml")
     }
 
+    @Test("a hook's program is a path: a bare name would run from whatever folder the gateway started in")
+    func hookProgramIsAPath() throws {
+        let bare = try #require(failure(testConfigurationText(store: "/tmp/x.sqlite", outbox: "/tmp/outbox", hook: "sr-move")))
+        #expect(bare.key == "hooks.stage_rollout.0")
+        #expect(bare.problem.contains("not a path"))
+        let absolute = try GatewayConfiguration.parse(
+            testConfigurationText(store: "/tmp/x.sqlite", outbox: "/tmp/outbox", hook: "/usr/local/bin/sr-move"), file: "/etc/rollout-gateway/gateway.yaml")
+        #expect(absolute.hooks[.production] == ["/usr/local/bin/sr-move"])
+        let relative = try GatewayConfiguration.parse(
+            testConfigurationText(store: "/tmp/x.sqlite", outbox: "/tmp/outbox", hook: "./sr-move"), file: "/etc/rollout-gateway/gateway.yaml")
+        #expect(relative.hooks[.production] == ["/etc/rollout-gateway/sr-move"])
+    }
+
     @Test("broken YAML is reported with its line")
     func brokenYAML() throws {
         let text = valid.replacingOccurrences(of: "lists: [early-adopters-emi@lists.egi.example.org]", with: "lists: [early-adopters-emi@lists.egi.example.org")

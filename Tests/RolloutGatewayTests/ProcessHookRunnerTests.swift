@@ -64,6 +64,16 @@ struct ProcessHookRunnerTests {
         #expect(text.contains("repository production is read-only"))
     }
 
+    @Test("a hook that wrote megabytes to standard error is reported with the end of it")
+    func talkativeFailure() async throws {
+        let error = await #expect(throws: GatewayError.self) {
+            try await runner("head -c 20000000 /dev/zero | tr '\\0' x >&2; echo ' the last words' >&2; exit 4").run(Self.run)
+        }
+        let text = "\(error.map { $0 as any Error }.map { "\($0)" } ?? "")"
+        #expect(text.contains("exited with status 4") && text.contains("the last words"))
+        #expect(text.utf8.count < 1_000)
+    }
+
     @Test("a program that cannot be started is a failure of the hook, named")
     func cannotStart() async throws {
         let hooks = ProcessHookRunner(commands: [.production: ["\(folder)/no-such-hook"]])

@@ -80,6 +80,12 @@ extension GatewayConfiguration {
             guard let program = argv.first, !program.isEmpty else {
                 throw ConfigurationProblem(["hooks", key], "is empty; expected a command as a list: [program, argument, …]")
             }
+            // A bare name would be run from whatever folder the gateway was started in (cron's, the MTA's, a shell's
+            // in /tmp): the spawn takes a path, it searches no PATH.
+            guard program.hasPrefix("/") || program.hasPrefix("./") else {
+                throw ConfigurationProblem(
+                    ["hooks", key, "0"], "'\(program)' is not a path; write the program absolute (/usr/local/bin/\(program)) or relative to this file (./\(program))")
+            }
             hooks[hook] = argv.map { $0.hasPrefix("./") ? path($0) : $0 }
         }
         self.hooks = hooks

@@ -67,6 +67,18 @@ public struct ProcessHookRunner: HookRunner {
         ]
     }
 
+    /// The last `bytes` of the file at `path` (a hook's messages: however much it wrote, only its end is read).
+    static func tail(of path: String, bytes: Int) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return [] }
+        defer { close(descriptor) }
+        let end = lseek(descriptor, 0, SEEK_END)
+        guard end > 0, lseek(descriptor, max(0, end - off_t(bytes)), SEEK_SET) >= 0 else { return [] }
+        var buffer = [UInt8](repeating: 0, count: bytes)
+        let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, bytes) }
+        return count > 0 ? Array(buffer.prefix(count)) : []
+    }
+
     public func run(_ hook: HookRun) async throws {
         guard let argv = commands[hook.hook], let program = argv.first else { return }
         // Only PATH, the locale and the release: never the gateway's own environment (it may hold passwords).
@@ -89,8 +101,7 @@ public struct ProcessHookRunner: HookRunner {
         }
         let status = try await waitForExit(of: process, hook: hook, program: program)
         guard status == 0 else {
-            let output = FileManager.default.contents(atPath: errorPath) ?? Data()
-            let text = String(decoding: output.suffix(400), as: UTF8.self)
+            let text = String(decoding: Self.tail(of: errorPath, bytes: 400), as: UTF8.self)
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             throw GatewayError.hookFailed(
                 hook.hook, "\(program) exited with status \(status)\(text.isEmpty ? "" : ": \(text)")")
