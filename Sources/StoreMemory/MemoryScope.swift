@@ -119,6 +119,10 @@ extension MemoryScope {
         read { $0.attachments[ticket] ?? [] }
     }
 
+    public func attachmentSummaries(of ticket: TicketID) async throws -> [AttachmentSummary] {
+        read { ($0.attachments[ticket] ?? []).map(AttachmentSummary.init) }
+    }
+
     // MARK: Messages seen
 
     public func recordSeen(_ message: SeenMessage, at date: Date, outbox: [OutgoingMessage]) async throws {

@@ -81,6 +81,10 @@ extension PostgresTicketStore {
         try await transaction { try await $0.attachments(of: ticket) }
     }
 
+    public func attachmentSummaries(of ticket: TicketID) async throws -> [AttachmentSummary] {
+        try await transaction { try await $0.attachmentSummaries(of: ticket) }
+    }
+
     public func pendingOutbox(at now: Date, limit: Int) async throws -> [OutgoingMessage] {
         try await transaction { try await $0.pendingOutbox(at: now, limit: limit) }
     }

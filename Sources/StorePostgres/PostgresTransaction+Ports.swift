@@ -228,6 +228,16 @@ extension PostgresTransaction {
         }
     }
 
+    public func attachmentSummaries(of ticket: TicketID) async throws -> [AttachmentSummary] {
+        try await read { connection in
+            try await connection.rows(
+                PostgresQuery(
+                    unsafeSQL: "SELECT \(AttachmentSummaryRow.selection(length: "octet_length")) FROM attachments WHERE ticket_id = $1 ORDER BY id",
+                    binds: Self.binds(ticket.rawValue))
+            ).map { try PostgresRowDecoder.decode(AttachmentSummaryRow.self, from: $0).summary() }
+        }
+    }
+
     // MARK: Outbox
 
     /// Messages ready to go at `now`, oldest first, claimed for `claimSeconds`: another instance does not get them

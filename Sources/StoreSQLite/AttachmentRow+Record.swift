@@ -5,3 +5,6 @@ import RolloutGateway
 extension AttachmentRow: FetchableRecord, TableRecord {
     public static let databaseTableName = AttachmentRow.table
 }
+
+/// `attachments` read without its data, as a GRDB record.
+extension AttachmentSummaryRow: FetchableRecord {}

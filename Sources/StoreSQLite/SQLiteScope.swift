@@ -188,6 +188,16 @@ extension SQLiteScope {
         }
     }
 
+    public func attachmentSummaries(of ticket: TicketID) async throws -> [AttachmentSummary] {
+        try await read { db in
+            try AttachmentSummaryRow.fetchAll(
+                try db.cachedStatement(
+                    sql: "SELECT \(AttachmentSummaryRow.selection(length: "length")) FROM attachments WHERE ticket_id = ? ORDER BY id"),
+                arguments: [ticket.rawValue]
+            ).map { try $0.summary() }
+        }
+    }
+
     // MARK: Outbox
 
     public func pendingOutbox(at now: Date, limit: Int) async throws -> [OutgoingMessage] {

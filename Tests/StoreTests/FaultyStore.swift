@@ -72,6 +72,7 @@ struct FaultyStore: StoreTransaction, UnitOfWork {
         try await inner.relayWindow(on: ticket, by: actor, since: since)
     }
     func attachments(of ticket: TicketID) async throws -> [StoredAttachment] { try await inner.attachments(of: ticket) }
+    func attachmentSummaries(of ticket: TicketID) async throws -> [AttachmentSummary] { try await inner.attachmentSummaries(of: ticket) }
     func hasSeen(_ key: String) async throws -> Bool { try await inner.hasSeen(key) }
     func lookUp(messageKey: String, ticket: TicketID?, sender: EmailAddress?, answersSince: Date, sentText: SentTextRequest?)
         async throws -> InboundLookup

@@ -24,6 +24,7 @@ struct TransactionConformanceTests {
             lines.append("history \(ticket) \(try await store.history(of: ticket))")
             lines.append("timers \(ticket) \(try await store.timers(of: ticket))")
             lines.append("attachments \(ticket) \(try await store.attachments(of: ticket))")
+            lines.append("attachment summaries \(ticket) \(try await store.attachmentSummaries(of: ticket))")
         }
         lines.append("outbox \(try await store.pendingOutbox(at: .distantFuture, limit: 10_000))")
         lines.append("held \(try await store.heldOutbox())")
@@ -137,6 +138,10 @@ struct TransactionConformanceTests {
                 #expect(try await transaction.heldOutbox().map(\.messageID) == [pending[0].messageID])
                 #expect(try await transaction.outboxCounts().sent == 1)
                 #expect(try await transaction.attachments(of: rollout).map(\.verdict.fileName) == ["screenshot.png"])
+                // The listing without the bytes says the same, the size measured by the store.
+                let kept = try await transaction.attachments(of: rollout)
+                #expect(try await transaction.attachmentSummaries(of: rollout) == kept.map(AttachmentSummary.init))
+                #expect(kept.first.map { $0.bytes.count > 0 } == true)
                 #expect(try await !transaction.timers(of: rollout).contains(timer))
                 #expect(try await transaction.ticketSummaries().count == 3)
                 throw Stop()

@@ -126,10 +126,11 @@ extension Gateway {
                     report: team.report, reportedAt: team.reportedAt, unassignedAt: team.unassignedAt)
             },
             timers: try await store.timers(of: ticket).map { .init(kind: $0.key.kind.rawValue, team: $0.key.team?.description, dueAt: $0.dueAt) },
-            attachments: try await store.attachments(of: ticket).map {
+            // Their sizes, not their bytes: a page lists every ticket's files (issue: every view loaded every file).
+            attachments: try await store.attachmentSummaries(of: ticket).map {
                 .init(
                     fileName: $0.verdict.fileName, kind: $0.verdict.kind.rawValue, team: $0.verdict.team?.description,
-                    wellNamed: $0.verdict.wellNamed, problem: $0.verdict.problem, size: $0.bytes.count)
+                    wellNamed: $0.verdict.wellNamed, problem: $0.verdict.problem, size: $0.size)
             },
             history: try await store.history(of: ticket).map {
                 .init(

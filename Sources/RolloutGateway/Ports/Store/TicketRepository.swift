@@ -26,6 +26,8 @@ public protocol TicketRepository: Sendable {
     /// A ticket's pending timers, soonest first.
     func timers(of ticket: TicketID) async throws -> [DueTimer]
     func attachments(of ticket: TicketID) async throws -> [StoredAttachment]
+    /// ``attachments(of:)`` without their bytes, in the same order.
+    func attachmentSummaries(of ticket: TicketID) async throws -> [AttachmentSummary]
 }
 
 extension TicketRepository {
