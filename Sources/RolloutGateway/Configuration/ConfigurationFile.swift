@@ -141,6 +141,7 @@ struct ConfigurationFile: Decodable {
         var maxMessageBytes: Int?
         var repliesPerHour: Int?
         var setAsideMaxBytes: Int?
+        var ticketFilesMaxBytes: Int?
         var maxAge: String?
         var listHosts: [String]?
         var smime: SMIME?
@@ -152,6 +153,7 @@ struct ConfigurationFile: Decodable {
             case maxMessageBytes = "max_message_bytes"
             case repliesPerHour = "replies_per_hour"
             case setAsideMaxBytes = "set_aside_max_bytes"
+            case ticketFilesMaxBytes = "ticket_files_max_bytes"
             case maxAge = "max_age"
             case listHosts = "list_hosts"
         }
@@ -164,6 +166,7 @@ struct ConfigurationFile: Decodable {
             maxMessageBytes = try c.decodeIfPresent(Int.self, forKey: .maxMessageBytes)
             repliesPerHour = try c.decodeIfPresent(Int.self, forKey: .repliesPerHour)
             setAsideMaxBytes = try c.decodeIfPresent(Int.self, forKey: .setAsideMaxBytes)
+            ticketFilesMaxBytes = try c.decodeIfPresent(Int.self, forKey: .ticketFilesMaxBytes)
             maxAge = try c.decodeIfPresent(String.self, forKey: .maxAge)
             listHosts = try c.decodeIfPresent([String].self, forKey: .listHosts)
             smime = try c.decodeIfPresent(SMIME.self, forKey: .smime)

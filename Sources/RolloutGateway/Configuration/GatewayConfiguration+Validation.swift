@@ -64,6 +64,7 @@ extension GatewayConfiguration {
         self.maxMessageBytes = try Self.positive(raw.inbound?.maxMessageBytes, default: 25 << 20, ["inbound", "max_message_bytes"])
         self.repliesPerHour = try Self.positive(raw.inbound?.repliesPerHour, default: 20, ["inbound", "replies_per_hour"])
         self.setAsideMaxBytes = try Self.positive(raw.inbound?.setAsideMaxBytes, default: 256 << 20, ["inbound", "set_aside_max_bytes"])
+        self.ticketFilesMaxBytes = try Self.positive(raw.inbound?.ticketFilesMaxBytes, default: 100 << 20, ["inbound", "ticket_files_max_bytes"])
         self.maxMessageAge = try Self.duration(raw.inbound?.maxAge, default: 3 * 86_400, ["inbound", "max_age"])
         self.listHosts = try (raw.inbound?.listHosts ?? []).enumerated().map { index, host in
             guard let address = ReceivedField.addressLiteral(Substring(host.trimmingCharacters(in: .whitespaces))) else {

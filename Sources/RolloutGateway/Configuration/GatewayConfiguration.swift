@@ -82,6 +82,9 @@ public struct GatewayConfiguration: Sendable {
     public var repliesPerHour: Int
     /// Set-aside messages kept, in bytes at most (`inbound.set_aside_max_bytes`); the oldest are dropped past it.
     public var setAsideMaxBytes: Int
+    /// The files one ticket keeps, in bytes at most (`inbound.ticket_files_max_bytes`): a file that would pass it is not
+    /// kept, and its sender is told.
+    public var ticketFilesMaxBytes = 100 << 20
     /// Where people and groups come from besides this file (`directory:`, issue 22); nil without one.
     public var directory: DirectorySettings?
 

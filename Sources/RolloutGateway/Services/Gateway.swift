@@ -132,6 +132,17 @@ public struct Gateway: Sendable {
         relayWindow: RelayWindow? = nil, writtenAt: Date? = nil
     ) async throws -> EventReport {
         var preloadedWindow = preloaded == nil ? nil : relayWindow
+        let (attachments, notKept) = try await roomFor(attachments, on: ticket, preloaded: preloaded)
+        var answer = answer
+        if !notKept.isEmpty {
+            // Said first, so that the answer (the transcript) tells the sender which files were not kept.
+            let answering = answer
+            answer = { decision in
+                var noted = decision
+                noted.results += notKept
+                return answering?(noted) ?? noted
+            }
+        }
         return try await decideAndCommit(
             ticket, cause: cause, sender: sender, seen: seen, attachments: attachments, answer: answer, preloaded: preloaded
         ) { stored in
@@ -155,6 +166,40 @@ public struct Gateway: Sendable {
             }
             return .message(event)
         }
+    }
+
+    /// The attachments the ticket has room for (``GatewayConfiguration/ticketFilesMaxBytes``, counting the files it
+    /// keeps: a rollout's, or a release's without one), in order; each one that would pass the limit is left out, with
+    /// a refusal that says so. A file left out is not kept anywhere: the sender has it.
+    func roomFor(_ attachments: [IncomingAttachment], on ticket: TicketID, preloaded: StoredCase?) async throws
+        -> (kept: [IncomingAttachment], notKept: [CommandResult])
+    {
+        guard !attachments.isEmpty else { return (attachments, []) }
+        var loaded = preloaded
+        if loaded == nil { loaded = try await store.load(ticket) }
+        guard let stored = loaded else { return (attachments, []) }
+        let keeping = stored.rolloutCase.rollout?.id ?? stored.rolloutCase.release.id
+        let limit = configuration.ticketFilesMaxBytes
+        var room = limit - (try await store.attachmentSummaries(of: keeping)).reduce(0) { $0 + $1.size }
+        var kept: [IncomingAttachment] = []
+        var notKept: [CommandResult] = []
+        for attachment in attachments {
+            if attachment.bytes.count <= room {
+                room -= attachment.bytes.count
+                kept.append(attachment)
+            } else {
+                notKept.append(
+                    CommandResult(
+                        line: "(attachment \(attachment.fileName))", status: .refused,
+                        message: "not kept: ticket \(keeping) keeps at most \(limit >> 20) MiB of files "
+                            + "(inbound.ticket_files_max_bytes) and this one (\(attachment.bytes.count) bytes) would pass it; ask the managers",
+                        refusal: .invalid))
+                logger.warning(
+                    "attachment not kept: the ticket's files would pass ticket_files_max_bytes",
+                    metadata: ["ticket": "\(keeping.rawValue)", "file": "\(attachment.fileName)", "bytes": "\(attachment.bytes.count)"])
+            }
+        }
+        return (kept, notKept)
     }
 
     /// Records mail about a ticket that could not be delivered.
