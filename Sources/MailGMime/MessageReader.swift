@@ -281,7 +281,20 @@ struct MessageReader {
             name = String(cString: decoded)
             g_free(decoded)
         }
-        return name.mimeTrimmed().prefix(utf8Bytes: fileNameLimit)
+        return visible(name.mimeTrimmed()).prefix(utf8Bytes: fileNameLimit)
+    }
+
+    /// `name` with each control and format character (a right-to-left override that shows `…exe.odt` for a
+    /// `…odt.exe`, a zero-width space, a line break) made `_`: a file's name is shown on the ticket's page, in its
+    /// history and in notices as the sender wrote it, and must read as what it is.
+    static func visible(_ name: String) -> String {
+        guard name.unicodeScalars.contains(where: { [.control, .format, .lineSeparator, .paragraphSeparator].contains($0.properties.generalCategory) })
+        else { return name }
+        var shown = String.UnicodeScalarView()
+        for scalar in name.unicodeScalars {
+            shown.append([.control, .format, .lineSeparator, .paragraphSeparator].contains(scalar.properties.generalCategory) ? "_" : scalar)
+        }
+        return String(shown)
     }
 
     /// The most bytes (UTF-8) of an attachment's file name that are kept (a file system's NAME_MAX); the rest is cut

@@ -76,5 +76,16 @@ struct AttachmentTests {
         #expect(name.utf8.count <= 255 && name.utf8.count >= 250)
         #expect(Array(name.unicodeScalars.prefix(2)) == ["x", "\u{301}"])
     }
+
+    @Test("a file name's right-to-left override, zero-width space and line break are shown as _ (a .exe never reads as a .odt)")
+    func invisibleCharactersInName() throws {
+        // RFC 2231: "report" U+202E "tdo.exe", then "a" U+200B "b" CR LF "c.log"
+        let raw = "From: a@b.example\r\nSubject: x\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+            + "--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n"
+            + "--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename*=utf-8''report%E2%80%AEtdo.exe\r\n\r\nAAAA\r\n"
+            + "--b\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename*=utf-8''a%E2%80%8Bb%0D%0Ac.log\r\n\r\nlog\r\n--b--\r\n"
+        let names = GMimeMailParser().parse(Array(raw.utf8)).attachments.map(\.fileName)
+        #expect(names == ["report_tdo.exe", "a_b__c.log"])
+    }
 }
 
