@@ -146,7 +146,8 @@ public struct WebApp: Sendable {
     private func ticketPage(
         _ view: TicketView, roles: WebRoles, person: EmailAddress, session: String, result: [CommandResult]?, problem: String?, status: Int
     ) async throws -> WebResponse {
-        let description = (try? await gateway.reports(of: TicketID(view.id)).rollout.release.documentDescription) ?? "no staged rollout yet"
+        // From the case alone: the ticket's files are not read for a page.
+        let description = (try? await gateway.store.load(TicketID(view.id)))??.rolloutCase.rollout?.release.documentDescription ?? "no staged rollout yet"
         let page = TicketPage(
             view: view, roles: roles, csrf: tokens.token(session: session, person: person, now: gateway.clock.now()), registry: registry,
             documentDescription: description, result: result, problem: problem)
@@ -219,7 +220,8 @@ public struct WebApp: Sendable {
     /// not by name alone: a file another team sent under a team's report name (refused, and kept) would otherwise be
     /// served in place of the report.
     private func file(_ ticket: TicketID, at position: String, named name: String, person: EmailAddress) async throws -> WebResponse {
-        let (_, attachments) = try await gateway.reports(of: ticket)
+        // The list the page numbered: this ticket's own files.
+        let attachments = try await gateway.store.attachments(of: ticket)
         guard let index = Int(position), attachments.indices.contains(index),
             ReportBundle.safeName(attachments[index].verdict.fileName) == name
         else {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RolloutCore
 import RolloutGateway
 
 /// `directory sync` and `directory show`: the people and groups of the SSO directory (issue 22).
@@ -81,7 +82,7 @@ struct DirectoryCommand: AsyncParsableCommand {
     /// People by all their addresses, the first (where notifications go) first.
     static func describe(_ ids: [String], _ snapshot: DirectorySnapshot) -> String {
         ids.map { id in
-            let addresses = snapshot.people[id]?.addresses.map(\.value) ?? []
+            let addresses = snapshot.people[id]?.addresses.map { EmailAddress.isPlainMailbox($0.value) ? $0.value : $0.value.debugDescription } ?? []
             return addresses.isEmpty ? "\(id) (no address)" : addresses.joined(separator: " ")
         }.joined(separator: ", ")
     }

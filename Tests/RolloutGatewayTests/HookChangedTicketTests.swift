@@ -71,12 +71,15 @@ struct HookChangedTicketTests {
         let ticket = try await Self.resolvable(test)
         let gateway = test.gateway
         hooks.meanwhile {
-            // Another team's member's conversation: the ticket's version moves, the outcome stays ACCEPT.
-            _ = try await gateway.apply(to: ticket, sender: Self.member, text: "All fine here.", cause: .message(id: "<chat@test>"))
+            // The other manager corrects the document ID: the ticket changes, the outcome stays ACCEPT.
+            let docid = try await gateway.apply(to: ticket, sender: Self.otherManager, text: "docid 5678", cause: .message(id: "<docid@test>"))
+            #expect(docid.results.map(\.status) == [CommandResult.Status.applied])
         }
         let report = try await gateway.apply(to: ticket, sender: Self.manager, text: "resolve", cause: .message(id: "<resolve@test>"))
         #expect(report.results.map(\.status) == [.applied])
+        #expect(test.logs.entries.contains { $0.message.description.contains("deciding again") }, "the commit met the change and decided again")
         #expect(hooks.ran.filter { $0 == .production }.count == 1)
-        #expect(try await test.store.load(ticket)?.rolloutCase.release.status == .production)
+        let stored = try #require(try await test.store.load(ticket))
+        #expect(stored.rolloutCase.release.status == .production && stored.rolloutCase.rollout?.documentID == "5678")
     }
 }

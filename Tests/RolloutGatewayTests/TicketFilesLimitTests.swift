@@ -40,6 +40,17 @@ struct TicketFilesLimitTests {
         #expect(test.logs.entries.contains { $0.message.description.contains("attachment not kept") })
     }
 
+    @Test("a strong sender's file is kept past the limit: a forger of a member's From cannot keep the team's report out")
+    func strongSenderPastTheLimit() async throws {
+        let (test, ticket) = try await Self.world(limit: 1_000)
+        _ = try await send(test, ticket, [Self.file("junk.log", 900)])
+        let strong = Sender(address: Self.member.address, authentication: .strong, basis: .token)
+        let report = try await test.gateway.apply(
+            to: ticket, sender: strong, text: "Our logs.", attachments: [Self.file("real.log", 600)], cause: .message(id: "<strong@test>"))
+        #expect(!report.results.contains { $0.status == .refused })
+        #expect(try await test.store.attachments(of: ticket).map(\.verdict.fileName) == ["junk.log", "real.log"])
+    }
+
     @Test("the control: under the default limit every file is kept, no refusal")
     func underTheLimit() async throws {
         let (test, ticket) = try await Self.world(limit: nil)

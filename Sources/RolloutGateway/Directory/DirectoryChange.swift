@@ -31,7 +31,8 @@ public struct DirectoryChange: Sendable, Equatable {
         let before = old?.teams ?? [:]
         var changes: [DirectoryChange] = []
         func person(_ id: String, in snapshot: DirectorySnapshot?) -> (String, String) {
-            (id, snapshot?.people[id]?.primary?.value ?? "")
+            // The first value that is a plain mailbox: a change is shown (`directory show`) and logged as written.
+            (id, snapshot?.people[id]?.addresses.first { EmailAddress.isPlainMailbox($0.value) }?.value ?? "")
         }
         for team in Set(before.keys).union(new.teams.keys).sorted() {
             let was = Set(before[team] ?? []), now = Set(new.teams[team] ?? [])

@@ -49,7 +49,7 @@ public struct DirectorySync: Sendable {
         if !dropped.isEmpty {
             gateway.logger.warning(
                 "directory addresses ignored: each is claimed by more than one person, named in the configuration file, or not a plain address",
-                metadata: ["addresses": "\(dropped.map(\.value).joined(separator: " "))"])
+                metadata: ["addresses": "\(dropped.map(\.value.debugDescription).joined(separator: " "))"])
         }
         let gone = changes.filter { $0.action == .teamGone }.compactMap { TeamName($0.team) }
         let notices = try await noticeGone(gone)

@@ -106,8 +106,10 @@ public struct Gateway: Sendable {
 
     /// `release stage`: steps 1–3, the repository hook included.
     public func stageRelease(_ ticket: TicketID, operatorName: String) async throws -> EventReport {
-        try await decideAndCommit(ticket, cause: .operatorAction("release stage")) { stored in
-            .stageRelease(operator: operatorName, reservedTicketID: try await store.reserveTicketID())
+        // Reserved once: a decision made again after a conflict stages under the number its hook was told.
+        let reserved = try await store.reserveTicketID()
+        return try await decideAndCommit(ticket, cause: .operatorAction("release stage")) { _ in
+            .stageRelease(operator: operatorName, reservedTicketID: reserved)
         }
     }
 
@@ -132,7 +134,8 @@ public struct Gateway: Sendable {
         relayWindow: RelayWindow? = nil, writtenAt: Date? = nil
     ) async throws -> EventReport {
         var preloadedWindow = preloaded == nil ? nil : relayWindow
-        let (attachments, notKept) = try await roomFor(attachments, on: ticket, preloaded: preloaded)
+        var reserved: TicketID?
+        let (attachments, notKept) = try await roomFor(attachments, from: sender, on: ticket, preloaded: preloaded)
         var answer = answer
         if !notKept.isEmpty {
             // Said first, so that the answer (the transcript) tells the sender which files were not kept.
@@ -162,7 +165,9 @@ public struct Gateway: Sendable {
             }
             let stages = event.lines.contains { if case .command(.status) = $0.reading { true } else { false } }
             if stages, stored.queue == .release, stored.rolloutCase.release.status == .inVerification {
-                event.reservedTicketID = try await store.reserveTicketID()
+                // Reserved once: a decision made again after a conflict stages under the number its hook was told.
+                if reserved == nil { reserved = try await store.reserveTicketID() }
+                event.reservedTicketID = reserved
             }
             return .message(event)
         }
@@ -170,11 +175,13 @@ public struct Gateway: Sendable {
 
     /// The attachments the ticket has room for (``GatewayConfiguration/ticketFilesMaxBytes``, counting the files it
     /// keeps: a rollout's, or a release's without one), in order; each one that would pass the limit is left out, with
-    /// a refusal that says so. A file left out is not kept anywhere: the sender has it.
-    func roomFor(_ attachments: [IncomingAttachment], on ticket: TicketID, preloaded: StoredCase?) async throws
+    /// a refusal that says so. A file left out is not kept anywhere: the sender has it. A strong sender's files are
+    /// kept whatever the limit: a forger of a member's From (weak) can fill a ticket's room, never keep a team's
+    /// genuine report out.
+    func roomFor(_ attachments: [IncomingAttachment], from sender: Sender, on ticket: TicketID, preloaded: StoredCase?) async throws
         -> (kept: [IncomingAttachment], notKept: [CommandResult])
     {
-        guard !attachments.isEmpty else { return (attachments, []) }
+        guard !attachments.isEmpty, sender.authentication != .strong else { return (attachments, []) }
         var loaded = preloaded
         if loaded == nil { loaded = try await store.load(ticket) }
         guard let stored = loaded else { return (attachments, []) }
@@ -191,8 +198,9 @@ public struct Gateway: Sendable {
                 notKept.append(
                     CommandResult(
                         line: "(attachment \(attachment.fileName))", status: .refused,
-                        message: "not kept: ticket \(keeping) keeps at most \(limit >> 20) MiB of files "
-                            + "(inbound.ticket_files_max_bytes) and this one (\(attachment.bytes.count) bytes) would pass it; ask the managers",
+                        message: "not kept: ticket \(keeping) keeps at most \(limit) bytes of files from senders known by their From "
+                            + "alone (inbound.ticket_files_max_bytes) and this one (\(attachment.bytes.count) bytes) would pass it; "
+                            + "send it in a reply to the address the gateway's mail to you came from, or ask the managers",
                         refusal: .invalid))
                 logger.warning(
                     "attachment not kept: the ticket's files would pass ticket_files_max_bytes",
@@ -237,14 +245,14 @@ public struct Gateway: Sendable {
             // A new decision that would not run it too records something else than what the hook did (the packages in
             // production, the ticket rejected by a manager's `outcome reject` committed meanwhile): nothing is
             // committed, and the event is not tried again by itself (issue: hooks before their commit).
-            if let orphaned = hooksRun.first(where: { ran in !decision.hooks.contains { $0.hook == ran.hook && $0.release.id == ran.release.id } }) {
+            if let orphaned = hooksRun.first(where: { ran in !decision.hooks.contains { $0.isSameRun(as: ran) } }) {
                 logger.critical(
                     "a hook ran, then the ticket changed and the event would now decide otherwise: nothing recorded",
                     metadata: ["ticket": "\(ticket.rawValue)", "hook": "\(orphaned.hook.rawValue)", "release": "\(orphaned.release.id.rawValue)", "cause": "\(cause)"])
                 throw GatewayError.hookRanForChangedTicket(orphaned.hook, ticket)
             }
             // A hook that already ran for this event (before a conflict made it decide again) is not run twice.
-            for hook in decision.hooks where !hooksRun.contains(where: { $0.hook == hook.hook && $0.release.id == hook.release.id }) {
+            for hook in decision.hooks where !hooksRun.contains(where: { $0.isSameRun(as: hook) }) {
                 try await hooks.run(hook)
                 hooksRun.append(hook)
             }
