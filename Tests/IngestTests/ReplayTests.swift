@@ -49,6 +49,29 @@ struct ReplayTests {
         #expect(try await outcome(world) == .reject)
     }
 
+    @Test("a forger's copy under the genuine mail's Message-ID, sent first, does not make the genuine mail a duplicate")
+    func messageIDSquatted() async throws {
+        let world = try await attackWorld(strongBy: "")
+        defer { world.cleanUp() }
+        let date = "Tue, 01 Dec 2026 09:58:00 +0100"
+        // The forger saw the mail (on Cc, on a list) and sends his own first: an "auto-reply" from elsewhere, and a
+        // copy with the manager's From (weak: no token of his) saying the opposite.
+        var squat = String(decoding: try managerMail(world, id: "genuine", date: date, body: "hi"), as: UTF8.self)
+        squat = "Auto-Submitted: auto-replied\r\n" + squat.replacingOccurrences(of: "From: Mario David <\(IngestWorld.managers)>", with: "From: x@evil.example")
+        #expect(try await world.ingest.ingest(Array(squat.utf8)).disposition != .applied)
+        let forged = String(decoding: try managerMail(world, id: "genuine", date: date, body: "outcome reject"), as: UTF8.self)
+            .replacingOccurrences(of: "To: Staged Rollout <", with: "To: Staged Rollout <staged-rollout@rollout.example.org>\r\nX-Was: <")
+        _ = try await world.ingest.ingest(Array(forged.utf8))
+        #expect(try await outcome(world) == nil, "the forged copy is weak: outcome needs a strong sender")
+
+        let genuine = try await world.ingest.ingest(try managerMail(world, id: "genuine", date: date, body: "outcome accept"))
+        #expect(genuine.disposition == .applied)
+        #expect(try await outcome(world) == .accept)
+        // The control: the genuine mail again (a list's copy, a fetch after a crash) is its duplicate.
+        let again = try await world.ingest.ingest(try managerMail(world, id: "genuine", date: date, body: "outcome accept"))
+        #expect(again.disposition == .duplicate)
+    }
+
     @Test("a DKIM-signed mail sent again with its signature is a duplicate, whatever unsigned field changed")
     func sameSignature() async throws {
         let world = try await attackWorld()

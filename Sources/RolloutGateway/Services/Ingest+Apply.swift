@@ -28,8 +28,10 @@ extension Ingest {
             "message-id": "\(key)", "sender": "\(analysis.sender?.value ?? "-")", "ticket": "\(analysis.ticket?.rawValue ?? 0)",
             "kind": "\(Analysis.kindName(analysis.classification.kind))",
         ]
+        // Recorded under its Message-ID, or under its strong claim when only weaker copies took the Message-ID.
+        let claimed = analysis.idTakenByWeakerCopy ? Self.strongClaim(key) : key
         func seen(_ disposition: Disposition, _ reason: String? = nil) -> SeenMessage {
-            SeenMessage(key: key, ticket: analysis.ticket, sender: analysis.sender, disposition: .message(disposition, reason: reason))
+            SeenMessage(key: claimed, ticket: analysis.ticket, sender: analysis.sender, disposition: .message(disposition, reason: reason))
         }
         func record(_ disposition: Disposition, reason: String? = nil, answer: [OutgoingMessage] = []) async throws -> Outcome {
             do {
@@ -128,7 +130,10 @@ extension Ingest {
         var applied = seen(.applied)
         // Kept only for a strong sender: a replay matters only where the mail could do what needs one, and a forged
         // (weak) copy must not make the genuine mail that follows it a duplicate.
-        if analysis.authentication == .strong { applied.replayKeys = analysis.replayKeys }
+        // A strong copy also takes the strong claim (``strongClaim(_:)``): a later strong copy is its duplicate.
+        if analysis.authentication == .strong {
+            applied.replayKeys = analysis.replayKeys + (analysis.idTakenByWeakerCopy ? [] : [Self.strongClaim(key)])
+        }
         do {
             let report = try await gateway.apply(
                 to: ticket, sender: analysis.actingSender(sender), lines: analysis.lines,

@@ -100,6 +100,9 @@ public struct Ingest: Sendable {
         public var setAsideID: Int64?
         /// The keys under which the message is recorded besides its Message-ID (``ReplayIdentity``, hashed).
         public var replayKeys: [String] = []
+        /// A strong message whose Message-ID only weaker copies took before (a forger's copy under the genuine mail's
+        /// Message-ID, a list's copy set aside): not their duplicate, it is recorded under ``Ingest/strongClaim(_:)``.
+        public var idTakenByWeakerCopy = false
         /// The sender's relay window on the ticket, read with the replay keys (``ReplyFacts``) for the apply.
         public var relayWindow: RelayWindow?
         /// When the message counts as written (``MessageFreshness``): kept with the history it causes.
@@ -184,6 +187,10 @@ public struct Ingest: Sendable {
         }
     }
 
+    /// The seen key a strong copy of the message with seen key `key` takes besides (or, when weaker copies took `key`,
+    /// instead of) `key` itself.
+    public static func strongClaim(_ key: String) -> String { "\(key) strong" }
+
     /// Completes a prepared analysis with what the store knows: duplicate, the ticket's case, the answers sent.
     public func analyze(_ prepared: Analysis, dryRun: Bool = true) async throws -> Analysis {
         var analysis = prepared
@@ -193,6 +200,7 @@ public struct Ingest: Sendable {
         let sender = analysis.sender
         let tooLarge = analysis.tooLarge
         var stored: StoredCase?
+        var (seenByID, replayed) = (false, false)
         if usesStore {
             let lookup = try await StageTimes.measureWall("analyze.look-up") {
                 try await gateway.store.lookUp(
@@ -200,6 +208,7 @@ public struct Ingest: Sendable {
                     answersSince: gateway.clock.now().addingTimeInterval(-3600), sentText: sentTextRequest(for: analysis))
             }
             analysis.duplicate = lookup.seen
+            seenByID = lookup.seen
             analysis.answersToSender = lookup.answersToSender
             stored = lookup.stored
             cutOwnText(&analysis, sent: lookup.sentText)  // issue 12: our own text ends the new text (Ingest+OwnText.swift)
@@ -212,7 +221,10 @@ public struct Ingest: Sendable {
                         since: gateway.clock.now().addingTimeInterval(-3600))
                 }
                 // The same mail sent again under a new Message-ID: a duplicate, whatever it says.
-                if facts.replayed { analysis.duplicate = true }
+                if facts.replayed {
+                    analysis.duplicate = true
+                    replayed = true
+                }
                 analysis.relayWindow = facts.relayWindow
             }
         }
@@ -237,6 +249,15 @@ public struct Ingest: Sendable {
         (analysis.authentication, analysis.basis) = InboundPolicy.strength(
             headers: classification.authentication, tokenIssuedToSender: issuedToSender, senderConcerned: concerned,
             accepted: configuration.strongBases, signature: analysis.signature)
+        // Anyone can write a Message-ID: a strong mail is the duplicate of a copy under its Message-ID only when a
+        // strong copy took it (``strongClaim(_:)``). Else a forger who saw the mail (on Cc, on a list, while our MX
+        // greylisted it) could send a copy of his own first and have the genuine `resolve` dropped without a word.
+        if usesStore, seenByID, !replayed, analysis.authentication == .strong,
+            try await !gateway.store.hasSeen(Self.strongClaim(message.seenKey))
+        {
+            analysis.duplicate = false
+            analysis.idTakenByWeakerCopy = true
+        }
         try await judgeFreshness(&analysis)
 
         let verdict = InboundPolicy.judge(
