@@ -11,7 +11,8 @@ struct IngestCommand: AsyncParsableCommand {
         abstract: "Read mail and apply it: one message on standard input (MTA alias, Mailman pipe), a Maildir, an mbox, or .eml files.",
         discussion: """
             With no source, one message is read from standard input; the exit status follows sysexits.h:
-            0 when it was applied or set aside, 75 on a temporary failure (the MTA retries), 78 on a configuration error.
+            0 when it was applied or set aside, 75 on a temporary failure or a configuration error (the MTA keeps the
+            message and retries; 78 would make it bounce every message).
             A Maildir's messages move from new/ to cur/ only after their commit; a message that cannot be processed
             goes to failed/ with the reason beside it, and the batch goes on.
             """)
@@ -29,6 +30,11 @@ struct IngestCommand: AsyncParsableCommand {
                 environment = try await Environment(options, label: "ingest", groupCommits: true)
             } catch let error as StoreError where fromStandardInput {
                 // The MTA keeps the message and tries again later: nothing is lost.
+                throw ExitStatus.report(error, status: ExitStatus.temporaryFailure)
+            } catch let error as ConfigurationError where fromStandardInput {
+                // 78 is a hard failure to an MTA (Postfix: 5.3.5, "local configuration error"): every message would be
+                // bounced to its sender, a forged one too, and lost to the gateway. 75 keeps them queued while the file
+                // (named with its key and line in the log) is put right.
                 throw ExitStatus.report(error, status: ExitStatus.temporaryFailure)
             }
             let store: any UnitOfWork = environment.store

@@ -58,6 +58,10 @@ struct CLITests {
         let result = try Self.run(["config", "check", "--config", broken])
         #expect(result.status == 78)
         #expect(result.stderr.contains("\(broken):3: gateway.colour: unknown key"))
+        // One message on standard input (an MTA's pipe): 75, so that the MTA keeps it queued instead of bouncing it.
+        let piped = try Self.run(["ingest", "--config", broken], stdin: Data("From: a@b.example\r\nMessage-ID: <c@d>\r\n\r\nhi\r\n".utf8))
+        #expect(piped.status == 75)
+        #expect(piped.stderr.contains("\(broken):3: gateway.colour: unknown key"))
         let config = try Self.configuration(in: folder)
         try Self.run(["release", "new", "-c", config, "--stack", "CA", "--version", "1.38", "--release-notes", "a", "--fixed-bugs", "b", "--documentation", "c"], environment: ["RG_HOOK_LOG": folder.appendingPathComponent("hooks.log").path])
         let refused = try Self.run(["apply", "-c", config, "--ticket", "1", "--as", "someone@example.org", "resolve"])
