@@ -137,4 +137,17 @@ struct HeaderTests {
         #expect(copy1.seenKey == copy2.seenKey)
         #expect(copy1.seenKey == "sha256:\(copy1.digest)")
     }
+
+    @Test("a Message-ID that is a sender's prose (blanks, a folded line) is no Message-ID: never written back into a notice")
+    func proseMessageID() {
+        func id(_ field: String) -> String? {
+            parser.parse(Array("From: a@b.example\r\nMessage-ID: \(field)\r\nSubject: x\r\n\r\nhi\r\n".utf8)).headers.messageID
+        }
+        #expect(id("Verify your account at http://evil.example/login\r\n today") == nil)
+        #expect(id("<a b@c.example>") == nil)
+        #expect(id("<\(String(repeating: "x", count: 300))@c.example>") == nil)
+        // The control: an ordinary one, with or without brackets.
+        #expect(id("<1234.abc@lip.example.org>") == "1234.abc@lip.example.org")
+        #expect(id("1234.abc@lip.example.org") == "1234.abc@lip.example.org")
+    }
 }
