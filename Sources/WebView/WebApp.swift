@@ -30,13 +30,26 @@ public struct WebApp: Sendable {
     var calendar: BusinessCalendar { gateway.configuration.workflow.policy.calendar }
 
     public func respond(to request: WebRequest) async -> WebResponse {
+        var response = await respondWithoutHeaders(to: request)
+        // Every answer, the refusals before anyone is known included.
+        response.headers += Self.securityHeaders
+        return response
+    }
+
+    private func respondWithoutHeaders(to request: WebRequest) async -> WebResponse {
+        // Who is signed in is known from the connection and the proxy's header alone: a request from anyone else is
+        // refused before the people are read (a store read and a merge with the directory, for any client's request).
+        if case .failure(let why) = WebIdentity.signedIn(peer: request.peer, headerValues: request.header(settings.userHeader), settings: settings) {
+            return message(401, "Not signed in", why.text, person: nil)
+        }
         guard let registryNow else { return await answer(request) }
         let registry: Registry
         do {
             registry = try await registryNow()
         } catch {
+            // The store's own words stay in the log.
             gateway.logger.error("web request refused: the people could not be read", metadata: ["error": "\(error)"])
-            return message(503, "Not available", "The gateway cannot read who may use it just now: \(error). Try again shortly.", person: nil)
+            return message(503, "Not available", "The gateway cannot read who may use it just now. Try again shortly; if it persists, tell the operator.", person: nil)
         }
         let current = WebApp(gateway: gateway.deciding(with: registry), templates: templates, tokens: tokens, archive: archive)
         return await current.answer(request)
@@ -68,7 +81,7 @@ public struct WebApp: Sendable {
             gateway.logger.error("web request failed", metadata: ["path": "\(request.path)", "error": "\(error)"])
             response = message(500, "Something went wrong", "The gateway could not answer: \(error). Try again; if it persists, tell the operator.", person: person)
         }
-        response.headers += cookie + Self.securityHeaders
+        response.headers += cookie
         return response
     }
 

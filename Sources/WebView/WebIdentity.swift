@@ -19,29 +19,44 @@ public enum WebIdentity: Equatable, Sendable {
     ///   - headerValues: every value of `settings.userHeader` in the request (a proxy that appends instead of
     ///     replacing would leave the client's own value beside its own: more than one is refused).
     public static func decide(peer: String?, headerValues: [String], settings: WebSettings, registry: Registry) -> WebIdentity {
+        switch signedIn(peer: peer, headerValues: headerValues, settings: settings) {
+        case .failure(let why): return .unauthenticated(why.text)
+        case .success(let address):
+            guard registry.knows(address) else {
+                return .forbidden(
+                    "\(address) is not a team member, a stack manager or a release manager in the gateway's configuration; ask the operator to add you")
+            }
+            return .person(address)
+        }
+    }
+
+    /// Why a request is not signed in, as told to its client.
+    public struct NotSignedIn: Error {
+        public var text: String
+    }
+
+    /// The address the login proxy vouches for, before anyone's rights are read: the connection from a listed proxy,
+    /// one header with one plain address.
+    public static func signedIn(peer: String?, headerValues: [String], settings: WebSettings) -> Result<EmailAddress, NotSignedIn> {
+        func refused(_ text: String) -> Result<EmailAddress, NotSignedIn> { .failure(NotSignedIn(text: text)) }
         guard let peer, let canonical = WebSettings.canonicalAddress(peer), settings.trustedProxies.contains(canonical) else {
-            return .unauthenticated(
+            return refused(
                 "this page is reached through the gateway's login proxy only; the connection came from \(peer ?? "an unknown address"), which web.trusted_proxies does not list"
             )
         }
         guard headerValues.count <= 1 else {
-            return .unauthenticated("the login proxy sent \(headerValues.count) \(settings.userHeader) headers; it must replace the client's, not add to it")
+            return refused("the login proxy sent \(headerValues.count) \(settings.userHeader) headers; it must replace the client's, not add to it")
         }
         let value = headerValues.first?.trimmingCharacters(in: .whitespaces) ?? ""
         guard !value.isEmpty else {
-            return .unauthenticated("the login proxy sent no \(settings.userHeader) header: sign in again")
+            return refused("the login proxy sent no \(settings.userHeader) header: sign in again")
         }
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
             !value.contains(where: { $0.isWhitespace || $0.isNewline || $0 == "<" || $0 == ">" || ($0.asciiValue ?? 32) < 32 })
         else {
-            return .unauthenticated("the login proxy's \(settings.userHeader) header is not a mail address; it must carry the person's address")
+            return refused("the login proxy's \(settings.userHeader) header is not a mail address; it must carry the person's address")
         }
-        let address = EmailAddress(value)
-        guard registry.knows(address) else {
-            return .forbidden(
-                "\(address) is not a team member, a stack manager or a release manager in the gateway's configuration; ask the operator to add you")
-        }
-        return .person(address)
+        return .success(EmailAddress(value))
     }
 }

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 
@@ -11,11 +12,15 @@ public struct WebServer: Sendable {
     public let port: Int?
     /// The most bytes of a posted form (a comment is text, not a report: reports come by mail).
     public static let maxBodyBytes = 256 * 1024
+    /// How long a connection may send nothing, in a request or between requests, before it is closed: without it,
+    /// anyone who can reach the port holds connections open (a request never finished) until `serve` accepts no one.
+    public let idleTimeout: TimeAmount
 
-    public init(app: WebApp, logger: Logger, port: Int? = nil) {
+    public init(app: WebApp, logger: Logger, port: Int? = nil, idleTimeout: TimeAmount = .seconds(30)) {
         self.app = app
         self.logger = logger
         self.port = port
+        self.idleTimeout = idleTimeout
     }
 
     /// Serves on the configured `web.listen` until cancelled; `onRunning` is told the port bound (for tests on port 0).
@@ -43,6 +48,7 @@ public struct WebServer: Sendable {
         }
         let application = Application(
             responder: responder,
+            server: .http1(configuration: HTTP1Channel.Configuration(idleTimeout: idleTimeout)),
             configuration: ApplicationConfiguration(address: .hostname(settings.host, port: port ?? settings.port), serverName: nil),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)

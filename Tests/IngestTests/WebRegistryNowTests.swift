@@ -37,6 +37,34 @@ struct WebRegistryNowTests {
         #expect(await browser.get("/tickets/12").status == 200, "the control: back in the team")
     }
 
+    @Test("a request not from a listed proxy is refused before the people are read; refusals carry the security headers and no store error")
+    func refusedBeforeThePeople() async throws {
+        let world = try await IngestWorld.web()
+        defer { world.cleanUp() }
+        struct Unreadable: Error, CustomStringConvertible { var description: String { "SECRET-STORE-DETAIL" } }
+        let reads = Mutex(0)
+        let failing = Mutex(false)
+        let registry = world.configuration.workflow.registry
+        let app = WebApp(
+            gateway: world.gateway, templates: try WebTemplates(overridesIn: world.configuration.templatesDirectory), archive: ZIPArchiveWriter(),
+            registryNow: {
+                reads.withLock { $0 += 1 }
+                if failing.withLock({ $0 }) { throw Unreadable() }
+                return registry
+            })
+        let outsider = await WebClient(app, person: WebPagesTests.manager, peer: "10.9.9.9").get("/tickets/12")
+        #expect(outsider.status == 401)
+        #expect(reads.withLock { $0 } == 0, "the people were read for a client nobody vouched for")
+        #expect(outsider.header("Content-Security-Policy")?.contains("default-src 'none'") == true)
+        #expect(outsider.header("Cache-Control") == "no-store")
+        failing.withLock { $0 = true }
+        let unavailable = await WebClient(app, person: WebPagesTests.manager).get("/tickets/12")
+        #expect(unavailable.status == 503)
+        #expect(!unavailable.text.contains("SECRET-STORE-DETAIL"))
+        #expect(unavailable.header("Cache-Control") == "no-store")
+        #expect(reads.withLock { $0 } == 1)
+    }
+
     @Test("the bundle is offered to and served for the stack's managers only; a team member gets 403 and no link")
     func bundleForManagers() async throws {
         let world = try await IngestWorld.web()
