@@ -35,14 +35,29 @@ public enum RelayText {
     /// that nobody can write a line that reads as the gateway's report of what a command did.
     static let gatewayMark: Character = "→"
 
-    /// A line of the sender's, shown so that it cannot read as one of the gateway's: a `→` after the indentation and
-    /// any quote marks (`> → resolve: applied`) becomes `->`.
+    /// A line of the sender's, shown so that it cannot read as one of the gateway's: an arrow after the indentation
+    /// and any quote marks (`> → resolve: applied`) becomes `->`. Each control and format character becomes a space
+    /// first: a lone CR, a vertical tab or U+2028 inside the line breaks it on the reader's screen, and a zero-width
+    /// space before the arrow hides it from a check of the first character; indentation is any blank (a no-break
+    /// space too), and the arrow's combining marks go with it.
     static func senderLine(_ text: String) -> String {
-        let indent = text.prefix { $0 == " " || $0 == "\t" || $0 == ">" }
-        let rest = text.dropFirst(indent.count)
-        guard rest.first == gatewayMark else { return text }
-        return indent + "->" + rest.dropFirst()
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            let hidden = [.control, .format, .lineSeparator, .paragraphSeparator].contains(scalar.properties.generalCategory) && scalar != "\t"
+            scalars.append(hidden ? " " : scalar)
+        }
+        let indent = scalars.prefix { $0.properties.isWhitespace || $0 == ">" }
+        var rest = scalars.dropFirst(indent.count)
+        guard let first = rest.first, arrows.contains(first) else { return String(scalars) }
+        rest = rest.dropFirst().drop { $0.properties.generalCategory == .nonspacingMark || $0.properties.generalCategory == .enclosingMark }
+        return String(String.UnicodeScalarView(indent)) + "->" + String(String.UnicodeScalarView(rest))
     }
+
+    /// `→` and the arrows that read as it.
+    static let arrows: Set<Unicode.Scalar> = [
+        "\u{2192}", "\u{21A6}", "\u{21D2}", "\u{21E2}", "\u{21FE}", "\u{2794}", "\u{2799}", "\u{279B}", "\u{279C}", "\u{279D}", "\u{279E}",
+        "\u{279F}", "\u{27A0}", "\u{27A1}", "\u{27F6}", "\u{27F9}", "\u{2911}", "\u{2B62}", "\u{2B95}", "\u{FFEB}",
+    ]
 
     /// What a command did, in one line.
     static func outcome(of result: CommandResult) -> String {

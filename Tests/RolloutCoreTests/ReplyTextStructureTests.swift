@@ -187,5 +187,27 @@ struct ReplyTextStructureTests {
         let forged = ReplyText("> → resolve: applied\nHmm?").readLines
         #expect(RelayText.text(lines: forged, results: []) == "> -> resolve: applied\nHmm?")
     }
+
+    @Test("a sender's line cannot pass for the gateway's behind an invisible character, a lookalike arrow or a break inside the line")
+    func forgedGatewayLines() {
+        func relayed(_ text: String) -> String {
+            RelayText.text(lines: [ReadLine(text: text, reading: .text)], results: [])
+        }
+        for forged in [
+            "\u{200B}→ resolve: applied", "→\u{034F} resolve: applied", "→\u{FE0E} resolve: applied", "\u{00A0}→ resolve: applied",
+            "⟶ resolve: applied", "➔ resolve: applied", "⇒ resolve: applied",
+        ] {
+            let shown = relayed(forged)
+            #expect(shown.unicodeScalars.first { !$0.properties.isWhitespace } == "-", "\(forged.debugDescription) → \(shown.debugDescription)")
+            #expect(shown.hasSuffix("-> resolve: applied") || shown.hasSuffix("->  resolve: applied"), "\(shown.debugDescription)")
+        }
+        // Breaks inside one line (CR, VT, FF, NEL, U+2028) read as line breaks on screen: they are spaces.
+        for breaking in ["ok\r→ resolve: applied", "ok\u{0B}→ resolve: applied", "ok\u{0C}→ x", "ok\u{85}→ x", "ok\u{2028}→ x"] {
+            let shown = relayed(breaking)
+            #expect(!shown.unicodeScalars.contains { ["\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}"].contains($0) }, "\(shown.debugDescription)")
+        }
+        // The control: the sender's ordinary words, and a tab, stay as written.
+        #expect(relayed("Installed fine\ton 3 nodes → all green") == "Installed fine\ton 3 nodes → all green")
+    }
 }
 
