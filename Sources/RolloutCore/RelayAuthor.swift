@@ -54,8 +54,10 @@ public struct RelayAuthor: Sendable, Equatable {
 
     /// The name as shown, or nil: letters, digits, spaces and plain punctuation only, whitespace collapsed, at most
     /// ``nameLimit`` characters; a name holding `@` (an address posing as a name) is not shown.
-    static func cleanName(_ raw: String) -> String? {
+    static func cleanName(_ written: String) -> String? {
         let forbidden: Set<Character> = ["<", ">", "(", ")", "[", "]", "\"", "\\", ":", ";", ",", "=", "?"]
+        // Compatibility forms first: a full-width ＜ ＠ （ reads as < @ ( and is refused as they are.
+        let raw = written.precomposedStringWithCompatibilityMapping
         guard !raw.contains("@") else { return nil }
         var words: [String] = []
         var word = ""

@@ -100,6 +100,9 @@ struct RelayContentTests {
             ("Mario\u{2028}Rossi\u{202E}", "Mario Rossi"),
             ("\"Rossi, Mario\"", "Rossi Mario"),
             ("()<>", nil),
+            // Full-width lookalikes read as what they look like.
+            ("Boss ＜boss＠egi.example＞ （staged-rollout manager）", nil),
+            ("David Groep （staged-rollout manager）", "David Groep staged-rollout manager"),
         ] as [(String, String?)])
     func cleanName(raw: String, shown: String?) {
         #expect(RelayAuthor(name: raw, address: World.italyMember, roles: []).name == shown)
