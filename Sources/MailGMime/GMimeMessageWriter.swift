@@ -175,16 +175,21 @@ public struct GMimeMessageWriter: MessageWriter {
 
     // MARK: Text
 
-    /// Replaces CR, LF and other control characters (C0, DEL, C1, U+2028, U+2029) with spaces.
+    /// Replaces CR, LF and other control characters (C0, DEL, C1, U+2028, U+2029) with spaces, and writes a literal
+    /// `=?` as `= ?`: GMime keeps text that looks like an encoded word as it is, so `=?utf-8?b?DQpCY2M6…?=` in a
+    /// subject (a sender's, quoted in an error reply) would decode to a line break and a field at its reader's.
     static func clean(_ value: String) -> String {
-        // Most values are printable ASCII, which needs nothing replaced.
-        if value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return value }
-        return String(
+        // Most values are printable ASCII without `=?`, which needs nothing replaced.
+        if value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            return value.utf8.contains(UInt8(ascii: "?")) && value.contains("=?") ? value.replacingOccurrences(of: "=?", with: "= ?") : value
+        }
+        let spaced = String(
             String.UnicodeScalarView(
                 value.unicodeScalars.map { scalar in
                     (scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value)
                         || scalar == "\u{2028}" || scalar == "\u{2029}") ? " " : scalar
                 }))
+        return spaced.contains("=?") ? spaced.replacingOccurrences(of: "=?", with: "= ?") : spaced
     }
 
     /// A header field name as RFC 5322 allows it (printable ASCII but `:`); anything else becomes `-`.

@@ -27,6 +27,17 @@ struct MailComposerTests {
         #expect(head.components(separatedBy: "\r\n").allSatisfy { !$0.hasPrefix("Bcc") })
     }
 
+    @Test("a literal encoded word in a subject is written as text, never as a word that decodes to a line break")
+    func literalEncodedWord() {
+        let evil = "=?utf-8?b?DQpCY2M6IGV2aWxAeC5jb20=?="  // CR LF "Bcc: evil@x.com"
+        for subject in ["Not processed: [sr #1] \(evil) wrote", "Not processed: Réponse \(evil)"] {
+            let mail = compose(subject: subject)
+            let decoded = parser.parse(Array(mail.utf8)).headers.subject
+            #expect(!decoded.contains("\r") && !decoded.contains("\n") && !decoded.contains("Bcc"), "\(decoded.debugDescription)")
+            #expect(decoded.contains("= ?utf-8?b?DQpCY2M6IGV2aWxAeC5jb20= ?="), "\(decoded.debugDescription)")
+        }
+    }
+
     @Test("non-ASCII subjects become encoded words; bodies quoted-printable")
     func encoding() {
         let mail = compose(subject: "Réponse de l'équipe Ł", body: "Zażółć gęślą jaźń\n.\nend")

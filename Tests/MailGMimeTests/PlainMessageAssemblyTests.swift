@@ -79,7 +79,7 @@ struct PlainMessageAssemblyTests {
         #expect(built > 100)
     }
 
-    @Test("what the assembly leaves to GMime: attachments, no recipient, an address GMime would quote, a long address line, encoded-word look-alikes")
+    @Test("what the assembly leaves to GMime: attachments, no recipient, an address GMime would quote, a long address line; encoded-word look-alikes are written alike by both")
     func leftToGMime() {
         let base = Self.composerShapes[0]
         var attached = base
@@ -97,9 +97,14 @@ struct PlainMessageAssemblyTests {
         var lookAlikeHeader = base
         lookAlikeHeader.extraHeaders.append(("X-Note", "=?UTF-8?B?eA==?="))
         #expect(PlainMessageAssembly.bytes(of: attached) == nil)
-        for message in [nobody, quoted, long, emptySubject, lookAlike, lookAlikeHeader] {
+        for message in [nobody, quoted, long, emptySubject] {
             #expect(PlainMessageAssembly.bytes(of: message) == nil)
             #expect(text(writer.write(message)) == text(writer.built(message)))
+        }
+        // A literal `=?` is written `= ?` on both paths (GMimeMessageWriter.clean): no encoded word is left to decode.
+        for message in [lookAlike, lookAlikeHeader] {
+            #expect(text(writer.write(message)) == text(writer.built(message)))
+            #expect(!text(writer.write(message)).contains("=?utf-8?q?caf") && !text(writer.write(message)).contains("=?UTF-8?B?eA==?="))
         }
     }
 
