@@ -167,13 +167,13 @@ extension MessageReader {
     }
 
     /// Whether `id` can stand as a Message-ID in what the gateway writes (a transcript's "Processing your message
-    /// <id>", an error reply, a notice sent in the person's name, signed): printable ASCII without blanks, `<` or `>`,
-    /// at most 250 bytes. Anything else — GMime hands back a folded header's whole text, line breaks included — is
-    /// a sender's prose, not an identifier: the message is taken as having none (its digest names it).
+    /// <id>", an error reply, a notice sent in the person's name, signed): printable ASCII without blanks, `<` or `>`
+    /// (a long one is named by its digest where it is stored: ``InboundMessage/seenKey``). Anything else — GMime hands
+    /// back a folded header's whole text, line breaks included — is a sender's prose, not an identifier: the message
+    /// is taken as having none (its digest names it).
     static func isPlainMessageID(_ id: String) -> Bool {
         let bytes = id.utf8
-        return !bytes.isEmpty && bytes.count <= 250
-            && bytes.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "<") && $0 != UInt8(ascii: ">") }
+        return !bytes.isEmpty && bytes.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "<") && $0 != UInt8(ascii: ">") }
     }
 
     private func messageIDs(_ raw: UnsafePointer<CChar>?) -> [String] {

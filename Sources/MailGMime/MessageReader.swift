@@ -288,13 +288,8 @@ struct MessageReader {
     /// `…odt.exe`, a zero-width space, a line break) made `_`: a file's name is shown on the ticket's page, in its
     /// history and in notices as the sender wrote it, and must read as what it is.
     static func visible(_ name: String) -> String {
-        guard name.unicodeScalars.contains(where: { [.control, .format, .lineSeparator, .paragraphSeparator].contains($0.properties.generalCategory) })
-        else { return name }
-        var shown = String.UnicodeScalarView()
-        for scalar in name.unicodeScalars {
-            shown.append([.control, .format, .lineSeparator, .paragraphSeparator].contains(scalar.properties.generalCategory) ? "_" : scalar)
-        }
-        return String(shown)
+        guard name.unicodeScalars.contains(where: \.breaksOrHidesText) else { return name }
+        return String(String.UnicodeScalarView(name.unicodeScalars.map { $0.breaksOrHidesText ? "_" : $0 }))
     }
 
     /// The most bytes (UTF-8) of an attachment's file name that are kept (a file system's NAME_MAX); the rest is cut

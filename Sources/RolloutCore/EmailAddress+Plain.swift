@@ -15,9 +15,6 @@ extension EmailAddress {
         }
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
-            && !text.unicodeScalars.contains(where: { scalar in
-                scalar.properties.isWhitespace || scalar == "<" || scalar == ">"
-                    || [.control, .format, .lineSeparator, .paragraphSeparator].contains(scalar.properties.generalCategory)
-            })
+            && !text.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0 == "<" || $0 == ">" || $0.breaksOrHidesText })
     }
 }

@@ -63,10 +63,7 @@ public struct RelayAuthor: Sendable, Equatable {
         var word = ""
         for character in raw {
             let isSpace = character.unicodeScalars.allSatisfy { $0.properties.isWhitespace }
-            let isControl = character.unicodeScalars.contains { scalar in
-                scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format
-                    || scalar.properties.generalCategory == .lineSeparator || scalar.properties.generalCategory == .paragraphSeparator
-            }
+            let isControl = character.unicodeScalars.contains(where: \.breaksOrHidesText)
             if isSpace || isControl || forbidden.contains(character) {
                 if !word.isEmpty { words.append(word) }
                 word = ""

@@ -41,11 +41,7 @@ public enum RelayText {
     /// space before the arrow hides it from a check of the first character; indentation is any blank (a no-break
     /// space too), and the arrow's combining marks go with it.
     static func senderLine(_ text: String) -> String {
-        var scalars = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            let hidden = [.control, .format, .lineSeparator, .paragraphSeparator].contains(scalar.properties.generalCategory) && scalar != "\t"
-            scalars.append(hidden ? " " : scalar)
-        }
+        let scalars = String.UnicodeScalarView(text.unicodeScalars.map { $0.breaksOrHidesText && $0 != "\t" ? " " : $0 })
         let indent = scalars.prefix { $0.properties.isWhitespace || $0 == ">" }
         var rest = scalars.dropFirst(indent.count)
         guard let first = rest.first, arrows.contains(first) else { return String(scalars) }

@@ -145,7 +145,6 @@ struct HeaderTests {
         }
         #expect(id("Verify your account at http://evil.example/login\r\n today") == nil)
         #expect(id("<a b@c.example>") == nil)
-        #expect(id("<\(String(repeating: "x", count: 300))@c.example>") == nil)
         // The control: an ordinary one, with or without brackets.
         #expect(id("<1234.abc@lip.example.org>") == "1234.abc@lip.example.org")
         #expect(id("1234.abc@lip.example.org") == "1234.abc@lip.example.org")

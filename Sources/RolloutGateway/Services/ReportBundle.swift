@@ -126,9 +126,8 @@ public struct ReportBundle: Sendable {
         let last = scalars.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(Array.init) ?? []
         var kept = String.UnicodeScalarView()
         for scalar in last {
-            let category = scalar.properties.generalCategory
-            let unsafe = separators.contains(scalar)
-                || [.control, .format, .lineSeparator, .paragraphSeparator, .privateUse, .unassigned, .surrogate].contains(category)
+            let unsafe = separators.contains(scalar) || scalar.breaksOrHidesText
+                || [.privateUse, .unassigned, .surrogate].contains(scalar.properties.generalCategory)
             let safe: Unicode.Scalar = unsafe ? "_" : scalar
             if kept.isEmpty, safe == "." || safe.properties.isWhitespace { continue }
             kept.append(safe)

@@ -30,10 +30,14 @@ public struct AttachmentRow: Codable, Sendable, Equatable {
     /// The attachment this row holds.
     public func attachment() throws -> StoredAttachment {
         StoredAttachment(
-            verdict: AttachmentVerdict(
-                fileName: fileName, kind: try AttachmentVerdict.Kind(stored: kind, table: Self.table, column: CodingKeys.kind.rawValue),
-                team: try TeamName.storedIfAny(team, table: Self.table, column: CodingKeys.team.rawValue), wellNamed: wellNamed,
-                problem: problem),
+            verdict: try Self.verdict(fileName: fileName, kind: kind, team: team, wellNamed: wellNamed, problem: problem),
             contentType: contentType, bytes: [UInt8](data))
+    }
+
+    /// The verdict of the row's columns (``AttachmentSummaryRow`` reads the same ones).
+    static func verdict(fileName: String, kind: String, team: String?, wellNamed: Bool, problem: String?) throws -> AttachmentVerdict {
+        AttachmentVerdict(
+            fileName: fileName, kind: try AttachmentVerdict.Kind(stored: kind, table: table, column: CodingKeys.kind.rawValue),
+            team: try TeamName.storedIfAny(team, table: table, column: CodingKeys.team.rawValue), wellNamed: wellNamed, problem: problem)
     }
 }

@@ -29,11 +29,8 @@ public struct AttachmentSummaryRow: Codable, Sendable, Equatable {
 
     /// The summary this row holds.
     public func summary() throws -> AttachmentSummary {
-        let table = AttachmentRow.table
-        return AttachmentSummary(
-            verdict: AttachmentVerdict(
-                fileName: fileName, kind: try AttachmentVerdict.Kind(stored: kind, table: table, column: CodingKeys.kind.rawValue),
-                team: try TeamName.storedIfAny(team, table: table, column: CodingKeys.team.rawValue), wellNamed: wellNamed, problem: problem),
+        AttachmentSummary(
+            verdict: try AttachmentRow.verdict(fileName: fileName, kind: kind, team: team, wellNamed: wellNamed, problem: problem),
             contentType: contentType, size: size)
     }
 }
