@@ -44,7 +44,7 @@ public struct GMimeMessageWriter: MessageWriter {
             add(Mailbox(address: address), to: gmimeMessage, as: GMIME_ADDRESS_TYPE_TO)
         }
         add(message.replyTo, to: gmimeMessage, as: GMIME_ADDRESS_TYPE_REPLY_TO)
-        g_mime_message_set_subject(gmimeMessage, HeaderLineLimit.breakingLongWords(Self.clean(message.subject)), "utf-8")
+        g_mime_message_set_subject(gmimeMessage, HeaderLineLimit.breakingLongWords(Self.cleanText(message.subject)), "utf-8")
         setDate(message.date, on: gmimeMessage)
         g_mime_message_set_message_id(gmimeMessage, Self.clean(message.messageID))
         // An ID that cannot be written as a msg-id on one line is never written (the composer drops them already).
@@ -55,7 +55,7 @@ public struct GMimeMessageWriter: MessageWriter {
             g_mime_object_set_header(object, "References", references, "utf-8")
         }
         for (name, value) in message.extraHeaders {
-            g_mime_object_append_header(object, Self.headerName(name), HeaderLineLimit.breakingLongWords(Self.clean(value)), "utf-8")
+            g_mime_object_append_header(object, Self.headerName(name), HeaderLineLimit.breakingLongWords(Self.cleanText(value)), "utf-8")
         }
         guard let text = textPart(message.body) else { return [] }
         if message.attachments.isEmpty {
@@ -92,7 +92,7 @@ public struct GMimeMessageWriter: MessageWriter {
 
     /// A mailbox's display name as it is written: cleaned, long words broken, trimmed.
     static func displayName(_ mailbox: Mailbox) -> String {
-        var name = HeaderLineLimit.breakingLongWords(Self.clean(mailbox.name ?? ""))
+        var name = HeaderLineLimit.breakingLongWords(Self.cleanText(mailbox.name ?? ""))
         // Trimmed by Foundation only when it may have something to do: it ends on a space or a non-ASCII character.
         if let first = name.utf8.first, let last = name.utf8.last, [first, last].contains(where: { $0 == 0x20 || $0 >= 0x80 }) {
             name = name.trimmingCharacters(in: .whitespaces)
@@ -142,7 +142,7 @@ public struct GMimeMessageWriter: MessageWriter {
         g_mime_part_set_content(mimePart, content.typed(as: GMimeDataWrapper.self))
         g_mime_part_set_content_encoding(mimePart, GMIME_CONTENT_ENCODING_BASE64)
         g_mime_object_set_disposition(CGMime_object(part.pointer), "attachment")
-        g_mime_part_set_filename(mimePart, HeaderLineLimit.breakingLongWords(Self.clean(attachment.fileName)))
+        g_mime_part_set_filename(mimePart, HeaderLineLimit.breakingLongWords(Self.cleanText(attachment.fileName)))
         return part
     }
 
@@ -175,21 +175,26 @@ public struct GMimeMessageWriter: MessageWriter {
 
     // MARK: Text
 
-    /// Replaces CR, LF and other control characters (C0, DEL, C1, U+2028, U+2029) with spaces, and writes a literal
-    /// `=?` as `= ?`: GMime keeps text that looks like an encoded word as it is, so `=?utf-8?b?DQpCY2M6…?=` in a
-    /// subject (a sender's, quoted in an error reply) would decode to a line break and a field at its reader's.
+    /// Replaces CR, LF and other control characters (C0, DEL, C1, U+2028, U+2029) with spaces: for every value, an
+    /// address or a Message-ID as for text.
     static func clean(_ value: String) -> String {
-        // Most values are printable ASCII without `=?`, which needs nothing replaced.
-        if value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
-            return value.utf8.contains(UInt8(ascii: "?")) && value.contains("=?") ? value.replacingOccurrences(of: "=?", with: "= ?") : value
-        }
-        let spaced = String(
+        // Most values are printable ASCII, which needs nothing replaced.
+        if value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return value }
+        return String(
             String.UnicodeScalarView(
                 value.unicodeScalars.map { scalar in
                     (scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value)
                         || scalar == "\u{2028}" || scalar == "\u{2029}") ? " " : scalar
                 }))
-        return spaced.contains("=?") ? spaced.replacingOccurrences(of: "=?", with: "= ?") : spaced
+    }
+
+    /// ``clean(_:)``, and a literal `=?` written `= ?`, for text (a subject, a display name, a header's text, a file
+    /// name; never an address or a Message-ID, where `=` and `?` may stand and encoded words may not): GMime keeps text
+    /// that looks like an encoded word as it is, so `=?utf-8?b?DQpCY2M6…?=` in a subject (a sender's, quoted in an
+    /// error reply) would decode to a line break and a field at its reader's.
+    static func cleanText(_ value: String) -> String {
+        let cleaned = clean(value)
+        return cleaned.utf8.contains(UInt8(ascii: "?")) && cleaned.contains("=?") ? cleaned.replacingOccurrences(of: "=?", with: "= ?") : cleaned
     }
 
     /// A header field name as RFC 5322 allows it (printable ASCII but `:`); anything else becomes `-`.

@@ -30,7 +30,7 @@ enum PlainMessageAssembly {
         var header = "Date: \(date)\n"
         guard let from = addressLine("From", [message.from]),
             let replyTo = addressLine("Reply-To", [message.replyTo]),
-            let subject = unstructured("Subject", GMimeMessageWriter.clean(message.subject)),
+            let subject = unstructured("Subject", GMimeMessageWriter.cleanText(message.subject)),
             let to = addressLine("To", message.to.map { Mailbox(address: $0) })
         else { return nil }
         header += from + replyTo + subject + to
@@ -44,7 +44,7 @@ enum PlainMessageAssembly {
             header += referencesLine(writable)
         }
         for (name, value) in message.extraHeaders {
-            guard let line = unstructured(GMimeMessageWriter.headerName(name), GMimeMessageWriter.clean(value))
+            guard let line = unstructured(GMimeMessageWriter.headerName(name), GMimeMessageWriter.cleanText(value))
             else { return nil }
             header += line
         }

@@ -36,17 +36,35 @@ public enum RelayText {
     static let gatewayMark: Character = "→"
 
     /// A line of the sender's, shown so that it cannot read as one of the gateway's: an arrow after the indentation
-    /// and any quote marks (`> → resolve: applied`) becomes `->`. Each control and format character becomes a space
-    /// first: a lone CR, a vertical tab or U+2028 inside the line breaks it on the reader's screen, and a zero-width
-    /// space before the arrow hides it from a check of the first character; indentation is any blank (a no-break
-    /// space too), and the arrow's combining marks go with it.
+    /// and any quote marks (`> → resolve: applied`) becomes `->`. What breaks a line on the reader's screen (a lone CR,
+    /// a vertical tab, NEL, U+2028) or reorders it (a bidirectional override or isolate) becomes a space first,
+    /// anywhere in the line; the indentation is any blank (a no-break space too), quote marks, and what shows as
+    /// nothing (a zero-width space, a combining grapheme joiner, a variation selector, a Hangul filler), which goes
+    /// with an arrow found after it, as the arrow's own combining marks do. Joiners inside words stay (Persian's
+    /// zero-width non-joiner, an emoji sequence's joiner).
     static func senderLine(_ text: String) -> String {
-        let scalars = String.UnicodeScalarView(text.unicodeScalars.map { $0.breaksOrHidesText && $0 != "\t" ? " " : $0 })
-        let indent = scalars.prefix { $0.properties.isWhitespace || $0 == ">" }
+        let scalars = String.UnicodeScalarView(text.unicodeScalars.map { breaksOrReorders($0) ? " " : $0 })
+        let indent = scalars.prefix { $0.properties.isWhitespace || $0 == ">" || showsAsNothing($0) }
         var rest = scalars.dropFirst(indent.count)
         guard let first = rest.first, arrows.contains(first) else { return String(scalars) }
-        rest = rest.dropFirst().drop { $0.properties.generalCategory == .nonspacingMark || $0.properties.generalCategory == .enclosingMark }
-        return String(String.UnicodeScalarView(indent)) + "->" + String(String.UnicodeScalarView(rest))
+        rest = rest.dropFirst().drop(while: showsAsNothing)
+        return String(String.UnicodeScalarView(indent.filter { !showsAsNothing($0) })) + "->" + String(String.UnicodeScalarView(rest))
+    }
+
+    /// A control character but the tab, a line or paragraph separator, or a bidirectional mark, override or isolate.
+    private static func breaksOrReorders(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar == "\t" { return false }
+        switch scalar.properties.generalCategory {
+        case .control, .lineSeparator, .paragraphSeparator: return true
+        default: return (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+            || [0x200E, 0x200F, 0x061C].contains(scalar.value)
+        }
+    }
+
+    /// What is drawn as nothing of its own: a default-ignorable code point, a non-spacing or enclosing mark.
+    private static func showsAsNothing(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isDefaultIgnorableCodePoint || scalar == "\u{3164}"
+            || [.nonspacingMark, .enclosingMark].contains(scalar.properties.generalCategory)
     }
 
     /// `→` and the arrows that read as it.

@@ -36,6 +36,8 @@ struct MailComposerTests {
             #expect(!decoded.contains("\r") && !decoded.contains("\n") && !decoded.contains("Bcc"), "\(decoded.debugDescription)")
             #expect(decoded.contains("= ?utf-8?b?DQpCY2M6IGV2aWxAeC5jb20= ?="), "\(decoded.debugDescription)")
         }
+        // The control: in an address `=?` is allowed and stays as written.
+        #expect(compose(subject: "x", to: ["a=?b@x.example"]).header("To") == "a=?b@x.example")
     }
 
     @Test("non-ASCII subjects become encoded words; bodies quoted-printable")

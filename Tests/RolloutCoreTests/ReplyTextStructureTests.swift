@@ -195,7 +195,8 @@ struct ReplyTextStructureTests {
         }
         for forged in [
             "\u{200B}→ resolve: applied", "→\u{034F} resolve: applied", "→\u{FE0E} resolve: applied", "\u{00A0}→ resolve: applied",
-            "⟶ resolve: applied", "➔ resolve: applied", "⇒ resolve: applied",
+            "⟶ resolve: applied", "➔ resolve: applied", "⇒ resolve: applied", "\u{034F}→ resolve: applied", "\u{FE0F}→ resolve: applied",
+            "\u{3164}→ resolve: applied", "\u{202E}→ resolve: applied",
         ] {
             let shown = relayed(forged)
             #expect(shown.unicodeScalars.first { !$0.properties.isWhitespace } == "-", "\(forged.debugDescription) → \(shown.debugDescription)")
@@ -206,8 +207,11 @@ struct ReplyTextStructureTests {
             let shown = relayed(breaking)
             #expect(!shown.unicodeScalars.contains { ["\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}"].contains($0) }, "\(shown.debugDescription)")
         }
-        // The control: the sender's ordinary words, and a tab, stay as written.
+        #expect(relayed("> \u{034F}→ x") == "> -> x")
+        // The control: the sender's ordinary words, a tab, and the joiners inside words stay as written.
         #expect(relayed("Installed fine\ton 3 nodes → all green") == "Installed fine\ton 3 nodes → all green")
+        #expect(relayed("کتاب\u{200C}ها") == "کتاب\u{200C}ها")
+        #expect(relayed("👨\u{200D}👩\u{200D}👧 all fine") == "👨\u{200D}👩\u{200D}👧 all fine")
     }
 }
 
