@@ -123,12 +123,8 @@ struct CLITests {
         // A store that refuses a row: a trigger raising a constraint error on every message recorded.
         let database = folder.appendingPathComponent("gateway.sqlite").path
         func sqlite(_ statement: String) throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-            process.arguments = [database, statement]
-            try process.run()
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "sqlite3 \(statement)")
+            let result = try ChildProcess.run("/usr/bin/sqlite3", [database, statement])
+            #expect(result.status == 0, "sqlite3 \(statement): \(result.errors)")
         }
         try sqlite("CREATE TRIGGER refuse BEFORE INSERT ON messages_seen BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;")
         let second = Data("From: someone@elsewhere.example.org\r\nSubject: hello again\r\nMessage-ID: <second@b>\r\n\r\nhello\r\n".utf8)

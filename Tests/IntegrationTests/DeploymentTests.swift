@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// What the README's deployment section tells an operator, checked against what the gateway and systemd do.
@@ -72,18 +73,10 @@ struct DeploymentTests {
         let drops = folder.appendingPathComponent("rollout-gateway.service.d")
         try FileManager.default.createDirectory(at: drops, withIntermediateDirectories: true)
         try dropIn.write(to: drops.appendingPathComponent("reply-keys.conf"), atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: analyze)
-        process.arguments = ["verify", "--man=no", folder.appendingPathComponent("rollout-gateway.service").path,
-                             folder.appendingPathComponent("rollout-gateway.timer").path]
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLITests.Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+        let result = try ChildProcess.run(
+            analyze, ["verify", "--man=no", folder.appendingPathComponent("rollout-gateway.service").path,
+                      folder.appendingPathComponent("rollout-gateway.timer").path])
+        return CLITests.Result(status: result.status, stdout: String(decoding: result.output, as: UTF8.self), stderr: result.errors)
     }
 
     @Test("systemd-analyze verify accepts the unit with the key-rotation drop-in, without a warning; a mistake in the drop-in is reported")

@@ -2,6 +2,7 @@ import Foundation
 import MailGMime
 import RolloutCore
 import RolloutGateway
+import TestSupport
 import Testing
 
 /// Files in outgoing mail (issue 21 #1, the report bundle answering `bundle`): multipart/mixed, the text first, each
@@ -62,16 +63,9 @@ struct AttachmentWriterTests {
             m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)
             print([ (p.get_filename(), list(p.get_payload(decode=True))) for p in m.iter_attachments() ][0])
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", script, path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        #expect(String(decoding: output, as: UTF8.self) == "('\(name)', [1, 2, 3])\n")
+        let result = try ChildProcess.run("/usr/bin/python3", ["-c", script, path])
+        #expect(result.status == 0, "\(result.errors)")
+        #expect(String(decoding: result.output, as: UTF8.self) == "('\(name)', [1, 2, 3])\n")
     }
 
     @Test("without attachments the message stays a single text/plain part")

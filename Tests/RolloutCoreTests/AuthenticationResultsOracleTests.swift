@@ -1,5 +1,6 @@
 import Foundation
 import RolloutCore
+import TestSupport
 import Testing
 
 /// Our RFC 8601 parser against an independent one: Python's `authres` (Debian's python3-authres), run by
@@ -257,34 +258,19 @@ struct AuthenticationResultsOracleTests {
     /// or authres is missing.
     static func askAuthres(_ values: [String]) throws -> [OracleAnswer] {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("authres_oracle.py")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [script.path]
-        let input = Pipe()
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
+        // ChildProcess (posix_spawn), not Foundation's Process: its run() crashed the test process in CI while other
+        // tests spawned and closed descriptors (a bad read in its memcpy, 2026-12-08).
+        let request = try JSONEncoder().encode(values)
+        let result: ChildProcess.Result
         do {
-            try process.run()
+            result = try ChildProcess.run("/usr/bin/python3", [script.path], stdin: request)
         } catch {
             throw OracleFailure(description: "cannot run /usr/bin/python3 (apt-get install python3 python3-authres): \(error)")
         }
-        let request = try JSONEncoder().encode(values)
-        // Write from another thread: the answer may fill the output pipe before the request is all written.
-        let writer = Thread {
-            input.fileHandleForWriting.write(request)
-            try? input.fileHandleForWriting.close()
+        guard result.status == 0 else {
+            throw OracleFailure(description: "authres_oracle.py exited \(result.status): \(result.errors)")
         }
-        writer.start()
-        let answer = output.fileHandleForReading.readDataToEndOfFile()
-        let complaint = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw OracleFailure(
-                description: "authres_oracle.py exited \(process.terminationStatus): \(String(decoding: complaint, as: UTF8.self))")
-        }
+        let answer = result.output
         return try JSONDecoder().decode([OracleAnswer].self, from: answer)
     }
 }

@@ -43,15 +43,13 @@ struct MixedWorkload: Sendable, CustomTestStringConvertible {
     func messages() throws -> [[UInt8]] {
         let folder = NSTemporaryDirectory() + "rollout-mixed-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        python.arguments = [
-            Self.repository.appendingPathComponent("benchmarks/generate_replies.py").path, "--mixed", "\(seed)", "\(teams)", "\(tickets)",
-            "\(count)", folder,
-        ]
-        try python.run()
-        python.waitUntilExit()
-        guard python.terminationStatus == 0 else { throw WorkloadError(description: "generate_replies.py --mixed exited \(python.terminationStatus)") }
+        let python = try ChildProcess.run(
+            "/usr/bin/python3",
+            [
+                Self.repository.appendingPathComponent("benchmarks/generate_replies.py").path, "--mixed", "\(seed)", "\(teams)", "\(tickets)",
+                "\(count)", folder,
+            ])
+        guard python.status == 0 else { throw WorkloadError(description: "generate_replies.py --mixed exited \(python.status): \(python.errors)") }
         let names = try FileManager.default.contentsOfDirectory(atPath: folder + "/new").sorted()
         guard names.count == count else { throw WorkloadError(description: "generate_replies.py wrote \(names.count) mails, not \(count)") }
         return try names.map { [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder + "/new/" + $0))) }
